@@ -1,0 +1,71 @@
+//! Named invariants, checked after every step.
+//!
+//! A pattern states its properties as full sentences ([`Property`]) and supplies a
+//! [`Checker`]: a small observer that sees every trace event as it is appended (so it can
+//! compute happened-before from real sends and deliveries, not from the pattern's own
+//! timestamps) and, after each step, reports any property the step broke. The engine keeps
+//! the first violation of each property with the event that broke it.
+
+use super::node::{Node, NodeStatus};
+use super::time::SimTime;
+use super::trace::TraceEvent;
+
+/// Whether a property is promised by the pattern or shown only for contrast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PropertyKind {
+    /// The pattern guarantees it while its mechanism is on; seed sweeps assert it.
+    Guarantee,
+    /// What a naive approach would need; shown to break, to teach why the pattern exists.
+    Contrast,
+}
+
+/// A named property of a pattern, stated as a full sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// Short stable id, e.g. `hb-respects-ts`.
+    pub id: &'static str,
+    /// The property as a sentence a newcomer can read.
+    pub sentence: &'static str,
+    /// Guarantee or contrast.
+    pub kind: PropertyKind,
+}
+
+/// A property broken by the latest step, as reported by a checker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breach {
+    /// Index of the property in the pattern's list.
+    pub property: usize,
+    /// The trace event that broke it, when the checker knows it precisely.
+    pub event: Option<usize>,
+    /// What exactly went wrong, naming the events involved.
+    pub detail: String,
+}
+
+/// The first violation of a property in a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The trace event that broke the property.
+    pub event: usize,
+    /// The step that event belongs to.
+    pub step: usize,
+    /// When.
+    pub time: SimTime,
+    /// What exactly went wrong.
+    pub detail: String,
+}
+
+/// A pattern's invariant checker. It is part of the simulation state, so checkpoints
+/// clone it and seeking replays it along with the nodes.
+pub trait Checker<N: Node>: Clone + 'static {
+    /// The properties this checker reports on, in index order.
+    fn properties(&self) -> &'static [Property];
+    /// Sees one trace event, with its index, as it is appended.
+    fn observe(&mut self, index: usize, event: &TraceEvent<N>);
+    /// After a step: pushes a [`Breach`] for every property the step broke.
+    fn check(&mut self, nodes: &[N], status: &[NodeStatus], breaches: &mut Vec<Breach>);
+    /// Run-wide facts worth showing at this instant (e.g. two replay orders), as
+    /// label and text pairs. None by default.
+    fn facts(&self, _nodes: &[N]) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}

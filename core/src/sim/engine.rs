@@ -1,0 +1,280 @@
+//! The engine: a run's frontier, its trace, checkpoints, seeking and branching.
+//!
+//! All mutable simulation state lives in one cloneable [`State`] (see `state.rs`).
+//! [`Simulation`] owns the *frontier* state (the furthest point explored), the
+//! append-only [`Trace`], and a checkpoint (a clone of the state) every
+//! `checkpoint_interval` steps. A snapshot of any past step clones the nearest checkpoint
+//! at or before it and replays at most `checkpoint_interval - 1` steps in *shadow* mode,
+//! which evolves the state exactly as before but appends nothing to the trace. Branching
+//! (acting at a past instant) restores that state as the frontier, truncates everything
+//! after it, drops the person's later actions and records the new one.
+//!
+//! User actions are not queue entries: the next action applies as soon as the next queued
+//! event is strictly later than the action's time. An action timed `t` therefore runs
+//! after every event at or before `t`, whether it was taken live or replayed from a URL.
+
+use super::action::{Action, TimedAction};
+use super::checker::{Checker, Property, Violation};
+use super::clock::WallClock;
+use super::network::{LinkConfig, Network};
+use super::node::{Node, NodeId};
+use super::rng::Rng;
+use super::snapshot::Snapshot;
+use super::state::{Log, Scratch, State};
+use super::time::SimTime;
+use super::trace::Trace;
+
+/// Steps between two checkpoints unless a scenario says otherwise.
+pub const DEFAULT_CHECKPOINT_INTERVAL: usize = 512;
+
+/// Everything needed to start a run.
+pub struct Setup<N: Node, C: Checker<N>> {
+    /// Node names, in id order (`c1`, `s1` …).
+    pub names: Vec<String>,
+    /// Initial node states, in id order.
+    pub nodes: Vec<N>,
+    /// Initial wall clocks, in id order.
+    pub clocks: Vec<WallClock>,
+    /// How every link behaves at the start.
+    pub link: LinkConfig,
+    /// The run stops at this virtual time.
+    pub horizon: SimTime,
+    /// The seed of the run's one PRNG.
+    pub seed: u64,
+    /// The invariant checker.
+    pub checker: C,
+    /// Actions the scenario itself performs (its story), sorted by time.
+    pub script: Vec<TimedAction<NodeId>>,
+    /// Actions a person performed, sorted by time.
+    pub user_actions: Vec<TimedAction<NodeId>>,
+}
+
+/// Where an action in the merged list came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The scenario's own story.
+    Script,
+    /// A person's action, kept in the session.
+    User,
+}
+
+/// A run: the frontier state, its trace, its checkpoints and its violations.
+pub struct Simulation<N: Node, C: Checker<N>> {
+    names: Vec<String>,
+    horizon: SimTime,
+    actions: Vec<(TimedAction<NodeId>, Origin)>,
+    frontier: State<N, C>,
+    trace: Trace<N>,
+    checkpoints: Vec<State<N, C>>,
+    checkpoint_interval: usize,
+    violations: Vec<Option<Violation>>,
+    scratch: Scratch<N>,
+}
+
+impl<N: Node, C: Checker<N>> Simulation<N, C> {
+    /// Starts a run: every node's start is queued at time zero, in id order.
+    pub fn new(setup: Setup<N, C>) -> Self {
+        let state = State::new(
+            setup.nodes,
+            setup.clocks,
+            Network::new(setup.link),
+            Rng::seeded(setup.seed),
+            setup.checker,
+        );
+        let properties = state.checker().properties().len();
+        let mut sim = Simulation {
+            names: setup.names,
+            horizon: setup.horizon,
+            actions: Vec::new(),
+            checkpoints: vec![state.clone()],
+            frontier: state,
+            trace: Trace::default(),
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+            violations: vec![None; properties],
+            scratch: Scratch::default(),
+        };
+        sim.set_actions(setup.script, setup.user_actions);
+        sim
+    }
+
+    /// Sets how many steps separate checkpoints (at least 1). Call before stepping.
+    pub fn with_checkpoint_interval(mut self, interval: usize) -> Self {
+        self.checkpoint_interval = interval.max(1);
+        self.checkpoints.truncate(1);
+        self
+    }
+
+    fn set_actions(&mut self, script: Vec<TimedAction<NodeId>>, user: Vec<TimedAction<NodeId>>) {
+        let mut merged: Vec<_> = script
+            .into_iter()
+            .map(|a| (a, Origin::Script))
+            .chain(user.into_iter().map(|a| (a, Origin::User)))
+            .collect();
+        // Stable: at equal times the script acts first, then the person, each in order.
+        merged.sort_by_key(|(a, _)| a.at);
+        self.actions = merged;
+    }
+
+    /// Node names in id order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The virtual time the run stops at.
+    pub fn horizon(&self) -> SimTime {
+        self.horizon
+    }
+
+    /// The trace recorded so far.
+    pub fn trace(&self) -> &Trace<N> {
+        &self.trace
+    }
+
+    /// The first violation of each property, in property order.
+    pub fn violations(&self) -> &[Option<Violation>] {
+        &self.violations
+    }
+
+    /// The properties the checker reports on.
+    pub fn properties(&self) -> &'static [Property] {
+        self.frontier.checker().properties()
+    }
+
+    /// The frontier state (the furthest point explored).
+    pub fn frontier(&self) -> &State<N, C> {
+        &self.frontier
+    }
+
+    /// The person's actions, in the order they apply.
+    pub fn user_actions(&self) -> impl Iterator<Item = &TimedAction<NodeId>> {
+        self.actions
+            .iter()
+            .filter(|(_, o)| *o == Origin::User)
+            .map(|(a, _)| a)
+    }
+
+    /// Runs one step at the frontier. Returns false when the run is over.
+    pub fn step(&mut self) -> bool {
+        let base = self.frontier.events();
+        let log = Log::Record(&mut self.trace.messages);
+        if !self
+            .frontier
+            .step(&self.actions, self.horizon, log, &mut self.scratch)
+        {
+            return false;
+        }
+        let step = self.frontier.steps() - 1;
+        let last = self.frontier.events() - 1;
+        for breach in self.scratch.breaches.drain(..) {
+            if let Some(slot @ None) = self.violations.get_mut(breach.property) {
+                let event = breach.event.filter(|&e| e <= last).unwrap_or(last);
+                let step = if event >= base {
+                    step
+                } else {
+                    self.trace.step_of_event(event)
+                };
+                *slot = Some(Violation {
+                    event,
+                    step,
+                    time: self.frontier.now(),
+                    detail: breach.detail,
+                });
+            }
+        }
+        self.trace.events.append(&mut self.scratch.events);
+        self.trace.step_ends.push(last as u32 + 1);
+        if self.frontier.steps() % self.checkpoint_interval == 0 {
+            self.checkpoints.push(self.frontier.clone());
+        }
+        true
+    }
+
+    /// Explores until the next step would be later than `t`, or the run is over.
+    pub fn run_until(&mut self, t: SimTime) {
+        while self.next_time().is_some_and(|next| next <= t) {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
+    /// Explores to the end of the run, or until `max_steps` steps are recorded.
+    pub fn run_to_end(&mut self, max_steps: usize) {
+        while self.frontier.steps() < max_steps && self.step() {}
+    }
+
+    /// Whether nothing is left to happen before the horizon.
+    pub fn is_finished(&self) -> bool {
+        self.next_time().is_none()
+    }
+
+    /// When the frontier's next step would happen, if before the horizon.
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.frontier
+            .next_time(&self.actions)
+            .filter(|&t| t <= self.horizon)
+    }
+
+    /// The state after `step` recorded steps, rebuilt from the nearest checkpoint.
+    /// Steps past the frontier are clamped to it.
+    pub fn state_after(&self, step: usize) -> State<N, C> {
+        let step = step.min(self.frontier.steps());
+        let mut state = self.checkpoints[step / self.checkpoint_interval].clone();
+        let mut scratch = Scratch::default();
+        while state.steps() < step {
+            let log = Log::Shadow(&self.trace.messages);
+            state.step(&self.actions, self.horizon, log, &mut scratch);
+            scratch.events.clear();
+            scratch.breaches.clear();
+        }
+        state
+    }
+
+    /// A snapshot at virtual time `t`: every step at or before `t`, messages drawn at `t`.
+    pub fn snapshot_at(&self, t: SimTime) -> Snapshot {
+        let steps = self.trace.steps_until(t);
+        self.state_after(steps)
+            .snapshot(&self.names, &self.trace, t.max(SimTime::ZERO))
+    }
+
+    /// A snapshot right after step `step`, at that step's time.
+    pub fn snapshot_after_step(&self, step: usize) -> Snapshot {
+        let state = self.state_after(step);
+        let t = state.now();
+        state.snapshot(&self.names, &self.trace, t)
+    }
+
+    /// Acts at virtual time `at`: explores up to `at`, discards everything after it (the
+    /// person's later actions too), records `action` and applies it at `at`.
+    pub fn branch(&mut self, at: SimTime, action: Action<NodeId>) {
+        self.run_until(at);
+        let keep = self.trace.steps_until(at);
+        if keep < self.frontier.steps() {
+            self.truncate(keep);
+        }
+        let at = at.max(self.frontier.now());
+        let cut = self.actions.partition_point(|(a, _)| a.at <= at);
+        let later_script: Vec<_> = self
+            .actions
+            .drain(cut..)
+            .filter(|(_, origin)| *origin == Origin::Script)
+            .collect();
+        self.actions.push((TimedAction { at, action }, Origin::User));
+        self.actions.extend(later_script);
+    }
+
+    fn truncate(&mut self, steps: usize) {
+        self.frontier = self.state_after(steps);
+        self.trace.events.truncate(self.frontier.events());
+        self.trace.messages.truncate(self.frontier.messages_sent());
+        self.trace.step_ends.truncate(steps);
+        self.checkpoints
+            .truncate(steps / self.checkpoint_interval + 1);
+        for slot in &mut self.violations {
+            if slot.as_ref().is_some_and(|v| v.step >= steps) {
+                *slot = None;
+            }
+        }
+    }
+}
+

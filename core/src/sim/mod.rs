@@ -1,0 +1,18 @@
+//! The deterministic simulation machinery shared by every pattern.
+//!
+//! Read `ARCHITECTURE.md` at the repository root for how the pieces fit together.
+
+pub mod action;
+pub mod checker;
+pub mod clock;
+pub mod engine;
+pub mod network;
+pub mod node;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod session;
+pub mod snapshot;
+pub mod state;
+pub mod time;
+pub mod trace;

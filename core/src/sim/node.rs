@@ -1,0 +1,172 @@
+//! Nodes as state machines, and the context through which they act.
+//!
+//! A node never does anything itself: its handlers record effects (send, set a timer,
+//! cancel a timer, note a pattern-level event) in a [`Ctx`], and the engine applies them
+//! after the handler returns. That keeps every node a pure function of its inputs and the
+//! shared seeded RNG, which is what makes replay exact. One run may mix roles (clients,
+//! servers, a coordinator): a pattern's node type is usually an enum over its roles.
+
+use std::fmt;
+
+use super::clock::WallTime;
+use super::rng::Rng;
+
+/// A node's index in its run, stable for the whole run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The index as a `usize`, for indexing per-node tables.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Whether a node is running, crashed or paused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeStatus {
+    /// Running normally.
+    Up,
+    /// Crashed: its volatile state is gone, messages to it are lost, its timers are void.
+    Crashed,
+    /// Paused (a GC pause): nothing runs; its timers and deliveries wait until it resumes.
+    Paused,
+}
+
+impl NodeStatus {
+    /// A word for this status, for labels that must not rely on color.
+    pub fn word(self) -> &'static str {
+        match self {
+            NodeStatus::Up => "up",
+            NodeStatus::Crashed => "crashed",
+            NodeStatus::Paused => "paused",
+        }
+    }
+}
+
+/// What a node shows of itself: its role and its key fields, as plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    /// The node's role, e.g. "client" or "server".
+    pub role: &'static str,
+    /// The one value drawn on the node itself (its clock, its generation …).
+    pub headline: String,
+    /// Further named fields for the inspector, in display order.
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// A node of a pattern: a deterministic state machine driven by the engine.
+pub trait Node: Clone + 'static {
+    /// The messages nodes of this pattern exchange.
+    type Msg: Clone + fmt::Debug + fmt::Display + 'static;
+    /// The timers a node sets. Setting a timer equal to a pending one replaces it.
+    type Timer: Clone + PartialEq + fmt::Debug + fmt::Display + 'static;
+    /// Pattern-level events recorded in the trace ("stored e3 at ts=7").
+    type Note: Clone + fmt::Debug + fmt::Display + 'static;
+
+    /// Runs when the run starts and again when the node restarts after a crash.
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>);
+    /// Runs when a message is delivered.
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Self::Msg);
+    /// Runs when a timer fires.
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
+    /// Forgets volatile state on a crash; what remains is what the pattern declares durable.
+    fn on_crash(&mut self);
+    /// The node's role and key fields for snapshots.
+    fn view(&self) -> NodeView;
+}
+
+/// An effect recorded by a handler, applied by the engine after the handler returns.
+#[derive(Clone, Debug)]
+pub enum Effect<N: Node> {
+    /// Send a message to a node.
+    Send {
+        /// Receiver.
+        to: NodeId,
+        /// Payload.
+        msg: N::Msg,
+    },
+    /// Fire `timer` after a delay drawn uniformly from `min_us..=max_us`.
+    SetTimer {
+        /// Which timer; replaces a pending equal timer.
+        timer: N::Timer,
+        /// Shortest delay in microseconds.
+        min_us: u64,
+        /// Longest delay in microseconds.
+        max_us: u64,
+    },
+    /// Cancel a pending timer, if any.
+    CancelTimer(N::Timer),
+    /// Record a pattern-level event in the trace.
+    Note(N::Note),
+}
+
+/// What a handler can see and do. Effects are buffered and applied afterwards.
+pub struct Ctx<'a, N: Node> {
+    me: NodeId,
+    wall: WallTime,
+    rng: &'a mut Rng,
+    effects: &'a mut Vec<Effect<N>>,
+}
+
+impl<'a, N: Node> Ctx<'a, N> {
+    pub(crate) fn new(
+        me: NodeId,
+        wall: WallTime,
+        rng: &'a mut Rng,
+        effects: &'a mut Vec<Effect<N>>,
+    ) -> Self {
+        Ctx {
+            me,
+            wall,
+            rng,
+            effects,
+        }
+    }
+
+    /// This node's id.
+    pub fn me(&self) -> NodeId {
+        self.me
+    }
+
+    /// This node's wall clock now (skewed and drifting; not virtual time).
+    pub fn wall_clock(&self) -> WallTime {
+        self.wall
+    }
+
+    /// A uniform random value in `0..bound`, from the run's seeded RNG.
+    pub fn random_below(&mut self, bound: u64) -> u64 {
+        self.rng.below(bound)
+    }
+
+    /// Sends `msg` to `to`.
+    pub fn send(&mut self, to: NodeId, msg: N::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+
+    /// Sends a copy of `msg` to each of `to`, in order.
+    pub fn broadcast(&mut self, to: impl IntoIterator<Item = NodeId>, msg: N::Msg) {
+        for id in to {
+            self.send(id, msg.clone());
+        }
+    }
+
+    /// Sets `timer` to fire after a delay drawn from `min_us..=max_us`.
+    pub fn set_timer(&mut self, timer: N::Timer, min_us: u64, max_us: u64) {
+        self.effects.push(Effect::SetTimer {
+            timer,
+            min_us,
+            max_us,
+        });
+    }
+
+    /// Cancels `timer` if it is pending.
+    pub fn cancel_timer(&mut self, timer: N::Timer) {
+        self.effects.push(Effect::CancelTimer(timer));
+    }
+
+    /// Records a pattern-level event in the trace.
+    pub fn note(&mut self, note: N::Note) {
+        self.effects.push(Effect::Note(note));
+    }
+}

@@ -1,0 +1,312 @@
+//! The type-erased run a UI drives: [`Engine`] (object-safe) and [`Run`] (a session plus
+//! its engine).
+
+use super::action::{Action, TimedAction};
+use super::checker::{Checker, Property, Violation};
+use super::engine::Simulation;
+use super::node::{Node, NodeId};
+use super::scenario::{Caption, Config, Scenario};
+use super::session::{Session, SessionError};
+use super::snapshot::Snapshot;
+use super::time::SimTime;
+use super::trace::{fingerprint, EventKind, Fate, MsgId};
+
+/// What kind of trace event, for drawing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventTag {
+    /// A node started.
+    Start,
+    /// A message was sent and will arrive.
+    Send,
+    /// A message was sent and lost.
+    Lost,
+    /// A message was sent into a partition.
+    Cut,
+    /// A message was delivered.
+    Deliver,
+    /// A message in flight was dropped.
+    Dropped,
+    /// A timer fired.
+    Timer,
+    /// A person or the script acted.
+    Action,
+    /// A pattern-level event.
+    Note,
+}
+
+/// One trace event as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventInfo {
+    /// Its index in the trace.
+    pub index: usize,
+    /// The step it belongs to.
+    pub step: usize,
+    /// When.
+    pub time: SimTime,
+    /// Its lane, if any.
+    pub node: Option<NodeId>,
+    /// What kind.
+    pub tag: EventTag,
+    /// The message it is about, if any.
+    pub msg: Option<MsgId>,
+    /// The other end of the message (receiver of a send, sender of a delivery).
+    pub peer: Option<NodeId>,
+    /// For a send that arrives: when.
+    pub arrives: Option<SimTime>,
+    /// Its one-line text.
+    pub text: String,
+}
+
+/// A run behind an object-safe interface: explore, read the trace, seek, act.
+pub trait Engine {
+    /// Node names in id order.
+    fn names(&self) -> &[String];
+    /// Explores one step; false when the run is over.
+    fn step(&mut self) -> bool;
+    /// Explores until the next step would be later than `t`.
+    fn run_until(&mut self, t: SimTime);
+    /// Explores to the end, or until `max_steps` steps are recorded.
+    fn run_to_end(&mut self, max_steps: usize);
+    /// Whether nothing is left to happen before the horizon.
+    fn is_finished(&self) -> bool;
+    /// Virtual time of the latest explored step.
+    fn now(&self) -> SimTime;
+    /// When the run ends.
+    fn horizon(&self) -> SimTime;
+    /// Steps explored.
+    fn steps(&self) -> usize;
+    /// Trace events recorded.
+    fn trace_len(&self) -> usize;
+    /// Event `index` as one line of text.
+    fn trace_line(&self, index: usize) -> String;
+    /// The whole trace, one event per line.
+    fn trace_text(&self) -> String;
+    /// Event `index` as plain data.
+    fn event(&self, index: usize) -> Option<EventInfo>;
+    /// Virtual time of step `step`.
+    fn step_time(&self, step: usize) -> Option<SimTime>;
+    /// How many explored steps happened at or before `t`.
+    fn steps_until(&self, t: SimTime) -> usize;
+    /// The run at virtual time `t` (every step at or before it), from checkpoints.
+    fn snapshot_at(&self, t: SimTime) -> Snapshot;
+    /// The run right after step `step`, from checkpoints.
+    fn snapshot_after_step(&self, step: usize) -> Snapshot;
+    /// The properties checked after every step.
+    fn properties(&self) -> &'static [Property];
+    /// The first violation of each property, in property order.
+    fn violations(&self) -> Vec<Option<Violation>>;
+    /// Acts at `at`, discarding everything explored after it.
+    fn branch(&mut self, at: SimTime, action: Action<NodeId>);
+    /// The person's actions, in the order they apply.
+    fn user_actions(&self) -> Vec<TimedAction<NodeId>>;
+}
+
+impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
+    fn names(&self) -> &[String] {
+        Simulation::names(self)
+    }
+    fn step(&mut self) -> bool {
+        Simulation::step(self)
+    }
+    fn run_until(&mut self, t: SimTime) {
+        Simulation::run_until(self, t)
+    }
+    fn run_to_end(&mut self, max_steps: usize) {
+        Simulation::run_to_end(self, max_steps)
+    }
+    fn is_finished(&self) -> bool {
+        Simulation::is_finished(self)
+    }
+    fn now(&self) -> SimTime {
+        self.frontier().now()
+    }
+    fn horizon(&self) -> SimTime {
+        Simulation::horizon(self)
+    }
+    fn steps(&self) -> usize {
+        self.frontier().steps()
+    }
+    fn trace_len(&self) -> usize {
+        self.trace().events.len()
+    }
+    fn trace_line(&self, index: usize) -> String {
+        self.trace().line(index, self.names())
+    }
+    fn trace_text(&self) -> String {
+        self.trace().text(self.names())
+    }
+    fn event(&self, index: usize) -> Option<EventInfo> {
+        let trace = self.trace();
+        let event = trace.events.get(index)?;
+        let (tag, msg, peer, arrives) = match &event.kind {
+            EventKind::Start => (EventTag::Start, None, None, None),
+            EventKind::Send { msg, to, fate } => match fate {
+                Fate::Arrives(t) => (EventTag::Send, Some(*msg), Some(*to), Some(*t)),
+                Fate::Lost => (EventTag::Lost, Some(*msg), Some(*to), None),
+                Fate::Cut => (EventTag::Cut, Some(*msg), Some(*to), None),
+            },
+            EventKind::Deliver { msg, from } => (EventTag::Deliver, Some(*msg), Some(*from), None),
+            EventKind::Dropped { msg, .. } => (EventTag::Dropped, Some(*msg), None, None),
+            EventKind::Timer(_) => (EventTag::Timer, None, None, None),
+            EventKind::Action(_) => (EventTag::Action, None, None, None),
+            EventKind::Note(_) => (EventTag::Note, None, None, None),
+        };
+        Some(EventInfo {
+            index,
+            step: trace.step_of_event(index),
+            time: event.time,
+            node: event.node,
+            tag,
+            msg,
+            peer,
+            arrives,
+            text: trace.line(index, self.names()),
+        })
+    }
+    fn step_time(&self, step: usize) -> Option<SimTime> {
+        self.trace().step_time(step)
+    }
+    fn steps_until(&self, t: SimTime) -> usize {
+        self.trace().steps_until(t)
+    }
+    fn snapshot_at(&self, t: SimTime) -> Snapshot {
+        Simulation::snapshot_at(self, t)
+    }
+    fn snapshot_after_step(&self, step: usize) -> Snapshot {
+        Simulation::snapshot_after_step(self, step)
+    }
+    fn properties(&self) -> &'static [Property] {
+        Simulation::properties(self)
+    }
+    fn violations(&self) -> Vec<Option<Violation>> {
+        Simulation::violations(self).to_vec()
+    }
+    fn branch(&mut self, at: SimTime, action: Action<NodeId>) {
+        Simulation::branch(self, at, action)
+    }
+    fn user_actions(&self) -> Vec<TimedAction<NodeId>> {
+        Simulation::user_actions(self).cloned().collect()
+    }
+}
+
+/// Resolves node names in actions to ids, naming the first unknown node in the error.
+pub fn resolve_actions(
+    actions: &[TimedAction],
+    names: &[String],
+) -> Result<Vec<TimedAction<NodeId>>, SessionError> {
+    actions
+        .iter()
+        .map(|timed| {
+            let action = timed.action.try_map(|name| {
+                names
+                    .iter()
+                    .position(|n| n == name)
+                    .map(|i| NodeId(i as u32))
+                    .ok_or_else(|| SessionError::UnknownNode {
+                        name: name.clone(),
+                        known: names.join(", "),
+                    })
+            })?;
+            Ok(TimedAction {
+                at: timed.at,
+                action,
+            })
+        })
+        .collect()
+}
+
+/// A session and the run it defines.
+pub struct Run {
+    scenario: &'static dyn Scenario,
+    config: Config,
+    session: Session,
+    captions: Vec<Caption>,
+    engine: Box<dyn Engine>,
+}
+
+impl Run {
+    pub(crate) fn new(
+        scenario: &'static dyn Scenario,
+        config: Config,
+        session: Session,
+        engine: Box<dyn Engine>,
+    ) -> Run {
+        let captions = scenario.captions(&config);
+        Run {
+            scenario,
+            config,
+            session,
+            captions,
+            engine,
+        }
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &'static dyn Scenario {
+        self.scenario
+    }
+
+    /// The resolved seed, parameters and switches.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The session that reproduces this run, including every action taken so far.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The scenario's captions for this run, in time order.
+    pub fn captions(&self) -> &[Caption] {
+        &self.captions
+    }
+
+    /// The caption in force at `t`, if any.
+    pub fn caption_at(&self, t: SimTime) -> Option<&Caption> {
+        self.captions.iter().rev().find(|c| c.at <= t)
+    }
+
+    /// The engine, for reading.
+    pub fn engine(&self) -> &dyn Engine {
+        self.engine.as_ref()
+    }
+
+    /// The engine, for exploring.
+    pub fn engine_mut(&mut self) -> &mut dyn Engine {
+        self.engine.as_mut()
+    }
+
+    /// Acts at `at` (naming nodes), discarding everything after it; the session records it.
+    pub fn act(&mut self, at: SimTime, action: Action<String>) -> Result<(), SessionError> {
+        if at > self.engine.horizon() {
+            return Err(SessionError::ActionAfterEnd {
+                at,
+                horizon: self.engine.horizon(),
+            });
+        }
+        let timed = TimedAction { at, action };
+        let resolved = resolve_actions(std::slice::from_ref(&timed), self.engine.names())?;
+        for action in resolved {
+            self.engine.branch(action.at, action.action);
+        }
+        let names = self.engine.names().to_vec();
+        self.session.actions = self
+            .engine
+            .user_actions()
+            .into_iter()
+            .map(|a| TimedAction {
+                at: a.at,
+                action: a
+                    .action
+                    .map(|id| names.get(id.index()).cloned().unwrap_or_default()),
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// Explores the whole run (up to `max_steps` steps) and returns its trace fingerprint.
+    pub fn trace_hash(&mut self, max_steps: usize) -> u64 {
+        self.engine.run_to_end(max_steps);
+        fingerprint(&self.engine.trace_text())
+    }
+}

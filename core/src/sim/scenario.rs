@@ -1,0 +1,166 @@
+//! What a UI needs to know about patterns and scenarios, behind object-safe traits.
+//!
+//! A [`Scenario`] describes itself (title, summary, nodes, parameters with ranges,
+//! captions, its scripted actions) and builds a type-erased [`Engine`](super::run::Engine)
+//! for a [`Config`]. A UI drives every pattern through these two traits without knowing
+//! any pattern's message or node types.
+
+use super::action::TimedAction;
+use super::checker::Property;
+use super::node::NodeId;
+use super::run::Engine;
+use super::time::SimTime;
+
+/// A numeric parameter of a scenario, with its allowed range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamSpec {
+    /// URL-safe name, e.g. `clients`.
+    pub name: &'static str,
+    /// Label for a UI, e.g. "Clients".
+    pub label: &'static str,
+    /// Smallest allowed value.
+    pub min: i64,
+    /// Largest allowed value.
+    pub max: i64,
+    /// Value when the session does not set it.
+    pub default: i64,
+    /// Unit shown after the value, e.g. "ms"; empty for counts.
+    pub unit: &'static str,
+}
+
+/// A mechanism of a pattern that can be switched off to show what breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SwitchSpec {
+    /// URL-safe name, e.g. `carry-clock`.
+    pub name: &'static str,
+    /// Label for a UI, e.g. "Clients carry their clock".
+    pub label: &'static str,
+    /// What happens when it is off, in one sentence.
+    pub when_off: &'static str,
+}
+
+/// A short explanation shown at a moment of a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caption {
+    /// From when it applies.
+    pub at: SimTime,
+    /// The text.
+    pub text: String,
+}
+
+/// A node of a scenario, as a catalog lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeInfo {
+    /// Its name, e.g. `s1`.
+    pub name: String,
+    /// Its role, e.g. `server`.
+    pub role: &'static str,
+}
+
+/// A pattern: its place in the catalog, the problem it solves and how.
+#[derive(Debug)]
+pub struct PatternInfo {
+    /// URL-safe id, e.g. `lamport`.
+    pub id: &'static str,
+    /// Catalog family, e.g. "Clocks".
+    pub family: &'static str,
+    /// Name, e.g. "Lamport clock".
+    pub name: &'static str,
+    /// The problem, in a few plain sentences.
+    pub problem: &'static str,
+    /// The solution, as numbered steps.
+    pub solution: &'static [&'static str],
+    /// The properties its checker reports on.
+    pub properties: &'static [Property],
+    /// Its mechanism switches.
+    pub switches: &'static [SwitchSpec],
+}
+
+/// Resolved inputs of a run: the seed, every parameter, every switch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The seed of the run's PRNG.
+    pub seed: u64,
+    params: Vec<(&'static str, i64)>,
+    switches: Vec<(&'static str, bool)>,
+}
+
+impl Config {
+    /// A config with every parameter and switch at its default.
+    pub fn defaults(scenario: &dyn Scenario, seed: u64) -> Config {
+        Config {
+            seed,
+            params: scenario.params().iter().map(|p| (p.name, p.default)).collect(),
+            switches: scenario
+                .pattern()
+                .switches
+                .iter()
+                .map(|s| (s.name, true))
+                .collect(),
+        }
+    }
+
+    /// Sets a parameter that the scenario declares (others are ignored).
+    pub fn set_param(&mut self, name: &str, value: i64) {
+        if let Some(slot) = self.params.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = value;
+        }
+    }
+
+    /// Sets a switch that the pattern declares (others are ignored).
+    pub fn set_switch(&mut self, name: &str, on: bool) {
+        if let Some(slot) = self.switches.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = on;
+        }
+    }
+
+    /// A parameter's value; 0 for a name the scenario does not declare.
+    pub fn param(&self, name: &str) -> i64 {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, v)| *v)
+    }
+
+    /// Whether a switch is on; switches are on unless turned off.
+    pub fn switch(&self, name: &str) -> bool {
+        self.switches
+            .iter()
+            .find(|(n, _)| *n == name)
+            .is_none_or(|(_, on)| *on)
+    }
+
+    /// Every parameter, in declaration order.
+    pub fn params(&self) -> &[(&'static str, i64)] {
+        &self.params
+    }
+
+    /// Every switch, in declaration order.
+    pub fn switches(&self) -> &[(&'static str, bool)] {
+        &self.switches
+    }
+}
+
+/// A named, scripted scenario of a pattern.
+pub trait Scenario: Sync {
+    /// The pattern it belongs to.
+    fn pattern(&self) -> &'static PatternInfo;
+    /// URL-safe id, unique in the registry, e.g. `lamport-skew`.
+    fn id(&self) -> &'static str;
+    /// Title for a catalog.
+    fn title(&self) -> &'static str;
+    /// What it shows, in a few sentences.
+    fn summary(&self) -> &'static str;
+    /// Its parameters with ranges and defaults.
+    fn params(&self) -> &'static [ParamSpec];
+    /// Its nodes for a config.
+    fn nodes(&self, cfg: &Config) -> Vec<NodeInfo>;
+    /// Its captions for a config, in time order.
+    fn captions(&self, cfg: &Config) -> Vec<Caption>;
+    /// Actions its story performs by itself (faults at given times), naming nodes.
+    fn script(&self, cfg: &Config) -> Vec<TimedAction>;
+    /// When the run ends.
+    fn horizon(&self, cfg: &Config) -> SimTime;
+    /// Builds a run for `cfg`, with the person's actions already resolved to node ids.
+    fn build(&self, cfg: &Config, user_actions: Vec<TimedAction<NodeId>>) -> Box<dyn Engine>;
+}

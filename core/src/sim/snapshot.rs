@@ -1,0 +1,94 @@
+//! Plain-data pictures of a run at one instant, for a UI to draw.
+//!
+//! A snapshot owns strings and numbers only, so a view can keep it, compare it and render
+//! it without knowing any pattern's types.
+
+use super::clock::WallTime;
+use super::node::{NodeId, NodeStatus};
+use super::time::SimTime;
+use super::trace::MsgId;
+
+/// One node at the snapshot's instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSnapshot {
+    /// Its id.
+    pub id: NodeId,
+    /// Its name, e.g. `s1`.
+    pub name: String,
+    /// Its role, e.g. `server`.
+    pub role: &'static str,
+    /// Up, crashed or paused.
+    pub status: NodeStatus,
+    /// Its wall clock's reading.
+    pub wall_clock: WallTime,
+    /// Its wall clock's offset from virtual time, in microseconds.
+    pub skew_us: i64,
+    /// The key value drawn on the node (its clock, its generation …).
+    pub headline: String,
+    /// Further named fields for an inspector.
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// A message in flight at the snapshot's instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlightSnapshot {
+    /// Its id.
+    pub id: MsgId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// The payload as text.
+    pub label: String,
+    /// When it was sent.
+    pub sent_at: SimTime,
+    /// When it is due (for a held message: when it was due before it was held).
+    pub due_at: SimTime,
+    /// How far along it is, in thousandths (0 at send, 1000 at arrival).
+    pub progress_permille: u16,
+    /// Whether a person is holding it.
+    pub held: bool,
+}
+
+/// A whole run at one instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The instant shown.
+    pub time: SimTime,
+    /// How many steps had happened by then.
+    pub steps: usize,
+    /// How many trace events had been recorded by then.
+    pub events: usize,
+    /// Every node, in id order.
+    pub nodes: Vec<NodeSnapshot>,
+    /// Every message in flight, in send order.
+    pub in_flight: Vec<FlightSnapshot>,
+    /// Every directed link cut by a partition.
+    pub cut_links: Vec<(NodeId, NodeId)>,
+    /// Run-wide facts from the pattern's checker (label, text).
+    pub facts: Vec<(&'static str, String)>,
+}
+
+/// Progress of a message in thousandths at `now`, given when it was sent and is due.
+pub fn progress_permille(sent_at: SimTime, due_at: SimTime, now: SimTime) -> u16 {
+    let span = due_at.0.saturating_sub(sent_at.0);
+    if span == 0 || now >= due_at {
+        return 1000;
+    }
+    let done = now.0.saturating_sub(sent_at.0);
+    (u128::from(done) * 1000 / u128::from(span)) as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_runs_from_zero_to_a_thousand() {
+        let (sent, due) = (SimTime(1_000), SimTime(3_000));
+        assert_eq!(progress_permille(sent, due, SimTime(1_000)), 0);
+        assert_eq!(progress_permille(sent, due, SimTime(2_000)), 500);
+        assert_eq!(progress_permille(sent, due, SimTime(9_000)), 1000);
+        assert_eq!(progress_permille(sent, sent, sent), 1000);
+    }
+}

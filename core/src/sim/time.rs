@@ -1,0 +1,63 @@
+//! Virtual time: integer microseconds since the start of a run.
+//!
+//! Virtual time orders the simulation; it is never "the clock" a node reads. Nodes read
+//! their own [`WallClock`](super::clock::WallClock), which may be skewed and drift.
+
+use std::fmt;
+
+/// An instant of virtual time, in microseconds since the start of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+impl SimTime {
+    /// The start of every run.
+    pub const ZERO: SimTime = SimTime(0);
+
+    /// An instant `ms` milliseconds after the start.
+    pub const fn from_millis(ms: u64) -> SimTime {
+        SimTime(ms * 1_000)
+    }
+
+    /// Microseconds since the start.
+    pub const fn as_micros(self) -> u64 {
+        self.0
+    }
+
+    /// This instant moved `micros` later, saturating at the end of time.
+    pub const fn plus_micros(self, micros: u64) -> SimTime {
+        SimTime(self.0.saturating_add(micros))
+    }
+}
+
+impl fmt::Display for SimTime {
+    /// Milliseconds with three decimals: `12.345ms`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_millis(f, self.0 as i128)
+    }
+}
+
+/// Writes a signed microsecond count as milliseconds with three decimals.
+pub(crate) fn write_millis(f: &mut fmt::Formatter<'_>, micros: i128) -> fmt::Result {
+    let sign = if micros < 0 { "-" } else { "" };
+    let abs = micros.unsigned_abs();
+    let text = format!("{sign}{}.{:03}ms", abs / 1_000, abs % 1_000);
+    f.pad(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_milliseconds_with_three_decimals() {
+        assert_eq!(SimTime(1_234_567).to_string(), "1234.567ms");
+        assert_eq!(SimTime::ZERO.to_string(), "0.000ms");
+        assert_eq!(format!("{:>10}", SimTime(5)), "   0.005ms");
+    }
+
+    #[test]
+    fn plus_saturates_instead_of_wrapping() {
+        assert_eq!(SimTime(u64::MAX - 1).plus_micros(5), SimTime(u64::MAX));
+        assert_eq!(SimTime::from_millis(2).plus_micros(1), SimTime(2_001));
+    }
+}

@@ -1,0 +1,247 @@
+//! The append-only trace: every send, delivery, timer, fault and pattern-level event.
+//!
+//! Events are small fixed-size records; message payloads live once in a message log
+//! indexed by [`MsgId`], so a delivery does not copy its payload. Each event has a
+//! one-line text form ([`Trace::line`]) that golden tests compare. Steps group events: one
+//! step (a delivery, a timer, a start or an action) appends one or more events, and
+//! `step_ends` says where each step's events end, which is how a cursor moves by step.
+//!
+//! Memory: an event is `size_of::<TraceEvent<N>>()` bytes (48 for the Lamport clock;
+//! a test pins it), a step adds 4 bytes, and a message adds its record once.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use super::action::Action;
+use super::node::{Node, NodeId};
+use super::time::SimTime;
+
+/// A message's index in the run's message log, in send order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MsgId(pub u32);
+
+impl fmt::Display for MsgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// What became of a message when it was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// It will arrive at this instant (unless held, delayed or dropped later).
+    Arrives(SimTime),
+    /// The network lost it.
+    Lost,
+    /// A partition cut it.
+    Cut,
+}
+
+/// Why a message in flight never reached its node's handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// The receiver was crashed when it arrived.
+    ReceiverDown,
+    /// A person dropped it.
+    ByUser,
+}
+
+/// What happened in one trace event.
+#[derive(Clone, Debug)]
+pub enum EventKind<N: Node> {
+    /// The node started (at the beginning of the run or on restart).
+    Start,
+    /// The node sent a message.
+    Send {
+        /// The message.
+        msg: MsgId,
+        /// Its receiver.
+        to: NodeId,
+        /// Whether and when it arrives.
+        fate: Fate,
+    },
+    /// A message reached the node's handler.
+    Deliver {
+        /// The message.
+        msg: MsgId,
+        /// Its sender.
+        from: NodeId,
+    },
+    /// A message in flight was dropped before delivery.
+    Dropped {
+        /// The message.
+        msg: MsgId,
+        /// Why.
+        reason: DropReason,
+    },
+    /// A timer fired.
+    Timer(N::Timer),
+    /// A person or the scenario's script acted on the run.
+    Action(Box<Action<NodeId>>),
+    /// A pattern-level event.
+    Note(N::Note),
+}
+
+/// One trace event: when, on which node's lane (none for network-wide actions), what.
+#[derive(Clone, Debug)]
+pub struct TraceEvent<N: Node> {
+    /// Virtual time of the event.
+    pub time: SimTime,
+    /// The lane it belongs to; `None` for network-wide actions (partition, heal, links).
+    pub node: Option<NodeId>,
+    /// What happened.
+    pub kind: EventKind<N>,
+}
+
+/// A message as it was sent, kept once for the whole run.
+#[derive(Clone, Debug)]
+pub struct MessageRecord<M> {
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it was sent.
+    pub sent_at: SimTime,
+    /// The original, when this message is a network duplicate.
+    pub copy_of: Option<MsgId>,
+    /// The payload.
+    pub payload: M,
+}
+
+/// The append-only record of a run.
+#[derive(Clone, Debug)]
+pub struct Trace<N: Node> {
+    /// Every event, in order.
+    pub events: Vec<TraceEvent<N>>,
+    /// Every message ever sent, indexed by [`MsgId`].
+    pub messages: Vec<MessageRecord<N::Msg>>,
+    /// For each step, the number of events once that step was done.
+    pub step_ends: Vec<u32>,
+}
+
+impl<N: Node> Default for Trace<N> {
+    fn default() -> Self {
+        Trace {
+            events: Vec::new(),
+            messages: Vec::new(),
+            step_ends: Vec::new(),
+        }
+    }
+}
+
+impl<N: Node> Trace<N> {
+    /// The virtual time of step `step` (0-based), if recorded.
+    pub fn step_time(&self, step: usize) -> Option<SimTime> {
+        let end = *self.step_ends.get(step)? as usize;
+        self.events.get(end.checked_sub(1)?).map(|e| e.time)
+    }
+
+    /// How many recorded steps happened at or before `t`.
+    pub fn steps_until(&self, t: SimTime) -> usize {
+        self.step_ends
+            .partition_point(|&end| self.events[end as usize - 1].time <= t)
+    }
+
+    /// The step that produced event `index`.
+    pub fn step_of_event(&self, index: usize) -> usize {
+        self.step_ends.partition_point(|&end| end as usize <= index)
+    }
+
+    /// Event `index` as one line of text, naming nodes with `names`.
+    pub fn line(&self, index: usize, names: &[String]) -> String {
+        let mut out = String::new();
+        if let Some(event) = self.events.get(index) {
+            self.write_line(&mut out, event, names);
+        }
+        out
+    }
+
+    /// The whole trace as text, one event per line.
+    pub fn text(&self, names: &[String]) -> String {
+        let mut out = String::new();
+        for event in &self.events {
+            self.write_line(&mut out, event, names);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A one-line description of a message: `#4 c1->s1 write e1 clock=3`.
+    pub fn describe_message(&self, msg: MsgId, names: &[String]) -> String {
+        match self.messages.get(msg.0 as usize) {
+            Some(m) => format!(
+                "{msg} {}->{} {}",
+                name(names, m.from),
+                name(names, m.to),
+                m.payload
+            ),
+            None => format!("{msg} (unknown)"),
+        }
+    }
+
+    fn write_line(&self, out: &mut String, event: &TraceEvent<N>, names: &[String]) {
+        let lane = event.node.map_or("*", |n| name(names, n));
+        let _ = write!(out, "{:>11} {lane:<4} ", event.time);
+        let payload = |msg: MsgId| {
+            self.messages
+                .get(msg.0 as usize)
+                .map_or(String::new(), |m| m.payload.to_string())
+        };
+        let _ = match &event.kind {
+            EventKind::Start => write!(out, "start"),
+            EventKind::Send { msg, to, fate } => {
+                let copy = self
+                    .messages
+                    .get(msg.0 as usize)
+                    .and_then(|m| m.copy_of)
+                    .map_or(String::new(), |orig| format!(" (duplicate of {orig})"));
+                let fate = match fate {
+                    Fate::Arrives(t) => format!("arrives {t}"),
+                    Fate::Lost => "LOST".to_string(),
+                    Fate::Cut => "CUT by partition".to_string(),
+                };
+                write!(
+                    out,
+                    "send {msg} to {} {}{copy}; {fate}",
+                    name(names, *to),
+                    payload(*msg)
+                )
+            }
+            EventKind::Deliver { msg, from } => {
+                write!(out, "recv {msg} from {} {}", name(names, *from), payload(*msg))
+            }
+            EventKind::Dropped { msg, reason } => {
+                let why = match reason {
+                    DropReason::ReceiverDown => "receiver is down",
+                    DropReason::ByUser => "dropped by user",
+                };
+                write!(out, "drop {msg} {} ({why})", payload(*msg))
+            }
+            EventKind::Timer(timer) => write!(out, "timer {timer}"),
+            EventKind::Action(action) => write!(out, "{}", action.describe(names)),
+            EventKind::Note(note) => write!(out, "{note}"),
+        };
+    }
+}
+
+fn name(names: &[String], id: NodeId) -> &str {
+    names.get(id.index()).map_or("?", String::as_str)
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of a trace's text on every platform.
+pub fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_matches_the_fnv1a_reference() {
+        assert_eq!(fingerprint(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fingerprint("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

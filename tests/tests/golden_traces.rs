@@ -1,0 +1,40 @@
+//! Golden traces: each named scenario's default run, compared line for line.
+//!
+//! After an intended change of behaviour, regenerate with `UPDATE_EXPECT=1 cargo test`
+//! and review the diff of `tests/golden/`.
+
+use expect_test::expect_file;
+use playground_core::{Registry, Session};
+
+fn trace_of(scenario: &str) -> String {
+    let registry = Registry::standard();
+    let mut run = registry
+        .start(&Session::new(scenario, 1))
+        .expect("scenario starts");
+    run.engine_mut().run_to_end(1_000_000);
+    assert!(run.engine().is_finished(), "{scenario} ends before its horizon");
+    run.engine().trace_text()
+}
+
+#[test]
+fn every_scenario_has_a_golden_trace() {
+    let registry = Registry::standard();
+    for scenario in registry.scenarios() {
+        let path = format!("{}/golden/{}.txt", env!("CARGO_MANIFEST_DIR"), scenario.id());
+        assert!(
+            std::path::Path::new(&path).exists(),
+            "no golden trace for {}: add a test below and run with UPDATE_EXPECT=1",
+            scenario.id()
+        );
+    }
+}
+
+#[test]
+fn lamport_skew() {
+    expect_file!["../golden/lamport-skew.txt"].assert_eq(&trace_of("lamport-skew"));
+}
+
+#[test]
+fn lamport_concurrent() {
+    expect_file!["../golden/lamport-concurrent.txt"].assert_eq(&trace_of("lamport-concurrent"));
+}

@@ -1,0 +1,2 @@
+//! Mounts the playground.
+fn main() {}
