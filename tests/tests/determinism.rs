@@ -18,7 +18,11 @@ fn the_same_session_twice_gives_identical_trace_text() {
         for seed in [1, 7, 99] {
             let session = faulty_session(&registry, scenario.id(), seed);
             let first = trace(&session);
-            assert!(first.lines().count() > 10, "{} ran too little", scenario.id());
+            assert!(
+                first.lines().count() > 10,
+                "{} ran too little",
+                scenario.id()
+            );
             assert_eq!(first, trace(&session), "{} seed {seed}", scenario.id());
         }
     }
@@ -44,9 +48,11 @@ fn acting_live_equals_replaying_the_recorded_session() {
     let registry = Registry::standard();
     let mut live = registry.start(&Session::new("lamport-skew", 3)).unwrap();
     live.engine_mut().run_until(SimTime::from_millis(9));
-    live.act(SimTime::from_millis(9), Action::Crash("s1".into())).unwrap();
+    live.act(SimTime::from_millis(9), Action::Crash("s1".into()))
+        .unwrap();
     live.engine_mut().run_until(SimTime::from_millis(20));
-    live.act(SimTime::from_millis(20), Action::Restart("s1".into())).unwrap();
+    live.act(SimTime::from_millis(20), Action::Restart("s1".into()))
+        .unwrap();
     live.engine_mut().run_to_end(1_000_000);
     assert_eq!(live.session().actions.len(), 2);
     assert!(live.engine().trace_text().contains("CRASH s1"));
@@ -57,13 +63,19 @@ fn acting_live_equals_replaying_the_recorded_session() {
 fn acting_in_the_past_discards_the_future_and_later_actions() {
     let registry = Registry::standard();
     let mut run = registry.start(&Session::new("lamport-skew", 3)).unwrap();
-    run.act(SimTime::from_millis(20), Action::Crash("s2".into())).unwrap();
+    run.act(SimTime::from_millis(20), Action::Crash("s2".into()))
+        .unwrap();
     run.engine_mut().run_to_end(1_000_000);
     let crashed_late = run.engine().trace_text();
-    run.act(SimTime::from_millis(5), Action::Pause("s1".into())).unwrap();
+    run.act(SimTime::from_millis(5), Action::Pause("s1".into()))
+        .unwrap();
     run.engine_mut().run_to_end(1_000_000);
     let text = run.engine().trace_text();
-    assert_eq!(run.session().actions.len(), 1, "the later crash is discarded");
+    assert_eq!(
+        run.session().actions.len(),
+        1,
+        "the later crash is discarded"
+    );
     assert!(text.contains("PAUSE s1") && !text.contains("CRASH s2"));
     assert_ne!(text, crashed_late);
     assert_eq!(text, trace(run.session()));

@@ -12,7 +12,10 @@ fn trace_of(scenario: &str) -> String {
         .start(&Session::new(scenario, 1))
         .expect("scenario starts");
     run.engine_mut().run_to_end(1_000_000);
-    assert!(run.engine().is_finished(), "{scenario} ends before its horizon");
+    assert!(
+        run.engine().is_finished(),
+        "{scenario} ends before its horizon"
+    );
     run.engine().trace_text()
 }
 
@@ -20,7 +23,11 @@ fn trace_of(scenario: &str) -> String {
 fn every_scenario_has_a_golden_trace() {
     let registry = Registry::standard();
     for scenario in registry.scenarios() {
-        let path = format!("{}/golden/{}.txt", env!("CARGO_MANIFEST_DIR"), scenario.id());
+        let path = format!(
+            "{}/golden/{}.txt",
+            env!("CARGO_MANIFEST_DIR"),
+            scenario.id()
+        );
         assert!(
             std::path::Path::new(&path).exists(),
             "no golden trace for {}: add a test below and run with UPDATE_EXPECT=1",

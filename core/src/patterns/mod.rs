@@ -63,12 +63,20 @@ impl Registry {
     }
 
     /// Checks a session against its scenario and resolves its parameters and switches.
-    pub fn config(&self, session: &Session) -> Result<(&'static dyn Scenario, Config), SessionError> {
+    pub fn config(
+        &self,
+        session: &Session,
+    ) -> Result<(&'static dyn Scenario, Config), SessionError> {
         let scenario =
             self.scenario(&session.scenario)
                 .ok_or_else(|| SessionError::UnknownScenario {
                     id: session.scenario.clone(),
-                    known: self.scenarios.iter().map(|s| s.id()).collect::<Vec<_>>().join(", "),
+                    known: self
+                        .scenarios
+                        .iter()
+                        .map(|s| s.id())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })?;
         let mut config = Config::defaults(scenario, session.seed);
         for (name, value) in &session.params {
@@ -78,7 +86,12 @@ impl Registry {
                 .find(|p| p.name == name)
                 .ok_or_else(|| SessionError::UnknownParam {
                     name: name.clone(),
-                    known: scenario.params().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+                    known: scenario
+                        .params()
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })?;
             if !(spec.min..=spec.max).contains(value) {
                 return Err(SessionError::ParamOutOfRange {
@@ -95,7 +108,11 @@ impl Registry {
             if !switches.iter().any(|s| s.name == name) {
                 return Err(SessionError::UnknownSwitch {
                     name: name.clone(),
-                    known: switches.iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
+                    known: switches
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 });
             }
             config.set_switch(name, false);
@@ -108,9 +125,16 @@ impl Registry {
         let (scenario, config) = self.config(session)?;
         let horizon = scenario.horizon(&config);
         if let Some(late) = session.actions.iter().find(|a| a.at > horizon) {
-            return Err(SessionError::ActionAfterEnd { at: late.at, horizon });
+            return Err(SessionError::ActionAfterEnd {
+                at: late.at,
+                horizon,
+            });
         }
-        let names: Vec<String> = scenario.nodes(&config).into_iter().map(|n| n.name).collect();
+        let names: Vec<String> = scenario
+            .nodes(&config)
+            .into_iter()
+            .map(|n| n.name)
+            .collect();
         let actions = resolve_actions(&session.actions, &names)?;
         let engine = scenario.build(&config, actions);
         Ok(Run::new(scenario, config, session.clone(), engine))

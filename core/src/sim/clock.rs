@@ -66,7 +66,9 @@ impl WallClock {
 
     /// Offset of the reading from virtual time at `now`, in microseconds.
     pub fn skew_at(&self, now: SimTime) -> i64 {
-        self.read(now).0.saturating_sub(now.0.min(i64::MAX as u64) as i64)
+        self.read(now)
+            .0
+            .saturating_sub(now.0.min(i64::MAX as u64) as i64)
     }
 
     /// The drift rate in parts per million.
@@ -113,7 +115,10 @@ mod tests {
     fn skew_offsets_and_drift_stretches() {
         let c = WallClock::new(-5_000, 1_000); // 5 ms behind, 0.1% fast
         assert_eq!(c.read(SimTime::ZERO), WallTime(-5_000));
-        assert_eq!(c.read(SimTime(1_000_000)), WallTime(1_000_000 - 5_000 + 1_000));
+        assert_eq!(
+            c.read(SimTime(1_000_000)),
+            WallTime(1_000_000 - 5_000 + 1_000)
+        );
         assert_eq!(c.skew_at(SimTime(1_000_000)), -4_000);
     }
 

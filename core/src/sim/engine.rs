@@ -259,7 +259,8 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             .drain(cut..)
             .filter(|(_, origin)| *origin == Origin::Script)
             .collect();
-        self.actions.push((TimedAction { at, action }, Origin::User));
+        self.actions
+            .push((TimedAction { at, action }, Origin::User));
         self.actions.extend(later_script);
     }
 
@@ -277,4 +278,3 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         }
     }
 }
-

@@ -77,7 +77,11 @@ impl Network {
                 self.overrides.clear();
             }
             LinkSelector::Between(from, to) => {
-                match self.overrides.iter_mut().find(|(key, _)| *key == (from, to)) {
+                match self
+                    .overrides
+                    .iter_mut()
+                    .find(|(key, _)| *key == (from, to))
+                {
                     Some(entry) => entry.1 = cfg,
                     None => self.overrides.push(((from, to), cfg)),
                 }

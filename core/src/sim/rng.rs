@@ -155,10 +155,11 @@ mod tests {
     #[test]
     fn chance_follows_the_ratio() {
         let mut rng = Rng::seeded(3);
-        let hits = (0..10_000)
-            .filter(|_| rng.chance(Ratio::new(1, 4)))
-            .count();
-        assert!((2_300..2_700).contains(&hits), "{hits} hits of 10000 at 1/4");
+        let hits = (0..10_000).filter(|_| rng.chance(Ratio::new(1, 4))).count();
+        assert!(
+            (2_300..2_700).contains(&hits),
+            "{hits} hits of 10000 at 1/4"
+        );
         assert!(!rng.chance(Ratio::NEVER));
         assert!(rng.chance(Ratio::new(3, 3)));
     }

@@ -90,7 +90,11 @@ impl Config {
     pub fn defaults(scenario: &dyn Scenario, seed: u64) -> Config {
         Config {
             seed,
-            params: scenario.params().iter().map(|p| (p.name, p.default)).collect(),
+            params: scenario
+                .params()
+                .iter()
+                .map(|p| (p.name, p.default))
+                .collect(),
             switches: scenario
                 .pattern()
                 .switches

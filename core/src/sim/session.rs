@@ -276,7 +276,10 @@ impl fmt::Display for SessionError {
         match self {
             SessionError::Empty => write!(f, "the session is empty"),
             SessionError::TooLong { len, max } => {
-                write!(f, "the session is {len} characters long; at most {max} are allowed")
+                write!(
+                    f,
+                    "the session is {len} characters long; at most {max} are allowed"
+                )
             }
             SessionError::BadCharacter(c) => write!(
                 f,
@@ -304,7 +307,10 @@ impl fmt::Display for SessionError {
                 write!(f, "there is no scenario `{id}`; scenarios are: {known}")
             }
             SessionError::UnknownParam { name, known } => {
-                write!(f, "this scenario has no parameter `{name}`; it has: {known}")
+                write!(
+                    f,
+                    "this scenario has no parameter `{name}`; it has: {known}"
+                )
             }
             SessionError::ParamOutOfRange {
                 name,
@@ -319,7 +325,10 @@ impl fmt::Display for SessionError {
                 write!(f, "this pattern has no switch `{name}`; it has: {known}")
             }
             SessionError::UnknownNode { name, known } => {
-                write!(f, "there is no node `{name}` in this scenario; nodes are: {known}")
+                write!(
+                    f,
+                    "there is no node `{name}` in this scenario; nodes are: {known}"
+                )
             }
             SessionError::ActionAfterEnd { at, horizon } => {
                 write!(f, "an action at {at} is after the run ends at {horizon}")
@@ -437,7 +446,10 @@ fn decode_action(parts: &[&str]) -> Result<Action<String>, String> {
                 latency_min_us: parse_num(min, "latency")?,
                 latency_max_us: parse_num(max, "latency")?,
                 loss: Ratio::new(parse_num(ln, "loss")?, parse_num(ld, "loss")?),
-                duplication: Ratio::new(parse_num(dn, "duplication")?, parse_num(dd, "duplication")?),
+                duplication: Ratio::new(
+                    parse_num(dn, "duplication")?,
+                    parse_num(dd, "duplication")?,
+                ),
             };
             if cfg.latency_min_us > cfg.latency_max_us {
                 return Err("the shortest latency is longer than the longest".into());

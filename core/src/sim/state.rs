@@ -264,7 +264,12 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     }
 
     /// Runs a queued entry. Returns false when it was stale or only parked.
-    fn dispatch(&mut self, what: Pending, log: &mut Log<'_, N::Msg>, scratch: &mut Scratch<N>) -> bool {
+    fn dispatch(
+        &mut self,
+        what: Pending,
+        log: &mut Log<'_, N::Msg>,
+        scratch: &mut Scratch<N>,
+    ) -> bool {
         match what {
             Pending::Start(node) => {
                 self.record(scratch, Some(node), EventKind::Start);
@@ -408,7 +413,13 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         });
         self.record(scratch, Some(from), EventKind::Send { msg, to, fate });
         if let Fate::Arrives(due_at) = fate {
-            self.in_flight.insert(msg, InFlight { due_at, held: false });
+            self.in_flight.insert(
+                msg,
+                InFlight {
+                    due_at,
+                    held: false,
+                },
+            );
             self.schedule(due_at, Pending::Deliver(msg));
         }
         if let Some(payload) = copy {
@@ -423,9 +434,10 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         scratch: &mut Scratch<N>,
     ) {
         let lane = match action {
-            Action::Drop(m) | Action::Hold(m) | Action::Release(m) | Action::Delay { msg: m, .. } => {
-                log.get(*m).map(|r| r.to)
-            }
+            Action::Drop(m)
+            | Action::Hold(m)
+            | Action::Release(m)
+            | Action::Delay { msg: m, .. } => log.get(*m).map(|r| r.to),
             other => other.subject().copied(),
         };
         let lane = lane.filter(|n| n.index() < self.nodes.len());

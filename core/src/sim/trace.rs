@@ -208,7 +208,12 @@ impl<N: Node> Trace<N> {
                 )
             }
             EventKind::Deliver { msg, from } => {
-                write!(out, "recv {msg} from {} {}", name(names, *from), payload(*msg))
+                write!(
+                    out,
+                    "recv {msg} from {} {}",
+                    name(names, *from),
+                    payload(*msg)
+                )
             }
             EventKind::Dropped { msg, reason } => {
                 let why = match reason {

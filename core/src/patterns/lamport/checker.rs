@@ -77,7 +77,10 @@ impl LamportChecker {
     }
 
     fn label(&self, s: &Stored) -> String {
-        let server = self.server_names.get(s.server.index()).map_or("?", |n| n.as_str());
+        let server = self
+            .server_names
+            .get(s.server.index())
+            .map_or("?", |n| n.as_str());
         format!("{}@{}/{server}", s.event, s.ts)
     }
 
@@ -178,7 +181,12 @@ impl Checker<LamportNode> for LamportChecker {
         by_ts.sort_by_key(|s| (s.ts, s.server));
         let mut by_wall: Vec<&Stored> = self.stored.iter().collect();
         by_wall.sort_by_key(|s| (s.wall, s.server));
-        let list = |v: &[&Stored]| v.iter().map(|s| s.event.to_string()).collect::<Vec<_>>().join(" ");
+        let list = |v: &[&Stored]| {
+            v.iter()
+                .map(|s| s.event.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let pairs = self.concurrent_pairs();
         let concurrent = if pairs.is_empty() {
             "none: every pair of stored events is causally ordered".to_string()
@@ -187,11 +195,19 @@ impl Checker<LamportNode> for LamportChecker {
                 .iter()
                 .take(4)
                 .map(|&(i, j)| {
-                    format!("{} ∥ {}", self.label(&self.stored[i]), self.label(&self.stored[j]))
+                    format!(
+                        "{} ∥ {}",
+                        self.label(&self.stored[i]),
+                        self.label(&self.stored[j])
+                    )
                 })
                 .collect();
             let more = pairs.len().saturating_sub(shown.len());
-            let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             format!(
                 "{}{tail}: neither happened before the other, so their timestamp order is a \
                  convention (timestamp, then server), not causality",

@@ -112,6 +112,9 @@ pub struct ClientPlan {
     pub ack_timeout_us: u64,
     /// Whether clients send their clock with each write and learn from each answer.
     pub carry_clock: bool,
+    /// Whether each client starts its round of the servers at a different one (else all
+    /// start at the first server, which then sees more traffic than the others).
+    pub stagger_targets: bool,
 }
 
 /// A client: writes events to servers in turn, carrying its clock.
@@ -142,7 +145,11 @@ impl Client {
 
     fn schedule_next(&self, ctx: &mut Ctx<'_, LamportNode>) {
         if self.written < self.plan.writes {
-            ctx.set_timer(Timer::NextWrite, self.plan.think_min_us, self.plan.think_max_us);
+            ctx.set_timer(
+                Timer::NextWrite,
+                self.plan.think_min_us,
+                self.plan.think_max_us,
+            );
         }
     }
 
@@ -155,8 +162,13 @@ impl Client {
             client: self.index,
             n: self.written,
         };
-        // Clients take turns over the servers, each starting at a different one.
-        let target = (usize::from(self.index) + usize::from(self.written) - 1) % self.servers.len();
+        // Clients take turns over the servers, in order.
+        let start = if self.plan.stagger_targets {
+            usize::from(self.index)
+        } else {
+            0
+        };
+        let target = (start + usize::from(self.written) - 1) % self.servers.len();
         let clock = if self.plan.carry_clock {
             self.clock.current()
         } else {
@@ -164,7 +176,11 @@ impl Client {
         };
         ctx.send(self.servers[target], Msg::Write { event, clock });
         self.waiting_for = Some(event);
-        ctx.set_timer(Timer::AckTimeout, self.plan.ack_timeout_us, self.plan.ack_timeout_us);
+        ctx.set_timer(
+            Timer::AckTimeout,
+            self.plan.ack_timeout_us,
+            self.plan.ack_timeout_us,
+        );
     }
 }
 
@@ -254,10 +270,14 @@ impl Node for LamportNode {
                 headline: format!("clock {}", c.clock.current()),
                 fields: vec![
                     ("Lamport clock", c.clock.current().to_string()),
-                    ("events written", format!("{} of {}", c.written, c.plan.writes)),
+                    (
+                        "events written",
+                        format!("{} of {}", c.written, c.plan.writes),
+                    ),
                     (
                         "waiting for",
-                        c.waiting_for.map_or("nothing".to_string(), |e| format!("ack of {e}")),
+                        c.waiting_for
+                            .map_or("nothing".to_string(), |e| format!("ack of {e}")),
                     ),
                 ],
             },

@@ -97,6 +97,7 @@ impl LamportScenario {
             think_max_us,
             ack_timeout_us: 25_000,
             carry_clock: cfg.switch(super::CARRY_CLOCK),
+            stagger_targets: self.story == Story::Concurrent,
         }
     }
 }
