@@ -15,60 +15,128 @@ pub fn sweep_seeds() -> u64 {
         .unwrap_or(500)
 }
 
-/// Random faults for a run over `nodes`, drawn from `seed`: crashes and restarts, pauses
-/// and resumes, partitions and heals, lossy and duplicating links, clock steps and drift,
-/// dropped and delayed messages, all within the first `window_us` microseconds.
+/// Random faults for a run over `nodes`, drawn from `seed`, within the first `window_us`
+/// microseconds: episodes of crash and restart, pause and resume, partition (two-way or
+/// one-way) and heal, lossy and duplicating links and back, clock steps and drift, and
+/// dropped, held or delayed messages.
 pub fn random_faults(seed: u64, nodes: &[String], window_us: u64) -> Vec<TimedAction> {
     let mut rng = Rng::seeded(seed ^ 0x5EED_FA17);
-    let count = rng.in_range(0, 10);
+    let mut actions = Vec::new();
     let pick = |rng: &mut Rng| nodes[rng.below(nodes.len() as u64) as usize].clone();
-    let mut actions: Vec<TimedAction> = (0..count)
-        .map(|_| {
-            let at = SimTime(rng.below(window_us));
-            let action = match rng.below(12) {
-                0 | 1 => Action::Crash(pick(&mut rng)),
-                2 | 3 => Action::Restart(pick(&mut rng)),
-                4 => Action::Pause(pick(&mut rng)),
-                5 => Action::Resume(pick(&mut rng)),
-                6 => {
-                    let split = rng.in_range(1, nodes.len() as u64 - 1) as usize;
-                    Action::Partition {
-                        from: nodes[..split].to_vec(),
-                        to: nodes[split..].to_vec(),
-                        one_way: rng.chance(Ratio::new(1, 2)),
-                    }
+    for _ in 0..rng.in_range(1, 6) {
+        let at = rng.below(window_us);
+        let until = SimTime(at + rng.in_range(1_000, 40_000));
+        let at = SimTime(at);
+        let mut push = |at, action| actions.push(TimedAction { at, action });
+        match rng.below(8) {
+            0 => {
+                let node = pick(&mut rng);
+                push(at, Action::Crash(node.clone()));
+                push(until, Action::Restart(node));
+            }
+            1 => {
+                let node = pick(&mut rng);
+                push(at, Action::Pause(node.clone()));
+                push(until, Action::Resume(node));
+            }
+            2 => {
+                let split = rng.in_range(1, nodes.len() as u64 - 1) as usize;
+                let mut shuffled = nodes.to_vec();
+                for i in (1..shuffled.len()).rev() {
+                    shuffled.swap(i, rng.below(i as u64 + 1) as usize);
                 }
-                7 => Action::Heal,
-                8 => Action::SetLink {
-                    link: None,
-                    cfg: LinkConfig {
-                        loss: Ratio::new(rng.below(4) as u32, 10),
-                        duplication: Ratio::new(rng.below(4) as u32, 10),
-                        ..LinkConfig::default()
+                push(
+                    at,
+                    Action::Partition {
+                        from: shuffled[..split].to_vec(),
+                        to: shuffled[split..].to_vec(),
+                        one_way: rng.chance(Ratio::new(1, 2)),
                     },
-                },
-                9 => Action::SkewClock {
+                );
+                push(until, Action::Heal);
+            }
+            3 => {
+                let cfg = LinkConfig {
+                    latency_min_us: rng.in_range(100, 2_000),
+                    latency_max_us: rng.in_range(2_000, 30_000),
+                    loss: Ratio::new(rng.in_range(1, 4) as u32, 10),
+                    duplication: Ratio::new(rng.in_range(0, 3) as u32, 10),
+                };
+                push(at, Action::SetLink { link: None, cfg });
+                push(
+                    until,
+                    Action::SetLink {
+                        link: None,
+                        cfg: LinkConfig::default(),
+                    },
+                );
+            }
+            4 => push(
+                at,
+                Action::SkewClock {
                     node: pick(&mut rng),
                     delta_us: rng.in_range(0, 100_000) as i64 - 50_000,
                 },
-                10 => Action::Drop(MsgId(rng.below(30) as u32)),
-                _ => Action::Delay {
-                    msg: MsgId(rng.below(30) as u32),
-                    by_us: rng.below(40_000),
+            ),
+            5 => push(
+                at,
+                Action::SetDrift {
+                    node: pick(&mut rng),
+                    ppm: rng.in_range(0, 200_000) as i64 - 100_000,
                 },
-            };
-            TimedAction { at, action }
-        })
-        .collect();
+            ),
+            6 => {
+                let msg = MsgId(rng.below(30) as u32);
+                push(at, Action::Hold(msg));
+                push(until, Action::Release(msg));
+            }
+            _ => {
+                let msg = MsgId(rng.below(30) as u32);
+                if rng.chance(Ratio::new(1, 2)) {
+                    push(at, Action::Drop(msg));
+                } else {
+                    push(
+                        at,
+                        Action::Delay {
+                            msg,
+                            by_us: rng.below(40_000),
+                        },
+                    );
+                }
+            }
+        }
+    }
     actions.sort_by_key(|a| a.at);
     actions
 }
 
-/// A session of `scenario` with `seed` and random faults drawn from the same seed.
+/// A session of `scenario` with `seed` and random faults drawn from the same seed, spread
+/// over the time the run takes without faults.
 pub fn faulty_session(registry: &Registry, scenario: &str, seed: u64) -> Session {
+    with_faults(registry, Session::new(scenario, seed))
+}
+
+/// Like [`faulty_session`], with every parameter drawn from its allowed range.
+pub fn faulty_session_with_random_params(
+    registry: &Registry,
+    scenario: &str,
+    seed: u64,
+) -> Session {
+    let spec = registry.scenario(scenario).expect("scenario exists");
+    let mut rng = Rng::seeded(seed ^ 0xA5A5_0F0F);
     let mut session = Session::new(scenario, seed);
-    let (spec, config) = registry.config(&session).expect("scenario exists");
-    let names: Vec<String> = spec.nodes(&config).into_iter().map(|n| n.name).collect();
-    session.actions = random_faults(seed, &names, 60_000);
+    for p in spec.params() {
+        let value = p.min + rng.below((p.max - p.min) as u64 + 1) as i64;
+        session = session.with_param(p.name, value);
+    }
+    with_faults(registry, session)
+}
+
+fn with_faults(registry: &Registry, mut session: Session) -> Session {
+    let mut calm = registry.start(&session).expect("scenario exists");
+    calm.engine_mut().run_to_end(1_000_000);
+    let length_us = calm.engine().now().as_micros().max(1_000);
+    let names = calm.engine().names().to_vec();
+    session.actions = random_faults(session.seed, &names, length_us);
     session
 }

@@ -45,3 +45,22 @@ fn lamport_skew() {
 fn lamport_concurrent() {
     expect_file!["../golden/lamport-concurrent.txt"].assert_eq(&trace_of("lamport-concurrent"));
 }
+
+/// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
+/// same sessions in headless Chrome and must get the same fingerprints.
+#[test]
+fn session_hashes() {
+    use playground_core::sim::trace::fingerprint;
+    let registry = Registry::standard();
+    let mut table = String::new();
+    for scenario in registry.scenarios() {
+        for seed in 1..=3 {
+            let session = playground_tests::faulty_session(&registry, scenario.id(), seed);
+            let mut run = registry.start(&session).expect("session starts");
+            run.engine_mut().run_to_end(1_000_000);
+            let hash = fingerprint(&run.engine().trace_text());
+            table.push_str(&format!("{} {hash:016x}\n", session.encode()));
+        }
+    }
+    expect_file!["../golden/session-hashes.txt"].assert_eq(&table);
+}

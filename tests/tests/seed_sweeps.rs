@@ -3,7 +3,7 @@
 
 use playground_core::sim::checker::PropertyKind;
 use playground_core::{Registry, Session};
-use playground_tests::{faulty_session, sweep_seeds};
+use playground_tests::{faulty_session, faulty_session_with_random_params, sweep_seeds};
 
 /// Runs `session` to the end and returns the guarantees it broke, with details.
 fn broken_guarantees(registry: &Registry, session: &Session) -> Vec<String> {
@@ -29,9 +29,16 @@ fn every_guarantee_holds_over_random_seeds_and_faults() {
         Some(seed) => vec![seed],
         None => (0..sweep_seeds()).collect(),
     };
+    let mut runs_with_faults = 0;
     for scenario in registry.scenarios() {
         for &seed in &seeds {
-            let session = faulty_session(&registry, scenario.id(), seed);
+            // Even seeds keep the defaults; odd seeds draw every parameter from its range.
+            let session = if seed % 2 == 0 {
+                faulty_session(&registry, scenario.id(), seed)
+            } else {
+                faulty_session_with_random_params(&registry, scenario.id(), seed)
+            };
+            runs_with_faults += usize::from(!session.actions.is_empty());
             let broken = broken_guarantees(&registry, &session);
             assert!(
                 broken.is_empty(),
@@ -41,6 +48,7 @@ fn every_guarantee_holds_over_random_seeds_and_faults() {
             );
         }
     }
+    assert_eq!(runs_with_faults, seeds.len() * registry.scenarios().len());
 }
 
 /// The seed (the page's default) on which the Lamport guarantee breaks once clients stop

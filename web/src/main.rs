@@ -1,2 +1,5 @@
-//! Mounts the playground.
-fn main() {}
+//! Mounts the playground on the page's body.
+
+fn main() {
+    yew::Renderer::<playground_web::App>::new().render();
+}

@@ -183,7 +183,11 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         }
         self.trace.events.append(&mut self.scratch.events);
         self.trace.step_ends.push(last as u32 + 1);
-        if self.frontier.steps() % self.checkpoint_interval == 0 {
+        if self
+            .frontier
+            .steps()
+            .is_multiple_of(self.checkpoint_interval)
+        {
             self.checkpoints.push(self.frontier.clone());
         }
         true

@@ -472,11 +472,9 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 }
             }
             Action::Heal => self.network.heal(),
-            Action::Drop(msg) => {
-                if self.in_flight.remove(msg).is_some() {
-                    let reason = DropReason::ByUser;
-                    self.record(scratch, lane, EventKind::Dropped { msg: *msg, reason });
-                }
+            Action::Drop(msg) if self.in_flight.remove(msg).is_some() => {
+                let reason = DropReason::ByUser;
+                self.record(scratch, lane, EventKind::Dropped { msg: *msg, reason });
             }
             Action::Hold(msg) => {
                 if let Some(flight) = self.in_flight.get_mut(msg) {
