@@ -241,6 +241,12 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             .snapshot(&self.names, &self.trace, t.max(SimTime::ZERO))
     }
 
+    /// A snapshot after `steps` steps, with messages drawn at `at` (no earlier than the
+    /// last of those steps).
+    pub fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot {
+        self.state_after(steps).snapshot(&self.names, &self.trace, at)
+    }
+
     /// A snapshot right after step `step`, at that step's time.
     pub fn snapshot_after_step(&self, step: usize) -> Snapshot {
         let state = self.state_after(step);

@@ -53,8 +53,25 @@ pub struct EventInfo {
     pub peer: Option<NodeId>,
     /// For a send that arrives: when.
     pub arrives: Option<SimTime>,
-    /// Its one-line text.
+    /// Its one-line text, with time and lane.
     pub text: String,
+    /// What it was, without time and lane.
+    pub label: String,
+}
+
+/// A message as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageInfo {
+    /// Its id.
+    pub id: MsgId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it was sent.
+    pub sent_at: SimTime,
+    /// The payload as text.
+    pub label: String,
 }
 
 /// A run behind an object-safe interface: explore, read the trace, seek, act.
@@ -91,6 +108,12 @@ pub trait Engine {
     fn snapshot_at(&self, t: SimTime) -> Snapshot;
     /// The run right after step `step`, from checkpoints.
     fn snapshot_after_step(&self, step: usize) -> Snapshot;
+    /// The run after `steps` steps, with messages drawn at `at`, from checkpoints.
+    fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot;
+    /// The indices of the events at or after `from` and before `to`.
+    fn events_between(&self, from: SimTime, to: SimTime) -> std::ops::Range<usize>;
+    /// A message as plain data: sender, receiver, send time and payload text.
+    fn message(&self, msg: MsgId) -> Option<MessageInfo>;
     /// The properties checked after every step.
     fn properties(&self) -> &'static [Property];
     /// The first violation of each property, in property order.
@@ -161,6 +184,7 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             peer,
             arrives,
             text: trace.line(index, self.names()),
+            label: trace.describe(index, self.names()),
         })
     }
     fn step_time(&self, step: usize) -> Option<SimTime> {
@@ -174,6 +198,22 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn snapshot_after_step(&self, step: usize) -> Snapshot {
         Simulation::snapshot_after_step(self, step)
+    }
+    fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot {
+        Simulation::snapshot(self, steps, at)
+    }
+    fn events_between(&self, from: SimTime, to: SimTime) -> std::ops::Range<usize> {
+        self.trace().events_between(from, to)
+    }
+    fn message(&self, msg: MsgId) -> Option<MessageInfo> {
+        let record = self.trace().messages.get(msg.0 as usize)?;
+        Some(MessageInfo {
+            id: msg,
+            from: record.from,
+            to: record.to,
+            sent_at: record.sent_at,
+            label: record.payload.to_string(),
+        })
     }
     fn properties(&self) -> &'static [Property] {
         Simulation::properties(self)

@@ -142,6 +142,13 @@ impl<N: Node> Trace<N> {
             .partition_point(|&end| self.events[end as usize - 1].time <= t)
     }
 
+    /// The indices of the events at or after `from` and before `to`.
+    pub fn events_between(&self, from: SimTime, to: SimTime) -> std::ops::Range<usize> {
+        let start = self.events.partition_point(|e| e.time < from);
+        let end = self.events.partition_point(|e| e.time < to);
+        start..end.max(start)
+    }
+
     /// The step that produced event `index`.
     pub fn step_of_event(&self, index: usize) -> usize {
         self.step_ends.partition_point(|&end| end as usize <= index)
@@ -182,6 +189,19 @@ impl<N: Node> Trace<N> {
     fn write_line(&self, out: &mut String, event: &TraceEvent<N>, names: &[String]) {
         let lane = event.node.map_or("*", |n| name(names, n));
         let _ = write!(out, "{:>11} {lane:<4} ", event.time);
+        self.write_description(out, event, names);
+    }
+
+    /// What event `index` was, without its time and lane: `stored a1 at ts=2 …`.
+    pub fn describe(&self, index: usize, names: &[String]) -> String {
+        let mut out = String::new();
+        if let Some(event) = self.events.get(index) {
+            self.write_description(&mut out, event, names);
+        }
+        out
+    }
+
+    fn write_description(&self, out: &mut String, event: &TraceEvent<N>, names: &[String]) {
         let payload = |msg: MsgId| {
             self.messages
                 .get(msg.0 as usize)
