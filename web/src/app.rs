@@ -1,50 +1,270 @@
-//! The page: the catalog and the default scenario's trace.
+//! The page: owns the [`Playground`] model and wires the views to it.
 
-use playground_core::sim::checker::PropertyKind;
-use playground_core::Registry;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use playground_core::sim::run::EventTag;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The whole playground.
+use crate::browser;
+use crate::components::catalog::{About, Catalog, ScenarioEntry};
+use crate::components::controls::Controls;
+use crate::components::diagram::Diagram;
+use crate::components::help::Help;
+use crate::components::inspector::Inspector;
+use crate::components::log::EventLog;
+use crate::components::notices::{Caption, Notices};
+use crate::components::properties::Properties;
+use crate::components::settings::Settings;
+use crate::components::stage::Stage;
+use crate::keys;
+use crate::layout::DiagramGeometry;
+use crate::model::{Command, Playground};
+use crate::url::{iframe_snippet, query_for};
+
+/// Milliseconds between playback ticks.
+const TICK_MS: u32 = 16;
+
+/// The whole playground, opened on the session the address holds.
 #[component]
 pub fn App() -> Html {
-    let registry = Registry::standard();
-    let session = registry.default_session();
-    let Ok(mut run) = registry.start(&session) else {
-        return html! { <p class="banner error">{ "The default scenario failed to start." }</p> };
+    let model =
+        use_mut_ref(|| Playground::open(browser::query(), browser::prefers_reduced_motion()));
+    let redraw = use_force_update();
+    let on: Callback<Command> = {
+        let (model, redraw) = (model.clone(), redraw.clone());
+        Callback::from(move |command: Command| {
+            model.borrow_mut().apply(command);
+            redraw.force_update();
+        })
     };
-    run.engine_mut().run_to_end(100_000);
-    let engine = run.engine();
-    let lines: Vec<String> = (0..engine.trace_len())
-        .map(|i| engine.trace_line(i))
-        .collect();
-    let violations = engine.violations();
-    html! {
-        <main class="page">
-            <header><h1>{ "Distributed Patterns Playground" }</h1></header>
-            <section data-testid="catalog">
-                <h2>{ "Patterns" }</h2>
-                { for registry.patterns().into_iter().map(|p| html! {
-                    <div class="pattern">
-                        <h3>{ p.name }</h3>
-                        <p>{ p.problem }</p>
-                        <ul>{ for registry.scenarios_of(p.id).map(|s| html! {
-                            <li>{ s.title() }{ ": " }{ s.summary() }</li>
-                        }) }</ul>
-                    </div>
-                }) }
-            </section>
-            <section data-testid="invariants">
-                <h2>{ "Invariants" }</h2>
-                <ul>{ for engine.properties().iter().zip(violations).map(|(p, v)| {
-                    let kind = if p.kind == PropertyKind::Guarantee { "guarantee" } else { "contrast" };
-                    let status = match v { None => "holds".to_string(), Some(v) => format!("violated: {}", v.detail) };
-                    html! { <li>{ format!("[{kind}] {} — {status}", p.sentence) }</li> }
-                }) }</ul>
-            </section>
-            <section>
-                <h2>{ format!("Trace of {} (seed {})", run.scenario().title(), session.seed) }</h2>
-                <pre data-testid="trace">{ lines.join("\n") }</pre>
-            </section>
-        </main>
+
+    let playing = model.borrow().playing();
+    {
+        let on = on.clone();
+        use_effect_with(playing, move |playing| {
+            let interval = playing.then(|| {
+                let mut last = browser::now_ms();
+                Interval::new(TICK_MS, move || {
+                    let now = browser::now_ms();
+                    on.emit(Command::Tick(now - last));
+                    last = now;
+                })
+            });
+            move || drop(interval)
+        });
     }
+    {
+        let (model, on) = (model.clone(), on.clone());
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .and_then(|w| w.document())
+                .map(|document| {
+                    EventListener::new(&document, "keydown", move |event| {
+                        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        if typing_in_a_field(event)
+                            || event.ctrl_key()
+                            || event.meta_key()
+                            || event.alt_key()
+                        {
+                            return;
+                        }
+                        let (end, help) = {
+                            let m = model.borrow();
+                            (m.end(), m.help_open())
+                        };
+                        if let Some(command) = keys::command_for(&event.key(), end, help) {
+                            event.prevent_default();
+                            on.emit(command);
+                        }
+                    })
+                });
+            move || drop(listener)
+        });
+    }
+
+    let m = model.borrow();
+    let query = query_for(m.session(), m.embedded());
+    {
+        let query = query.clone();
+        use_effect_with(query, |query| browser::replace_query(query));
+    }
+    let page = browser::page_url();
+    let share_url = format!("{page}{}", query_for(m.session(), false));
+    let snippet = iframe_snippet(&page, m.session());
+
+    let snapshot = Rc::new(m.snapshot());
+    let cursor = m.cursor();
+    let geometry = DiagramGeometry::following(cursor.time, m.diagram_span_us(), m.end());
+    let events = m.events_between(geometry.start, geometry.end());
+    let arrows = Rc::new(m.arrows(&events));
+    let properties = m.properties();
+    let violations: Vec<(usize, String)> = properties
+        .iter()
+        .filter_map(|p| {
+            p.violated
+                .as_ref()
+                .map(|v| (v.event, p.sentence.to_string()))
+        })
+        .collect();
+    let names: Rc<Vec<String>> = Rc::new(snapshot.nodes.iter().map(|n| n.name.clone()).collect());
+    let run = m.run();
+    let scenario = run.scenario();
+    let pattern = scenario.pattern();
+    let config = run.config();
+    let params = scenario
+        .params()
+        .iter()
+        .map(|p| (*p, config.param(p.name)))
+        .collect::<Vec<_>>();
+    let switches = pattern
+        .switches
+        .iter()
+        .map(|s| (*s, config.switch(s.name)))
+        .collect::<Vec<_>>();
+    let catalog = m
+        .registry()
+        .patterns()
+        .into_iter()
+        .map(|p| {
+            let scenarios = m
+                .registry()
+                .scenarios_of(p.id)
+                .map(|s| ScenarioEntry {
+                    id: s.id(),
+                    title: s.title(),
+                    summary: s.summary(),
+                })
+                .collect();
+            (p, scenarios)
+        })
+        .collect::<Vec<_>>();
+    let hidden: Rc<Vec<EventTag>> = Rc::new(
+        [
+            EventTag::Send,
+            EventTag::Deliver,
+            EventTag::Lost,
+            EventTag::Dropped,
+            EventTag::Timer,
+            EventTag::Note,
+            EventTag::Action,
+            EventTag::Start,
+        ]
+        .into_iter()
+        .filter(|t| !m.log_shows(*t))
+        .collect(),
+    );
+
+    let controls = html! {
+        <Controls playing={m.playing()} time={cursor.time} steps={cursor.steps}
+                  total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
+                  seed={m.session().seed} share_url={AttrValue::from(share_url)}
+                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
+    };
+    let stage = html! {
+        <Stage snapshot={snapshot.clone()} selected={m.selected()} selected_msg={m.selected_message()}
+               group={m.group().clone()} on={on.clone()} />
+    };
+    let diagram = html! {
+        <section class="panel diagram-panel">
+            <div class="panel-head">
+                <h2>{ "Space-time diagram" }</h2>
+                <span class="muted">{ "time runs to the right; one lane per node" }</span>
+                <span class="spacer"></span>
+                <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
+                <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
+            </div>
+            <Diagram lanes={names.clone()} geometry={geometry} events={Rc::new(events)} arrows={arrows}
+                     cursor={cursor.time} shown_events={m.snapshot_events()}
+                     violations={Rc::new(violations)} on={on.clone()} />
+        </section>
+    };
+    let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
+
+    if m.embedded() {
+        let full = format!("{page}{}", query_for(m.session(), false));
+        return html! {
+            <main class="embed" data-testid="embed">
+                <header class="embed-head">
+                    <strong>{ format!("{}: {}", pattern.name, scenario.title()) }</strong>
+                    <a href={full} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+                </header>
+                <Notices notices={m.notices().to_vec()} on={on.clone()} />
+                <Caption text={caption} />
+                { stage }
+                { controls }
+                { diagram }
+            </main>
+        };
+    }
+
+    html! {
+        <div class="app">
+            <header class="top">
+                <h1>{ "Distributed Patterns Playground" }</h1>
+                <span class="muted">{ "watch, break and replay distributed-systems patterns" }</span>
+                <span class="spacer"></span>
+                <button onclick={on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="help-button">{ "? Keys" }</button>
+            </header>
+            <Catalog patterns={catalog} current={AttrValue::from(scenario.id())} on={on.clone()} />
+            <main class="main">
+                <Notices notices={m.notices().to_vec()} on={on.clone()} />
+                <Caption text={caption} />
+                <div class="workspace">
+                    <div class="left">
+                        <section class="panel stage-panel">{ stage }</section>
+                        { controls }
+                    </div>
+                    <div class="right">
+                        <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />
+                        <Properties rows={Rc::new(properties)} on={on.clone()} />
+                        <Inspector snapshot={snapshot.clone()} selected={m.selected()} selected_msg={m.selected_message()}
+                                   group={m.group().clone()} on={on.clone()} />
+                    </div>
+                </div>
+                { diagram }
+                <div class="bottom-row">
+                    <EventLog rows={Rc::new(m.log_rows(120, 30))} names={names} node={m.log_node()}
+                              hidden={hidden} on={on.clone()} />
+                    <div class="right">
+                        <FactsPanel facts={snapshot.facts.clone()} />
+                        <Settings params={params} switches={switches} on={on.clone()} />
+                    </div>
+                </div>
+            </main>
+            if m.help_open() {
+                <Help on={on.clone()} />
+            }
+        </div>
+    }
+}
+
+/// What the facts panel shows.
+#[derive(Properties, PartialEq)]
+struct FactsProps {
+    facts: Vec<(&'static str, String)>,
+}
+
+/// Run-wide facts from the pattern's checker (e.g. two replay orders).
+#[component]
+fn FactsPanel(props: &FactsProps) -> Html {
+    html! {
+        <section class="panel facts" data-testid="facts">
+            <h2>{ "Facts at this instant" }</h2>
+            <dl>
+                { for props.facts.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> }) }
+            </dl>
+        </section>
+    }
+}
+
+fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
 }

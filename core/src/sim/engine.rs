@@ -244,7 +244,8 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     /// A snapshot after `steps` steps, with messages drawn at `at` (no earlier than the
     /// last of those steps).
     pub fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot {
-        self.state_after(steps).snapshot(&self.names, &self.trace, at)
+        self.state_after(steps)
+            .snapshot(&self.names, &self.trace, at)
     }
 
     /// A snapshot right after step `step`, at that step's time.

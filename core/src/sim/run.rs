@@ -104,6 +104,8 @@ pub trait Engine {
     fn step_time(&self, step: usize) -> Option<SimTime>;
     /// How many explored steps happened at or before `t`.
     fn steps_until(&self, t: SimTime) -> usize;
+    /// How many trace events the first `steps` steps recorded.
+    fn events_through(&self, steps: usize) -> usize;
     /// The run at virtual time `t` (every step at or before it), from checkpoints.
     fn snapshot_at(&self, t: SimTime) -> Snapshot;
     /// The run right after step `step`, from checkpoints.
@@ -192,6 +194,9 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn steps_until(&self, t: SimTime) -> usize {
         self.trace().steps_until(t)
+    }
+    fn events_through(&self, steps: usize) -> usize {
+        self.trace().events_through(steps)
     }
     fn snapshot_at(&self, t: SimTime) -> Snapshot {
         Simulation::snapshot_at(self, t)

@@ -58,7 +58,7 @@ pub struct NodeInfo {
 }
 
 /// A pattern: its place in the catalog, the problem it solves and how.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct PatternInfo {
     /// URL-safe id, e.g. `lamport`.
     pub id: &'static str,

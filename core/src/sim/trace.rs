@@ -136,6 +136,18 @@ impl<N: Node> Trace<N> {
         self.events.get(end.checked_sub(1)?).map(|e| e.time)
     }
 
+    /// How many events the first `steps` steps recorded.
+    pub fn events_through(&self, steps: usize) -> usize {
+        match steps {
+            0 => 0,
+            n => self
+                .step_ends
+                .get(n - 1)
+                .or(self.step_ends.last())
+                .map_or(0, |&end| end as usize),
+        }
+    }
+
     /// How many recorded steps happened at or before `t`.
     pub fn steps_until(&self, t: SimTime) -> usize {
         self.step_ends

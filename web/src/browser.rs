@@ -1,0 +1,89 @@
+//! The little the page needs from the browser: its address, motion preference, and a
+//! banner when Rust panics.
+
+use crate::url::{parse_query, Query};
+
+/// What the current address asks for.
+pub fn query() -> Query {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    parse_query(&search)
+}
+
+/// The page's address without its query or fragment.
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let location = w.location();
+            Some(format!(
+                "{}{}",
+                location.origin().ok()?,
+                location.pathname().ok()?
+            ))
+        })
+        .unwrap_or_default()
+}
+
+/// Writes `query` into the address bar without adding a history entry.
+pub fn replace_query(query: &str) {
+    if let Some(window) = web_sys::window() {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
+        }
+    }
+}
+
+/// Whether the person asked the system for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Milliseconds from a monotonic clock, for playback.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// On a Rust panic, shows a banner with the message and a link that reproduces the run
+/// (the address always holds the session), instead of leaving a dead page.
+pub fn install_panic_banner() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let href = document
+            .location()
+            .and_then(|l| l.href().ok())
+            .unwrap_or_default();
+        let Ok(banner) = document.create_element("div") else {
+            return;
+        };
+        banner.set_class_name("banner error panic");
+        let _ = banner.set_attribute("role", "alert");
+        let _ = banner.set_attribute("data-testid", "panic-banner");
+        let text = document.create_element("p").ok();
+        let link = document.create_element("a").ok();
+        if let (Some(text), Some(link)) = (text, link) {
+            text.set_text_content(Some(&format!(
+                "Something broke inside the playground ({message}). The page has stopped; \
+                 this link reproduces the run, so please report it: "
+            )));
+            let _ = link.set_attribute("href", &href);
+            link.set_text_content(Some(&href));
+            let _ = text.append_child(&link);
+            let _ = banner.append_child(&text);
+        }
+        if let Some(body) = document.body() {
+            let _ = body.insert_before(&banner, body.first_child().as_ref());
+        }
+    }));
+}

@@ -1,0 +1,131 @@
+//! Playback controls: play, step, scrub, speed, seed, share and embed.
+
+use playground_core::sim::time::SimTime;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::model::{Command, SPEEDS};
+
+/// What the controls show.
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    /// Whether it is playing.
+    pub playing: bool,
+    /// The instant shown.
+    pub time: SimTime,
+    /// Steps by that instant.
+    pub steps: usize,
+    /// Steps in the whole run.
+    pub total_steps: usize,
+    /// Time of the last step.
+    pub end: SimTime,
+    /// Index into `SPEEDS`.
+    pub speed: usize,
+    /// The run's seed.
+    pub seed: u64,
+    /// The full share link.
+    pub share_url: AttrValue,
+    /// The `<iframe>` snippet.
+    pub embed_snippet: AttrValue,
+    /// Whether this is the embedded view (no share or embed tools).
+    pub embedded: bool,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The control bar.
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let show_embed = use_state(|| false);
+    let copied = use_state(|| false);
+    let send = |c: Command| {
+        let on = props.on.clone();
+        Callback::from(move |_: MouseEvent| on.emit(c.clone()))
+    };
+    let on_scrub = {
+        let on = props.on.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(us) = input.value().parse::<u64>() {
+                on.emit(Command::Scrub(SimTime(us)));
+            }
+        })
+    };
+    let on_speed = {
+        let on = props.on.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                on.emit(Command::SetSpeed(i));
+            }
+        })
+    };
+    let on_copy = {
+        let url = props.share_url.to_string();
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&url);
+            }
+            copied.set(true);
+        })
+    };
+    let toggle_embed = {
+        let show_embed = show_embed.clone();
+        Callback::from(move |_: MouseEvent| show_embed.set(!*show_embed))
+    };
+    let play_label = if props.playing {
+        "❚❚ Pause"
+    } else {
+        "▶ Play"
+    };
+    html! {
+        <div class="controls" role="toolbar" aria-label="Playback">
+            <div class="row">
+                <button data-testid="play" onclick={send(Command::TogglePlay)}
+                        aria-pressed={props.playing.to_string()}>{ play_label }</button>
+                <button data-testid="step-back" onclick={send(Command::StepBack)}
+                        disabled={props.steps == 0}>{ "◀ Step back" }</button>
+                <button data-testid="step-forward" onclick={send(Command::StepForward)}
+                        disabled={props.steps >= props.total_steps}>{ "Step ▶" }</button>
+                <label class="speed">{ "Speed " }
+                    <select data-testid="speed" onchange={on_speed}>
+                        { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! {
+                            <option value={i.to_string()} selected={i == props.speed}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class="clock" data-testid="time">
+                    { format!("t = {} of {}", props.time, props.end) }
+                    <span class="muted">{ format!(" · step {} of {}", props.steps, props.total_steps) }</span>
+                </span>
+                <span class="spacer"></span>
+                <button data-testid="new-seed" onclick={send(Command::NewSeed)}
+                        title="Same scenario and actions, other random choices">
+                    { format!("↻ New seed (now {})", props.seed) }
+                </button>
+            </div>
+            <input class="scrubber" data-testid="scrubber" type="range" aria-label="Time"
+                   min="0" max={props.end.as_micros().to_string()} step="1"
+                   value={props.time.as_micros().to_string()} oninput={on_scrub} />
+            if !props.embedded {
+                <div class="row share">
+                    <button data-testid="copy-link" onclick={on_copy}>
+                        { if *copied { "✓ Link copied" } else { "Copy link" } }
+                    </button>
+                    <input data-testid="share-url" class="share-url" readonly=true
+                           aria-label="Link to this run" value={props.share_url.clone()} />
+                    <button data-testid="embed" onclick={toggle_embed}
+                            aria-expanded={show_embed.to_string()}>{ "</> Embed" }</button>
+                </div>
+                if *show_embed {
+                    <div class="embed-snippet">
+                        <label for="embed-code">{ "Paste this into your docs to embed this run:" }</label>
+                        <textarea id="embed-code" data-testid="embed-snippet" readonly=true rows="3"
+                                  value={props.embed_snippet.clone()} />
+                    </div>
+                }
+            }
+        </div>
+    }
+}

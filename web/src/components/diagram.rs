@@ -1,0 +1,211 @@
+//! The space-time diagram: a lane per node, an arrow per message, labelled events.
+//!
+//! Only the events inside the time window are rendered (found by binary search in the
+//! trace), so a run of any length draws the same few hundred elements.
+
+use std::rc::Rc;
+
+use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::time::SimTime;
+use yew::prelude::*;
+
+use crate::layout::DiagramGeometry;
+use crate::model::{Arrow, Command};
+
+/// What the diagram shows.
+#[derive(Properties, PartialEq)]
+pub struct DiagramProps {
+    /// Lane names, in node order.
+    pub lanes: Rc<Vec<String>>,
+    /// The time window and lane geometry.
+    pub geometry: DiagramGeometry,
+    /// Events inside the window.
+    pub events: Rc<Vec<EventInfo>>,
+    /// Message arrows touching the window.
+    pub arrows: Rc<Vec<Arrow>>,
+    /// The instant shown.
+    pub cursor: SimTime,
+    /// Trace events already shown at the cursor.
+    pub shown_events: usize,
+    /// Events that broke a property, with the property's sentence.
+    pub violations: Rc<Vec<(usize, String)>>,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The space-time diagram.
+#[component]
+pub fn Diagram(props: &DiagramProps) -> Html {
+    let g = props.geometry;
+    let height = g.height(props.lanes.len());
+    let right = g.left + g.width;
+    let clamp_x = |x: f64| x.clamp(g.left - 4.0, right + 4.0);
+
+    let lanes = props.lanes.iter().enumerate().map(|(i, name)| {
+        let y = g.lane_y(i);
+        html! {
+            <g class="lane">
+                <text class="lane-name" x={(g.left - 10.0).to_string()} y={(y + 4.0).to_string()}>{ name }</text>
+                <line x1={g.left.to_string()} y1={y.to_string()} x2={right.to_string()} y2={y.to_string()} />
+            </g>
+        }
+    });
+
+    let ticks = g.ticks().into_iter().map(|t| {
+        let x = g.x(t);
+        html! {
+            <g class="tick">
+                <line x1={x.to_string()} y1={(g.top - 4.0).to_string()} x2={x.to_string()} y2={height.to_string()} />
+                <text x={x.to_string()} y={(g.top - 8.0).to_string()}>{ t.to_string() }</text>
+            </g>
+        }
+    });
+
+    let arrows = props.arrows.iter().map(|a| {
+        let (x1, y1) = (g.x(a.sent), g.lane_y(a.from_lane));
+        let y2 = g.lane_y(a.to_lane);
+        match a.arrived {
+            Some(t) => {
+                let x2 = g.x(t);
+                let long_enough = (x2 - x1).abs() > 90.0;
+                html! {
+                    <g class="arrow">
+                        <title>{ &a.label }</title>
+                        <line x1={clamp_x(x1).to_string()} y1={y1.to_string()}
+                              x2={clamp_x(x2).to_string()} y2={y2.to_string()} marker-end="url(#arrow-head)" />
+                        if long_enough {
+                            <text x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 - 4.0).to_string()}>
+                                { short(&a.label, 22) }
+                            </text>
+                        }
+                    </g>
+                }
+            }
+            None => {
+                // A lost message: a short stub ending in a cross, a third of the way down.
+                let x2 = x1 + 18.0;
+                let y2 = y1 + (y2 - y1) / 3.0;
+                html! {
+                    <g class="arrow lost">
+                        <title>{ format!("{} (never arrived)", a.label) }</title>
+                        <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                        <text class="lost-mark" x={x2.to_string()} y={(y2 + 4.0).to_string()}>{ "✕ lost" }</text>
+                    </g>
+                }
+            }
+        }
+    });
+
+    // Labels alternate above and below their lane so neighbours do not overprint.
+    let mut labelled_per_lane = vec![0usize; props.lanes.len()];
+    let events = props.events.iter().filter_map(|e| {
+        let lane = e.node?.index();
+        let (x, y) = (g.x(e.time), g.lane_y(lane));
+        let index = e.index;
+        let onclick = props.on.reform(move |ev: MouseEvent| {
+            ev.stop_propagation();
+            Command::JumpToEvent(index)
+        });
+        let mut class = classes!("event", tag_class(e.tag));
+        if index >= props.shown_events {
+            class.push("future");
+        }
+        let mark = match e.tag {
+            EventTag::Note => html! { <rect x={(x - 5.0).to_string()} y={(y - 5.0).to_string()} width="10" height="10"
+                                             transform={format!("rotate(45 {x} {y})")} /> },
+            EventTag::Action => html! { <rect x={(x - 6.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" /> },
+            EventTag::Dropped | EventTag::Lost | EventTag::Cut =>
+                html! { <text class="cross" x={x.to_string()} y={(y + 5.0).to_string()}>{ "✕" }</text> },
+            _ => html! { <circle cx={x.to_string()} cy={y.to_string()} r={if e.tag == EventTag::Deliver { "5" } else { "3.5" }} /> },
+        };
+        let label = matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped)
+            .then(|| short(e.label.split(" (").next().unwrap_or_default(), 24));
+        let below = label.is_some() && {
+            let count = labelled_per_lane.get_mut(lane)?;
+            *count += 1;
+            *count % 2 == 0
+        };
+        let label_y = if below { y + 17.0 } else { y - 8.0 };
+        Some(html! {
+            <g class={class} onclick={onclick} data-testid={format!("event-{index}")}>
+                <title>{ &e.text }</title>
+                { mark }
+                if let Some(label) = label {
+                    <text class="event-label" x={(x + 5.0).to_string()} y={label_y.to_string()}>{ label }</text>
+                }
+            </g>
+        })
+    });
+
+    let violations = props.violations.iter().filter_map(|(index, sentence)| {
+        let e = props.events.iter().find(|e| e.index == *index)?;
+        let (x, y) = (g.x(e.time), g.lane_y(e.node?.index()));
+        Some(html! {
+            <g class="violation-mark" data-testid="violation-mark">
+                <title>{ format!("Broke: {sentence}") }</title>
+                <line x1={x.to_string()} y1={g.top.to_string()} x2={x.to_string()} y2={height.to_string()} />
+                <text x={(x + 8.0).to_string()} y={(y + 18.0).to_string()}>{ "⚠ broke a property" }</text>
+            </g>
+        })
+    });
+
+    let cursor_x = g.x(props.cursor);
+    let on_click = {
+        let on = props.on.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(svg) = e
+                .current_target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            else {
+                return;
+            };
+            let width = f64::from(svg.client_width().max(1));
+            let x = f64::from(e.offset_x()) * DiagramGeometry::TOTAL_WIDTH / width;
+            on.emit(Command::Scrub(g.time_at(x)));
+        })
+    };
+    html! {
+        <svg class="diagram" data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+             role="img" aria-label="Space-time diagram" onclick={on_click}>
+            <defs>
+                <marker id="arrow-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6"
+                        markerHeight="6" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" />
+                </marker>
+                <clipPath id="plot"><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
+            </defs>
+            { for ticks }
+            { for lanes }
+            <g clip-path="url(#plot)">
+                { for arrows }
+                { for events }
+                { for violations }
+                <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.to_string()} y1="0"
+                      x2={cursor_x.to_string()} y2={height.to_string()} />
+            </g>
+        </svg>
+    }
+}
+
+fn tag_class(tag: EventTag) -> &'static str {
+    match tag {
+        EventTag::Start => "start",
+        EventTag::Send => "send",
+        EventTag::Lost => "lost",
+        EventTag::Cut => "cut",
+        EventTag::Deliver => "deliver",
+        EventTag::Dropped => "dropped",
+        EventTag::Timer => "timer",
+        EventTag::Action => "action",
+        EventTag::Note => "note",
+    }
+}

@@ -1,0 +1,38 @@
+//! The keyboard help overlay.
+
+use yew::prelude::*;
+
+use crate::keys::SHORTCUTS;
+use crate::model::Command;
+
+/// What the overlay needs.
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The help overlay listing every shortcut.
+#[component]
+pub fn Help(props: &HelpProps) -> Html {
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help">
+            <div class="dialog">
+                <h2>{ "Keyboard" }</h2>
+                <table>
+                    { for SHORTCUTS.iter().map(|(_, shown, what)| html! {
+                        <tr><td><kbd>{ *shown }</kbd></td><td>{ *what }</td></tr>
+                    }) }
+                </table>
+                <h2>{ "Mouse" }</h2>
+                <ul>
+                    <li>{ "Click a node: inspect it and crash, pause, skew or partition it." }</li>
+                    <li>{ "Click a message in flight: drop, delay or hold it." }</li>
+                    <li>{ "Click an event in the diagram or the log: show that instant everywhere." }</li>
+                    <li>{ "Acting at a past instant discards what came after it and records your action in the link." }</li>
+                </ul>
+                <button onclick={props.on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="close-help">{ "Close" }</button>
+            </div>
+        </div>
+    }
+}

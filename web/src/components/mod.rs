@@ -1,0 +1,12 @@
+//! The views. Each takes plain data and a `Callback<Command>`; none mutates the model.
+
+pub mod catalog;
+pub mod controls;
+pub mod diagram;
+pub mod help;
+pub mod inspector;
+pub mod log;
+pub mod notices;
+pub mod properties;
+pub mod settings;
+pub mod stage;

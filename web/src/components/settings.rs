@@ -1,0 +1,103 @@
+//! Scenario settings: parameters, mechanism switches, and the network's links.
+
+use playground_core::sim::scenario::{ParamSpec, SwitchSpec};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::model::Command;
+
+/// What the settings show.
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    /// The scenario's parameters with their current values.
+    pub params: Vec<(ParamSpec, i64)>,
+    /// The pattern's switches and whether each is on.
+    pub switches: Vec<(SwitchSpec, bool)>,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The settings panel.
+#[component]
+pub fn Settings(props: &SettingsProps) -> Html {
+    let latency = use_state(|| 5u64);
+    let loss = use_state(|| 0u32);
+    let switches = props.switches.iter().map(|(spec, on)| {
+        let name = spec.name.to_string();
+        let checked = *on;
+        let onchange = props
+            .on
+            .reform(move |_: Event| Command::SetSwitch(name.clone(), !checked));
+        html! {
+            <li class={classes!("switch", (!on).then_some("off"))}>
+                <label>
+                    <input type="checkbox" checked={*on} onchange={onchange}
+                           data-testid={format!("switch-{}", spec.name)} />
+                    <strong>{ spec.label }</strong>{ if *on { " (on)" } else { " (OFF)" } }
+                </label>
+                <p class="muted">{ format!("Off: {}", spec.when_off) }</p>
+            </li>
+        }
+    });
+    let params = props.params.iter().map(|(spec, value)| {
+        let name = spec.name.to_string();
+        let (min, max) = (spec.min, spec.max);
+        let onchange = props.on.reform(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let value = input.value().parse::<i64>().unwrap_or(min).clamp(min, max);
+            Command::SetParam(name.clone(), value)
+        });
+        html! {
+            <label class="param">
+                { spec.label }
+                <input type="number" min={min.to_string()} max={max.to_string()} value={value.to_string()}
+                       onchange={onchange} data-testid={format!("param-{}", spec.name)} />
+                <span class="muted">{ format!("{} ({}–{})", spec.unit, min, max) }</span>
+            </label>
+        }
+    });
+    let links = {
+        let (latency, loss) = (latency.clone(), loss.clone());
+        let on = props.on.clone();
+        move |latency_ms: u64, loss_percent: u32| {
+            latency.set(latency_ms);
+            loss.set(loss_percent);
+            on.emit(Command::SetLinks {
+                latency_ms,
+                loss_percent,
+            });
+        }
+    };
+    let on_latency = {
+        let links = links.clone();
+        let loss = *loss;
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            links(input.value().parse().unwrap_or(5), loss);
+        })
+    };
+    let on_loss = {
+        let latency = *latency;
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            links(latency, input.value().parse().unwrap_or(0));
+        })
+    };
+    html! {
+        <section class="panel settings" data-testid="settings">
+            <h2>{ "Mechanism" }</h2>
+            <ul class="switches">{ for switches }</ul>
+            <h2>{ "Scenario" }</h2>
+            <div class="params">{ for params }</div>
+            <h2>{ "Network (from the cursor on)" }</h2>
+            <label class="slider">{ format!("Latency up to {} ms", *latency) }
+                <input type="range" min="1" max="100" value={latency.to_string()} onchange={on_latency}
+                       data-testid="latency" />
+            </label>
+            <label class="slider">{ format!("Loss {} %", *loss) }
+                <input type="range" min="0" max="50" value={loss.to_string()} onchange={on_loss}
+                       data-testid="loss" />
+            </label>
+        </section>
+    }
+}

@@ -1,0 +1,154 @@
+//! The stage: nodes laid out by role, messages moving between them, faults drawn.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use playground_core::sim::node::{NodeId, NodeStatus};
+use playground_core::sim::snapshot::Snapshot;
+use playground_core::sim::trace::MsgId;
+use yew::prelude::*;
+
+use crate::layout::{along, stage_positions, Point, NODE_RADIUS, STAGE_HEIGHT, STAGE_WIDTH};
+use crate::model::Command;
+
+/// What the stage shows.
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    /// The run at the cursor.
+    pub snapshot: Rc<Snapshot>,
+    /// The selected node.
+    pub selected: Option<NodeId>,
+    /// The selected message.
+    pub selected_msg: Option<MsgId>,
+    /// Nodes picked for one side of a partition.
+    pub group: BTreeSet<NodeId>,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The topology view.
+#[component]
+pub fn Stage(props: &StageProps) -> Html {
+    let snap = &props.snapshot;
+    let roles: Vec<&str> = snap.nodes.iter().map(|n| n.role).collect();
+    let pos = stage_positions(&roles);
+    let at = |id: NodeId| {
+        pos.get(id.index())
+            .copied()
+            .unwrap_or(Point { x: 0.0, y: 0.0 })
+    };
+    let view_box = format!("0 0 {STAGE_WIDTH} {STAGE_HEIGHT}");
+
+    let cuts = snap.cut_links.iter().filter_map(|&(a, b)| {
+        let both = snap.cut_links.contains(&(b, a));
+        if both && b < a {
+            return None; // drawn once, from the lower id
+        }
+        let (p, q) = (at(a), at(b));
+        let mid = along(p, q, 500);
+        let (class, text) = if both {
+            ("cut", "✂ cut")
+        } else {
+            ("cut one-way", "✂ one-way")
+        };
+        let names = |n: NodeId| snap.nodes.get(n.index()).map_or("?", |n| n.name.as_str());
+        let title = if both {
+            format!("{} and {} cannot reach each other", names(a), names(b))
+        } else {
+            format!("{} cannot reach {}", names(a), names(b))
+        };
+        Some(html! {
+            <g class={class} data-testid="cut-link">
+                <title>{ title }</title>
+                <line x1={p.x.to_string()} y1={p.y.to_string()} x2={q.x.to_string()} y2={q.y.to_string()}
+                      marker-end={(!both).then_some("url(#cut-arrow)")} />
+                <text x={mid.x.to_string()} y={(mid.y - 6.0).to_string()}>{ text }</text>
+            </g>
+        })
+    });
+
+    let nodes = snap.nodes.iter().map(|n| {
+        let p = at(n.id);
+        let id = n.id;
+        let onclick = props.on.reform(move |_: MouseEvent| Command::SelectNode(id));
+        let mut class = classes!("node", n.role, n.status.word());
+        if props.selected == Some(id) {
+            class.push("selected");
+        }
+        if props.group.contains(&id) {
+            class.push("grouped");
+        }
+        let badge = match n.status {
+            NodeStatus::Up => None,
+            NodeStatus::Crashed => Some("✕ CRASHED"),
+            NodeStatus::Paused => Some("❚❚ PAUSED"),
+        };
+        html! {
+            <g class={class} data-testid={format!("node-{}", n.name)} onclick={onclick}
+               role="button" tabindex="0"
+               aria-label={format!("{} ({}), {}, {}", n.name, n.role, n.status.word(), n.headline)}>
+                <circle cx={p.x.to_string()} cy={p.y.to_string()} r={NODE_RADIUS.to_string()} />
+                if props.group.contains(&id) {
+                    <circle class="group-ring" cx={p.x.to_string()} cy={p.y.to_string()}
+                            r={(NODE_RADIUS + 7.0).to_string()} />
+                }
+                <text class="name" x={p.x.to_string()} y={(p.y - 8.0).to_string()}>{ &n.name }</text>
+                <text class="headline" x={p.x.to_string()} y={(p.y + 9.0).to_string()}>{ &n.headline }</text>
+                <text class="role" x={p.x.to_string()} y={(p.y + NODE_RADIUS + 14.0).to_string()}>{ n.role }</text>
+                if let Some(badge) = badge {
+                    <text class="badge" x={p.x.to_string()} y={(p.y - NODE_RADIUS - 8.0).to_string()}>{ badge }</text>
+                }
+            </g>
+        }
+    });
+
+    let messages = snap.in_flight.iter().map(|m| {
+        let p = along(at(m.from), at(m.to), m.progress_permille);
+        let id = m.id;
+        let onclick = props.on.reform(move |_: MouseEvent| Command::SelectMessage(id));
+        let mut class = classes!("message");
+        if m.held {
+            class.push("held");
+        }
+        if props.selected_msg == Some(id) {
+            class.push("selected");
+        }
+        let label = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
+        html! {
+            <g class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} role="button"
+               aria-label={format!("message {} {}", m.id, m.label)}>
+                <title>{ format!("{} {} (sent {}, due {})", m.id, m.label, m.sent_at, m.due_at) }</title>
+                <circle cx={p.x.to_string()} cy={p.y.to_string()} r="7" />
+                <text x={p.x.to_string()} y={(p.y - 11.0).to_string()}>{ label }</text>
+            </g>
+        }
+    });
+
+    let roles = &roles;
+    let links = pos.iter().enumerate().flat_map(|(i, a)| {
+        pos.iter()
+            .enumerate()
+            .skip(i + 1)
+            .filter(move |(j, _)| roles[i] != roles[*j])
+            .map(move |(_, b)| {
+                html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()}
+                x2={b.x.to_string()} y2={b.y.to_string()} /> }
+            })
+    });
+
+    html! {
+        <svg class="stage" data-testid="stage" viewBox={view_box} role="img"
+             aria-label="Nodes and messages in flight">
+            <defs>
+                <marker id="cut-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
+                        markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow-head" />
+                </marker>
+            </defs>
+            { for links }
+            { for cuts }
+            { for nodes }
+            { for messages }
+        </svg>
+    }
+}

@@ -1,0 +1,240 @@
+//! Layout math for the views, in plain Rust so it is unit-tested natively.
+//!
+//! The stage places nodes in one column per role (in order of first appearance) and
+//! moves a message along the straight line from sender to receiver by its progress. The
+//! space-time diagram maps a window of virtual time onto the x axis and gives each node a
+//! lane on the y axis; only events inside the window are drawn.
+
+use playground_core::sim::time::SimTime;
+
+/// A point in SVG user units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// Horizontal, growing to the right.
+    pub x: f64,
+    /// Vertical, growing downwards.
+    pub y: f64,
+}
+
+/// Stage size in SVG user units (the SVG scales to its box).
+pub const STAGE_WIDTH: f64 = 720.0;
+/// Stage height in SVG user units.
+pub const STAGE_HEIGHT: f64 = 320.0;
+/// Radius of a node's circle on the stage.
+pub const NODE_RADIUS: f64 = 34.0;
+
+/// Where each node sits on the stage: one column per role, nodes spread evenly down it.
+pub fn stage_positions(roles: &[&str]) -> Vec<Point> {
+    let mut columns: Vec<&str> = Vec::new();
+    for role in roles {
+        if !columns.contains(role) {
+            columns.push(role);
+        }
+    }
+    let column_width = STAGE_WIDTH / columns.len().max(1) as f64;
+    roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            let column = columns.iter().position(|c| c == role).unwrap_or(0);
+            let in_column = roles[..i].iter().filter(|r| *r == role).count();
+            let count = roles.iter().filter(|r| *r == role).count();
+            let row_height = STAGE_HEIGHT / count as f64;
+            Point {
+                x: column_width * (column as f64 + 0.5),
+                y: row_height * (in_column as f64 + 0.5),
+            }
+        })
+        .collect()
+}
+
+/// The point `permille` thousandths of the way from `from` to `to`, stopping short of
+/// both circles so a message is never hidden under a node.
+pub fn along(from: Point, to: Point, permille: u16) -> Point {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let length = (dx * dx + dy * dy).sqrt();
+    if length <= 2.0 * NODE_RADIUS {
+        return Point {
+            x: (from.x + to.x) / 2.0,
+            y: (from.y + to.y) / 2.0,
+        };
+    }
+    let usable = length - 2.0 * NODE_RADIUS;
+    let distance = NODE_RADIUS + usable * f64::from(permille.min(1000)) / 1000.0;
+    Point {
+        x: from.x + dx / length * distance,
+        y: from.y + dy / length * distance,
+    }
+}
+
+/// The diagram's geometry: a window of virtual time across, one lane per node down.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiagramGeometry {
+    /// First instant shown.
+    pub start: SimTime,
+    /// Microseconds shown across the plot.
+    pub span_us: u64,
+    /// Left edge of the plot (lane labels sit to its left).
+    pub left: f64,
+    /// Width of the plot.
+    pub width: f64,
+    /// Height of one lane.
+    pub lane_height: f64,
+    /// Space above the first lane (for the time axis).
+    pub top: f64,
+}
+
+impl DiagramGeometry {
+    /// Total width in SVG user units.
+    pub const TOTAL_WIDTH: f64 = 1100.0;
+    /// Width of the lane-label column.
+    pub const LABEL_WIDTH: f64 = 56.0;
+
+    /// A window of `span_us` that keeps `cursor` in view at two thirds of the width, but
+    /// never starts before zero or runs past `end` when the run is longer than the window.
+    pub fn following(cursor: SimTime, span_us: u64, end: SimTime) -> DiagramGeometry {
+        let span_us = span_us.max(1);
+        let wanted = cursor.as_micros().saturating_sub(span_us * 2 / 3);
+        let latest = end.as_micros().saturating_sub(span_us);
+        DiagramGeometry {
+            start: SimTime(wanted.min(latest)),
+            span_us,
+            left: Self::LABEL_WIDTH,
+            width: Self::TOTAL_WIDTH - Self::LABEL_WIDTH - 8.0,
+            lane_height: 46.0,
+            top: 22.0,
+        }
+    }
+
+    /// The window moved to start at `start`.
+    pub fn starting_at(self, start: SimTime) -> DiagramGeometry {
+        DiagramGeometry { start, ..self }
+    }
+
+    /// The instant just past the window.
+    pub fn end(&self) -> SimTime {
+        self.start.plus_micros(self.span_us)
+    }
+
+    /// The x coordinate of `t` (outside the plot when `t` is outside the window).
+    pub fn x(&self, t: SimTime) -> f64 {
+        let offset = t.as_micros() as f64 - self.start.as_micros() as f64;
+        self.left + offset * self.width / self.span_us as f64
+    }
+
+    /// The virtual time at x coordinate `x`, clamped to the window.
+    pub fn time_at(&self, x: f64) -> SimTime {
+        let fraction = ((x - self.left) / self.width).clamp(0.0, 1.0);
+        self.start
+            .plus_micros((fraction * self.span_us as f64).round() as u64)
+    }
+
+    /// The y coordinate of lane `lane`'s center line.
+    pub fn lane_y(&self, lane: usize) -> f64 {
+        self.top + self.lane_height * (lane as f64 + 0.5)
+    }
+
+    /// Total height for `lanes` lanes.
+    pub fn height(&self, lanes: usize) -> f64 {
+        self.top + self.lane_height * lanes as f64 + 6.0
+    }
+
+    /// Whether `t` is inside the window.
+    pub fn shows(&self, t: SimTime) -> bool {
+        self.start <= t && t < self.end()
+    }
+
+    /// Grid ticks: a round step giving about six ticks across the window, and the ticks.
+    pub fn ticks(&self) -> Vec<SimTime> {
+        let rough = (self.span_us / 6).max(1);
+        let magnitude = 10u64.pow(rough.ilog10());
+        let step = [1, 2, 5, 10]
+            .into_iter()
+            .map(|m| m * magnitude)
+            .find(|s| *s >= rough)
+            .unwrap_or(10 * magnitude);
+        let first = self.start.as_micros().div_ceil(step) * step;
+        (0..)
+            .map(|i| SimTime(first + i * step))
+            .take_while(|t| *t < self.end())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_gets_a_column_and_nodes_spread_down_it() {
+        let p = stage_positions(&["client", "client", "server", "server", "server"]);
+        assert_eq!(p[0].x, p[1].x);
+        assert!(p[0].x < p[2].x);
+        assert_eq!(p[2].x, p[4].x);
+        assert!(p[2].y < p[3].y && p[3].y < p[4].y);
+        assert_eq!(
+            p[3].y,
+            STAGE_HEIGHT / 2.0,
+            "the middle of three is centered"
+        );
+    }
+
+    #[test]
+    fn messages_travel_between_the_node_circles() {
+        let (a, b) = (Point { x: 0.0, y: 0.0 }, Point { x: 200.0, y: 0.0 });
+        assert_eq!(
+            along(a, b, 0),
+            Point {
+                x: NODE_RADIUS,
+                y: 0.0
+            }
+        );
+        assert_eq!(
+            along(a, b, 1000),
+            Point {
+                x: 200.0 - NODE_RADIUS,
+                y: 0.0
+            }
+        );
+        assert_eq!(along(a, b, 500).x, 100.0);
+        assert_eq!(along(a, a, 300), a, "a message to itself stays put");
+    }
+
+    #[test]
+    fn the_window_follows_the_cursor_within_the_run() {
+        let g = DiagramGeometry::following(SimTime(9_000), 3_000, SimTime(50_000));
+        assert_eq!(g.start, SimTime(7_000));
+        assert!(g.shows(SimTime(9_000)));
+        let early = DiagramGeometry::following(SimTime(500), 3_000, SimTime(50_000));
+        assert_eq!(early.start, SimTime::ZERO);
+        let late = DiagramGeometry::following(SimTime(50_000), 3_000, SimTime(50_000));
+        assert_eq!(late.start, SimTime(47_000));
+    }
+
+    #[test]
+    fn x_and_time_at_are_inverse() {
+        let g = DiagramGeometry::following(SimTime(20_000), 10_000, SimTime(100_000));
+        for t in [g.start, SimTime(15_000), SimTime(20_000)] {
+            assert_eq!(g.time_at(g.x(t)), t);
+        }
+        assert_eq!(g.x(g.start), g.left);
+        assert_eq!(g.time_at(-50.0), g.start);
+    }
+
+    #[test]
+    fn lanes_stack_downwards() {
+        let g = DiagramGeometry::following(SimTime::ZERO, 1_000, SimTime(1_000));
+        assert!(g.lane_y(0) < g.lane_y(1));
+        assert!(g.height(4) > g.lane_y(3));
+    }
+
+    #[test]
+    fn ticks_are_round_and_inside_the_window() {
+        let g = DiagramGeometry::following(SimTime(12_345), 30_000, SimTime(100_000));
+        let ticks = g.ticks();
+        assert!((4..=8).contains(&ticks.len()), "{ticks:?}");
+        assert!(ticks
+            .iter()
+            .all(|t| g.shows(*t) && t.as_micros() % 5_000 == 0));
+    }
+}

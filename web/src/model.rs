@@ -1,0 +1,931 @@
+//! The playground's state and commands, with no Yew in sight.
+//!
+//! The UI sends [`Command`]s; [`Playground::apply`] carries them out on the run and the
+//! cursor. Views read plain data back (`snapshot`, `properties`, `log_rows` …). The whole
+//! run is explored when a session starts (up to [`MAX_UI_STEPS`]), so the time slider knows
+//! its length; the cursor then only seeks, which checkpoints keep cheap.
+
+use std::collections::BTreeSet;
+
+use playground_core::sim::action::Action;
+use playground_core::sim::checker::{PropertyKind, Violation};
+use playground_core::sim::network::LinkConfig;
+use playground_core::sim::node::NodeId;
+use playground_core::sim::rng::Ratio;
+use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::snapshot::Snapshot;
+use playground_core::sim::time::SimTime;
+use playground_core::sim::trace::MsgId;
+use playground_core::{Registry, Run, Session};
+
+use crate::url::Query;
+
+/// The most steps the page explores of one run.
+pub const MAX_UI_STEPS: usize = 200_000;
+
+/// Playback speeds: (thousandths of 1×, label). 1× plays 1 ms of virtual time per second.
+pub const SPEEDS: [(u64, &str); 10] = [
+    (100, "0.1×"),
+    (250, "0.25×"),
+    (500, "0.5×"),
+    (1_000, "1×"),
+    (2_000, "2×"),
+    (5_000, "5×"),
+    (10_000, "10×"),
+    (25_000, "25×"),
+    (50_000, "50×"),
+    (100_000, "100×"),
+];
+const DEFAULT_SPEED: usize = 3;
+
+/// With reduced motion, playing advances one step per this many real milliseconds.
+const REDUCED_MOTION_STEP_MS: f64 = 700.0;
+
+/// The instant shown: a virtual time and how many steps have happened by then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cursor {
+    /// Virtual time shown.
+    pub time: SimTime,
+    /// Steps applied (at most the steps at or before `time`).
+    pub steps: usize,
+}
+
+/// How serious a notice is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// Something the person should know (e.g. the future was discarded).
+    Info,
+    /// Something went wrong and a fallback was used.
+    Error,
+}
+
+/// A message shown in a banner until dismissed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Info or error.
+    pub tone: Tone,
+    /// The text.
+    pub text: String,
+}
+
+/// What the person asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Play or pause.
+    TogglePlay,
+    /// Stop playing.
+    Pause,
+    /// Real time passed while playing, in milliseconds.
+    Tick(f64),
+    /// One step forward.
+    StepForward,
+    /// One step back.
+    StepBack,
+    /// Show this instant.
+    Scrub(SimTime),
+    /// Show the instant of this trace event (right after it).
+    JumpToEvent(usize),
+    /// Pick a playback speed (index into [`SPEEDS`]).
+    SetSpeed(usize),
+    /// Select a node for the inspector and its fault menu (again to deselect).
+    SelectNode(NodeId),
+    /// Select a message in flight.
+    SelectMessage(MsgId),
+    /// Apply a fault or change at the cursor.
+    Act(Action<String>),
+    /// Add or remove a node from the partition group.
+    ToggleGroup(NodeId),
+    /// Cut the group from everyone else, both ways or only outwards.
+    PartitionGroup {
+        /// Only messages from the group to the rest are cut.
+        one_way: bool,
+    },
+    /// Set latency (max, ms) and loss (percent) of every link.
+    SetLinks {
+        /// Longest latency in milliseconds.
+        latency_ms: u64,
+        /// Loss in percent.
+        loss_percent: u32,
+    },
+    /// Turn a mechanism on or off (restarts the run with the same seed and actions).
+    SetSwitch(String, bool),
+    /// Change a parameter (restarts the run).
+    SetParam(String, i64),
+    /// Open a scenario with its defaults.
+    OpenScenario(String),
+    /// Re-run with another seed.
+    NewSeed,
+    /// Show only events of this node in the log (`None`: all nodes).
+    FilterNode(Option<NodeId>),
+    /// Show or hide a kind of event in the log.
+    FilterKind(EventTag, bool),
+    /// Zoom the diagram: positive in, negative out.
+    Zoom(i32),
+    /// Show or hide the keyboard help.
+    ToggleHelp,
+    /// Dismiss notice number `n`.
+    Dismiss(usize),
+}
+
+/// A property's status at the cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyRow {
+    /// The sentence.
+    pub sentence: &'static str,
+    /// Guarantee or contrast.
+    pub kind: PropertyKind,
+    /// Its first violation, if it happened by the cursor.
+    pub violated: Option<Violation>,
+    /// Its first violation, if it happens later in the explored run.
+    pub breaks_later: Option<Violation>,
+}
+
+/// An arrow of the space-time diagram: one message, from send to arrival.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    /// Sender's lane.
+    pub from_lane: usize,
+    /// Receiver's lane.
+    pub to_lane: usize,
+    /// Send time.
+    pub sent: SimTime,
+    /// Arrival time (or when it was due), or `None` when the network lost or cut it.
+    pub arrived: Option<SimTime>,
+    /// Payload text.
+    pub label: String,
+}
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    /// Index of the event.
+    pub index: usize,
+    /// Its text.
+    pub text: String,
+    /// Whether it happened after the cursor.
+    pub future: bool,
+    /// Whether it is the event the cursor is on.
+    pub current: bool,
+}
+
+/// The playground: the run, the cursor and the view settings.
+pub struct Playground {
+    registry: Registry,
+    run: Run,
+    cursor: Cursor,
+    playing: bool,
+    speed: usize,
+    reduced_motion: bool,
+    step_debt_ms: f64,
+    selected: Option<NodeId>,
+    selected_msg: Option<MsgId>,
+    group: BTreeSet<NodeId>,
+    log_node: Option<NodeId>,
+    log_hidden: Vec<EventTag>,
+    diagram_span_us: u64,
+    help: bool,
+    embed: bool,
+    notices: Vec<Notice>,
+}
+
+impl Playground {
+    /// Opens what the address asks for, falling back to the default session with a notice
+    /// when the address is broken.
+    pub fn open(query: Query, reduced_motion: bool) -> Playground {
+        let registry = Registry::standard();
+        let mut notices = Vec::new();
+        let run = match query.session {
+            None => None,
+            Some(Err(e)) => {
+                notices.push(bad_link(&e.to_string()));
+                None
+            }
+            Some(Ok(session)) => match registry.start(&session) {
+                Ok(run) => Some(run),
+                Err(e) => {
+                    notices.push(bad_link(&e.to_string()));
+                    None
+                }
+            },
+        };
+        let run = match run {
+            Some(run) => run,
+            None => match registry.start(&registry.default_session()) {
+                Ok(run) => run,
+                // The default session is tested to start; this only guards a broken build.
+                Err(e) => panic!("the default session does not start: {e}"),
+            },
+        };
+        let mut playground = Playground {
+            registry,
+            run,
+            cursor: Cursor::default(),
+            playing: false,
+            speed: DEFAULT_SPEED,
+            reduced_motion,
+            step_debt_ms: 0.0,
+            selected: None,
+            selected_msg: None,
+            group: BTreeSet::new(),
+            log_node: None,
+            log_hidden: Vec::new(),
+            diagram_span_us: 0,
+            help: false,
+            embed: query.embed,
+            notices,
+        };
+        playground.explore();
+        playground.fit_diagram();
+        playground
+    }
+
+    /// Carries out a command.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::TogglePlay => {
+                if !self.playing && self.cursor.time >= self.end() {
+                    self.seek(SimTime::ZERO);
+                }
+                self.playing = !self.playing;
+                self.step_debt_ms = 0.0;
+            }
+            Command::Pause => self.playing = false,
+            Command::Tick(real_ms) => self.tick(real_ms),
+            Command::StepForward => {
+                self.playing = false;
+                self.step_forward();
+            }
+            Command::StepBack => {
+                self.playing = false;
+                if self.cursor.steps > 0 {
+                    let steps = self.cursor.steps - 1;
+                    let time = match steps {
+                        0 => SimTime::ZERO,
+                        n => self.engine().step_time(n - 1).unwrap_or_default(),
+                    };
+                    self.cursor = Cursor { time, steps };
+                }
+            }
+            Command::Scrub(t) => {
+                self.playing = false;
+                self.seek(t);
+            }
+            Command::JumpToEvent(index) => {
+                if let Some(event) = self.engine().event(index) {
+                    self.playing = false;
+                    self.cursor = Cursor {
+                        time: event.time,
+                        steps: event.step + 1,
+                    };
+                    if let Some(node) = event.node {
+                        self.selected = Some(node);
+                    }
+                }
+            }
+            Command::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
+            Command::SelectNode(id) => {
+                self.selected_msg = None;
+                self.selected = if self.selected == Some(id) {
+                    None
+                } else {
+                    Some(id)
+                };
+            }
+            Command::SelectMessage(id) => {
+                self.selected_msg = if self.selected_msg == Some(id) {
+                    None
+                } else {
+                    Some(id)
+                };
+            }
+            Command::Act(action) => self.act(action),
+            Command::ToggleGroup(id) => {
+                if !self.group.remove(&id) {
+                    self.group.insert(id);
+                }
+            }
+            Command::PartitionGroup { one_way } => self.partition_group(one_way),
+            Command::SetLinks {
+                latency_ms,
+                loss_percent,
+            } => {
+                let latency_max_us = latency_ms.clamp(1, 10_000) * 1_000;
+                let cfg = LinkConfig {
+                    latency_min_us: (latency_max_us / 5).min(1_000),
+                    latency_max_us,
+                    loss: Ratio::new(loss_percent.min(100), 100),
+                    duplication: Ratio::NEVER,
+                };
+                self.act(Action::SetLink { link: None, cfg });
+            }
+            Command::SetSwitch(name, on) => {
+                let mut session = self.run.session().clone();
+                session.switches_off.retain(|s| *s != name);
+                if !on {
+                    session.switches_off.push(name);
+                }
+                self.restart(session, true);
+            }
+            Command::SetParam(name, value) => {
+                let session = self.run.session().clone().with_param(&name, value);
+                self.restart(session, false);
+            }
+            Command::OpenScenario(id) => self.restart(Session::new(&id, 1), false),
+            Command::NewSeed => {
+                let mut session = self.run.session().clone();
+                session.seed = next_seed(session.seed);
+                self.restart(session, false);
+            }
+            Command::FilterNode(node) => self.log_node = node,
+            Command::FilterKind(tag, shown) => {
+                self.log_hidden.retain(|t| *t != tag);
+                if !shown {
+                    self.log_hidden.push(tag);
+                }
+            }
+            Command::Zoom(direction) => {
+                let span = self.diagram_span_us;
+                self.diagram_span_us = if direction > 0 {
+                    (span / 2).max(200)
+                } else {
+                    span.saturating_mul(2)
+                        .min(self.end().as_micros().max(1_000) * 2)
+                };
+            }
+            Command::ToggleHelp => self.help = !self.help,
+            Command::Dismiss(n) => {
+                if n < self.notices.len() {
+                    self.notices.remove(n);
+                }
+            }
+        }
+    }
+
+    fn engine(&self) -> &dyn playground_core::sim::run::Engine {
+        self.run.engine()
+    }
+
+    /// The run being shown.
+    pub fn run(&self) -> &Run {
+        &self.run
+    }
+
+    /// The registry of scenarios.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The session that reproduces what is shown.
+    pub fn session(&self) -> &Session {
+        self.run.session()
+    }
+
+    /// The instant shown.
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// The time of the run's last step.
+    pub fn end(&self) -> SimTime {
+        self.engine().now()
+    }
+
+    /// Total steps of the explored run.
+    pub fn total_steps(&self) -> usize {
+        self.engine().steps()
+    }
+
+    /// Whether it is playing.
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// The index of the playback speed.
+    pub fn speed(&self) -> usize {
+        self.speed
+    }
+
+    /// The selected node.
+    pub fn selected(&self) -> Option<NodeId> {
+        self.selected
+    }
+
+    /// The selected message.
+    pub fn selected_message(&self) -> Option<MsgId> {
+        self.selected_msg
+    }
+
+    /// The partition group.
+    pub fn group(&self) -> &BTreeSet<NodeId> {
+        &self.group
+    }
+
+    /// Whether the keyboard help is open.
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    /// Whether the page is embedded.
+    pub fn embedded(&self) -> bool {
+        self.embed
+    }
+
+    /// The notices to show.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// The log's node filter.
+    pub fn log_node(&self) -> Option<NodeId> {
+        self.log_node
+    }
+
+    /// Whether the log shows events of this kind.
+    pub fn log_shows(&self, tag: EventTag) -> bool {
+        !self.log_hidden.contains(&tag)
+    }
+
+    /// The run at the cursor.
+    pub fn snapshot(&self) -> Snapshot {
+        self.engine().snapshot(self.cursor.steps, self.cursor.time)
+    }
+
+    /// The caption in force at the cursor.
+    pub fn caption(&self) -> Option<&str> {
+        self.run
+            .caption_at(self.cursor.time)
+            .map(|c| c.text.as_str())
+    }
+
+    /// Each property and its status at the cursor.
+    pub fn properties(&self) -> Vec<PropertyRow> {
+        let engine = self.engine();
+        engine
+            .properties()
+            .iter()
+            .zip(engine.violations())
+            .map(|(p, v)| {
+                let happened = v.as_ref().is_some_and(|v| v.step < self.cursor.steps);
+                PropertyRow {
+                    sentence: p.sentence,
+                    kind: p.kind,
+                    violated: v.clone().filter(|_| happened),
+                    breaks_later: v.filter(|_| !happened),
+                }
+            })
+            .collect()
+    }
+
+    /// The diagram's time window span in microseconds.
+    pub fn diagram_span_us(&self) -> u64 {
+        self.diagram_span_us
+    }
+
+    /// The events the diagram shows between `from` and `to`, plus deliveries of messages
+    /// sent earlier (so arrows entering the window are drawn).
+    pub fn events_between(&self, from: SimTime, to: SimTime) -> Vec<EventInfo> {
+        let engine = self.engine();
+        engine
+            .events_between(from, to)
+            .filter_map(|i| engine.event(i))
+            .collect()
+    }
+
+    /// The arrows for the messages sent or delivered among `events`: deliveries draw
+    /// from their send (even before the window); sends not delivered inside the window
+    /// draw to when they were due, or end in a cross when lost or cut.
+    pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
+        let engine = self.engine();
+        let delivered: BTreeSet<MsgId> = events
+            .iter()
+            .filter(|e| e.tag == EventTag::Deliver)
+            .filter_map(|e| e.msg)
+            .collect();
+        events
+            .iter()
+            .filter_map(|e| {
+                let msg = engine.message(e.msg?)?;
+                let label = format!("{} {}", msg.id, msg.label);
+                let (from_lane, to_lane) = (msg.from.index(), msg.to.index());
+                match e.tag {
+                    EventTag::Deliver => Some(Arrow {
+                        from_lane,
+                        to_lane,
+                        sent: msg.sent_at,
+                        arrived: Some(e.time),
+                        label,
+                    }),
+                    EventTag::Send if !delivered.contains(&msg.id) => Some(Arrow {
+                        from_lane,
+                        to_lane,
+                        sent: msg.sent_at,
+                        arrived: e.arrives,
+                        label,
+                    }),
+                    EventTag::Lost | EventTag::Cut => Some(Arrow {
+                        from_lane,
+                        to_lane,
+                        sent: msg.sent_at,
+                        arrived: None,
+                        label,
+                    }),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// Log rows around the cursor (up to `before` rows before it and `after` after it),
+    /// filtered by node and kind.
+    pub fn log_rows(&self, before: usize, after: usize) -> Vec<LogRow> {
+        let engine = self.engine();
+        let shown_events = self.snapshot_events();
+        let keep = |e: &EventInfo| {
+            self.log_node.is_none_or(|n| e.node == Some(n)) && !self.log_hidden.contains(&e.tag)
+        };
+        let mut past: Vec<LogRow> = Vec::new();
+        for index in (0..shown_events).rev() {
+            if past.len() == before {
+                break;
+            }
+            if let Some(e) = engine.event(index).filter(keep) {
+                past.push(LogRow {
+                    index,
+                    text: e.text,
+                    future: false,
+                    current: index + 1 == shown_events,
+                });
+            }
+        }
+        past.reverse();
+        let future = (shown_events..engine.trace_len())
+            .filter_map(|index| engine.event(index).filter(keep))
+            .take(after)
+            .map(|e| LogRow {
+                index: e.index,
+                text: e.text,
+                future: true,
+                current: false,
+            });
+        past.extend(future);
+        past
+    }
+
+    /// How many trace events have happened by the cursor.
+    pub fn snapshot_events(&self) -> usize {
+        self.engine().events_through(self.cursor.steps)
+    }
+
+    fn tick(&mut self, real_ms: f64) {
+        if !self.playing || !real_ms.is_finite() || real_ms <= 0.0 {
+            return;
+        }
+        let real_ms = real_ms.min(250.0);
+        if self.reduced_motion {
+            self.step_debt_ms += real_ms;
+            while self.step_debt_ms >= REDUCED_MOTION_STEP_MS {
+                self.step_debt_ms -= REDUCED_MOTION_STEP_MS;
+                self.step_forward();
+            }
+        } else {
+            let advance_us = real_ms * SPEEDS[self.speed].0 as f64 / 1_000.0;
+            let time = self.cursor.time.plus_micros(advance_us.round() as u64);
+            self.seek(time);
+        }
+        if self.cursor.time >= self.end() && self.cursor.steps >= self.total_steps() {
+            self.playing = false;
+        }
+    }
+
+    fn step_forward(&mut self) {
+        if self.cursor.steps < self.total_steps() {
+            let steps = self.cursor.steps + 1;
+            let time = self
+                .engine()
+                .step_time(steps - 1)
+                .unwrap_or(self.cursor.time);
+            self.cursor = Cursor { time, steps };
+        } else {
+            self.playing = false;
+        }
+    }
+
+    fn seek(&mut self, t: SimTime) {
+        let time = t.min(self.end());
+        self.cursor = Cursor {
+            time,
+            steps: self.engine().steps_until(time),
+        };
+    }
+
+    fn act(&mut self, action: Action<String>) {
+        let at = self.cursor.time;
+        let future = self.cursor.steps < self.total_steps();
+        let before = self.run.session().actions.len();
+        if let Err(e) = self.run.act(at, action) {
+            self.notices.push(Notice {
+                tone: Tone::Error,
+                text: format!("That action could not be applied: {e}."),
+            });
+            return;
+        }
+        self.explore();
+        let dropped = (before + 1).saturating_sub(self.run.session().actions.len());
+        self.cursor = Cursor {
+            time: at,
+            steps: self.engine().steps_until(at),
+        };
+        if future {
+            let later = match dropped {
+                0 => String::new(),
+                1 => " Your one later action was discarded too.".to_string(),
+                n => format!(" Your {n} later actions were discarded too."),
+            };
+            self.notices.retain(|n| n.tone != Tone::Info);
+            self.notices.push(Notice {
+                tone: Tone::Info,
+                text: format!(
+                    "You acted at {at}: everything after that instant was discarded and \
+                     simulated again with your action.{later} The link now records it."
+                ),
+            });
+        }
+    }
+
+    fn partition_group(&mut self, one_way: bool) {
+        let (mut inside, mut outside) = (Vec::new(), Vec::new());
+        for (i, name) in self.engine().names().iter().enumerate() {
+            if self.group.contains(&NodeId(i as u32)) {
+                inside.push(name.clone());
+            } else {
+                outside.push(name.clone());
+            }
+        }
+        if inside.is_empty() || outside.is_empty() {
+            self.notices.push(Notice {
+                tone: Tone::Error,
+                text: "Pick some nodes (but not all) for one side of the partition first."
+                    .to_string(),
+            });
+            return;
+        }
+        self.act(Action::Partition {
+            from: inside,
+            to: outside,
+            one_way,
+        });
+        self.group.clear();
+    }
+
+    fn restart(&mut self, session: Session, keep_cursor: bool) {
+        match self.registry.start(&session) {
+            Ok(run) => {
+                let at = self.cursor.time;
+                self.run = run;
+                self.playing = false;
+                self.selected = None;
+                self.selected_msg = None;
+                self.group.clear();
+                self.log_node = None;
+                self.explore();
+                self.fit_diagram();
+                self.seek(if keep_cursor { at } else { SimTime::ZERO });
+            }
+            Err(e) => self.notices.push(Notice {
+                tone: Tone::Error,
+                text: format!("That change could not be made: {e}."),
+            }),
+        }
+    }
+
+    fn explore(&mut self) {
+        self.run.engine_mut().run_to_end(MAX_UI_STEPS);
+        if !self.run.engine().is_finished() {
+            self.notices.push(Notice {
+                tone: Tone::Info,
+                text: format!("This run is long: the page shows its first {MAX_UI_STEPS} steps."),
+            });
+        }
+    }
+
+    fn fit_diagram(&mut self) {
+        let end = self.end().as_micros().max(1_000);
+        self.diagram_span_us = (end + end / 20).min(80_000);
+    }
+}
+
+fn bad_link(error: &str) -> Notice {
+    Notice {
+        tone: Tone::Error,
+        text: format!(
+            "This link's session could not be opened: {error}. Showing the default scenario \
+             instead."
+        ),
+    }
+}
+
+/// The next seed after `seed`, spread out so consecutive clicks differ a lot.
+fn next_seed(seed: u64) -> u64 {
+    (seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407)
+        >> 44)
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::parse_query;
+
+    fn open(search: &str) -> Playground {
+        Playground::open(parse_query(search), false)
+    }
+
+    #[test]
+    fn opens_the_default_scenario_without_a_session() {
+        let p = open("");
+        assert_eq!(p.session().scenario, "lamport-skew");
+        assert!(p.notices().is_empty());
+        assert!(p.total_steps() > 10);
+        assert_eq!(p.cursor(), Cursor::default());
+    }
+
+    #[test]
+    fn a_broken_link_falls_back_to_the_default_with_a_clear_notice() {
+        for (search, says) in [
+            ("?s=v1~lamport-skew~seed.x", "`x` is not a number"),
+            ("?s=v1~raft~seed.1", "there is no scenario `raft`"),
+            ("?s=v1~lamport-skew~seed.1~p.servers.0", "between 2 and 6"),
+            ("?s=garbage", "version v1"),
+        ] {
+            let p = open(search);
+            assert_eq!(p.session(), &Registry::standard().default_session());
+            let notice = &p.notices()[0];
+            assert_eq!(notice.tone, Tone::Error);
+            assert!(notice.text.contains(says), "{search}: {}", notice.text);
+            assert!(notice.text.contains("Showing the default scenario"));
+        }
+    }
+
+    #[test]
+    fn stepping_moves_one_step_and_back() {
+        let mut p = open("");
+        p.apply(Command::StepForward);
+        p.apply(Command::StepForward);
+        assert_eq!(p.cursor().steps, 2);
+        p.apply(Command::StepBack);
+        assert_eq!(p.cursor().steps, 1);
+        p.apply(Command::StepBack);
+        p.apply(Command::StepBack);
+        assert_eq!(p.cursor(), Cursor::default());
+    }
+
+    #[test]
+    fn scrubbing_shows_every_step_up_to_the_instant() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(10)));
+        let c = p.cursor();
+        assert_eq!(c.time, SimTime::from_millis(10));
+        assert!(c.steps > 0 && c.steps < p.total_steps());
+        p.apply(Command::Scrub(SimTime::from_millis(1_000_000)));
+        assert_eq!(p.cursor().time, p.end(), "clamped to the end");
+        assert_eq!(p.cursor().steps, p.total_steps());
+    }
+
+    #[test]
+    fn playing_advances_by_speed_and_stops_at_the_end() {
+        let mut p = open("");
+        p.apply(Command::TogglePlay);
+        p.apply(Command::Tick(100.0));
+        assert_eq!(p.cursor().time, SimTime(100), "1x plays 1 ms per second");
+        p.apply(Command::SetSpeed(SPEEDS.len() - 1));
+        for _ in 0..2_000 {
+            p.apply(Command::Tick(50.0));
+        }
+        assert!(!p.playing());
+        assert_eq!(p.cursor().time, p.end());
+    }
+
+    #[test]
+    fn reduced_motion_plays_step_by_step() {
+        let mut p = Playground::open(parse_query(""), true);
+        p.apply(Command::TogglePlay);
+        for _ in 0..10 {
+            p.apply(Command::Tick(150.0)); // 1.5 s in all
+        }
+        assert_eq!(
+            p.cursor().steps,
+            (1_500.0 / REDUCED_MOTION_STEP_MS) as usize
+        );
+    }
+
+    #[test]
+    fn acting_in_the_past_discards_the_future_and_says_so() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(8)));
+        p.apply(Command::Act(Action::Crash("s1".into())));
+        let notice = p.notices().last().expect("a notice");
+        assert_eq!(notice.tone, Tone::Info);
+        assert!(notice.text.contains("discarded"), "{}", notice.text);
+        assert_eq!(p.session().actions.len(), 1);
+        let snapshot = p.snapshot();
+        assert_eq!(snapshot.nodes[2].status.word(), "crashed");
+        // The link replays the same run.
+        let replay = open(&crate::url::query_for(p.session(), false));
+        assert_eq!(
+            replay.run().engine().trace_text(),
+            p.run().engine().trace_text()
+        );
+    }
+
+    #[test]
+    fn partitioning_a_group_cuts_it_from_the_rest() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(5)));
+        p.apply(Command::ToggleGroup(NodeId(0)));
+        p.apply(Command::ToggleGroup(NodeId(2)));
+        p.apply(Command::PartitionGroup { one_way: true });
+        let cuts = p.snapshot().cut_links;
+        assert!(cuts.contains(&(NodeId(0), NodeId(1))) && cuts.contains(&(NodeId(2), NodeId(3))));
+        assert!(!cuts.contains(&(NodeId(1), NodeId(0))), "one way only");
+        assert!(p.group().is_empty());
+        p.apply(Command::Act(Action::Heal));
+        assert!(p.snapshot().cut_links.is_empty());
+    }
+
+    #[test]
+    fn turning_the_mechanism_off_breaks_the_guarantee_at_a_named_event() {
+        let mut p = open("");
+        assert!(p.properties()[0].breaks_later.is_none());
+        p.apply(Command::SetSwitch("carry-clock".into(), false));
+        assert_eq!(p.session().switches_off, vec!["carry-clock".to_string()]);
+        let v = p.properties()[0]
+            .breaks_later
+            .clone()
+            .expect("the guarantee breaks");
+        p.apply(Command::JumpToEvent(v.event));
+        assert!(
+            p.properties()[0].violated.is_some(),
+            "broken once the cursor is there"
+        );
+    }
+
+    #[test]
+    fn links_and_message_faults_become_recorded_actions() {
+        let mut p = open("");
+        p.apply(Command::SetLinks {
+            latency_ms: 30,
+            loss_percent: 20,
+        });
+        p.apply(Command::Scrub(SimTime::from_millis(6)));
+        let msg = p
+            .snapshot()
+            .in_flight
+            .first()
+            .expect("a message in flight")
+            .id;
+        p.apply(Command::Act(Action::Drop(msg)));
+        let text = p.run().engine().trace_text();
+        assert!(text.contains("LINK all links: latency 1.000ms..30.000ms, loss 20/100"));
+        assert!(text.contains("dropped by user"));
+        assert_eq!(p.session().actions.len(), 2);
+    }
+
+    #[test]
+    fn a_new_seed_keeps_the_scenario_and_changes_the_run() {
+        let mut p = open("");
+        let before = p.run().engine().trace_text();
+        p.apply(Command::NewSeed);
+        assert_ne!(p.session().seed, 1);
+        assert_eq!(p.session().scenario, "lamport-skew");
+        assert_ne!(p.run().engine().trace_text(), before);
+    }
+
+    #[test]
+    fn the_log_filters_by_node_and_kind_and_marks_the_cursor() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(20)));
+        let rows = p.log_rows(1_000, 0);
+        assert!(rows.last().unwrap().current);
+        p.apply(Command::FilterNode(Some(NodeId(2))));
+        p.apply(Command::FilterKind(EventTag::Send, false));
+        let rows = p.log_rows(1_000, 1_000);
+        assert!(rows
+            .iter()
+            .all(|r| r.text.contains(" s1 ") && !r.text.contains(" send ")));
+        assert!(rows.iter().any(|r| r.future) && rows.iter().any(|r| !r.future));
+    }
+
+    #[test]
+    fn arrows_connect_sends_and_deliveries() {
+        let p = open("");
+        let events = p.events_between(SimTime::ZERO, p.end().plus_micros(1));
+        let arrows = p.arrows(&events);
+        let sends = events.iter().filter(|e| e.tag == EventTag::Send).count();
+        assert_eq!(arrows.len(), sends, "one arrow per message");
+        assert!(arrows
+            .iter()
+            .all(|a| a.arrived.is_some_and(|t| t >= a.sent)));
+    }
+}

@@ -1,0 +1,127 @@
+//! The page's address: which session to open, whether to embed, and share links.
+//!
+//! The query string holds `s=<session text>` and, for the embedded view, `embed`. The
+//! session text uses only URL-unreserved characters, so it is written as is; reading
+//! tolerates percent-encoding in case a browser or a docs tool added some.
+
+use playground_core::sim::session::SessionError;
+use playground_core::Session;
+
+/// What the address asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// Show only the stage, diagram and controls.
+    pub embed: bool,
+    /// The session in the address: none, or what decoding it gave.
+    pub session: Option<Result<Session, SessionError>>,
+}
+
+/// Reads a query string (`?s=…&embed` or `s=…`).
+pub fn parse_query(search: &str) -> Query {
+    let mut query = Query {
+        embed: false,
+        session: None,
+    };
+    for pair in search.trim_start_matches('?').split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "embed" => query.embed = true,
+            "s" => query.session = Some(Session::decode(&percent_decode(value))),
+            _ => {}
+        }
+    }
+    query
+}
+
+/// The query string for a session, with `embed` first when asked.
+pub fn query_for(session: &Session, embed: bool) -> String {
+    let embed = if embed { "embed&" } else { "" };
+    format!("?{embed}s={}", session.encode())
+}
+
+/// An `<iframe>` snippet that embeds `session` from the page at `page_url` (the address
+/// without its query).
+pub fn iframe_snippet(page_url: &str, session: &Session) -> String {
+    format!(
+        "<iframe src=\"{page_url}{}\" width=\"100%\" height=\"620\" style=\"border:1px solid \
+         #d5d9e0;border-radius:8px\" title=\"{} — Distributed Patterns Playground\" \
+         loading=\"lazy\"></iframe>",
+        query_for(session, true),
+        session.scenario
+    )
+}
+
+/// Decodes `%XX` escapes of ASCII characters; anything malformed is kept as it was (the
+/// session decoder then names the odd character).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(u8::is_ascii);
+        match escaped {
+            Some(byte) => {
+                out.push(char::from(byte));
+                i += 3;
+            }
+            None => {
+                let ch = text[i..].chars().next().unwrap_or('?');
+                out.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_session_and_embed_flag() {
+        let q = parse_query("?embed&s=v1~lamport-skew~seed.7");
+        assert!(q.embed);
+        assert_eq!(q.session, Some(Ok(Session::new("lamport-skew", 7))));
+        assert_eq!(parse_query("").session, None);
+        assert!(!parse_query("?s=v1~lamport-skew~seed.7").embed);
+    }
+
+    #[test]
+    fn round_trips_through_the_query() {
+        let session = Session::new("lamport-concurrent", 3).with_param("clients", 4);
+        for embed in [false, true] {
+            let q = parse_query(&query_for(&session, embed));
+            assert_eq!(q.embed, embed);
+            assert_eq!(q.session, Some(Ok(session.clone())));
+        }
+    }
+
+    #[test]
+    fn tolerates_percent_encoding_and_reports_garbage() {
+        let q = parse_query("s=v1%7Elamport-skew%7Eseed.7");
+        assert_eq!(q.session, Some(Ok(Session::new("lamport-skew", 7))));
+        let bad = parse_query("s=v1~lamport-skew~seed.%ZZ");
+        assert!(matches!(bad.session, Some(Err(_))));
+        let unicode = parse_query("s=v1~ländlich");
+        assert!(matches!(
+            unicode.session,
+            Some(Err(SessionError::BadCharacter('ä')))
+        ));
+    }
+
+    #[test]
+    fn the_iframe_snippet_points_at_the_embed_view() {
+        let snippet = iframe_snippet(
+            "https://docs.example/play/",
+            &Session::new("lamport-skew", 2),
+        );
+        assert!(snippet.starts_with(
+            "<iframe src=\"https://docs.example/play/?embed&s=v1~lamport-skew~seed.2\""
+        ));
+    }
+}
