@@ -218,6 +218,7 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel">{ stage }</section>
                         { controls }
+                        { diagram }
                     </div>
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />
@@ -226,7 +227,6 @@ pub fn App() -> Html {
                                    group={m.group().clone()} on={on.clone()} />
                     </div>
                 </div>
-                { diagram }
                 <div class="bottom-row">
                     <EventLog rows={Rc::new(m.log_rows(120, 30))} names={names} node={m.log_node()}
                               hidden={hidden} on={on.clone()} />

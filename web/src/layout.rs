@@ -19,7 +19,7 @@ pub struct Point {
 /// Stage size in SVG user units (the SVG scales to its box).
 pub const STAGE_WIDTH: f64 = 720.0;
 /// Stage height in SVG user units.
-pub const STAGE_HEIGHT: f64 = 320.0;
+pub const STAGE_HEIGHT: f64 = 300.0;
 /// Radius of a node's circle on the stage.
 pub const NODE_RADIUS: f64 = 34.0;
 
@@ -86,7 +86,7 @@ pub struct DiagramGeometry {
 
 impl DiagramGeometry {
     /// Total width in SVG user units.
-    pub const TOTAL_WIDTH: f64 = 1100.0;
+    pub const TOTAL_WIDTH: f64 = 780.0;
     /// Width of the lane-label column.
     pub const LABEL_WIDTH: f64 = 56.0;
 

@@ -1,0 +1,274 @@
+//! The whole app, mounted in headless Chrome and driven by `data-testid`.
+
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use playground_web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement};
+use yew::platform::time::sleep;
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A mounted app that unmounts itself when dropped.
+struct Page {
+    handle: Option<AppHandle<App>>,
+    root: Element,
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Sets the address's query, then mounts the app.
+async fn open(query: &str) -> Page {
+    let history = web_sys::window().unwrap().history().unwrap();
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}")))
+        .unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    Page {
+        handle: Some(handle),
+        root,
+    }
+}
+
+async fn settle() {
+    sleep(Duration::from_millis(30)).await;
+}
+
+impl Page {
+    fn find(&self, testid: &str) -> Option<Element> {
+        self.root
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .unwrap()
+    }
+
+    fn get(&self, testid: &str) -> Element {
+        self.find(testid)
+            .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
+    }
+
+    fn text(&self, testid: &str) -> String {
+        self.get(testid).text_content().unwrap_or_default()
+    }
+
+    fn count(&self, testid: &str) -> u32 {
+        self.root
+            .query_selector_all(&format!("[data-testid=\"{testid}\"]"))
+            .unwrap()
+            .length()
+    }
+
+    async fn click(&self, testid: &str) {
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+        self.get(testid).dispatch_event(&event).unwrap();
+        settle().await;
+    }
+
+    async fn set_input(&self, testid: &str, value: &str, event: &str) {
+        let input: HtmlInputElement = self.get(testid).dyn_into().unwrap();
+        input.set_value(value);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict(event, &init).unwrap();
+        input.dispatch_event(&event).unwrap();
+        settle().await;
+    }
+
+    fn step(&self) -> usize {
+        let text = self.text("time");
+        let after = text.split("step ").nth(1).expect("time shows the step");
+        after.split(' ').next().unwrap().parse().unwrap()
+    }
+
+    fn search(&self) -> String {
+        web_sys::window().unwrap().location().search().unwrap()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn shows_catalog_stage_diagram_invariants_and_caption() {
+    let page = open("").await;
+    for id in ["catalog", "stage", "diagram", "invariants", "log", "about", "caption", "node-s1"] {
+        assert!(page.find(id).is_some(), "{id} is shown");
+    }
+    assert!(page.text("about").contains("Lamport clock"));
+    assert!(page.text("caption").contains("wall clock runs 40 ms behind"));
+    assert!(page.search().contains("s=v1~lamport-skew~seed.1"), "the address holds the session");
+}
+
+#[wasm_bindgen_test]
+async fn step_step_back_play_and_scrub() {
+    let page = open("").await;
+    assert_eq!(page.step(), 0);
+    page.click("step-forward").await;
+    page.click("step-forward").await;
+    assert_eq!(page.step(), 2);
+    page.click("step-back").await;
+    assert_eq!(page.step(), 1);
+    page.set_input("scrubber", "20000", "input").await;
+    assert!(page.text("time").starts_with("t = 20.000ms"));
+    let at_20 = page.step();
+    assert!(at_20 > 5);
+    page.click("play").await;
+    sleep(Duration::from_millis(400)).await;
+    page.click("play").await;
+    assert!(page.step() >= at_20);
+    assert!(!page.text("time").starts_with("t = 20.000ms"), "playing moved the cursor");
+}
+
+#[wasm_bindgen_test]
+async fn node_faults_from_the_node_menu() {
+    let page = open("").await;
+    page.set_input("scrubber", "6000", "input").await;
+    page.click("node-s1").await;
+    assert!(page.find("node-menu").is_some());
+    page.click("crash").await;
+    assert_eq!(page.text("node-status"), "crashed");
+    assert!(page.get("node-s1").get_attribute("class").unwrap().contains("crashed"));
+    assert!(page.text("node-s1").contains("CRASHED"), "not by color alone");
+    assert!(page.find("info-banner").is_some(), "acting in the past says so");
+    page.click("restart").await;
+    assert_eq!(page.text("node-status"), "up");
+    page.click("pause").await;
+    assert_eq!(page.text("node-status"), "paused");
+    assert!(page.text("node-s1").contains("PAUSED"));
+    page.click("resume").await;
+    page.click("skew-back").await;
+    assert!(page.text("node-menu").contains("skew -10.000 ms"));
+    assert!(page.search().contains("crash.s1") && page.search().contains("skew.s1.-10000"));
+}
+
+#[wasm_bindgen_test]
+async fn partition_heal_and_message_faults() {
+    let page = open("").await;
+    page.set_input("scrubber", "6000", "input").await;
+    page.click("node-c1").await;
+    page.click("toggle-group").await;
+    page.click("node-s1").await;
+    page.click("toggle-group").await;
+    page.click("partition-both").await;
+    assert!(page.count("cut-link") >= 2, "cut links are drawn");
+    page.click("heal").await;
+    assert_eq!(page.count("cut-link"), 0);
+    let msg = page
+        .root
+        .query_selector("[data-testid^=\"msg-\"]")
+        .unwrap()
+        .expect("a message in flight at 6 ms");
+    let id = msg.get_attribute("data-testid").unwrap();
+    page.click(&id).await;
+    assert!(page.find("message-menu").is_some());
+    page.click("drop-message").await;
+    assert!(page.find(&id).is_none(), "the dropped message left the stage");
+    assert!(page.search().contains("drop."));
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_mechanism_off_turns_the_guarantee_red() {
+    let page = open("").await;
+    assert_eq!(page.get("property-0").get_attribute("data-status").unwrap(), "holds");
+    page.click("switch-carry-clock").await;
+    assert!(page.search().contains("off.carry-clock"));
+    page.click("show-violation-0").await;
+    assert_eq!(page.get("property-0").get_attribute("data-status").unwrap(), "violated");
+    assert!(page.text("property-0").contains("VIOLATED"));
+    assert!(page.count("violation-mark") >= 1, "marked on the diagram");
+}
+
+#[wasm_bindgen_test]
+async fn the_address_round_trips_the_session() {
+    let first = open("?s=v1~lamport-concurrent~seed.9~4000.crash.s2").await;
+    assert!(first.text("about").contains("Concurrent writes"));
+    first.set_input("scrubber", "100000", "input").await;
+    let end_text = first.text("time");
+    let share = first
+        .get("share-url")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap()
+        .value();
+    assert!(share.ends_with("?s=v1~lamport-concurrent~seed.9~4000.crash.s2"), "{share}");
+    drop(first);
+    let query = share.split_once('?').map(|(_, q)| format!("?{q}")).unwrap();
+    let second = open(&query).await;
+    second.set_input("scrubber", "100000", "input").await;
+    assert_eq!(second.text("time"), end_text);
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_address_shows_a_banner_and_the_default() {
+    let page = open("?s=v1~no-such-thing~seed.1").await;
+    let banner = page.text("error-banner");
+    assert!(banner.contains("there is no scenario `no-such-thing`"), "{banner}");
+    assert!(banner.contains("Showing the default scenario"));
+    assert!(page.find("stage").is_some());
+    assert!(page.search().contains("lamport-skew"), "the address now holds the fallback");
+}
+
+#[wasm_bindgen_test]
+async fn embed_mode_shows_stage_diagram_and_controls_only() {
+    let page = open("?embed&s=v1~lamport-concurrent~seed.2").await;
+    assert!(page.find("embed").is_some());
+    for id in ["stage", "diagram", "play", "scrubber"] {
+        assert!(page.find(id).is_some(), "{id} is in the embed");
+    }
+    for id in ["catalog", "log", "invariants", "share-url"] {
+        assert!(page.find(id).is_none(), "{id} is not in the embed");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_embed_button_gives_an_iframe_snippet() {
+    let page = open("").await;
+    page.click("embed").await;
+    let snippet = page
+        .get("embed-snippet")
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
+    assert!(snippet.starts_with("<iframe src=\"") && snippet.contains("?embed&s=v1~lamport-skew"));
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_steps_and_opens_help() {
+    let page = open("").await;
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        document().dispatch_event(&event).unwrap();
+    };
+    key("ArrowRight");
+    key("ArrowRight");
+    settle().await;
+    assert_eq!(page.step(), 2);
+    key("ArrowLeft");
+    settle().await;
+    assert_eq!(page.step(), 1);
+    key("?");
+    settle().await;
+    assert!(page.text("help").contains("Play or pause"));
+    key("Escape");
+    settle().await;
+    assert!(page.find("help").is_none());
+}
