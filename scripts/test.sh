@@ -11,6 +11,8 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT=${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-120}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 step "formatting"
 cargo fmt --all -- --check
@@ -36,13 +38,14 @@ if grep -rnE 'std::time::(Instant|SystemTime)|thread_rng|from_entropy|OsRng' cor
 fi
 echo "ok: no forbidden crate, no OS clock or randomness"
 
-step "native tests"
-cargo test --workspace
-
-step "wasm tests in headless Chrome"
-cargo test -p playground-web --target wasm32-unknown-unknown
-
-step "release build of the page"
+step "release build of the page (the end-to-end test serves it)"
 (cd web && trunk build --offline --release)
 
+step "native tests, including end to end in headless Chromium"
+cargo test --workspace 2>&1 | tee -a "$log"
+
+step "wasm tests in headless Chrome"
+cargo test -p playground-web --target wasm32-unknown-unknown 2>&1 | tee -a "$log"
+
 printf '\n\033[1mall checks passed\033[0m\n'
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"

@@ -162,7 +162,7 @@ pub fn App() -> Html {
     let controls = html! {
         <Controls playing={m.playing()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
-                  seed={m.session().seed} share_url={AttrValue::from(share_url)}
+                  seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
                   embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
     };
     let stage = html! {
@@ -173,7 +173,6 @@ pub fn App() -> Html {
         <section class="panel diagram-panel">
             <div class="panel-head">
                 <h2>{ "Space-time diagram" }</h2>
-                <span class="muted">{ "time runs to the right; one lane per node" }</span>
                 <span class="spacer"></span>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
@@ -181,6 +180,7 @@ pub fn App() -> Html {
             <Diagram lanes={names.clone()} geometry={geometry} events={Rc::new(events)} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()}
                      violations={Rc::new(violations)} on={on.clone()} />
+            <p class="hint">{ "Time runs to the right, one lane per node; arrows are messages, diamonds the pattern's events, squares your actions. Click an event to show that instant, or anywhere to jump there." }</p>
         </section>
     };
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));

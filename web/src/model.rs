@@ -15,7 +15,7 @@ use playground_core::sim::rng::Ratio;
 use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::time::SimTime;
-use playground_core::sim::trace::MsgId;
+use playground_core::sim::trace::{fingerprint, MsgId};
 use playground_core::{Registry, Run, Session};
 
 use crate::url::Query;
@@ -186,6 +186,7 @@ pub struct Playground {
     help: bool,
     embed: bool,
     notices: Vec<Notice>,
+    fingerprint: u64,
 }
 
 impl Playground {
@@ -233,6 +234,7 @@ impl Playground {
             help: false,
             embed: query.embed,
             notices,
+            fingerprint: 0,
         };
         playground.explore();
         playground.fit_diagram();
@@ -393,6 +395,11 @@ impl Playground {
     /// Total steps of the explored run.
     pub fn total_steps(&self) -> usize {
         self.engine().steps()
+    }
+
+    /// The fingerprint of the whole explored trace: equal links give equal fingerprints.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Whether it is playing.
@@ -700,6 +707,7 @@ impl Playground {
 
     fn explore(&mut self) {
         self.run.engine_mut().run_to_end(MAX_UI_STEPS);
+        self.fingerprint = fingerprint(&self.run.engine().trace_text());
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
                 tone: Tone::Info,

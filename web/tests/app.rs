@@ -37,7 +37,11 @@ async fn open(query: &str) -> Page {
     let history = web_sys::window().unwrap().history().unwrap();
     let path = web_sys::window().unwrap().location().pathname().unwrap();
     history
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}")))
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        )
         .unwrap();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
@@ -108,12 +112,26 @@ impl Page {
 #[wasm_bindgen_test]
 async fn shows_catalog_stage_diagram_invariants_and_caption() {
     let page = open("").await;
-    for id in ["catalog", "stage", "diagram", "invariants", "log", "about", "caption", "node-s1"] {
+    for id in [
+        "catalog",
+        "stage",
+        "diagram",
+        "invariants",
+        "log",
+        "about",
+        "caption",
+        "node-s1",
+    ] {
         assert!(page.find(id).is_some(), "{id} is shown");
     }
     assert!(page.text("about").contains("Lamport clock"));
-    assert!(page.text("caption").contains("wall clock runs 40 ms behind"));
-    assert!(page.search().contains("s=v1~lamport-skew~seed.1"), "the address holds the session");
+    assert!(page
+        .text("caption")
+        .contains("wall clock runs 40 ms behind"));
+    assert!(
+        page.search().contains("s=v1~lamport-skew~seed.1"),
+        "the address holds the session"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -133,7 +151,10 @@ async fn step_step_back_play_and_scrub() {
     sleep(Duration::from_millis(400)).await;
     page.click("play").await;
     assert!(page.step() >= at_20);
-    assert!(!page.text("time").starts_with("t = 20.000ms"), "playing moved the cursor");
+    assert!(
+        !page.text("time").starts_with("t = 20.000ms"),
+        "playing moved the cursor"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -144,9 +165,19 @@ async fn node_faults_from_the_node_menu() {
     assert!(page.find("node-menu").is_some());
     page.click("crash").await;
     assert_eq!(page.text("node-status"), "crashed");
-    assert!(page.get("node-s1").get_attribute("class").unwrap().contains("crashed"));
-    assert!(page.text("node-s1").contains("CRASHED"), "not by color alone");
-    assert!(page.find("info-banner").is_some(), "acting in the past says so");
+    assert!(page
+        .get("node-s1")
+        .get_attribute("class")
+        .unwrap()
+        .contains("crashed"));
+    assert!(
+        page.text("node-s1").contains("CRASHED"),
+        "not by color alone"
+    );
+    assert!(
+        page.find("info-banner").is_some(),
+        "acting in the past says so"
+    );
     page.click("restart").await;
     assert_eq!(page.text("node-status"), "up");
     page.click("pause").await;
@@ -179,18 +210,27 @@ async fn partition_heal_and_message_faults() {
     page.click(&id).await;
     assert!(page.find("message-menu").is_some());
     page.click("drop-message").await;
-    assert!(page.find(&id).is_none(), "the dropped message left the stage");
+    assert!(
+        page.find(&id).is_none(),
+        "the dropped message left the stage"
+    );
     assert!(page.search().contains("drop."));
 }
 
 #[wasm_bindgen_test]
 async fn switching_the_mechanism_off_turns_the_guarantee_red() {
     let page = open("").await;
-    assert_eq!(page.get("property-0").get_attribute("data-status").unwrap(), "holds");
+    assert_eq!(
+        page.get("property-0").get_attribute("data-status").unwrap(),
+        "holds"
+    );
     page.click("switch-carry-clock").await;
     assert!(page.search().contains("off.carry-clock"));
     page.click("show-violation-0").await;
-    assert_eq!(page.get("property-0").get_attribute("data-status").unwrap(), "violated");
+    assert_eq!(
+        page.get("property-0").get_attribute("data-status").unwrap(),
+        "violated"
+    );
     assert!(page.text("property-0").contains("VIOLATED"));
     assert!(page.count("violation-mark") >= 1, "marked on the diagram");
 }
@@ -206,7 +246,10 @@ async fn the_address_round_trips_the_session() {
         .dyn_into::<HtmlInputElement>()
         .unwrap()
         .value();
-    assert!(share.ends_with("?s=v1~lamport-concurrent~seed.9~4000.crash.s2"), "{share}");
+    assert!(
+        share.ends_with("?s=v1~lamport-concurrent~seed.9~4000.crash.s2"),
+        "{share}"
+    );
     drop(first);
     let query = share.split_once('?').map(|(_, q)| format!("?{q}")).unwrap();
     let second = open(&query).await;
@@ -218,10 +261,16 @@ async fn the_address_round_trips_the_session() {
 async fn a_broken_address_shows_a_banner_and_the_default() {
     let page = open("?s=v1~no-such-thing~seed.1").await;
     let banner = page.text("error-banner");
-    assert!(banner.contains("there is no scenario `no-such-thing`"), "{banner}");
+    assert!(
+        banner.contains("there is no scenario `no-such-thing`"),
+        "{banner}"
+    );
     assert!(banner.contains("Showing the default scenario"));
     assert!(page.find("stage").is_some());
-    assert!(page.search().contains("lamport-skew"), "the address now holds the fallback");
+    assert!(
+        page.search().contains("lamport-skew"),
+        "the address now holds the fallback"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -255,7 +304,8 @@ async fn keyboard_steps_and_opens_help() {
         let init = web_sys::KeyboardEventInit::new();
         init.set_key(k);
         init.set_bubbles(true);
-        let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
         document().dispatch_event(&event).unwrap();
     };
     key("ArrowRight");

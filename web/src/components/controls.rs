@@ -23,6 +23,8 @@ pub struct ControlsProps {
     pub speed: usize,
     /// The run's seed.
     pub seed: u64,
+    /// The fingerprint of the whole trace.
+    pub fingerprint: u64,
     /// The full share link.
     pub share_url: AttrValue,
     /// The `<iframe>` snippet.
@@ -100,6 +102,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <span class="muted">{ format!(" · step {} of {}", props.steps, props.total_steps) }</span>
                 </span>
                 <span class="spacer"></span>
+                <span class="fingerprint muted" data-testid="fingerprint"
+                      title="Fingerprint of the whole trace: the same link always gives the same fingerprint">
+                    { format!("run {:016x}", props.fingerprint) }
+                </span>
                 <button data-testid="new-seed" onclick={send(Command::NewSeed)}
                         title="Same scenario and actions, other random choices">
                     { format!("↻ New seed (now {})", props.seed) }
