@@ -25,7 +25,7 @@ pub fn random_faults(seed: u64, nodes: &[String], window_us: u64) -> Vec<TimedAc
     let pick = |rng: &mut Rng| nodes[rng.below(nodes.len() as u64) as usize].clone();
     for _ in 0..rng.in_range(1, 6) {
         let at = rng.below(window_us);
-        let until = SimTime(at + rng.in_range(1_000, 40_000));
+        let until = SimTime((at + rng.in_range(window_us / 50, window_us / 3)).min(window_us));
         let at = SimTime(at);
         let mut push = |at, action| actions.push(TimedAction { at, action });
         match rng.below(8) {

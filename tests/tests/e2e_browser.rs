@@ -246,8 +246,15 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
             .goto(&format!("{base}?s={}", session.encode()))
             .await
             .unwrap();
-        testid(&client, "stage").await;
-        scrub(&client, 18_000).await;
+        let scrubber = testid(&client, "scrubber").await;
+        let end: u64 = scrubber
+            .attr("max")
+            .await
+            .unwrap()
+            .unwrap()
+            .parse()
+            .unwrap();
+        scrub(&client, end * 2 / 5).await;
         click(&client, "node-s2").await;
         let png = client.screenshot().await.unwrap();
         assert!(png.len() > 10_000, "a real screenshot");

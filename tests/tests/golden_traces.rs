@@ -46,6 +46,27 @@ fn lamport_concurrent() {
     expect_file!["../golden/lamport-concurrent.txt"].assert_eq(&trace_of("lamport-concurrent"));
 }
 
+#[test]
+fn generation_pause() {
+    expect_file!["../golden/generation-pause.txt"].assert_eq(&trace_of("generation-pause"));
+}
+
+#[test]
+fn generation_crash() {
+    expect_file!["../golden/generation-crash.txt"].assert_eq(&trace_of("generation-crash"));
+}
+
+#[test]
+fn generation_partition() {
+    expect_file!["../golden/generation-partition.txt"].assert_eq(&trace_of("generation-partition"));
+}
+
+#[test]
+fn generation_split_vote() {
+    expect_file!["../golden/generation-split-vote.txt"]
+        .assert_eq(&trace_of("generation-split-vote"));
+}
+
 /// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
 /// same sessions in headless Chrome and must get the same fingerprints.
 #[test]

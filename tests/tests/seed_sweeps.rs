@@ -108,3 +108,76 @@ fn skewed_wall_clocks_break_the_contrast_check_in_the_default_run() {
     );
     assert!(engine.trace_line(violation.event).contains("stored"));
 }
+
+#[test]
+fn generation_pause_breaks_when_followers_do_not_check_the_generation() {
+    let registry = Registry::standard();
+    let on = Session::new("generation-pause", 1);
+    assert!(broken_guarantees(&registry, &on).is_empty());
+    let mut run = registry
+        .start(&on.with_switch_off("check-generation"))
+        .unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let engine = run.engine();
+    let violation = engine.violations()[1]
+        .clone()
+        .expect("no-stale-accept breaks");
+    assert_eq!(engine.properties()[1].id, "no-stale-accept");
+    assert!(
+        violation
+            .detail
+            .contains("from generation 1 after seeing generation 2"),
+        "{}",
+        violation.detail
+    );
+    let line = engine.trace_line(violation.event);
+    assert!(
+        line.contains("accepts w1."),
+        "the old leader's write is accepted: {line}"
+    );
+}
+
+#[test]
+fn generation_scenarios_tell_their_stories() {
+    let registry = Registry::standard();
+    let text = |id: &str| {
+        let mut run = registry.start(&Session::new(id, 1)).unwrap();
+        run.engine_mut().run_to_end(2_000_000);
+        run.engine().trace_text()
+    };
+    let pause = text("generation-pause");
+    assert!(pause.contains("LEADER of gen 2"));
+    let resumed = pause.find("RESUME s1").unwrap();
+    assert!(pause[resumed..].contains("s1   steps down: learned gen 2"));
+    assert!(pause[resumed..].contains("rejects gen 1 (has seen gen 2)"));
+    let crash = text("generation-crash");
+    assert!(crash.contains("LEADER of gen 2") && !crash.contains("LEADER of gen 3"));
+    let split = text("generation-split-vote");
+    assert!(
+        split.contains("s2   stands for election in gen 2")
+            && split.contains("s3   stands for election in gen 2")
+    );
+    assert!(!split.contains("LEADER of gen 2") && split.contains("LEADER of gen 3"));
+    let partition = text("generation-partition");
+    let (during, after) = partition.split_at(partition.find("HEAL").unwrap());
+    let cut = during.find("PARTITION").unwrap();
+    assert!(
+        !during[cut..].contains("acknowledges w1."),
+        "the minority leader gets no write acknowledged"
+    );
+    assert!(during.contains("LEADER of gen 2"));
+    assert!(after.contains("s1   steps down: learned gen 2"));
+}
+
+#[test]
+fn generation_guarantees_break_on_many_faulty_seeds_without_the_switch() {
+    let registry = Registry::standard();
+    let broken = (0..100)
+        .filter(|&seed| {
+            let session = faulty_session(&registry, "generation-pause", seed)
+                .with_switch_off("check-generation");
+            !broken_guarantees(&registry, &session).is_empty()
+        })
+        .count();
+    assert!(broken >= 50, "only {broken} of 100 seeds broke a guarantee");
+}

@@ -20,50 +20,94 @@ pub struct Point {
 pub const STAGE_WIDTH: f64 = 720.0;
 /// Stage height in SVG user units.
 pub const STAGE_HEIGHT: f64 = 300.0;
-/// Radius of a node's circle on the stage.
-pub const NODE_RADIUS: f64 = 34.0;
+/// Half the width of a node's box on the stage.
+pub const NODE_HALF_WIDTH: f64 = 60.0;
+/// Half the height of a node's box on the stage.
+pub const NODE_HALF_HEIGHT: f64 = 28.0;
 
-/// Where each node sits on the stage: one column per role, nodes spread evenly down it.
+/// How many nodes fit in one column of the stage.
+const ROWS_PER_COLUMN: usize = 3;
+
+/// Where each node sits on the stage: each role gets its own columns (in order of first
+/// appearance), as many as it needs for [`ROWS_PER_COLUMN`] nodes each; nodes fill their
+/// role's columns top to bottom, then left to right, spread evenly down each column.
 pub fn stage_positions(roles: &[&str]) -> Vec<Point> {
-    let mut columns: Vec<&str> = Vec::new();
+    let mut groups: Vec<(&str, usize)> = Vec::new();
     for role in roles {
-        if !columns.contains(role) {
-            columns.push(role);
+        match groups.iter_mut().find(|(r, _)| r == role) {
+            Some(group) => group.1 += 1,
+            None => groups.push((role, 1)),
         }
     }
-    let column_width = STAGE_WIDTH / columns.len().max(1) as f64;
+    let columns_of = |count: usize| count.div_ceil(ROWS_PER_COLUMN);
+    let total_columns: usize = groups.iter().map(|(_, n)| columns_of(*n)).sum();
+    let column_width = STAGE_WIDTH / total_columns.max(1) as f64;
     roles
         .iter()
         .enumerate()
         .map(|(i, role)| {
-            let column = columns.iter().position(|c| c == role).unwrap_or(0);
-            let in_column = roles[..i].iter().filter(|r| *r == role).count();
-            let count = roles.iter().filter(|r| *r == role).count();
-            let row_height = STAGE_HEIGHT / count as f64;
+            let group = groups.iter().position(|(r, _)| r == role).unwrap_or(0);
+            let first_column: usize = groups[..group].iter().map(|(_, n)| columns_of(*n)).sum();
+            let count = groups[group].1;
+            let rank = roles[..i].iter().filter(|r| *r == role).count();
+            let column = rank / ROWS_PER_COLUMN;
+            let in_column = count
+                .saturating_sub(column * ROWS_PER_COLUMN)
+                .min(ROWS_PER_COLUMN);
+            let row = rank % ROWS_PER_COLUMN;
+            let row_height = STAGE_HEIGHT / in_column as f64;
+            // Later columns of a role sit a little lower, so links between them stay visible.
+            let offset = if column % 2 == 1 {
+                row_height / 4.0
+            } else {
+                0.0
+            };
             Point {
-                x: column_width * (column as f64 + 0.5),
-                y: row_height * (in_column as f64 + 0.5),
+                x: column_width * ((first_column + column) as f64 + 0.5),
+                y: (row_height * (row as f64 + 0.5) + offset)
+                    .min(STAGE_HEIGHT - NODE_HALF_HEIGHT - 16.0),
             }
         })
         .collect()
 }
 
-/// The point `permille` thousandths of the way from `from` to `to`, stopping short of
-/// both circles so a message is never hidden under a node.
+/// How far from a box's center its edge is, in the direction `(ux, uy)` (a unit vector).
+fn to_edge(ux: f64, uy: f64) -> f64 {
+    let across = if ux.abs() > 1e-9 {
+        NODE_HALF_WIDTH / ux.abs()
+    } else {
+        f64::INFINITY
+    };
+    let down = if uy.abs() > 1e-9 {
+        NODE_HALF_HEIGHT / uy.abs()
+    } else {
+        f64::INFINITY
+    };
+    across.min(down)
+}
+
+/// The point `permille` thousandths of the way from `from` to `to`, running from the edge
+/// of one node's box to the edge of the other's, so a message is never hidden under a node.
 pub fn along(from: Point, to: Point, permille: u16) -> Point {
     let (dx, dy) = (to.x - from.x, to.y - from.y);
     let length = (dx * dx + dy * dy).sqrt();
-    if length <= 2.0 * NODE_RADIUS {
-        return Point {
-            x: (from.x + to.x) / 2.0,
-            y: (from.y + to.y) / 2.0,
-        };
+    let middle = Point {
+        x: (from.x + to.x) / 2.0,
+        y: (from.y + to.y) / 2.0,
+    };
+    if length < 1e-9 {
+        return middle;
     }
-    let usable = length - 2.0 * NODE_RADIUS;
-    let distance = NODE_RADIUS + usable * f64::from(permille.min(1000)) / 1000.0;
+    let (ux, uy) = (dx / length, dy / length);
+    let clearance = to_edge(ux, uy);
+    if length <= 2.0 * clearance {
+        return middle;
+    }
+    let usable = length - 2.0 * clearance;
+    let distance = clearance + usable * f64::from(permille.min(1000)) / 1000.0;
     Point {
-        x: from.x + dx / length * distance,
-        y: from.y + dy / length * distance,
+        x: from.x + ux * distance,
+        y: from.y + uy * distance,
     }
 }
 
@@ -180,19 +224,43 @@ mod tests {
     }
 
     #[test]
+    fn a_large_role_spreads_over_several_columns_without_overlap() {
+        let roles = ["client", "server", "server", "server", "server", "server"];
+        let p = stage_positions(&roles);
+        let columns: std::collections::BTreeSet<i64> = p.iter().map(|q| q.x as i64).collect();
+        assert_eq!(columns.len(), 3, "one client column, two server columns");
+        for (i, a) in p.iter().enumerate() {
+            for b in &p[i + 1..] {
+                let apart = (a.x - b.x).abs() > 2.0 * NODE_HALF_WIDTH + 10.0
+                    || (a.y - b.y).abs() > 2.0 * NODE_HALF_HEIGHT + 20.0;
+                assert!(apart, "{a:?} and {b:?} overlap");
+            }
+            assert!(a.y >= NODE_HALF_HEIGHT && a.y <= STAGE_HEIGHT - NODE_HALF_HEIGHT);
+        }
+    }
+
+    #[test]
     fn messages_travel_between_the_node_circles() {
         let (a, b) = (Point { x: 0.0, y: 0.0 }, Point { x: 200.0, y: 0.0 });
+        let below = Point { x: 0.0, y: 100.0 };
+        assert_eq!(
+            along(a, below, 0),
+            Point {
+                x: 0.0,
+                y: NODE_HALF_HEIGHT
+            }
+        );
         assert_eq!(
             along(a, b, 0),
             Point {
-                x: NODE_RADIUS,
+                x: NODE_HALF_WIDTH,
                 y: 0.0
             }
         );
         assert_eq!(
             along(a, b, 1000),
             Point {
-                x: 200.0 - NODE_RADIUS,
+                x: 200.0 - NODE_HALF_WIDTH,
                 y: 0.0
             }
         );

@@ -716,9 +716,14 @@ impl Playground {
         }
     }
 
+    /// Short runs fit whole; longer ones show a fifth of the run at a time.
     fn fit_diagram(&mut self) {
         let end = self.end().as_micros().max(1_000);
-        self.diagram_span_us = (end + end / 20).min(80_000);
+        self.diagram_span_us = if end <= 100_000 {
+            end + end / 20
+        } else {
+            (end / 5).clamp(100_000, 500_000)
+        };
     }
 }
 

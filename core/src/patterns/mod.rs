@@ -1,5 +1,6 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
+pub mod generation;
 pub mod lamport;
 
 use crate::sim::run::{resolve_actions, Run};
@@ -21,7 +22,14 @@ impl Registry {
     /// The full catalog.
     pub fn standard() -> Registry {
         Registry {
-            scenarios: vec![&lamport::SKEW, &lamport::CONCURRENT],
+            scenarios: vec![
+                &lamport::SKEW,
+                &lamport::CONCURRENT,
+                &generation::PAUSE,
+                &generation::CRASH,
+                &generation::PARTITION,
+                &generation::SPLIT_VOTE,
+            ],
         }
     }
 

@@ -74,6 +74,10 @@ pub trait Node: Clone + 'static {
     fn on_crash(&mut self);
     /// The node's role and key fields for snapshots.
     fn view(&self) -> NodeView;
+    /// Whether a note is routine (drawn without a label, e.g. "accepted a heartbeat").
+    fn note_is_minor(_note: &Self::Note) -> bool {
+        false
+    }
 }
 
 /// An effect recorded by a handler, applied by the engine after the handler returns.

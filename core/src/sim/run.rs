@@ -57,6 +57,8 @@ pub struct EventInfo {
     pub text: String,
     /// What it was, without time and lane.
     pub label: String,
+    /// Whether it is routine (a diagram draws it without a label).
+    pub minor: bool,
 }
 
 /// A message as plain data.
@@ -163,6 +165,7 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     fn event(&self, index: usize) -> Option<EventInfo> {
         let trace = self.trace();
         let event = trace.events.get(index)?;
+        let minor = matches!(&event.kind, EventKind::Note(note) if N::note_is_minor(note));
         let (tag, msg, peer, arrives) = match &event.kind {
             EventKind::Start => (EventTag::Start, None, None, None),
             EventKind::Send { msg, to, fate } => match fate {
@@ -187,6 +190,7 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             arrives,
             text: trace.line(index, self.names()),
             label: trace.describe(index, self.names()),
+            minor,
         })
     }
     fn step_time(&self, step: usize) -> Option<SimTime> {

@@ -127,7 +127,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 html! { <text class="cross" x={x.to_string()} y={(y + 5.0).to_string()}>{ "✕" }</text> },
             _ => html! { <circle cx={x.to_string()} cy={y.to_string()} r={if e.tag == EventTag::Deliver { "5" } else { "3.5" }} /> },
         };
-        let label = matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped)
+        let label = (matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped) && !e.minor)
             .then(|| short(e.label.split(" (").next().unwrap_or_default(), 24));
         let below = label.is_some() && {
             let count = labelled_per_lane.get_mut(lane)?;

@@ -8,7 +8,9 @@ use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
-use crate::layout::{along, stage_positions, Point, NODE_RADIUS, STAGE_HEIGHT, STAGE_WIDTH};
+use crate::layout::{
+    along, stage_positions, Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH, STAGE_HEIGHT, STAGE_WIDTH,
+};
 use crate::model::Command;
 
 /// What the stage shows.
@@ -87,16 +89,20 @@ pub fn Stage(props: &StageProps) -> Html {
             <g class={class} data-testid={format!("node-{}", n.name)} onclick={onclick}
                role="button" tabindex="0"
                aria-label={format!("{} ({}), {}, {}", n.name, n.role, n.status.word(), n.headline)}>
-                <circle cx={p.x.to_string()} cy={p.y.to_string()} r={NODE_RADIUS.to_string()} />
+                <rect class="box" x={(p.x - NODE_HALF_WIDTH).to_string()} y={(p.y - NODE_HALF_HEIGHT).to_string()}
+                      width={(2.0 * NODE_HALF_WIDTH).to_string()} height={(2.0 * NODE_HALF_HEIGHT).to_string()}
+                      rx="12" />
                 if props.group.contains(&id) {
-                    <circle class="group-ring" cx={p.x.to_string()} cy={p.y.to_string()}
-                            r={(NODE_RADIUS + 7.0).to_string()} />
+                    <rect class="group-ring" x={(p.x - NODE_HALF_WIDTH - 6.0).to_string()}
+                          y={(p.y - NODE_HALF_HEIGHT - 6.0).to_string()}
+                          width={(2.0 * NODE_HALF_WIDTH + 12.0).to_string()}
+                          height={(2.0 * NODE_HALF_HEIGHT + 12.0).to_string()} rx="16" />
                 }
-                <text class="name" x={p.x.to_string()} y={(p.y - 8.0).to_string()}>{ &n.name }</text>
-                <text class="headline" x={p.x.to_string()} y={(p.y + 9.0).to_string()}>{ &n.headline }</text>
-                <text class="role" x={p.x.to_string()} y={(p.y + NODE_RADIUS + 14.0).to_string()}>{ n.role }</text>
+                <text class="name" x={p.x.to_string()} y={(p.y - 5.0).to_string()}>{ &n.name }</text>
+                <text class="headline" x={p.x.to_string()} y={(p.y + 13.0).to_string()}>{ &n.headline }</text>
+                <text class="role" x={p.x.to_string()} y={(p.y + NODE_HALF_HEIGHT + 13.0).to_string()}>{ n.role }</text>
                 if let Some(badge) = badge {
-                    <text class="badge" x={p.x.to_string()} y={(p.y - NODE_RADIUS - 8.0).to_string()}>{ badge }</text>
+                    <text class="badge" x={p.x.to_string()} y={(p.y - NODE_HALF_HEIGHT - 6.0).to_string()}>{ badge }</text>
                 }
             </g>
         }

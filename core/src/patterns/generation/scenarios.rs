@@ -1,0 +1,295 @@
+//! The generation clock's named scenarios.
+
+use std::sync::Arc;
+
+use super::checker::GenerationChecker;
+use super::node::{Client, GenerationNode, Server, ServerPlan};
+use super::{CHECK_GENERATION, PATTERN};
+use crate::sim::action::{Action, TimedAction};
+use crate::sim::engine::{Setup, Simulation};
+use crate::sim::network::LinkConfig;
+use crate::sim::node::NodeId;
+use crate::sim::run::Engine;
+use crate::sim::scenario::{Caption, Config, NodeInfo, ParamSpec, PatternInfo, Scenario};
+use crate::sim::time::SimTime;
+
+/// Which story a scenario tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Story {
+    Crash,
+    Pause,
+    Partition,
+    SplitVote,
+}
+
+/// A generation clock scenario.
+pub struct GenerationScenario {
+    id: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    params: &'static [ParamSpec],
+    story: Story,
+}
+
+const SERVERS: ParamSpec = ParamSpec {
+    name: "servers",
+    label: "Servers",
+    min: 3,
+    max: 5,
+    default: 3,
+    unit: "",
+};
+
+/// The leader crashes; a new leader is elected with generation + 1.
+pub static CRASH: GenerationScenario = GenerationScenario {
+    id: "generation-crash",
+    title: "The leader crashes",
+    summary: "s1 leads generation 1 and crashes. The followers stop hearing heartbeats, one \
+              of them stands for election and wins generation 2. When s1 restarts it \
+              follows the new leader.",
+    params: &[SERVERS],
+    story: Story::Crash,
+};
+
+/// The leader pauses, the others elect a new one, the old one returns and steps down.
+pub static PAUSE: GenerationScenario = GenerationScenario {
+    id: "generation-pause",
+    title: "The old leader returns",
+    summary: "s1 leads generation 1 and freezes in a long GC pause. The others elect a new \
+              leader in generation 2. When s1 wakes up it still believes it leads and sends \
+              heartbeats and writes of generation 1; the followers reject them and tell it \
+              about generation 2, so it steps down.",
+    params: &[SERVERS],
+    story: Story::Pause,
+};
+
+/// A partition leaves the old leader in the minority.
+pub static PARTITION: GenerationScenario = GenerationScenario {
+    id: "generation-partition",
+    title: "Partitioned leader",
+    summary: "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. The minority's leader s1 \
+              cannot get a write acknowledged; the majority elects a new leader in \
+              generation 2. After the heal, s1 learns generation 2 and steps down.",
+    params: &[],
+    story: Story::Partition,
+};
+
+/// Equal timeouts split the vote; random timeouts resolve it.
+pub static SPLIT_VOTE: GenerationScenario = GenerationScenario {
+    id: "generation-split-vote",
+    title: "A split vote",
+    summary: "The leader crashes and, with equal election timeouts and equal latencies, both \
+              followers stand for generation 2 at the same instant. Each votes for itself: \
+              nobody wins. Their next timeouts are random, so one stands first in generation \
+              3 and wins.",
+    params: &[],
+    story: Story::SplitVote,
+};
+
+impl GenerationScenario {
+    fn servers(&self, cfg: &Config) -> usize {
+        match self.story {
+            Story::Partition => 5,
+            Story::SplitVote => 3,
+            Story::Crash | Story::Pause => cfg.param("servers").clamp(3, 5) as usize,
+        }
+    }
+
+    fn link(&self) -> LinkConfig {
+        match self.story {
+            Story::SplitVote => LinkConfig {
+                latency_min_us: 2_000,
+                latency_max_us: 2_000,
+                ..LinkConfig::default()
+            },
+            _ => LinkConfig::default(),
+        }
+    }
+}
+
+fn at(ms: u64, action: Action<String>) -> TimedAction {
+    TimedAction {
+        at: SimTime::from_millis(ms),
+        action,
+    }
+}
+
+impl Scenario for GenerationScenario {
+    fn pattern(&self) -> &'static PatternInfo {
+        &PATTERN
+    }
+
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn title(&self) -> &'static str {
+        self.title
+    }
+
+    fn summary(&self) -> &'static str {
+        self.summary
+    }
+
+    fn params(&self) -> &'static [ParamSpec] {
+        self.params
+    }
+
+    fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
+        let client = NodeInfo {
+            name: "c1".into(),
+            role: "client",
+        };
+        let servers = (1..=self.servers(cfg)).map(|i| NodeInfo {
+            name: format!("s{i}"),
+            role: "server",
+        });
+        std::iter::once(client).chain(servers).collect()
+    }
+
+    fn captions(&self, cfg: &Config) -> Vec<Caption> {
+        let caption = |ms: u64, text: &str| Caption {
+            at: SimTime::from_millis(ms),
+            text: text.to_string(),
+        };
+        let start = caption(
+            0,
+            "s1 leads generation 1. Its heartbeats carry the generation; c1's writes go \
+             through s1, which replicates each one tagged with its generation and \
+             acknowledges it once a majority has accepted it.",
+        );
+        let checks = cfg.switch(CHECK_GENERATION);
+        let returning = if checks {
+            "s1 carries on in generation 1: its overdue heartbeat and any writes that waited \
+             for it go out tagged with generation 1. The followers have seen generation 2, so \
+             they reject them and answer with generation 2; the new leader's heartbeats say \
+             the same. s1 learns generation 2 and steps down."
+        } else {
+            "The switch is off: the followers accept s1's generation-1 heartbeats and \
+             writes. Two leaders now get writes acknowledged side by side — see the \
+             invariants."
+        };
+        match self.story {
+            Story::Pause => vec![
+                start,
+                caption(400, "s1 freezes in a long GC pause. Its heartbeats stop, but it still believes it leads."),
+                caption(
+                    560,
+                    "No heartbeat arrives within the followers' random timeouts: one stands \
+                     for election in generation 2 and wins a majority of the votes.",
+                ),
+                caption(1_300, &format!("s1 wakes up. {returning}")),
+            ],
+            Story::Crash => vec![
+                start,
+                caption(400, "s1 crashes."),
+                caption(
+                    560,
+                    "No heartbeat arrives within the followers' random timeouts: one stands \
+                     for election in generation 2 and wins a majority of the votes.",
+                ),
+                caption(
+                    1_400,
+                    "s1 restarts with its durable generation 1, hears the heartbeats of \
+                     generation 2 and follows the new leader.",
+                ),
+            ],
+            Story::Partition => vec![
+                start,
+                caption(
+                    400,
+                    "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. s1 still leads \
+                     generation 1 but reaches only s2: no write of c1 gets a majority.",
+                ),
+                caption(560, "The majority side hears no heartbeat and elects a new leader in generation 2."),
+                caption(1_500, &format!("The partition heals. {returning}")),
+            ],
+            Story::SplitVote => vec![
+                start,
+                caption(300, "s1 crashes."),
+                caption(
+                    500,
+                    "s2 and s3 heard s1's last heartbeat at the same instant and have equal \
+                     timeouts: both stand for generation 2 at once and vote for themselves. \
+                     Neither has a majority — a split vote.",
+                ),
+                caption(
+                    520,
+                    "From now on their timeouts are random, so one of them times out first, \
+                     stands in generation 3 and wins the other's vote.",
+                ),
+            ],
+        }
+    }
+
+    fn script(&self, _cfg: &Config) -> Vec<TimedAction> {
+        match self.story {
+            Story::Crash => vec![
+                at(400, Action::Crash("s1".into())),
+                at(1_400, Action::Restart("s1".into())),
+            ],
+            Story::Pause => vec![
+                at(400, Action::Pause("s1".into())),
+                at(1_300, Action::Resume("s1".into())),
+            ],
+            Story::Partition => {
+                let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+                vec![
+                    at(
+                        400,
+                        Action::Partition {
+                            from: names(&["c1", "s1", "s2"]),
+                            to: names(&["s3", "s4", "s5"]),
+                            one_way: false,
+                        },
+                    ),
+                    at(1_500, Action::Heal),
+                ]
+            }
+            Story::SplitVote => vec![at(300, Action::Crash("s1".into()))],
+        }
+    }
+
+    fn horizon(&self, _cfg: &Config) -> SimTime {
+        SimTime::from_millis(2_000)
+    }
+
+    fn build(&self, cfg: &Config, user_actions: Vec<TimedAction<NodeId>>) -> Box<dyn Engine> {
+        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let shared = Arc::new(names.clone());
+        let servers = self.servers(cfg);
+        let cluster: Vec<NodeId> = (1..=servers).map(|i| NodeId(i as u32)).collect();
+        let plan = ServerPlan {
+            election_min_us: 150_000,
+            election_max_us: 300_000,
+            fixed_timeout_until_campaign: (self.story == Story::SplitVote).then_some(200_000),
+            heartbeat_us: 50_000,
+            check_generation: cfg.switch(CHECK_GENERATION),
+        };
+        let client = Client::new(shared.clone(), cluster.clone(), (60_000, 120_000), 120_000);
+        let nodes = std::iter::once(GenerationNode::Client(client))
+            .chain(cluster.iter().map(|&id| {
+                GenerationNode::Server(Server::new(
+                    id,
+                    shared.clone(),
+                    &cluster,
+                    plan,
+                    id == cluster[0],
+                ))
+            }))
+            .collect();
+        let script =
+            crate::sim::run::resolve_actions(&self.script(cfg), &names).unwrap_or_default();
+        Box::new(Simulation::new(Setup {
+            checker: GenerationChecker::new(&names, servers),
+            names,
+            nodes,
+            clocks: Vec::new(),
+            link: self.link(),
+            horizon: self.horizon(cfg),
+            seed: cfg.seed,
+            script,
+            user_actions,
+        }))
+    }
+}
