@@ -153,6 +153,8 @@ pub struct Arrow {
     pub arrived: Option<SimTime>,
     /// Payload text.
     pub label: String,
+    /// A few characters for the arrow.
+    pub short: String,
 }
 
 /// One row of the event log.
@@ -513,6 +515,7 @@ impl Playground {
             .filter_map(|e| {
                 let msg = engine.message(e.msg?)?;
                 let label = format!("{} {}", msg.id, msg.label);
+                let short = msg.short.clone();
                 let (from_lane, to_lane) = (msg.from.index(), msg.to.index());
                 match e.tag {
                     EventTag::Deliver => Some(Arrow {
@@ -521,6 +524,7 @@ impl Playground {
                         sent: msg.sent_at,
                         arrived: Some(e.time),
                         label,
+                        short,
                     }),
                     EventTag::Send if !delivered.contains(&msg.id) => Some(Arrow {
                         from_lane,
@@ -528,6 +532,7 @@ impl Playground {
                         sent: msg.sent_at,
                         arrived: e.arrives,
                         label,
+                        short,
                     }),
                     EventTag::Lost | EventTag::Cut => Some(Arrow {
                         from_lane,
@@ -535,6 +540,7 @@ impl Playground {
                         sent: msg.sent_at,
                         arrived: None,
                         label,
+                        short,
                     }),
                     _ => None,
                 }

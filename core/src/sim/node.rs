@@ -74,6 +74,10 @@ pub trait Node: Clone + 'static {
     fn on_crash(&mut self);
     /// The node's role and key fields for snapshots.
     fn view(&self) -> NodeView;
+    /// A message's label for a space-time diagram arrow: a few characters (`hb g2`).
+    fn short_label(msg: &Self::Msg) -> String {
+        msg.to_string()
+    }
     /// Whether a note is routine (drawn without a label, e.g. "accepted a heartbeat").
     fn note_is_minor(_note: &Self::Note) -> bool {
         false

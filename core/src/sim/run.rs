@@ -74,6 +74,8 @@ pub struct MessageInfo {
     pub sent_at: SimTime,
     /// The payload as text.
     pub label: String,
+    /// A few characters for a diagram arrow.
+    pub short: String,
 }
 
 /// A run behind an object-safe interface: explore, read the trace, seek, act.
@@ -222,6 +224,7 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             to: record.to,
             sent_at: record.sent_at,
             label: record.payload.to_string(),
+            short: N::short_label(&record.payload),
         })
     }
     fn properties(&self) -> &'static [Property] {

@@ -33,6 +33,9 @@ pub struct DiagramProps {
     pub on: Callback<Command>,
 }
 
+/// Roughly how wide one character of an event label is, in SVG units.
+const LABEL_CHAR_WIDTH: f64 = 6.2;
+
 fn short(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
@@ -70,22 +73,33 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         }
     });
 
+    // Arrow labels sit a third of the way along; one that would overprint an earlier
+    // label is left out (the arrow keeps its tooltip).
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
     let arrows = props.arrows.iter().map(|a| {
         let (x1, y1) = (g.x(a.sent), g.lane_y(a.from_lane));
         let y2 = g.lane_y(a.to_lane);
         match a.arrived {
             Some(t) => {
                 let x2 = g.x(t);
-                let long_enough = (x2 - x1).abs() > 90.0;
+                let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
+                let text = short(&a.short, 16);
+                let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
+                let inside = lx - half > g.left && lx + half < right;
+                let free = placed
+                    .iter()
+                    .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
+                let show = inside && free;
+                if show {
+                    placed.push((lx - half - 2.0, lx + half + 2.0, ly));
+                }
                 html! {
                     <g class="arrow">
                         <title>{ &a.label }</title>
                         <line x1={clamp_x(x1).to_string()} y1={y1.to_string()}
                               x2={clamp_x(x2).to_string()} y2={y2.to_string()} marker-end="url(#arrow-head)" />
-                        if long_enough {
-                            <text x={((x1 + x2) / 2.0).to_string()} y={((y1 + y2) / 2.0 - 4.0).to_string()}>
-                                { short(&a.label, 22) }
-                            </text>
+                        if show {
+                            <text x={lx.to_string()} y={(ly + 3.0).to_string()}>{ text }</text>
                         }
                     </g>
                 }
@@ -105,8 +119,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         }
     });
 
-    // Labels alternate above and below their lane so neighbours do not overprint.
+    // Labels alternate above and below their lane; a label that would overprint the
+    // previous one on its row is left out (the event keeps its tooltip).
     let mut labelled_per_lane = vec![0usize; props.lanes.len()];
+    let mut row_ends = vec![[f64::NEG_INFINITY; 2]; props.lanes.len()];
     let events = props.events.iter().filter_map(|e| {
         let lane = e.node?.index();
         let (x, y) = (g.x(e.time), g.lane_y(lane));
@@ -127,13 +143,20 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 html! { <text class="cross" x={x.to_string()} y={(y + 5.0).to_string()}>{ "✕" }</text> },
             _ => html! { <circle cx={x.to_string()} cy={y.to_string()} r={if e.tag == EventTag::Deliver { "5" } else { "3.5" }} /> },
         };
-        let label = (matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped) && !e.minor)
+        let mut label = (matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped) && !e.minor)
             .then(|| short(e.label.split(" (").next().unwrap_or_default(), 24));
-        let below = label.is_some() && {
+        let mut below = false;
+        if let Some(text) = &label {
             let count = labelled_per_lane.get_mut(lane)?;
-            *count += 1;
-            *count % 2 == 0
-        };
+            below = *count % 2 == 1;
+            let row = &mut row_ends.get_mut(lane)?[usize::from(below)];
+            if x + 5.0 > *row + 4.0 {
+                *row = x + 5.0 + LABEL_CHAR_WIDTH * text.chars().count() as f64;
+                *count += 1;
+            } else {
+                label = None;
+            }
+        }
         let label_y = if below { y + 17.0 } else { y - 8.0 };
         Some(html! {
             <g class={class} onclick={onclick} data-testid={format!("event-{index}")}>

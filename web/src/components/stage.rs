@@ -108,7 +108,31 @@ pub fn Stage(props: &StageProps) -> Html {
         }
     });
 
-    let messages = snap.in_flight.iter().map(|m| {
+    // Messages that have arrived but wait (the receiver is paused) are drawn as one
+    // badge per receiver; the rest travel along their links.
+    let waiting_at = |id: NodeId| {
+        snap.in_flight
+            .iter()
+            .filter(|m| m.to == id && m.progress_permille >= 1000 && !m.held)
+            .count()
+    };
+    let waiting = snap.nodes.iter().filter_map(|n| {
+        let count = waiting_at(n.id);
+        (count > 0).then(|| {
+            let p = at(n.id);
+            let text = if count == 1 { "1 message waits".to_string() } else { format!("{count} messages wait") };
+            html! {
+                <g class="waiting" data-testid={format!("waiting-{}", n.name)}>
+                    <text x={p.x.to_string()} y={(p.y + NODE_HALF_HEIGHT + 26.0).to_string()}>{ format!("✉ {text}") }</text>
+                </g>
+            }
+        })
+    });
+    let travelling = snap
+        .in_flight
+        .iter()
+        .filter(|m| m.held || m.progress_permille < 1000 || waiting_at(m.to) == 0);
+    let messages = travelling.map(|m| {
         let p = along(at(m.from), at(m.to), m.progress_permille);
         let id = m.id;
         let onclick = props.on.reform(move |_: MouseEvent| Command::SelectMessage(id));
@@ -154,6 +178,7 @@ pub fn Stage(props: &StageProps) -> Html {
             { for links }
             { for cuts }
             { for nodes }
+            { for waiting }
             { for messages }
         </svg>
     }

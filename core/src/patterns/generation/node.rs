@@ -196,7 +196,7 @@ impl fmt::Display for Note {
                 write!(f, "rejects gen {from_gen} (has seen gen {seen})")
             }
             Note::SteppedDown { learned } => write!(f, "steps down: learned gen {learned}"),
-            Note::Acknowledged { write } => write!(f, "acknowledges {write}: majority accepted"),
+            Note::Acknowledged { write } => write!(f, "acknowledges {write} (majority)"),
         }
     }
 }
@@ -709,13 +709,21 @@ impl Node for GenerationNode {
         }
     }
 
+    fn short_label(msg: &Msg) -> String {
+        match msg {
+            Msg::Heartbeat { gen } => format!("hb g{gen}"),
+            Msg::Reject { gen } => format!("reject g{gen}"),
+            Msg::RequestVote { gen } => format!("vote? g{gen}"),
+            Msg::Vote { gen, granted } => format!("{} g{gen}", if *granted { "yes" } else { "no" }),
+            Msg::Replicate { gen, write } => format!("{write} g{gen}"),
+            Msg::Accepted { write } => format!("ok {write}"),
+            Msg::ClientWrite { req } => format!("r{req}"),
+            Msg::WriteOk { req, .. } => format!("ok r{req}"),
+            Msg::NotLeader { .. } => "not leader".to_string(),
+        }
+    }
+
     fn note_is_minor(note: &Note) -> bool {
-        matches!(
-            note,
-            Note::Accept {
-                what: Accepted::Heartbeat,
-                ..
-            } | Note::Voted { .. }
-        )
+        matches!(note, Note::Accept { .. } | Note::Voted { .. })
     }
 }

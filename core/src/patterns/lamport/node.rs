@@ -263,6 +263,13 @@ impl Node for LamportNode {
         }
     }
 
+    fn short_label(msg: &Msg) -> String {
+        match msg {
+            Msg::Write { event, clock } => format!("{event} c={clock}"),
+            Msg::Ack { event, ts } => format!("{event} ts={ts}"),
+        }
+    }
+
     fn view(&self) -> NodeView {
         match self {
             LamportNode::Client(c) => NodeView {
