@@ -7,9 +7,38 @@ use playground_core::sim::network::LinkConfig;
 use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::rng::Rng;
 use playground_core::sim::time::SimTime;
+use playground_core::sim::trace::MsgId;
 
 /// A busy Lamport run: 6 clients, 3 servers, 60 writes each, with a crash and a pause.
 fn busy_run(checkpoint_interval: usize) -> Simulation<LamportNode, LamportChecker> {
+    let at = |ms| SimTime::from_millis(ms);
+    let script = vec![
+        TimedAction {
+            at: at(30),
+            action: Action::Crash(NodeId(6)),
+        },
+        TimedAction {
+            at: at(45),
+            action: Action::Pause(NodeId(7)),
+        },
+        TimedAction {
+            at: at(60),
+            action: Action::Restart(NodeId(6)),
+        },
+        TimedAction {
+            at: at(80),
+            action: Action::Resume(NodeId(7)),
+        },
+    ];
+    lamport_run(checkpoint_interval, script, Vec::new())
+}
+
+/// A Lamport run of 6 clients and 3 servers (ids 6, 7, 8) with a script and user actions.
+fn lamport_run(
+    checkpoint_interval: usize,
+    script: Vec<TimedAction<NodeId>>,
+    user_actions: Vec<TimedAction<NodeId>>,
+) -> Simulation<LamportNode, LamportChecker> {
     let (clients, servers) = (6, 3);
     let server_ids: Vec<NodeId> = (clients..clients + servers).map(NodeId).collect();
     let plan = ClientPlan {
@@ -28,7 +57,6 @@ fn busy_run(checkpoint_interval: usize) -> Simulation<LamportNode, LamportChecke
         .map(|i| format!("c{i}"))
         .chain((1..=servers).map(|i| format!("s{i}")))
         .collect();
-    let at = |ms| SimTime::from_millis(ms);
     Simulation::new(Setup {
         checker: LamportChecker::new(&names),
         names,
@@ -37,25 +65,8 @@ fn busy_run(checkpoint_interval: usize) -> Simulation<LamportNode, LamportChecke
         link: LinkConfig::default(),
         horizon: SimTime::from_millis(10_000),
         seed: 17,
-        script: vec![
-            TimedAction {
-                at: at(30),
-                action: Action::Crash(NodeId(6)),
-            },
-            TimedAction {
-                at: at(45),
-                action: Action::Pause(NodeId(7)),
-            },
-            TimedAction {
-                at: at(60),
-                action: Action::Restart(NodeId(6)),
-            },
-            TimedAction {
-                at: at(80),
-                action: Action::Resume(NodeId(7)),
-            },
-        ],
-        user_actions: Vec::new(),
+        script,
+        user_actions,
     })
     .with_checkpoint_interval(checkpoint_interval)
 }
@@ -161,4 +172,130 @@ fn a_crashed_node_loses_messages_and_restarts_with_its_durable_clock() {
         clock(&after),
         "s1's clock survived the crash"
     );
+}
+
+fn at_ms(ms: u64, action: Action<NodeId>) -> TimedAction<NodeId> {
+    TimedAction {
+        at: SimTime::from_millis(ms),
+        action,
+    }
+}
+
+#[test]
+fn a_message_delayed_while_it_waits_for_a_paused_node_keeps_its_delay() {
+    let mut probe = lamport_run(64, Vec::new(), vec![at_ms(2, Action::Pause(NodeId(6)))]);
+    probe.run_until(SimTime::from_millis(3));
+    let waiting = probe.snapshot_at(SimTime::from_millis(3)).in_flight;
+    let msg = waiting
+        .iter()
+        .find(|m| m.to == NodeId(6))
+        .expect("a message to s1")
+        .id;
+    let actions = vec![
+        at_ms(2, Action::Pause(NodeId(6))),
+        at_ms(9, Action::Delay { msg, by_us: 50_000 }),
+        at_ms(10, Action::Resume(NodeId(6))),
+    ];
+    let mut sim = lamport_run(64, Vec::new(), actions);
+    sim.run_to_end(1_000_000);
+    let text = sim.trace().text(sim.names());
+    let delivery = text
+        .lines()
+        .find(|l| l.contains(&format!("recv {msg} ")))
+        .expect("delivered in the end");
+    let time: f64 = delivery
+        .trim_start()
+        .split("ms")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(time >= 9.0 + 50.0 - 10.0, "delivered too early: {delivery}");
+}
+
+#[test]
+fn virtual_time_never_goes_backwards_even_when_waiting_messages_are_delayed() {
+    let mut rng = Rng::seeded(11);
+    for _ in 0..40 {
+        let pause = rng.in_range(1, 20);
+        let actions = vec![
+            at_ms(pause, Action::Pause(NodeId(rng.in_range(6, 8) as u32))),
+            at_ms(
+                pause + 5,
+                Action::Delay {
+                    msg: MsgId(rng.below(20) as u32),
+                    by_us: rng.below(2_000),
+                },
+            ),
+            at_ms(pause + 8, Action::Resume(NodeId(6))),
+            at_ms(pause + 8, Action::Resume(NodeId(7))),
+            at_ms(pause + 8, Action::Resume(NodeId(8))),
+        ];
+        let mut sim = lamport_run(64, Vec::new(), actions);
+        sim.run_to_end(1_000_000);
+        let times: Vec<SimTime> = sim.trace().events.iter().map(|e| e.time).collect();
+        assert!(
+            times.windows(2).all(|w| w[0] <= w[1]),
+            "time went backwards"
+        );
+    }
+}
+
+#[test]
+fn a_held_message_stays_where_it_was_held() {
+    let mut probe = lamport_run(64, Vec::new(), Vec::new());
+    probe.run_to_end(1_000_000);
+    let (when, first) = (1..20)
+        .find_map(|ms| {
+            let flying = probe.snapshot_at(SimTime::from_millis(ms)).in_flight;
+            flying.first().cloned().map(|m| (ms, m))
+        })
+        .expect("a message in flight early on");
+    let mut sim = lamport_run(64, Vec::new(), vec![at_ms(when, Action::Hold(first.id))]);
+    sim.run_to_end(1_000_000);
+    let later = |ms| {
+        sim.snapshot_at(SimTime::from_millis(ms))
+            .in_flight
+            .into_iter()
+            .find(|m| m.id == first.id)
+            .expect("still held")
+    };
+    let (a, b) = (later(when + 1), later(when + 40));
+    assert!(a.held && b.held);
+    assert_eq!(
+        a.progress_permille, b.progress_permille,
+        "a held message does not move"
+    );
+}
+
+#[test]
+fn branching_in_the_past_equals_replaying_the_recorded_actions() {
+    let mut rng = Rng::seeded(21);
+    for _ in 0..20 {
+        let mut sim = lamport_run(32, Vec::new(), Vec::new());
+        sim.run_to_end(1_000_000);
+        let first = SimTime(rng.below(60_000));
+        let second = SimTime(rng.below(60_000));
+        let node = || NodeId(6);
+        sim.branch(first, Action::Crash(node()));
+        sim.run_to_end(1_000_000);
+        sim.branch(second, Action::Restart(node()));
+        sim.run_to_end(1_000_000);
+        let recorded: Vec<TimedAction<NodeId>> = sim.user_actions().cloned().collect();
+        let mut replay = lamport_run(32, Vec::new(), recorded);
+        replay.run_to_end(1_000_000);
+        assert_eq!(
+            sim.trace().text(sim.names()),
+            replay.trace().text(replay.names())
+        );
+        assert_eq!(sim.violations(), replay.violations());
+        let end = sim.frontier().steps();
+        for k in (0..end).step_by(37) {
+            assert_eq!(
+                sim.snapshot_after_step(k),
+                replay.snapshot_after_step(k),
+                "step {k}"
+            );
+        }
+    }
 }

@@ -48,7 +48,9 @@ pub struct Violation {
     pub event: usize,
     /// The step that event belongs to.
     pub step: usize,
-    /// When.
+    /// The step after which the checker noticed (at or after `step`).
+    pub detected_step: usize,
+    /// When the breaking event happened.
     pub time: SimTime,
     /// What exactly went wrong.
     pub detail: String,

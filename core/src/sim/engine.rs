@@ -168,15 +168,19 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         for breach in self.scratch.breaches.drain(..) {
             if let Some(slot @ None) = self.violations.get_mut(breach.property) {
                 let event = breach.event.filter(|&e| e <= last).unwrap_or(last);
-                let step = if event >= base {
-                    step
+                let (event_step, time) = if event >= base {
+                    (step, self.scratch.events[event - base].time)
                 } else {
-                    self.trace.step_of_event(event)
+                    (
+                        self.trace.step_of_event(event),
+                        self.trace.events[event].time,
+                    )
                 };
                 *slot = Some(Violation {
                     event,
-                    step,
-                    time: self.frontier.now(),
+                    step: event_step,
+                    detected_step: step,
+                    time,
                     detail: breach.detail,
                 });
             }
@@ -283,7 +287,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         self.checkpoints
             .truncate(steps / self.checkpoint_interval + 1);
         for slot in &mut self.violations {
-            if slot.as_ref().is_some_and(|v| v.step >= steps) {
+            if slot.as_ref().is_some_and(|v| v.detected_step >= steps) {
                 *slot = None;
             }
         }

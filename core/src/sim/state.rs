@@ -53,7 +53,8 @@ impl PartialOrd for Scheduled {
 #[derive(Clone, Copy, Debug)]
 struct InFlight {
     due_at: SimTime,
-    held: bool,
+    /// When a person held it (it stays where it was then until released).
+    held_at: Option<SimTime>,
 }
 
 /// The message log as a step sees it: appended to while exploring, read-only while a
@@ -280,7 +281,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 let Some(flight) = self.in_flight.get(&msg) else {
                     return false;
                 };
-                if flight.held || flight.due_at != self.now {
+                if flight.held_at.is_some() || flight.due_at != self.now {
                     return false;
                 }
                 let Some(record) = log.get(msg) else {
@@ -417,7 +418,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 msg,
                 InFlight {
                     due_at,
-                    held: false,
+                    held_at: None,
                 },
             );
             self.schedule(due_at, Pending::Deliver(msg));
@@ -434,10 +435,13 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         scratch: &mut Scratch<N>,
     ) {
         let lane = match action {
+            // Only messages already sent: a seek's replay can see the whole log.
             Action::Drop(m)
             | Action::Hold(m)
             | Action::Release(m)
-            | Action::Delay { msg: m, .. } => log.get(*m).map(|r| r.to),
+            | Action::Delay { msg: m, .. } => {
+                log.get(*m).filter(|_| m.0 < self.next_msg).map(|r| r.to)
+            }
             other => other.subject().copied(),
         };
         let lane = lane.filter(|n| n.index() < self.nodes.len());
@@ -456,13 +460,18 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             Action::Resume(n) if valid(n) && self.status[n.index()] == NodeStatus::Paused => {
                 self.status[n.index()] = NodeStatus::Up;
                 for what in std::mem::take(&mut self.parked[n.index()]) {
-                    if let Pending::Deliver(msg) = what {
-                        match self.in_flight.get_mut(&msg) {
-                            Some(flight) if !flight.held => flight.due_at = self.now,
+                    let at = match what {
+                        Pending::Deliver(msg) => match self.in_flight.get_mut(&msg) {
+                            // A message delayed while it waited keeps its later due time.
+                            Some(flight) if flight.held_at.is_none() => {
+                                flight.due_at = flight.due_at.max(self.now);
+                                flight.due_at
+                            }
                             _ => continue,
-                        }
-                    }
-                    self.schedule(self.now, what);
+                        },
+                        _ => self.now,
+                    };
+                    self.schedule(at, what);
                 }
             }
             Action::Partition { from, to, one_way } => {
@@ -477,20 +486,21 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 self.record(scratch, lane, EventKind::Dropped { msg: *msg, reason });
             }
             Action::Hold(msg) => {
-                if let Some(flight) = self.in_flight.get_mut(msg) {
-                    flight.held = true;
+                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held_at.is_none()) {
+                    flight.held_at = Some(self.now);
                 }
             }
             Action::Release(msg) => {
-                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held) {
-                    flight.held = false;
+                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held_at.is_some()) {
+                    flight.held_at = None;
                     flight.due_at = self.now;
                     self.schedule(self.now, Pending::Deliver(*msg));
                 }
             }
             Action::Delay { msg, by_us } => {
-                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| !f.held) {
-                    flight.due_at = flight.due_at.plus_micros(*by_us);
+                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held_at.is_none()) {
+                    // Never into the past: a waiting message delayed a little is due now.
+                    flight.due_at = flight.due_at.plus_micros(*by_us).max(self.now);
                     let due = flight.due_at;
                     self.schedule(due, Pending::Deliver(*msg));
                 }
@@ -558,11 +568,8 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             .iter()
             .filter_map(|(&id, flight)| {
                 let record = trace.messages.get(id.0 as usize)?;
-                let progress = if flight.held {
-                    progress_permille(record.sent_at, flight.due_at, self.now)
-                } else {
-                    progress_permille(record.sent_at, flight.due_at, at)
-                };
+                let drawn_at = flight.held_at.unwrap_or(at);
+                let progress = progress_permille(record.sent_at, flight.due_at, drawn_at);
                 Some(FlightSnapshot {
                     id,
                     from: record.from,
@@ -571,7 +578,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                     sent_at: record.sent_at,
                     due_at: flight.due_at,
                     progress_permille: progress,
-                    held: flight.held,
+                    held: flight.held_at.is_some(),
                 })
             })
             .collect();

@@ -13,7 +13,7 @@ use super::node::{EventName, LamportNode, Note};
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind};
 use crate::sim::clock::WallTime;
 use crate::sim::node::{NodeId, NodeStatus};
-use crate::sim::trace::{EventKind, MsgId, TraceEvent};
+use crate::sim::trace::{EventKind, Fate, MsgId, TraceEvent};
 
 /// The properties of the Lamport clock, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
@@ -108,9 +108,11 @@ impl Checker<LamportNode> for LamportChecker {
             return;
         }
         match &event.kind {
-            EventKind::Send { msg, .. } => {
+            EventKind::Send { msg, fate, .. } => {
                 let vector = self.tick(node).clone();
-                self.in_flight.insert(*msg, vector);
+                if matches!(fate, Fate::Arrives(_)) {
+                    self.in_flight.insert(*msg, vector);
+                }
             }
             EventKind::Deliver { msg, .. } => {
                 if let Some(sent) = self.in_flight.remove(msg) {
