@@ -10,8 +10,13 @@ fn broken_guarantees(registry: &Registry, session: &Session) -> Vec<String> {
     let mut run = registry.start(session).expect("session starts");
     run.engine_mut().run_to_end(2_000_000);
     let engine = run.engine();
-    let times: Vec<_> = (0..engine.trace_len()).map(|i| engine.event(i).unwrap().time).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "virtual time went backwards");
+    let times: Vec<_> = (0..engine.trace_len())
+        .map(|i| engine.event(i).unwrap().time)
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "virtual time went backwards"
+    );
     engine
         .properties()
         .iter()

@@ -188,3 +188,62 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn out_of_range_action_numbers_name_the_allowed_range() {
+    let registry = Registry::standard();
+    let refused = |action: Action<String>| {
+        let session = Session::new("lamport-skew", 1).with_action(SimTime(5), action);
+        registry.start(&session).err().expect("refused").to_string()
+    };
+    let drift = refused(Action::SetDrift {
+        node: "s1".into(),
+        ppm: 5_000_000,
+    });
+    assert_eq!(
+        drift,
+        "the clock drift 5000000 ppm is out of range; allowed: -100000 to 100000 ppm"
+    );
+    let link = |loss: Ratio, max: u64| Action::SetLink {
+        link: None,
+        cfg: LinkConfig {
+            loss,
+            latency_max_us: max,
+            ..LinkConfig::default()
+        },
+    };
+    assert!(refused(link(Ratio::new(1, 0), 5_000)).contains("loss or duplication ratio"));
+    assert!(refused(link(Ratio::new(3, 2), 5_000)).contains("n at most d"));
+    assert!(refused(link(Ratio::NEVER, u64::MAX)).contains("allowed: 0 to 10000000 µs"));
+    assert!(refused(Action::Delay {
+        msg: MsgId(1),
+        by_us: u64::MAX
+    })
+    .contains("message delay"));
+    assert!(refused(Action::SkewClock {
+        node: "s1".into(),
+        delta_us: i64::MIN
+    })
+    .contains("clock step"));
+}
+
+#[test]
+fn acting_is_refused_once_the_link_would_be_too_long() {
+    let registry = Registry::standard();
+    let mut run = registry.start(&Session::new("lamport-skew", 1)).unwrap();
+    let mut refused = None;
+    for i in 0..2_000 {
+        if let Err(e) = run.act(SimTime(i), Action::Heal) {
+            refused = Some(e);
+            break;
+        }
+    }
+    let error = refused.expect("a limit is reached");
+    assert!(error.to_string().contains("more than 1000 actions"), "{error}");
+    let text = run.session().encode();
+    assert_eq!(
+        Session::decode(&text).as_ref(),
+        Ok(run.session()),
+        "the link still opens"
+    );
+}

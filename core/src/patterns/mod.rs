@@ -3,8 +3,8 @@
 pub mod generation;
 pub mod lamport;
 
-use crate::sim::run::{resolve_actions, Run};
-use crate::sim::scenario::{Config, PatternInfo, Scenario};
+use crate::sim::run::{resolve_actions, validate_action, Run};
+use crate::sim::scenario::{Config, PatternInfo, RunActions, Scenario};
 use crate::sim::session::{Session, SessionError};
 
 /// Every scenario that really runs, in catalog order.
@@ -143,7 +143,13 @@ impl Registry {
             .into_iter()
             .map(|n| n.name)
             .collect();
-        let actions = resolve_actions(&session.actions, &names)?;
+        for timed in &session.actions {
+            validate_action(&timed.action, horizon)?;
+        }
+        let actions = RunActions {
+            script: resolve_actions(&scenario.script(&config), &names)?,
+            user: resolve_actions(&session.actions, &names)?,
+        };
         let engine = scenario.build(&config, actions);
         Ok(Run::new(scenario, config, session.clone(), engine))
     }

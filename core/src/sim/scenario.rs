@@ -145,6 +145,15 @@ impl Config {
     }
 }
 
+/// The actions of a run, resolved to node ids: the scenario's script and the person's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunActions {
+    /// What the scenario's story does by itself, in time order.
+    pub script: Vec<TimedAction<NodeId>>,
+    /// What the person did, in time order.
+    pub user: Vec<TimedAction<NodeId>>,
+}
+
 /// A named, scripted scenario of a pattern.
 pub trait Scenario: Sync {
     /// The pattern it belongs to.
@@ -165,6 +174,7 @@ pub trait Scenario: Sync {
     fn script(&self, cfg: &Config) -> Vec<TimedAction>;
     /// When the run ends.
     fn horizon(&self, cfg: &Config) -> SimTime;
-    /// Builds a run for `cfg`, with the person's actions already resolved to node ids.
-    fn build(&self, cfg: &Config, user_actions: Vec<TimedAction<NodeId>>) -> Box<dyn Engine>;
+    /// Builds a run for `cfg`, with the script's and the person's actions already
+    /// resolved to node ids.
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine>;
 }

@@ -262,6 +262,15 @@ pub enum SessionError {
         /// The nodes that exist.
         known: String,
     },
+    /// A number in an action is outside its allowed range.
+    ActionOutOfRange {
+        /// What the number is.
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// The allowed range.
+        allowed: String,
+    },
     /// An action is timed after the run ends.
     ActionAfterEnd {
         /// Its time.
@@ -330,6 +339,11 @@ impl fmt::Display for SessionError {
                     "there is no node `{name}` in this scenario; nodes are: {known}"
                 )
             }
+            SessionError::ActionOutOfRange {
+                what,
+                value,
+                allowed,
+            } => write!(f, "the {what} {value} is out of range; allowed: {allowed}"),
             SessionError::ActionAfterEnd { at, horizon } => {
                 write!(f, "an action at {at} is after the run ends at {horizon}")
             }

@@ -10,7 +10,9 @@ use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
-use crate::sim::scenario::{Caption, Config, NodeInfo, ParamSpec, PatternInfo, Scenario};
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+};
 use crate::sim::time::SimTime;
 
 /// Which story a scenario tells.
@@ -254,7 +256,7 @@ impl Scenario for GenerationScenario {
         SimTime::from_millis(2_000)
     }
 
-    fn build(&self, cfg: &Config, user_actions: Vec<TimedAction<NodeId>>) -> Box<dyn Engine> {
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         let shared = Arc::new(names.clone());
         let servers = self.servers(cfg);
@@ -278,8 +280,6 @@ impl Scenario for GenerationScenario {
                 ))
             }))
             .collect();
-        let script =
-            crate::sim::run::resolve_actions(&self.script(cfg), &names).unwrap_or_default();
         Box::new(Simulation::new(Setup {
             checker: GenerationChecker::new(&names, servers),
             names,
@@ -288,8 +288,8 @@ impl Scenario for GenerationScenario {
             link: self.link(),
             horizon: self.horizon(cfg),
             seed: cfg.seed,
-            script,
-            user_actions,
+            script: actions.script,
+            user_actions: actions.user,
         }))
     }
 }

@@ -9,7 +9,9 @@ use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
-use crate::sim::scenario::{Caption, Config, NodeInfo, ParamSpec, PatternInfo, Scenario};
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+};
 use crate::sim::time::SimTime;
 
 /// Which story a scenario tells.
@@ -200,7 +202,7 @@ impl Scenario for LamportScenario {
         SimTime::from_millis(5_000)
     }
 
-    fn build(&self, cfg: &Config, user_actions: Vec<TimedAction<NodeId>>) -> Box<dyn Engine> {
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let (clients, servers) = Self::counts(cfg);
         let server_ids: Vec<NodeId> = (clients..clients + servers)
             .map(|i| NodeId(i as u32))
@@ -226,8 +228,8 @@ impl Scenario for LamportScenario {
             link: LinkConfig::default(),
             horizon: self.horizon(cfg),
             seed: cfg.seed,
-            script: Vec::new(),
-            user_actions,
+            script: actions.script,
+            user_actions: actions.user,
         }))
     }
 }
