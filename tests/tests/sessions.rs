@@ -239,7 +239,10 @@ fn acting_is_refused_once_the_link_would_be_too_long() {
         }
     }
     let error = refused.expect("a limit is reached");
-    assert!(error.to_string().contains("more than 1000 actions"), "{error}");
+    assert!(
+        error.to_string().contains("more than 1000 actions"),
+        "{error}"
+    );
     let text = run.session().encode();
     assert_eq!(
         Session::decode(&text).as_ref(),

@@ -36,6 +36,7 @@ pub fn App() -> Html {
     let on: Callback<Command> = {
         let (model, redraw) = (model.clone(), redraw.clone());
         Callback::from(move |command: Command| {
+            browser::remember_command(&format!("{command:?}"));
             model.borrow_mut().apply(command);
             redraw.force_update();
         })
@@ -99,7 +100,9 @@ pub fn App() -> Html {
 
     let snapshot = Rc::new(m.snapshot());
     let cursor = m.cursor();
-    let geometry = DiagramGeometry::following(cursor.time, m.diagram_span_us(), m.end());
+    let (window_start, window_span) = m.diagram_window();
+    let geometry =
+        DiagramGeometry::following(cursor.time, window_span, m.end()).starting_at(window_start);
     let events = m.events_between(geometry.start, geometry.end());
     let arrows = Rc::new(m.arrows(&events));
     let properties = m.properties();
@@ -174,6 +177,8 @@ pub fn App() -> Html {
             <div class="panel-head">
                 <h2>{ "Space-time diagram" }</h2>
                 <span class="spacer"></span>
+                <button onclick={on.reform(|_: MouseEvent| Command::Pan(-1))} data-testid="pan-earlier">{ "◀ Earlier" }</button>
+                <button onclick={on.reform(|_: MouseEvent| Command::Pan(1))} data-testid="pan-later">{ "Later ▶" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
@@ -232,7 +237,9 @@ pub fn App() -> Html {
                               hidden={hidden} on={on.clone()} />
                     <div class="right">
                         <FactsPanel facts={snapshot.facts.clone()} />
-                        <Settings params={params} switches={switches} on={on.clone()} />
+                        <Settings params={params} switches={switches} on={on.clone()}
+                                  latency_ms={snapshot.link.latency_max_us.div_ceil(1_000)}
+                                  loss_percent={loss_percent(snapshot.link.loss)} />
                     </div>
                 </div>
             </main>
@@ -262,9 +269,26 @@ fn FactsPanel(props: &FactsProps) -> Html {
     }
 }
 
+/// A loss ratio in whole percent, for the slider.
+fn loss_percent(loss: playground_core::sim::rng::Ratio) -> u32 {
+    if loss.is_never() {
+        0
+    } else {
+        (u64::from(loss.num) * 100 / u64::from(loss.den)) as u32
+    }
+}
+
+/// Whether the key belongs to a field or a focused button rather than to the page.
 fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
-    event
+    let Some(element) = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+    else {
+        return false;
+    };
+    let field = matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA");
+    let pressing = matches!(event.key().as_str(), " " | "Enter")
+        && (element.tag_name() == "BUTTON"
+            || element.get_attribute("role").as_deref() == Some("button"));
+    field || pressing
 }

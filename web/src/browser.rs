@@ -52,6 +52,15 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+thread_local! {
+    static LAST_COMMAND: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Remembers the command being carried out, for the panic banner.
+pub fn remember_command(command: &str) {
+    LAST_COMMAND.with(|last| *last.borrow_mut() = command.to_string());
+}
+
 /// On a Rust panic, shows a banner with the message and a link that reproduces the run
 /// (the address always holds the session), instead of leaving a dead page.
 pub fn install_panic_banner() {
@@ -73,9 +82,11 @@ pub fn install_panic_banner() {
         let text = document.create_element("p").ok();
         let link = document.create_element("a").ok();
         if let (Some(text), Some(link)) = (text, link) {
+            let command = LAST_COMMAND.with(|last| last.borrow().clone());
             text.set_text_content(Some(&format!(
-                "Something broke inside the playground ({message}). The page has stopped; \
-                 this link reproduces the run, so please report it: "
+                "Something broke inside the playground ({message}) while doing {command}. The \
+                 page has stopped; this link reproduces the run up to that moment, so please \
+                 report it with what you did last: "
             )));
             let _ = link.set_attribute("href", &href);
             link.set_text_content(Some(&href));

@@ -38,6 +38,9 @@ pub const SPEEDS: [(u64, &str); 10] = [
 ];
 const DEFAULT_SPEED: usize = 3;
 
+/// The most events the diagram may show at once (zooming out stops there).
+pub const MAX_DIAGRAM_EVENTS: usize = 2_000;
+
 /// With reduced motion, playing advances one step per this many real milliseconds.
 const REDUCED_MOTION_STEP_MS: f64 = 700.0;
 
@@ -121,6 +124,8 @@ pub enum Command {
     FilterKind(EventTag, bool),
     /// Zoom the diagram: positive in, negative out.
     Zoom(i32),
+    /// Move the diagram's window by half its width: negative earlier, positive later.
+    Pan(i32),
     /// Show or hide the keyboard help.
     ToggleHelp,
     /// Dismiss notice number `n`.
@@ -140,7 +145,20 @@ pub struct PropertyRow {
     pub breaks_later: Option<Violation>,
 }
 
-/// An arrow of the space-time diagram: one message, from send to arrival.
+/// How an arrow of the space-time diagram ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrowEnd {
+    /// Delivered at this instant.
+    Delivered(SimTime),
+    /// Dropped at this instant (by a person, or its receiver was down).
+    Dropped(SimTime),
+    /// Still in flight when the run ends; drawn to when it is due.
+    Pending(SimTime),
+    /// Lost by the network or cut by a partition when sent.
+    Lost,
+}
+
+/// An arrow of the space-time diagram: one message, from send to how it ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arrow {
     /// Sender's lane.
@@ -149,8 +167,8 @@ pub struct Arrow {
     pub to_lane: usize,
     /// Send time.
     pub sent: SimTime,
-    /// Arrival time (or when it was due), or `None` when the network lost or cut it.
-    pub arrived: Option<SimTime>,
+    /// How it ended.
+    pub end: ArrowEnd,
     /// Payload text.
     pub label: String,
     /// A few characters for the arrow.
@@ -185,6 +203,7 @@ pub struct Playground {
     log_node: Option<NodeId>,
     log_hidden: Vec<EventTag>,
     diagram_span_us: u64,
+    diagram_start: Option<SimTime>,
     help: bool,
     embed: bool,
     notices: Vec<Notice>,
@@ -233,6 +252,7 @@ impl Playground {
             log_node: None,
             log_hidden: Vec::new(),
             diagram_span_us: 0,
+            diagram_start: None,
             help: false,
             embed: query.embed,
             notices,
@@ -261,6 +281,7 @@ impl Playground {
             }
             Command::StepBack => {
                 self.playing = false;
+                self.diagram_start = None;
                 if self.cursor.steps > 0 {
                     let steps = self.cursor.steps - 1;
                     let time = match steps {
@@ -277,6 +298,7 @@ impl Playground {
             Command::JumpToEvent(index) => {
                 if let Some(event) = self.engine().event(index) {
                     self.playing = false;
+                    self.diagram_start = None;
                     self.cursor = Cursor {
                         time: event.time,
                         steps: event.step + 1,
@@ -349,12 +371,39 @@ impl Playground {
             }
             Command::Zoom(direction) => {
                 let span = self.diagram_span_us;
-                self.diagram_span_us = if direction > 0 {
-                    (span / 2).max(200)
+                if direction > 0 {
+                    self.diagram_span_us = (span / 2).max(200);
                 } else {
-                    span.saturating_mul(2)
-                        .min(self.end().as_micros().max(1_000) * 2)
+                    let wider = span
+                        .saturating_mul(2)
+                        .min(self.end().as_micros().max(1_000) * 2);
+                    let start = self.diagram_window().0;
+                    let shown = self
+                        .engine()
+                        .events_between(start, start.plus_micros(wider))
+                        .len();
+                    if shown <= MAX_DIAGRAM_EVENTS {
+                        self.diagram_span_us = wider;
+                    } else {
+                        self.notices.push(Notice {
+                            tone: Tone::Info,
+                            text: format!(
+                                "The diagram shows at most {MAX_DIAGRAM_EVENTS} events at once, \
+                                 to stay fast; move along the run with Earlier and Later."
+                            ),
+                        });
+                    }
+                }
+            }
+            Command::Pan(direction) => {
+                let (start, span) = self.diagram_window();
+                let step = span / 2;
+                let start = if direction < 0 {
+                    SimTime(start.as_micros().saturating_sub(step))
+                } else {
+                    start.plus_micros(step).min(self.end())
                 };
+                self.diagram_start = Some(start);
             }
             Command::ToggleHelp => self.help = !self.help,
             Command::Dismiss(n) => {
@@ -485,9 +534,18 @@ impl Playground {
             .collect()
     }
 
-    /// The diagram's time window span in microseconds.
-    pub fn diagram_span_us(&self) -> u64 {
-        self.diagram_span_us
+    /// The diagram's time window: its start and span in microseconds. It follows the
+    /// cursor unless the person moved it with Earlier or Later.
+    pub fn diagram_window(&self) -> (SimTime, u64) {
+        let span = self.diagram_span_us.max(1);
+        match self.diagram_start {
+            Some(start) => (start, span),
+            None => {
+                let wanted = self.cursor.time.as_micros().saturating_sub(span * 2 / 3);
+                let latest = self.end().as_micros().saturating_sub(span);
+                (SimTime(wanted.min(latest)), span)
+            }
+        }
     }
 
     /// The events the diagram shows between `from` and `to`, plus deliveries of messages
@@ -500,50 +558,41 @@ impl Playground {
             .collect()
     }
 
-    /// The arrows for the messages sent or delivered among `events`: deliveries draw
-    /// from their send (even before the window); sends not delivered inside the window
-    /// draw to when they were due, or end in a cross when lost or cut.
+    /// The arrows for the messages sent among `events`, and for messages sent earlier
+    /// that end among them, each drawn to how it ended (delivered, dropped, lost, or due).
     pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
         let engine = self.engine();
-        let delivered: BTreeSet<MsgId> = events
+        let sent_here: BTreeSet<MsgId> = events
             .iter()
-            .filter(|e| e.tag == EventTag::Deliver)
+            .filter(|e| matches!(e.tag, EventTag::Send | EventTag::Lost | EventTag::Cut))
             .filter_map(|e| e.msg)
             .collect();
         events
             .iter()
             .filter_map(|e| {
                 let msg = engine.message(e.msg?)?;
-                let label = format!("{} {}", msg.id, msg.label);
-                let short = msg.short.clone();
-                let (from_lane, to_lane) = (msg.from.index(), msg.to.index());
-                match e.tag {
-                    EventTag::Deliver => Some(Arrow {
-                        from_lane,
-                        to_lane,
-                        sent: msg.sent_at,
-                        arrived: Some(e.time),
-                        label,
-                        short,
-                    }),
-                    EventTag::Send if !delivered.contains(&msg.id) => Some(Arrow {
-                        from_lane,
-                        to_lane,
-                        sent: msg.sent_at,
-                        arrived: e.arrives,
-                        label,
-                        short,
-                    }),
-                    EventTag::Lost | EventTag::Cut => Some(Arrow {
-                        from_lane,
-                        to_lane,
-                        sent: msg.sent_at,
-                        arrived: None,
-                        label,
-                        short,
-                    }),
-                    _ => None,
-                }
+                let end = match e.tag {
+                    EventTag::Lost | EventTag::Cut => ArrowEnd::Lost,
+                    EventTag::Send => match msg.end {
+                        Some((t, true)) => ArrowEnd::Delivered(t),
+                        Some((t, false)) => ArrowEnd::Dropped(t),
+                        None => ArrowEnd::Pending(e.arrives.unwrap_or(e.time)),
+                    },
+                    // Messages sent before the window are drawn from where they end.
+                    EventTag::Deliver if !sent_here.contains(&msg.id) => {
+                        ArrowEnd::Delivered(e.time)
+                    }
+                    EventTag::Dropped if !sent_here.contains(&msg.id) => ArrowEnd::Dropped(e.time),
+                    _ => return None,
+                };
+                Some(Arrow {
+                    from_lane: msg.from.index(),
+                    to_lane: msg.to.index(),
+                    sent: msg.sent_at,
+                    end,
+                    label: format!("{} {}", msg.id, msg.label),
+                    short: msg.short,
+                })
             })
             .collect()
     }
@@ -611,6 +660,7 @@ impl Playground {
     }
 
     fn step_forward(&mut self) {
+        self.diagram_start = None;
         if self.cursor.steps < self.total_steps() {
             let steps = self.cursor.steps + 1;
             let time = self
@@ -624,6 +674,7 @@ impl Playground {
     }
 
     fn seek(&mut self, t: SimTime) {
+        self.diagram_start = None;
         let time = t.min(self.end());
         self.cursor = Cursor {
             time,
@@ -633,6 +684,33 @@ impl Playground {
 
     fn act(&mut self, action: Action<String>) {
         let at = self.cursor.time;
+        // An action applies after every event of its instant: show that state first.
+        let end_of_instant = self.engine().steps_until(at);
+        if self.cursor.steps < end_of_instant {
+            self.cursor.steps = end_of_instant;
+            self.notices.push(Notice {
+                tone: Tone::Info,
+                text: format!(
+                    "Actions apply after every event of an instant, so the view moved to the \
+                     end of {at}."
+                ),
+            });
+        }
+        if let Action::Drop(m)
+        | Action::Hold(m)
+        | Action::Release(m)
+        | Action::Delay { msg: m, .. } = &action
+        {
+            if !self.snapshot().in_flight.iter().any(|f| f.id == *m) {
+                self.notices.push(Notice {
+                    tone: Tone::Error,
+                    text: format!(
+                        "Message {m} is no longer in flight at {at}, so nothing was done."
+                    ),
+                });
+                return;
+            }
+        }
         let future = self.cursor.steps < self.total_steps();
         let before = self.run.session().actions.len();
         if let Err(e) = self.run.act(at, action) {
@@ -945,6 +1023,47 @@ mod tests {
         assert_eq!(arrows.len(), sends, "one arrow per message");
         assert!(arrows
             .iter()
-            .all(|a| a.arrived.is_some_and(|t| t >= a.sent)));
+            .all(|a| matches!(a.end, ArrowEnd::Delivered(t) if t >= a.sent)));
+    }
+
+    #[test]
+    fn a_dropped_message_ends_where_it_was_dropped() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(6)));
+        let msg = p.snapshot().in_flight[0].id;
+        p.apply(Command::Act(Action::Drop(msg)));
+        let events = p.events_between(SimTime::ZERO, p.end().plus_micros(1));
+        let arrow = p
+            .arrows(&events)
+            .into_iter()
+            .find(|a| a.label.starts_with(&format!("{msg} ")))
+            .expect("the dropped message has an arrow");
+        assert_eq!(arrow.end, ArrowEnd::Dropped(SimTime::from_millis(6)));
+    }
+
+    #[test]
+    fn acting_on_a_message_no_longer_in_flight_does_nothing_and_says_so() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(6)));
+        let msg = p.snapshot().in_flight[0].id;
+        p.apply(Command::Scrub(SimTime::from_millis(40)));
+        p.apply(Command::Act(Action::Drop(msg)));
+        assert!(p.session().actions.is_empty());
+        assert!(p
+            .notices()
+            .last()
+            .unwrap()
+            .text
+            .contains("no longer in flight"));
+    }
+
+    #[test]
+    fn panning_moves_the_window_until_the_cursor_moves() {
+        let mut p = open("?s=v1~generation-pause~seed.1");
+        let (start, span) = p.diagram_window();
+        p.apply(Command::Pan(1));
+        assert_eq!(p.diagram_window(), (start.plus_micros(span / 2), span));
+        p.apply(Command::StepForward);
+        assert_eq!(p.diagram_window().0, start, "following the cursor again");
     }
 }

@@ -13,7 +13,13 @@ use yew::AppHandle;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A mounted app that unmounts itself when dropped.
+thread_local! {
+    /// The page's address is global, and the runner interleaves async tests: one page
+    /// at a time.
+    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A mounted app that unmounts itself (and lets the next test in) when dropped.
 struct Page {
     handle: Option<AppHandle<App>>,
     root: Element,
@@ -25,6 +31,7 @@ impl Drop for Page {
             handle.destroy();
         }
         self.root.remove();
+        BUSY.with(|busy| busy.set(false));
     }
 }
 
@@ -32,8 +39,11 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Sets the address's query, then mounts the app.
+/// Waits for its turn, sets the address's query, then mounts the app.
 async fn open(query: &str) -> Page {
+    while BUSY.with(|busy| busy.replace(true)) {
+        sleep(Duration::from_millis(10)).await;
+    }
     let history = web_sys::window().unwrap().history().unwrap();
     let path = web_sys::window().unwrap().location().pathname().unwrap();
     history
@@ -104,8 +114,17 @@ impl Page {
         after.split(' ').next().unwrap().parse().unwrap()
     }
 
-    fn search(&self) -> String {
-        web_sys::window().unwrap().location().search().unwrap()
+    /// The address's query once it holds every one of `parts` (the address is rewritten
+    /// right after a render), or as it is after a second.
+    async fn search(&self, parts: &[&str]) -> String {
+        let read = || web_sys::window().unwrap().location().search().unwrap();
+        for _ in 0..50 {
+            if parts.iter().all(|p| read().contains(p)) {
+                break;
+            }
+            sleep(Duration::from_millis(20)).await;
+        }
+        read()
     }
 }
 
@@ -129,7 +148,9 @@ async fn shows_catalog_stage_diagram_invariants_and_caption() {
         .text("caption")
         .contains("wall clock runs 40 ms behind"));
     assert!(
-        page.search().contains("s=v1~lamport-skew~seed.1"),
+        page.search(&["s=v1~lamport-skew~seed.1"])
+            .await
+            .contains("s=v1~lamport-skew~seed.1"),
         "the address holds the session"
     );
 }
@@ -186,7 +207,11 @@ async fn node_faults_from_the_node_menu() {
     page.click("resume").await;
     page.click("skew-back").await;
     assert!(page.text("node-menu").contains("skew -10.000 ms"));
-    assert!(page.search().contains("crash.s1") && page.search().contains("skew.s1.-10000"));
+    let search = page.search(&["crash.s1", "skew.s1.-10000"]).await;
+    assert!(
+        search.contains("crash.s1") && search.contains("skew.s1.-10000"),
+        "{search}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -214,7 +239,7 @@ async fn partition_heal_and_message_faults() {
         page.find(&id).is_none(),
         "the dropped message left the stage"
     );
-    assert!(page.search().contains("drop."));
+    assert!(page.search(&["drop."]).await.contains("drop."));
 }
 
 #[wasm_bindgen_test]
@@ -225,7 +250,10 @@ async fn switching_the_mechanism_off_turns_the_guarantee_red() {
         "holds"
     );
     page.click("switch-carry-clock").await;
-    assert!(page.search().contains("off.carry-clock"));
+    assert!(page
+        .search(&["off.carry-clock"])
+        .await
+        .contains("off.carry-clock"));
     page.click("show-violation-0").await;
     assert_eq!(
         page.get("property-0").get_attribute("data-status").unwrap(),
@@ -268,7 +296,9 @@ async fn a_broken_address_shows_a_banner_and_the_default() {
     assert!(banner.contains("Showing the default scenario"));
     assert!(page.find("stage").is_some());
     assert!(
-        page.search().contains("lamport-skew"),
+        page.search(&["lamport-skew"])
+            .await
+            .contains("lamport-skew"),
         "the address now holds the fallback"
     );
 }
@@ -321,4 +351,78 @@ async fn keyboard_steps_and_opens_help() {
     key("Escape");
     settle().await;
     assert!(page.find("help").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn one_way_partition_hold_release_delay_and_link_sliders() {
+    let page = open("").await;
+    page.set_input("scrubber", "6000", "input").await;
+    page.click("node-c1").await;
+    page.click("toggle-group").await;
+    page.click("partition-oneway").await;
+    assert_eq!(
+        page.count("cut-link"),
+        3,
+        "c1 to each of the three others, one way"
+    );
+    assert!(
+        page.text("node-c1").contains("PARTITIONED"),
+        "partitioned is written, not only colored"
+    );
+    assert!(page
+        .search(&["oneway.c1.c2-s1-s2"])
+        .await
+        .contains("oneway.c1.c2-s1-s2"));
+    page.click("heal").await;
+
+    let first_message = |page: &Page| {
+        page.root
+            .query_selector("[data-testid^=\"msg-\"]")
+            .unwrap()
+            .expect("a message in flight")
+            .get_attribute("data-testid")
+            .unwrap()
+    };
+    let id = first_message(&page);
+    page.click(&id).await;
+    page.click("hold-message").await;
+    assert!(page.text(&id).contains("❚❚"), "a held message says so");
+    page.set_input("scrubber", "30000", "input").await;
+    assert!(page.find(&id).is_some(), "still held 24 ms later");
+    page.click("release-message").await;
+    assert!(page.find(&id).is_none(), "delivered once released");
+    let search = page.search(&["hold.", "release."]).await;
+    assert!(
+        search.contains("hold.") && search.contains("release."),
+        "{search}"
+    );
+
+    page.set_input("scrubber", "6000", "input").await;
+    let id = first_message(&page);
+    page.click(&id).await;
+    if page.find("message-menu").is_none() {
+        page.click(&id).await; // it was still selected from before: that click deselected it
+    }
+    page.click("delay-message").await;
+    assert!(page.search(&["delay."]).await.contains("delay."));
+
+    page.set_input("latency", "40", "change").await;
+    page.set_input("loss", "20", "change").await;
+    let link = "link.all.all.1000.40000.20.100.0.1";
+    let search = page.search(&[link]).await;
+    assert!(search.contains(link), "{search}");
+    assert!(page.text("settings").contains("Latency up to 40 ms"));
+    assert!(page.text("settings").contains("Loss 20 %"));
+}
+
+#[wasm_bindgen_test]
+async fn the_diagram_pans_and_zooms() {
+    let page = open("?s=v1~generation-pause~seed.1").await;
+    let ticks = |page: &Page| page.text("diagram");
+    let before = ticks(&page);
+    page.click("pan-later").await;
+    assert_ne!(ticks(&page), before, "the window moved");
+    page.click("pan-earlier").await;
+    page.click("zoom-in").await;
+    assert_ne!(ticks(&page), before);
 }

@@ -185,8 +185,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
                 });
             }
         }
-        self.trace.events.append(&mut self.scratch.events);
-        self.trace.step_ends.push(last as u32 + 1);
+        self.trace.append_step(&mut self.scratch.events);
         if self
             .frontier
             .steps()
@@ -281,9 +280,8 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
 
     fn truncate(&mut self, steps: usize) {
         self.frontier = self.state_after(steps);
-        self.trace.events.truncate(self.frontier.events());
-        self.trace.messages.truncate(self.frontier.messages_sent());
-        self.trace.step_ends.truncate(steps);
+        let (events, messages) = (self.frontier.events(), self.frontier.messages_sent());
+        self.trace.truncate(steps, events, messages);
         self.checkpoints
             .truncate(steps / self.checkpoint_interval + 1);
         for slot in &mut self.violations {

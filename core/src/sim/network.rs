@@ -61,6 +61,11 @@ impl Network {
         }
     }
 
+    /// How links without their own setting behave.
+    pub fn default_link(&self) -> LinkConfig {
+        self.default_link
+    }
+
     /// How the link from `from` to `to` behaves.
     pub fn link(&self, from: NodeId, to: NodeId) -> LinkConfig {
         self.overrides

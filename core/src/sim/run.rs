@@ -78,6 +78,8 @@ pub struct MessageInfo {
     pub label: String,
     /// A few characters for a diagram arrow.
     pub short: String,
+    /// How it ended, once it has: when, and whether it was delivered (else dropped).
+    pub end: Option<(SimTime, bool)>,
 }
 
 /// A run behind an object-safe interface: explore, read the trace, seek, act.
@@ -227,6 +229,10 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             sent_at: record.sent_at,
             label: record.payload.to_string(),
             short: N::short_label(&record.payload),
+            end: self
+                .trace()
+                .end_of(msg)
+                .map(|e| (e.time, matches!(e.kind, EventKind::Deliver { .. }))),
         })
     }
     fn properties(&self) -> &'static [Property] {

@@ -4,6 +4,7 @@
 //! it without knowing any pattern's types.
 
 use super::clock::WallTime;
+use super::network::LinkConfig;
 use super::node::{NodeId, NodeStatus};
 use super::time::SimTime;
 use super::trace::MsgId;
@@ -67,6 +68,8 @@ pub struct Snapshot {
     pub cut_links: Vec<(NodeId, NodeId)>,
     /// Run-wide facts from the pattern's checker (label, text).
     pub facts: Vec<(&'static str, String)>,
+    /// How links without their own setting behave.
+    pub link: LinkConfig,
 }
 
 /// Progress of a message in thousandths at `now`, given when it was sent and is due.

@@ -117,6 +117,8 @@ pub struct Trace<N: Node> {
     pub messages: Vec<MessageRecord<N::Msg>>,
     /// For each step, the number of events once that step was done.
     pub step_ends: Vec<u32>,
+    /// For each message, the event that delivered or dropped it, once one has.
+    pub ends: Vec<Option<u32>>,
 }
 
 impl<N: Node> Default for Trace<N> {
@@ -125,11 +127,47 @@ impl<N: Node> Default for Trace<N> {
             events: Vec::new(),
             messages: Vec::new(),
             step_ends: Vec::new(),
+            ends: Vec::new(),
         }
     }
 }
 
 impl<N: Node> Trace<N> {
+    /// Appends one step's events, noting where messages end.
+    pub(crate) fn append_step(&mut self, events: &mut Vec<TraceEvent<N>>) {
+        self.ends.resize(self.messages.len(), None);
+        for event in events.drain(..) {
+            let index = self.events.len() as u32;
+            if let EventKind::Deliver { msg, .. } | EventKind::Dropped { msg, .. } = event.kind {
+                if let Some(end) = self.ends.get_mut(msg.0 as usize) {
+                    *end = Some(index);
+                }
+            }
+            self.events.push(event);
+        }
+        self.step_ends.push(self.events.len() as u32);
+    }
+
+    /// Forgets everything after the first `steps` steps, `events` events and `messages`
+    /// messages.
+    pub(crate) fn truncate(&mut self, steps: usize, events: usize, messages: usize) {
+        self.events.truncate(events);
+        self.messages.truncate(messages);
+        self.step_ends.truncate(steps);
+        self.ends.truncate(messages);
+        for end in &mut self.ends {
+            if end.is_some_and(|e| e as usize >= events) {
+                *end = None;
+            }
+        }
+    }
+
+    /// The event that delivered or dropped `msg`, if any has.
+    pub fn end_of(&self, msg: MsgId) -> Option<&TraceEvent<N>> {
+        let index = (*self.ends.get(msg.0 as usize)?)?;
+        self.events.get(index as usize)
+    }
+
     /// The virtual time of step `step` (0-based), if recorded.
     pub fn step_time(&self, step: usize) -> Option<SimTime> {
         let end = *self.step_ends.get(step)? as usize;

@@ -61,7 +61,6 @@ pub fn Catalog(props: &CatalogProps) -> Html {
         <nav class="catalog" data-testid="catalog" aria-label="Patterns">
             <h2>{ "Patterns" }</h2>
             { for families.iter().map(|f| family(f)) }
-            <p class="hint">{ "More patterns are on their way: hybrid clock, idempotent receiver, consistent core, and the data, service and deployment patterns." }</p>
         </nav>
     }
 }

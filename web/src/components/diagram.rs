@@ -10,7 +10,7 @@ use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
 use crate::layout::DiagramGeometry;
-use crate::model::{Arrow, Command};
+use crate::model::{Arrow, ArrowEnd, Command};
 
 /// What the diagram shows.
 #[derive(Properties, PartialEq)]
@@ -79,43 +79,47 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let arrows = props.arrows.iter().map(|a| {
         let (x1, y1) = (g.x(a.sent), g.lane_y(a.from_lane));
         let y2 = g.lane_y(a.to_lane);
-        match a.arrived {
-            Some(t) => {
-                let x2 = g.x(t);
-                let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
-                let text = short(&a.short, 16);
-                let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
-                let inside = lx - half > g.left && lx + half < right;
-                let free = placed
-                    .iter()
-                    .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
-                let show = inside && free;
-                if show {
-                    placed.push((lx - half - 2.0, lx + half + 2.0, ly));
-                }
-                html! {
-                    <g class="arrow">
-                        <title>{ &a.label }</title>
-                        <line x1={clamp_x(x1).to_string()} y1={y1.to_string()}
-                              x2={clamp_x(x2).to_string()} y2={y2.to_string()} marker-end="url(#arrow-head)" />
-                        if show {
-                            <text x={lx.to_string()} y={(ly + 3.0).to_string()}>{ text }</text>
-                        }
-                    </g>
-                }
-            }
-            None => {
+        let (until, class, mark, note) = match a.end {
+            ArrowEnd::Delivered(t) => (t, "arrow", None, ""),
+            ArrowEnd::Dropped(t) => (t, "arrow dropped", Some("✕ dropped"), " (dropped)"),
+            ArrowEnd::Pending(t) => (t, "arrow pending", None, " (still in flight at the end)"),
+            ArrowEnd::Lost => {
                 // A lost message: a short stub ending in a cross, a third of the way down.
                 let x2 = x1 + 18.0;
                 let y2 = y1 + (y2 - y1) / 3.0;
-                html! {
+                return html! {
                     <g class="arrow lost">
-                        <title>{ format!("{} (never arrived)", a.label) }</title>
+                        <title>{ format!("{} (lost in the network or cut by a partition)", a.label) }</title>
                         <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                         <text class="lost-mark" x={x2.to_string()} y={(y2 + 4.0).to_string()}>{ "✕ lost" }</text>
                     </g>
-                }
+                };
             }
+        };
+        let x2 = g.x(until);
+        let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
+        let text = short(&a.short, 16);
+        let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
+        let inside = lx - half > g.left && lx + half < right;
+        let free = placed
+            .iter()
+            .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
+        let show = inside && free;
+        if show {
+            placed.push((lx - half - 2.0, lx + half + 2.0, ly));
+        }
+        html! {
+            <g class={class}>
+                <title>{ format!("{}{note}", a.label) }</title>
+                <line x1={clamp_x(x1).to_string()} y1={y1.to_string()} x2={clamp_x(x2).to_string()} y2={y2.to_string()}
+                      marker-end={mark.is_none().then_some("url(#arrow-head)")} />
+                if show {
+                    <text x={lx.to_string()} y={(ly + 3.0).to_string()}>{ text }</text>
+                }
+                if let Some(mark) = mark {
+                    <text class="lost-mark" x={x2.to_string()} y={(y2 - 6.0).to_string()}>{ mark }</text>
+                }
+            </g>
         }
     });
 

@@ -13,6 +13,10 @@ pub struct SettingsProps {
     pub params: Vec<(ParamSpec, i64)>,
     /// The pattern's switches and whether each is on.
     pub switches: Vec<(SwitchSpec, bool)>,
+    /// Every link's longest latency at the cursor, in milliseconds.
+    pub latency_ms: u64,
+    /// Every link's loss at the cursor, in percent.
+    pub loss_percent: u32,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -20,8 +24,6 @@ pub struct SettingsProps {
 /// The settings panel.
 #[component]
 pub fn Settings(props: &SettingsProps) -> Html {
-    let latency = use_state(|| 5u64);
-    let loss = use_state(|| 0u32);
     let switches = props.switches.iter().map(|(spec, on)| {
         let name = spec.name.to_string();
         let checked = *on;
@@ -56,33 +58,23 @@ pub fn Settings(props: &SettingsProps) -> Html {
             </label>
         }
     });
-    let links = {
-        let (latency, loss) = (latency.clone(), loss.clone());
-        let on = props.on.clone();
-        move |latency_ms: u64, loss_percent: u32| {
-            latency.set(latency_ms);
-            loss.set(loss_percent);
-            on.emit(Command::SetLinks {
-                latency_ms,
-                loss_percent,
-            });
+    let (latency, loss) = (props.latency_ms, props.loss_percent);
+    let on_latency = props.on.reform(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let latency_ms = input.value().parse().unwrap_or(latency);
+        Command::SetLinks {
+            latency_ms,
+            loss_percent: loss,
         }
-    };
-    let on_latency = {
-        let links = links.clone();
-        let loss = *loss;
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            links(input.value().parse().unwrap_or(5), loss);
-        })
-    };
-    let on_loss = {
-        let latency = *latency;
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            links(latency, input.value().parse().unwrap_or(0));
-        })
-    };
+    });
+    let on_loss = props.on.reform(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let loss_percent = input.value().parse().unwrap_or(loss);
+        Command::SetLinks {
+            latency_ms: latency,
+            loss_percent,
+        }
+    });
     html! {
         <section class="panel settings" data-testid="settings">
             <h2>{ "Mechanism" }</h2>
@@ -90,11 +82,11 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <h2>{ "Scenario" }</h2>
             <div class="params">{ for params }</div>
             <h2>{ "Network (from the cursor on)" }</h2>
-            <label class="slider">{ format!("Latency up to {} ms", *latency) }
+            <label class="slider">{ format!("Latency up to {latency} ms") }
                 <input type="range" min="1" max="100" value={latency.to_string()} onchange={on_latency}
                        data-testid="latency" />
             </label>
-            <label class="slider">{ format!("Loss {} %", *loss) }
+            <label class="slider">{ format!("Loss {loss} %") }
                 <input type="range" min="0" max="50" value={loss.to_string()} onchange={on_loss}
                        data-testid="loss" />
             </label>

@@ -28,6 +28,17 @@ pub struct StageProps {
     pub on: Callback<Command>,
 }
 
+/// Enter or Space on a focused node or message selects it (and does not play).
+fn activate(on: Callback<Command>, command: Command) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            on.emit(command.clone());
+        }
+    })
+}
+
 /// The topology view.
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
@@ -80,13 +91,19 @@ pub fn Stage(props: &StageProps) -> Html {
         if props.group.contains(&id) {
             class.push("grouped");
         }
+        let cut_off = snap.cut_links.iter().any(|&(a, b)| a == id || b == id);
+        if cut_off {
+            class.push("partitioned");
+        }
         let badge = match n.status {
-            NodeStatus::Up => None,
             NodeStatus::Crashed => Some("✕ CRASHED"),
             NodeStatus::Paused => Some("❚❚ PAUSED"),
+            NodeStatus::Up if cut_off => Some("✂ PARTITIONED"),
+            NodeStatus::Up => None,
         };
+        let onkeydown = activate(props.on.clone(), Command::SelectNode(id));
         html! {
-            <g class={class} data-testid={format!("node-{}", n.name)} onclick={onclick}
+            <g class={class} data-testid={format!("node-{}", n.name)} onclick={onclick} onkeydown={onkeydown}
                role="button" tabindex="0"
                aria-label={format!("{} ({}), {}, {}", n.name, n.role, n.status.word(), n.headline)}>
                 <rect class="box" x={(p.x - NODE_HALF_WIDTH).to_string()} y={(p.y - NODE_HALF_HEIGHT).to_string()}
@@ -144,8 +161,10 @@ pub fn Stage(props: &StageProps) -> Html {
             class.push("selected");
         }
         let label = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
+        let onkeydown = activate(props.on.clone(), Command::SelectMessage(id));
         html! {
-            <g class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} role="button"
+            <g class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} onkeydown={onkeydown}
+               role="button" tabindex="0"
                aria-label={format!("message {} {}", m.id, m.label)}>
                 <title>{ format!("{} {} (sent {}, due {})", m.id, m.label, m.sent_at, m.due_at) }</title>
                 <circle cx={p.x.to_string()} cy={p.y.to_string()} r="7" />

@@ -165,15 +165,18 @@ impl Scenario for LamportScenario {
                 caption(2, carry.to_string()),
                 caption(
                     10,
-                    "c1 wrote a2 only after a1 was acknowledged, so a1 happened before a2. \
-                     Their Lamport timestamps agree with that order; the lagging wall clock \
-                     does not (see the contrast check)."
+                    "Each client writes its next event only after the previous one was \
+                     acknowledged, so that event happened before the next. With the clients \
+                     carrying their clock, the Lamport timestamps agree with that order, \
+                     whatever the servers' wall clocks say."
                         .to_string(),
                 ),
                 caption(
                     30,
                     "Compare the two replay orders under Facts: ordering by Lamport timestamp \
-                     respects every happened-before; ordering by wall clock does not."
+                     respects every happened-before. Ordering by wall clock breaks it wherever a \
+                     lagging clock stamped a later event earlier (the contrast check shows the \
+                     first place)."
                         .to_string(),
                 ),
             ],
