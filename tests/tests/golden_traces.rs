@@ -67,6 +67,27 @@ fn generation_split_vote() {
         .assert_eq(&trace_of("generation-split-vote"));
 }
 
+#[test]
+fn hybrid_transaction() {
+    expect_file!["../golden/hybrid-transaction.txt"].assert_eq(&trace_of("hybrid-transaction"));
+}
+
+#[test]
+fn hybrid_lagging() {
+    expect_file!["../golden/hybrid-lagging.txt"].assert_eq(&trace_of("hybrid-lagging"));
+}
+
+#[test]
+fn hybrid_lww() {
+    expect_file!["../golden/hybrid-lww.txt"].assert_eq(&trace_of("hybrid-lww"));
+}
+
+#[test]
+fn hybrid_coordinator_crash() {
+    expect_file!["../golden/hybrid-coordinator-crash.txt"]
+        .assert_eq(&trace_of("hybrid-coordinator-crash"));
+}
+
 /// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
 /// same sessions in headless Chrome and must get the same fingerprints.
 #[test]

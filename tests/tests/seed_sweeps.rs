@@ -188,3 +188,86 @@ fn generation_guarantees_break_on_many_faulty_seeds_without_the_switch() {
         .count();
     assert!(broken >= 50, "only {broken} of 100 seeds broke a guarantee");
 }
+
+/// The first violation of property `id` in `session`'s run, with its trace line.
+fn first_violation(registry: &Registry, session: &Session, id: &str) -> Option<(String, String)> {
+    let mut run = registry.start(session).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let engine = run.engine();
+    let index = engine
+        .properties()
+        .iter()
+        .position(|p| p.id == id)
+        .expect("property exists");
+    engine.violations()[index]
+        .clone()
+        .map(|v| (v.detail, engine.trace_line(v.event)))
+}
+
+#[test]
+fn hybrid_transactions_get_one_timestamp_only_with_the_final_clock() {
+    let registry = Registry::standard();
+    let on = Session::new("hybrid-transaction", 1);
+    assert!(broken_guarantees(&registry, &on).is_empty());
+    let off = on.with_switch_off("final-clock");
+    let (detail, line) =
+        first_violation(&registry, &off, "one-timestamp-per-transaction").expect("breaks");
+    assert!(detail.starts_with("T1 is committed at"), "{detail}");
+    assert!(line.contains("committed (T1)"), "{line}");
+    assert!(first_violation(&registry, &off, "all-or-none").is_some());
+}
+
+#[test]
+fn plain_wall_clocks_lose_an_acknowledged_write_and_break_causality() {
+    let registry = Registry::standard();
+    let on = Session::new("hybrid-lww", 1);
+    assert!(broken_guarantees(&registry, &on).is_empty());
+    let off = on.clone().with_switch_off("hybrid");
+    let (detail, _) =
+        first_violation(&registry, &off, "no-lost-update").expect("an update is lost");
+    assert!(
+        detail.contains("k=2 of T2") && detail.contains("hidden by the earlier k=1 of T1"),
+        "{detail}"
+    );
+    let transaction = Session::new("hybrid-transaction", 1).with_switch_off("hybrid");
+    assert!(first_violation(&registry, &transaction, "hb-implies-hlc").is_some());
+}
+
+#[test]
+fn a_coordinator_crash_leaves_pending_writes_that_reads_never_see() {
+    let registry = Registry::standard();
+    let session = Session::new("hybrid-coordinator-crash", 1);
+    assert!(broken_guarantees(&registry, &session).is_empty());
+    let mut run = registry.start(&session).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let steps = run.engine().steps();
+    let answer = run.engine().query(steps, "09:00:01").expect("a valid time");
+    assert_eq!(answer.len(), 3);
+    for (server, text) in &answer {
+        assert!(text.contains("waits for pending T2"), "{server}: {text}");
+    }
+    let before = run.engine().query(steps, "09:00:00.000001").unwrap();
+    assert!(before.iter().all(|(_, text)| text.contains("nothing yet")));
+}
+
+#[test]
+fn reads_as_of_any_time_see_a_transaction_whole_or_not_at_all() {
+    let registry = Registry::standard();
+    let mut run = registry
+        .start(&Session::new("hybrid-transaction", 1))
+        .unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let steps = run.engine().steps();
+    let mut t = 0i64;
+    while t < 200_000 {
+        let at = playground_core::patterns::hybrid::Hlc {
+            wall: t,
+            logical: 0,
+        }
+        .to_string();
+        let answer = run.engine().query(steps, &at).unwrap();
+        let t1 = answer.iter().filter(|(_, v)| v.contains("(T1 ")).count();
+        assert!(t1 == 0 || t1 == 3, "as of {at}: {answer:?}");
+        t += 997;
+    }
+}

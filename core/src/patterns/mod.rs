@@ -1,6 +1,7 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod generation;
+pub mod hybrid;
 pub mod lamport;
 
 use crate::sim::run::{resolve_actions, validate_action, Run};
@@ -29,6 +30,10 @@ impl Registry {
                 &generation::CRASH,
                 &generation::PARTITION,
                 &generation::SPLIT_VOTE,
+                &hybrid::TRANSACTION,
+                &hybrid::LAGGING,
+                &hybrid::LAST_WRITER_WINS,
+                &hybrid::COORDINATOR_CRASH,
             ],
         }
     }

@@ -6,9 +6,10 @@
 //! timestamps) and, after each step, reports any property the step broke. The engine keeps
 //! the first violation of each property with the event that broke it.
 
+use super::clock::{WallClock, WallTime};
 use super::node::{Node, NodeStatus};
 use super::time::SimTime;
-use super::trace::TraceEvent;
+use super::trace::{MessageRecord, TraceEvent};
 
 /// Whether a property is promised by the pattern or shown only for contrast.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,15 +57,44 @@ pub struct Violation {
     pub detail: String,
 }
 
+/// What a checker may see of the world besides the nodes: the time, every node's status
+/// and every node's wall clock.
+pub struct World<'a> {
+    /// Virtual time of the latest step.
+    pub now: SimTime,
+    /// Every node's status, in id order.
+    pub status: &'a [NodeStatus],
+    /// Every node's wall clock, in id order.
+    pub clocks: &'a [WallClock],
+}
+
+impl World<'_> {
+    /// What the fastest wall clock reads now.
+    pub fn fastest_wall_clock(&self) -> WallTime {
+        self.clocks
+            .iter()
+            .map(|c| c.read(self.now))
+            .max()
+            .unwrap_or_default()
+    }
+}
+
 /// A pattern's invariant checker. It is part of the simulation state, so checkpoints
 /// clone it and seeking replays it along with the nodes.
 pub trait Checker<N: Node>: Clone + 'static {
     /// The properties this checker reports on, in index order.
     fn properties(&self) -> &'static [Property];
-    /// Sees one trace event, with its index, as it is appended.
-    fn observe(&mut self, index: usize, event: &TraceEvent<N>);
+    /// Sees one trace event, with its index and, for message events, the message's record
+    /// (payload, and whether it is a network duplicate), as it is appended.
+    fn observe(&mut self, index: usize, event: &TraceEvent<N>, msg: Option<&MessageRecord<N::Msg>>);
     /// After a step: pushes a [`Breach`] for every property the step broke.
-    fn check(&mut self, nodes: &[N], status: &[NodeStatus], breaches: &mut Vec<Breach>);
+    fn check(&mut self, nodes: &[N], world: &World<'_>, breaches: &mut Vec<Breach>);
+    /// Answers a pattern-specific question about this instant (e.g. "read as of t"), as
+    /// label and text pairs; the pattern's [`QuerySpec`](super::scenario::QuerySpec) says
+    /// what input it takes.
+    fn query(&self, _nodes: &[N], _input: &str) -> Result<Vec<(String, String)>, String> {
+        Err("this pattern answers no questions".to_string())
+    }
     /// Run-wide facts worth showing at this instant (e.g. two replay orders), as
     /// label and text pairs. None by default.
     fn facts(&self, _nodes: &[N]) -> Vec<(&'static str, String)> {

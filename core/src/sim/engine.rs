@@ -251,6 +251,11 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             .snapshot(&self.names, &self.trace, at)
     }
 
+    /// The pattern's answer to `input` after `steps` steps.
+    pub fn query(&self, steps: usize, input: &str) -> Result<Vec<(String, String)>, String> {
+        self.state_after(steps).query(input)
+    }
+
     /// A snapshot right after step `step`, at that step's time.
     pub fn snapshot_after_step(&self, step: usize) -> Snapshot {
         let state = self.state_after(step);

@@ -120,6 +120,8 @@ pub trait Engine {
     fn snapshot_after_step(&self, step: usize) -> Snapshot;
     /// The run after `steps` steps, with messages drawn at `at`, from checkpoints.
     fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot;
+    /// The pattern's answer to `input` after `steps` steps.
+    fn query(&self, steps: usize, input: &str) -> Result<Vec<(String, String)>, String>;
     /// The indices of the events at or after `from` and before `to`.
     fn events_between(&self, from: SimTime, to: SimTime) -> std::ops::Range<usize>;
     /// A message as plain data: sender, receiver, send time and payload text.
@@ -219,6 +221,9 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn events_between(&self, from: SimTime, to: SimTime) -> std::ops::Range<usize> {
         self.trace().events_between(from, to)
+    }
+    fn query(&self, steps: usize, input: &str) -> Result<Vec<(String, String)>, String> {
+        Simulation::query(self, steps, input)
     }
     fn message(&self, msg: MsgId) -> Option<MessageInfo> {
         let record = self.trace().messages.get(msg.0 as usize)?;

@@ -74,6 +74,19 @@ pub struct PatternInfo {
     pub properties: &'static [Property],
     /// Its mechanism switches.
     pub switches: &'static [SwitchSpec],
+    /// The question a person can ask about any instant, if the pattern answers one.
+    pub query: Option<QuerySpec>,
+}
+
+/// A question a pattern answers about any instant ("read as of a timestamp").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuerySpec {
+    /// Label for the input, e.g. "Read as of".
+    pub label: &'static str,
+    /// An example input.
+    pub placeholder: &'static str,
+    /// What the answer means, in a sentence.
+    pub help: &'static str,
 }
 
 /// Resolved inputs of a run: the seed, every parameter, every switch.

@@ -13,7 +13,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
 use super::action::{Action, TimedAction};
-use super::checker::{Breach, Checker};
+use super::checker::{Breach, Checker, World};
 use super::clock::WallClock;
 use super::engine::Origin;
 use super::network::{LinkSelector, Network};
@@ -189,6 +189,11 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &self.checker
     }
 
+    /// Answers the pattern's question about this state.
+    pub fn query(&self, input: &str) -> Result<Vec<(String, String)>, String> {
+        self.checker.query(&self.nodes, input)
+    }
+
     /// The network's links and partitions.
     pub fn network(&self) -> &Network {
         &self.network
@@ -249,18 +254,32 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             let Some(Reverse(next)) = self.queue.pop() else {
                 return false;
             };
+            // A stale or parked entry is not a step and must not move time.
+            let before = self.now;
             self.now = next.time;
             if self.dispatch(next.what, &mut log, scratch) {
                 break;
             }
+            self.now = before;
         }
         self.steps += 1;
         for (offset, event) in scratch.events[first_event..].iter().enumerate() {
-            self.checker.observe(self.events + offset, event);
+            let msg = match &event.kind {
+                EventKind::Send { msg, .. }
+                | EventKind::Deliver { msg, .. }
+                | EventKind::Dropped { msg, .. } => log.get(*msg),
+                _ => None,
+            };
+            self.checker.observe(self.events + offset, event, msg);
         }
         self.events += scratch.events.len() - first_event;
+        let world = World {
+            now: self.now,
+            status: &self.status,
+            clocks: &self.clocks,
+        };
         self.checker
-            .check(&self.nodes, &self.status, &mut scratch.breaches);
+            .check(&self.nodes, &world, &mut scratch.breaches);
         true
     }
 

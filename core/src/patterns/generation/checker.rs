@@ -7,10 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::node::{Accepted, GenerationNode, Note, WriteId};
-use crate::sim::checker::{Breach, Checker, Property, PropertyKind};
-use crate::sim::node::{NodeId, NodeStatus};
-use crate::sim::trace::{EventKind, TraceEvent};
+use super::node::{Accepted, GenerationNode, Msg, Note, WriteId};
+use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
+use crate::sim::node::NodeId;
+use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
@@ -71,13 +71,18 @@ impl Checker<GenerationNode> for GenerationChecker {
         PROPERTIES
     }
 
-    fn observe(&mut self, index: usize, event: &TraceEvent<GenerationNode>) {
+    fn observe(
+        &mut self,
+        index: usize,
+        event: &TraceEvent<GenerationNode>,
+        _msg: Option<&MessageRecord<Msg>>,
+    ) {
         if let (Some(node), EventKind::Note(note)) = (event.node, &event.kind) {
             self.step.push((index, node, note.clone()));
         }
     }
 
-    fn check(&mut self, nodes: &[GenerationNode], _status: &[NodeStatus], out: &mut Vec<Breach>) {
+    fn check(&mut self, nodes: &[GenerationNode], _world: &World<'_>, out: &mut Vec<Breach>) {
         for (index, node, note) in std::mem::take(&mut self.step) {
             let generation_now = nodes.get(node.index()).and_then(GenerationNode::generation);
             match note {

@@ -57,4 +57,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
                    old leader keeps leading and gets writes acknowledged beside the new \
                    leader's.",
     }],
+    query: None,
 };

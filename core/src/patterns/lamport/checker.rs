@@ -15,11 +15,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::node::{EventName, LamportNode, Note};
-use crate::sim::checker::{Breach, Checker, Property, PropertyKind};
+use super::node::{EventName, LamportNode, Msg, Note};
+use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::clock::WallTime;
-use crate::sim::node::{NodeId, NodeStatus};
-use crate::sim::trace::{EventKind, Fate, MsgId, TraceEvent};
+use crate::sim::node::NodeId;
+use crate::sim::trace::{EventKind, Fate, MessageRecord, MsgId, TraceEvent};
 
 /// The properties of the Lamport clock, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
@@ -181,7 +181,12 @@ impl Checker<LamportNode> for LamportChecker {
         PROPERTIES
     }
 
-    fn observe(&mut self, index: usize, event: &TraceEvent<LamportNode>) {
+    fn observe(
+        &mut self,
+        index: usize,
+        event: &TraceEvent<LamportNode>,
+        _msg: Option<&MessageRecord<Msg>>,
+    ) {
         let Some(node) = event.node else { return };
         if node.index() >= self.vectors.len() {
             return;
@@ -220,7 +225,7 @@ impl Checker<LamportNode> for LamportChecker {
         }
     }
 
-    fn check(&mut self, _nodes: &[LamportNode], _status: &[NodeStatus], out: &mut Vec<Breach>) {
+    fn check(&mut self, _nodes: &[LamportNode], _world: &World<'_>, out: &mut Vec<Breach>) {
         out.append(&mut self.found);
     }
 
@@ -320,8 +325,13 @@ mod tests {
         let mut checker = LamportChecker::new(&names());
         let mut out = Vec::new();
         for (i, (kind, node)) in events.iter().zip(nodes).enumerate() {
-            checker.observe(i, &event(i as u64, *node, kind.clone()));
-            checker.check(&[], &[NodeStatus::Up; 4], &mut out);
+            checker.observe(i, &event(i as u64, *node, kind.clone()), None);
+            let world = World {
+                now: SimTime(i as u64),
+                status: &[NodeStatus::Up; 4],
+                clocks: &[],
+            };
+            checker.check(&[], &world, &mut out);
         }
         (out, checker)
     }

@@ -54,6 +54,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
                    server that has seen fewer events can stamp a later event with a smaller \
                    timestamp.",
     }],
+    query: None,
 };
 
 #[cfg(test)]

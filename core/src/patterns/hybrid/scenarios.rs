@@ -1,0 +1,330 @@
+//! The hybrid clock's named scenarios.
+
+use super::checker::HybridChecker;
+use super::node::{Coordinator, CoordinatorPlan, HybridNode, Server, ServerPlan, TxPlan};
+use super::{FINAL_CLOCK, HYBRID, PATTERN};
+use crate::sim::action::TimedAction;
+use crate::sim::clock::WallClock;
+use crate::sim::engine::{Setup, Simulation};
+use crate::sim::network::LinkConfig;
+use crate::sim::node::NodeId;
+use crate::sim::run::Engine;
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+};
+use crate::sim::time::SimTime;
+
+/// Which story a scenario tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Story {
+    Lagging,
+    Transaction,
+    LastWriterWins,
+    CoordinatorCrash,
+}
+
+/// A hybrid clock scenario.
+pub struct HybridScenario {
+    id: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    params: &'static [ParamSpec],
+    story: Story,
+}
+
+const fn skew(name: &'static str, label: &'static str, default: i64) -> ParamSpec {
+    ParamSpec {
+        name,
+        label,
+        min: -500,
+        max: 500,
+        default,
+        unit: "ms",
+    }
+}
+
+const fn drift(name: &'static str, label: &'static str, default: i64) -> ParamSpec {
+    ParamSpec {
+        name,
+        label,
+        min: -100_000,
+        max: 100_000,
+        default,
+        unit: "ppm",
+    }
+}
+
+/// The notes' transaction across three servers with skewed clocks.
+pub static TRANSACTION: HybridScenario = HybridScenario {
+    id: "hybrid-transaction",
+    title: "One timestamp per transaction",
+    summary: "A coordinator writes x, y and z to three servers whose wall clocks disagree, \
+              carrying its hybrid clock; each server answers with its own. The coordinator \
+              then commits with its final clock, and every server stores the transaction \
+              under that one timestamp: a read as of any time sees all of it or none.",
+    params: &[
+        skew("skew1-ms", "s1 clock skew", 0),
+        skew("skew2-ms", "s2 clock skew", -30),
+        skew("skew3-ms", "s3 clock skew", 25),
+        drift("drift1-ppm", "s1 clock drift", 0),
+        drift("drift2-ppm", "s2 clock drift", 0),
+        drift("drift3-ppm", "s3 clock drift", 2_000),
+    ],
+    story: Story::Transaction,
+};
+
+/// A lagging server adopts the higher hybrid time it receives.
+pub static LAGGING: HybridScenario = HybridScenario {
+    id: "hybrid-lagging",
+    title: "A lagging server adopts",
+    summary: "s2's wall clock runs 200 ms behind. When a write arrives stamped with the \
+              coordinator's later hybrid time, s2's clock jumps to it and counts on from \
+              there, so the versions it stores keep growing although its own wall clock \
+              says it is earlier.",
+    params: &[
+        skew("skew1-ms", "s1 clock skew", 0),
+        skew("skew2-ms", "s2 clock skew", -200),
+        drift("drift1-ppm", "s1 clock drift", 0),
+        drift("drift2-ppm", "s2 clock drift", 0),
+    ],
+    story: Story::Lagging,
+};
+
+/// Last writer wins with plain wall clocks loses an acknowledged write.
+pub static LAST_WRITER_WINS: HybridScenario = HybridScenario {
+    id: "hybrid-lww",
+    title: "Last writer wins",
+    summary: "Two servers copy writes to each other and keep, for each key, the version \
+              with the highest timestamp. T1 writes k=1 through s1, whose clock runs 60 ms \
+              fast; then T2 writes k=2 through s2. With hybrid clocks T2 carries T1's time \
+              and wins. Switch the hybrid clock off: T2 gets s2's earlier wall-clock time, \
+              and the acknowledged k=2 disappears behind k=1.",
+    params: &[
+        skew("skew1-ms", "s1 clock skew", 60),
+        skew("skew2-ms", "s2 clock skew", 0),
+    ],
+    story: Story::LastWriterWins,
+};
+
+/// The coordinator crashes between the writes and the commit.
+pub static COORDINATOR_CRASH: HybridScenario = HybridScenario {
+    id: "hybrid-coordinator-crash",
+    title: "Coordinator crash",
+    summary: "T1 commits normally. T2 writes x, y and z provisionally, and the coordinator \
+              crashes before it commits. The provisional versions stay pending: reads as of \
+              any time after them wait instead of showing a half-done T2.",
+    params: &[
+        skew("skew1-ms", "s1 clock skew", 0),
+        skew("skew2-ms", "s2 clock skew", -30),
+        skew("skew3-ms", "s3 clock skew", 25),
+    ],
+    story: Story::CoordinatorCrash,
+};
+
+impl HybridScenario {
+    fn servers(&self) -> usize {
+        match self.story {
+            Story::Transaction | Story::CoordinatorCrash => 3,
+            Story::Lagging | Story::LastWriterWins => 2,
+        }
+    }
+
+    fn plan(&self, cfg: &Config) -> CoordinatorPlan {
+        let s = |i: u32| NodeId(i);
+        let tx = |start_ms: u64, writes: Vec<(NodeId, char, u32)>| TxPlan {
+            start_us: start_ms * 1_000,
+            writes,
+        };
+        let xyz = |value: u32| vec![(s(1), 'x', value), (s(2), 'y', value), (s(3), 'z', value)];
+        let txs = match self.story {
+            Story::Transaction => vec![tx(5, xyz(1)), tx(60, xyz(2))],
+            Story::CoordinatorCrash => vec![tx(5, xyz(1)), tx(60, xyz(2))],
+            Story::Lagging => vec![
+                tx(5, vec![(s(1), 'x', 1), (s(2), 'y', 1)]),
+                tx(40, vec![(s(2), 'y', 2)]),
+                tx(70, vec![(s(1), 'x', 3), (s(2), 'y', 3)]),
+            ],
+            Story::LastWriterWins => {
+                vec![tx(5, vec![(s(1), 'k', 1)]), tx(40, vec![(s(2), 'k', 2)])]
+            }
+        };
+        CoordinatorPlan {
+            txs,
+            commit_delay_us: if self.story == Story::CoordinatorCrash {
+                40_000
+            } else {
+                2_000
+            },
+            timeout_us: 400_000,
+            // In the last-writer-wins story each write is stamped by the server that takes
+            // it, as in a plain replicated key-value store.
+            commit_with_final_clock: cfg.switch(FINAL_CLOCK) && self.story != Story::LastWriterWins,
+        }
+    }
+}
+
+fn caption(ms: u64, text: &str) -> Caption {
+    Caption {
+        at: SimTime::from_millis(ms),
+        text: text.to_string(),
+    }
+}
+
+impl Scenario for HybridScenario {
+    fn pattern(&self) -> &'static PatternInfo {
+        &PATTERN
+    }
+
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn title(&self) -> &'static str {
+        self.title
+    }
+
+    fn summary(&self) -> &'static str {
+        self.summary
+    }
+
+    fn params(&self) -> &'static [ParamSpec] {
+        self.params
+    }
+
+    fn nodes(&self, _cfg: &Config) -> Vec<NodeInfo> {
+        let coordinator = NodeInfo {
+            name: "co".into(),
+            role: "coordinator",
+        };
+        let servers = (1..=self.servers()).map(|i| NodeInfo {
+            name: format!("s{i}"),
+            role: "server",
+        });
+        std::iter::once(coordinator).chain(servers).collect()
+    }
+
+    fn captions(&self, cfg: &Config) -> Vec<Caption> {
+        let hybrid = cfg.switch(HYBRID);
+        let final_clock = cfg.switch(FINAL_CLOCK);
+        let clocks = if hybrid {
+            "Every message carries its sender's hybrid clock: a wall-clock part and a counter. \
+             A receiver moves its clock past the message's, so causality is kept even where \
+             wall clocks disagree."
+        } else {
+            "The hybrid clock is switched off: every node stamps with its plain wall clock."
+        };
+        match self.story {
+            Story::Transaction => vec![
+                caption(0, "Three servers with skewed wall clocks (see each node's wall time under it)."),
+                caption(4, clocks),
+                caption(
+                    20,
+                    "Each server writes its value provisionally, updates its clock from the \
+                     coordinator's and answers with it; the coordinator's clock moves past \
+                     every answer.",
+                ),
+                caption(
+                    40,
+                    if final_clock {
+                        "The coordinator commits with its final clock; every server stores T1 \
+                         under that one timestamp. Try “Read as of” with a time just before it \
+                         and at it: all of x, y, z or none."
+                    } else {
+                        "The switch is off: each server commits with its own clock, so T1 gets \
+                         three timestamps and a read between them sees only part of it."
+                    },
+                ),
+            ],
+            Story::Lagging => vec![
+                caption(0, "s2's wall clock runs behind the others."),
+                caption(4, clocks),
+                caption(
+                    10,
+                    "s2 receives a write stamped with a hybrid time later than its own wall \
+                     clock: it adopts that time and counts on with the logical counter. Its \
+                     versions keep growing although its wall clock says it is earlier.",
+                ),
+            ],
+            Story::LastWriterWins => vec![
+                caption(0, "s1's clock runs 60 ms fast. The servers copy writes to each other; the highest timestamp wins."),
+                caption(4, clocks),
+                caption(
+                    40,
+                    if hybrid {
+                        "T2 writes k=2 through s2. Its hybrid time has seen T1's, so k=2 wins \
+                         everywhere, as the client who was told it succeeded expects."
+                    } else {
+                        "T2 writes k=2 through s2, stamped with s2's wall clock: earlier than \
+                         T1's fast stamp. k=2 was acknowledged, yet both servers now return \
+                         k=1 — a lost update."
+                    },
+                ),
+            ],
+            Story::CoordinatorCrash => vec![
+                caption(0, "T1 commits normally across three servers."),
+                caption(
+                    60,
+                    "T2 writes x, y and z provisionally. The coordinator waits a moment before \
+                     committing…",
+                ),
+                caption(
+                    100,
+                    "…and crashes. T2's versions stay pending (see each server and Facts). A \
+                     read as of a time after them waits rather than show a half-done T2.",
+                ),
+            ],
+        }
+    }
+
+    fn script(&self, _cfg: &Config) -> Vec<TimedAction> {
+        match self.story {
+            Story::CoordinatorCrash => vec![TimedAction {
+                at: SimTime::from_millis(100),
+                action: crate::sim::action::Action::Crash("co".into()),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    fn horizon(&self, _cfg: &Config) -> SimTime {
+        SimTime::from_millis(1_000)
+    }
+
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
+        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let hybrid = cfg.switch(HYBRID);
+        let servers = self.servers();
+        let replicate = self.story == Story::LastWriterWins;
+        let mut nodes = vec![HybridNode::Coordinator(Coordinator::new(
+            self.plan(cfg),
+            hybrid,
+        ))];
+        let mut clocks = vec![WallClock::new(0, 0)];
+        for i in 1..=servers {
+            let peers = (1..=servers as u32)
+                .filter(|&p| replicate && p != i as u32)
+                .map(NodeId)
+                .collect();
+            nodes.push(HybridNode::Server(Server::new(
+                ServerPlan {
+                    replicate_to: peers,
+                },
+                hybrid,
+            )));
+            let skew_ms = cfg.param(&format!("skew{i}-ms"));
+            let drift_ppm = cfg.param(&format!("drift{i}-ppm"));
+            clocks.push(WallClock::new(skew_ms * 1_000, drift_ppm));
+        }
+        Box::new(Simulation::new(Setup {
+            checker: HybridChecker::new(&names),
+            names,
+            nodes,
+            clocks,
+            link: LinkConfig::default(),
+            horizon: self.horizon(cfg),
+            seed: cfg.seed,
+            script: actions.script,
+            user_actions: actions.user,
+        }))
+    }
+}
