@@ -17,6 +17,7 @@ use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
 use crate::components::notices::{Caption, Notices};
 use crate::components::properties::Properties;
+use crate::components::query::Query;
 use crate::components::settings::Settings;
 use crate::components::stage::Stage;
 use crate::keys;
@@ -228,6 +229,10 @@ pub fn App() -> Html {
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />
                         <Properties rows={Rc::new(properties)} on={on.clone()} />
+                        if let Some(spec) = pattern.query {
+                            <Query spec={spec} input={AttrValue::from(m.query_input().to_string())}
+                                   answer={m.query_answer()} on={on.clone()} />
+                        }
                         <Inspector snapshot={snapshot.clone()} selected={m.selected()} selected_msg={m.selected_message()}
                                    group={m.group().clone()} on={on.clone()} />
                     </div>

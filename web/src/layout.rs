@@ -21,7 +21,7 @@ pub const STAGE_WIDTH: f64 = 720.0;
 /// Stage height in SVG user units.
 pub const STAGE_HEIGHT: f64 = 300.0;
 /// Half the width of a node's box on the stage.
-pub const NODE_HALF_WIDTH: f64 = 60.0;
+pub const NODE_HALF_WIDTH: f64 = 66.0;
 /// Half the height of a node's box on the stage.
 pub const NODE_HALF_HEIGHT: f64 = 28.0;
 

@@ -130,6 +130,8 @@ pub enum Command {
     ToggleHelp,
     /// Dismiss notice number `n`.
     Dismiss(usize),
+    /// Ask the pattern's question (e.g. "read as of") with this input.
+    Query(String),
 }
 
 /// A property's status at the cursor.
@@ -208,6 +210,7 @@ pub struct Playground {
     embed: bool,
     notices: Vec<Notice>,
     fingerprint: u64,
+    query: String,
 }
 
 impl Playground {
@@ -257,6 +260,7 @@ impl Playground {
             embed: query.embed,
             notices,
             fingerprint: 0,
+            query: String::new(),
         };
         playground.explore();
         playground.fit_diagram();
@@ -406,6 +410,7 @@ impl Playground {
                 self.diagram_start = Some(start);
             }
             Command::ToggleHelp => self.help = !self.help,
+            Command::Query(input) => self.query = input.chars().take(100).collect(),
             Command::Dismiss(n) => {
                 if n < self.notices.len() {
                     self.notices.remove(n);
@@ -451,6 +456,16 @@ impl Playground {
     /// The fingerprint of the whole explored trace: equal links give equal fingerprints.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
+    }
+
+    /// The question being asked, as typed.
+    pub fn query_input(&self) -> &str {
+        &self.query
+    }
+
+    /// The pattern's answer to the question at the cursor, once one is asked.
+    pub fn query_answer(&self) -> Option<Result<Vec<(String, String)>, String>> {
+        (!self.query.trim().is_empty()).then(|| self.engine().query(self.cursor.steps, &self.query))
     }
 
     /// Whether it is playing.
@@ -772,6 +787,9 @@ impl Playground {
         match self.registry.start(&session) {
             Ok(run) => {
                 let at = self.cursor.time;
+                if run.scenario().pattern().id != self.run.scenario().pattern().id {
+                    self.query.clear();
+                }
                 self.run = run;
                 self.playing = false;
                 self.selected = None;

@@ -426,3 +426,46 @@ async fn the_diagram_pans_and_zooms() {
     page.click("zoom-in").await;
     assert_ne!(ticks(&page), before);
 }
+
+#[wasm_bindgen_test]
+async fn reads_a_transaction_as_of_a_timestamp_from_the_ui() {
+    let page = open("?s=v1~hybrid-transaction~seed.1").await;
+    page.set_input("scrubber", "1000000", "input").await;
+    assert!(
+        page.text("node-s2").contains("hlc "),
+        "the hybrid clock is on the stage"
+    );
+    // The run ends at 87.910 ms; s2's wall clock runs 30 ms behind.
+    assert!(
+        page.text("node-s2").contains("wall 09:00:00.057"),
+        "s2's lagging wall clock too: {}",
+        page.text("node-s2")
+    );
+    let ask = |value: &'static str| {
+        let page = &page;
+        async move {
+            let input: HtmlInputElement = page.get("query-input").dyn_into().unwrap();
+            input.set_value(value);
+            let form = input.form().unwrap();
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init.set_cancelable(true);
+            form.dispatch_event(
+                &web_sys::Event::new_with_event_init_dict("submit", &init).unwrap(),
+            )
+            .unwrap();
+            settle().await;
+        }
+    };
+    // T1 commits at 09:00:00.046587+3 in this run (see tests/golden/hybrid-transaction.txt).
+    ask("09:00:00.046587+3").await;
+    let at = page.text("query-answer");
+    for value in ["x=1 (T1", "y=1 (T1", "z=1 (T1"] {
+        assert!(at.contains(value), "{at}");
+    }
+    ask("09:00:00.046587+2").await;
+    let before = page.text("query-answer");
+    assert_eq!(before.matches("nothing yet").count(), 3, "{before}");
+    ask("nine o'clock").await;
+    assert!(page.text("query-error").contains("not a time"));
+}

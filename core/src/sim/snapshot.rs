@@ -24,6 +24,8 @@ pub struct NodeSnapshot {
     pub wall_clock: WallTime,
     /// Its wall clock's offset from virtual time, in microseconds.
     pub skew_us: i64,
+    /// Its wall clock's drift, in parts per million.
+    pub drift_ppm: i64,
     /// The key value drawn on the node (its clock, its generation …).
     pub headline: String,
     /// Further named fields for an inspector.

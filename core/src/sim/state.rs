@@ -577,6 +577,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                     status: self.status[i],
                     wall_clock: self.clocks[i].read(at),
                     skew_us: self.clocks[i].skew_at(at),
+                    drift_ppm: self.clocks[i].drift_ppm(),
                     headline: view.headline,
                     fields: view.fields,
                 }

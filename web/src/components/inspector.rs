@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use playground_core::sim::action::Action;
+use playground_core::sim::clock::MAX_DRIFT_PPM;
 use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::trace::MsgId;
@@ -66,13 +67,18 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let id = n.id;
         let fields = n.fields.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> });
         let skew = |delta_us: i64| act(on, Action::SkewClock { node: name.clone(), delta_us });
+        let drift = |change: i64| {
+            let ppm = (n.drift_ppm + change).clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
+            act(on, Action::SetDrift { node: name.clone(), ppm })
+        };
         let in_group = props.group.contains(&id);
         html! {
             <div class="inspect node" data-testid="node-menu">
                 <h3>{ format!("{} · {}", n.name, n.role) }</h3>
                 <dl>
                     <dt>{ "status" }</dt><dd data-testid="node-status">{ n.status.word() }</dd>
-                    <dt>{ "wall clock" }</dt><dd>{ format!("{} (skew {:+.3} ms)", n.wall_clock, n.skew_us as f64 / 1000.0) }</dd>
+                    <dt>{ "wall clock" }</dt>
+                    <dd data-testid="wall-clock">{ format!("{} (skew {:+.3} ms, drift {:+} ppm)", n.wall_clock, n.skew_us as f64 / 1000.0, n.drift_ppm) }</dd>
                     { for fields }
                 </dl>
                 <div class="buttons">
@@ -89,6 +95,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     }
                     <button data-testid="skew-back" onclick={skew(-10_000)}>{ "Clock −10 ms" }</button>
                     <button data-testid="skew-ahead" onclick={skew(10_000)}>{ "Clock +10 ms" }</button>
+                    <button data-testid="drift-slower" onclick={drift(-10_000)}>{ "Drift −1%" }</button>
+                    <button data-testid="drift-faster" onclick={drift(10_000)}>{ "Drift +1%" }</button>
                     <button data-testid="toggle-group" aria-pressed={in_group.to_string()}
                             onclick={on.reform(move |_: MouseEvent| Command::ToggleGroup(id))}>
                         { if in_group { "− Remove from partition side" } else { "+ Add to partition side" } }

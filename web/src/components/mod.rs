@@ -8,5 +8,6 @@ pub mod inspector;
 pub mod log;
 pub mod notices;
 pub mod properties;
+pub mod query;
 pub mod settings;
 pub mod stage;

@@ -28,6 +28,12 @@ pub struct StageProps {
     pub on: Callback<Command>,
 }
 
+/// A wall-clock reading to the millisecond: `09:00:00.045`.
+fn short_time(t: playground_core::sim::clock::WallTime) -> String {
+    let text = t.to_string();
+    text[..text.len().saturating_sub(3)].to_string()
+}
+
 /// Enter or Space on a focused node or message selects it (and does not play).
 fn activate(on: Callback<Command>, command: Command) -> Callback<KeyboardEvent> {
     Callback::from(move |e: KeyboardEvent| {
@@ -117,7 +123,9 @@ pub fn Stage(props: &StageProps) -> Html {
                 }
                 <text class="name" x={p.x.to_string()} y={(p.y - 5.0).to_string()}>{ &n.name }</text>
                 <text class="headline" x={p.x.to_string()} y={(p.y + 13.0).to_string()}>{ &n.headline }</text>
-                <text class="role" x={p.x.to_string()} y={(p.y + NODE_HALF_HEIGHT + 13.0).to_string()}>{ n.role }</text>
+                <text class="role" x={p.x.to_string()} y={(p.y + NODE_HALF_HEIGHT + 13.0).to_string()}>
+                    { format!("{} · wall {}", n.role, short_time(n.wall_clock)) }
+                </text>
                 if let Some(badge) = badge {
                     <text class="badge" x={p.x.to_string()} y={(p.y - NODE_HALF_HEIGHT - 6.0).to_string()}>{ badge }</text>
                 }

@@ -107,12 +107,7 @@ impl HybridClock {
 
     /// A local or send event at wall-clock reading `pt`.
     pub fn tick(&mut self, pt: WallTime) -> Hlc {
-        self.last = if !self.hybrid {
-            Hlc {
-                wall: pt.0,
-                logical: 0,
-            }
-        } else if pt.0 > self.last.wall {
+        self.last = if !self.hybrid || pt.0 > self.last.wall {
             Hlc {
                 wall: pt.0,
                 logical: 0,

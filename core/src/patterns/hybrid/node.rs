@@ -519,7 +519,7 @@ impl Server {
                     }
                 }
             }
-            Msg::Abort { tx, .. } => self.versions.retain(|v| !(v.tx == tx && !v.committed)),
+            Msg::Abort { tx, .. } => self.versions.retain(|v| v.tx != tx || v.committed),
             Msg::Replicate { version, .. } => {
                 if !self.versions.contains(&version) {
                     self.versions.push(version);
