@@ -255,7 +255,9 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
             .parse()
             .unwrap();
         scrub(&client, end * 2 / 5).await;
-        click(&client, "node-s2").await;
+        let server = wait_for(&client, "[data-testid^=\"node-s\"]").await;
+        let id = server.attr("data-testid").await.unwrap().unwrap();
+        click(&client, &id).await;
         let png = client.screenshot().await.unwrap();
         assert!(png.len() > 10_000, "a real screenshot");
         std::fs::write(artifacts.join(format!("{}.png", pattern.id)), png).unwrap();

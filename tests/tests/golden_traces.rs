@@ -88,6 +88,27 @@ fn hybrid_coordinator_crash() {
         .assert_eq(&trace_of("hybrid-coordinator-crash"));
 }
 
+#[test]
+fn idempotent_lost_response() {
+    expect_file!["../golden/idempotent-lost-response.txt"]
+        .assert_eq(&trace_of("idempotent-lost-response"));
+}
+
+#[test]
+fn idempotent_duplicate() {
+    expect_file!["../golden/idempotent-duplicate.txt"].assert_eq(&trace_of("idempotent-duplicate"));
+}
+
+#[test]
+fn idempotent_crash() {
+    expect_file!["../golden/idempotent-crash.txt"].assert_eq(&trace_of("idempotent-crash"));
+}
+
+#[test]
+fn idempotent_expiry() {
+    expect_file!["../golden/idempotent-expiry.txt"].assert_eq(&trace_of("idempotent-expiry"));
+}
+
 /// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
 /// same sessions in headless Chrome and must get the same fingerprints.
 #[test]

@@ -271,3 +271,53 @@ fn reads_as_of_any_time_see_a_transaction_whole_or_not_at_all() {
         t += 997;
     }
 }
+
+#[test]
+fn without_sessions_a_retry_is_applied_twice_and_the_counter_shows_it() {
+    let registry = Registry::standard();
+    for scenario in [
+        "idempotent-lost-response",
+        "idempotent-duplicate",
+        "idempotent-crash",
+    ] {
+        let on = Session::new(scenario, 1);
+        assert!(broken_guarantees(&registry, &on).is_empty(), "{scenario}");
+        let off = on.with_switch_off("keep-sessions");
+        let (detail, line) =
+            first_violation(&registry, &off, "applied-at-most-once").expect("applied twice");
+        assert_eq!(detail, "client 1 r2 was applied 2 times", "{scenario}");
+        assert!(
+            line.contains("APPLIED client 1 r2: counter=3"),
+            "{scenario}: {line}"
+        );
+    }
+}
+
+#[test]
+fn idempotent_stories_happen_as_told() {
+    let registry = Registry::standard();
+    let text = |id: &str| {
+        let mut run = registry.start(&Session::new(id, 1)).unwrap();
+        run.engine_mut().run_to_end(2_000_000);
+        run.engine().trace_text()
+    };
+    let lost = text("idempotent-lost-response");
+    assert!(lost.contains("r2: ok counter=2; CUT by partition"));
+    assert!(lost.contains("retry r2") && lost.contains("client 1 r2 answered from the session"));
+    let duplicate = text("idempotent-duplicate");
+    assert!(duplicate.contains("(duplicate of #4)"));
+    assert!(duplicate.contains("client 1 r2 answered from the session"));
+    let crash = text("idempotent-crash");
+    let crashed = crash.find("CRASH s1").unwrap();
+    assert!(crash[..crashed].contains("APPLIED client 1 r2"));
+    assert!(
+        !crash[..crashed].contains("r2: ok counter=2"),
+        "no answer went out before the crash"
+    );
+    assert!(crash[crashed..].contains("client 1 r2 answered from the session"));
+    let expiry = text("idempotent-expiry");
+    let expired = expiry.find("session of client 1 expired").unwrap();
+    assert!(expiry[expired..].contains("refused client 1 r4: session expired"));
+    assert!(expiry[expired..].contains("registered as client 2"));
+    assert!(expiry[expired..].contains("APPLIED client 2 r1: counter=4"));
+}

@@ -2,6 +2,7 @@
 
 pub mod generation;
 pub mod hybrid;
+pub mod idempotent;
 pub mod lamport;
 
 use crate::sim::run::{resolve_actions, validate_action, Run};
@@ -34,6 +35,10 @@ impl Registry {
                 &hybrid::LAGGING,
                 &hybrid::LAST_WRITER_WINS,
                 &hybrid::COORDINATOR_CRASH,
+                &idempotent::LOST_RESPONSE,
+                &idempotent::DUPLICATE,
+                &idempotent::CRASH,
+                &idempotent::EXPIRY,
             ],
         }
     }

@@ -1,0 +1,345 @@
+//! The idempotent receiver's named scenarios.
+
+use super::checker::IdempotentChecker;
+use super::node::{Client, ClientPlan, IdempotentNode, Server, ServerPlan};
+use super::{KEEP_SESSIONS, PATTERN};
+use crate::sim::action::{Action, TimedAction};
+use crate::sim::engine::{Setup, Simulation};
+use crate::sim::network::LinkConfig;
+use crate::sim::node::NodeId;
+use crate::sim::rng::Ratio;
+use crate::sim::run::Engine;
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+};
+use crate::sim::time::SimTime;
+
+/// Which story a scenario tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Story {
+    LostResponse,
+    Duplicate,
+    Crash,
+    Expiry,
+}
+
+/// An idempotent receiver scenario.
+pub struct IdempotentScenario {
+    id: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    params: &'static [ParamSpec],
+    story: Story,
+}
+
+const CLIENTS: ParamSpec = ParamSpec {
+    name: "clients",
+    label: "Clients",
+    min: 1,
+    max: 3,
+    default: 1,
+    unit: "",
+};
+const REQUESTS: ParamSpec = ParamSpec {
+    name: "requests",
+    label: "Requests per client",
+    min: 1,
+    max: 20,
+    default: 4,
+    unit: "",
+};
+const MAX_SESSIONS: ParamSpec = ParamSpec {
+    name: "max-sessions",
+    label: "Most sessions kept",
+    min: 1,
+    max: 16,
+    default: 8,
+    unit: "",
+};
+const TTL: ParamSpec = ParamSpec {
+    name: "ttl-ms",
+    label: "Session time-to-live",
+    min: 50,
+    max: 5_000,
+    default: 500,
+    unit: "ms",
+};
+
+/// A lost response, a retry, an answer from the session.
+pub static LOST_RESPONSE: IdempotentScenario = IdempotentScenario {
+    id: "idempotent-lost-response",
+    title: "A lost response",
+    summary: "The server applies c1's second request, but the answer is lost on the way \
+              back. c1 retries with the same request number; the server finds the answer \
+              in c1's session and sends it again without applying the request twice.",
+    params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    story: Story::LostResponse,
+};
+
+/// The network duplicates a request.
+pub static DUPLICATE: IdempotentScenario = IdempotentScenario {
+    id: "idempotent-duplicate",
+    title: "A duplicated request",
+    summary: "The network delivers c1's second request twice. The server applies the first \
+              copy and recognizes the second by its client id and request number.",
+    params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    story: Story::Duplicate,
+};
+
+/// The server crashes after applying and before answering.
+pub static CRASH: IdempotentScenario = IdempotentScenario {
+    id: "idempotent-crash",
+    title: "Crash before answering",
+    summary: "The server applies c1's second request and crashes before sending the answer. \
+              The session table is durable, written with the counter, so after the restart \
+              c1's retry is answered from the session, not applied again.",
+    params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    story: Story::Crash,
+};
+
+/// A client idles past its session's time-to-live.
+pub static EXPIRY: IdempotentScenario = IdempotentScenario {
+    id: "idempotent-expiry",
+    title: "An expired session",
+    summary: "c1 goes quiet for longer than its session's time-to-live, and the server \
+              expires the session to keep its table small. c1's next request is refused as \
+              expired — never silently applied twice — so c1 registers again and resends it.",
+    params: &[
+        CLIENTS,
+        REQUESTS,
+        MAX_SESSIONS,
+        ParamSpec {
+            default: 100,
+            ..TTL
+        },
+    ],
+    story: Story::Expiry,
+};
+
+fn at(ms: u64, action: Action<String>) -> TimedAction {
+    TimedAction {
+        at: SimTime::from_millis(ms),
+        action,
+    }
+}
+
+fn caption(ms: u64, text: &str) -> Caption {
+    Caption {
+        at: SimTime::from_millis(ms),
+        text: text.to_string(),
+    }
+}
+
+impl IdempotentScenario {
+    fn clients(cfg: &Config) -> usize {
+        cfg.param("clients").clamp(1, 3) as usize
+    }
+
+    fn client_plan(&self, cfg: &Config) -> ClientPlan {
+        let think_us = match self.story {
+            Story::Crash => vec![5_000, 25_000],
+            Story::Expiry => vec![5_000, 5_000, 5_000, 250_000, 5_000],
+            Story::LostResponse | Story::Duplicate => vec![5_000, 25_000],
+        };
+        ClientPlan {
+            requests: cfg.param("requests").clamp(1, 20) as u32,
+            think_us,
+            timeout_us: 60_000,
+        }
+    }
+}
+
+impl Scenario for IdempotentScenario {
+    fn pattern(&self) -> &'static PatternInfo {
+        &PATTERN
+    }
+
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn title(&self) -> &'static str {
+        self.title
+    }
+
+    fn summary(&self) -> &'static str {
+        self.summary
+    }
+
+    fn params(&self) -> &'static [ParamSpec] {
+        self.params
+    }
+
+    fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
+        let clients = (1..=Self::clients(cfg)).map(|i| NodeInfo {
+            name: format!("c{i}"),
+            role: "client",
+        });
+        clients
+            .chain(std::iter::once(NodeInfo {
+                name: "s1".into(),
+                role: "server",
+            }))
+            .collect()
+    }
+
+    fn captions(&self, cfg: &Config) -> Vec<Caption> {
+        let keeps = cfg.switch(KEEP_SESSIONS);
+        let start = caption(
+            0,
+            "c1 registers and gets a client id; the server opens a session for it. Each \
+             request carries (client id, request number) and adds 1 to the counter.",
+        );
+        let retry = if keeps {
+            "c1 hears nothing and retries with the same request number. The server finds the \
+             answer in c1's session and sends it again: the counter does not move."
+        } else {
+            "The switch is off: the server keeps no sessions, so it applies the retry again \
+             and the counter counts one request twice."
+        };
+        match self.story {
+            Story::LostResponse => vec![
+                start,
+                caption(
+                    40,
+                    "s1 can no longer reach c1 (a one-way partition): the answer to r2 is lost.",
+                ),
+                caption(100, retry),
+            ],
+            Story::Duplicate => vec![
+                start,
+                caption(
+                    40,
+                    if keeps {
+                        "The network delivers r2 twice. The second copy carries the same client \
+                         id and request number, so the server answers it from the session."
+                    } else {
+                        "The network delivers r2 twice; without sessions the server applies both."
+                    },
+                ),
+            ],
+            Story::Crash => vec![
+                start,
+                caption(
+                    78,
+                    "The server applies r2 and writes the session durably; sending the answer \
+                     takes a moment…",
+                ),
+                caption(90, "…and the server crashes before it goes out."),
+                caption(
+                    110,
+                    "The server restarts with its durable counter and session table.",
+                ),
+                caption(135, retry),
+            ],
+            Story::Expiry => vec![
+                start,
+                caption(
+                    60,
+                    "c1 goes quiet for longer than its session's time-to-live; the server \
+                     expires the session.",
+                ),
+                caption(
+                    270,
+                    if keeps {
+                        "c1's next request is refused: session expired. It was not applied, so \
+                         c1 registers again and resends it in the new session."
+                    } else {
+                        "The switch is off: there are no sessions to expire, and nothing stops \
+                         a retry from being applied twice."
+                    },
+                ),
+            ],
+        }
+    }
+
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
+        let clients: Vec<String> = (1..=Self::clients(cfg)).map(|i| format!("c{i}")).collect();
+        match self.story {
+            Story::LostResponse => vec![
+                at(
+                    40,
+                    Action::Partition {
+                        from: vec!["s1".into()],
+                        to: clients,
+                        one_way: true,
+                    },
+                ),
+                at(80, Action::Heal),
+            ],
+            Story::Duplicate => {
+                let twice = LinkConfig {
+                    latency_min_us: 2_000,
+                    latency_max_us: 2_000,
+                    duplication: Ratio::new(1, 1),
+                    ..LinkConfig::default()
+                };
+                vec![
+                    at(
+                        40,
+                        Action::SetLink {
+                            link: Some(("c1".into(), "s1".into())),
+                            cfg: twice,
+                        },
+                    ),
+                    at(
+                        50,
+                        Action::SetLink {
+                            link: Some(("c1".into(), "s1".into())),
+                            cfg: fixed_latency(),
+                        },
+                    ),
+                ]
+            }
+            Story::Crash => vec![
+                at(90, Action::Crash("s1".into())),
+                at(110, Action::Restart("s1".into())),
+            ],
+            Story::Expiry => Vec::new(),
+        }
+    }
+
+    fn horizon(&self, _cfg: &Config) -> SimTime {
+        SimTime::from_millis(2_000)
+    }
+
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
+        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let clients = Self::clients(cfg);
+        let server = NodeId(clients as u32);
+        let plan = self.client_plan(cfg);
+        let mut nodes: Vec<IdempotentNode> = (0..clients)
+            .map(|_| IdempotentNode::Client(Client::new(server, plan.clone())))
+            .collect();
+        nodes.push(IdempotentNode::Server(Server::new(ServerPlan {
+            keep_sessions: cfg.switch(KEEP_SESSIONS),
+            ttl_us: cfg.param("ttl-ms") * 1_000,
+            max_sessions: cfg.param("max-sessions").clamp(1, 16) as usize,
+            reply_delay_us: if self.story == Story::Crash {
+                20_000
+            } else {
+                2_000
+            },
+        })));
+        Box::new(Simulation::new(Setup {
+            checker: IdempotentChecker::new(),
+            names,
+            nodes,
+            clocks: Vec::new(),
+            link: fixed_latency(),
+            horizon: self.horizon(cfg),
+            seed: cfg.seed,
+            script: actions.script,
+            user_actions: actions.user,
+        }))
+    }
+}
+
+/// Every link takes exactly 2 ms, so each story's faults land where its captions say.
+fn fixed_latency() -> LinkConfig {
+    LinkConfig {
+        latency_min_us: 2_000,
+        latency_max_us: 2_000,
+        ..LinkConfig::default()
+    }
+}
