@@ -246,15 +246,11 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
             .goto(&format!("{base}?s={}", session.encode()))
             .await
             .unwrap();
-        let scrubber = testid(&client, "scrubber").await;
-        let end: u64 = scrubber
-            .attr("max")
-            .await
-            .unwrap()
-            .unwrap()
-            .parse()
-            .unwrap();
-        scrub(&client, end * 2 / 5).await;
+        testid(&client, "scrubber").await;
+        // Just after the scenario's last caption: the moment its story turns.
+        let run = registry.start(&session).unwrap();
+        let turn = run.captions().last().map_or(0, |c| c.at.as_micros()) + 4_000;
+        scrub(&client, turn).await;
         let server = wait_for(&client, "[data-testid^=\"node-s\"]").await;
         let id = server.attr("data-testid").await.unwrap().unwrap();
         click(&client, &id).await;

@@ -287,7 +287,7 @@ fn without_sessions_a_retry_is_applied_twice_and_the_counter_shows_it() {
             first_violation(&registry, &off, "applied-at-most-once").expect("applied twice");
         assert_eq!(detail, "client 1 r2 was applied 2 times", "{scenario}");
         assert!(
-            line.contains("APPLIED client 1 r2: counter=3"),
+            line.contains("applied r2: counter=3 (client 1)"),
             "{scenario}: {line}"
         );
     }
@@ -303,21 +303,21 @@ fn idempotent_stories_happen_as_told() {
     };
     let lost = text("idempotent-lost-response");
     assert!(lost.contains("r2: ok counter=2; CUT by partition"));
-    assert!(lost.contains("retry r2") && lost.contains("client 1 r2 answered from the session"));
+    assert!(lost.contains("retry r2") && lost.contains("r2 answered from the session (client 1)"));
     let duplicate = text("idempotent-duplicate");
     assert!(duplicate.contains("(duplicate of #4)"));
-    assert!(duplicate.contains("client 1 r2 answered from the session"));
+    assert!(duplicate.contains("r2 answered from the session (client 1)"));
     let crash = text("idempotent-crash");
     let crashed = crash.find("CRASH s1").unwrap();
-    assert!(crash[..crashed].contains("APPLIED client 1 r2"));
+    assert!(crash[..crashed].contains("applied r2: counter=2 (client 1)"));
     assert!(
         !crash[..crashed].contains("r2: ok counter=2"),
         "no answer went out before the crash"
     );
-    assert!(crash[crashed..].contains("client 1 r2 answered from the session"));
+    assert!(crash[crashed..].contains("r2 answered from the session (client 1)"));
     let expiry = text("idempotent-expiry");
     let expired = expiry.find("session of client 1 expired").unwrap();
-    assert!(expiry[expired..].contains("refused client 1 r4: session expired"));
+    assert!(expiry[expired..].contains("refused r4: session expired (client 1)"));
     assert!(expiry[expired..].contains("registered as client 2"));
-    assert!(expiry[expired..].contains("APPLIED client 2 r1: counter=4"));
+    assert!(expiry[expired..].contains("applied r1: counter=4 (client 2)"));
 }

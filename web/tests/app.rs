@@ -469,3 +469,55 @@ async fn reads_a_transaction_as_of_a_timestamp_from_the_ui() {
     ask("nine o'clock").await;
     assert!(page.text("query-error").contains("not a time"));
 }
+
+#[wasm_bindgen_test]
+async fn plays_the_lost_response_and_the_retry_is_answered_from_the_session() {
+    let page = open("?s=v1~idempotent-lost-response~seed.1").await;
+    // Play at 100x until the retry has been answered.
+    let speed: web_sys::HtmlSelectElement = page.get("speed").dyn_into().unwrap();
+    speed.set_value("9");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    speed
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    page.click("play").await;
+    for _ in 0..100 {
+        if page.text("time").starts_with("t = 1") && page.text("time").contains("ms of") {
+            let t: f64 = page.text("time")[4..]
+                .split("ms")
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            if t > 120.0 {
+                break;
+            }
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    page.click("play").await;
+    assert!(
+        page.text("log").contains("r2 answered from the session"),
+        "{}",
+        page.text("log")
+    );
+    let facts = page.text("facts");
+    assert!(facts.contains("Applied more than oncenone"), "{facts}");
+    assert!(
+        page.text("node-s1").contains("counter 2"),
+        "{}",
+        page.text("node-s1")
+    );
+    page.click("switch-keep-sessions").await;
+    page.set_input("scrubber", "2000000", "input").await;
+    assert!(
+        page.text("facts").contains("client 1 r2 ×2"),
+        "{}",
+        page.text("facts")
+    );
+    assert_eq!(
+        page.get("property-0").get_attribute("data-status").unwrap(),
+        "violated"
+    );
+}

@@ -178,16 +178,16 @@ impl fmt::Display for Note {
                 client,
                 req,
                 counter,
-            } => write!(f, "APPLIED client {client} r{req}: counter={counter}"),
+            } => write!(f, "applied r{req}: counter={counter} (client {client})"),
             Note::FromSession { client, req } => {
-                write!(f, "client {client} r{req} answered from the session")
+                write!(f, "r{req} answered from the session (client {client})")
             }
             Note::Refused { client, req, why } => {
                 let why = match why {
                     Refusal::SessionExpired => "session expired",
                     Refusal::Stale => "stale duplicate",
                 };
-                write!(f, "refused client {client} r{req}: {why}")
+                write!(f, "refused r{req}: {why} (client {client})")
             }
             Note::Completed {
                 client,
