@@ -4,6 +4,7 @@ pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod workload;
 
 use crate::sim::run::{resolve_actions, validate_action, Run};
 use crate::sim::scenario::{Config, PatternInfo, RunActions, Scenario};

@@ -2,9 +2,11 @@
 //!
 //! All mutable simulation state lives in one cloneable [`State`] (see `state.rs`).
 //! [`Simulation`] owns the *frontier* state (the furthest point explored), the
-//! append-only [`Trace`], and a checkpoint (a clone of the state) every
-//! `checkpoint_interval` steps. A snapshot of any past step clones the nearest checkpoint
-//! at or before it and replays at most `checkpoint_interval - 1` steps in *shadow* mode,
+//! append-only [`Trace`], and checkpoints (clones of the state). Checkpoints are spaced by
+//! the state's size: one every 256 steps for a small run, up to one every 8,192 for a
+//! large one, so their memory stays a small fraction of the trace's. A snapshot of any
+//! past step clones the nearest checkpoint at or before it and replays the steps between
+//! in *shadow* mode,
 //! which evolves the state exactly as before but appends nothing to the trace. Branching
 //! (acting at a past instant) restores that state as the frontier, truncates everything
 //! after it, drops the person's later actions and records the new one.
@@ -24,8 +26,12 @@ use super::state::{Log, Scratch, State};
 use super::time::SimTime;
 use super::trace::Trace;
 
-/// Steps between two checkpoints unless a scenario says otherwise.
-pub const DEFAULT_CHECKPOINT_INTERVAL: usize = 512;
+/// The fewest steps between two checkpoints.
+pub const MIN_CHECKPOINT_INTERVAL: usize = 256;
+/// The most steps between two checkpoints (it bounds the replay of a seek).
+pub const MAX_CHECKPOINT_INTERVAL: usize = 8_192;
+/// Checkpoints are spaced so that each step pays about this many bytes of checkpoint.
+const CHECKPOINT_BYTES_PER_STEP: usize = 64;
 
 /// Everything needed to start a run.
 pub struct Setup<N: Node, C: Checker<N>> {
@@ -66,7 +72,8 @@ pub struct Simulation<N: Node, C: Checker<N>> {
     frontier: State<N, C>,
     trace: Trace<N>,
     checkpoints: Vec<State<N, C>>,
-    checkpoint_interval: usize,
+    fixed_interval: Option<usize>,
+    next_checkpoint: usize,
     violations: Vec<Option<Violation>>,
     scratch: Scratch<N>,
 }
@@ -89,7 +96,8 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             checkpoints: vec![state.clone()],
             frontier: state,
             trace: Trace::default(),
-            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+            fixed_interval: None,
+            next_checkpoint: MIN_CHECKPOINT_INTERVAL,
             violations: vec![None; properties],
             scratch: Scratch::default(),
         };
@@ -97,11 +105,33 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         sim
     }
 
-    /// Sets how many steps separate checkpoints (at least 1). Call before stepping.
+    /// Fixes how many steps separate checkpoints (at least 1) instead of spacing them by
+    /// the state's size. Call before stepping.
     pub fn with_checkpoint_interval(mut self, interval: usize) -> Self {
-        self.checkpoint_interval = interval.max(1);
+        self.fixed_interval = Some(interval.max(1));
         self.checkpoints.truncate(1);
+        self.next_checkpoint = interval.max(1);
         self
+    }
+
+    /// How many steps after the latest checkpoint the next one is due.
+    fn checkpoint_interval(&self) -> usize {
+        self.fixed_interval.unwrap_or_else(|| {
+            (self.frontier.approx_bytes() / CHECKPOINT_BYTES_PER_STEP)
+                .clamp(MIN_CHECKPOINT_INTERVAL, MAX_CHECKPOINT_INTERVAL)
+        })
+    }
+
+    /// How many checkpoints the run keeps.
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// The index of the latest checkpoint at or before `step`.
+    fn checkpoint_before(&self, step: usize) -> usize {
+        self.checkpoints
+            .partition_point(|c| c.steps() <= step)
+            .saturating_sub(1)
     }
 
     fn set_actions(&mut self, script: Vec<TimedAction<NodeId>>, user: Vec<TimedAction<NodeId>>) {
@@ -186,12 +216,10 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             }
         }
         self.trace.append_step(&mut self.scratch.events);
-        if self
-            .frontier
-            .steps()
-            .is_multiple_of(self.checkpoint_interval)
-        {
+        if self.frontier.steps() >= self.next_checkpoint {
             self.checkpoints.push(self.frontier.clone());
+            // Sizing the state costs a pass over the nodes: once per checkpoint.
+            self.next_checkpoint = self.frontier.steps() + self.checkpoint_interval();
         }
         true
     }
@@ -226,7 +254,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     /// Steps past the frontier are clamped to it.
     pub fn state_after(&self, step: usize) -> State<N, C> {
         let step = step.min(self.frontier.steps());
-        let mut state = self.checkpoints[step / self.checkpoint_interval].clone();
+        let mut state = self.checkpoints[self.checkpoint_before(step)].clone();
         let mut scratch = Scratch::default();
         while state.steps() < step {
             let log = Log::Shadow(&self.trace.messages);
@@ -287,8 +315,9 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         self.frontier = self.state_after(steps);
         let (events, messages) = (self.frontier.events(), self.frontier.messages_sent());
         self.trace.truncate(steps, events, messages);
-        self.checkpoints
-            .truncate(steps / self.checkpoint_interval + 1);
+        self.checkpoints.truncate(self.checkpoint_before(steps) + 1);
+        let last = self.checkpoints.last().map_or(0, State::steps);
+        self.next_checkpoint = (last + self.checkpoint_interval()).max(steps + 1);
         for slot in &mut self.violations {
             if slot.as_ref().is_some_and(|v| v.detected_step >= steps) {
                 *slot = None;

@@ -189,6 +189,20 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &self.checker
     }
 
+    /// Roughly how many bytes a clone of this state takes (for spacing checkpoints).
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let timers: usize = self.timers.iter().map(Vec::len).sum();
+        let parked: usize = self.parked.iter().map(Vec::len).sum();
+        size_of::<Self>()
+            + self.nodes.len()
+                * (size_of::<N>() + size_of::<NodeStatus>() + size_of::<WallClock>() + 48)
+            + self.queue.len() * size_of::<Reverse<Scheduled>>()
+            + self.in_flight.len() * (size_of::<MsgId>() + size_of::<InFlight>() + 16)
+            + timers * size_of::<(N::Timer, u64)>()
+            + parked * size_of::<Pending>()
+    }
+
     /// Answers the pattern's question about this state.
     pub fn query(&self, input: &str) -> Result<Vec<(String, String)>, String> {
         self.checker.query(&self.nodes, input)
