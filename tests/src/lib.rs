@@ -111,7 +111,7 @@ pub fn random_faults(seed: u64, nodes: &[String], window_us: u64) -> Vec<TimedAc
 }
 
 /// A session of `scenario` with `seed` and random faults drawn from the same seed, spread
-/// over the time the run takes without faults.
+/// over four times the time the run takes without faults (within its horizon).
 pub fn faulty_session(registry: &Registry, scenario: &str, seed: u64) -> Session {
     with_faults(registry, Session::new(scenario, seed))
 }
@@ -135,7 +135,9 @@ pub fn faulty_session_with_random_params(
 fn with_faults(registry: &Registry, mut session: Session) -> Session {
     let mut calm = registry.start(&session).expect("scenario exists");
     calm.engine_mut().run_to_end(1_000_000);
-    let length_us = calm.engine().now().as_micros().max(1_000);
+    // Faults reach a little past the calm run's end, where timeouts and retries live.
+    let horizon = calm.engine().horizon().as_micros();
+    let length_us = (calm.engine().now().as_micros().max(1_000) * 4).min(horizon);
     let names = calm.engine().names().to_vec();
     session.actions = random_faults(session.seed, &names, length_us);
     session

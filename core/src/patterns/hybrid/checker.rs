@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 
 use super::hlc::Hlc;
 use super::node::{HybridNode, Msg, Note, TxId};
-use crate::sim::action::Action;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::trace::{EventKind, MessageRecord, MsgId, TraceEvent};
@@ -39,9 +38,9 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         id: "close-to-wall-clock",
-        sentence: "A hybrid clock's wall part is never ahead of the fastest wall clock in the \
-                   run (allowing for clocks set back by hand), so it stays within the \
-                   largest clock skew of its own wall clock.",
+        sentence: "A hybrid clock's wall part is never ahead of the latest wall-clock reading \
+                   in the run, so it stays within the largest clock skew of its node's own \
+                   wall clock.",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -72,7 +71,7 @@ pub struct HybridChecker {
     /// Each node's latest clock event.
     last: Vec<Option<Hlc>>,
     /// Each node's clock after the previous step.
-    clocks: Vec<Hlc>,
+    clocks: Vec<Option<Hlc>>,
     /// Stamps of messages in flight.
     stamps: BTreeMap<MsgId, Hlc>,
     /// A delivery in this step whose clock reading is still to come, per node.
@@ -81,8 +80,8 @@ pub struct HybridChecker {
     commits: BTreeMap<TxId, Vec<(NodeId, Hlc, usize)>>,
     /// Transactions the coordinator acknowledged.
     acknowledged: Vec<TxId>,
-    /// How far clocks were set back by hand, in all.
-    set_back_us: i64,
+    /// The latest any wall clock has read so far.
+    latest_wall: i64,
     /// Events of this step that need checks against the nodes' state.
     touched: Vec<(TxId, usize)>,
     found: Vec<Breach>,
@@ -94,12 +93,12 @@ impl HybridChecker {
         HybridChecker {
             names: names.to_vec(),
             last: vec![None; names.len()],
-            clocks: vec![Hlc::default(); names.len()],
+            clocks: vec![None; names.len()],
             stamps: BTreeMap::new(),
             receiving: vec![None; names.len()],
             commits: BTreeMap::new(),
             acknowledged: Vec::new(),
-            set_back_us: 0,
+            latest_wall: i64::MIN,
             touched: Vec::new(),
             found: Vec::new(),
         }
@@ -126,20 +125,22 @@ impl HybridChecker {
         self.last[node.index()] = Some(hlc);
     }
 
-    /// Whether a read as of `t` at every server sees all or none of `tx`'s writes.
+    /// Whether a read as of any `t` at every server sees all or none of `tx`'s writes.
+    /// Only the servers the transaction wrote to count (not replicas' copies); a read
+    /// sees the write when it returns a version at least as new as it.
     fn all_or_none(&self, nodes: &[HybridNode], tx: TxId) -> Result<(), String> {
-        let versions: Vec<(usize, &super::node::Version)> = nodes
+        let Some(commits) = self.commits.get(&tx) else {
+            return Ok(());
+        };
+        let written: Vec<(usize, super::node::Version)> = commits
             .iter()
-            .enumerate()
-            .filter_map(|(i, n)| n.server().map(|s| (i, s)))
-            .flat_map(|(i, s)| {
-                s.versions()
-                    .iter()
-                    .filter(move |v| v.tx == tx)
-                    .map(move |v| (i, v))
+            .filter_map(|(server, _, _)| {
+                let s = nodes.get(server.index())?.server()?;
+                let v = s.versions().iter().find(|v| v.tx == tx)?;
+                Some((server.index(), *v))
             })
             .collect();
-        let mut instants: Vec<Hlc> = versions
+        let mut instants: Vec<Hlc> = written
             .iter()
             .filter(|(_, v)| v.committed)
             .flat_map(|(_, v)| [v.ts, v.ts.before()])
@@ -149,10 +150,10 @@ impl HybridChecker {
         for t in instants {
             let mut seen = Vec::new();
             let mut unseen = Vec::new();
-            for (server, v) in &versions {
+            for (server, v) in &written {
                 let label = format!("{}={} on {}", v.key, v.value, self.names[*server]);
                 match nodes[*server].server().map(|s| s.read_as_of(v.key, t)) {
-                    Some(Ok(Some(found))) if found.tx >= tx => seen.push(label),
+                    Some(Ok(Some(found))) if v.committed && found.ts >= v.ts => seen.push(label),
                     Some(Ok(_)) => unseen.push(label),
                     _ => {} // a pending write makes that read wait, not answer
                 }
@@ -240,11 +241,6 @@ impl Checker<HybridNode> for HybridChecker {
             EventKind::Dropped { msg: id, .. } => {
                 self.stamps.remove(id);
             }
-            EventKind::Action(action) => {
-                if let Action::SkewClock { delta_us, .. } = **action {
-                    self.set_back_us += (-delta_us).max(0);
-                }
-            }
             EventKind::Note(Note::Clock { hlc }) => {
                 if let Some((id, stamp, _)) = self.receiving[node.index()].take() {
                     if *hlc <= stamp {
@@ -295,26 +291,27 @@ impl Checker<HybridNode> for HybridChecker {
 
     fn check(&mut self, nodes: &[HybridNode], world: &World<'_>, out: &mut Vec<Breach>) {
         out.append(&mut self.found);
-        let fastest = world.fastest_wall_clock().0 + self.set_back_us;
+        // A hybrid clock's wall part is always some wall clock's past reading.
+        self.latest_wall = self.latest_wall.max(world.fastest_wall_clock().0);
         for (i, node) in nodes.iter().enumerate() {
             let clock = node.clock();
-            if clock < self.clocks[i] {
+            if let Some(before) = self.clocks[i].filter(|before| clock < *before) {
                 out.push(Breach {
                     property: NEVER_BACKWARDS,
                     event: None,
                     detail: format!(
-                        "{}'s clock went back from {} to {clock}",
-                        self.names[i], self.clocks[i]
+                        "{}'s clock went back from {before} to {clock}",
+                        self.names[i]
                     ),
                 });
             }
-            self.clocks[i] = clock;
-            if clock.wall > fastest {
+            self.clocks[i] = Some(clock);
+            if clock.wall > self.latest_wall {
                 out.push(Breach {
                     property: CLOSE_TO_WALL,
                     event: None,
                     detail: format!(
-                        "{}'s clock {clock} is ahead of every wall clock",
+                        "{}'s clock {clock} is ahead of every wall clock's reading so far",
                         self.names[i]
                     ),
                 });

@@ -92,10 +92,14 @@ pub struct HybridClock {
 }
 
 impl HybridClock {
-    /// A clock that is hybrid when `hybrid`, else a plain wall clock.
-    pub fn new(hybrid: bool) -> HybridClock {
+    /// A clock that is hybrid when `hybrid`, else a plain wall clock, starting at the
+    /// wall-clock reading `start`.
+    pub fn new(hybrid: bool, start: WallTime) -> HybridClock {
         HybridClock {
-            last: Hlc::default(),
+            last: Hlc {
+                wall: start.0,
+                logical: 0,
+            },
             hybrid,
         }
     }
@@ -152,7 +156,7 @@ mod tests {
 
     #[test]
     fn ticks_follow_the_wall_clock_and_count_when_it_stands_still() {
-        let mut c = HybridClock::new(true);
+        let mut c = HybridClock::new(true, WallTime(0));
         assert_eq!(c.tick(WallTime(100)), hlc(100, 0));
         assert_eq!(c.tick(WallTime(100)), hlc(100, 1));
         assert_eq!(c.tick(WallTime(90)), hlc(100, 2), "never backwards");
@@ -161,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_receive_jumps_past_the_message() {
-        let mut c = HybridClock::new(true);
+        let mut c = HybridClock::new(true, WallTime(0));
         c.tick(WallTime(100));
         assert_eq!(
             c.receive(WallTime(105), hlc(300, 4)),
@@ -175,7 +179,7 @@ mod tests {
 
     #[test]
     fn switched_off_it_is_the_plain_wall_clock() {
-        let mut c = HybridClock::new(false);
+        let mut c = HybridClock::new(false, WallTime(0));
         c.tick(WallTime(100));
         assert_eq!(c.receive(WallTime(50), hlc(300, 4)), hlc(50, 0));
     }

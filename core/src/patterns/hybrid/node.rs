@@ -78,6 +78,22 @@ pub enum Msg {
         /// The coordinator's clock.
         hlc: Hlc,
     },
+    /// A server asks the coordinator what became of a transaction it holds pending.
+    Status {
+        /// The transaction.
+        tx: TxId,
+        /// The server's clock.
+        hlc: Hlc,
+    },
+    /// The coordinator's durable decision about a transaction.
+    Decision {
+        /// The transaction.
+        tx: TxId,
+        /// What was decided, if anything yet.
+        outcome: TxOutcome,
+        /// The coordinator's clock.
+        hlc: Hlc,
+    },
     /// A server copies a committed version to a peer (last writer wins by timestamp).
     Replicate {
         /// The version.
@@ -96,6 +112,8 @@ impl Msg {
             | Msg::Commit { hlc, .. }
             | Msg::Committed { hlc, .. }
             | Msg::Abort { hlc, .. }
+            | Msg::Status { hlc, .. }
+            | Msg::Decision { hlc, .. }
             | Msg::Replicate { hlc, .. } => *hlc,
         }
     }
@@ -117,9 +135,33 @@ impl fmt::Display for Msg {
             Msg::Commit { tx, ts: None, hlc } => write!(f, "{tx} commit (own clocks) clock={hlc}"),
             Msg::Committed { tx, hlc } => write!(f, "{tx} committed clock={hlc}"),
             Msg::Abort { tx, .. } => write!(f, "{tx} abort"),
+            Msg::Status { tx, .. } => write!(f, "{tx} status?"),
+            Msg::Decision { tx, outcome, .. } => write!(f, "{tx} is {outcome}"),
             Msg::Replicate { version: v, .. } => {
                 write!(f, "replicate {}={} of {} at {}", v.key, v.value, v.tx, v.ts)
             }
+        }
+    }
+}
+
+/// What the coordinator decided about a transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxOutcome {
+    /// Not decided yet (its writes are still going out).
+    Undecided,
+    /// Committed, at this timestamp (or, with the switch off, at each server's clock).
+    Committed(Option<Hlc>),
+    /// Aborted.
+    Aborted,
+}
+
+impl fmt::Display for TxOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TxOutcome::Undecided => f.write_str("undecided"),
+            TxOutcome::Committed(Some(ts)) => write!(f, "committed at {ts}"),
+            TxOutcome::Committed(None) => f.write_str("committed"),
+            TxOutcome::Aborted => f.write_str("aborted"),
         }
     }
 }
@@ -131,8 +173,10 @@ pub enum Timer {
     Start(usize),
     /// Commit the transaction whose writes are all done.
     CommitNow,
-    /// The transaction took too long: abort it.
+    /// The transaction took too long: abort it (or resend its commit).
     TxTimeout,
+    /// A server still holds this transaction pending: ask the coordinator.
+    Resolve(TxId),
 }
 
 impl fmt::Display for Timer {
@@ -141,6 +185,7 @@ impl fmt::Display for Timer {
             Timer::Start(n) => write!(f, "start T{}", n + 1),
             Timer::CommitNow => f.write_str("commit-now"),
             Timer::TxTimeout => f.write_str("tx-timeout"),
+            Timer::Resolve(tx) => write!(f, "resolve {tx}"),
         }
     }
 }
@@ -234,17 +279,25 @@ pub struct CoordinatorPlan {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Phase {
     Idle,
-    Writing { write: usize },
-    Committing { ts: Hlc, waiting: BTreeSet<NodeId> },
+    Writing {
+        write: usize,
+    },
+    /// Every write is done; the commit goes out after a short pause.
+    Deciding,
+    Committing {
+        ts: Hlc,
+        waiting: BTreeSet<NodeId>,
+    },
 }
 
 /// The coordinator: runs transactions one at a time.
 #[derive(Clone, Debug)]
 pub struct Coordinator {
     plan: CoordinatorPlan,
-    // Durable: the clock and how far through the plan it is.
+    // Durable: the clock, how far through the plan it is, and every decision it made.
     clock: HybridClock,
     next_tx: usize,
+    decisions: std::collections::BTreeMap<TxId, TxOutcome>,
     // Volatile.
     current: Option<usize>,
     phase: Phase,
@@ -254,11 +307,12 @@ pub struct Coordinator {
 
 impl Coordinator {
     /// A coordinator with a hybrid (or, switched off, plain) clock.
-    pub fn new(plan: CoordinatorPlan, hybrid: bool) -> Coordinator {
+    pub fn new(plan: CoordinatorPlan, clock: HybridClock) -> Coordinator {
         Coordinator {
             plan,
-            clock: HybridClock::new(hybrid),
+            clock,
             next_tx: 0,
+            decisions: std::collections::BTreeMap::new(),
             current: None,
             phase: Phase::Idle,
             due: BTreeSet::new(),
@@ -316,6 +370,7 @@ impl Coordinator {
         self.current = None;
         self.phase = Phase::Idle;
         ctx.cancel_timer(Timer::TxTimeout);
+        ctx.cancel_timer(Timer::CommitNow);
         self.begin(ctx);
     }
 
@@ -330,6 +385,7 @@ impl Coordinator {
                 if write + 1 < writes {
                     self.send_write(ctx, write + 1);
                 } else {
+                    self.phase = Phase::Deciding;
                     let delay = self.plan.commit_delay_us;
                     ctx.set_timer(Timer::CommitNow, delay, delay);
                 }
@@ -346,6 +402,15 @@ impl Coordinator {
                     self.phase = Phase::Committing { ts, waiting };
                 }
             }
+            (Msg::Status { tx, .. }, _) => {
+                let outcome = self
+                    .decisions
+                    .get(&tx)
+                    .copied()
+                    .unwrap_or(TxOutcome::Undecided);
+                let hlc = self.clock.tick(ctx.wall_clock());
+                ctx.send(from, Msg::Decision { tx, outcome, hlc });
+            }
             _ => {}
         }
     }
@@ -356,10 +421,13 @@ impl Coordinator {
                 self.due.insert(n);
                 self.begin(ctx);
             }
-            Timer::CommitNow if matches!(self.phase, Phase::Writing { .. }) => {
+            Timer::CommitNow if self.phase == Phase::Deciding => {
                 // The final clock: it has seen every server's answer.
                 let ts = self.clock.tick(ctx.wall_clock());
                 let commit_ts = self.plan.commit_with_final_clock.then_some(ts);
+                // The decision is written durably before any commit goes out.
+                self.decisions
+                    .insert(self.tx(), TxOutcome::Committed(commit_ts));
                 let waiting = self.servers();
                 let tx = self.tx();
                 for &server in &waiting {
@@ -400,7 +468,8 @@ impl Coordinator {
                 }
                 ctx.set_timer(Timer::TxTimeout, self.plan.timeout_us, self.plan.timeout_us);
             }
-            Phase::Writing { .. } => {
+            Phase::Writing { .. } | Phase::Deciding => {
+                self.decisions.insert(tx, TxOutcome::Aborted);
                 for server in self.servers() {
                     let hlc = self.clock.tick(ctx.wall_clock());
                     ctx.send(server, Msg::Abort { tx, hlc });
@@ -424,20 +493,78 @@ pub struct ServerPlan {
 #[derive(Clone, Debug)]
 pub struct Server {
     plan: ServerPlan,
-    // Durable: the clock and every version, pending or committed.
+    // Durable: the clock, every version (pending or committed), and what it knows of
+    // transactions: who coordinates the pending ones, which were aborted.
     clock: HybridClock,
     versions: Vec<Version>,
+    coordinators: std::collections::BTreeMap<TxId, NodeId>,
+    aborted: BTreeSet<TxId>,
 }
 
 impl Server {
     /// A server with a hybrid (or, switched off, plain) clock.
-    pub fn new(plan: ServerPlan, hybrid: bool) -> Server {
+    pub fn new(plan: ServerPlan, clock: HybridClock) -> Server {
         Server {
             plan,
-            clock: HybridClock::new(hybrid),
+            clock,
             versions: Vec::new(),
+            coordinators: std::collections::BTreeMap::new(),
+            aborted: BTreeSet::new(),
         }
     }
+
+    /// Commits `tx`'s pending versions at `ts` (or, with none, at its own clock).
+    fn commit(&mut self, ctx: &mut Ctx<'_, HybridNode>, tx: TxId, ts: Option<Hlc>) -> Vec<Version> {
+        let ts = ts.unwrap_or_else(|| self.clock.tick(ctx.wall_clock()));
+        let mut committed = Vec::new();
+        for v in self
+            .versions
+            .iter_mut()
+            .filter(|v| v.tx == tx && !v.committed)
+        {
+            v.ts = ts;
+            v.committed = true;
+            committed.push(*v);
+        }
+        for v in &committed {
+            ctx.note(Note::Committed { tx, key: v.key, ts });
+        }
+        self.coordinators.remove(&tx);
+        committed
+    }
+
+    /// Copies committed versions to the peers (last writer wins).
+    fn replicate(&mut self, ctx: &mut Ctx<'_, HybridNode>, committed: Vec<Version>) {
+        for version in committed {
+            for &peer in &self.plan.replicate_to {
+                let hlc = self.clock.tick(ctx.wall_clock());
+                ctx.send(peer, Msg::Replicate { version, hlc });
+            }
+        }
+    }
+
+    /// Asks the coordinator about a transaction still pending here.
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, HybridNode>, timer: Timer) {
+        if let Timer::Resolve(tx) = timer {
+            let pending = self.versions.iter().any(|v| v.tx == tx && !v.committed);
+            if let (true, Some(&coordinator)) = (pending, self.coordinators.get(&tx)) {
+                let hlc = self.clock.tick(ctx.wall_clock());
+                ctx.send(coordinator, Msg::Status { tx, hlc });
+                let after = Self::RESOLVE_AFTER_US;
+                ctx.set_timer(Timer::Resolve(tx), after, after);
+            }
+        }
+    }
+
+    /// Forgets `tx`'s pending versions for good.
+    fn abort(&mut self, tx: TxId) {
+        self.versions.retain(|v| v.tx != tx || v.committed);
+        self.coordinators.remove(&tx);
+        self.aborted.insert(tx);
+    }
+
+    /// How long a transaction may stay pending before the server asks about it.
+    const RESOLVE_AFTER_US: u64 = 200_000;
 
     /// Every version it holds, in the order it wrote them.
     pub fn versions(&self) -> &[Version] {
@@ -476,8 +603,13 @@ impl Server {
         ctx.note(Note::Clock { hlc: clock });
         match msg {
             Msg::Write { tx, key, value, .. } => {
-                // A repeated write (a network duplicate) is answered but not stored again.
-                if !self.versions.iter().any(|v| v.tx == tx && v.key == key) {
+                // A repeated write (a network duplicate) is answered but not stored again,
+                // and a late write of an aborted transaction is not stored at all.
+                let known = self.versions.iter().any(|v| v.tx == tx && v.key == key);
+                if !known && !self.aborted.contains(&tx) {
+                    self.coordinators.insert(tx, from);
+                    let after = Self::RESOLVE_AFTER_US;
+                    ctx.set_timer(Timer::Resolve(tx), after, after);
                     self.versions.push(Version {
                         tx,
                         key,
@@ -496,37 +628,27 @@ impl Server {
                 ctx.send(from, Msg::Written { tx, key, hlc });
             }
             Msg::Commit { tx, ts, .. } => {
-                let ts = ts.unwrap_or_else(|| self.clock.tick(ctx.wall_clock()));
-                let mut committed = Vec::new();
-                for v in self
-                    .versions
-                    .iter_mut()
-                    .filter(|v| v.tx == tx && !v.committed)
-                {
-                    v.ts = ts;
-                    v.committed = true;
-                    committed.push(*v);
-                }
-                for v in &committed {
-                    ctx.note(Note::Committed { tx, key: v.key, ts });
-                }
+                let committed = self.commit(ctx, tx, ts);
                 let hlc = self.clock.tick(ctx.wall_clock());
                 ctx.send(from, Msg::Committed { tx, hlc });
-                for version in committed {
-                    for &peer in &self.plan.replicate_to {
-                        let hlc = self.clock.tick(ctx.wall_clock());
-                        ctx.send(peer, Msg::Replicate { version, hlc });
-                    }
-                }
+                self.replicate(ctx, committed);
             }
-            Msg::Abort { tx, .. } => self.versions.retain(|v| v.tx != tx || v.committed),
+            Msg::Abort { tx, .. } => self.abort(tx),
+            Msg::Decision { tx, outcome, .. } => match outcome {
+                TxOutcome::Committed(ts) => {
+                    let committed = self.commit(ctx, tx, ts);
+                    self.replicate(ctx, committed);
+                }
+                TxOutcome::Aborted => self.abort(tx),
+                TxOutcome::Undecided => {}
+            },
             Msg::Replicate { version, .. } => {
                 if !self.versions.contains(&version) {
                     self.versions.push(version);
                     ctx.note(Note::Replicated { version });
                 }
             }
-            Msg::Written { .. } | Msg::Committed { .. } => {}
+            Msg::Written { .. } | Msg::Committed { .. } | Msg::Status { .. } => {}
         }
     }
 
@@ -589,7 +711,13 @@ impl Node for HybridNode {
 
     fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         if let HybridNode::Coordinator(c) = self {
-            // Restarting forgets the transaction in progress; later ones still run.
+            // A transaction begun before a crash and not decided is aborted now; its
+            // servers learn that when they ask. Later ones still run.
+            for n in 0..c.next_tx {
+                c.decisions
+                    .entry(TxId(n as u32 + 1))
+                    .or_insert(TxOutcome::Aborted);
+            }
             for (n, tx) in c.plan.txs.iter().enumerate().skip(c.next_tx) {
                 ctx.set_timer(Timer::Start(n), tx.start_us, tx.start_us);
             }
@@ -604,8 +732,9 @@ impl Node for HybridNode {
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: Timer) {
-        if let HybridNode::Coordinator(c) = self {
-            c.on_timer(ctx, timer);
+        match self {
+            HybridNode::Coordinator(c) => c.on_timer(ctx, timer),
+            HybridNode::Server(s) => s.on_timer(ctx, timer),
         }
     }
 
@@ -627,6 +756,7 @@ impl Node for HybridNode {
                     (
                         "transaction",
                         match (&c.phase, c.current) {
+                            (Phase::Deciding, Some(_)) => format!("{} about to commit", c.tx()),
                             (Phase::Writing { write }, Some(_)) => {
                                 format!("{} writing ({} done)", c.tx(), write)
                             }
@@ -670,6 +800,12 @@ impl Node for HybridNode {
             Msg::Commit { tx, .. } => format!("{tx} commit"),
             Msg::Committed { tx, .. } => format!("{tx} done"),
             Msg::Abort { tx, .. } => format!("{tx} abort"),
+            Msg::Status { tx, .. } => format!("{tx}?"),
+            Msg::Decision { tx, outcome, .. } => match outcome {
+                TxOutcome::Undecided => format!("{tx} undecided"),
+                TxOutcome::Committed(_) => format!("{tx} committed"),
+                TxOutcome::Aborted => format!("{tx} aborted"),
+            },
             Msg::Replicate { version, .. } => format!("copy {}", version.key),
         }
     }

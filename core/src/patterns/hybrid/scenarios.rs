@@ -1,10 +1,11 @@
 //! The hybrid clock's named scenarios.
 
 use super::checker::HybridChecker;
+use super::hlc::HybridClock;
 use super::node::{Coordinator, CoordinatorPlan, HybridNode, Server, ServerPlan, TxPlan};
 use super::{FINAL_CLOCK, HYBRID, PATTERN};
 use crate::sim::action::TimedAction;
-use crate::sim::clock::WallClock;
+use crate::sim::clock::{WallClock, WallTime};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
@@ -63,9 +64,11 @@ pub static TRANSACTION: HybridScenario = HybridScenario {
               then commits with its final clock, and every server stores the transaction \
               under that one timestamp: a read as of any time sees all of it or none.",
     params: &[
+        skew("co-skew-ms", "co clock skew", 0),
         skew("skew1-ms", "s1 clock skew", 0),
         skew("skew2-ms", "s2 clock skew", -30),
         skew("skew3-ms", "s3 clock skew", 25),
+        drift("co-drift-ppm", "co clock drift", 0),
         drift("drift1-ppm", "s1 clock drift", 0),
         drift("drift2-ppm", "s2 clock drift", 0),
         drift("drift3-ppm", "s3 clock drift", 2_000),
@@ -155,7 +158,7 @@ impl HybridScenario {
             } else {
                 2_000
             },
-            timeout_us: 400_000,
+            timeout_us: 150_000,
             // In the last-writer-wins story each write is stamped by the server that takes
             // it, as in a plain replicated key-value store.
             commit_with_final_clock: cfg.switch(FINAL_CLOCK) && self.story != Story::LastWriterWins,
@@ -295,25 +298,26 @@ impl Scenario for HybridScenario {
         let hybrid = cfg.switch(HYBRID);
         let servers = self.servers();
         let replicate = self.story == Story::LastWriterWins;
+        let co_skew = cfg.param("co-skew-ms") * 1_000;
         let mut nodes = vec![HybridNode::Coordinator(Coordinator::new(
             self.plan(cfg),
-            hybrid,
+            HybridClock::new(hybrid, WallTime(co_skew)),
         ))];
-        let mut clocks = vec![WallClock::new(0, 0)];
+        let mut clocks = vec![WallClock::new(co_skew, cfg.param("co-drift-ppm"))];
         for i in 1..=servers {
             let peers = (1..=servers as u32)
                 .filter(|&p| replicate && p != i as u32)
                 .map(NodeId)
                 .collect();
+            let skew_us = cfg.param(&format!("skew{i}-ms")) * 1_000;
+            let drift_ppm = cfg.param(&format!("drift{i}-ppm"));
             nodes.push(HybridNode::Server(Server::new(
                 ServerPlan {
                     replicate_to: peers,
                 },
-                hybrid,
+                HybridClock::new(hybrid, WallTime(skew_us)),
             )));
-            let skew_ms = cfg.param(&format!("skew{i}-ms"));
-            let drift_ppm = cfg.param(&format!("drift{i}-ppm"));
-            clocks.push(WallClock::new(skew_ms * 1_000, drift_ppm));
+            clocks.push(WallClock::new(skew_us, drift_ppm));
         }
         Box::new(Simulation::new(Setup {
             checker: HybridChecker::new(&names),
