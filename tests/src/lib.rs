@@ -126,7 +126,8 @@ pub fn faulty_session_with_random_params(
     let mut rng = Rng::seeded(seed ^ 0xA5A5_0F0F);
     let mut session = Session::new(scenario, seed);
     for p in spec.params() {
-        let value = p.min + rng.below((p.max - p.min) as u64 + 1) as i64;
+        let step = p.step.max(1);
+        let value = p.min + rng.below(((p.max - p.min) / step) as u64 + 1) as i64 * step;
         session = session.with_param(p.name, value);
     }
     with_faults(registry, session)

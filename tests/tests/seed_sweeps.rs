@@ -321,3 +321,38 @@ fn idempotent_stories_happen_as_told() {
     assert!(expiry[expired..].contains("registered as client 2"));
     assert!(expiry[expired..].contains("applied r1: counter=4 (client 2)"));
 }
+
+#[test]
+fn a_lagging_server_adopts_the_higher_hybrid_time_and_its_versions_grow() {
+    let registry = Registry::standard();
+    let mut run = registry.start(&Session::new("hybrid-lagging", 1)).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let engine = run.engine();
+    let steps = engine.steps();
+    let s2 = engine.snapshot_after_step(steps).nodes[2].clone();
+    let hlc = s2
+        .fields
+        .iter()
+        .find(|(k, _)| *k == "hybrid clock")
+        .unwrap()
+        .1
+        .clone();
+    let hlc = playground_core::patterns::hybrid::Hlc::parse(&hlc).unwrap();
+    assert!(
+        hlc.wall > s2.wall_clock.0,
+        "s2's hybrid clock ({hlc}) is ahead of its lagging wall clock ({})",
+        s2.wall_clock
+    );
+    let stamps: Vec<_> = engine
+        .trace_text()
+        .lines()
+        .filter(|l| l.contains(" s2 ") && l.contains("committed ("))
+        .map(|l| {
+            playground_core::patterns::hybrid::Hlc::parse(l.rsplit(" at ").next().unwrap()).unwrap()
+        })
+        .collect();
+    assert!(
+        stamps.len() >= 3 && stamps.windows(2).all(|w| w[0] < w[1]),
+        "{stamps:?}"
+    );
+}

@@ -112,12 +112,11 @@ impl Registry {
                         .collect::<Vec<_>>()
                         .join(", "),
                 })?;
-            if !(spec.min..=spec.max).contains(value) {
+            if !spec.allows(*value) {
                 return Err(SessionError::ParamOutOfRange {
                     name: name.clone(),
                     value: *value,
-                    min: spec.min,
-                    max: spec.max,
+                    allowed: spec.allowed(),
                 });
             }
             config.set_param(name, *value);

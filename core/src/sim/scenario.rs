@@ -26,6 +26,28 @@ pub struct ParamSpec {
     pub default: i64,
     /// Unit shown after the value, e.g. "ms"; empty for counts.
     pub unit: &'static str,
+    /// Allowed values are `min`, `min + step`, … up to `max`.
+    pub step: i64,
+}
+
+impl ParamSpec {
+    /// Whether `value` is allowed.
+    pub fn allows(&self, value: i64) -> bool {
+        (self.min..=self.max).contains(&value) && (value - self.min) % self.step.max(1) == 0
+    }
+
+    /// The allowed values in words: "between 2 and 6", or "one of 3, 5".
+    pub fn allowed(&self) -> String {
+        if self.step <= 1 {
+            format!("between {} and {}", self.min, self.max)
+        } else {
+            let values: Vec<String> = (self.min..=self.max)
+                .step_by(self.step as usize)
+                .map(|v| v.to_string())
+                .collect();
+            format!("one of {}", values.join(", "))
+        }
+    }
 }
 
 /// A mechanism of a pattern that can be switched off to show what breaks.

@@ -237,16 +237,14 @@ pub enum SessionError {
         /// The parameters that exist.
         known: String,
     },
-    /// A parameter is outside its allowed range.
+    /// A parameter is outside its allowed values.
     ParamOutOfRange {
         /// Its name.
         name: String,
         /// The value given.
         value: i64,
-        /// Smallest allowed.
-        min: i64,
-        /// Largest allowed.
-        max: i64,
+        /// The allowed values in words ("between 2 and 6").
+        allowed: String,
     },
     /// The pattern has no switch of this name.
     UnknownSwitch {
@@ -324,12 +322,8 @@ impl fmt::Display for SessionError {
             SessionError::ParamOutOfRange {
                 name,
                 value,
-                min,
-                max,
-            } => write!(
-                f,
-                "parameter `{name}` must be between {min} and {max}, but it is {value}"
-            ),
+                allowed,
+            } => write!(f, "parameter `{name}` must be {allowed}, but it is {value}"),
             SessionError::UnknownSwitch { name, known } => {
                 write!(f, "this pattern has no switch `{name}`; it has: {known}")
             }

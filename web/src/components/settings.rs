@@ -44,17 +44,20 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let params = props.params.iter().map(|(spec, value)| {
         let name = spec.name.to_string();
         let (min, max) = (spec.min, spec.max);
+        let spec_copy = *spec;
         let onchange = props.on.reform(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let value = input.value().parse::<i64>().unwrap_or(min).clamp(min, max);
+            // Round down onto an allowed value (e.g. 4 servers → 3).
+            let value = value - (value - min) % spec_copy.step.max(1);
             Command::SetParam(name.clone(), value)
         });
         html! {
             <label class="param">
                 { spec.label }
-                <input type="number" min={min.to_string()} max={max.to_string()} value={value.to_string()}
+                <input type="number" min={min.to_string()} max={max.to_string()} step={spec.step.to_string()} value={value.to_string()}
                        onchange={onchange} data-testid={format!("param-{}", spec.name)} />
-                <span class="muted">{ format!("{} ({}–{})", spec.unit, min, max) }</span>
+                <span class="muted">{ format!("{} ({})", spec.unit, spec.allowed()) }</span>
             </label>
         }
     });

@@ -53,9 +53,8 @@ pub static PATTERN: PatternInfo = PatternInfo {
     switches: &[SwitchSpec {
         name: CHECK_GENERATION,
         label: "Followers check the generation",
-        when_off: "Followers accept heartbeats and writes from any generation, so a returning \
-                   old leader keeps leading and gets writes acknowledged beside the new \
-                   leader's.",
+        when_off: "Followers accept heartbeats and writes from any generation, so a stale \
+                   leader's heartbeats and writes are accepted beside the new leader's.",
     }],
     query: None,
 };

@@ -727,3 +727,66 @@ impl Node for GenerationNode {
         matches!(note, Note::Accept { .. } | Note::Voted { .. })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::clock::WallTime;
+    use crate::sim::node::Effect;
+    use crate::sim::rng::Rng;
+
+    fn deliver(server: &mut GenerationNode, from: u32, msg: Msg) -> Vec<Effect<GenerationNode>> {
+        let mut rng = Rng::seeded(1);
+        let mut effects = Vec::new();
+        let mut ctx = Ctx::new(NodeId(1), WallTime(0), &mut rng, &mut effects);
+        server.on_message(&mut ctx, NodeId(from), msg);
+        effects
+    }
+
+    fn granted(effects: &[Effect<GenerationNode>]) -> bool {
+        effects.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Send {
+                    msg: Msg::Vote { granted: true, .. },
+                    ..
+                }
+            )
+        })
+    }
+
+    #[test]
+    fn a_vote_survives_a_crash_so_nobody_gets_two_in_one_generation() {
+        let cluster = [NodeId(1), NodeId(2), NodeId(3)];
+        let names: Names = Arc::new(vec!["c1".into(), "s1".into(), "s2".into(), "s3".into()]);
+        let plan = ServerPlan {
+            election_min_us: 150_000,
+            election_max_us: 300_000,
+            fixed_timeout_until_campaign: None,
+            heartbeat_us: 50_000,
+            check_generation: true,
+        };
+        let mut server =
+            GenerationNode::Server(Server::new(NodeId(1), names, &cluster, plan, false));
+        assert!(granted(&deliver(
+            &mut server,
+            2,
+            Msg::RequestVote { gen: 2 }
+        )));
+        server.on_crash();
+        assert!(
+            !granted(&deliver(&mut server, 3, Msg::RequestVote { gen: 2 })),
+            "a second vote in generation 2 after a restart"
+        );
+        assert_eq!(
+            server.generation(),
+            Some(2),
+            "the generation is durable too"
+        );
+        assert!(granted(&deliver(
+            &mut server,
+            3,
+            Msg::RequestVote { gen: 3 }
+        )));
+    }
+}

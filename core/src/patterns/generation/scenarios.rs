@@ -40,6 +40,7 @@ const SERVERS: ParamSpec = ParamSpec {
     max: 5,
     default: 3,
     unit: "",
+    step: 2,
 };
 
 /// The leader crashes; a new leader is elected with generation + 1.
@@ -47,8 +48,8 @@ pub static CRASH: GenerationScenario = GenerationScenario {
     id: "generation-crash",
     title: "The leader crashes",
     summary: "s1 leads generation 1 and crashes. The followers stop hearing heartbeats, one \
-              of them stands for election and wins generation 2. When s1 restarts it \
-              follows the new leader.",
+              of them stands for election in the next generation and wins. When s1 restarts \
+              it follows the new leader.",
     params: &[SERVERS],
     story: Story::Crash,
 };
@@ -58,9 +59,9 @@ pub static PAUSE: GenerationScenario = GenerationScenario {
     id: "generation-pause",
     title: "The old leader returns",
     summary: "s1 leads generation 1 and freezes in a long GC pause. The others elect a new \
-              leader in generation 2. When s1 wakes up it still believes it leads and sends \
-              heartbeats and writes of generation 1; the followers reject them and tell it \
-              about generation 2, so it steps down.",
+              leader in a higher generation. When s1 wakes up it still believes it leads and \
+              sends heartbeats and writes of generation 1; the followers reject them and \
+              tell it about the higher generation, so it steps down.",
     params: &[SERVERS],
     story: Story::Pause,
 };
@@ -70,8 +71,8 @@ pub static PARTITION: GenerationScenario = GenerationScenario {
     id: "generation-partition",
     title: "Partitioned leader",
     summary: "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. The minority's leader s1 \
-              cannot get a write acknowledged; the majority elects a new leader in \
-              generation 2. After the heal, s1 learns generation 2 and steps down.",
+              cannot get a write acknowledged; the majority elects a new leader in a \
+              higher generation. After the heal, s1 learns that generation and steps down.",
     params: &[],
     story: Story::Partition,
 };
@@ -82,8 +83,8 @@ pub static SPLIT_VOTE: GenerationScenario = GenerationScenario {
     title: "A split vote",
     summary: "The leader crashes and, with equal election timeouts and equal latencies, both \
               followers stand for generation 2 at the same instant. Each votes for itself: \
-              nobody wins. Their next timeouts are random, so one stands first in generation \
-              3 and wins.",
+              nobody wins. Their next timeouts are random, so one stands first in a later \
+              generation and wins.",
     params: &[],
     story: Story::SplitVote,
 };
@@ -162,38 +163,32 @@ impl Scenario for GenerationScenario {
         );
         let checks = cfg.switch(CHECK_GENERATION);
         let returning = if checks {
-            "s1 carries on in generation 1: its overdue heartbeat and any writes that waited \
-             for it go out tagged with generation 1. The followers have seen generation 2, so \
-             they reject them and answer with generation 2; the new leader's heartbeats say \
-             the same. s1 learns generation 2 and steps down."
+            "s1 carries on in its old generation. Whatever reaches it first — a follower's \
+             rejection of its stale heartbeat or write, which carries the higher generation, \
+             or a heartbeat of the new leader — tells it about the newer generation, and it \
+             steps down."
         } else {
-            "The switch is off: the followers accept s1's generation-1 heartbeats and \
-             writes. Two leaders now get writes acknowledged side by side — see the \
-             invariants."
+            "The switch is off: followers accept s1's stale heartbeats and writes as if they \
+             were current. See which invariant breaks, and where."
         };
+        let election = "s1's heartbeats have stopped. When a follower's random election \
+                        timeout runs out, it stands for election in the next generation and \
+                        asks for votes; a majority makes it the new leader.";
         match self.story {
             Story::Pause => vec![
                 start,
                 caption(400, "s1 freezes in a long GC pause. Its heartbeats stop, but it still believes it leads."),
-                caption(
-                    560,
-                    "No heartbeat arrives within the followers' random timeouts: one stands \
-                     for election in generation 2 and wins a majority of the votes.",
-                ),
+                caption(560, election),
                 caption(1_300, &format!("s1 wakes up. {returning}")),
             ],
             Story::Crash => vec![
                 start,
                 caption(400, "s1 crashes."),
-                caption(
-                    560,
-                    "No heartbeat arrives within the followers' random timeouts: one stands \
-                     for election in generation 2 and wins a majority of the votes.",
-                ),
+                caption(560, election),
                 caption(
                     1_400,
-                    "s1 restarts with its durable generation 1, hears the heartbeats of \
-                     generation 2 and follows the new leader.",
+                    "s1 restarts with its durable generation, hears the new leader's \
+                     heartbeats of a higher generation and follows it.",
                 ),
             ],
             Story::Partition => vec![
@@ -203,7 +198,11 @@ impl Scenario for GenerationScenario {
                     "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. s1 still leads \
                      generation 1 but reaches only s2: no write of c1 gets a majority.",
                 ),
-                caption(560, "The majority side hears no heartbeat and elects a new leader in generation 2."),
+                caption(
+                    560,
+                    "The majority side hears no more heartbeats: when a random timeout runs \
+                     out there, a new leader is elected in a higher generation.",
+                ),
                 caption(1_500, &format!("The partition heals. {returning}")),
             ],
             Story::SplitVote => vec![
@@ -212,13 +211,13 @@ impl Scenario for GenerationScenario {
                 caption(
                     500,
                     "s2 and s3 heard s1's last heartbeat at the same instant and have equal \
-                     timeouts: both stand for generation 2 at once and vote for themselves. \
-                     Neither has a majority — a split vote.",
+                     first timeouts: both stand for the next generation at once and vote for \
+                     themselves. Neither has a majority — a split vote.",
                 ),
                 caption(
                     520,
-                    "From now on their timeouts are random, so one of them times out first, \
-                     stands in generation 3 and wins the other's vote.",
+                    "From now on their timeouts are random, so sooner or later one of them \
+                     times out first, stands in a higher generation and wins the other's vote.",
                 ),
             ],
         }

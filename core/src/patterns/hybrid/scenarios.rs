@@ -41,6 +41,7 @@ const fn skew(name: &'static str, label: &'static str, default: i64) -> ParamSpe
         max: 500,
         default,
         unit: "ms",
+        step: 1,
     }
 }
 
@@ -52,6 +53,7 @@ const fn drift(name: &'static str, label: &'static str, default: i64) -> ParamSp
         max: 100_000,
         default,
         unit: "ppm",
+        step: 1,
     }
 }
 
@@ -218,7 +220,10 @@ impl Scenario for HybridScenario {
         };
         match self.story {
             Story::Transaction => vec![
-                caption(0, "Three servers with skewed wall clocks (see each node's wall time under it)."),
+                caption(
+                    0,
+                    "Three servers with skewed wall clocks (see each node's wall time under it).",
+                ),
                 caption(4, clocks),
                 caption(
                     20,
@@ -239,17 +244,35 @@ impl Scenario for HybridScenario {
                 ),
             ],
             Story::Lagging => vec![
-                caption(0, "s2's wall clock runs behind the others."),
+                caption(
+                    0,
+                    &format!(
+                        "s2's wall clock is {} ms {} s1's (see each node's wall time under it).",
+                        cfg.param("skew2-ms").abs_diff(cfg.param("skew1-ms")),
+                        if cfg.param("skew2-ms") < cfg.param("skew1-ms") {
+                            "behind"
+                        } else {
+                            "ahead of"
+                        }
+                    ),
+                ),
                 caption(4, clocks),
                 caption(
-                    10,
+                    20,
                     "s2 receives a write stamped with a hybrid time later than its own wall \
                      clock: it adopts that time and counts on with the logical counter. Its \
                      versions keep growing although its wall clock says it is earlier.",
                 ),
             ],
             Story::LastWriterWins => vec![
-                caption(0, "s1's clock runs 60 ms fast. The servers copy writes to each other; the highest timestamp wins."),
+                caption(
+                    0,
+                    &format!(
+                        "s1's clock is {} ms ahead of s2's. The servers copy writes to each \
+                         other; for each key the highest timestamp wins.",
+                        cfg.param("skew1-ms") - cfg.param("skew2-ms")
+                    ),
+                ),
                 caption(4, clocks),
                 caption(
                     40,
@@ -257,9 +280,10 @@ impl Scenario for HybridScenario {
                         "T2 writes k=2 through s2. Its hybrid time has seen T1's, so k=2 wins \
                          everywhere, as the client who was told it succeeded expects."
                     } else {
-                        "T2 writes k=2 through s2, stamped with s2's wall clock: earlier than \
-                         T1's fast stamp. k=2 was acknowledged, yet both servers now return \
-                         k=1 — a lost update."
+                        "T2 writes k=2 through s2, stamped with s2's plain wall clock. Where \
+                         s1's clock runs far enough ahead, that stamp is earlier than T1's: k=2 \
+                         was acknowledged, yet the servers keep k=1 — a lost update (see the \
+                         invariants)."
                     },
                 ),
             ],

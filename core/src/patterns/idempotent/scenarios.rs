@@ -39,6 +39,7 @@ const CLIENTS: ParamSpec = ParamSpec {
     max: 3,
     default: 1,
     unit: "",
+    step: 1,
 };
 const REQUESTS: ParamSpec = ParamSpec {
     name: "requests",
@@ -47,6 +48,7 @@ const REQUESTS: ParamSpec = ParamSpec {
     max: 20,
     default: 4,
     unit: "",
+    step: 1,
 };
 const MAX_SESSIONS: ParamSpec = ParamSpec {
     name: "max-sessions",
@@ -55,6 +57,7 @@ const MAX_SESSIONS: ParamSpec = ParamSpec {
     max: 16,
     default: 8,
     unit: "",
+    step: 1,
 };
 const TTL: ParamSpec = ParamSpec {
     name: "ttl-ms",
@@ -63,6 +66,7 @@ const TTL: ParamSpec = ParamSpec {
     max: 5_000,
     default: 500,
     unit: "ms",
+    step: 1,
 };
 
 /// A lost response, a retry, an answer from the session.

@@ -47,6 +47,7 @@ const fn param(
         max,
         default,
         unit,
+        step: 1,
     }
 }
 
