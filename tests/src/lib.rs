@@ -1,4 +1,7 @@
-//! Helpers shared by the cross-crate tests in `tests/tests/`.
+//! Helpers shared by the cross-crate tests in `tests/tests/`, and the benchmark
+//! measurements (`bench`).
+
+pub mod bench;
 
 use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::network::LinkConfig;
@@ -116,7 +119,8 @@ pub fn faulty_session(registry: &Registry, scenario: &str, seed: u64) -> Session
     with_faults(registry, Session::new(scenario, seed))
 }
 
-/// Like [`faulty_session`], with every parameter drawn from its allowed range.
+/// Like [`faulty_session`], with every parameter drawn from its allowed range (up to a
+/// few times its default).
 pub fn faulty_session_with_random_params(
     registry: &Registry,
     scenario: &str,
@@ -126,8 +130,11 @@ pub fn faulty_session_with_random_params(
     let mut rng = Rng::seeded(seed ^ 0xA5A5_0F0F);
     let mut session = Session::new(scenario, seed);
     for p in spec.params() {
+        // Sizes stay within a few times their default, so a sweep stays quick even where
+        // a parameter allows huge runs (the benchmarks cover those).
+        let top = p.max.min(p.min + 3 * (p.default - p.min) + 10);
         let step = p.step.max(1);
-        let value = p.min + rng.below(((p.max - p.min) / step) as u64 + 1) as i64 * step;
+        let value = p.min + rng.below(((top - p.min) / step) as u64 + 1) as i64 * step;
         session = session.with_param(p.name, value);
     }
     with_faults(registry, session)

@@ -43,6 +43,7 @@ pub fn App() -> Html {
         })
     };
 
+    use_effect_with((), |_| browser::mark("stage-rendered"));
     let playing = model.borrow().playing();
     {
         let on = on.clone();

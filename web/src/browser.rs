@@ -45,6 +45,13 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Marks a moment on the page's performance timeline (read by the page benchmark).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Milliseconds from a monotonic clock, for playback.
 pub fn now_ms() -> f64 {
     web_sys::window()

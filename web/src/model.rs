@@ -39,7 +39,9 @@ pub const SPEEDS: [(u64, &str); 10] = [
 const DEFAULT_SPEED: usize = 3;
 
 /// The most events the diagram may show at once (zooming out stops there).
-pub const MAX_DIAGRAM_EVENTS: usize = 2_000;
+pub const MAX_DIAGRAM_EVENTS: usize = 800;
+/// About how many events the diagram shows when a run opens.
+const FIT_EVENTS: usize = 300;
 
 /// With reduced motion, playing advances one step per this many real milliseconds.
 const REDUCED_MOTION_STEP_MS: f64 = 700.0;
@@ -818,14 +820,18 @@ impl Playground {
         }
     }
 
-    /// Short runs fit whole; longer ones show a fifth of the run at a time.
+    /// Short runs fit whole; longer ones show a fifth of the run at a time, narrowed so
+    /// that the window holds about [`FIT_EVENTS`] events on average.
     fn fit_diagram(&mut self) {
         let end = self.end().as_micros().max(1_000);
-        self.diagram_span_us = if end <= 100_000 {
+        let span = if end <= 100_000 {
             end + end / 20
         } else {
             (end / 5).clamp(100_000, 500_000)
         };
+        let events = self.engine().trace_len().max(1) as u64;
+        let dense = (end as u128 * FIT_EVENTS as u128 / u128::from(events)) as u64;
+        self.diagram_span_us = span.min(dense.max(1_000));
     }
 }
 

@@ -61,7 +61,7 @@ pub static SKEW: LamportScenario = LamportScenario {
     params: &[
         param("clients", "Clients", 1, 6, 2, ""),
         param("servers", "Servers", 2, 6, 2, ""),
-        param("writes", "Writes per client", 1, 40, 3, ""),
+        param("writes", "Writes per client", 1, 5_000, 3, ""),
         param("lag-ms", "Last server's clock lag", 0, 1_000, 40, "ms"),
     ],
     story: Story::Skew,
@@ -202,8 +202,10 @@ impl Scenario for LamportScenario {
         Vec::new()
     }
 
-    fn horizon(&self, _cfg: &Config) -> SimTime {
-        SimTime::from_millis(5_000)
+    /// Long enough for every write: 5 s, or 10 ms per write and a second more.
+    fn horizon(&self, cfg: &Config) -> SimTime {
+        let writes = cfg.param("writes").max(0) as u64;
+        SimTime::from_millis((writes * 10 + 1_000).max(5_000))
     }
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {

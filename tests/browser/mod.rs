@@ -1,0 +1,162 @@
+//! Driving the built page in headless Chromium: a static server for `dist/` on a
+//! sub-path of 127.0.0.1, ChromeDriver, and a few helpers. Shared by the end-to-end test
+//! and the page benchmark (`#[path]`-included, as both are separate targets).
+
+#![allow(dead_code)] // each includer uses a different part
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// The sub-path the page is served from, to prove relative asset paths work.
+pub const PREFIX: &str = "/docs/playground/";
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn dist_dir() -> PathBuf {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "dist/ is missing: build it with `(cd web && trunk build --offline --release)` \
+         (scripts/test.sh does this before running the tests)"
+    );
+    dist
+}
+
+/// Serves `dist/` under [`PREFIX`] on a background thread.
+pub fn serve(dist: PathBuf) -> u16 {
+    let port = free_port();
+    let server = tiny_http::Server::http(("127.0.0.1", port)).expect("static server starts");
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request.url().split('?').next().unwrap_or("/").to_string();
+            let file = path
+                .strip_prefix(PREFIX)
+                .map(|rest| if rest.is_empty() { "index.html" } else { rest })
+                .filter(|rest| !rest.contains(".."))
+                .map(|rest| dist.join(rest));
+            let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+                Some((file, bytes)) => {
+                    let kind = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("js") => "application/javascript",
+                        Some("wasm") => "application/wasm",
+                        Some("css") => "text/css",
+                        Some("svg") => "image/svg+xml",
+                        _ => "application/octet-stream",
+                    };
+                    let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
+                    tiny_http::Response::from_data(bytes).with_header(header)
+                }
+                None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    port
+}
+
+/// A ChromeDriver process, killed on drop.
+pub struct Driver(Child, u16);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub async fn start_browser() -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts (scripts/setup.sh installs it)");
+    let driver = Driver(child, port);
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1400,1000"
+            ]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    for _ in 0..100 {
+        let attempt = ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.1))
+            .await;
+        if let Ok(client) = attempt {
+            return (driver, client);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("could not start a ChromeDriver session");
+}
+
+pub async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+pub async fn testid(client: &Client, id: &str) -> fantoccini::elements::Element {
+    wait_for(client, &format!("[data-testid=\"{id}\"]")).await
+}
+
+pub async fn text(client: &Client, id: &str) -> String {
+    testid(client, id).await.text().await.unwrap()
+}
+
+pub async fn click(client: &Client, id: &str) {
+    // SVG groups are not "interactable" for WebDriver clicks; a DOM click works for all.
+    client
+        .execute(
+            "document.querySelector(`[data-testid=\"${arguments[0]}\"]`)\
+             .dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+}
+
+pub async fn scrub(client: &Client, micros: u64) {
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=scrubber]'); s.value = arguments[0]; \
+             s.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![json!(micros.to_string())],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+}
+
+pub async fn play_briefly(client: &Client) {
+    let before = text(client, "time").await;
+    click(client, "play").await;
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    click(client, "play").await;
+    let after = text(client, "time").await;
+    assert_ne!(before, after, "playing moves the cursor");
+}
