@@ -299,3 +299,18 @@ fn branching_in_the_past_equals_replaying_the_recorded_actions() {
         }
     }
 }
+
+#[test]
+fn a_long_run_keeps_many_checkpoints_so_a_seek_never_replays_from_zero() {
+    let sim = playground_tests::bench::workload_run(200_000);
+    let steps = sim.frontier().steps();
+    // At most 8,192 steps between checkpoints, whatever the state's size.
+    assert!(
+        sim.checkpoint_count() >= steps / 8_192,
+        "{} checkpoints for {steps} steps",
+        sim.checkpoint_count()
+    );
+    assert!(sim.checkpoint_count() > 5);
+    let last = sim.snapshot_after_step(steps);
+    assert_eq!(last.steps, steps);
+}

@@ -469,6 +469,20 @@ async fn reads_a_transaction_as_of_a_timestamp_from_the_ui() {
     assert_eq!(before.matches("nothing yet").count(), 3, "{before}");
     ask("nine o'clock").await;
     assert!(page.text("query-error").contains("not a time"));
+    // Clocks can be changed live: s3 drifts 1% faster from here on.
+    page.set_input("scrubber", "30000", "input").await;
+    page.click("node-s3").await;
+    let before = page.text("wall-clock");
+    page.click("drift-faster").await;
+    let after = page.text("wall-clock");
+    assert!(
+        before.contains("drift +2000 ppm") && after.contains("drift +12000 ppm"),
+        "{before} / {after}"
+    );
+    assert!(page
+        .search(&["drift.s3.12000"])
+        .await
+        .contains("drift.s3.12000"));
 }
 
 #[wasm_bindgen_test]

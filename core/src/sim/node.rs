@@ -78,6 +78,12 @@ pub trait Node: Clone + 'static {
     fn short_label(msg: &Self::Msg) -> String {
         msg.to_string()
     }
+    /// A note's label for a space-time diagram: a few words. By default its text up to
+    /// the first parenthesis.
+    fn note_label(note: &Self::Note) -> String {
+        let text = note.to_string();
+        text.split(" (").next().unwrap_or_default().to_string()
+    }
     /// Whether a note is routine (drawn without a label, e.g. "accepted a heartbeat").
     fn note_is_minor(_note: &Self::Note) -> bool {
         false

@@ -197,7 +197,10 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             peer,
             arrives,
             text: trace.line(index, self.names()),
-            label: trace.describe(index, self.names()),
+            label: match &event.kind {
+                EventKind::Note(note) => N::note_label(note),
+                _ => trace.describe(index, self.names()),
+            },
             minor,
         })
     }

@@ -148,7 +148,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             _ => html! { <circle cx={x.to_string()} cy={y.to_string()} r={if e.tag == EventTag::Deliver { "5" } else { "3.5" }} /> },
         };
         let mut label = (matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped) && !e.minor)
-            .then(|| short(e.label.split(" (").next().unwrap_or_default(), 24));
+            .then(|| short(e.label.split(" (").next().unwrap_or_default(), 30));
         let mut below = false;
         if let Some(text) = &label {
             let count = labelled_per_lane.get_mut(lane)?;

@@ -37,6 +37,13 @@ impl Hlc {
         }
     }
 
+    /// The seconds and counter only, `46.587012+3` style: for labels where the hour and
+    /// minute are clear from context.
+    pub fn compact(&self) -> String {
+        let text = WallTime(self.wall).to_string();
+        format!("{}+{}", text.get(6..).unwrap_or(&text), self.logical)
+    }
+
     /// Reads `HH:MM:SS[.ffffff][+counter]`, the form `Display` writes.
     pub fn parse(text: &str) -> Result<Hlc, String> {
         let text = text.trim();
@@ -194,6 +201,12 @@ mod tests {
         assert!(Hlc::parse("9am").unwrap_err().contains("not a time"));
         assert!(Hlc::parse("09:00:00+x").unwrap_err().contains("counter"));
         assert!(Hlc::parse("25:00:00").is_err());
+    }
+
+    #[test]
+    fn compact_keeps_the_seconds_and_the_counter() {
+        assert_eq!(hlc(12_345, 2).compact(), "00.012345+2");
+        assert_eq!(hlc(61_000_000, 0).compact(), "01.000000+0");
     }
 
     #[test]

@@ -810,6 +810,21 @@ impl Node for HybridNode {
         }
     }
 
+    fn note_label(note: &Note) -> String {
+        match note {
+            Note::Clock { hlc } => format!("clock {}", hlc.compact()),
+            Note::Provisional { key, value, ts, .. } => {
+                format!("{key}={value} pending @{}", ts.compact())
+            }
+            Note::Committed { key, ts, .. } => format!("{key} committed @{}", ts.compact()),
+            Note::Replicated { version: v } => {
+                format!("copy {}={} @{}", v.key, v.value, v.ts.compact())
+            }
+            Note::TxDone { tx, ts } => format!("{tx} acked @{}", ts.compact()),
+            Note::TxAborted { tx } => format!("{tx} aborted"),
+        }
+    }
+
     fn note_is_minor(note: &Note) -> bool {
         matches!(note, Note::Clock { .. })
     }
