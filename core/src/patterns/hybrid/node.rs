@@ -530,6 +530,7 @@ impl Server {
             ctx.note(Note::Committed { tx, key: v.key, ts });
         }
         self.coordinators.remove(&tx);
+        ctx.cancel_timer(Timer::Resolve(tx));
         committed
     }
 
@@ -557,7 +558,8 @@ impl Server {
     }
 
     /// Forgets `tx`'s pending versions for good.
-    fn abort(&mut self, tx: TxId) {
+    fn abort(&mut self, ctx: &mut Ctx<'_, HybridNode>, tx: TxId) {
+        ctx.cancel_timer(Timer::Resolve(tx));
         self.versions.retain(|v| v.tx != tx || v.committed);
         self.coordinators.remove(&tx);
         self.aborted.insert(tx);
@@ -633,13 +635,13 @@ impl Server {
                 ctx.send(from, Msg::Committed { tx, hlc });
                 self.replicate(ctx, committed);
             }
-            Msg::Abort { tx, .. } => self.abort(tx),
+            Msg::Abort { tx, .. } => self.abort(ctx, tx),
             Msg::Decision { tx, outcome, .. } => match outcome {
                 TxOutcome::Committed(ts) => {
                     let committed = self.commit(ctx, tx, ts);
                     self.replicate(ctx, committed);
                 }
-                TxOutcome::Aborted => self.abort(tx),
+                TxOutcome::Aborted => self.abort(ctx, tx),
                 TxOutcome::Undecided => {}
             },
             Msg::Replicate { version, .. } => {
