@@ -10,9 +10,7 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{
-    click, dist_dir, play_briefly, scrub, serve, start_browser, testid, text, wait_for, PREFIX,
-};
+use browser::{click, dist_dir, play_briefly, scrub, serve, start_browser, testid, text, PREFIX};
 use playground_core::{Registry, Session};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -105,8 +103,18 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
         let run = registry.start(&session).unwrap();
         let turn = run.captions().last().map_or(0, |c| c.at.as_micros()) + 4_000;
         scrub(&client, turn).await;
-        let server = wait_for(&client, "[data-testid^=\"node-s\"]").await;
-        let id = server.attr("data-testid").await.unwrap().unwrap();
+        // Select the last node, so the inspector shows its state too.
+        let nodes = client
+            .find_all(fantoccini::Locator::Css("[data-testid^=\"node-\"]"))
+            .await
+            .unwrap();
+        let id = nodes
+            .last()
+            .unwrap()
+            .attr("data-testid")
+            .await
+            .unwrap()
+            .unwrap();
         click(&client, &id).await;
         let png = client.screenshot().await.unwrap();
         assert!(png.len() > 10_000, "a real screenshot");

@@ -109,6 +109,29 @@ fn idempotent_expiry() {
     expect_file!["../golden/idempotent-expiry.txt"].assert_eq(&trace_of("idempotent-expiry"));
 }
 
+#[test]
+fn consistent_lookup() {
+    expect_file!["../golden/consistent-lookup.txt"].assert_eq(&trace_of("consistent-lookup"));
+}
+
+#[test]
+fn consistent_data_failover() {
+    expect_file!["../golden/consistent-data-failover.txt"]
+        .assert_eq(&trace_of("consistent-data-failover"));
+}
+
+#[test]
+fn consistent_leader_crash() {
+    expect_file!["../golden/consistent-leader-crash.txt"]
+        .assert_eq(&trace_of("consistent-leader-crash"));
+}
+
+#[test]
+fn consistent_stale_read() {
+    expect_file!["../golden/consistent-stale-read.txt"]
+        .assert_eq(&trace_of("consistent-stale-read"));
+}
+
 /// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
 /// same sessions in headless Chrome and must get the same fingerprints.
 #[test]

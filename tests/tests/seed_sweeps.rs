@@ -356,3 +356,57 @@ fn a_lagging_server_adopts_the_higher_hybrid_time_and_its_versions_grow() {
         "{stamps:?}"
     );
 }
+
+#[test]
+fn consistent_core_loses_an_acknowledged_put_only_when_acking_before_a_majority() {
+    let registry = Registry::standard();
+    let on = Session::new("consistent-leader-crash", 1);
+    assert!(broken_guarantees(&registry, &on).is_empty());
+    let off = on.with_switch_off("ack-after-majority");
+    let (detail, line) = first_violation(&registry, &off, "acked-never-lost").expect("lost");
+    assert!(
+        detail.starts_with("the put of x acknowledged at #"),
+        "{detail}"
+    );
+    assert!(
+        line.contains("applied #") && line.contains("no-op"),
+        "{line}"
+    );
+    assert!(first_violation(&registry, &off, "leader-reads-latest").is_some());
+}
+
+#[test]
+fn consistent_core_stories_happen_as_told() {
+    let registry = Registry::standard();
+    let text = |id: &str| {
+        let mut run = registry.start(&Session::new(id, 1)).unwrap();
+        run.engine_mut().run_to_end(2_000_000);
+        run.engine().trace_text()
+    };
+    let lookup = text("consistent-lookup");
+    assert!(lookup.contains("c1   m2 says p1 is owned by d"));
+    assert!(lookup.contains("c1   wrote p1=1 on d"));
+    assert!(lookup.contains("c1   put x=1 acknowledged"));
+    assert!(lookup.contains("c1   x=1 from m3 (may be stale)"));
+    let failover = text("consistent-data-failover");
+    let crash = failover.find("CRASH d1").unwrap();
+    let after = &failover[crash..];
+    assert!(
+        after.contains("applied #") && after.contains(": expire d1"),
+        "d1's lease expires"
+    );
+    let redirected = after.find("says p1 is owned by d").expect("asked again");
+    assert!(
+        after[redirected..].contains("c1   wrote p1=2 on d"),
+        "the write lands elsewhere"
+    );
+    let leader = text("consistent-leader-crash");
+    assert!(leader.contains("LEADER of term 2") || leader.contains("LEADER of term 3"));
+    assert!(
+        leader.contains("c1   x=1 from m"),
+        "nothing acknowledged was lost"
+    );
+    let stale = text("consistent-stale-read");
+    assert!(stale.contains("c1   x=1 from m3 (may be stale)"));
+    assert!(stale.contains("c1   x=2 from m1 (the latest)"));
+}

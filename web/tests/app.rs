@@ -586,3 +586,35 @@ async fn plays_the_old_leader_returning_to_its_step_down() {
         "holds"
     );
 }
+
+#[wasm_bindgen_test]
+async fn plays_a_data_owner_crash_and_the_client_is_redirected() {
+    let page = open("?s=v1~consistent-data-failover~seed.1").await;
+    for node in ["node-c1", "node-m1", "node-m3", "node-d1", "node-d6"] {
+        assert!(page.find(node).is_some(), "{node} is on the stage");
+    }
+    page.set_input("scrubber", "300000", "input").await;
+    assert!(
+        page.text("node-d1").contains("owns p1"),
+        "{}",
+        page.text("node-d1")
+    );
+    page.set_input("scrubber", "1000000", "input").await;
+    assert!(page.text("node-d1").contains("CRASHED"));
+    let owners = page.text("facts");
+    assert!(owners.contains("p1→d2"), "{owners}");
+    assert!(
+        page.text("node-d2").contains("owns p1"),
+        "{}",
+        page.text("node-d2")
+    );
+    assert!(
+        page.text("log").contains("wrote p1=2 on d2"),
+        "{}",
+        page.text("log")
+    );
+    assert_eq!(
+        page.get("property-1").get_attribute("data-status").unwrap(),
+        "holds"
+    );
+}

@@ -1,5 +1,6 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
+pub mod consistent;
 pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
@@ -40,6 +41,10 @@ impl Registry {
                 &idempotent::DUPLICATE,
                 &idempotent::CRASH,
                 &idempotent::EXPIRY,
+                &consistent::LOOKUP,
+                &consistent::DATA_FAILOVER,
+                &consistent::LEADER_CRASH,
+                &consistent::STALE_READ,
             ],
         }
     }

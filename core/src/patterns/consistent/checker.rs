@@ -1,0 +1,256 @@
+//! Checks the consistent core's promises after every step.
+//!
+//! - Acknowledged metadata: every entry the leader acknowledged is remembered with its log
+//!   index and term; it is lost as soon as any management node applies a different entry
+//!   at that index.
+//! - Leases: a data node holds partition p from when the leader sent the grant until a
+//!   lease's length after the node asked for that renewal (the node's own timer ends it
+//!   then). The checker builds these intervals from the trace and checks that no two
+//!   nodes' intervals for one partition overlap.
+//! - Reads through the leader: the value returned comes from a put at least as recent as
+//!   every put acknowledged before.
+
+use std::collections::BTreeMap;
+
+use super::node::{ConsistentNode, Msg, Note};
+use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
+use crate::sim::node::NodeId;
+use crate::sim::time::SimTime;
+use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
+
+/// The properties, in the order the checker reports them.
+pub const PROPERTIES: &[Property] = &[
+    Property {
+        id: "acked-never-lost",
+        sentence: "Metadata acknowledged to a client is never lost while a majority of the \
+                   management cluster is up.",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "one-lease-holder",
+        sentence: "At most one data node holds a given lease at any instant of virtual time.",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "leader-reads-latest",
+        sentence: "Reads through the leader return the latest acknowledged value.",
+        kind: PropertyKind::Guarantee,
+    },
+];
+
+const NEVER_LOST: usize = 0;
+const ONE_HOLDER: usize = 1;
+const LATEST: usize = 2;
+
+/// A lease interval of one node on one partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Held {
+    node: NodeId,
+    from: SimTime,
+    until: SimTime,
+}
+
+/// The consistent core's checker.
+#[derive(Clone, Debug)]
+pub struct ConsistentChecker {
+    names: Vec<String>,
+    lease_us: u64,
+    acked: BTreeMap<usize, (u64, char)>,
+    applied: BTreeMap<usize, u64>,
+    renew_sent: BTreeMap<(NodeId, u32), SimTime>,
+    grant_sent: BTreeMap<(NodeId, u32), SimTime>,
+    leases: BTreeMap<u8, Vec<Held>>,
+    found: Vec<Breach>,
+}
+
+impl ConsistentChecker {
+    /// A checker for nodes `names`, with leases of `lease_us`.
+    pub fn new(names: &[String], lease_us: u64) -> ConsistentChecker {
+        ConsistentChecker {
+            names: names.to_vec(),
+            lease_us,
+            acked: BTreeMap::new(),
+            applied: BTreeMap::new(),
+            renew_sent: BTreeMap::new(),
+            grant_sent: BTreeMap::new(),
+            leases: BTreeMap::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn name(&self, id: NodeId) -> &str {
+        self.names.get(id.index()).map_or("?", String::as_str)
+    }
+
+    fn conflict(
+        &mut self,
+        index: usize,
+        acked_term: u64,
+        other_term: u64,
+        key: char,
+        event: usize,
+    ) {
+        if acked_term != other_term {
+            self.found.push(Breach {
+                property: NEVER_LOST,
+                event: Some(event),
+                detail: format!(
+                    "the put of {key} acknowledged at #{index} (term {acked_term}) was replaced \
+                     there by an entry of term {other_term}"
+                ),
+            });
+        }
+    }
+}
+
+impl Checker<ConsistentNode> for ConsistentChecker {
+    fn properties(&self) -> &'static [Property] {
+        PROPERTIES
+    }
+
+    fn observe(
+        &mut self,
+        index: usize,
+        event: &TraceEvent<ConsistentNode>,
+        msg: Option<&MessageRecord<Msg>>,
+    ) {
+        let Some(node) = event.node else { return };
+        match (&event.kind, msg.map(|m| (&m.payload, m.to))) {
+            (EventKind::Send { .. }, Some((Msg::Renew { n }, _))) => {
+                self.renew_sent.entry((node, *n)).or_insert(event.time);
+            }
+            (EventKind::Send { .. }, Some((Msg::Lease { n, .. }, to))) => {
+                self.grant_sent.entry((to, *n)).or_insert(event.time);
+            }
+            (EventKind::Note(Note::Holds { n, partitions }), _) => {
+                let (Some(&asked), Some(&granted)) = (
+                    self.renew_sent.get(&(node, *n)),
+                    self.grant_sent.get(&(node, *n)),
+                ) else {
+                    return;
+                };
+                let held = Held {
+                    node,
+                    from: granted,
+                    until: asked.plus_micros(self.lease_us),
+                };
+                for p in partitions {
+                    let holders = self.leases.entry(*p).or_default();
+                    let clash = holders
+                        .iter()
+                        .find(|h| h.node != node && h.from < held.until && held.from < h.until)
+                        .copied();
+                    holders.push(held);
+                    if let Some(other) = clash {
+                        let detail = format!(
+                            "{} holds p{p} from {} to {} while {} holds it from {} to {}",
+                            self.name(node),
+                            held.from,
+                            held.until,
+                            self.name(other.node),
+                            other.from,
+                            other.until
+                        );
+                        self.found.push(Breach {
+                            property: ONE_HOLDER,
+                            event: Some(index),
+                            detail,
+                        });
+                    }
+                }
+            }
+            (
+                EventKind::Note(Note::Acked {
+                    index: at,
+                    term,
+                    key,
+                    ..
+                }),
+                _,
+            ) => {
+                self.acked.insert(*at, (*term, *key));
+                if let Some(&other) = self.applied.get(at) {
+                    self.conflict(*at, *term, other, *key, index);
+                }
+            }
+            (
+                EventKind::Note(Note::Applied {
+                    index: at, term, ..
+                }),
+                _,
+            ) => {
+                self.applied.entry(*at).or_insert(*term);
+                if let Some(&(acked, key)) = self.acked.get(at) {
+                    self.conflict(*at, acked, *term, key, index);
+                }
+            }
+            (EventKind::Note(Note::ReadServed { key, from_index }), _) => {
+                let latest = self
+                    .acked
+                    .iter()
+                    .filter(|(_, (_, k))| k == key)
+                    .map(|(i, _)| *i)
+                    .max();
+                if let Some(latest) = latest {
+                    if from_index.is_none_or(|i| i < latest) {
+                        self.found.push(Breach {
+                            property: LATEST,
+                            event: Some(index),
+                            detail: format!(
+                                "a read of {key} through the leader returned the put at {} but \
+                                 the put at #{latest} was acknowledged",
+                                from_index.map_or("nothing".to_string(), |i| format!("#{i}"))
+                            ),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check(&mut self, _nodes: &[ConsistentNode], _world: &World<'_>, out: &mut Vec<Breach>) {
+        out.append(&mut self.found);
+    }
+
+    fn facts(&self, nodes: &[ConsistentNode]) -> Vec<(&'static str, String)> {
+        let leader = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.management().is_some_and(|m| m.leading()))
+            .map(|(i, _)| self.names[i].clone())
+            .collect::<Vec<_>>();
+        let owners = nodes
+            .iter()
+            .filter_map(ConsistentNode::management)
+            .find(|m| m.leading())
+            .map(|m| {
+                m.meta()
+                    .owners
+                    .iter()
+                    .map(|(p, o)| format!("p{p}→{}", self.name(*o)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        vec![
+            (
+                "Management leader",
+                if leader.is_empty() {
+                    "none (election)".into()
+                } else {
+                    leader.join(", ")
+                },
+            ),
+            (
+                "Owners, as the leader knows them",
+                if owners.is_empty() {
+                    "none".into()
+                } else {
+                    owners
+                },
+            ),
+            ("Acknowledged puts", self.acked.len().to_string()),
+        ]
+    }
+}
