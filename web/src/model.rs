@@ -23,7 +23,8 @@ use crate::url::Query;
 /// The most steps the page explores of one run.
 pub const MAX_UI_STEPS: usize = 200_000;
 
-/// Playback speeds: (thousandths of 1×, label). 1× plays 1 ms of virtual time per second.
+/// Playback speeds: (thousandths of 1×, label). 1× plays the whole run in about
+/// [`ONE_X_RUN_SECONDS`] seconds (see [`Playground::one_x_us_per_s`]).
 pub const SPEEDS: [(u64, &str); 10] = [
     (100, "0.1×"),
     (250, "0.25×"),
@@ -37,6 +38,9 @@ pub const SPEEDS: [(u64, &str); 10] = [
     (100_000, "100×"),
 ];
 const DEFAULT_SPEED: usize = 3;
+
+/// At 1×, a run plays in about this many seconds.
+pub const ONE_X_RUN_SECONDS: u64 = 30;
 
 /// The most events the diagram may show at once (zooming out stops there).
 pub const MAX_DIAGRAM_EVENTS: usize = 800;
@@ -667,13 +671,21 @@ impl Playground {
                 self.step_forward();
             }
         } else {
-            let advance_us = real_ms * SPEEDS[self.speed].0 as f64 / 1_000.0;
+            let rate = self.one_x_us_per_s() as f64 / 1_000.0; // virtual µs per real ms
+            let advance_us = real_ms * rate * SPEEDS[self.speed].0 as f64 / 1_000.0;
             let time = self.cursor.time.plus_micros(advance_us.round() as u64);
             self.seek(time);
         }
         if self.cursor.time >= self.end() && self.cursor.steps >= self.total_steps() {
             self.playing = false;
         }
+    }
+
+    /// Virtual microseconds that 1× plays per real second: the run's length over
+    /// [`ONE_X_RUN_SECONDS`], but at least 1 ms and at most 100 ms, so messages stay
+    /// visible in short runs and long runs do not crawl.
+    pub fn one_x_us_per_s(&self) -> u64 {
+        (self.end().as_micros() / ONE_X_RUN_SECONDS).clamp(1_000, 100_000)
     }
 
     fn step_forward(&mut self) {
@@ -919,7 +931,13 @@ mod tests {
         let mut p = open("");
         p.apply(Command::TogglePlay);
         p.apply(Command::Tick(100.0));
-        assert_eq!(p.cursor().time, SimTime(100), "1x plays 1 ms per second");
+        let expected = (p.one_x_us_per_s() as f64 / 10.0).round() as u64;
+        assert_eq!(
+            p.cursor().time,
+            SimTime(expected),
+            "1x plays a run in about 30 s"
+        );
+        assert!(p.one_x_us_per_s() >= 1_000);
         p.apply(Command::SetSpeed(SPEEDS.len() - 1));
         for _ in 0..2_000 {
             p.apply(Command::Tick(50.0));

@@ -497,21 +497,23 @@ async fn plays_the_lost_response_and_the_retry_is_answered_from_the_session() {
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
         .unwrap();
     page.click("play").await;
-    for _ in 0..100 {
-        if page.text("time").starts_with("t = 1") && page.text("time").contains("ms of") {
-            let t: f64 = page.text("time")[4..]
-                .split("ms")
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            if t > 120.0 {
-                break;
-            }
+    let now_ms = |page: &Page| -> f64 {
+        let text = page.text("time");
+        text[4..].split("ms").next().unwrap().parse().unwrap()
+    };
+    // Until the retry has been answered (at 108 ms), and not past the last request.
+    for _ in 0..400 {
+        if now_ms(&page) > 110.0 {
+            break;
         }
-        sleep(Duration::from_millis(50)).await;
+        sleep(Duration::from_millis(5)).await;
     }
     page.click("play").await;
+    assert!(
+        now_ms(&page) < 300.0,
+        "stopped in time: {}",
+        page.text("time")
+    );
     assert!(
         page.text("log").contains("r2 answered from the session"),
         "{}",
@@ -599,7 +601,22 @@ async fn plays_a_data_owner_crash_and_the_client_is_redirected() {
         "{}",
         page.text("node-d1")
     );
-    page.set_input("scrubber", "1000000", "input").await;
+    // Play at 100x through the crash, the lease expiry and the redirect.
+    let speed: web_sys::HtmlSelectElement = page.get("speed").dyn_into().unwrap();
+    speed.set_value("9");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    speed
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    page.click("play").await;
+    for _ in 0..200 {
+        if page.text("log").contains("wrote p1=2 on d2") {
+            break;
+        }
+        sleep(Duration::from_millis(30)).await;
+    }
+    page.click("play").await;
     assert!(page.text("node-d1").contains("CRASHED"));
     let owners = page.text("facts");
     assert!(owners.contains("p1→d2"), "{owners}");
