@@ -162,8 +162,19 @@ impl DiagramGeometry {
 
     /// The x coordinate of `t` (outside the plot when `t` is outside the window).
     pub fn x(&self, t: SimTime) -> f64 {
-        let offset = t.as_micros() as f64 - self.start.as_micros() as f64;
-        self.left + offset * self.width / self.span_us as f64
+        self.abs_x(t) + self.offset()
+    }
+
+    /// The x coordinate of `t` on a strip that starts at time zero: what moves with the
+    /// window is only [`offset`](Self::offset), so panning shifts one group instead of
+    /// moving every element.
+    pub fn abs_x(&self, t: SimTime) -> f64 {
+        t.as_micros() as f64 * self.width / self.span_us as f64
+    }
+
+    /// How far the strip is shifted so the window's start sits at the plot's left edge.
+    pub fn offset(&self) -> f64 {
+        self.left - self.abs_x(self.start)
     }
 
     /// The virtual time at x coordinate `x`, clamped to the window.
@@ -286,6 +297,7 @@ mod tests {
             assert_eq!(g.time_at(g.x(t)), t);
         }
         assert_eq!(g.x(g.start), g.left);
+        assert_eq!(g.abs_x(SimTime(15_000)) + g.offset(), g.x(SimTime(15_000)));
         assert_eq!(g.time_at(-50.0), g.start);
     }
 

@@ -169,6 +169,8 @@ pub enum ArrowEnd {
 /// An arrow of the space-time diagram: one message, from send to how it ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arrow {
+    /// The message.
+    pub msg: MsgId,
     /// Sender's lane.
     pub from_lane: usize,
     /// Receiver's lane.
@@ -607,6 +609,7 @@ impl Playground {
                     _ => return None,
                 };
                 Some(Arrow {
+                    msg: msg.id,
                     from_lane: msg.from.index(),
                     to_lane: msg.to.index(),
                     sent: msg.sent_at,

@@ -51,7 +51,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let g = props.geometry;
     let height = g.height(props.lanes.len());
     let right = g.left + g.width;
-    let clamp_x = |x: f64| x.clamp(g.left - 4.0, right + 4.0);
+    // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
+    // (see DiagramGeometry::abs_x); keyed, so panning reuses what stays in view.
+    let (left_abs, right_abs) = (g.abs_x(g.start), g.abs_x(g.start) + g.width);
+    let clamp_x = |x: f64| x.clamp(left_abs - 4.0, right_abs + 4.0);
 
     let lanes = props.lanes.iter().enumerate().map(|(i, name)| {
         let y = g.lane_y(i);
@@ -77,7 +80,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     // label is left out (the arrow keeps its tooltip).
     let mut placed: Vec<(f64, f64, f64)> = Vec::new();
     let arrows = props.arrows.iter().map(|a| {
-        let (x1, y1) = (g.x(a.sent), g.lane_y(a.from_lane));
+        let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
         let y2 = g.lane_y(a.to_lane);
         let (until, class, mark, note) = match a.end {
             ArrowEnd::Delivered(t) => (t, "arrow", None, ""),
@@ -88,7 +91,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 let x2 = x1 + 18.0;
                 let y2 = y1 + (y2 - y1) / 3.0;
                 return html! {
-                    <g class="arrow lost">
+                    <g key={a.msg.0} class="arrow lost">
                         <title>{ format!("{} (lost in the network or cut by a partition)", a.label) }</title>
                         <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                         <text class="lost-mark" x={x2.to_string()} y={(y2 + 4.0).to_string()}>{ "✕ lost" }</text>
@@ -96,11 +99,11 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 };
             }
         };
-        let x2 = g.x(until);
+        let x2 = g.abs_x(until);
         let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
         let text = short(&a.short, 16);
         let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
-        let inside = lx - half > g.left && lx + half < right;
+        let inside = lx - half > left_abs && lx + half < right_abs;
         let free = placed
             .iter()
             .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
@@ -109,7 +112,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             placed.push((lx - half - 2.0, lx + half + 2.0, ly));
         }
         html! {
-            <g class={class}>
+            <g key={a.msg.0} class={class}>
                 <title>{ format!("{}{note}", a.label) }</title>
                 <line x1={clamp_x(x1).to_string()} y1={y1.to_string()} x2={clamp_x(x2).to_string()} y2={y2.to_string()}
                       marker-end={mark.is_none().then_some("url(#arrow-head)")} />
@@ -129,7 +132,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let mut row_ends = vec![[f64::NEG_INFINITY; 2]; props.lanes.len()];
     let events = props.events.iter().filter_map(|e| {
         let lane = e.node?.index();
-        let (x, y) = (g.x(e.time), g.lane_y(lane));
+        let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
         let index = e.index;
         let onclick = props.on.reform(move |ev: MouseEvent| {
             ev.stop_propagation();
@@ -163,7 +166,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         }
         let label_y = if below { y + 17.0 } else { y - 8.0 };
         Some(html! {
-            <g class={class} onclick={onclick} data-testid={format!("event-{index}")}>
+            <g key={index} class={class} onclick={onclick} data-testid={format!("event-{index}")}>
                 <title>{ &e.text }</title>
                 { mark }
                 if let Some(label) = label {
@@ -175,9 +178,9 @@ pub fn Diagram(props: &DiagramProps) -> Html {
 
     let violations = props.violations.iter().filter_map(|(index, sentence)| {
         let e = props.events.iter().find(|e| e.index == *index)?;
-        let (x, y) = (g.x(e.time), g.lane_y(e.node?.index()));
+        let (x, y) = (g.abs_x(e.time), g.lane_y(e.node?.index()));
         Some(html! {
-            <g class="violation-mark" data-testid="violation-mark">
+            <g key={*index} class="violation-mark" data-testid="violation-mark">
                 <title>{ format!("Broke: {sentence}") }</title>
                 <line x1={x.to_string()} y1={g.top.to_string()} x2={x.to_string()} y2={height.to_string()} />
                 <text x={(x + 8.0).to_string()} y={(y + 18.0).to_string()}>{ "⚠ broke a property" }</text>
@@ -185,7 +188,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         })
     });
 
-    let cursor_x = g.x(props.cursor);
+    let cursor_x = g.abs_x(props.cursor);
     let on_click = {
         let on = props.on.clone();
         Callback::from(move |e: MouseEvent| {
@@ -213,11 +216,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             { for ticks }
             { for lanes }
             <g clip-path="url(#plot)">
-                { for arrows }
-                { for events }
-                { for violations }
-                <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.to_string()} y1="0"
-                      x2={cursor_x.to_string()} y2={height.to_string()} />
+                <g transform={format!("translate({:.3},0)", g.offset())}>
+                    <g class="arrows">{ for arrows }</g>
+                    <g class="events">{ for events }</g>
+                    <g class="marks">{ for violations }</g>
+                    <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.to_string()} y1="0"
+                          x2={cursor_x.to_string()} y2={height.to_string()} />
+                </g>
             </g>
         </svg>
     }
