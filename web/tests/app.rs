@@ -578,6 +578,15 @@ async fn plays_the_old_leader_returning_to_its_step_down() {
     );
     assert!(!page.text("node-s1").contains("PAUSED"));
     assert!(page.text("caption").contains("steps down"));
+    // s1's own events, with the routine ones (sends, deliveries) filtered out.
+    let select: web_sys::HtmlSelectElement = page.get("log-node").dyn_into().unwrap();
+    select.set_value("1");
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    settle().await;
+    page.click("log-kind-sends").await;
+    page.click("log-kind-deliveries").await;
     assert!(
         page.text("log").contains("steps down: learned gen 2"),
         "{}",
@@ -610,11 +619,16 @@ async fn plays_a_data_owner_crash_and_the_client_is_redirected() {
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
         .unwrap();
     page.click("play").await;
-    for _ in 0..200 {
-        if page.text("log").contains("wrote p1=2 on d2") {
+    let now_ms = |page: &Page| -> f64 {
+        let text = page.text("time");
+        text[4..].split("ms").next().unwrap().parse().unwrap()
+    };
+    // Until the redirected write has landed (about 860 ms).
+    for _ in 0..400 {
+        if now_ms(&page) > 950.0 {
             break;
         }
-        sleep(Duration::from_millis(30)).await;
+        sleep(Duration::from_millis(10)).await;
     }
     page.click("play").await;
     assert!(page.text("node-d1").contains("CRASHED"));

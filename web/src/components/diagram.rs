@@ -176,11 +176,11 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         })
     });
 
-    let violations = props.violations.iter().filter_map(|(index, sentence)| {
+    let violations = props.violations.iter().enumerate().filter_map(|(i, (index, sentence))| {
         let e = props.events.iter().find(|e| e.index == *index)?;
         let (x, y) = (g.abs_x(e.time), g.lane_y(e.node?.index()));
         Some(html! {
-            <g key={*index} class="violation-mark" data-testid="violation-mark">
+            <g key={format!("{i}-{index}")} class="violation-mark" data-testid="violation-mark">
                 <title>{ format!("Broke: {sentence}") }</title>
                 <line x1={x.to_string()} y1={g.top.to_string()} x2={x.to_string()} y2={height.to_string()} />
                 <text x={(x + 8.0).to_string()} y={(y + 18.0).to_string()}>{ "⚠ broke a property" }</text>
