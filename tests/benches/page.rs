@@ -77,8 +77,19 @@ async fn main() {
     );
     println!("BENCH first-stage-p95-ms {:.1}", percentile(&loads, 95.0));
 
-    // Playing the heaviest default scenario at 10x.
-    let heaviest = Session::new("generation-partition", 1);
+    // Playing the heaviest default scenario (the most trace events) at 10x.
+    let registry = Registry::standard();
+    let heaviest = registry
+        .scenarios()
+        .iter()
+        .map(|s| Session::new(s.id(), 1))
+        .max_by_key(|session| {
+            let mut run = registry.start(session).expect("scenarios start");
+            run.engine_mut().run_to_end(1_000_000);
+            run.engine().trace_len()
+        })
+        .expect("a scenario");
+    println!("BENCH heaviest-default {}", heaviest.scenario);
     client
         .goto(&format!("{base}?s={}", heaviest.encode()))
         .await

@@ -43,9 +43,9 @@ const DEFAULT_SPEED: usize = 3;
 pub const ONE_X_RUN_SECONDS: u64 = 30;
 
 /// The most events the diagram may show at once (zooming out stops there).
-pub const MAX_DIAGRAM_EVENTS: usize = 800;
+pub const MAX_DIAGRAM_EVENTS: usize = 600;
 /// About how many events the diagram shows when a run opens.
-const FIT_EVENTS: usize = 300;
+const FIT_EVENTS: usize = 200;
 
 /// With reduced motion, playing advances one step per this many real milliseconds.
 const REDUCED_MOTION_STEP_MS: f64 = 700.0;
