@@ -7,7 +7,7 @@ use std::time::Duration;
 use playground_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::platform::time::sleep;
 use yew::AppHandle;
 
@@ -67,6 +67,16 @@ async fn settle() {
     sleep(Duration::from_millis(30)).await;
 }
 
+/// Dispatches a bubbling, cancelable event named `name` at `target`, as the browser
+/// would for a person's input.
+fn fire(target: &web_sys::EventTarget, name: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = web_sys::Event::new_with_event_init_dict(name, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
 impl Page {
     fn find(&self, testid: &str) -> Option<Element> {
         self.root
@@ -101,11 +111,35 @@ impl Page {
     async fn set_input(&self, testid: &str, value: &str, event: &str) {
         let input: HtmlInputElement = self.get(testid).dyn_into().unwrap();
         input.set_value(value);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::Event::new_with_event_init_dict(event, &init).unwrap();
-        input.dispatch_event(&event).unwrap();
+        fire(&input, event);
         settle().await;
+    }
+
+    /// Picks `value` in the `<select>` with this test id, as a person would.
+    async fn choose(&self, testid: &str, value: &str) {
+        let select: HtmlSelectElement = self.get(testid).dyn_into().unwrap();
+        select.set_value(value);
+        fire(&select, "change");
+        settle().await;
+    }
+
+    /// The cursor's simulated time in milliseconds, read from the time display.
+    fn now_ms(&self) -> f64 {
+        let text = self.text("time");
+        text[4..].split("ms").next().unwrap().parse().unwrap()
+    }
+
+    /// Plays at 100x until `done` holds (or ten seconds have passed), then pauses.
+    async fn play_fast_until(&self, done: impl Fn(&Page) -> bool) {
+        self.choose("speed", "9").await;
+        self.click("play").await;
+        for _ in 0..1000 {
+            if done(self) {
+                break;
+            }
+            sleep(Duration::from_millis(5)).await;
+        }
+        self.click("play").await;
     }
 
     fn step(&self) -> usize {
@@ -447,14 +481,7 @@ async fn reads_a_transaction_as_of_a_timestamp_from_the_ui() {
         async move {
             let input: HtmlInputElement = page.get("query-input").dyn_into().unwrap();
             input.set_value(value);
-            let form = input.form().unwrap();
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            init.set_cancelable(true);
-            form.dispatch_event(
-                &web_sys::Event::new_with_event_init_dict("submit", &init).unwrap(),
-            )
-            .unwrap();
+            fire(&input.form().unwrap(), "submit");
             settle().await;
         }
     };
@@ -488,29 +515,11 @@ async fn reads_a_transaction_as_of_a_timestamp_from_the_ui() {
 #[wasm_bindgen_test]
 async fn plays_the_lost_response_and_the_retry_is_answered_from_the_session() {
     let page = open("?s=v1~idempotent-lost-response~seed.1").await;
-    // Play at 100x until the retry has been answered.
-    let speed: web_sys::HtmlSelectElement = page.get("speed").dyn_into().unwrap();
-    speed.set_value("9");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    speed
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
-        .unwrap();
-    page.click("play").await;
-    let now_ms = |page: &Page| -> f64 {
-        let text = page.text("time");
-        text[4..].split("ms").next().unwrap().parse().unwrap()
-    };
-    // Until the retry has been answered (at 108 ms), and not past the last request.
-    for _ in 0..400 {
-        if now_ms(&page) > 110.0 {
-            break;
-        }
-        sleep(Duration::from_millis(5)).await;
-    }
-    page.click("play").await;
+    // Play at 100x until the retry has been answered (at 108 ms), and not past the last
+    // request.
+    page.play_fast_until(|page| page.now_ms() > 110.0).await;
     assert!(
-        now_ms(&page) < 300.0,
+        page.now_ms() < 300.0,
         "stopped in time: {}",
         page.text("time")
     );
@@ -555,22 +564,9 @@ async fn plays_the_old_leader_returning_to_its_step_down() {
         page.text("node-s2")
     );
     // Play at 100x through the resume at 1300 ms.
-    let speed: web_sys::HtmlSelectElement = page.get("speed").dyn_into().unwrap();
-    speed.set_value("9");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    speed
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
-        .unwrap();
     page.set_input("scrubber", "1290000", "input").await;
-    page.click("play").await;
-    for _ in 0..100 {
-        if page.text("node-s1").contains("follower") {
-            break;
-        }
-        sleep(Duration::from_millis(30)).await;
-    }
-    page.click("play").await;
+    page.play_fast_until(|page| page.text("node-s1").contains("follower"))
+        .await;
     assert!(
         page.text("node-s1").contains("follower · gen 2"),
         "{}",
@@ -579,12 +575,7 @@ async fn plays_the_old_leader_returning_to_its_step_down() {
     assert!(!page.text("node-s1").contains("PAUSED"));
     assert!(page.text("caption").contains("steps down"));
     // s1's own events, with the routine ones (sends, deliveries) filtered out.
-    let select: web_sys::HtmlSelectElement = page.get("log-node").dyn_into().unwrap();
-    select.set_value("1");
-    select
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
-        .unwrap();
-    settle().await;
+    page.choose("log-node", "1").await;
     page.click("log-kind-sends").await;
     page.click("log-kind-deliveries").await;
     assert!(
@@ -610,27 +601,9 @@ async fn plays_a_data_owner_crash_and_the_client_is_redirected() {
         "{}",
         page.text("node-d1")
     );
-    // Play at 100x through the crash, the lease expiry and the redirect.
-    let speed: web_sys::HtmlSelectElement = page.get("speed").dyn_into().unwrap();
-    speed.set_value("9");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    speed
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
-        .unwrap();
-    page.click("play").await;
-    let now_ms = |page: &Page| -> f64 {
-        let text = page.text("time");
-        text[4..].split("ms").next().unwrap().parse().unwrap()
-    };
-    // Until the redirected write has landed (about 860 ms).
-    for _ in 0..400 {
-        if now_ms(&page) > 950.0 {
-            break;
-        }
-        sleep(Duration::from_millis(10)).await;
-    }
-    page.click("play").await;
+    // Play at 100x through the crash, the lease expiry and the redirected write (about
+    // 860 ms).
+    page.play_fast_until(|page| page.now_ms() > 950.0).await;
     assert!(page.text("node-d1").contains("CRASHED"));
     let owners = page.text("facts");
     assert!(owners.contains("p1→d2"), "{owners}");
