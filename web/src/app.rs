@@ -126,9 +126,9 @@ pub fn App() -> Html {
         .iter()
         .map(|p| (*p, config.param(p.name)))
         .collect::<Vec<_>>();
-    let switches = pattern
-        .switches
-        .iter()
+    let switches = scenario
+        .offered_switches()
+        .into_iter()
         .map(|s| (*s, config.switch(s.name)))
         .collect::<Vec<_>>();
     let catalog = m

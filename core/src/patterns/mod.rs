@@ -126,7 +126,7 @@ impl Registry {
             }
             config.set_param(name, *value);
         }
-        let switches = scenario.pattern().switches;
+        let switches = scenario.offered_switches();
         for name in &session.switches_off {
             if !switches.iter().any(|s| s.name == name) {
                 return Err(SessionError::UnknownSwitch {

@@ -131,9 +131,8 @@ impl Config {
                 .map(|p| (p.name, p.default))
                 .collect(),
             switches: scenario
-                .pattern()
-                .switches
-                .iter()
+                .offered_switches()
+                .into_iter()
                 .map(|s| (s.name, true))
                 .collect(),
         }
@@ -146,7 +145,7 @@ impl Config {
         }
     }
 
-    /// Sets a switch that the pattern declares (others are ignored).
+    /// Sets a switch that the story offers (others are ignored).
     pub fn set_switch(&mut self, name: &str, on: bool) {
         if let Some(slot) = self.switches.iter_mut().find(|(n, _)| *n == name) {
             slot.1 = on;
@@ -209,6 +208,12 @@ pub trait Scenario: Sync {
     fn script(&self, cfg: &Config) -> Vec<TimedAction>;
     /// When the run ends.
     fn horizon(&self, cfg: &Config) -> SimTime;
+    /// The pattern's switches this story offers. A story offers a switch only when
+    /// switching it off shows harm in this story (a consequence property breaks at the
+    /// default seed); the default offers every switch of the pattern.
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        self.pattern().switches.iter().collect()
+    }
     /// Builds a run for `cfg`, with the script's and the person's actions already
     /// resolved to node ids.
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine>;

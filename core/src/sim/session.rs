@@ -246,7 +246,7 @@ pub enum SessionError {
         /// The allowed values in words ("between 2 and 6").
         allowed: String,
     },
-    /// The pattern has no switch of this name.
+    /// The story offers no switch of this name.
     UnknownSwitch {
         /// The name given.
         name: String,
@@ -325,7 +325,14 @@ impl fmt::Display for SessionError {
                 allowed,
             } => write!(f, "parameter `{name}` must be {allowed}, but it is {value}"),
             SessionError::UnknownSwitch { name, known } => {
-                write!(f, "this pattern has no switch `{name}`; it has: {known}")
+                if known.is_empty() {
+                    write!(f, "this story offers no switch `{name}`; it offers none")
+                } else {
+                    write!(
+                        f,
+                        "this story offers no switch `{name}`; it offers: {known}"
+                    )
+                }
             }
             SessionError::UnknownNode { name, known } => {
                 write!(
