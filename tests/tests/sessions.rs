@@ -143,7 +143,7 @@ fn unknown_names_are_refused_with_what_exists() {
     assert!(
         err(Session::new("lamport-skew", 1).with_switch_off("magic"))
             .to_string()
-            .contains("it has: carry-clock")
+            .contains("it offers: carry-clock")
     );
     let unknown_node =
         Session::new("lamport-skew", 1).with_action(SimTime(5), Action::Crash("s9".into()));

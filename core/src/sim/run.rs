@@ -100,6 +100,8 @@ pub trait Engine {
     fn horizon(&self) -> SimTime;
     /// Steps explored.
     fn steps(&self) -> usize;
+    /// How many checkpoints the run keeps.
+    fn checkpoints(&self) -> usize;
     /// Trace events recorded.
     fn trace_len(&self) -> usize;
     /// Event `index` as one line of text.
@@ -160,6 +162,9 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn steps(&self) -> usize {
         self.frontier().steps()
+    }
+    fn checkpoints(&self) -> usize {
+        self.checkpoint_count()
     }
     fn trace_len(&self) -> usize {
         self.trace().events.len()

@@ -15,6 +15,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use imbl::Vector;
+
 use super::node::{EventName, LamportNode, Msg, Note};
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::clock::WallTime;
@@ -67,13 +69,14 @@ struct Entry {
     max_wall: (WallTime, usize),
 }
 
-/// Vector clocks over the trace, and every stored event.
+/// Vector clocks over the trace, and every stored event. The histories only grow:
+/// persistent vectors, so checkpoints share them.
 #[derive(Clone, Debug)]
 pub struct LamportChecker {
     vectors: Vec<Vec<u32>>,
     in_flight: BTreeMap<MsgId, Vec<u32>>,
-    stored: Vec<Stored>,
-    per_server: Vec<Vec<Entry>>,
+    stored: Vector<Stored>,
+    per_server: Vec<Vector<Entry>>,
     /// The latest stored events: index, own vector entry, and vector.
     recent: VecDeque<(usize, u32, Vec<u32>)>,
     found: Vec<Breach>,
@@ -86,8 +89,8 @@ impl LamportChecker {
         LamportChecker {
             vectors: vec![vec![0; names.len()]; names.len()],
             in_flight: BTreeMap::new(),
-            stored: Vec::new(),
-            per_server: vec![Vec::new(); names.len()],
+            stored: Vector::new(),
+            per_server: vec![Vector::new(); names.len()],
             recent: VecDeque::new(),
             found: Vec::new(),
             names: names.to_vec(),
@@ -111,10 +114,20 @@ impl LamportChecker {
     fn store(&mut self, b: Stored, seen: &[u32]) {
         let id = self.stored.len();
         let (ts, wall, server) = (b.ts, b.wall, b.server);
-        self.stored.push(b);
+        self.stored.push_back(b);
         for (server_index, history) in self.per_server.iter().enumerate() {
             let known = seen[server_index];
-            let Some(last_seen) = history.partition_point(|e| e.own <= known).checked_sub(1) else {
+            // The entries `b` has seen form a prefix (a server's own entries only grow).
+            let seen_prefix = history
+                .binary_search_by(|e| {
+                    if e.own <= known {
+                        std::cmp::Ordering::Less
+                    } else {
+                        std::cmp::Ordering::Greater
+                    }
+                })
+                .unwrap_or_else(|end| end);
+            let Some(last_seen) = seen_prefix.checked_sub(1) else {
                 continue;
             };
             let a = history[last_seen];
@@ -148,7 +161,7 @@ impl LamportChecker {
             Some(prev) if prev.max_wall.0 >= wall => prev.max_wall,
             _ => (wall, id),
         };
-        history.push(Entry {
+        history.push_back(Entry {
             own: seen[server.index()],
             ts,
             stored: id,
@@ -233,21 +246,6 @@ impl Checker<LamportNode> for LamportChecker {
         if self.stored.is_empty() {
             return vec![("Stored events", "none yet".to_string())];
         }
-        let list = |mut order: Vec<&Stored>| {
-            let more = order.len().saturating_sub(LISTED);
-            order.truncate(LISTED);
-            let names: Vec<String> = order.iter().map(|s| s.event.to_string()).collect();
-            let tail = if more > 0 {
-                format!(" … and {more} more")
-            } else {
-                String::new()
-            };
-            format!("{}{tail}", names.join(" "))
-        };
-        let mut by_ts: Vec<&Stored> = self.stored.iter().collect();
-        by_ts.sort_by_key(|s| (s.ts, s.server));
-        let mut by_wall: Vec<&Stored> = self.stored.iter().collect();
-        by_wall.sort_by_key(|s| (s.wall, s.server));
         let pairs = self.concurrent_pairs();
         let concurrent = if pairs.is_empty() {
             "none among the latest events: each pair is causally ordered".to_string()
@@ -270,10 +268,34 @@ impl Checker<LamportNode> for LamportChecker {
             )
         };
         vec![
-            ("Replay by Lamport timestamp", list(by_ts)),
-            ("Replay by wall clock", list(by_wall)),
+            (
+                "Replay by Lamport timestamp",
+                first_listed(&self.stored, |s| (s.ts, s.server, s.index)),
+            ),
+            (
+                "Replay by wall clock",
+                first_listed(&self.stored, |s| (s.wall, s.server, s.index)),
+            ),
             ("Concurrent events", concurrent),
         ]
+    }
+}
+
+/// The first [`LISTED`] stored events in the order of `key`, and how many more there are.
+/// Only those are sorted, so a long run's facts cost a linear pass, not a sort.
+fn first_listed<K: Ord>(stored: &Vector<Stored>, key: impl Fn(&Stored) -> K) -> String {
+    let mut order: Vec<&Stored> = stored.iter().collect();
+    let more = order.len().saturating_sub(LISTED);
+    if more > 0 {
+        order.select_nth_unstable_by_key(LISTED, |s| key(s));
+        order.truncate(LISTED);
+    }
+    order.sort_by_key(|s| key(s));
+    let names: Vec<String> = order.iter().map(|s| s.event.to_string()).collect();
+    if more > 0 {
+        format!("{} … and {more} more", names.join(" "))
+    } else {
+        names.join(" ")
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use imbl::Vector;
+
 use super::clock::LamportClock;
 use crate::sim::clock::WallTime;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView};
@@ -187,16 +189,17 @@ impl Client {
 /// A server: stores each event at `max(local, received) + 1` and returns the timestamp.
 #[derive(Clone, Debug)]
 pub struct Server {
-    // Durable: the clock and the store are persisted together.
+    // Durable: the clock and the store are persisted together. The store only grows:
+    // a persistent vector, so checkpoints share it.
     clock: LamportClock,
-    store: Vec<(EventName, u64)>,
+    store: Vector<(EventName, u64)>,
 }
 
 impl Default for Server {
     fn default() -> Self {
         Server {
             clock: LamportClock::new(1),
-            store: Vec::new(),
+            store: Vector::new(),
         }
     }
 }
@@ -225,7 +228,7 @@ impl Node for LamportNode {
         match (self, msg) {
             (LamportNode::Server(server), Msg::Write { event, clock }) => {
                 let ts = server.clock.update(clock);
-                server.store.push((event, ts));
+                server.store.push_back((event, ts));
                 let wall = ctx.wall_clock();
                 ctx.note(Note::Stored { event, ts, wall });
                 ctx.send(from, Msg::Ack { event, ts });
@@ -293,27 +296,50 @@ impl Node for LamportNode {
                 headline: format!("clock {}", s.clock.current()),
                 fields: vec![
                     ("Lamport clock", s.clock.current().to_string()),
-                    (
-                        "stored events",
-                        if s.store.is_empty() {
-                            "none".to_string()
-                        } else {
-                            s.store
-                                .iter()
-                                .map(|(e, ts)| format!("{e}@{ts}"))
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        },
-                    ),
+                    ("stored events", stored_events(&s.store)),
                 ],
             },
         }
     }
 }
 
+/// How many of a server's latest stored events its view lists.
+const LISTED: usize = 12;
+
+/// A server's stored events in storing order: the latest [`LISTED`] of them, so that a
+/// view costs the same at any point of a long run.
+fn stored_events(store: &Vector<(EventName, u64)>) -> String {
+    if store.is_empty() {
+        return "none".to_string();
+    }
+    let skip = store.len().saturating_sub(LISTED);
+    let latest: Vec<String> = store
+        .iter()
+        .skip(skip)
+        .map(|(e, ts)| format!("{e}@{ts}"))
+        .collect();
+    if skip > 0 {
+        format!("{skip} earlier … {}", latest.join(" "))
+    } else {
+        latest.join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_view_lists_its_latest_stored_events() {
+        let store: Vector<_> = (1..=20)
+            .map(|n| (EventName { client: 0, n }, u64::from(n)))
+            .collect();
+        let text = stored_events(&store);
+        assert!(text.starts_with("8 earlier … a9@9 "), "{text}");
+        assert!(text.ends_with("a20@20"), "{text}");
+        assert_eq!(stored_events(&store.take(2)), "a1@1 a2@2");
+        assert_eq!(stored_events(&Vector::new()), "none");
+    }
 
     #[test]
     fn event_names_use_a_letter_per_client() {

@@ -61,7 +61,7 @@ pub static SKEW: LamportScenario = LamportScenario {
     params: &[
         param("clients", "Clients", 1, 6, 2, ""),
         param("servers", "Servers", 2, 6, 2, ""),
-        param("writes", "Writes per client", 1, 5_000, 3, ""),
+        param("writes", "Writes per client", 1, 25_000, 3, ""),
         param("lag-ms", "Last server's clock lag", 0, 1_000, 40, "ms"),
     ],
     story: Story::Skew,
