@@ -213,7 +213,9 @@ pub struct ServerPlan {
     pub fixed_timeout_until_campaign: Option<u64>,
     /// Time between heartbeats.
     pub heartbeat_us: u64,
-    /// Whether followers reject messages from a lower generation (the mechanism).
+    /// Whether servers compare generations on heartbeats and writes (the mechanism): a
+    /// lower one is rejected with the server's own, a higher one is adopted. Off, they
+    /// ignore the generation on heartbeats and writes (elections still use it).
     pub check_generation: bool,
 }
 
@@ -357,10 +359,19 @@ impl Server {
         );
     }
 
-    /// Whether a message from generation `gen` must be rejected; if so, rejects it.
-    fn reject_stale(&self, ctx: &mut Ctx<'_, GenerationNode>, from: NodeId, gen: u64) -> bool {
-        if gen >= self.generation || !self.plan.check_generation {
-            return false;
+    /// Whether this server takes a heartbeat or a write of generation `gen` from `from`.
+    ///
+    /// With the check on, a message from a lower generation than this server's is
+    /// rejected, and the rejection carries this server's generation back to the sender.
+    /// With the check off, generations are not compared at all: nothing is rejected, and
+    /// a leader, unable to tell which leader is current, ignores the other's messages and
+    /// keeps leading.
+    fn takes(&self, ctx: &mut Ctx<'_, GenerationNode>, from: NodeId, gen: u64) -> bool {
+        if !self.plan.check_generation {
+            return self.role != Role::Leader;
+        }
+        if gen >= self.generation {
+            return true;
         }
         ctx.note(Note::Rejected {
             from_gen: gen,
@@ -372,26 +383,27 @@ impl Server {
                 gen: self.generation,
             },
         );
-        true
+        false
     }
 
-    /// Follows the leader `from` of generation `gen` (already checked not to be stale).
+    /// Follows the leader `from` of generation `gen` (already taken by [`Server::takes`]);
+    /// with the check on, adopts its generation when it is higher.
     fn follow(&mut self, ctx: &mut Ctx<'_, GenerationNode>, from: NodeId, gen: u64) {
-        self.adopt(ctx, gen);
-        if self.role != Role::Follower && gen >= self.generation {
+        if self.plan.check_generation {
+            self.adopt(ctx, gen);
+        }
+        if self.role != Role::Follower {
             self.role = Role::Follower;
             self.votes.clear();
         }
-        if self.role == Role::Follower {
-            self.leader = Some(from);
-            self.reset_election_timer(ctx);
-        }
+        self.leader = Some(from);
+        self.reset_election_timer(ctx);
     }
 
     fn on_message(&mut self, ctx: &mut Ctx<'_, GenerationNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Heartbeat { gen } => {
-                if !self.reject_stale(ctx, from, gen) {
+                if self.takes(ctx, from, gen) {
                     self.follow(ctx, from, gen);
                     let what = Accepted::Heartbeat;
                     ctx.note(Note::Accept {
@@ -401,7 +413,7 @@ impl Server {
                 }
             }
             Msg::Replicate { gen, write } => {
-                if !self.reject_stale(ctx, from, gen) {
+                if self.takes(ctx, from, gen) {
                     self.follow(ctx, from, gen);
                     self.log.push(write);
                     let what = Accepted::Write(write);
