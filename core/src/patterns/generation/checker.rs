@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::node::{Accepted, GenerationNode, Msg, Note, WriteId};
+use super::messages::{Accepted, Msg, Note, WriteId};
+use super::node::GenerationNode;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};

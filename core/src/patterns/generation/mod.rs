@@ -30,14 +30,18 @@
 //! twice; its properties are about generations.
 
 mod checker;
+mod client;
+mod messages;
 mod node;
 mod scenarios;
+mod server;
 
 pub use checker::{GenerationChecker, PROPERTIES};
-pub use node::{
-    Accepted, Client, GenerationNode, Msg, Note, Role, Server, ServerPlan, Timer, WriteId,
-};
+pub use client::Client;
+pub use messages::{Accepted, Msg, Note, Timer, WriteId};
+pub use node::{GenerationNode, Names};
 pub use scenarios::{GenerationScenario, CRASH, PARTITION, PAUSE, SPLIT_VOTE};
+pub use server::{Role, Server, ServerPlan};
 
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::checker::GenerationChecker;
-use super::node::{Client, GenerationNode, Server, ServerPlan};
+use super::{Client, GenerationNode, Server, ServerPlan};
 use super::{CHECK_GENERATION, PATTERN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
