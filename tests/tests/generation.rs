@@ -54,6 +54,9 @@ fn the_old_leader_steps_down_because_a_follower_rejected_its_stale_messages() {
     assert!(find(engine, 0, "LEADER of gen 2").is_some());
     let resumed = find(engine, 0, "RESUME s1").expect("s1 resumes");
     let step_down = find(engine, resumed, "s1   steps down: learned gen 2").expect("s1 steps down");
+    assert!(engine
+        .trace_line(step_down)
+        .ends_with("learned gen 2 from a rejection"));
     // Woken, s1 sends a stale heartbeat and a stale write before it steps down, and a
     // follower rejects them.
     let sent = |text: &str| find(engine, resumed, text).is_some_and(|i| i < step_down);

@@ -130,6 +130,33 @@ pub enum Accepted {
     Write(WriteId),
 }
 
+/// The kind of message that told a leader of a higher generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// A follower rejected its heartbeat or write (the notes' answer).
+    Rejection,
+    /// A heartbeat of a newer leader.
+    Heartbeat,
+    /// A write replicated by a newer leader.
+    Write,
+    /// A candidate's vote request.
+    VoteRequest,
+    /// An answer to its own vote request.
+    Vote,
+}
+
+impl fmt::Display for Heard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Heard::Rejection => "a rejection",
+            Heard::Heartbeat => "a heartbeat",
+            Heard::Write => "a replicated write",
+            Heard::VoteRequest => "a vote request",
+            Heard::Vote => "a vote",
+        })
+    }
+}
+
 /// Pattern-level events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Note {
@@ -168,6 +195,8 @@ pub enum Note {
     SteppedDown {
         /// The generation it learned.
         learned: u64,
+        /// The kind of message it learned it from.
+        from: Heard,
     },
     /// The leader acknowledged a write to the client: a majority accepted it.
     Acknowledged {
@@ -193,7 +222,9 @@ impl fmt::Display for Note {
             Note::Rejected { from_gen, seen } => {
                 write!(f, "rejects gen {from_gen} (has seen gen {seen})")
             }
-            Note::SteppedDown { learned } => write!(f, "steps down: learned gen {learned}"),
+            Note::SteppedDown { learned, from } => {
+                write!(f, "steps down: learned gen {learned} from {from}")
+            }
             Note::Acknowledged { write } => write!(f, "acknowledges {write} (majority)"),
         }
     }

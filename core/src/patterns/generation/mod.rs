@@ -38,7 +38,7 @@ mod server;
 
 pub use checker::{GenerationChecker, PROPERTIES};
 pub use client::Client;
-pub use messages::{Accepted, Msg, Note, Timer, WriteId};
+pub use messages::{Accepted, Heard, Msg, Note, Timer, WriteId};
 pub use node::{GenerationNode, Names};
 pub use scenarios::{GenerationScenario, CRASH, PARTITION, PAUSE, SPLIT_VOTE};
 pub use server::{Role, Server, ServerPlan};

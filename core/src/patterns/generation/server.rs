@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::messages::{Accepted, Msg, Note, Timer, WriteId};
+use super::messages::{Accepted, Heard, Msg, Note, Timer, WriteId};
 use super::node::{name_of, GenerationNode, Names};
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
@@ -117,12 +117,12 @@ impl Server {
     }
 
     /// Adopts a higher generation: forget the vote, and a leader or candidate steps down.
-    fn adopt(&mut self, ctx: &mut Ctx<'_, GenerationNode>, gen: u64) {
+    fn adopt(&mut self, ctx: &mut Ctx<'_, GenerationNode>, gen: u64, from: Heard) {
         if gen <= self.generation {
             return;
         }
         if self.role == Role::Leader {
-            ctx.note(Note::SteppedDown { learned: gen });
+            ctx.note(Note::SteppedDown { learned: gen, from });
             ctx.cancel_timer(Timer::HeartbeatTick);
         }
         if self.role != Role::Follower {
@@ -185,9 +185,9 @@ impl Server {
 
     /// Follows the leader `from` of generation `gen` (already taken by [`Server::takes`]);
     /// with the check on, adopts its generation when it is higher.
-    fn follow(&mut self, ctx: &mut Ctx<'_, GenerationNode>, from: NodeId, gen: u64) {
+    fn follow(&mut self, ctx: &mut Ctx<'_, GenerationNode>, from: NodeId, gen: u64, heard: Heard) {
         if self.plan.check_generation {
-            self.adopt(ctx, gen);
+            self.adopt(ctx, gen, heard);
         }
         if self.role != Role::Follower {
             self.role = Role::Follower;
@@ -201,7 +201,7 @@ impl Server {
         match msg {
             Msg::Heartbeat { gen } => {
                 if self.takes(ctx, from, gen) {
-                    self.follow(ctx, from, gen);
+                    self.follow(ctx, from, gen, Heard::Heartbeat);
                     let what = Accepted::Heartbeat;
                     ctx.note(Note::Accept {
                         what,
@@ -211,7 +211,7 @@ impl Server {
             }
             Msg::Replicate { gen, write } => {
                 if self.takes(ctx, from, gen) {
-                    self.follow(ctx, from, gen);
+                    self.follow(ctx, from, gen, Heard::Write);
                     self.log.push(write);
                     let what = Accepted::Write(write);
                     ctx.note(Note::Accept {
@@ -221,9 +221,9 @@ impl Server {
                     ctx.send(from, Msg::Accepted { write });
                 }
             }
-            Msg::Reject { gen } => self.adopt(ctx, gen),
+            Msg::Reject { gen } => self.adopt(ctx, gen, Heard::Rejection),
             Msg::RequestVote { gen } => {
-                self.adopt(ctx, gen);
+                self.adopt(ctx, gen, Heard::VoteRequest);
                 let granted = gen == self.generation && self.voted_for.is_none_or(|v| v == from);
                 if granted {
                     self.voted_for = Some(from);
@@ -237,7 +237,7 @@ impl Server {
                 ctx.send(from, Msg::Vote { gen, granted });
             }
             Msg::Vote { gen, granted } => {
-                self.adopt(ctx, gen);
+                self.adopt(ctx, gen, Heard::Vote);
                 if granted && self.role == Role::Candidate && gen == self.generation {
                     self.votes.insert(from);
                     if self.votes.len() >= self.majority() {
