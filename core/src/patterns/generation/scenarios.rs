@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::checker::GenerationChecker;
-use super::node::{Client, GenerationNode, Server, ServerPlan};
+use super::{Client, GenerationNode, Server, ServerPlan};
 use super::{CHECK_GENERATION, PATTERN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
@@ -11,7 +11,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -58,10 +58,11 @@ pub static CRASH: GenerationScenario = GenerationScenario {
 pub static PAUSE: GenerationScenario = GenerationScenario {
     id: "generation-pause",
     title: "The old leader returns",
-    summary: "s1 leads generation 1 and freezes in a long GC pause. The others elect a new \
-              leader in a higher generation. When s1 wakes up it still believes it leads and \
-              sends heartbeats and writes of generation 1; the followers reject them and \
-              tell it about the higher generation, so it steps down.",
+    summary: "s1 leads generation 1 and freezes in a long GC pause; what the other servers \
+              send it meanwhile is lost. They elect a new leader in a higher generation. When \
+              s1 wakes up it still believes it leads and sends heartbeats and writes of \
+              generation 1; the followers reject them and answer with the higher generation, \
+              and that answer makes s1 step down.",
     params: &[SERVERS],
     story: Story::Pause,
 };
@@ -162,24 +163,38 @@ impl Scenario for GenerationScenario {
              acknowledges it once a majority has accepted it.",
         );
         let checks = cfg.switch(CHECK_GENERATION);
-        let returning = if checks {
-            "s1 carries on in its old generation. Whatever reaches it first — a follower's \
-             rejection of its stale heartbeat or write, which carries the higher generation, \
-             or a heartbeat of the new leader — tells it about the newer generation, and it \
-             steps down."
-        } else {
-            "The switch is off: followers accept s1's stale heartbeats and writes as if they \
-             were current. See which invariant breaks, and where."
-        };
         let election = "s1's heartbeats have stopped. When a follower's random election \
-                        timeout runs out, it stands for election in the next generation and \
-                        asks for votes; a majority makes it the new leader.";
+                        timeout runs out, it increments the generation, stands for election \
+                        in it and asks for votes; a majority makes it the new leader.";
         match self.story {
             Story::Pause => vec![
                 start,
-                caption(400, "s1 freezes in a long GC pause. Its heartbeats stop, but it still believes it leads."),
+                caption(
+                    400,
+                    "s1 freezes in a long GC pause. Its heartbeats stop, but it still believes \
+                     it leads. What the other servers send it while it is frozen is lost (the \
+                     story cuts their links into s1 until it wakes, so it learns nothing of \
+                     the election); c1's requests wait for it.",
+                ),
                 caption(560, election),
-                caption(1_300, &format!("s1 wakes up. {returning}")),
+                caption(
+                    1_300,
+                    if checks {
+                        "s1 wakes up, still leader of generation 1. It takes c1's waiting \
+                         requests as new writes (a retried request is written again: this \
+                         model does not deduplicate) and sends them and a heartbeat, all \
+                         tagged generation 1. The followers reject them and answer with \
+                         generation 2; s1 steps down on the first rejection that reaches it."
+                    } else {
+                        "s1 wakes up, still leader of generation 1. The switch is off: servers \
+                         ignore the generation on heartbeats and writes, so nobody rejects \
+                         s1's messages and s1 never learns of generation 2. Two leaders now \
+                         have their writes accepted at once: a follower takes s1's stale \
+                         write on top of s2's (log-in-generation-order breaks there), and s1 \
+                         acknowledges a write accepted by servers that had already seen \
+                         generation 2 (acked-by-majority-in-generation)."
+                    },
+                ),
             ],
             Story::Crash => vec![
                 start,
@@ -187,8 +202,12 @@ impl Scenario for GenerationScenario {
                 caption(560, election),
                 caption(
                     1_400,
-                    "s1 restarts with its durable generation, hears the new leader's \
-                     heartbeats of a higher generation and follows it.",
+                    "s1 restarts as a follower with its durable generation, hears the new \
+                     leader's heartbeats of a higher generation and follows it. A crashed \
+                     leader forgets that it led, so it never sends stale heartbeats: this \
+                     story offers no switch, since turning the generation check off would \
+                     change nothing here (the old leader returns and the partitioned leader \
+                     show what it prevents).",
                 ),
             ],
             Story::Partition => vec![
@@ -203,7 +222,22 @@ impl Scenario for GenerationScenario {
                     "The majority side hears no more heartbeats: when a random timeout runs \
                      out there, a new leader is elected in a higher generation.",
                 ),
-                caption(1_500, &format!("The partition heals. {returning}")),
+                caption(
+                    1_500,
+                    if checks {
+                        "The partition heals. s1 still leads generation 1; the first rejection \
+                         of its stale heartbeats or writes (it carries the newer generation), \
+                         or a heartbeat of the new leader, tells it about the newer generation \
+                         and it steps down."
+                    } else {
+                        "The partition heals. The switch is off: servers ignore the generation \
+                         on heartbeats and writes, so s1 is never told of the newer \
+                         generation and keeps leading beside the new leader. The majority \
+                         side accepts s1's writes, and c1 is told they succeeded although the \
+                         servers that accepted them had already seen the newer generation \
+                         (acked-by-majority-in-generation breaks at that acknowledgement)."
+                    },
+                ),
             ],
             Story::SplitVote => vec![
                 start,
@@ -217,22 +251,39 @@ impl Scenario for GenerationScenario {
                 caption(
                     520,
                     "From now on their timeouts are random, so sooner or later one of them \
-                     times out first, stands in a higher generation and wins the other's vote.",
+                     times out first, stands in a higher generation and wins the other's vote. \
+                     s1 stays down, so no stale leader ever speaks: this story offers no \
+                     switch.",
                 ),
             ],
         }
     }
 
-    fn script(&self, _cfg: &Config) -> Vec<TimedAction> {
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
         match self.story {
             Story::Crash => vec![
                 at(400, Action::Crash("s1".into())),
                 at(1_400, Action::Restart("s1".into())),
             ],
-            Story::Pause => vec![
-                at(400, Action::Pause("s1".into())),
-                at(1_300, Action::Resume("s1".into())),
-            ],
+            Story::Pause => {
+                // What the other servers send s1 while it is frozen is lost, so it wakes
+                // knowing nothing of the election and must learn of it from the
+                // followers' answers; c1's requests wait for it.
+                let others = (2..=self.servers(cfg)).map(|i| format!("s{i}")).collect();
+                vec![
+                    at(400, Action::Pause("s1".into())),
+                    at(
+                        400,
+                        Action::Partition {
+                            from: others,
+                            to: vec!["s1".into()],
+                            one_way: true,
+                        },
+                    ),
+                    at(1_300, Action::Resume("s1".into())),
+                    at(1_300, Action::Heal),
+                ]
+            }
             Story::Partition => {
                 let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
                 vec![
@@ -248,6 +299,15 @@ impl Scenario for GenerationScenario {
                 ]
             }
             Story::SplitVote => vec![at(300, Action::Crash("s1".into()))],
+        }
+    }
+
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        match self.story {
+            // A stale leader speaks only after a pause or a partition; a crashed leader
+            // restarts as a follower, so switching the check off harms nobody.
+            Story::Pause | Story::Partition => PATTERN.switches.iter().collect(),
+            Story::Crash | Story::SplitVote => Vec::new(),
         }
     }
 
