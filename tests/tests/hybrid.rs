@@ -300,6 +300,42 @@ fn captions_say_which_clock_runs() {
     assert!(wall.contains("plain wall clock"), "{wall}");
 }
 
+#[test]
+fn without_either_part_every_story_runs_and_nothing_is_ordered() {
+    let registry = Registry::standard();
+    for story in [
+        "hybrid-transaction",
+        "hybrid-lagging",
+        "hybrid-lww",
+        "hybrid-coordinator-crash",
+    ] {
+        let neither = Session::new(story, 1)
+            .with_switch_off("carry-wall")
+            .with_switch_off("carry-counter");
+        let breach = breach_of(&registry, &neither, "hb-implies-hlc").expect("unordered");
+        assert!(
+            breach
+                .detail
+                .contains("stamped #0, but its clock moved only to #0"),
+            "{story}: {breach:?}"
+        );
+        let run = run(&registry, &neither);
+        let captions: Vec<_> = run.captions().iter().map(|c| c.text.as_str()).collect();
+        assert!(
+            captions.iter().any(|c| c.contains("every timestamp is #0")),
+            "{story}"
+        );
+        assert!(
+            captions.iter().all(|c| !c.contains("plain wall clock")),
+            "{story}: {captions:?}"
+        );
+    }
+    let lww = Session::new("hybrid-lww", 1)
+        .with_switch_off("carry-wall")
+        .with_switch_off("carry-counter");
+    assert!(breach_of(&registry, &lww, "no-lost-update").is_some());
+}
+
 /// Seeds a sweep covers.
 const SEEDS: std::ops::RangeInclusive<u64> = 1..=20;
 

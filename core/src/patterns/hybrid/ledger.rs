@@ -1,8 +1,8 @@
 //! What the trace says the servers stored: every version, rebuilt from the servers' notes.
 //!
-//! The checker keeps this ledger instead of reading the servers' own fields, so a server
-//! that stored something other than what it announced, or announced nothing, is caught by
-//! the properties rather than trusted.
+//! The checker keeps this ledger instead of reading the servers' own fields: the
+//! properties judge what the servers announced in the trace, not the bookkeeping of the
+//! mechanism under test.
 
 use std::collections::BTreeMap;
 

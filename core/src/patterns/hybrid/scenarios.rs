@@ -219,11 +219,34 @@ fn lagging_receive(parts: ClockParts) -> &'static str {
         }
         (false, true) => {
             "s2 counts past the counter of the write it receives; its lagging wall clock plays \
-             no part, and neither can a read as of a time of day."
+             no part, and a read as of a time of day cannot be answered."
         }
-        (_, false) => {
+        (true, false) => {
             "s2 stamps the write it receives with its own lagging clock, before the \
              message's stamp: an effect stamped before its cause (see the invariants)."
+        }
+        (false, false) => {
+            "s2 stamps the write it receives #0, as every node stamps everything: nothing is \
+             ordered (see the invariants)."
+        }
+    }
+}
+
+/// What the last-writer-wins story's second write shows.
+fn last_writer(parts: ClockParts) -> &'static str {
+    match (parts.wall, parts.counter) {
+        (_, true) => {
+            "T2 writes k=2 through s2. Its clock has counted past T1's stamp, so k=2 wins \
+             everywhere, as the client who was told it succeeded expects."
+        }
+        (true, false) => {
+            "T2 writes k=2 through s2, stamped with s2's plain wall clock. Where s1's clock \
+             runs far enough ahead, that stamp is earlier than T1's: k=2 was acknowledged, yet \
+             the servers keep k=1 — a lost update (see the invariants)."
+        }
+        (false, false) => {
+            "T2 writes k=2 through s2, stamped #0 like T1's k=1: the servers cannot tell which \
+             is later, and the acknowledged k=2 can be hidden by k=1 (see the invariants)."
         }
     }
 }
@@ -333,21 +356,13 @@ impl Scenario for HybridScenario {
                     ),
                 ),
                 caption(4, clocks),
-                caption(
-                    40,
-                    if parts.counter {
-                        "T2 writes k=2 through s2. Its clock has counted past T1's stamp, so \
-                         k=2 wins everywhere, as the client who was told it succeeded expects."
-                    } else {
-                        "T2 writes k=2 through s2, stamped with s2's plain wall clock. Where \
-                         s1's clock runs far enough ahead, that stamp is earlier than T1's: k=2 \
-                         was acknowledged, yet the servers keep k=1 — a lost update (see the \
-                         invariants)."
-                    },
-                ),
+                caption(40, last_writer(parts)),
             ],
             Story::CoordinatorCrash => vec![
-                caption(0, "T1 commits normally across three servers."),
+                caption(
+                    0,
+                    &format!("T1 commits normally across three servers. {clocks}"),
+                ),
                 caption(
                     60,
                     "T2 writes x, y and z provisionally. The coordinator waits a moment before \
