@@ -336,7 +336,7 @@ fn without_either_part_every_story_runs_and_nothing_is_ordered() {
     assert!(breach_of(&registry, &lww, "no-lost-update").is_some());
 }
 
-/// Seeds a sweep covers.
+/// Seeds a sweep covers; each pinned breach must show on at least three in four.
 const SEEDS: std::ops::RangeInclusive<u64> = 1..=20;
 
 /// On how many of [`SEEDS`] `property` breaks in `story` changed by `change`.
@@ -352,33 +352,20 @@ fn seeds_breaking(story: &str, property: &str, change: impl Fn(Session) -> Sessi
 #[test]
 fn sweeps_find_every_switch_breaking_its_guarantees() {
     let all = SEEDS.count();
-    for (story, switch, property, at_least) in [
+    let pinned = HARMS.iter().map(|h| (h.story, h.switch, h.property));
+    let more = [
         (
             "hybrid-transaction",
             "final-clock",
             "one-timestamp-per-transaction",
-            all,
         ),
-        ("hybrid-transaction", "final-clock", "all-or-none", all),
-        (
-            "hybrid-transaction",
-            "carry-wall",
-            "close-to-wall-clock",
-            all,
-        ),
-        ("hybrid-transaction", "carry-counter", "hb-implies-hlc", all),
-        (
-            "hybrid-transaction",
-            "carry-counter",
-            "all-or-none",
-            all / 2,
-        ),
-        ("hybrid-lww", "carry-counter", "no-lost-update", all / 2),
-    ] {
+        ("hybrid-transaction", "carry-counter", "hb-implies-hlc"),
+    ];
+    for (story, switch, property) in pinned.chain(more) {
         let broken = seeds_breaking(story, property, |s| s.with_switch_off(switch));
         assert!(
-            broken >= at_least,
-            "{story} without {switch}: {property} broke on {broken} of {all} seeds"
+            broken * 4 >= all * 3,
+            "{story} without {switch}: {property} broke on only {broken} of {all} seeds"
         );
     }
 }
