@@ -456,3 +456,29 @@ fn a_lagging_server_adopts_the_higher_hybrid_time_and_its_versions_grow() {
         "{stamps:?}"
     );
 }
+
+#[test]
+fn without_the_counter_the_lagging_server_stamps_an_effect_before_its_cause() {
+    // The caption says so: find s2's receives whose clock reading is below the stamp of
+    // the message it received.
+    let registry = Registry::standard();
+    let off = Session::new("hybrid-lagging", 1).with_switch_off("carry-counter");
+    let text = run(&registry, &off).engine().trace_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let before_cause = lines
+        .windows(2)
+        .filter(|w| w[0].contains(" s2   recv ") && w[0].contains("clock="))
+        .filter(|w| w[1].contains(" s2   clock -> "))
+        .filter(|w| {
+            let stamp = w[0].rsplit_once("clock=").map(|(_, s)| s).unwrap();
+            let clock = w[1].rsplit_once("clock -> ").map(|(_, s)| s).unwrap();
+            Hlc::parse(clock).unwrap() < Hlc::parse(stamp).unwrap()
+        })
+        .count();
+    assert!(
+        before_cause >= 3,
+        "{before_cause} receives stamped before their cause"
+    );
+    let on = run(&registry, &Session::new("hybrid-lagging", 1));
+    assert!(!on.engine().trace_text().contains("clock -> 08:59"));
+}
