@@ -132,74 +132,6 @@ fn first_violation(registry: &Registry, session: &Session, id: &str) -> Option<(
 }
 
 #[test]
-fn hybrid_transactions_get_one_timestamp_only_with_the_final_clock() {
-    let registry = Registry::standard();
-    let on = Session::new("hybrid-transaction", 1);
-    assert!(broken_guarantees(&registry, &on).is_empty());
-    let off = on.with_switch_off("final-clock");
-    let (detail, line) =
-        first_violation(&registry, &off, "one-timestamp-per-transaction").expect("breaks");
-    assert!(detail.starts_with("T1 is committed at"), "{detail}");
-    assert!(line.contains("committed (T1)"), "{line}");
-    assert!(first_violation(&registry, &off, "all-or-none").is_some());
-}
-
-#[test]
-fn plain_wall_clocks_lose_an_acknowledged_write_and_break_causality() {
-    let registry = Registry::standard();
-    let on = Session::new("hybrid-lww", 1);
-    assert!(broken_guarantees(&registry, &on).is_empty());
-    let off = on.clone().with_switch_off("hybrid");
-    let (detail, _) =
-        first_violation(&registry, &off, "no-lost-update").expect("an update is lost");
-    assert!(
-        detail.contains("k=2 of T2") && detail.contains("hidden by the earlier k=1 of T1"),
-        "{detail}"
-    );
-    let transaction = Session::new("hybrid-transaction", 1).with_switch_off("hybrid");
-    assert!(first_violation(&registry, &transaction, "hb-implies-hlc").is_some());
-}
-
-#[test]
-fn a_coordinator_crash_leaves_pending_writes_that_reads_never_see() {
-    let registry = Registry::standard();
-    let session = Session::new("hybrid-coordinator-crash", 1);
-    assert!(broken_guarantees(&registry, &session).is_empty());
-    let mut run = registry.start(&session).unwrap();
-    run.engine_mut().run_to_end(2_000_000);
-    let steps = run.engine().steps();
-    let answer = run.engine().query(steps, "09:00:01").expect("a valid time");
-    assert_eq!(answer.len(), 3);
-    for (server, text) in &answer {
-        assert!(text.contains("waits for pending T2"), "{server}: {text}");
-    }
-    let before = run.engine().query(steps, "09:00:00.000001").unwrap();
-    assert!(before.iter().all(|(_, text)| text.contains("nothing yet")));
-}
-
-#[test]
-fn reads_as_of_any_time_see_a_transaction_whole_or_not_at_all() {
-    let registry = Registry::standard();
-    let mut run = registry
-        .start(&Session::new("hybrid-transaction", 1))
-        .unwrap();
-    run.engine_mut().run_to_end(2_000_000);
-    let steps = run.engine().steps();
-    let mut t = 0i64;
-    while t < 200_000 {
-        let at = playground_core::patterns::hybrid::Hlc {
-            wall: t,
-            logical: 0,
-        }
-        .to_string();
-        let answer = run.engine().query(steps, &at).unwrap();
-        let t1 = answer.iter().filter(|(_, v)| v.contains("(T1 ")).count();
-        assert!(t1 == 0 || t1 == 3, "as of {at}: {answer:?}");
-        t += 997;
-    }
-}
-
-#[test]
 fn without_sessions_a_retry_is_applied_twice_and_the_counter_shows_it() {
     let registry = Registry::standard();
     for scenario in [
@@ -247,41 +179,6 @@ fn idempotent_stories_happen_as_told() {
     assert!(expiry[expired..].contains("refused r4: session expired (client 1)"));
     assert!(expiry[expired..].contains("registered as client 2"));
     assert!(expiry[expired..].contains("applied r1: counter=4 (client 2)"));
-}
-
-#[test]
-fn a_lagging_server_adopts_the_higher_hybrid_time_and_its_versions_grow() {
-    let registry = Registry::standard();
-    let mut run = registry.start(&Session::new("hybrid-lagging", 1)).unwrap();
-    run.engine_mut().run_to_end(2_000_000);
-    let engine = run.engine();
-    let steps = engine.steps();
-    let s2 = engine.snapshot_after_step(steps).nodes[2].clone();
-    let hlc = s2
-        .fields
-        .iter()
-        .find(|(k, _)| *k == "hybrid clock")
-        .unwrap()
-        .1
-        .clone();
-    let hlc = playground_core::patterns::hybrid::Hlc::parse(&hlc).unwrap();
-    assert!(
-        hlc.wall > s2.wall_clock.0,
-        "s2's hybrid clock ({hlc}) is ahead of its lagging wall clock ({})",
-        s2.wall_clock
-    );
-    let stamps: Vec<_> = engine
-        .trace_text()
-        .lines()
-        .filter(|l| l.contains(" s2 ") && l.contains("committed ("))
-        .map(|l| {
-            playground_core::patterns::hybrid::Hlc::parse(l.rsplit(" at ").next().unwrap()).unwrap()
-        })
-        .collect();
-    assert!(
-        stamps.len() >= 3 && stamps.windows(2).all(|w| w[0] < w[1]),
-        "{stamps:?}"
-    );
 }
 
 #[test]

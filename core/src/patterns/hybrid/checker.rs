@@ -1,19 +1,24 @@
-//! Checks the hybrid clock's promises after every step.
+//! Checks the hybrid clock's promises after every step, from the trace alone.
 //!
 //! Happened-before is the transitive closure of two kinds of edge in the trace: one event
 //! after another on the same node, and a send before its delivery. A strict order holds
 //! along every path exactly when it holds along every edge, so the checker verifies each
-//! edge as the trace grows: every node's successive clock readings (its sends' stamps and
-//! its clock after each receive) strictly increase, and a receive's clock is above the
-//! stamp of the message received.
+//! edge as the trace grows: every node's successive timestamps (its sends' stamps and its
+//! clock after each receive) strictly increase, and a receive's clock is above the stamp
+//! of the message received.
 //!
-//! Transactions come from one coordinator that starts each only after the previous one
-//! ended, so a transaction it saw acknowledged happened before every later one.
+//! What the servers stored comes from their notes (the [`Ledger`]), reads are answered
+//! from it with the servers' read rule, and which transaction happened before which comes
+//! from the coordinator's events: a transaction acknowledged before another began
+//! happened before it.
 
 use std::collections::BTreeMap;
 
 use super::hlc::Hlc;
-use super::node::{HybridNode, Msg, Note, TxId};
+use super::ledger::Ledger;
+use super::node::HybridNode;
+use super::protocol::{Msg, Note, TxId, Version};
+use super::server::read_as_of;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::trace::{EventKind, MessageRecord, MsgId, TraceEvent};
@@ -28,7 +33,7 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         id: "clock-never-backwards",
-        sentence: "A node's hybrid clock never goes backwards.",
+        sentence: "A node never stamps an event earlier than an event it stamped before.",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -38,9 +43,10 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         id: "close-to-wall-clock",
-        sentence: "A hybrid clock's wall part is never ahead of the latest wall-clock reading \
-                   in the run, so it stays within the largest clock skew of its node's own \
-                   wall clock.",
+        sentence: "Every timestamp tells the time of day of its event: its wall part lies \
+                   between the slowest wall clock's reading at that instant and the latest \
+                   any wall clock has read, so a read as of 09:00:00.040 means that time \
+                   (within the clocks' skew).",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -68,21 +74,25 @@ const NO_LOST_UPDATE: usize = 5;
 #[derive(Clone, Debug)]
 pub struct HybridChecker {
     names: Vec<String>,
-    /// Each node's latest clock event.
+    /// Each node's latest timestamp in the trace.
     last: Vec<Option<Hlc>>,
-    /// Each node's clock after the previous step.
-    clocks: Vec<Option<Hlc>>,
     /// Stamps of messages in flight.
     stamps: BTreeMap<MsgId, Hlc>,
     /// A delivery in this step whose clock reading is still to come, per node.
-    receiving: Vec<Option<(MsgId, Hlc, usize)>>,
-    /// Each transaction's commit timestamps so far: server, timestamp, event.
-    commits: BTreeMap<TxId, Vec<(NodeId, Hlc, usize)>>,
-    /// Transactions the coordinator acknowledged.
-    acknowledged: Vec<TxId>,
+    receiving: Vec<Option<(MsgId, Hlc)>>,
+    /// Timestamps read in this step, for the wall-clock check: node, stamp, event.
+    fresh: Vec<(NodeId, Hlc, usize)>,
+    /// Each transaction's commit timestamps so far: server, timestamp.
+    commits: BTreeMap<TxId, Vec<(NodeId, Hlc)>>,
+    /// What the servers stored, from their notes.
+    ledger: Ledger,
+    /// The event at which each transaction's first write went out.
+    began: BTreeMap<TxId, usize>,
+    /// The event at which each transaction was acknowledged.
+    acknowledged: BTreeMap<TxId, usize>,
     /// The latest any wall clock has read so far.
     latest_wall: i64,
-    /// Events of this step that need checks against the nodes' state.
+    /// Events of this step that need checks against the stored versions.
     touched: Vec<(TxId, usize)>,
     found: Vec<Breach>,
 }
@@ -93,11 +103,13 @@ impl HybridChecker {
         HybridChecker {
             names: names.to_vec(),
             last: vec![None; names.len()],
-            clocks: vec![None; names.len()],
             stamps: BTreeMap::new(),
             receiving: vec![None; names.len()],
+            fresh: Vec::new(),
             commits: BTreeMap::new(),
-            acknowledged: Vec::new(),
+            ledger: Ledger::new(names.len()),
+            began: BTreeMap::new(),
+            acknowledged: BTreeMap::new(),
             latest_wall: i64::MIN,
             touched: Vec::new(),
             found: Vec::new(),
@@ -108,39 +120,57 @@ impl HybridChecker {
         self.names.get(id.index()).map_or("?", String::as_str)
     }
 
-    /// A clock event `hlc` on `node`: it must come after the node's previous one.
+    /// A timestamp `hlc` read on `node`: it must come after the node's previous one.
     fn clock_event(&mut self, node: NodeId, hlc: Hlc, index: usize, what: &str) {
         if let Some(previous) = self.last[node.index()] {
+            let detail = format!(
+                "{} {what} at {hlc}, not after its previous event at {previous}",
+                self.name(node)
+            );
+            if hlc < previous {
+                self.found.push(Breach {
+                    property: NEVER_BACKWARDS,
+                    event: Some(index),
+                    detail: detail.clone(),
+                });
+            }
             if hlc <= previous {
                 self.found.push(Breach {
                     property: HB_IMPLIES_HLC,
                     event: Some(index),
-                    detail: format!(
-                        "{} {what} at {hlc}, not after its previous event at {previous}",
-                        self.name(node)
-                    ),
+                    detail,
                 });
             }
         }
         self.last[node.index()] = Some(hlc);
+        self.fresh.push((node, hlc, index));
     }
 
-    /// Whether a read as of any `t` at every server sees all or none of `tx`'s writes.
-    /// Only the servers the transaction wrote to count (not replicas' copies); a read
-    /// sees the write when it returns a version at least as new as it.
-    fn all_or_none(&self, nodes: &[HybridNode], tx: TxId) -> Result<(), String> {
-        let Some(commits) = self.commits.get(&tx) else {
-            return Ok(());
-        };
-        let written: Vec<(usize, super::node::Version)> = commits
-            .iter()
-            .filter_map(|(server, _, _)| {
-                let s = nodes.get(server.index())?.server()?;
-                let v = s.versions().iter().find(|v| v.tx == tx)?;
-                Some((server.index(), *v))
-            })
-            .collect();
-        let mut instants: Vec<Hlc> = written
+    /// Whether `hlc`, read on `node` now, tells the time of day: `slowest` is the slowest
+    /// wall clock's reading now.
+    fn tells_the_time(&self, node: NodeId, hlc: Hlc, slowest: Option<i64>) -> Result<(), String> {
+        let name = self.name(node);
+        match hlc.wall {
+            None => Err(format!(
+                "{name} stamped an event {hlc}: a timestamp without a wall part tells no time \
+                 of day"
+            )),
+            Some(wall) if wall > self.latest_wall => Err(format!(
+                "{name} stamped an event {hlc}, ahead of every wall clock's reading so far"
+            )),
+            Some(wall) if slowest.is_some_and(|s| wall < s) => Err(format!(
+                "{name} stamped an event {hlc}, behind every wall clock's reading now"
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Whether a read as of any `t` at every server `tx` wrote to sees all or none of its
+    /// writes. A read sees a write when it returns a version at least as new as it; a
+    /// pending write that could still commit at or before `t` makes the read wait.
+    fn all_or_none(&self, tx: TxId) -> Result<(), String> {
+        let writes = self.ledger.writes_of(tx);
+        let mut instants: Vec<Hlc> = writes
             .iter()
             .filter(|(_, v)| v.committed)
             .flat_map(|(_, v)| [v.ts, v.ts.before()])
@@ -150,12 +180,13 @@ impl HybridChecker {
         for t in instants {
             let mut seen = Vec::new();
             let mut unseen = Vec::new();
-            for (server, v) in &written {
-                let label = format!("{}={} on {}", v.key, v.value, self.names[*server]);
-                match nodes[*server].server().map(|s| s.read_as_of(v.key, t)) {
-                    Some(Ok(Some(found))) if v.committed && found.ts >= v.ts => seen.push(label),
-                    Some(Ok(_)) => unseen.push(label),
-                    _ => {} // a pending write makes that read wait, not answer
+            for (server, v) in &writes {
+                let label = format!("{}={} on {}", v.key, v.value, self.name(*server));
+                let store = &self.ledger.stores()[server.index()];
+                match read_as_of(store, v.key, t) {
+                    Ok(Some(found)) if v.committed && found.ts >= v.ts => seen.push(label),
+                    Ok(_) => unseen.push(label),
+                    Err(_) => {} // a pending write makes that read wait, not answer
                 }
             }
             if !seen.is_empty() && !unseen.is_empty() {
@@ -169,24 +200,26 @@ impl HybridChecker {
         Ok(())
     }
 
-    /// An acknowledged transaction's versions must not be hidden by earlier ones.
-    fn lost_update(&self, nodes: &[HybridNode]) -> Option<String> {
-        for (i, node) in nodes.iter().enumerate() {
-            let Some(server) = node.server() else {
-                continue;
-            };
-            let committed: Vec<_> = server.versions().iter().filter(|v| v.committed).collect();
+    /// Whether transaction `a` was acknowledged before `b` began (so `a` happened before
+    /// `b`: both are events of the coordinator).
+    fn happened_before(&self, a: TxId, b: TxId) -> bool {
+        match (self.acknowledged.get(&a), self.began.get(&b)) {
+            (Some(acked), Some(began)) => acked < began,
+            _ => false,
+        }
+    }
+
+    /// An acknowledged transaction's versions must not be hidden by ones that happened
+    /// before them.
+    fn lost_update(&self) -> Option<String> {
+        for (i, store) in self.ledger.stores().iter().enumerate() {
+            let committed: Vec<&Version> = store.iter().filter(|v| v.committed).collect();
             for later in committed
                 .iter()
-                .filter(|v| self.acknowledged.contains(&v.tx))
+                .filter(|v| self.acknowledged.contains_key(&v.tx))
             {
                 if let Some(earlier) = committed.iter().find(|e| {
-                    // Only an earlier write the coordinator saw acknowledged happened
-                    // before: after a coordinator crash the two may be concurrent.
-                    e.key == later.key
-                        && e.tx < later.tx
-                        && e.ts >= later.ts
-                        && self.acknowledged.contains(&e.tx)
+                    e.key == later.key && e.ts >= later.ts && self.happened_before(e.tx, later.tx)
                 }) {
                     return Some(format!(
                         "on {} the acknowledged write {}={} of {} (at {}) is hidden by the \
@@ -205,6 +238,54 @@ impl HybridChecker {
             }
         }
         None
+    }
+    /// One of `node`'s notes, at trace event `index`.
+    fn note(&mut self, node: NodeId, index: usize, note: &Note) {
+        self.ledger.apply(node, note);
+        match note {
+            Note::Clock { hlc } => {
+                if let Some((id, stamp)) = self.receiving[node.index()].take() {
+                    if *hlc <= stamp {
+                        self.found.push(Breach {
+                            property: HB_IMPLIES_HLC,
+                            event: Some(index),
+                            detail: format!(
+                                "{} received {id} stamped {stamp}, but its clock moved only to \
+                                 {hlc}",
+                                self.name(node)
+                            ),
+                        });
+                    }
+                }
+                self.clock_event(node, *hlc, index, "received a message");
+            }
+            Note::Committed { tx, ts, .. } => {
+                let differing = self
+                    .commits
+                    .get(tx)
+                    .and_then(|c| c.iter().find(|(_, t)| t != ts).copied());
+                if let Some((other, first)) = differing {
+                    let detail = format!(
+                        "{tx} is committed at {first} on {} but at {ts} on {}",
+                        self.name(other),
+                        self.name(node)
+                    );
+                    self.found.push(Breach {
+                        property: SAME_TIMESTAMP,
+                        event: Some(index),
+                        detail,
+                    });
+                }
+                self.commits.entry(*tx).or_default().push((node, *ts));
+                self.touched.push((*tx, index));
+            }
+            Note::Replicated { version } => self.touched.push((version.tx, index)),
+            Note::TxDone { tx, .. } => {
+                self.acknowledged.insert(*tx, index);
+                self.touched.push((*tx, index));
+            }
+            Note::Provisional { .. } | Note::Forgot { .. } | Note::TxAborted { .. } => {}
+        }
     }
 }
 
@@ -229,103 +310,48 @@ impl Checker<HybridNode> for HybridChecker {
                     // A network duplicate is not a new event of its sender.
                     if record.copy_of.is_none() {
                         self.clock_event(node, stamp, index, "sent a message stamped");
+                        if let Msg::Write { tx, .. } = record.payload {
+                            self.began.entry(tx).or_insert(index);
+                        }
                     }
                     self.stamps.insert(*id, stamp);
                 }
             }
             EventKind::Deliver { msg: id, .. } => {
                 if let Some(stamp) = self.stamps.remove(id) {
-                    self.receiving[node.index()] = Some((*id, stamp, index));
+                    self.receiving[node.index()] = Some((*id, stamp));
                 }
             }
             EventKind::Dropped { msg: id, .. } => {
                 self.stamps.remove(id);
             }
-            EventKind::Note(Note::Clock { hlc }) => {
-                if let Some((id, stamp, _)) = self.receiving[node.index()].take() {
-                    if *hlc <= stamp {
-                        self.found.push(Breach {
-                            property: HB_IMPLIES_HLC,
-                            event: Some(index),
-                            detail: format!(
-                                "{} received {id} stamped {stamp}, but its clock moved only to \
-                                 {hlc}",
-                                self.name(node)
-                            ),
-                        });
-                    }
-                }
-                self.clock_event(node, *hlc, index, "received a message");
-            }
-            EventKind::Note(Note::Committed { tx, ts, .. }) => {
-                let differing = self
-                    .commits
-                    .get(tx)
-                    .and_then(|c| c.iter().find(|(_, t, _)| t != ts).copied());
-                if let Some((other, first, _)) = differing {
-                    let detail = format!(
-                        "{tx} is committed at {first} on {} but at {ts} on {}",
-                        self.name(other),
-                        self.name(node)
-                    );
-                    self.found.push(Breach {
-                        property: SAME_TIMESTAMP,
-                        event: Some(index),
-                        detail,
-                    });
-                }
-                self.commits
-                    .entry(*tx)
-                    .or_default()
-                    .push((node, *ts, index));
-                self.touched.push((*tx, index));
-            }
-            EventKind::Note(Note::Replicated { version }) => self.touched.push((version.tx, index)),
-            EventKind::Note(Note::TxDone { tx, .. }) => {
-                self.acknowledged.push(*tx);
-                self.touched.push((*tx, index));
-            }
+            EventKind::Note(note) => self.note(node, index, note),
             _ => {}
         }
     }
 
-    fn check(&mut self, nodes: &[HybridNode], world: &World<'_>, out: &mut Vec<Breach>) {
+    fn check(&mut self, _nodes: &[HybridNode], world: &World<'_>, out: &mut Vec<Breach>) {
         out.append(&mut self.found);
-        // A hybrid clock's wall part is always some wall clock's past reading.
         self.latest_wall = self.latest_wall.max(world.fastest_wall_clock().0);
-        for (i, node) in nodes.iter().enumerate() {
-            let clock = node.clock();
-            if let Some(before) = self.clocks[i].filter(|before| clock < *before) {
-                out.push(Breach {
-                    property: NEVER_BACKWARDS,
-                    event: None,
-                    detail: format!(
-                        "{}'s clock went back from {before} to {clock}",
-                        self.names[i]
-                    ),
-                });
-            }
-            self.clocks[i] = Some(clock);
-            if clock.wall > self.latest_wall {
+        let slowest = world.clocks.iter().map(|c| c.read(world.now).0).min();
+        for (node, hlc, index) in std::mem::take(&mut self.fresh) {
+            if let Err(detail) = self.tells_the_time(node, hlc, slowest) {
                 out.push(Breach {
                     property: CLOSE_TO_WALL,
-                    event: None,
-                    detail: format!(
-                        "{}'s clock {clock} is ahead of every wall clock's reading so far",
-                        self.names[i]
-                    ),
+                    event: Some(index),
+                    detail,
                 });
             }
         }
         for (tx, index) in std::mem::take(&mut self.touched) {
-            if let Err(detail) = self.all_or_none(nodes, tx) {
+            if let Err(detail) = self.all_or_none(tx) {
                 out.push(Breach {
                     property: ALL_OR_NONE,
                     event: Some(index),
                     detail,
                 });
             }
-            if let Some(detail) = self.lost_update(nodes) {
+            if let Some(detail) = self.lost_update() {
                 out.push(Breach {
                     property: NO_LOST_UPDATE,
                     event: Some(index),
@@ -335,32 +361,31 @@ impl Checker<HybridNode> for HybridChecker {
         }
     }
 
-    fn facts(&self, nodes: &[HybridNode]) -> Vec<(&'static str, String)> {
+    fn facts(&self, _nodes: &[HybridNode]) -> Vec<(&'static str, String)> {
         let commits = if self.commits.is_empty() {
             "none yet".to_string()
         } else {
             self.commits
                 .iter()
                 .map(|(tx, at)| {
-                    let mut stamps: Vec<String> =
-                        at.iter().map(|(_, t, _)| t.to_string()).collect();
+                    let mut stamps: Vec<String> = at.iter().map(|(_, t)| t.to_string()).collect();
                     stamps.dedup();
                     format!("{tx} at {}", stamps.join(" / "))
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        let pending = nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| n.server().map(|s| (i, s)))
-            .flat_map(|(i, s)| {
-                s.versions()
-                    .iter()
-                    .filter(|v| !v.committed)
-                    .map(move |v| format!("{}={} ({}) on {}", v.key, v.value, v.tx, self.names[i]))
-            })
-            .collect::<Vec<_>>();
+        let pending =
+            self.ledger
+                .stores()
+                .iter()
+                .enumerate()
+                .flat_map(|(i, store)| {
+                    store.iter().filter(|v| !v.committed).map(move |v| {
+                        format!("{}={} ({}) on {}", v.key, v.value, v.tx, self.names[i])
+                    })
+                })
+                .collect::<Vec<_>>();
         vec![
             ("Commit timestamps", commits),
             (
@@ -384,11 +409,19 @@ impl Checker<HybridNode> for HybridChecker {
                 let values: Vec<String> = server
                     .keys()
                     .into_iter()
-                    .map(|key| match server.read_as_of(key, t) {
-                        Ok(Some(v)) => format!("{key}={} ({} at {})", v.value, v.tx, v.ts),
-                        Ok(None) => format!("{key}: nothing yet"),
-                        Err(p) => {
-                            format!("{key}: waits for pending {} ({}={})", p.tx, p.key, p.value)
+                    .map(|key| {
+                        let counter_only = server
+                            .versions()
+                            .iter()
+                            .find(|v| v.key == key && v.ts.wall.is_none());
+                        match (counter_only, server.read_as_of(key, t)) {
+                            (Some(v), _) => format!(
+                                "{key}: cannot be read as of {t}: its versions carry only a \
+                                 Lamport counter ({key}={} of {} at {}), which tells no time \
+                                 of day",
+                                v.value, v.tx, v.ts
+                            ),
+                            (None, read) => answer(key, read),
                         }
                     })
                     .collect();
@@ -402,3 +435,15 @@ impl Checker<HybridNode> for HybridChecker {
             .collect())
     }
 }
+
+/// A read's answer for `key`, in words.
+fn answer(key: char, read: Result<Option<Version>, Version>) -> String {
+    match read {
+        Ok(Some(v)) => format!("{key}={} ({} at {})", v.value, v.tx, v.ts),
+        Ok(None) => format!("{key}: nothing yet"),
+        Err(p) => format!("{key}: waits for pending {} ({}={})", p.tx, p.key, p.value),
+    }
+}
+
+#[cfg(test)]
+mod tests;

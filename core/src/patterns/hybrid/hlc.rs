@@ -7,41 +7,66 @@
 //! clock so never goes backwards, respects causality, and stays close to the wall clock:
 //! its wall part is always some node's wall-clock reading.
 //!
-//! Switched off (`hybrid = false`) the clock is a plain wall clock, to show what breaks.
+//! The notes use Lamport clocks for this pattern; the simulation uses the hybrid clock
+//! because it also tells the time of day. Two switches take a part away to compare
+//! ([`ClockParts`]): without the wall part the same rules make a pure Lamport counter
+//! (causality kept, no time of day); without the counter a timestamp is the node's plain
+//! wall-clock reading (time of day kept, causality lost under skew).
 
 use std::fmt;
 
 use crate::sim::clock::WallTime;
 
-/// A hybrid timestamp: wall-clock microseconds, then a logical counter.
+/// A timestamp: wall-clock microseconds (absent for a pure Lamport counter), then a
+/// logical counter. Timestamps without a wall part order before those with one; a run
+/// uses one kind only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hlc {
-    /// The wall-clock part, in microseconds since 09:00:00.
-    pub wall: i64,
+    /// The wall-clock part, in microseconds since 09:00:00; `None` for a Lamport counter.
+    pub wall: Option<i64>,
     /// The logical counter.
     pub logical: u32,
 }
 
 impl Hlc {
-    /// The timestamp just before this one (for "just before" reads).
+    /// A hybrid timestamp: wall-clock microseconds since 09:00:00 and a counter.
+    pub fn at(wall: i64, logical: u32) -> Hlc {
+        Hlc {
+            wall: Some(wall),
+            logical,
+        }
+    }
+
+    /// A pure Lamport timestamp: a counter and no wall part.
+    pub fn counter(logical: u32) -> Hlc {
+        Hlc {
+            wall: None,
+            logical,
+        }
+    }
+
+    /// The timestamp just before this one (for "just before" reads); the smallest
+    /// Lamport timestamp, `#0`, has none and stays itself.
     pub fn before(self) -> Hlc {
-        match self.logical {
-            0 => Hlc {
-                wall: self.wall - 1,
-                logical: u32::MAX,
-            },
-            n => Hlc {
-                wall: self.wall,
-                logical: n - 1,
+        match (self.wall, self.logical) {
+            (Some(wall), 0) => Hlc::at(wall - 1, u32::MAX),
+            (wall, n) => Hlc {
+                wall,
+                logical: n.saturating_sub(1),
             },
         }
     }
 
-    /// The seconds and counter only, `46.587012+3` style: for labels where the hour and
-    /// minute are clear from context.
+    /// The seconds and counter only, `46.587012+3` style (`#7` for a Lamport counter):
+    /// for labels where the hour and minute are clear from context.
     pub fn compact(&self) -> String {
-        let text = WallTime(self.wall).to_string();
-        format!("{}+{}", text.get(6..).unwrap_or(&text), self.logical)
+        match self.wall {
+            Some(wall) => {
+                let text = WallTime(wall).to_string();
+                format!("{}+{}", text.get(6..).unwrap_or(&text), self.logical)
+            }
+            None => format!("#{}", self.logical),
+        }
     }
 
     /// Reads `HH:MM:SS[.ffffff][+counter]`, the form `Display` writes.
@@ -77,37 +102,64 @@ impl Hlc {
             .parse::<i64>()
             .map_err(|_| bad())?;
         let of_day = ((h * 60 + m) * 60 + secs) * 1_000_000 + micros;
-        Ok(Hlc {
-            wall: of_day - 9 * 3_600 * 1_000_000,
-            logical,
-        })
+        Ok(Hlc::at(of_day - 9 * 3_600 * 1_000_000, logical))
     }
 }
 
 impl fmt::Display for Hlc {
-    /// `09:00:00.012345+1`: the wall part as a time of day, then the counter.
+    /// `09:00:00.012345+1`: the wall part as a time of day, then the counter; `#7` for a
+    /// Lamport counter.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}+{}", WallTime(self.wall), self.logical)
+        match self.wall {
+            Some(wall) => write!(f, "{}+{}", WallTime(wall), self.logical),
+            None => write!(f, "#{}", self.logical),
+        }
     }
 }
 
-/// A node's clock: hybrid, or (switched off) the plain wall clock.
+/// Which parts a node's timestamps carry; both is the hybrid clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockParts {
+    /// The wall part: without it the clock is a pure Lamport counter.
+    pub wall: bool,
+    /// The logical counter: without it a timestamp is the plain wall-clock reading.
+    pub counter: bool,
+}
+
+impl ClockParts {
+    /// The hybrid clock: wall time and a counter.
+    pub const HYBRID: ClockParts = ClockParts {
+        wall: true,
+        counter: true,
+    };
+
+    /// What a clock with these parts is, in a few words.
+    pub fn describe(self) -> &'static str {
+        match (self.wall, self.counter) {
+            (true, true) => "hybrid (wall time + counter)",
+            (false, true) => "Lamport counter only",
+            (true, false) => "wall clock only",
+            (false, false) => "neither part: every timestamp is #0",
+        }
+    }
+}
+
+/// A node's clock: hybrid, or with a part switched off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HybridClock {
     last: Hlc,
-    hybrid: bool,
+    parts: ClockParts,
 }
 
 impl HybridClock {
-    /// A clock that is hybrid when `hybrid`, else a plain wall clock, starting at the
-    /// wall-clock reading `start`.
-    pub fn new(hybrid: bool, start: WallTime) -> HybridClock {
+    /// A clock with `parts`, starting at the wall-clock reading `start`.
+    pub fn new(parts: ClockParts, start: WallTime) -> HybridClock {
         HybridClock {
             last: Hlc {
-                wall: start.0,
+                wall: parts.wall.then_some(start.0),
                 logical: 0,
             },
-            hybrid,
+            parts,
         }
     }
 
@@ -116,40 +168,63 @@ impl HybridClock {
         self.last
     }
 
+    /// The parts its timestamps carry.
+    pub fn parts(&self) -> ClockParts {
+        self.parts
+    }
+
     /// A local or send event at wall-clock reading `pt`.
     pub fn tick(&mut self, pt: WallTime) -> Hlc {
-        self.last = if !self.hybrid || pt.0 > self.last.wall {
-            Hlc {
-                wall: pt.0,
-                logical: 0,
-            }
-        } else {
-            Hlc {
-                wall: self.last.wall,
-                logical: self.last.logical.saturating_add(1),
-            }
-        };
-        self.last
+        self.advance(pt, None)
     }
 
     /// A receive of a message stamped `m` at wall-clock reading `pt`.
     pub fn receive(&mut self, pt: WallTime, m: Hlc) -> Hlc {
-        if !self.hybrid {
-            return self.tick(pt);
+        self.advance(pt, Some(m))
+    }
+
+    /// The hybrid rules, over the parts the clock carries. Without the counter the
+    /// timestamp is the plain wall-clock reading (nothing to count past a later stamp
+    /// with); without the wall part every wall part is equal (absent), so the counter
+    /// alone moves: a Lamport clock.
+    fn advance(&mut self, pt: WallTime, m: Option<Hlc>) -> Hlc {
+        let pt = self.parts.wall.then_some(pt.0);
+        if !self.parts.counter {
+            self.last = Hlc {
+                wall: pt,
+                logical: 0,
+            };
+            return self.last;
         }
         let mine = self.last;
-        let wall = mine.wall.max(m.wall).max(pt.0);
-        let logical = if wall == mine.wall && wall == m.wall {
-            mine.logical.max(m.logical).saturating_add(1)
-        } else if wall == mine.wall {
-            mine.logical.saturating_add(1)
-        } else if wall == m.wall {
-            m.logical.saturating_add(1)
-        } else {
-            0
+        let heard = m.map(|m| (m.wall, m.logical));
+        let wall = mine.wall.max(pt).max(heard.map_or(pt, |(w, _)| w));
+        let from_mine = (wall == mine.wall).then_some(mine.logical);
+        let from_msg = heard.filter(|(w, _)| *w == wall).map(|(_, l)| l);
+        let logical = match from_mine.max(from_msg) {
+            Some(l) => l.saturating_add(1),
+            None => 0,
         };
         self.last = Hlc { wall, logical };
         self.last
+    }
+
+    /// The clock in a few characters (milliseconds), for the stage.
+    pub fn headline(&self) -> String {
+        let now = self.last;
+        match (now.wall, self.parts.counter) {
+            (Some(wall), counter) => {
+                let text = WallTime(wall).to_string();
+                let ms = &text[..text.len().saturating_sub(3)];
+                if counter {
+                    format!("hlc {ms}+{}", now.logical)
+                } else {
+                    format!("stamp {ms}")
+                }
+            }
+            (None, true) => format!("lamport {}", now.logical),
+            (None, false) => "no clock".to_string(),
+        }
     }
 }
 
@@ -158,12 +233,12 @@ mod tests {
     use super::*;
 
     fn hlc(wall: i64, logical: u32) -> Hlc {
-        Hlc { wall, logical }
+        Hlc::at(wall, logical)
     }
 
     #[test]
     fn ticks_follow_the_wall_clock_and_count_when_it_stands_still() {
-        let mut c = HybridClock::new(true, WallTime(0));
+        let mut c = HybridClock::new(ClockParts::HYBRID, WallTime(0));
         assert_eq!(c.tick(WallTime(100)), hlc(100, 0));
         assert_eq!(c.tick(WallTime(100)), hlc(100, 1));
         assert_eq!(c.tick(WallTime(90)), hlc(100, 2), "never backwards");
@@ -172,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_receive_jumps_past_the_message() {
-        let mut c = HybridClock::new(true, WallTime(0));
+        let mut c = HybridClock::new(ClockParts::HYBRID, WallTime(0));
         c.tick(WallTime(100));
         assert_eq!(
             c.receive(WallTime(105), hlc(300, 4)),
@@ -185,10 +260,41 @@ mod tests {
     }
 
     #[test]
-    fn switched_off_it_is_the_plain_wall_clock() {
-        let mut c = HybridClock::new(false, WallTime(0));
+    fn without_the_counter_it_is_the_plain_wall_clock() {
+        let parts = ClockParts {
+            wall: true,
+            counter: false,
+        };
+        let mut c = HybridClock::new(parts, WallTime(0));
         c.tick(WallTime(100));
         assert_eq!(c.receive(WallTime(50), hlc(300, 4)), hlc(50, 0));
+        assert_eq!(c.headline(), "stamp 09:00:00.000");
+    }
+
+    #[test]
+    fn without_the_wall_part_it_is_a_lamport_counter() {
+        let parts = ClockParts {
+            wall: false,
+            counter: true,
+        };
+        let mut c = HybridClock::new(parts, WallTime(5_000));
+        assert_eq!(c.tick(WallTime(100)), Hlc::counter(1));
+        assert_eq!(c.tick(WallTime(100)), Hlc::counter(2));
+        assert_eq!(c.receive(WallTime(0), Hlc::counter(9)), Hlc::counter(10));
+        assert_eq!(c.receive(WallTime(900), Hlc::counter(3)), Hlc::counter(11));
+        assert_eq!(c.headline(), "lamport 11");
+        assert_eq!(Hlc::counter(11).to_string(), "#11");
+    }
+
+    #[test]
+    fn without_either_part_every_timestamp_is_the_same() {
+        let parts = ClockParts {
+            wall: false,
+            counter: false,
+        };
+        let mut c = HybridClock::new(parts, WallTime(0));
+        assert_eq!(c.tick(WallTime(100)), Hlc::counter(0));
+        assert_eq!(c.receive(WallTime(200), Hlc::counter(7)), Hlc::counter(0));
     }
 
     #[test]
@@ -214,5 +320,7 @@ mod tests {
         assert!(hlc(5, 0).before() < hlc(5, 0));
         assert!(hlc(5, 3).before() < hlc(5, 3));
         assert!(hlc(4, 9) < hlc(5, 0).before());
+        assert!(Hlc::counter(3).before() < Hlc::counter(3));
+        assert_eq!(Hlc::counter(0).before(), Hlc::counter(0));
     }
 }

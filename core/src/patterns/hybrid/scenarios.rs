@@ -1,9 +1,11 @@
 //! The hybrid clock's named scenarios.
 
 use super::checker::HybridChecker;
-use super::hlc::HybridClock;
-use super::node::{Coordinator, CoordinatorPlan, HybridNode, Server, ServerPlan, TxPlan};
-use super::{FINAL_CLOCK, HYBRID, PATTERN};
+use super::coordinator::{Coordinator, CoordinatorPlan, TxPlan};
+use super::hlc::{ClockParts, HybridClock};
+use super::node::HybridNode;
+use super::server::{Server, ServerPlan};
+use super::{CARRY_COUNTER, CARRY_WALL, FINAL_CLOCK, PATTERN};
 use crate::sim::action::TimedAction;
 use crate::sim::clock::{WallClock, WallTime};
 use crate::sim::engine::{Setup, Simulation};
@@ -11,7 +13,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -101,9 +103,11 @@ pub static LAST_WRITER_WINS: HybridScenario = HybridScenario {
     title: "Last writer wins",
     summary: "Two servers copy writes to each other and keep, for each key, the version \
               with the highest timestamp. T1 writes k=1 through s1, whose clock runs 60 ms \
-              fast; then T2 writes k=2 through s2. With hybrid clocks T2 carries T1's time \
-              and wins. Switch the hybrid clock off: T2 gets s2's earlier wall-clock time, \
-              and the acknowledged k=2 disappears behind k=1.",
+              fast; then T2 writes k=2 through s2. Each write is stamped by the server that \
+              takes it, as in a plain replicated store, so the coordinator's final clock \
+              plays no part here and its switch is not offered. With hybrid clocks T2 carries \
+              T1's time and wins. Switch the counter off: T2 gets s2's earlier wall-clock \
+              time, and the acknowledged k=2 disappears behind k=1.",
     params: &[
         skew("skew1-ms", "s1 clock skew", 60),
         skew("skew2-ms", "s2 clock skew", 0),
@@ -162,8 +166,87 @@ impl HybridScenario {
             },
             timeout_us: 150_000,
             // In the last-writer-wins story each write is stamped by the server that takes
-            // it, as in a plain replicated key-value store.
-            commit_with_final_clock: cfg.switch(FINAL_CLOCK) && self.story != Story::LastWriterWins,
+            // it, as in a plain replicated key-value store; the story offers no switch for it.
+            commit_with_final_clock: match self.story {
+                Story::LastWriterWins => false,
+                _ => cfg.switch(FINAL_CLOCK),
+            },
+        }
+    }
+}
+
+/// The parts the run's timestamps carry, from the switches.
+fn clock_parts(cfg: &Config) -> ClockParts {
+    ClockParts {
+        wall: cfg.switch(CARRY_WALL),
+        counter: cfg.switch(CARRY_COUNTER),
+    }
+}
+
+/// What the transaction story's commit shows.
+fn transaction_commit(final_clock: bool, parts: ClockParts) -> &'static str {
+    match (final_clock, parts.wall, parts.counter) {
+        (false, _, _) => {
+            "The switch is off: each server commits with its own clock, so T1 gets three \
+             timestamps and a read between them sees only part of it."
+        }
+        (true, true, true) => {
+            "The coordinator commits with its final clock; every server stores T1 under that \
+             one timestamp. Try “Read as of” with a time just before it and at it: all of x, \
+             y, z or none."
+        }
+        (true, false, _) => {
+            "The coordinator commits with its final clock; every server stores T1 under that \
+             one counter value. But a counter tells no time of day: “Read as of” a time \
+             cannot be answered."
+        }
+        (true, true, false) => {
+            "The coordinator commits with its final clock, its own wall-clock reading. A \
+             server with a fast clock (s3, by default) stamped its pending write later than \
+             that, so until it commits a read as of the commit timestamp does not wait for it \
+             and sees only part of T1."
+        }
+    }
+}
+
+/// What the lagging story's receive shows.
+fn lagging_receive(parts: ClockParts) -> &'static str {
+    match (parts.wall, parts.counter) {
+        (true, true) => {
+            "s2 receives a write stamped with a hybrid time later than its own wall clock: it \
+             adopts that time and counts on with the logical counter. Its versions keep \
+             growing although its wall clock says it is earlier."
+        }
+        (false, true) => {
+            "s2 counts past the counter of the write it receives; its lagging wall clock plays \
+             no part, and a read as of a time of day cannot be answered."
+        }
+        (true, false) => {
+            "s2 stamps the write it receives with its own lagging clock, before the \
+             message's stamp: an effect stamped before its cause (see the invariants)."
+        }
+        (false, false) => {
+            "s2 stamps the write it receives #0, as every node stamps everything: nothing is \
+             ordered (see the invariants)."
+        }
+    }
+}
+
+/// What the last-writer-wins story's second write shows.
+fn last_writer(parts: ClockParts) -> &'static str {
+    match (parts.wall, parts.counter) {
+        (_, true) => {
+            "T2 writes k=2 through s2. Its clock has counted past T1's stamp, so k=2 wins \
+             everywhere, as the client who was told it succeeded expects."
+        }
+        (true, false) => {
+            "T2 writes k=2 through s2, stamped with s2's plain wall clock. Where s1's clock \
+             runs far enough ahead, that stamp is earlier than T1's: k=2 was acknowledged, yet \
+             the servers keep k=1 — a lost update (see the invariants)."
+        }
+        (false, false) => {
+            "T2 writes k=2 through s2, stamped #0 like T1's k=1: the servers cannot tell which \
+             is later, and the acknowledged k=2 can be hidden by k=1 (see the invariants)."
         }
     }
 }
@@ -209,14 +292,28 @@ impl Scenario for HybridScenario {
     }
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
-        let hybrid = cfg.switch(HYBRID);
+        let parts = clock_parts(cfg);
         let final_clock = cfg.switch(FINAL_CLOCK);
-        let clocks = if hybrid {
-            "Every message carries its sender's hybrid clock: a wall-clock part and a counter. \
-             A receiver moves its clock past the message's, so causality is kept even where \
-             wall clocks disagree."
-        } else {
-            "The hybrid clock is switched off: every node stamps with its plain wall clock."
+        let clocks = match (parts.wall, parts.counter) {
+            (true, true) => {
+                "Every message carries its sender's hybrid clock: a wall-clock part and a \
+                 counter. A receiver moves its clock past the message's, so causality is kept \
+                 even where wall clocks disagree. (The notes use a Lamport counter alone: \
+                 switch off the wall part to compare.)"
+            }
+            (false, true) => {
+                "The wall part is switched off: every node keeps the notes' Lamport counter. \
+                 Order is kept, but a timestamp such as #7 tells no time of day: “Read as of \
+                 09:00:00.040” cannot be answered."
+            }
+            (true, false) => {
+                "The counter is switched off: every node stamps with its plain wall clock. \
+                 Two events in the same microsecond get the same stamp, and a node cannot \
+                 move past a message stamped later than its own clock."
+            }
+            (false, false) => {
+                "Both parts are switched off: every timestamp is #0, so nothing is ordered."
+            }
         };
         match self.story {
             Story::Transaction => vec![
@@ -231,17 +328,7 @@ impl Scenario for HybridScenario {
                      coordinator's and answers with it; the coordinator's clock moves past \
                      every answer.",
                 ),
-                caption(
-                    40,
-                    if final_clock {
-                        "The coordinator commits with its final clock; every server stores T1 \
-                         under that one timestamp. Try “Read as of” with a time just before it \
-                         and at it: all of x, y, z or none."
-                    } else {
-                        "The switch is off: each server commits with its own clock, so T1 gets \
-                         three timestamps and a read between them sees only part of it."
-                    },
-                ),
+                caption(40, transaction_commit(final_clock, parts)),
             ],
             Story::Lagging => vec![
                 caption(
@@ -257,12 +344,7 @@ impl Scenario for HybridScenario {
                     ),
                 ),
                 caption(4, clocks),
-                caption(
-                    20,
-                    "s2 receives a write stamped with a hybrid time later than its own wall \
-                     clock: it adopts that time and counts on with the logical counter. Its \
-                     versions keep growing although its wall clock says it is earlier.",
-                ),
+                caption(20, lagging_receive(parts)),
             ],
             Story::LastWriterWins => vec![
                 caption(
@@ -274,21 +356,13 @@ impl Scenario for HybridScenario {
                     ),
                 ),
                 caption(4, clocks),
-                caption(
-                    40,
-                    if hybrid {
-                        "T2 writes k=2 through s2. Its hybrid time has seen T1's, so k=2 wins \
-                         everywhere, as the client who was told it succeeded expects."
-                    } else {
-                        "T2 writes k=2 through s2, stamped with s2's plain wall clock. Where \
-                         s1's clock runs far enough ahead, that stamp is earlier than T1's: k=2 \
-                         was acknowledged, yet the servers keep k=1 — a lost update (see the \
-                         invariants)."
-                    },
-                ),
+                caption(40, last_writer(parts)),
             ],
             Story::CoordinatorCrash => vec![
-                caption(0, "T1 commits normally across three servers."),
+                caption(
+                    0,
+                    &format!("T1 commits normally across three servers. {clocks}"),
+                ),
                 caption(
                     60,
                     "T2 writes x, y and z provisionally. The coordinator waits a moment before \
@@ -317,15 +391,23 @@ impl Scenario for HybridScenario {
         SimTime::from_millis(1_000)
     }
 
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        PATTERN
+            .switches
+            .iter()
+            .filter(|s| self.story != Story::LastWriterWins || s.name != FINAL_CLOCK)
+            .collect()
+    }
+
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
-        let hybrid = cfg.switch(HYBRID);
+        let parts = clock_parts(cfg);
         let servers = self.servers();
         let replicate = self.story == Story::LastWriterWins;
         let co_skew = cfg.param("co-skew-ms") * 1_000;
         let mut nodes = vec![HybridNode::Coordinator(Coordinator::new(
             self.plan(cfg),
-            HybridClock::new(hybrid, WallTime(co_skew)),
+            HybridClock::new(parts, WallTime(co_skew)),
         ))];
         let mut clocks = vec![WallClock::new(co_skew, cfg.param("co-drift-ppm"))];
         for i in 1..=servers {
@@ -339,7 +421,7 @@ impl Scenario for HybridScenario {
                 ServerPlan {
                     replicate_to: peers,
                 },
-                HybridClock::new(hybrid, WallTime(skew_us)),
+                HybridClock::new(parts, WallTime(skew_us)),
             )));
             clocks.push(WallClock::new(skew_us, drift_ppm));
         }
