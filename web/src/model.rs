@@ -2,7 +2,7 @@
 //!
 //! The UI sends [`Command`]s; [`Playground::apply`] carries them out on the run and the
 //! cursor. Views read plain data back (`snapshot`, `properties`, `log_rows` …). The whole
-//! run is explored when a session starts (up to [`MAX_UI_STEPS`]), so the time slider knows
+//! run is explored when a session starts (up to [`MAX_UI_EVENTS`]), so the time slider knows
 //! its length; the cursor then only seeks, which checkpoints keep cheap.
 
 use std::collections::BTreeSet;
@@ -20,8 +20,8 @@ use playground_core::{Registry, Run, Session};
 
 use crate::url::Query;
 
-/// The most steps the page explores of one run.
-pub const MAX_UI_STEPS: usize = 200_000;
+/// The most trace events the page explores of one run (about a second in wasm).
+pub const MAX_UI_EVENTS: usize = 1_000_000;
 
 /// Playback speeds: (thousandths of 1×, label). 1× plays the whole run in about
 /// [`ONE_X_RUN_SECONDS`] seconds (see [`Playground::one_x_us_per_s`]).
@@ -825,12 +825,16 @@ impl Playground {
     }
 
     fn explore(&mut self) {
-        self.run.engine_mut().run_to_end(MAX_UI_STEPS);
+        let engine = self.run.engine_mut();
+        while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
         self.fingerprint = fingerprint(&self.run.engine().trace_text());
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
                 tone: Tone::Info,
-                text: format!("This run is long: the page shows its first {MAX_UI_STEPS} steps."),
+                text: format!(
+                    "This run is long: the page shows its first {} events.",
+                    self.engine().trace_len()
+                ),
             });
         }
     }

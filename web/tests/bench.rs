@@ -35,3 +35,32 @@ fn engine_benchmark_in_wasm() {
         );
     }
 }
+
+/// The page opening the longest run a person can ask for: the Lamport story at its
+/// largest parameters, explored to the page's limit and fingerprinted, as `Playground::open`
+/// does when a link is opened.
+#[wasm_bindgen_test]
+fn page_opens_the_longest_story_in_wasm() {
+    use playground_core::Registry;
+    use playground_tests::stories::largest_session;
+    use playground_web::model::Playground;
+    use playground_web::url::Query;
+
+    let registry = Registry::standard();
+    for id in ["lamport-skew", "consistent-lookup"] {
+        let session = largest_session(&registry, id);
+        let start = now_ms();
+        let page = Playground::open(
+            Query {
+                embed: false,
+                session: Some(Ok(session)),
+            },
+            true,
+        );
+        let took = now_ms() - start;
+        console_log!(
+            "BENCH wasm-open-{id}-ms {took:.0} ({} events)",
+            page.run().engine().trace_len()
+        );
+    }
+}

@@ -155,6 +155,12 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         self.horizon
     }
 
+    /// Moves the end of the run later (never earlier), so that a story can be explored
+    /// past its own end, as the long-run benchmarks do.
+    pub fn extend_horizon(&mut self, horizon: SimTime) {
+        self.horizon = self.horizon.max(horizon);
+    }
+
     /// The trace recorded so far.
     pub fn trace(&self) -> &Trace<N> {
         &self.trace

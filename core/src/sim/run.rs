@@ -98,6 +98,8 @@ pub trait Engine {
     fn now(&self) -> SimTime;
     /// When the run ends.
     fn horizon(&self) -> SimTime;
+    /// Moves the end of the run later (never earlier), to explore a story past its end.
+    fn extend_horizon(&mut self, horizon: SimTime);
     /// Steps explored.
     fn steps(&self) -> usize;
     /// How many checkpoints the run keeps.
@@ -162,6 +164,9 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn steps(&self) -> usize {
         self.frontier().steps()
+    }
+    fn extend_horizon(&mut self, horizon: SimTime) {
+        Simulation::extend_horizon(self, horizon);
     }
     fn checkpoints(&self) -> usize {
         self.checkpoint_count()
