@@ -347,6 +347,32 @@ fn every_idempotent_switch_a_story_offers_breaks_a_consequence_at_seed_1() {
 }
 
 #[test]
+fn without_sessions_answers_disagree_and_an_answered_operation_is_applied_twice() {
+    let registry = Registry::standard();
+    let lost = Session::new("idempotent-lost-response", 1).with_switch_off("keep-sessions");
+    let (detail, line) = first_violation(&registry, &lost, "retry-same-response").unwrap();
+    assert_eq!(
+        detail,
+        "c1's op 2 was first answered “ok counter=2”, now “ok counter=3”"
+    );
+    assert!(
+        line.contains("send #") && line.contains("r2: ok counter=3"),
+        "{line}"
+    );
+    let duplicate = Session::new("idempotent-duplicate", 1).with_switch_off("keep-sessions");
+    let (detail, line) =
+        first_violation(&registry, &duplicate, "answered-means-applied-once").unwrap();
+    assert_eq!(
+        detail,
+        "c1's op 2 reached its client as applied, but was applied 2 times"
+    );
+    assert!(
+        line.contains("c1   recv #") && line.contains("r2: ok counter="),
+        "{line}"
+    );
+}
+
+#[test]
 fn an_expired_session_costs_certainty_and_nothing_is_applied_twice() {
     let registry = Registry::standard();
     let mut run = registry
@@ -364,23 +390,28 @@ fn an_expired_session_costs_certainty_and_nothing_is_applied_twice() {
     let unknown = after.find("c1   op 3: outcome unknown").unwrap();
     assert!(refused < unknown);
     assert!(
-        !after.contains("(op 3;") || after.find("(op 3;").unwrap() < refused,
+        !after[refused..].contains("(op 3;"),
         "op 3 is not resent after the refusal"
     );
-    // The second expiry hits a first attempt: op 4 is resent, safely, and applied once.
+    // The second expiry refuses op 4's first attempt: nothing was applied, but to c1 it
+    // looks the same, and it reports op 4 unknown too, without resending it.
     let op4 = after
         .find("refused r1: session expired (client 2)")
         .unwrap();
-    assert!(after[op4..].contains("client 3 r1: add 1 (op 4; acked r0)"));
-    assert!(after[op4..].contains("applied r1: counter=4 (client 3)"));
+    assert!(after[op4..].contains("c1   op 4: outcome unknown"));
+    let sends_of_op4 = after
+        .lines()
+        .filter(|l| l.contains("c1   send") && l.contains("(op 4;"))
+        .count();
+    assert_eq!(sends_of_op4, 1, "op 4 is sent once");
     let facts = engine.snapshot_after_step(engine.steps()).facts;
     let fact = |label: &str| facts.iter().find(|(l, _)| *l == label).unwrap().1.clone();
     assert_eq!(
         fact("Outcome unknown to the client"),
-        "c1's op 3 (applied 1×)"
+        "c1's op 3 (applied 1×), c1's op 4 (applied 0×)"
     );
     assert_eq!(fact("Applied more than once"), "none");
-    assert_eq!(fact("Counter"), "4");
+    assert_eq!(fact("Counter"), "3");
 }
 
 #[test]

@@ -14,9 +14,9 @@ pub struct ClientPlan {
     pub think_us: Vec<u64>,
     /// How long to wait for an answer before retrying.
     pub timeout_us: u64,
-    /// Whether the client reports "outcome unknown" when it loses its session (or
-    /// crashes) after an attempt whose answer never came (the honest mechanism); when
-    /// false it resends the operation blindly under its new client id.
+    /// Whether the client reports "outcome unknown" when it loses its session or
+    /// crashes with an attempt of an operation out (the honest mechanism); when false it
+    /// resends the operation blindly under its new client id.
     pub report_unknown: bool,
 }
 
@@ -26,11 +26,11 @@ pub struct Client {
     server: NodeId,
     plan: ClientPlan,
     // Durable: how many operations are finished (answered, or reported unknown), how
-    // many have an unknown outcome, and how many attempts of the current operation went
-    // out unanswered (written before each attempt is sent).
+    // many have an unknown outcome, and whether an attempt of the operation in hand went
+    // out (written before the attempt is sent).
     done: u32,
     unknown: u32,
-    unanswered: u32,
+    attempted: bool,
     // Volatile: the session.
     id: Option<u32>,
     req: u32,
@@ -47,7 +47,7 @@ impl Client {
             plan,
             done: 0,
             unknown: 0,
-            unanswered: 0,
+            attempted: false,
             id: None,
             req: 0,
             acked: 0,
@@ -79,7 +79,7 @@ impl Client {
     fn send(&mut self, ctx: &mut Ctx<'_, IdempotentNode>) {
         let Some(client) = self.id else { return };
         self.waiting = true;
-        self.unanswered += 1;
+        self.attempted = true;
         let (req, acked, op) = (self.req, self.acked, self.op());
         ctx.send(
             self.server,
@@ -98,20 +98,20 @@ impl Client {
     /// The operation in hand is over, its outcome known or not.
     fn finish(&mut self) {
         self.waiting = false;
-        self.unanswered = 0;
+        self.attempted = false;
         self.done += 1;
     }
 
-    /// An attempt of the operation in hand may have been applied without the client
-    /// hearing of it: the honest client says so and moves on; the blind one keeps the
-    /// operation and will send it again.
+    /// An attempt of the operation in hand went out and the client can no longer learn
+    /// whether it was applied: the honest client says so and moves on; the blind one keeps
+    /// the operation and will send it again under its next client id.
     fn give_up_unless_blind(&mut self, ctx: &mut Ctx<'_, IdempotentNode>) {
         if self.plan.report_unknown {
             ctx.note(Note::OutcomeUnknown { op: self.op() });
             self.unknown += 1;
             self.finish();
         } else {
-            self.unanswered = 0;
+            self.attempted = false;
         }
     }
 
@@ -154,15 +154,13 @@ impl Client {
                 });
                 match outcome {
                     Outcome::Refused(Refusal::SessionExpired) => {
-                        // The refusal answers one attempt. If it was the only one, the
-                        // operation was certainly not applied and may go again in a new
-                        // session; an earlier attempt may have been applied.
-                        if self.unanswered > 1 {
-                            self.give_up_unless_blind(ctx);
-                        } else {
-                            self.unanswered = 0;
+                        // The refusal speaks for one copy of one attempt. An earlier
+                        // attempt, or a network copy of this one, may have been applied
+                        // before the session expired, and only the session knew.
+                        self.give_up_unless_blind(ctx);
+                        if self.waiting || self.done < self.plan.requests {
+                            self.register(ctx);
                         }
-                        self.register(ctx);
                     }
                     Outcome::Applied(_) | Outcome::Refused(Refusal::Stale) => {
                         self.acked = req;
@@ -198,7 +196,7 @@ impl Client {
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, IdempotentNode>) {
         self.waiting = false;
-        if self.unanswered > 0 {
+        if self.attempted {
             // Restarted with an attempt out: it may have been applied.
             self.give_up_unless_blind(ctx);
         }

@@ -15,13 +15,12 @@
 //!
 //! What expiry costs: the session was the server's only memory of which requests it
 //! applied. A request on an expired session is refused, and the refusal speaks for that
-//! attempt only. If it was the operation's only attempt, the operation was not applied
-//! and the client may send it again in a new session. If an earlier attempt went out
-//! unanswered, it may have been applied with its answer lost: the client cannot know,
-//! and says "outcome unknown" rather than resend it under a new id. A client that
-//! crashes with an attempt out is in the same place. The notes stop at step 9 and say
-//! nothing of expiry; this is the simulation's answer, and what the pattern can and
-//! cannot promise.
+//! copy of that attempt only: an earlier attempt, or a network copy of this one, may have
+//! been applied before the session expired, with its answer lost. The client cannot
+//! know, and says "outcome unknown" rather than resend the operation under a new id. A
+//! client that crashes with an attempt out is in the same place. The notes stop at step
+//! 9 and say nothing of expiry; this is the simulation's answer, and the limit of what
+//! the pattern can promise: at most once, and exactly once only while the session lives.
 //!
 //! Two mechanism switches: `keep-sessions` turns the session table off (retries and
 //! duplicates are applied again); `report-unknown-outcome` off makes the client resend
@@ -87,9 +86,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "Without a response in time, the client retries with the same request number.",
         "The server answers a retry from the session when it finds it there…",
         "…and handles a request with a new number normally.",
-        "Not in the notes: an idle session expires. A request on it is refused, and the \
-         client says “outcome unknown” when an earlier attempt may have been applied: \
-         after expiry the server can no longer tell.",
+        "Not in the notes: an idle session expires, and a request on it is refused. Only \
+         the session knew whether an earlier attempt was applied, so the client reports \
+         the operation's outcome as unknown instead of resending it under a new id.",
     ],
     properties: PROPERTIES,
     switches: &[KEEP_SESSIONS_SWITCH, REPORT_UNKNOWN_SWITCH],

@@ -109,11 +109,11 @@ pub static EXPIRY: IdempotentScenario = IdempotentScenario {
     title: "An expired session",
     summary: "s1 applies c1's third request, then a partition swallows the answer and c1's \
               retries for longer than the session's time-to-live, and s1 expires the \
-              session. The retry after the heal is refused, but an earlier attempt was \
+              session. The retry after the heal is refused, but the first attempt was \
               applied: c1 cannot know, and reports “outcome unknown” rather than resend it \
               under a new id. That is what expiry costs. Later c1 idles past the \
-              time-to-live; a request refused on its first attempt was certainly not \
-              applied, and c1 sends it again in a new session.",
+              time-to-live and its fourth request is refused too: this one was never \
+              applied, and c1 cannot tell the two cases apart.",
     params: &[
         CLIENTS,
         REQUESTS,
@@ -182,9 +182,15 @@ impl IdempotentScenario {
         if cfg.switch(KEEP_SESSIONS) {
             captions.push(caption(
                 475,
-                "c1 idles past the time-to-live again, and its next request is refused on \
-                 its first attempt. That attempt was its only one, so the operation was \
-                 certainly not applied: c1 sends it again in a new session.",
+                if cfg.switch(REPORT_UNKNOWN) {
+                    "c1 idles past the time-to-live again, and its next request is refused \
+                     on its first attempt. This time nothing was applied, but to c1 it looks \
+                     exactly like op 3: it reports op 4's outcome as unknown too."
+                } else {
+                    "c1 idles past the time-to-live again, and its next request is refused. \
+                     The switch is off: c1 resends it under a new id (this time it had not \
+                     been applied, so the counter is right by luck)."
+                },
             ));
         }
         captions
