@@ -415,6 +415,34 @@ fn an_expired_session_costs_certainty_and_nothing_is_applied_twice() {
 }
 
 #[test]
+fn the_expiry_story_happens_for_every_allowed_time_to_live() {
+    let registry = Registry::standard();
+    for ttl in [50, 100, 160] {
+        for clients in [1, 3] {
+            let session = Session::new("idempotent-expiry", 1)
+                .with_param("ttl-ms", ttl)
+                .with_param("clients", clients);
+            let mut run = registry.start(&session).unwrap();
+            run.engine_mut().run_to_end(2_000_000);
+            let engine = run.engine();
+            let facts = engine.snapshot_after_step(engine.steps()).facts;
+            let unknown = &facts
+                .iter()
+                .find(|(l, _)| *l == "Outcome unknown to the client")
+                .unwrap()
+                .1;
+            for client in (1..=clients).map(|i| format!("c{i}")) {
+                assert!(
+                    unknown.contains(&format!("{client}'s op 3 (applied 1×)"))
+                        && unknown.contains(&format!("{client}'s op 4 (applied 0×)")),
+                    "ttl {ttl} ms, {clients} clients: {unknown}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn idempotent_stories_happen_as_told() {
     let registry = Registry::standard();
     let text = |id: &str| {
