@@ -206,9 +206,13 @@ impl Client {
     pub(super) fn view(&self) -> NodeView {
         NodeView {
             role: "client",
-            headline: match self.id {
-                Some(id) => format!("id {id} · r{} · {} done", self.req, self.done),
-                None => "registering".to_string(),
+            headline: match (self.id, self.unknown) {
+                (None, _) => "registering".to_string(),
+                (Some(id), 0) => format!("id {id} · r{} · {} done", self.req, self.done),
+                (Some(id), unknown) => format!(
+                    "id {id} · r{} · {} done, {unknown} unknown",
+                    self.req, self.done
+                ),
             },
             fields: vec![
                 (
