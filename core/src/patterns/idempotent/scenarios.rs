@@ -262,13 +262,20 @@ impl Scenario for IdempotentScenario {
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
         let keeps = cfg.switch(KEEP_SESSIONS);
-        let start = caption(
-            0,
-            "c1 registers and gets a client id; the server opens a session for it. Each \
-             request carries (client id, request number) and adds 1 to the counter. The \
-             trace also labels it with the client's operation number (op), which only the \
-             checker reads: it finds an operation applied twice under any id.",
-        );
+        let mut start = "c1 registers and gets a client id; the server opens a session for it. \
+                         Each request carries (client id, request number) and adds 1 to the \
+                         counter. The trace also labels it with the client's operation number \
+                         (op), which only the checker reads: it finds an operation applied \
+                         twice under any id."
+            .to_string();
+        if keeps && cfg.param("max-sessions") < cfg.param("clients") {
+            start.push_str(
+                " Here the server keeps fewer sessions than there are clients: each \
+                 registration evicts another client's session, so expect refusals and \
+                 unknown outcomes that the captions below do not describe.",
+            );
+        }
+        let start = caption(0, &start);
         let retry = if keeps {
             "c1 hears nothing and retries with the same request number. The server finds the \
              answer in c1's session and sends it again: the counter does not move."
@@ -414,5 +421,22 @@ fn fixed_latency() -> LinkConfig {
         latency_min_us: 2_000,
         latency_max_us: 2_000,
         ..LinkConfig::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_caption_warns_when_clients_outnumber_the_sessions_kept() {
+        let mut cfg = Config::defaults(&LOST_RESPONSE, 1);
+        let warns = |cfg: &Config| LOST_RESPONSE.captions(cfg)[0].text.contains("evicts");
+        assert!(!warns(&cfg));
+        cfg.set_param("clients", 2);
+        cfg.set_param("max-sessions", 1);
+        assert!(warns(&cfg));
+        cfg.set_switch(KEEP_SESSIONS, false);
+        assert!(!warns(&cfg), "no sessions, nothing to evict");
     }
 }
