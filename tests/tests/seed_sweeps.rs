@@ -1,7 +1,9 @@
 //! Seed sweeps: every scenario over many seeds with random faults; every guarantee holds
 //! while the mechanism is on, and switching the mechanism off breaks it.
 
+use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::checker::PropertyKind;
+use playground_core::sim::time::SimTime;
 use playground_core::{Registry, Session};
 use playground_tests::{faulty_session, faulty_session_with_random_params, sweep_seeds};
 
@@ -131,24 +133,171 @@ fn first_violation(registry: &Registry, session: &Session, id: &str) -> Option<(
         .map(|v| (v.detail, engine.trace_line(v.event)))
 }
 
-#[test]
-fn without_sessions_a_retry_is_applied_twice_and_the_counter_shows_it() {
-    let registry = Registry::standard();
-    for scenario in [
+/// For every idempotent story and every switch it offers: the consequence property that
+/// breaks at seed 1 with the switch off, its detail, and the trace line that broke it.
+const IDEMPOTENT_SWITCH_HARM: &[(&str, &str, &str, &str)] = &[
+    (
         "idempotent-lost-response",
+        "keep-sessions",
+        "c1's op 2 was applied 2 times (as client 1 r2, then client 1 r2)",
+        "applied r2: counter=3 (client 1)",
+    ),
+    (
         "idempotent-duplicate",
+        "keep-sessions",
+        "c1's op 2 was applied 2 times (as client 1 r2, then client 1 r2)",
+        "applied r2: counter=3 (client 1)",
+    ),
+    (
         "idempotent-crash",
-    ] {
-        let on = Session::new(scenario, 1);
-        assert!(broken_guarantees(&registry, &on).is_empty(), "{scenario}");
-        let off = on.with_switch_off("keep-sessions");
-        let (detail, line) =
-            first_violation(&registry, &off, "applied-at-most-once").expect("applied twice");
-        assert_eq!(detail, "client 1 r2 was applied 2 times", "{scenario}");
+        "keep-sessions",
+        "c1's op 2 was applied 2 times (as client 1 r2, then client 1 r2)",
+        "applied r2: counter=3 (client 1)",
+    ),
+    (
+        "idempotent-expiry",
+        "keep-sessions",
+        "c1's op 3 was applied 2 times (as client 1 r3, then client 1 r3)",
+        "applied r3: counter=4 (client 1)",
+    ),
+    (
+        "idempotent-expiry",
+        "report-unknown-outcome",
+        "c1's op 3 was applied 2 times (as client 1 r3, then client 2 r1)",
+        "applied r1: counter=4 (client 2)",
+    ),
+];
+
+#[test]
+fn every_idempotent_switch_a_story_offers_breaks_a_consequence_at_seed_1() {
+    let registry = Registry::standard();
+    let stories: Vec<_> = registry
+        .scenarios()
+        .iter()
+        .filter(|s| s.pattern().id == "idempotent")
+        .collect();
+    assert_eq!(stories.len(), 4);
+    for story in stories {
+        let offered: Vec<&str> = story.offered_switches().iter().map(|s| s.name).collect();
+        let pinned: Vec<&str> = IDEMPOTENT_SWITCH_HARM
+            .iter()
+            .filter(|(id, ..)| *id == story.id())
+            .map(|(_, switch, ..)| *switch)
+            .collect();
+        assert_eq!(offered, pinned, "{}", story.id());
+        let on = Session::new(story.id(), 1);
         assert!(
-            line.contains("applied r2: counter=3 (client 1)"),
-            "{scenario}: {line}"
+            broken_guarantees(&registry, &on).is_empty(),
+            "{}",
+            story.id()
         );
+    }
+    for (story, switch, detail, line) in IDEMPOTENT_SWITCH_HARM {
+        let off = Session::new(story, 1).with_switch_off(switch);
+        let (got, at) = first_violation(&registry, &off, "applied-at-most-once")
+            .unwrap_or_else(|| panic!("{story} without {switch} applies nothing twice"));
+        assert_eq!(&got, detail, "{story} without {switch}");
+        assert!(at.contains(line), "{story} without {switch}: {at}");
+        let (_, counted_at) =
+            first_violation(&registry, &off, "counter-counts-each-operation-once")
+                .expect("the counter counts it twice");
+        assert_eq!(counted_at, at, "{story} without {switch}");
+    }
+}
+
+#[test]
+fn without_sessions_answers_disagree_and_an_answered_operation_is_applied_twice() {
+    let registry = Registry::standard();
+    let lost = Session::new("idempotent-lost-response", 1).with_switch_off("keep-sessions");
+    let (detail, line) = first_violation(&registry, &lost, "retry-same-response").unwrap();
+    assert_eq!(
+        detail,
+        "c1's op 2 was first answered “ok counter=2”, now “ok counter=3”"
+    );
+    assert!(
+        line.contains("send #") && line.contains("r2: ok counter=3"),
+        "{line}"
+    );
+    let duplicate = Session::new("idempotent-duplicate", 1).with_switch_off("keep-sessions");
+    let (detail, line) =
+        first_violation(&registry, &duplicate, "answered-means-applied-once").unwrap();
+    assert_eq!(
+        detail,
+        "c1's op 2 reached its client as applied, but was applied 2 times"
+    );
+    assert!(
+        line.contains("c1   recv #") && line.contains("r2: ok counter="),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_expired_session_costs_certainty_and_nothing_is_applied_twice() {
+    let registry = Registry::standard();
+    let mut run = registry
+        .start(&Session::new("idempotent-expiry", 1))
+        .unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let engine = run.engine();
+    let text = engine.trace_text();
+    let (before, after) = text.split_at(text.find("session of client 1 expired").unwrap());
+    assert!(before.contains("applied r3: counter=3 (client 1)"));
+    assert!(before.contains("r3: ok counter=3; CUT by partition"));
+    let refused = after
+        .find("refused r3: session expired (client 1)")
+        .unwrap();
+    let unknown = after.find("c1   op 3: outcome unknown").unwrap();
+    assert!(refused < unknown);
+    assert!(
+        !after[refused..].contains("(op 3;"),
+        "op 3 is not resent after the refusal"
+    );
+    // The second expiry refuses op 4's first attempt: nothing was applied, but to c1 it
+    // looks the same, and it reports op 4 unknown too, without resending it.
+    let op4 = after
+        .find("refused r1: session expired (client 2)")
+        .unwrap();
+    assert!(after[op4..].contains("c1   op 4: outcome unknown"));
+    let sends_of_op4 = after
+        .lines()
+        .filter(|l| l.contains("c1   send") && l.contains("(op 4;"))
+        .count();
+    assert_eq!(sends_of_op4, 1, "op 4 is sent once");
+    let facts = engine.snapshot_after_step(engine.steps()).facts;
+    let fact = |label: &str| facts.iter().find(|(l, _)| *l == label).unwrap().1.clone();
+    assert_eq!(
+        fact("Outcome unknown to the client"),
+        "c1's op 3 (applied 1×), c1's op 4 (applied 0×)"
+    );
+    assert_eq!(fact("Applied more than once"), "none");
+    assert_eq!(fact("Counter"), "3");
+}
+
+#[test]
+fn the_expiry_story_happens_for_every_allowed_time_to_live() {
+    let registry = Registry::standard();
+    for ttl in [50, 100, 160] {
+        for clients in [1, 3] {
+            let session = Session::new("idempotent-expiry", 1)
+                .with_param("ttl-ms", ttl)
+                .with_param("clients", clients);
+            let mut run = registry.start(&session).unwrap();
+            run.engine_mut().run_to_end(2_000_000);
+            let engine = run.engine();
+            let facts = engine.snapshot_after_step(engine.steps()).facts;
+            let unknown = &facts
+                .iter()
+                .find(|(l, _)| *l == "Outcome unknown to the client")
+                .unwrap()
+                .1;
+            for client in (1..=clients).map(|i| format!("c{i}")) {
+                assert!(
+                    unknown.contains(&format!("{client}'s op 3 (applied 1×)"))
+                        && unknown.contains(&format!("{client}'s op 4 (applied 0×)")),
+                    "ttl {ttl} ms, {clients} clients: {unknown}"
+                );
+            }
+        }
     }
 }
 
@@ -174,11 +323,74 @@ fn idempotent_stories_happen_as_told() {
         "no answer went out before the crash"
     );
     assert!(crash[crashed..].contains("r2 answered from the session (client 1)"));
-    let expiry = text("idempotent-expiry");
-    let expired = expiry.find("session of client 1 expired").unwrap();
-    assert!(expiry[expired..].contains("refused r4: session expired (client 1)"));
-    assert!(expiry[expired..].contains("registered as client 2"));
-    assert!(expiry[expired..].contains("applied r1: counter=4 (client 2)"));
+}
+
+/// c1 crashes after its first request was applied and before the answer arrives.
+fn crashed_client(session: Session) -> Session {
+    let at = |ms, action| TimedAction {
+        at: SimTime::from_millis(ms),
+        action,
+    };
+    Session {
+        actions: vec![
+            at(14, Action::Crash("c1".to_string())),
+            at(18, Action::Restart("c1".to_string())),
+        ],
+        ..session
+    }
+}
+
+#[test]
+fn a_client_crash_reports_unknown_unless_the_client_resends_blindly() {
+    let registry = Registry::standard();
+    let honest = crashed_client(Session::new("idempotent-expiry", 1));
+    assert!(broken_guarantees(&registry, &honest).is_empty());
+    let mut run = registry.start(&honest).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    let text = run.engine().trace_text();
+    let restart = text.find("RESTART c1").unwrap();
+    assert!(text[..restart].contains("applied r1: counter=1 (client 1)"));
+    assert!(text[restart..].contains("c1   op 1: outcome unknown"));
+    let blind = honest.with_switch_off("report-unknown-outcome");
+    let (detail, line) = first_violation(&registry, &blind, "applied-at-most-once").unwrap();
+    assert_eq!(
+        detail,
+        "c1's op 1 was applied 2 times (as client 1 r1, then client 2 r1)"
+    );
+    assert!(line.contains("applied r1: counter=2 (client 2)"), "{line}");
+}
+
+/// The client ids named in a detail such as "… (as client 1 r3, then client 2 r1)".
+fn client_ids(detail: &str) -> Vec<&str> {
+    detail
+        .split("client ")
+        .skip(1)
+        .filter_map(|rest| rest.split(' ').next())
+        .collect()
+}
+
+#[test]
+fn a_sweep_with_allowed_settings_finds_blind_resends_applied_twice() {
+    // Random parameters (a time-to-live down to 50 ms, near the 60 ms retry interval)
+    // and random faults (client crashes among them): without the honest client, runs
+    // apply an operation twice under two client ids. With it, the sweep above finds none.
+    let registry = Registry::standard();
+    let under_new_id = (0..100)
+        .filter(|&seed| {
+            let session = faulty_session_with_random_params(&registry, "idempotent-expiry", seed)
+                .with_switch_off("report-unknown-outcome");
+            first_violation(&registry, &session, "applied-at-most-once").is_some_and(
+                |(detail, _)| {
+                    let ids = client_ids(&detail);
+                    ids.windows(2).any(|w| w[0] != w[1])
+                },
+            )
+        })
+        .count();
+    assert!(
+        under_new_id >= 40,
+        "only {under_new_id} of 100 runs applied an operation twice under two client ids"
+    );
 }
 
 #[test]

@@ -538,7 +538,7 @@ async fn plays_the_lost_response_and_the_retry_is_answered_from_the_session() {
     page.click("switch-keep-sessions").await;
     page.set_input("scrubber", "2000000", "input").await;
     assert!(
-        page.text("facts").contains("client 1 r2 ×2"),
+        page.text("facts").contains("c1's op 2 ×2"),
         "{}",
         page.text("facts")
     );

@@ -1,8 +1,10 @@
 //! The idempotent receiver's named scenarios.
 
 use super::checker::IdempotentChecker;
-use super::node::{Client, ClientPlan, IdempotentNode, Server, ServerPlan};
-use super::{KEEP_SESSIONS, PATTERN};
+use super::client::{Client, ClientPlan};
+use super::node::IdempotentNode;
+use super::server::{Server, ServerPlan};
+use super::{KEEP_SESSIONS, PATTERN, REPORT_UNKNOWN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
@@ -10,7 +12,7 @@ use crate::sim::node::NodeId;
 use crate::sim::rng::Ratio;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -101,18 +103,25 @@ pub static CRASH: IdempotentScenario = IdempotentScenario {
     story: Story::Crash,
 };
 
-/// A client idles past its session's time-to-live.
+/// A session expires twice: once under a retry, once while the client idles.
 pub static EXPIRY: IdempotentScenario = IdempotentScenario {
     id: "idempotent-expiry",
     title: "An expired session",
-    summary: "c1 goes quiet for longer than its session's time-to-live, and the server \
-              expires the session to keep its table small. c1's next request is refused as \
-              expired — never silently applied twice — so c1 registers again and resends it.",
+    summary: "s1 applies c1's third request, then a partition swallows the answer and c1's \
+              retries for longer than the session's time-to-live, and s1 expires the \
+              session. The retry after the heal is refused, but the first attempt was \
+              applied: c1 cannot know, and reports “outcome unknown” rather than resend it \
+              under a new id. That is what expiry costs. Later c1 idles past the \
+              time-to-live and its fourth request is refused too: this one was never \
+              applied, and c1 cannot tell the two cases apart.",
+    // The story needs a fourth request, and a time-to-live shorter than the 165 ms c1's
+    // session goes without traffic during the partition.
     params: &[
         CLIENTS,
-        REQUESTS,
+        ParamSpec { min: 4, ..REQUESTS },
         MAX_SESSIONS,
         ParamSpec {
+            max: 160,
             default: 100,
             ..TTL
         },
@@ -139,16 +148,70 @@ impl IdempotentScenario {
         cfg.param("clients").clamp(1, 3) as usize
     }
 
+    /// The expiry story's captions: what each switch makes of the lost answer.
+    fn expiry_captions(cfg: &Config, start: Caption) -> Vec<Caption> {
+        let after_heal = if !cfg.switch(KEEP_SESSIONS) {
+            "The switch is off: the server keeps no sessions, so nothing expires, and \
+             nothing remembers that r3 was applied: the retry after the heal is applied \
+             again and the counter counts c1's op 3 twice."
+        } else if !cfg.switch(REPORT_UNKNOWN) {
+            "The retry is refused: session expired. The switch is off: c1 registers again \
+             and resends op 3 blindly as a new request. s1 cannot know it was applied \
+             before, and applies it twice."
+        } else {
+            "The retry is refused: session expired. The refusal says this attempt was not \
+             applied, not whether the first one was — the session that knew is gone. c1 \
+             reports “outcome unknown” for op 3 (it was in fact applied) instead of \
+             resending it, and registers again. That is what expiry costs: c1 no longer \
+             knows, and op 3 is applied once."
+        };
+        let mut captions = vec![
+            start,
+            caption(
+                36,
+                "s1 has applied r3. A partition now cuts c1 off: the answer is lost, and so \
+                 are c1's retries.",
+            ),
+        ];
+        captions.push(caption(
+            200,
+            if cfg.switch(KEEP_SESSIONS) {
+                "The partition heals. No traffic has reached c1's session for longer than \
+                 its time-to-live, so s1 has expired it (or will, at its next sweep or \
+                 request), and with it the memory that r3 was applied."
+            } else {
+                "The partition heals."
+            },
+        ));
+        captions.push(caption(213, after_heal));
+        if cfg.switch(KEEP_SESSIONS) {
+            captions.push(caption(
+                475,
+                if cfg.switch(REPORT_UNKNOWN) {
+                    "c1 idles past the time-to-live again, and its next request is refused \
+                     on its first attempt. This time nothing was applied, but to c1 it looks \
+                     exactly like op 3: it reports op 4's outcome as unknown too."
+                } else {
+                    "c1 idles past the time-to-live again, and its next request is refused. \
+                     The switch is off: c1 resends it under a new id (this time it had not \
+                     been applied, so the counter is right by luck)."
+                },
+            ));
+        }
+        captions
+    }
+
     fn client_plan(&self, cfg: &Config) -> ClientPlan {
         let think_us = match self.story {
             Story::Crash => vec![5_000, 25_000],
-            Story::Expiry => vec![5_000, 5_000, 5_000, 250_000, 5_000],
+            Story::Expiry => vec![5_000, 5_000, 5_000, 250_000],
             Story::LostResponse | Story::Duplicate => vec![5_000, 25_000],
         };
         ClientPlan {
             requests: cfg.param("requests").clamp(1, 20) as u32,
             think_us,
             timeout_us: 60_000,
+            report_unknown: cfg.switch(REPORT_UNKNOWN),
         }
     }
 }
@@ -174,6 +237,16 @@ impl Scenario for IdempotentScenario {
         self.params
     }
 
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        // Only an expired session (or a crashed client) leaves the client unsure; the
+        // other stories have neither, so switching the honest client off shows nothing.
+        PATTERN
+            .switches
+            .iter()
+            .filter(|s| self.story == Story::Expiry || s.name != REPORT_UNKNOWN)
+            .collect()
+    }
+
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
         let clients = (1..=Self::clients(cfg)).map(|i| NodeInfo {
             name: format!("c{i}"),
@@ -189,11 +262,20 @@ impl Scenario for IdempotentScenario {
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
         let keeps = cfg.switch(KEEP_SESSIONS);
-        let start = caption(
-            0,
-            "c1 registers and gets a client id; the server opens a session for it. Each \
-             request carries (client id, request number) and adds 1 to the counter.",
-        );
+        let mut start = "c1 registers and gets a client id; the server opens a session for it. \
+                         Each request carries (client id, request number) and adds 1 to the \
+                         counter. The trace also labels it with the client's operation number \
+                         (op), which only the checker reads: it finds an operation applied \
+                         twice under any id."
+            .to_string();
+        if keeps && cfg.param("max-sessions") < cfg.param("clients") {
+            start.push_str(
+                " Here the server keeps fewer sessions than there are clients: each \
+                 registration evicts another client's session, so expect refusals and \
+                 unknown outcomes that the captions below do not describe.",
+            );
+        }
+        let start = caption(0, &start);
         let retry = if keeps {
             "c1 hears nothing and retries with the same request number. The server finds the \
              answer in c1's session and sends it again: the counter does not move."
@@ -236,24 +318,7 @@ impl Scenario for IdempotentScenario {
                 ),
                 caption(135, retry),
             ],
-            Story::Expiry => vec![
-                start,
-                caption(
-                    60,
-                    "c1 goes quiet for longer than its session's time-to-live; the server \
-                     expires the session.",
-                ),
-                caption(
-                    270,
-                    if keeps {
-                        "c1's next request is refused: session expired. It was not applied, so \
-                         c1 registers again and resends it in the new session."
-                    } else {
-                        "The switch is off: there are no sessions to expire, and nothing stops \
-                         a retry from being applied twice."
-                    },
-                ),
-            ],
+            Story::Expiry => Self::expiry_captions(cfg, start),
         }
     }
 
@@ -299,7 +364,17 @@ impl Scenario for IdempotentScenario {
                 at(90, Action::Crash("s1".into())),
                 at(110, Action::Restart("s1".into())),
             ],
-            Story::Expiry => Vec::new(),
+            Story::Expiry => vec![
+                at(
+                    36,
+                    Action::Partition {
+                        from: vec!["s1".into()],
+                        to: clients,
+                        one_way: false,
+                    },
+                ),
+                at(200, Action::Heal),
+            ],
         }
     }
 
@@ -310,6 +385,7 @@ impl Scenario for IdempotentScenario {
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         let clients = Self::clients(cfg);
+        let max_sessions = cfg.param("max-sessions").clamp(1, 16) as usize;
         let server = NodeId(clients as u32);
         let plan = self.client_plan(cfg);
         let mut nodes: Vec<IdempotentNode> = (0..clients)
@@ -318,7 +394,7 @@ impl Scenario for IdempotentScenario {
         nodes.push(IdempotentNode::Server(Server::new(ServerPlan {
             keep_sessions: cfg.switch(KEEP_SESSIONS),
             ttl_us: cfg.param("ttl-ms") * 1_000,
-            max_sessions: cfg.param("max-sessions").clamp(1, 16) as usize,
+            max_sessions,
             reply_delay_us: if self.story == Story::Crash {
                 20_000
             } else {
@@ -326,7 +402,7 @@ impl Scenario for IdempotentScenario {
             },
         })));
         Box::new(Simulation::new(Setup {
-            checker: IdempotentChecker::new(),
+            checker: IdempotentChecker::new(&names, max_sessions),
             names,
             nodes,
             clocks: Vec::new(),
@@ -345,5 +421,22 @@ fn fixed_latency() -> LinkConfig {
         latency_min_us: 2_000,
         latency_max_us: 2_000,
         ..LinkConfig::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_caption_warns_when_clients_outnumber_the_sessions_kept() {
+        let mut cfg = Config::defaults(&LOST_RESPONSE, 1);
+        let warns = |cfg: &Config| LOST_RESPONSE.captions(cfg)[0].text.contains("evicts");
+        assert!(!warns(&cfg));
+        cfg.set_param("clients", 2);
+        cfg.set_param("max-sessions", 1);
+        assert!(warns(&cfg));
+        cfg.set_switch(KEEP_SESSIONS, false);
+        assert!(!warns(&cfg), "no sessions, nothing to evict");
     }
 }
