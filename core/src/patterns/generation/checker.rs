@@ -6,7 +6,9 @@
 //! generation, the newest write each server accepted, and which servers accepted each
 //! write before they had seen a newer generation.
 
-use std::collections::{BTreeMap, BTreeSet};
+use imbl::OrdMap;
+
+use std::collections::BTreeSet;
 
 use super::messages::{Accepted, Msg, Note, WriteId};
 use super::node::GenerationNode;
@@ -61,14 +63,14 @@ struct Acceptors {
 pub struct GenerationChecker {
     names: Vec<String>,
     servers: usize,
-    leaders: BTreeMap<u64, NodeId>,
+    leaders: OrdMap<u64, NodeId>,
     /// The highest generation each node has seen, by node index.
     seen: Vec<u64>,
     /// The node handling the step's delivery and the generation its message carries.
     delivery: Option<(NodeId, Option<u64>)>,
     /// The newest write (by generation) each node has accepted.
     newest_write: Vec<Option<WriteId>>,
-    acceptors: BTreeMap<WriteId, Acceptors>,
+    acceptors: OrdMap<WriteId, Acceptors>,
     breaches: Vec<Breach>,
 }
 
@@ -93,11 +95,11 @@ impl GenerationChecker {
         GenerationChecker {
             names: names.to_vec(),
             servers,
-            leaders: BTreeMap::new(),
+            leaders: OrdMap::new(),
             seen: vec![0; names.len()],
             delivery: None,
             newest_write: vec![None; names.len()],
-            acceptors: BTreeMap::new(),
+            acceptors: OrdMap::new(),
             breaches: Vec::new(),
         }
     }

@@ -1,5 +1,7 @@
 //! A server of the cluster: follows, stands for election, leads; checks generations.
 
+use imbl::Vector;
+
 use std::collections::BTreeSet;
 
 use super::messages::{Accepted, Heard, Msg, Note, Timer, WriteId};
@@ -53,7 +55,7 @@ pub struct Server {
     // Durable: the generation, the vote in it, and the accepted writes.
     generation: u64,
     voted_for: Option<NodeId>,
-    log: Vec<WriteId>,
+    log: Vector<WriteId>,
     // Volatile.
     role: Role,
     leader: Option<NodeId>,
@@ -80,7 +82,7 @@ impl Server {
             plan,
             generation: 1,
             voted_for: leads.then_some(me),
-            log: Vec::new(),
+            log: Vector::new(),
             role: if leads { Role::Leader } else { Role::Follower },
             leader: None,
             votes: BTreeSet::new(),
@@ -212,7 +214,7 @@ impl Server {
             Msg::Replicate { gen, write } => {
                 if self.takes(ctx, from, gen) {
                     self.follow(ctx, from, gen, Heard::Write);
-                    self.log.push(write);
+                    self.log.push_back(write);
                     let what = Accepted::Write(write);
                     ctx.note(Note::Accept {
                         what,
@@ -277,7 +279,7 @@ impl Server {
                     gen: self.generation,
                     n: self.next_write,
                 };
-                self.log.push(write);
+                self.log.push_back(write);
                 ctx.note(Note::Accept {
                     what: Accepted::Write(write),
                     from_gen: self.generation,
