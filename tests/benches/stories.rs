@@ -1,9 +1,10 @@
 //! The story benchmark: every registered story at its largest parameters, explored to
 //! 10^5 and 10^6 events (or to its end), each in a process of its own so that its peak
 //! memory is its own. Prints one `BENCH` line per story and length:
-//! `BENCH story <id> <events> <ms> <events/s> <bytes/event> <checkpoints>`, where bytes per
-//! event is the process's peak resident memory, less what it held before exploring,
-//! divided by the events.
+//! `BENCH story <id> <events> <ms> <events/s> <bytes/event> <checkpoints> <seek p95 ms>`,
+//! where bytes per event is the process's peak resident memory, less what it held before
+//! exploring, divided by the events, and the seek is a snapshot (with the pattern's facts
+//! and every node's view) at 100 random steps of the explored run.
 //!
 //! Run by `scripts/bench.sh`, or alone: `cargo bench -p playground-tests --bench stories`.
 //! `BENCH_STORIES=lamport-skew,hybrid-lww` limits it to some stories, `BENCH_EVENTS`
@@ -12,7 +13,9 @@
 use std::process::Command;
 use std::time::Instant;
 
+use playground_core::sim::rng::Rng;
 use playground_core::Registry;
+use playground_tests::bench::percentile;
 use playground_tests::stories::explore_story;
 
 fn peak_kb() -> u64 {
@@ -34,11 +37,24 @@ fn measure(id: &str, events: usize) {
     let ms = start.elapsed().as_secs_f64() * 1_000.0;
     let recorded = run.engine().trace_len();
     let grown = peak_kb().saturating_sub(before) as f64 * 1024.0;
+    let engine = run.engine();
+    let steps = engine.steps() as u64;
+    let mut rng = Rng::seeded(11);
+    let seeks: Vec<f64> = (0..100)
+        .map(|_| {
+            let step = rng.below(steps + 1) as usize;
+            let start = Instant::now();
+            let snapshot = engine.snapshot_after_step(step);
+            assert_eq!(snapshot.steps, step);
+            start.elapsed().as_secs_f64() * 1_000.0
+        })
+        .collect();
     println!(
-        "BENCH story {id} {recorded} {ms:.1} {:.0} {:.1} {}",
+        "BENCH story {id} {recorded} {ms:.1} {:.0} {:.1} {} {:.3}",
         recorded as f64 / (ms / 1_000.0),
         grown / recorded.max(1) as f64,
-        run.engine().checkpoints(),
+        engine.checkpoints(),
+        percentile(&seeks, 95.0),
     );
 }
 

@@ -79,6 +79,9 @@ pub struct LamportChecker {
     per_server: Vec<Vector<Entry>>,
     /// The latest stored events: index, own vector entry, and vector.
     recent: VecDeque<(usize, u32, Vec<u32>)>,
+    /// The first stored events in replay order by timestamp, and by wall clock.
+    first_by_ts: Lowest<(u64, NodeId, usize)>,
+    first_by_wall: Lowest<(WallTime, NodeId, usize)>,
     found: Vec<Breach>,
     names: Vec<String>,
 }
@@ -92,6 +95,8 @@ impl LamportChecker {
             stored: Vector::new(),
             per_server: vec![Vector::new(); names.len()],
             recent: VecDeque::new(),
+            first_by_ts: Lowest::default(),
+            first_by_wall: Lowest::default(),
             found: Vec::new(),
             names: names.to_vec(),
         }
@@ -114,6 +119,8 @@ impl LamportChecker {
     fn store(&mut self, b: Stored, seen: &[u32]) {
         let id = self.stored.len();
         let (ts, wall, server) = (b.ts, b.wall, b.server);
+        self.first_by_ts.offer((ts, server, b.index), id);
+        self.first_by_wall.offer((wall, server, b.index), id);
         self.stored.push_back(b);
         for (server_index, history) in self.per_server.iter().enumerate() {
             let known = seen[server_index];
@@ -172,6 +179,21 @@ impl LamportChecker {
         }
         self.recent
             .push_back((id, seen[server.index()], seen.to_vec()));
+    }
+
+    /// A replay order's head as text: its first events, and how many more there are.
+    fn replay_order<K>(&self, order: &Lowest<K>) -> String {
+        let names: Vec<String> = order
+            .items
+            .iter()
+            .map(|(_, stored)| self.stored[*stored].event.to_string())
+            .collect();
+        let more = order.offered - order.items.len();
+        if more > 0 {
+            format!("{} … and {more} more", names.join(" "))
+        } else {
+            names.join(" ")
+        }
     }
 
     /// Pairs among the latest stored events of which neither happened before the other.
@@ -270,38 +292,63 @@ impl Checker<LamportNode> for LamportChecker {
         vec![
             (
                 "Replay by Lamport timestamp",
-                first_listed(&self.stored, |s| (s.ts, s.server, s.index)),
+                self.replay_order(&self.first_by_ts),
             ),
             (
                 "Replay by wall clock",
-                first_listed(&self.stored, |s| (s.wall, s.server, s.index)),
+                self.replay_order(&self.first_by_wall),
             ),
             ("Concurrent events", concurrent),
         ]
     }
 }
 
-/// The first [`LISTED`] stored events in the order of `key`, and how many more there are.
-/// Only those are sorted, so a long run's facts cost a linear pass, not a sort.
-fn first_listed<K: Ord>(stored: &Vector<Stored>, key: impl Fn(&Stored) -> K) -> String {
-    let mut order: Vec<&Stored> = stored.iter().collect();
-    let more = order.len().saturating_sub(LISTED);
-    if more > 0 {
-        order.select_nth_unstable_by_key(LISTED, |s| key(s));
-        order.truncate(LISTED);
+/// The [`LISTED`] smallest keys offered so far, each with its stored event, in order: a
+/// replay order's head, kept as events are stored so that facts cost the same at any
+/// point of a long run.
+#[derive(Clone, Debug)]
+struct Lowest<K> {
+    items: Vec<(K, usize)>,
+    offered: usize,
+}
+
+impl<K> Default for Lowest<K> {
+    fn default() -> Self {
+        Lowest {
+            items: Vec::new(),
+            offered: 0,
+        }
     }
-    order.sort_by_key(|s| key(s));
-    let names: Vec<String> = order.iter().map(|s| s.event.to_string()).collect();
-    if more > 0 {
-        format!("{} … and {more} more", names.join(" "))
-    } else {
-        names.join(" ")
+}
+
+impl<K: Ord> Lowest<K> {
+    fn offer(&mut self, key: K, stored: usize) {
+        self.offered += 1;
+        let at = self.items.partition_point(|(k, _)| *k < key);
+        if at < LISTED {
+            self.items.insert(at, (key, stored));
+            self.items.truncate(LISTED);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replay_head_keeps_the_smallest_keys_in_order() {
+        let keys: Vec<u64> = (0..100u64).map(|i| (i * 37) % 101).collect();
+        let mut lowest = Lowest::default();
+        for (i, &k) in keys.iter().enumerate() {
+            lowest.offer(k, i);
+        }
+        let mut sorted: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
+        sorted.sort();
+        sorted.truncate(LISTED);
+        assert_eq!(lowest.items, sorted);
+        assert_eq!(lowest.offered, 100);
+    }
     use crate::sim::node::NodeStatus;
     use crate::sim::time::SimTime;
 
