@@ -12,7 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use super::node::{ConsistentNode, Msg, Note};
+use super::msg::{Msg, Note};
+use super::node::ConsistentNode;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::time::SimTime;

@@ -19,15 +19,21 @@
 //! a majority has it: a leader crash then loses an acknowledged write.
 
 mod checker;
+mod client;
+mod data;
+mod management;
 mod meta;
+mod msg;
 mod node;
 mod scenarios;
 
 pub use checker::{ConsistentChecker, PROPERTIES};
+pub use client::{Client, Op};
+pub use data::DataNode;
+pub use management::{Management, ManagementPlan};
 pub use meta::{Cmd, Entry, Meta, ReqId};
-pub use node::{
-    Client, ConsistentNode, DataNode, Management, ManagementPlan, Msg, Note, Op, Timer,
-};
+pub use msg::{Msg, Note, Timer};
+pub use node::ConsistentNode;
 pub use scenarios::{ConsistentScenario, DATA_FAILOVER, LEADER_CRASH, LOOKUP, STALE_READ};
 
 use crate::sim::scenario::{PatternInfo, SwitchSpec};

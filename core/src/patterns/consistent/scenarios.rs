@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use super::checker::ConsistentChecker;
-use super::node::{Client, ConsistentNode, DataNode, Management, ManagementPlan, Op};
+use super::client::{Client, Op};
+use super::data::DataNode;
+use super::management::{Management, ManagementPlan};
+use super::node::ConsistentNode;
 use super::{ACK_AFTER_MAJORITY, PATTERN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
