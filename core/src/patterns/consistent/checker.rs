@@ -9,9 +9,16 @@
 //!   nodes' intervals for one partition overlap.
 //! - Reads through the leader: the value returned comes from a put at least as recent as
 //!   every put acknowledged before.
+//! - Puts applied once: no management node applies the same client's put of the same
+//!   value at two log indices (a retry applied again). Keyed by the client node and what it
+//!   asked, not by the request numbers the mechanism uses.
+//! - Writes inside the lease: the store takes a write from a data node only while the core
+//!   has that node's lease on the partition, from the leader's grant (its `Lease` message)
+//!   to the core's expiry (the first management node applying `expire`).
 
 use std::collections::BTreeMap;
 
+use super::meta::Cmd;
 use super::msg::{Msg, Note};
 use super::node::ConsistentNode;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
@@ -33,6 +40,17 @@ pub const PROPERTIES: &[Property] = &[
         kind: PropertyKind::Guarantee,
     },
     Property {
+        id: "writes-inside-lease",
+        sentence: "The store takes a write from a data node only while the core has that \
+                   node's lease on the partition (between its grant and its expiry).",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "put-applied-once",
+        sentence: "A put a client asked for once is applied once, however often it was retried.",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
         id: "leader-reads-latest",
         sentence: "Reads through the leader return the latest acknowledged value.",
         kind: PropertyKind::Guarantee,
@@ -41,7 +59,9 @@ pub const PROPERTIES: &[Property] = &[
 
 const NEVER_LOST: usize = 0;
 const ONE_HOLDER: usize = 1;
-const LATEST: usize = 2;
+const INSIDE_LEASE: usize = 2;
+const APPLIED_ONCE: usize = 3;
+const LATEST: usize = 4;
 
 /// A lease interval of one node on one partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +81,12 @@ pub struct ConsistentChecker {
     renew_sent: BTreeMap<(NodeId, u32), SimTime>,
     grant_sent: BTreeMap<(NodeId, u32), SimTime>,
     leases: BTreeMap<u8, Vec<Held>>,
+    /// Per (data node, partition): when the core granted its lease, while it has it.
+    granted: BTreeMap<(NodeId, u8), SimTime>,
+    /// When the core expired each data node's lease (the first apply of `expire`).
+    expired: BTreeMap<NodeId, (SimTime, usize)>,
+    /// Per (management node, client, key, value): the log index where that put applied.
+    puts: BTreeMap<(NodeId, NodeId, char, u32), usize>,
     found: Vec<Breach>,
 }
 
@@ -75,6 +101,9 @@ impl ConsistentChecker {
             renew_sent: BTreeMap::new(),
             grant_sent: BTreeMap::new(),
             leases: BTreeMap::new(),
+            granted: BTreeMap::new(),
+            expired: BTreeMap::new(),
+            puts: BTreeMap::new(),
             found: Vec::new(),
         }
     }
@@ -120,8 +149,42 @@ impl Checker<ConsistentNode> for ConsistentChecker {
             (EventKind::Send { .. }, Some((Msg::Renew { n }, _))) => {
                 self.renew_sent.entry((node, *n)).or_insert(event.time);
             }
-            (EventKind::Send { .. }, Some((Msg::Lease { n, .. }, to))) => {
+            (EventKind::Send { .. }, Some((Msg::Lease { n, partitions }, to))) => {
                 self.grant_sent.entry((to, *n)).or_insert(event.time);
+                // A grant lists what the node owns now: it keeps what it had, gains new
+                // partitions, and loses the rest.
+                self.granted
+                    .retain(|(d, p), _| *d != to || partitions.iter().any(|o| o.partition == *p));
+                for o in partitions {
+                    self.granted.entry((to, o.partition)).or_insert(event.time);
+                }
+            }
+            (
+                EventKind::Note(Note::Stored {
+                    writer,
+                    owned,
+                    value,
+                }),
+                _,
+            ) => {
+                let p = owned.partition;
+                if !self.granted.contains_key(&(writer.id, p)) {
+                    let why = match self.expired.get(&writer.id) {
+                        Some((at, index)) => format!(
+                            "the core expired {writer}'s lease at {at} (#{index}) and gave p{p} \
+                             to another node"
+                        ),
+                        None => format!("the core never granted {writer} a lease on p{p}"),
+                    };
+                    self.found.push(Breach {
+                        property: INSIDE_LEASE,
+                        event: Some(index),
+                        detail: format!(
+                            "the store took {writer}'s write p{p}={value} at {}, but {why}",
+                            event.time
+                        ),
+                    });
+                }
             }
             (EventKind::Note(Note::Holds { n, partitions }), _) => {
                 let (Some(&asked), Some(&granted)) = (
@@ -135,7 +198,7 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                     from: granted,
                     until: asked.plus_micros(self.lease_us),
                 };
-                for p in partitions {
+                for p in partitions.iter().map(|o| &o.partition) {
                     let holders = self.leases.entry(*p).or_default();
                     let clash = holders
                         .iter()
@@ -176,11 +239,42 @@ impl Checker<ConsistentNode> for ConsistentChecker {
             }
             (
                 EventKind::Note(Note::Applied {
-                    index: at, term, ..
+                    index: at,
+                    term,
+                    cmd,
+                    ..
                 }),
                 _,
             ) => {
                 self.applied.entry(*at).or_insert(*term);
+                match *cmd {
+                    Cmd::Expire(d) => {
+                        self.expired.entry(d).or_insert((event.time, *at));
+                        self.granted.retain(|(holder, _), _| *holder != d);
+                    }
+                    Cmd::Register(d) => {
+                        self.expired.remove(&d);
+                    }
+                    Cmd::Put { key, value, req } => {
+                        let first = *self
+                            .puts
+                            .entry((node, req.client, key, value))
+                            .or_insert(*at);
+                        if first != *at {
+                            let detail = format!(
+                                "{} applied {}'s put {key}={value} at #{first} and again at #{at}",
+                                self.name(node),
+                                self.name(req.client)
+                            );
+                            self.found.push(Breach {
+                                property: APPLIED_ONCE,
+                                event: Some(index),
+                                detail,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
                 if let Some(&(acked, key)) = self.acked.get(at) {
                     self.conflict(*at, acked, *term, key, index);
                 }
@@ -229,7 +323,7 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                 m.meta()
                     .owners
                     .iter()
-                    .map(|(p, o)| format!("p{p}→{}", self.name(*o)))
+                    .map(|(p, (o, _))| format!("p{p}→{}", self.name(*o)))
                     .collect::<Vec<_>>()
                     .join(" ")
             })
@@ -253,5 +347,284 @@ impl Checker<ConsistentNode> for ConsistentChecker {
             ),
             ("Acknowledged puts", self.acked.len().to_string()),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::patterns::consistent::meta::ReqId;
+    use crate::patterns::consistent::msg::{Owned, Peer};
+    use crate::sim::node::NodeStatus;
+    use crate::sim::trace::{Fate, MsgId};
+
+    // Nodes: c1 (0), m1 (1), m2 (2), d1 (3), d2 (4), s1 (5).
+    const C1: u32 = 0;
+    const M1: u32 = 1;
+    const M2: u32 = 2;
+    const D1: u32 = 3;
+    const D2: u32 = 4;
+    const S1: u32 = 5;
+    const LEASE: u64 = 300;
+
+    fn names() -> Vec<String> {
+        ["c1", "m1", "m2", "d1", "d2", "s1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn peer(id: u32) -> Peer {
+        Peer {
+            id: NodeId(id),
+            name: Arc::from(names()[id as usize].as_str()),
+        }
+    }
+
+    /// One step of a hand-built trace: at `time`, on `node`, an event with its message.
+    struct Step {
+        time: u64,
+        node: u32,
+        kind: EventKind<ConsistentNode>,
+        msg: Option<MessageRecord<Msg>>,
+    }
+
+    fn note(time: u64, node: u32, note: Note) -> Step {
+        Step {
+            time,
+            node,
+            kind: EventKind::Note(note),
+            msg: None,
+        }
+    }
+
+    fn send(time: u64, from: u32, to: u32, payload: Msg) -> Step {
+        Step {
+            time,
+            node: from,
+            kind: EventKind::Send {
+                msg: MsgId(0),
+                to: NodeId(to),
+                fate: Fate::Arrives(SimTime(time + 1)),
+            },
+            msg: Some(MessageRecord {
+                from: NodeId(from),
+                to: NodeId(to),
+                sent_at: SimTime(time),
+                copy_of: None,
+                payload,
+            }),
+        }
+    }
+
+    fn applied(time: u64, node: u32, index: usize, term: u64, cmd: Cmd) -> Step {
+        note(
+            time,
+            node,
+            Note::Applied {
+                index,
+                term,
+                cmd,
+                what: String::new(),
+            },
+        )
+    }
+
+    fn owned(partition: u8, token: usize) -> Owned {
+        Owned { partition, token }
+    }
+
+    /// Feeds the steps to a checker and returns the ids of the properties broken, with
+    /// the event that broke each.
+    fn run(steps: Vec<Step>) -> Vec<(&'static str, Option<usize>, String)> {
+        let mut checker = ConsistentChecker::new(&names(), LEASE);
+        let mut out = Vec::new();
+        for (i, step) in steps.into_iter().enumerate() {
+            let event = TraceEvent {
+                time: SimTime(step.time),
+                node: Some(NodeId(step.node)),
+                kind: step.kind,
+            };
+            checker.observe(i, &event, step.msg.as_ref());
+            let world = World {
+                now: SimTime(step.time),
+                status: &[NodeStatus::Up; 6],
+                clocks: &[],
+            };
+            checker.check(&[], &world, &mut out);
+        }
+        out.into_iter()
+            .map(|b| (PROPERTIES[b.property].id, b.event, b.detail))
+            .collect()
+    }
+
+    fn put(n: u32, value: u32) -> Cmd {
+        Cmd::Put {
+            key: 'x',
+            value,
+            req: ReqId {
+                client: NodeId(C1),
+                n,
+            },
+        }
+    }
+
+    #[test]
+    fn an_acknowledged_put_replaced_by_another_term_is_lost() {
+        let acked = Note::Acked {
+            index: 2,
+            term: 1,
+            key: 'x',
+            value: 1,
+        };
+        let broken = run(vec![note(10, M1, acked), applied(20, M2, 2, 2, Cmd::Noop)]);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].0, "acked-never-lost");
+        assert_eq!(broken[0].1, Some(1));
+        assert!(broken[0].2.contains("replaced there by an entry of term 2"));
+        // The same index applied with the acknowledged term breaks nothing.
+        let acked = Note::Acked {
+            index: 2,
+            term: 1,
+            key: 'x',
+            value: 1,
+        };
+        assert!(run(vec![note(10, M1, acked), applied(20, M2, 2, 1, put(1, 1))]).is_empty());
+    }
+
+    #[test]
+    fn two_data_nodes_holding_one_partition_at_once_are_caught() {
+        let lease = |n| Msg::Lease {
+            n,
+            partitions: vec![owned(1, 2)],
+        };
+        let holds = |n| Note::Holds {
+            n,
+            partitions: vec![owned(1, 2)],
+        };
+        let steps = |d2_asks: u64| {
+            vec![
+                send(0, D1, M1, Msg::Renew { n: 1 }),
+                send(5, M1, D1, lease(1)),
+                note(6, D1, holds(1)),
+                send(d2_asks, D2, M1, Msg::Renew { n: 1 }),
+                send(d2_asks + 5, M1, D2, lease(1)),
+                note(d2_asks + 6, D2, holds(1)),
+            ]
+        };
+        // d1 holds p1 from 5 until 0 + 300; d2 is granted p1 at 105: they overlap.
+        let broken = run(steps(100));
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].0, "one-lease-holder");
+        assert_eq!(broken[0].1, Some(5));
+        // d2 granted after d1's lease ended: no overlap.
+        assert!(run(steps(400)).is_empty());
+    }
+
+    #[test]
+    fn a_write_stored_after_the_core_expired_the_writer_is_caught() {
+        let stored = |time, writer: u32, token| {
+            note(
+                time,
+                S1,
+                Note::Stored {
+                    writer: peer(writer),
+                    owned: owned(1, token),
+                    value: 7,
+                },
+            )
+        };
+        let grant = send(
+            5,
+            M1,
+            D1,
+            Msg::Lease {
+                n: 1,
+                partitions: vec![owned(1, 2)],
+            },
+        );
+        let broken = run(vec![
+            grant,
+            stored(50, D1, 2),
+            applied(400, M1, 9, 1, Cmd::Expire(NodeId(D1))),
+            stored(500, D1, 2),
+        ]);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].0, "writes-inside-lease");
+        assert_eq!(broken[0].1, Some(3));
+        assert!(
+            broken[0].2.contains("the core expired d1's lease at"),
+            "{}",
+            broken[0].2
+        );
+        // A node never granted the partition cannot write it either.
+        let broken = run(vec![stored(50, D2, 2)]);
+        assert_eq!(broken.len(), 1);
+        assert!(broken[0].2.contains("never granted d2"), "{}", broken[0].2);
+        // A renewal that no longer lists the partition ends the lease on it.
+        let renewal_without_p1 = send(
+            60,
+            M1,
+            D1,
+            Msg::Lease {
+                n: 2,
+                partitions: vec![],
+            },
+        );
+        let grant = send(
+            5,
+            M1,
+            D1,
+            Msg::Lease {
+                n: 1,
+                partitions: vec![owned(1, 2)],
+            },
+        );
+        let broken = run(vec![grant, renewal_without_p1, stored(70, D1, 2)]);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+    }
+
+    #[test]
+    fn a_put_applied_twice_is_caught_whatever_its_request_number() {
+        // The same client's put x=1, applied at #2 and again at #3 by m1: a retry that the
+        // core did not recognise (here even sent under a new request number).
+        let broken = run(vec![
+            applied(10, M1, 2, 1, put(1, 1)),
+            applied(12, M2, 2, 1, put(1, 1)),
+            applied(20, M1, 3, 1, put(2, 1)),
+        ]);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].0, "put-applied-once");
+        assert_eq!(broken[0].1, Some(2));
+        assert_eq!(broken[0].2, "m1 applied c1's put x=1 at #2 and again at #3");
+        // A different value is a different put.
+        assert!(run(vec![
+            applied(10, M1, 2, 1, put(1, 1)),
+            applied(20, M1, 3, 1, put(2, 2)),
+        ])
+        .is_empty());
+    }
+
+    #[test]
+    fn a_read_through_the_leader_older_than_an_acknowledged_put_is_caught() {
+        let acked = |index| Note::Acked {
+            index,
+            term: 1,
+            key: 'x',
+            value: 2,
+        };
+        let read = |from_index| Note::ReadServed {
+            key: 'x',
+            from_index,
+        };
+        let broken = run(vec![note(10, M1, acked(3)), note(20, M1, read(Some(2)))]);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].0, "leader-reads-latest");
+        assert_eq!(broken[0].1, Some(1));
+        let broken = run(vec![note(10, M1, acked(3)), note(20, M1, read(None))]);
+        assert_eq!(broken.len(), 1, "a read that finds nothing is stale too");
+        assert!(run(vec![note(10, M1, acked(3)), note(20, M1, read(Some(3)))]).is_empty());
     }
 }

@@ -1,4 +1,7 @@
-//! The client: asks the core, then talks to the owner it was told.
+//! The client: asks the core, then talks to the owner (or the leader) it was told.
+//!
+//! A request keeps its number across retries, so the core can recognise a retried put
+//! and answer it without applying it again (the idempotent receiver's mechanism).
 
 use std::collections::BTreeMap;
 
@@ -44,6 +47,36 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// The same operation sent to management node `to` (a write goes to the owner).
+    fn via(self, to: NodeId) -> Op {
+        match self {
+            Op::AskOwner { partition, .. } => Op::AskOwner { partition, via: to },
+            Op::Put { key, value, .. } => Op::Put {
+                key,
+                value,
+                via: to,
+            },
+            Op::Get {
+                key, via_leader, ..
+            } => Op::Get {
+                key,
+                via: to,
+                via_leader,
+            },
+            write @ Op::Write { .. } => write,
+        }
+    }
+
+    /// The management node it goes to, if it goes to one.
+    fn target(&self) -> Option<NodeId> {
+        match self {
+            Op::AskOwner { via, .. } | Op::Put { via, .. } | Op::Get { via, .. } => Some(*via),
+            Op::Write { .. } => None,
+        }
+    }
+}
+
 /// The client: runs its operations in order, each after a pause.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -55,6 +88,7 @@ pub struct Client {
     req: u32,
     current: Option<Op>,
     owners: BTreeMap<u8, NodeId>,
+    leader: Option<NodeId>,
 }
 
 impl Client {
@@ -69,6 +103,7 @@ impl Client {
             req: 0,
             current: None,
             owners: BTreeMap::new(),
+            leader: None,
         }
     }
 
@@ -90,6 +125,10 @@ impl Client {
             fields: vec![
                 ("operations done", done),
                 (
+                    "known leader",
+                    self.leader.map_or("none".into(), |l| self.name(l)),
+                ),
+                (
                     "known owners",
                     self.owners
                         .iter()
@@ -102,11 +141,17 @@ impl Client {
     }
 
     fn name(&self, id: NodeId) -> String {
-        self.names.get(id.index()).cloned().unwrap_or_default()
+        self.names.name(id)
     }
 
-    fn send(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, op: Op) {
+    /// Starts the next operation under a new request number.
+    fn begin(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, op: Op) {
         self.req += 1;
+        self.send(ctx, op);
+    }
+
+    /// Sends the current request (first try or retry: the number stays).
+    fn send(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, op: Op) {
         let req = ReqId {
             client: self.me,
             n: self.req,
@@ -161,20 +206,27 @@ impl Client {
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, from: NodeId, msg: Msg) {
-        if self.current.is_none() || msg_req(&msg).is_some_and(|r| r.n != self.req) {
+        if self.current.is_none() || msg.req().is_some_and(|r| r.n != self.req) {
             return;
         }
         match msg {
             Msg::Owner {
-                partition, owner, ..
+                partition,
+                owner,
+                leader,
+                ..
             } => {
-                if let Some(owner) = owner {
-                    self.owners.insert(partition, owner);
+                if let Some(o) = &owner {
+                    self.owners.insert(partition, o.id);
+                }
+                if let Some(l) = &leader {
+                    self.leader = Some(l.id);
                 }
                 let what = format!(
-                    "{} says p{partition} is owned by {}",
+                    "{} says p{partition} is owned by {} (leader {})",
                     self.name(from),
-                    owner.map_or("nobody".into(), |o| self.name(o))
+                    owner.as_ref().map_or("nobody".into(), |o| o.to_string()),
+                    leader.as_ref().map_or("unknown".into(), |l| l.to_string())
                 );
                 match self.current.clone() {
                     Some(op @ Op::Write { .. }) if owner.is_some() => {
@@ -191,7 +243,7 @@ impl Client {
                 }
             }
             Msg::NotOwner { .. } => {
-                if let Some(op @ Op::Write { partition, .. }) = self.current.clone() {
+                if let Some(Op::Write { partition, .. }) = self.current {
                     self.owners.remove(&partition);
                     ctx.note(Note::Done {
                         what: format!(
@@ -200,11 +252,31 @@ impl Client {
                         ),
                     });
                     // Give the new owner a moment to receive its lease, then ask again.
-                    let _ = op;
                     ctx.set_timer(Timer::RequestTimeout, 30_000, 30_000);
                 }
             }
+            Msg::NotLeader { leader, .. } => {
+                let Some(op) = self.current.clone() else {
+                    return;
+                };
+                ctx.cancel_timer(Timer::RequestTimeout);
+                match leader {
+                    Some(l) => {
+                        ctx.note(Note::Done {
+                            what: format!("{} hears no leader: try {l}", self.name(from)),
+                        });
+                        self.send(ctx, op.via(l.id));
+                    }
+                    None => {
+                        ctx.note(Note::Done {
+                            what: format!("{} hears no leader: ask it again soon", self.name(from)),
+                        });
+                        ctx.set_timer(Timer::RetrySoon, 50_000, 50_000);
+                    }
+                }
+            }
             Msg::PutOk { .. } => {
+                self.leader = Some(from);
                 if let Some(Op::Put { key, value, .. }) = self.current {
                     self.finish(ctx, format!("put {key}={value} acknowledged"));
                 }
@@ -214,6 +286,9 @@ impl Client {
                 linearizable,
                 ..
             } => {
+                if linearizable {
+                    self.leader = Some(from);
+                }
                 if let Some(Op::Get { key, .. }) = self.current {
                     let shown = value.map_or("none".to_string(), |v| v.to_string());
                     let how = if linearizable {
@@ -235,55 +310,36 @@ impl Client {
         match timer {
             Timer::NextOp if self.current.is_none() => {
                 if let Some((_, op)) = self.ops.get(self.next_op).cloned() {
+                    self.begin(ctx, op);
+                }
+            }
+            Timer::RetrySoon => {
+                if let Some(op) = self.current.clone() {
                     self.send(ctx, op);
                 }
             }
             Timer::RequestTimeout => {
-                if let Some(op) = self.current.clone() {
-                    // No answer: try the next management node, or ask who owns the partition.
-                    let next_via = |via: NodeId, mgmt: &[NodeId]| {
-                        let i = mgmt.iter().position(|m| *m == via).map_or(0, |i| i + 1);
-                        mgmt[i % mgmt.len()]
-                    };
-                    let retry = match op {
-                        Op::AskOwner { partition, via } => Op::AskOwner {
-                            partition,
-                            via: next_via(via, &self.management),
-                        },
-                        Op::Put { key, value, via } => Op::Put {
-                            key,
-                            value,
-                            via: next_via(via, &self.management),
-                        },
-                        Op::Get {
-                            key,
-                            via,
-                            via_leader,
-                        } => Op::Get {
-                            key,
-                            via: next_via(via, &self.management),
-                            via_leader,
-                        },
-                        Op::Write { partition, value } => {
-                            self.owners.remove(&partition);
-                            Op::Write { partition, value }
-                        }
-                    };
-                    self.send(ctx, retry);
+                let Some(op) = self.current.clone() else {
+                    return;
+                };
+                if let Op::Write { partition, .. } = op {
+                    // No answer from the owner: ask the core again.
+                    self.owners.remove(&partition);
+                    self.send(ctx, op);
+                    return;
                 }
+                // No answer: go to the leader the core told us of, else the next node.
+                let failed = op.target().unwrap_or(self.management[0]);
+                let next = match self.leader.filter(|&l| l != failed) {
+                    Some(l) => l,
+                    None => {
+                        let i = self.management.iter().position(|m| *m == failed);
+                        self.management[i.map_or(0, |i| i + 1) % self.management.len()]
+                    }
+                };
+                self.send(ctx, op.via(next));
             }
             _ => {}
         }
-    }
-}
-
-fn msg_req(msg: &Msg) -> Option<ReqId> {
-    match msg {
-        Msg::PutOk { req }
-        | Msg::GetOk { req, .. }
-        | Msg::Owner { req, .. }
-        | Msg::DataOk { req }
-        | Msg::NotOwner { req } => Some(*req),
-        _ => None,
     }
 }

@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::meta::{Cmd, Entry, Meta, ReqId};
-use super::msg::{Msg, Note, Timer};
+use super::meta::{Applied, Cmd, Entry, Meta, ReqId};
+use super::msg::{Msg, Note, Owned, Timer};
 use super::node::{ConsistentNode, Names};
+use crate::sim::clock::WallTime;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// Timing and switches of the management cluster.
@@ -25,6 +26,8 @@ pub struct ManagementPlan {
     pub ack_after_majority: bool,
     /// Replicate new entries at once (else only on heartbeats).
     pub replicate_at_once: bool,
+    /// The partition store, which the leader tells each new fencing token.
+    pub store: NodeId,
 }
 
 /// What to answer once an entry is applied.
@@ -50,6 +53,7 @@ pub struct Management {
     // Volatile.
     leading: bool,
     leader: Option<NodeId>,
+    heard_at: WallTime,
     votes: BTreeSet<NodeId>,
     commit: usize,
     applied: usize,
@@ -58,6 +62,7 @@ pub struct Management {
     matched: BTreeMap<NodeId, usize>,
     pending: BTreeMap<usize, (u64, Reply)>,
     expiring: BTreeSet<NodeId>,
+    lease_deadline: BTreeMap<NodeId, WallTime>,
 }
 
 impl Management {
@@ -82,6 +87,7 @@ impl Management {
             }],
             leading: leads,
             leader: None,
+            heard_at: WallTime(0),
             votes: BTreeSet::new(),
             commit: 1,
             applied: 1,
@@ -90,6 +96,7 @@ impl Management {
             matched: BTreeMap::new(),
             pending: BTreeMap::new(),
             expiring: BTreeSet::new(),
+            lease_deadline: BTreeMap::new(),
         }
     }
 
@@ -113,8 +120,27 @@ impl Management {
     }
 
     fn name(&self, id: Option<NodeId>) -> String {
-        id.and_then(|i| self.names.get(i.index()).cloned())
-            .unwrap_or_else(|| "unknown".into())
+        id.map_or_else(|| "unknown".into(), |i| self.names.name(i))
+    }
+
+    /// The leader this node follows, if it heard from it within two heartbeats (on its
+    /// own wall clock); itself when it leads.
+    fn live_leader(&self, ctx: &Ctx<'_, ConsistentNode>) -> Option<NodeId> {
+        if self.leading {
+            return Some(self.me);
+        }
+        let silent = ctx.wall_clock().0 - self.heard_at.0;
+        self.leader
+            .filter(|_| silent <= 2 * self.plan.heartbeat_us as i64)
+    }
+
+    /// Gives data node `d` a lease and a margin, measured on this node's wall clock, before
+    /// it may be expired.
+    fn arm_lease_check(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, d: NodeId) {
+        let wait = self.plan.lease_us + self.plan.lease_margin_us;
+        self.lease_deadline
+            .insert(d, WallTime(ctx.wall_clock().0 + wait as i64));
+        ctx.set_timer(Timer::LeaseCheck(self.names.peer(d)), wait, wait);
     }
 
     fn reset_election(&self, ctx: &mut Ctx<'_, ConsistentNode>) {
@@ -129,11 +155,9 @@ impl Management {
         }
         if self.leading {
             ctx.cancel_timer(Timer::HeartbeatTick);
-            for d in std::mem::take(&mut self.expiring) {
-                ctx.cancel_timer(Timer::LeaseCheck(d));
-            }
-            for d in self.meta.members.clone() {
-                ctx.cancel_timer(Timer::LeaseCheck(d));
+            self.expiring.clear();
+            for d in std::mem::take(&mut self.lease_deadline).into_keys() {
+                ctx.cancel_timer(Timer::LeaseCheck(self.names.peer(d)));
             }
         }
         self.leading = false;
@@ -155,9 +179,8 @@ impl Management {
         self.append(ctx, Cmd::Noop, None);
         // A new leader does not know when members last renewed: it gives each a full
         // lease and margin from now before it may expire anyone.
-        let wait = self.plan.lease_us + self.plan.lease_margin_us;
         for d in self.meta.members.clone() {
-            ctx.set_timer(Timer::LeaseCheck(d), wait, wait);
+            self.arm_lease_check(ctx, d);
         }
         self.heartbeat(ctx);
     }
@@ -226,32 +249,53 @@ impl Management {
             self.applied += 1;
             let index = self.applied;
             let entry = self.log[index - 1];
-            self.meta.apply(index, entry.cmd, self.plan.partitions);
-            let what = match entry.cmd {
-                Cmd::Register(d) => format!("register {}", self.name(Some(d))),
-                Cmd::Renew(d, n) => format!("renew {} #{n}", self.name(Some(d))),
-                Cmd::Expire(d) => format!("expire {}", self.name(Some(d))),
-                other => other.to_string(),
-            };
-            ctx.note(Note::Applied {
-                index,
-                term: entry.term,
-                what,
-            });
+            match self.meta.apply(index, entry.cmd, self.plan.partitions) {
+                Applied::Done => ctx.note(Note::Applied {
+                    index,
+                    term: entry.term,
+                    cmd: entry.cmd,
+                    what: entry.cmd.describe(|d| self.names.name(d)),
+                }),
+                Applied::Retry(first) => ctx.note(Note::Skipped { index, first }),
+            }
             if !self.leading {
                 continue;
             }
             if let Cmd::Register(d) = entry.cmd {
-                let wait = self.plan.lease_us + self.plan.lease_margin_us;
-                ctx.set_timer(Timer::LeaseCheck(d), wait, wait);
+                self.arm_lease_check(ctx, d);
             }
             if let Cmd::Expire(d) = entry.cmd {
                 self.expiring.remove(&d);
+                self.fence_new_owners(ctx, index);
             }
             match self.pending.remove(&index) {
                 Some((term, reply)) if term == entry.term => self.answer(ctx, index, entry, reply),
                 _ => {}
             }
+        }
+    }
+
+    /// Tells the store the fencing tokens of the partitions reassigned at log index `index`,
+    /// so it refuses the old owner's writes from now on.
+    fn fence_new_owners(&self, ctx: &mut Ctx<'_, ConsistentNode>, index: usize) {
+        for (&partition, &(_, token)) in &self.meta.owners {
+            if token == index {
+                ctx.send(self.plan.store, Msg::Fence(Owned { partition, token }));
+            }
+        }
+    }
+
+    /// Acknowledges to `to` the put of `req` at log index `index`.
+    fn acknowledge(&self, ctx: &mut Ctx<'_, ConsistentNode>, to: NodeId, req: ReqId, index: usize) {
+        let entry = self.log[index - 1];
+        if let Cmd::Put { key, value, .. } = entry.cmd {
+            ctx.note(Note::Acked {
+                index,
+                term: entry.term,
+                key,
+                value,
+            });
+            ctx.send(to, Msg::PutOk { req });
         }
     }
 
@@ -263,14 +307,10 @@ impl Management {
         reply: Reply,
     ) {
         match (reply, entry.cmd) {
-            (Reply::Put(to, req), Cmd::Put { key, value, .. }) if self.plan.ack_after_majority => {
-                ctx.note(Note::Acked {
-                    index,
-                    term: entry.term,
-                    key,
-                    value,
-                });
-                ctx.send(to, Msg::PutOk { req });
+            (Reply::Put(to, req), Cmd::Put { .. }) if self.plan.ack_after_majority => {
+                // A retry applied earlier is acknowledged as the put it repeats.
+                let first = self.meta.requests.applied_at(req).unwrap_or(index);
+                self.acknowledge(ctx, to, req, first);
             }
             (Reply::Get(to, req, key), _) => {
                 let found = self.meta.kv.get(&key).copied();
@@ -293,8 +333,7 @@ impl Management {
             (Reply::Lease(d, n), _)
                 if self.meta.members.contains(&d) && !self.expiring.contains(&d) =>
             {
-                let wait = self.plan.lease_us + self.plan.lease_margin_us;
-                ctx.set_timer(Timer::LeaseCheck(d), wait, wait);
+                self.arm_lease_check(ctx, d);
                 let partitions = self.meta.owned_by(d);
                 ctx.send(d, Msg::Lease { n, partitions });
             }
@@ -306,21 +345,18 @@ impl Management {
     fn lead_request(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, origin: NodeId, request: Msg) {
         match request {
             Msg::Put { req, key, value } => {
+                if let Some(first) = self.meta.requests.applied_at(req) {
+                    // A retry of a put already applied: answered from the request table.
+                    self.acknowledge(ctx, origin, req, first);
+                    return;
+                }
                 self.append(
                     ctx,
                     Cmd::Put { key, value, req },
                     Some(Reply::Put(origin, req)),
                 );
                 if !self.plan.ack_after_majority {
-                    let index = self.log.len();
-                    let term = self.term;
-                    ctx.note(Note::Acked {
-                        index,
-                        term,
-                        key,
-                        value,
-                    });
-                    ctx.send(origin, Msg::PutOk { req });
+                    self.acknowledge(ctx, origin, req, self.log.len());
                 }
             }
             Msg::Get { req, key, .. } => self.append(
@@ -400,6 +436,7 @@ impl Management {
                     self.step_down(ctx, term);
                 }
                 self.leader = Some(from);
+                self.heard_at = ctx.wall_clock();
                 self.reset_election(ctx);
                 let matches = prev_index == 0
                     || self
@@ -468,13 +505,16 @@ impl Management {
                 self.lead_request(ctx, origin, *request);
             }
             Msg::WhoOwns { req, partition } => {
-                let owner = self.meta.owners.get(&partition).copied();
+                // The core returns the owner and the leader, so the client can go to either.
+                let owner = self.meta.owner(partition).map(|o| self.names.peer(o));
+                let leader = self.live_leader(ctx).map(|l| self.names.peer(l));
                 ctx.send(
                     from,
                     Msg::Owner {
                         req,
                         partition,
                         owner,
+                        leader,
                     },
                 );
             }
@@ -496,7 +536,7 @@ impl Management {
             request @ (Msg::Put { .. } | Msg::Get { .. } | Msg::Register | Msg::Renew { .. }) => {
                 if self.leading {
                     self.lead_request(ctx, from, request);
-                } else if let Some(leader) = self.leader {
+                } else if let Some(leader) = self.live_leader(ctx) {
                     ctx.send(
                         leader,
                         Msg::Forward {
@@ -505,7 +545,14 @@ impl Management {
                         },
                     );
                 } else {
-                    ctx.send(from, Msg::NotLeader { hint: None });
+                    // No leader heard from lately: say so at once, naming the candidate
+                    // this node voted for, rather than forward into silence.
+                    let leader = self
+                        .voted_for
+                        .filter(|&v| v != self.me)
+                        .map(|v| self.names.peer(v));
+                    let req = request.req();
+                    ctx.send(from, Msg::NotLeader { req, leader });
                 }
             }
             _ => {}
@@ -532,10 +579,19 @@ impl Management {
                 self.reset_election(ctx);
             }
             Timer::HeartbeatTick if self.leading => self.heartbeat(ctx),
-            Timer::LeaseCheck(d)
-                if self.leading && self.meta.members.contains(&d) && self.expiring.insert(d) =>
-            {
-                self.append(ctx, Cmd::Expire(d), None);
+            Timer::LeaseCheck(peer) if self.leading && self.meta.members.contains(&peer.id) => {
+                let d = peer.id;
+                let left = self
+                    .lease_deadline
+                    .get(&d)
+                    .map_or(0, |t| t.0 - ctx.wall_clock().0);
+                if left > 0 {
+                    // Timers run on virtual time; the lease is measured on the wall clock.
+                    ctx.set_timer(Timer::LeaseCheck(peer), left as u64, left as u64);
+                } else if self.expiring.insert(d) {
+                    self.lease_deadline.remove(&d);
+                    self.append(ctx, Cmd::Expire(d), None);
+                }
             }
             _ => {}
         }
@@ -561,6 +617,7 @@ impl Management {
         self.matched.clear();
         self.pending.clear();
         self.expiring.clear();
+        self.lease_deadline.clear();
     }
 
     pub(super) fn view(&self) -> NodeView {
@@ -569,7 +626,7 @@ impl Management {
             .meta
             .owners
             .iter()
-            .map(|(p, o)| format!("p{p}→{}", self.name(Some(*o))))
+            .map(|(p, (o, _))| format!("p{p}→{}", self.name(Some(*o))))
             .collect();
         let kv: Vec<String> = self
             .meta

@@ -21,25 +21,32 @@
 mod checker;
 mod client;
 mod data;
+mod dedup;
 mod management;
 mod meta;
 mod msg;
 mod node;
 mod scenarios;
+mod store;
 
 pub use checker::{ConsistentChecker, PROPERTIES};
 pub use client::{Client, Op};
 pub use data::DataNode;
 pub use management::{Management, ManagementPlan};
 pub use meta::{Cmd, Entry, Meta, ReqId};
-pub use msg::{Msg, Note, Timer};
-pub use node::ConsistentNode;
-pub use scenarios::{ConsistentScenario, DATA_FAILOVER, LEADER_CRASH, LOOKUP, STALE_READ};
+pub use msg::{Msg, Note, Owned, Peer, Timer};
+pub use node::{ConsistentNode, Names};
+pub use scenarios::{
+    ConsistentScenario, DATA_FAILOVER, LEADER_CRASH, LEASE_CLOCK, LOOKUP, STALE_READ,
+};
+pub use store::Store;
 
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// The switch that makes the leader acknowledge only after a majority stored a write.
 pub const ACK_AFTER_MAJORITY: &str = "ack-after-majority";
+/// The switch that makes the store refuse writes carrying an older fencing token.
+pub const FENCING: &str = "fencing-token";
 
 /// The consistent core in the catalog.
 pub static PATTERN: PatternInfo = PatternInfo {
@@ -60,11 +67,19 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "A management node tells who leads or owns what, and the client goes there.",
     ],
     properties: PROPERTIES,
-    switches: &[SwitchSpec {
-        name: ACK_AFTER_MAJORITY,
-        label: "Acknowledge only after a majority",
-        when_off: "The leader acknowledges a write as soon as it stored it itself; if it \
-                   crashes before a majority has it, the acknowledged write is lost.",
-    }],
+    switches: &[
+        SwitchSpec {
+            name: ACK_AFTER_MAJORITY,
+            label: "Acknowledge only after a majority",
+            when_off: "The leader acknowledges a write as soon as it stored it itself; if it \
+                       crashes before a majority has it, the acknowledged write is lost.",
+        },
+        SwitchSpec {
+            name: FENCING,
+            label: "Writes carry a fencing token",
+            when_off: "The store takes any data node's write; a data node whose clock runs \
+                       slow keeps writing after the core gave its partition to another node.",
+        },
+    ],
     query: None,
 };

@@ -1,9 +1,49 @@
 //! Messages, timers and notes of the consistent core.
 
 use std::fmt;
+use std::sync::Arc;
 
-use super::meta::{Entry, ReqId};
+use super::meta::{Cmd, Entry, ReqId};
 use crate::sim::node::NodeId;
+
+/// A node with its stage name, so that messages, timers and notes say "d1", never "node 4".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    /// The node.
+    pub id: NodeId,
+    /// Its name on the stage.
+    pub name: Arc<str>,
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// A partition a data node owns, with its fencing token: the log index of the entry that
+/// gave the partition to this owner, so a later owner always holds a larger token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Owned {
+    /// The partition.
+    pub partition: u8,
+    /// The fencing token.
+    pub token: usize,
+}
+
+impl fmt::Display for Owned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p{} (token {})", self.partition, self.token)
+    }
+}
+
+fn list(owned: &[Owned]) -> String {
+    if owned.is_empty() {
+        return "nothing".into();
+    }
+    let parts: Vec<String> = owned.iter().map(Owned::to_string).collect();
+    parts.join(", ")
+}
 
 /// Messages of the pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,12 +146,16 @@ pub enum Msg {
         /// The partition.
         partition: u8,
         /// Its owner, if any.
-        owner: Option<NodeId>,
+        owner: Option<Peer>,
+        /// The management leader this node follows, if it hears from one.
+        leader: Option<Peer>,
     },
-    /// This node knows no leader to forward to; try another.
+    /// This node hears from no leader, so it cannot forward the request.
     NotLeader {
-        /// A hint.
-        hint: Option<NodeId>,
+        /// The request, if a client's.
+        req: Option<ReqId>,
+        /// Where to try instead: the candidate this node voted for, if any.
+        leader: Option<Peer>,
     },
     /// The data node is registered.
     Registered,
@@ -119,8 +163,8 @@ pub enum Msg {
     Lease {
         /// The renewal it answers.
         n: u32,
-        /// The partitions it owns.
-        partitions: Vec<u8>,
+        /// The partitions it owns, with their fencing tokens.
+        partitions: Vec<Owned>,
     },
     /// The client writes to a partition's owner.
     DataWrite {
@@ -141,6 +185,46 @@ pub enum Msg {
         /// The request.
         req: ReqId,
     },
+    /// A data node stores a write in the partition store, with its fencing token.
+    Persist {
+        /// The client's request.
+        req: ReqId,
+        /// The partition and the writer's token for it.
+        owned: Owned,
+        /// The value.
+        value: u32,
+    },
+    /// The store's answer to a persist.
+    Persisted {
+        /// The client's request.
+        req: ReqId,
+        /// Whether it stored the write (else the token was older than one it has seen).
+        ok: bool,
+    },
+    /// The leader tells the store a partition's new fencing token as it reassigns it.
+    Fence(Owned),
+}
+
+impl Msg {
+    /// The client request a message carries or answers, if any.
+    pub fn req(&self) -> Option<ReqId> {
+        match self {
+            Msg::Put { req, .. }
+            | Msg::Get { req, .. }
+            | Msg::WhoOwns { req, .. }
+            | Msg::PutOk { req }
+            | Msg::GetOk { req, .. }
+            | Msg::Owner { req, .. }
+            | Msg::DataWrite { req, .. }
+            | Msg::DataOk { req }
+            | Msg::NotOwner { req }
+            | Msg::Persist { req, .. }
+            | Msg::Persisted { req, .. } => Some(*req),
+            Msg::NotLeader { req, .. } => *req,
+            Msg::Forward { request, .. } => request.req(),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Msg {
@@ -206,20 +290,42 @@ impl fmt::Display for Msg {
                 }
             ),
             Msg::Owner {
-                partition, owner, ..
-            } => write!(
-                f,
-                "p{partition} is owned by {}",
-                owner.map_or("nobody".to_string(), |o| format!("node {}", o.0))
-            ),
-            Msg::NotLeader { .. } => f.write_str("no leader known"),
+                partition,
+                owner,
+                leader,
+                ..
+            } => {
+                match owner {
+                    Some(o) => write!(f, "p{partition} is owned by {o}")?,
+                    None => write!(f, "p{partition} is owned by nobody")?,
+                }
+                match leader {
+                    Some(l) => write!(f, "; leader {l}"),
+                    None => f.write_str("; no leader now"),
+                }
+            }
+            Msg::NotLeader { leader, .. } => match leader {
+                Some(l) => write!(f, "no leader now: try {l}"),
+                None => f.write_str("no leader now: retry soon"),
+            },
             Msg::Registered => f.write_str("registered"),
-            Msg::Lease { n, partitions } => write!(f, "lease #{n}: owns {partitions:?}"),
+            Msg::Lease { n, partitions } => write!(f, "lease #{n}: owns {}", list(partitions)),
             Msg::DataWrite {
                 partition, value, ..
             } => write!(f, "write p{partition}={value}"),
             Msg::DataOk { .. } => f.write_str("write ok"),
             Msg::NotOwner { .. } => f.write_str("not the owner"),
+            Msg::Persist { owned, value, .. } => write!(
+                f,
+                "store p{}={value} with token {}",
+                owned.partition, owned.token
+            ),
+            Msg::Persisted { ok, .. } => f.write_str(if *ok {
+                "stored"
+            } else {
+                "refused: an older token"
+            }),
+            Msg::Fence(owned) => write!(f, "fence {owned}"),
         }
     }
 }
@@ -232,10 +338,10 @@ pub enum Timer {
     /// The leader's next heartbeat.
     HeartbeatTick,
     /// The leader has heard no renewal from this data node for a lease and a margin.
-    LeaseCheck(NodeId),
+    LeaseCheck(Peer),
     /// A data node's next renewal.
     RenewTick,
-    /// A data node's lease from renewal number `n` ends.
+    /// A data node's lease from renewal number `n` may have ended: it reads its wall clock.
     LeaseEnd(u32),
     /// A data node's registration got no answer.
     RegisterRetry,
@@ -243,6 +349,8 @@ pub enum Timer {
     NextOp,
     /// The client's request got no answer.
     RequestTimeout,
+    /// The client asks the same management node again (it heard no leader yet).
+    RetrySoon,
 }
 
 impl fmt::Display for Timer {
@@ -250,12 +358,13 @@ impl fmt::Display for Timer {
         match self {
             Timer::ElectionTimeout => f.write_str("election-timeout"),
             Timer::HeartbeatTick => f.write_str("heartbeat-tick"),
-            Timer::LeaseCheck(d) => write!(f, "lease-check node {}", d.0),
+            Timer::LeaseCheck(d) => write!(f, "lease-check {d}"),
             Timer::RenewTick => f.write_str("renew-tick"),
             Timer::LeaseEnd(n) => write!(f, "lease #{n} ends"),
             Timer::RegisterRetry => f.write_str("register-retry"),
             Timer::NextOp => f.write_str("next-op"),
             Timer::RequestTimeout => f.write_str("request-timeout"),
+            Timer::RetrySoon => f.write_str("retry-soon"),
         }
     }
 }
@@ -274,8 +383,17 @@ pub enum Note {
         index: usize,
         /// The entry's term.
         term: u64,
+        /// The command.
+        cmd: Cmd,
         /// The command, in words (with node names).
         what: String,
+    },
+    /// A management node skipped a committed put: a retry of a request it already applied.
+    Skipped {
+        /// The retry's log index.
+        index: usize,
+        /// The log index where the request was applied.
+        first: usize,
     },
     /// The leader acknowledged a put to the client.
     Acked {
@@ -299,17 +417,28 @@ pub enum Note {
     Holds {
         /// The renewal.
         n: u32,
-        /// The partitions.
-        partitions: Vec<u8>,
+        /// The partitions, with their fencing tokens.
+        partitions: Vec<Owned>,
     },
-    /// A data node's lease ran out.
+    /// A data node's lease ran out, on its own wall clock.
     Lapsed,
-    /// A data node took a write.
+    /// The store took a data node's write.
     Stored {
-        /// The partition.
-        partition: u8,
+        /// The data node that sent it.
+        writer: Peer,
+        /// The partition and the writer's token.
+        owned: Owned,
         /// The value.
         value: u32,
+    },
+    /// The store refused a data node's write: its token is older than one it has seen.
+    Fenced {
+        /// The data node that sent it.
+        writer: Peer,
+        /// The partition and the writer's token.
+        owned: Owned,
+        /// The newest token the store has seen for the partition.
+        newest: usize,
     },
     /// The client finished an operation.
     Done {
@@ -327,9 +456,32 @@ impl fmt::Display for Note {
                 index, key, value, ..
             } => write!(f, "acknowledged put {key}={value} (#{index})"),
             Note::ReadServed { key, .. } => write!(f, "read {key} through the log"),
-            Note::Holds { n, partitions } => write!(f, "holds lease #{n} on {partitions:?}"),
+            Note::Skipped { index, first } => {
+                write!(
+                    f,
+                    "skipped #{index}: a retry of the put applied at #{first}"
+                )
+            }
+            Note::Holds { n, partitions } => write!(f, "holds lease #{n} on {}", list(partitions)),
             Note::Lapsed => f.write_str("lease lapsed: owns nothing"),
-            Note::Stored { partition, value } => write!(f, "stored p{partition}={value}"),
+            Note::Stored {
+                writer,
+                owned,
+                value,
+            } => write!(
+                f,
+                "stored p{}={value} from {writer} (token {})",
+                owned.partition, owned.token
+            ),
+            Note::Fenced {
+                writer,
+                owned,
+                newest,
+            } => write!(
+                f,
+                "refused {writer}'s write to p{}: token {} < {newest} (fenced)",
+                owned.partition, owned.token
+            ),
             Note::Done { what } => f.write_str(what),
         }
     }

@@ -5,11 +5,40 @@ use std::sync::Arc;
 use super::client::Client;
 use super::data::DataNode;
 use super::management::Management;
-use super::msg::{Msg, Note, Timer};
+use super::msg::{Msg, Note, Peer, Timer};
+use super::store::Store;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView};
 
-/// Node names, shared by every node of a run, for the inspector.
-pub type Names = Arc<Vec<String>>;
+/// The stage names of a run's nodes, shared by every node: messages, timers and notes
+/// name nodes as the stage does.
+#[derive(Clone, Debug)]
+pub struct Names(Arc<Vec<Arc<str>>>);
+
+impl Names {
+    /// The names, indexed by node id.
+    pub fn new(names: &[String]) -> Names {
+        Names(Arc::new(
+            names.iter().map(|n| Arc::from(n.as_str())).collect(),
+        ))
+    }
+
+    /// Node `id` with its name.
+    pub fn peer(&self, id: NodeId) -> Peer {
+        Peer {
+            id,
+            name: self
+                .0
+                .get(id.index())
+                .cloned()
+                .unwrap_or_else(|| Arc::from("?")),
+        }
+    }
+
+    /// Node `id`'s name.
+    pub fn name(&self, id: NodeId) -> String {
+        self.peer(id).name.to_string()
+    }
+}
 
 /// A node of the consistent core pattern.
 #[derive(Clone, Debug)]
@@ -20,6 +49,8 @@ pub enum ConsistentNode {
     Management(Box<Management>),
     /// A member of the data cluster.
     Data(DataNode),
+    /// The partition store the data nodes write to.
+    Store(Store),
 }
 
 impl ConsistentNode {
@@ -42,6 +73,7 @@ impl Node for ConsistentNode {
             ConsistentNode::Management(m) => m.on_start(ctx),
             ConsistentNode::Data(d) => d.on_start(ctx),
             ConsistentNode::Client(c) => c.on_start(ctx),
+            ConsistentNode::Store(_) => {}
         }
     }
 
@@ -50,6 +82,7 @@ impl Node for ConsistentNode {
             ConsistentNode::Management(m) => m.on_message(ctx, from, msg),
             ConsistentNode::Data(d) => d.on_message(ctx, from, msg),
             ConsistentNode::Client(c) => c.on_message(ctx, from, msg),
+            ConsistentNode::Store(s) => s.on_message(ctx, from, msg),
         }
     }
 
@@ -58,6 +91,7 @@ impl Node for ConsistentNode {
             ConsistentNode::Management(m) => m.on_timer(ctx, timer),
             ConsistentNode::Data(d) => d.on_timer(ctx, timer),
             ConsistentNode::Client(c) => c.on_timer(ctx, timer),
+            ConsistentNode::Store(_) => {}
         }
     }
 
@@ -66,6 +100,7 @@ impl Node for ConsistentNode {
             ConsistentNode::Management(m) => m.on_crash(),
             ConsistentNode::Data(d) => d.on_crash(),
             ConsistentNode::Client(c) => c.on_crash(),
+            ConsistentNode::Store(_) => {}
         }
     }
 
@@ -74,6 +109,7 @@ impl Node for ConsistentNode {
             ConsistentNode::Management(m) => m.view(),
             ConsistentNode::Data(d) => d.view(),
             ConsistentNode::Client(c) => c.view(),
+            ConsistentNode::Store(s) => s.view(),
         }
     }
 
@@ -88,7 +124,21 @@ impl Node for ConsistentNode {
             Msg::AppendReply { ok, .. } => (if *ok { "ok" } else { "no" }).into(),
             Msg::Forward { .. } => "fwd".into(),
             Msg::Renew { n } => format!("renew #{n}"),
-            Msg::Lease { partitions, .. } => format!("lease {partitions:?}"),
+            Msg::Lease { partitions, .. } => {
+                let p: Vec<String> = partitions
+                    .iter()
+                    .map(|o| format!("p{}", o.partition))
+                    .collect();
+                format!("lease {}", p.join(","))
+            }
+            Msg::Persist { owned, .. } => format!("store t{}", owned.token),
+            Msg::Persisted { ok, .. } => (if *ok { "stored" } else { "fenced" }).into(),
+            Msg::Fence(owned) => format!("fence t{}", owned.token),
+            Msg::Owner { owner, leader, .. } => format!(
+                "owner {}, leader {}",
+                owner.as_ref().map_or("none".into(), |o| o.to_string()),
+                leader.as_ref().map_or("none".into(), |l| l.to_string())
+            ),
             other => other.to_string(),
         }
     }
