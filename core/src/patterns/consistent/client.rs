@@ -84,9 +84,12 @@ pub struct Client {
     ops: Vec<(u64, Op)>,
     management: Vec<NodeId>,
     names: Names,
+    // Durable: where it is in its operations, the current request number and operation,
+    // so that after a crash it retries the same request rather than ask again anew.
     next_op: usize,
     req: u32,
     current: Option<Op>,
+    // Volatile: what it learned from the core.
     owners: BTreeMap<u8, NodeId>,
     leader: Option<NodeId>,
 }
@@ -108,13 +111,17 @@ impl Client {
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, ConsistentNode>) {
-        if let Some((pause, _)) = self.ops.get(self.next_op) {
+        if let Some(op) = self.current.clone() {
+            // Restarted in the middle of an operation: retry it under the same number.
+            self.send(ctx, op);
+        } else if let Some((pause, _)) = self.ops.get(self.next_op) {
             ctx.set_timer(Timer::NextOp, *pause, *pause);
         }
     }
 
     pub(super) fn on_crash(&mut self) {
-        self.current = None;
+        self.owners.clear();
+        self.leader = None;
     }
 
     pub(super) fn view(&self) -> NodeView {

@@ -20,6 +20,7 @@ pub struct DataNode {
     store: NodeId,
     lease_us: u64,
     renew_us: u64,
+    join_after_us: u64,
     // Volatile (what it stored lives in the store).
     registered: bool,
     target: usize,
@@ -34,13 +35,21 @@ pub struct DataNode {
 }
 
 impl DataNode {
-    /// A data node of the cluster steered by `management`, storing writes in `store`.
-    pub fn new(management: Vec<NodeId>, store: NodeId, lease_us: u64, renew_us: u64) -> DataNode {
+    /// A data node of the cluster steered by `management`, storing writes in `store`, with
+    /// leases of `lease_us` renewed every `renew_us`; it registers `join_after_us` after it
+    /// starts (data nodes join one by one, so d1 owns p1 and d2 owns p2 at every seed).
+    pub fn new(
+        management: Vec<NodeId>,
+        store: NodeId,
+        (lease_us, renew_us): (u64, u64),
+        join_after_us: u64,
+    ) -> DataNode {
         DataNode {
             management,
             store,
             lease_us,
             renew_us,
+            join_after_us,
             registered: false,
             target: 0,
             renewals: 0,
@@ -54,8 +63,7 @@ impl DataNode {
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, ConsistentNode>) {
         self.registered = false;
-        ctx.send(self.ask(), Msg::Register);
-        ctx.set_timer(Timer::RegisterRetry, 150_000, 150_000);
+        ctx.set_timer(Timer::Join, self.join_after_us, self.join_after_us);
     }
 
     pub(super) fn on_crash(&mut self) {
@@ -127,6 +135,10 @@ impl DataNode {
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, timer: Timer) {
         match timer {
+            Timer::Join => {
+                ctx.send(self.ask(), Msg::Register);
+                ctx.set_timer(Timer::RegisterRetry, 150_000, 150_000);
+            }
             Timer::RegisterRetry if !self.registered => {
                 self.target += 1;
                 ctx.send(self.ask(), Msg::Register);

@@ -343,6 +343,8 @@ pub enum Timer {
     RenewTick,
     /// A data node's lease from renewal number `n` may have ended: it reads its wall clock.
     LeaseEnd(u32),
+    /// A data node registers with the core.
+    Join,
     /// A data node's registration got no answer.
     RegisterRetry,
     /// The client's next operation.
@@ -361,6 +363,7 @@ impl fmt::Display for Timer {
             Timer::LeaseCheck(d) => write!(f, "lease-check {d}"),
             Timer::RenewTick => f.write_str("renew-tick"),
             Timer::LeaseEnd(n) => write!(f, "lease #{n} ends"),
+            Timer::Join => f.write_str("join"),
             Timer::RegisterRetry => f.write_str("register-retry"),
             Timer::NextOp => f.write_str("next-op"),
             Timer::RequestTimeout => f.write_str("request-timeout"),

@@ -58,6 +58,11 @@ const PARAMS: &[ParamSpec] = &[MANAGEMENT, DATA];
 /// A lease, and what the leader waits beyond it.
 const LEASE_US: u64 = 300_000;
 const LEASE_MARGIN_US: u64 = 100_000;
+/// How often a data node renews its lease.
+const RENEW_US: u64 = 100_000;
+/// Data nodes register one after the other, this far apart (more than a message's
+/// latency), so the same node owns each partition at every seed.
+const JOIN_GAP_US: u64 = 6_000;
 
 /// The client asks a follower who owns a partition, then writes there.
 pub static LOOKUP: ConsistentScenario = ConsistentScenario {
@@ -514,8 +519,14 @@ impl Scenario for ConsistentScenario {
                 id == cluster[0],
             )))
         }));
-        nodes.extend((0..data).map(|_| {
-            ConsistentNode::Data(DataNode::new(cluster.clone(), store, LEASE_US, 100_000))
+        nodes.extend((0..data as u64).map(|i| {
+            let timing = (LEASE_US, RENEW_US);
+            ConsistentNode::Data(DataNode::new(
+                cluster.clone(),
+                store,
+                timing,
+                i * JOIN_GAP_US,
+            ))
         }));
         nodes.push(ConsistentNode::Store(Store::new(
             cfg.switch(FENCING),
