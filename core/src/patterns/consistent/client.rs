@@ -254,7 +254,7 @@ impl Client {
                     self.owners.remove(&partition);
                     ctx.note(Note::Done {
                         what: format!(
-                            "{} does not own p{partition} (yet): ask again",
+                            "{} does not own p{partition} now: ask the core again",
                             self.name(from)
                         ),
                     });

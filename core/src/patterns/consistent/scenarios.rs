@@ -346,12 +346,13 @@ impl Scenario for ConsistentScenario {
                 start,
                 caption(400, "d1, the owner of p1, crashes. Its lease is no longer renewed."),
                 caption(
-                    520,
+                    710,
                     "Once d1's lease has surely run out (a lease and a margin after its last \
-                     renewal), the leader expires it and gives p1 to another data node.",
+                     renewal, on the leader's clock), the leader expires it and gives p1 to \
+                     another data node, with a larger fencing token.",
                 ),
                 caption(
-                    900,
+                    730,
                     "The client's write to d1 went unanswered; it asks the core again and is \
                      redirected to p1's new owner.",
                 ),
