@@ -14,10 +14,10 @@
 //!   value at two log indices (a retry applied again). Keyed by the client node and what it
 //!   asked, not by the request numbers the mechanism uses.
 //! - Writes inside the lease: the store takes no write that a data node applied (sent to
-//!   the store) outside its lease on the partition as the core had it: from the leader's
-//!   grant (its `Lease` message) to the core's expiry (the first management node applying
-//!   `expire`). A write applied inside the lease that reaches the store late is fine: the
-//!   store orders it before the new owner's.
+//!   the store) outside its lease on the partition as the core granted it: from the
+//!   leader's grant (a `Lease` message listing the partition) until a grant that no longer
+//!   lists it, or a grant of the partition to another node. A write applied inside the
+//!   lease that reaches the store late is fine: the store orders it before the new owner's.
 
 use std::collections::BTreeMap;
 
@@ -47,7 +47,8 @@ pub const PROPERTIES: &[Property] = &[
     Property {
         id: "writes-inside-lease",
         sentence: "The store takes no write that a data node applied outside its lease on \
-                   the partition (before the core granted it or after the core expired it).",
+                   the partition (before the core granted it, or after the core granted the \
+                   partition to another node).",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -88,8 +89,8 @@ pub struct ConsistentChecker {
     leases: BTreeMap<u8, Vec<Held>>,
     /// Per (data node, partition): when the core granted its lease, while it has it.
     granted: BTreeMap<(NodeId, u8), SimTime>,
-    /// When the core expired each data node's lease (the first apply of `expire`).
-    expired: BTreeMap<NodeId, (SimTime, usize)>,
+    /// The last grant of each partition: to whom and when.
+    given: BTreeMap<u8, (NodeId, SimTime)>,
     /// Per (data node, partition, value): when the node sent that write to the store, and
     /// why that instant was outside its lease, if it was.
     persists: BTreeMap<(NodeId, u8, u32), (SimTime, Option<String>)>,
@@ -110,7 +111,7 @@ impl ConsistentChecker {
             grant_sent: BTreeMap::new(),
             leases: BTreeMap::new(),
             granted: BTreeMap::new(),
-            expired: BTreeMap::new(),
+            given: BTreeMap::new(),
             puts: BTreeMap::new(),
             persists: BTreeMap::new(),
             found: Vec::new(),
@@ -161,24 +162,31 @@ impl Checker<ConsistentNode> for ConsistentChecker {
             (EventKind::Send { .. }, Some((Msg::Lease { n, partitions }, to))) => {
                 self.grant_sent.entry((to, *n)).or_insert(event.time);
                 // A grant lists what the node owns now: it keeps what it had, gains new
-                // partitions, and loses the rest.
-                self.granted
-                    .retain(|(d, p), _| *d != to || partitions.iter().any(|o| o.partition == *p));
+                // partitions, and loses the rest; whoever held a partition granted to it
+                // has lost it.
+                self.granted.retain(|(d, p), _| {
+                    let listed = partitions.iter().any(|o| o.partition == *p);
+                    if *d == to {
+                        listed
+                    } else {
+                        !listed
+                    }
+                });
                 for o in partitions {
                     self.granted.entry((to, o.partition)).or_insert(event.time);
+                    self.given.insert(o.partition, (to, event.time));
                 }
             }
             (EventKind::Send { .. }, Some((Msg::Persist { owned, value, .. }, _))) => {
                 // The data node applies the write now; judge it against the lease now.
                 let p = owned.partition;
                 let outside = (!self.granted.contains_key(&(node, p))).then(|| {
-                    let writer = self.name(node).to_string();
-                    match self.expired.get(&node) {
-                        Some((at, i)) => format!(
-                            "the core expired {writer}'s lease at {at} (#{i}) and gave p{p} to \
-                             another node"
-                        ),
-                        None => format!("the core never granted {writer} a lease on p{p}"),
+                    let writer = self.name(node);
+                    match self.given.get(&p) {
+                        Some((other, at)) if *other != node => {
+                            format!("the core had granted p{p} to {} at {at}", self.name(*other))
+                        }
+                        _ => format!("{writer} held no lease on p{p}"),
                     }
                 });
                 self.persists
@@ -265,33 +273,23 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                 _,
             ) => {
                 self.applied.entry(*at).or_insert(*term);
-                match *cmd {
-                    Cmd::Expire(d) => {
-                        self.expired.entry(d).or_insert((event.time, *at));
-                        self.granted.retain(|(holder, _), _| *holder != d);
+                if let Cmd::Put { key, value, req } = *cmd {
+                    let first = *self
+                        .puts
+                        .entry((node, req.client, key, value))
+                        .or_insert(*at);
+                    if first != *at {
+                        let detail = format!(
+                            "{} applied {}'s put {key}={value} at #{first} and again at #{at}",
+                            self.name(node),
+                            self.name(req.client)
+                        );
+                        self.found.push(Breach {
+                            property: APPLIED_ONCE,
+                            event: Some(index),
+                            detail,
+                        });
                     }
-                    Cmd::Register(d) => {
-                        self.expired.remove(&d);
-                    }
-                    Cmd::Put { key, value, req } => {
-                        let first = *self
-                            .puts
-                            .entry((node, req.client, key, value))
-                            .or_insert(*at);
-                        if first != *at {
-                            let detail = format!(
-                                "{} applied {}'s put {key}={value} at #{first} and again at #{at}",
-                                self.name(node),
-                                self.name(req.client)
-                            );
-                            self.found.push(Breach {
-                                property: APPLIED_ONCE,
-                                event: Some(index),
-                                detail,
-                            });
-                        }
-                    }
-                    _ => {}
                 }
                 if let Some(&(acked, key)) = self.acked.get(at) {
                     self.conflict(*at, acked, *term, key, index);
@@ -560,33 +558,42 @@ mod tests {
             [send(time, writer, S1, persist), note(time + 2, S1, stored)]
         };
         let grant = |time, partitions| send(time, M1, D1, Msg::Lease { n: 1, partitions });
-        let expire = applied(400, M1, 9, 1, Cmd::Expire(NodeId(D1)));
+        let to_d2 = || {
+            send(
+                400,
+                M1,
+                D2,
+                Msg::Lease {
+                    n: 1,
+                    partitions: vec![owned(1, 9)],
+                },
+            )
+        };
         let mut steps = vec![grant(5, vec![owned(1, 2)])];
         steps.extend(write(50, D1, 1));
-        steps.push(expire);
+        steps.push(to_d2());
         steps.extend(write(500, D1, 2));
         let broken = run(steps);
         assert_eq!(broken.len(), 1, "{broken:?}");
         assert_eq!(broken[0].0, "writes-inside-lease");
         assert_eq!(broken[0].1, Some(5), "at the store's take");
         assert!(
-            broken[0].2.contains("the core expired d1's lease at"),
+            broken[0].2.contains("the core had granted p1 to d2 at"),
             "{}",
             broken[0].2
         );
-        // Applied inside the lease, taken by the store after the expiry: fine.
+        // Applied inside the lease, taken by the store after the new grant: fine.
         let [persist, stored] = write(390, D1, 3);
-        let steps = vec![
-            grant(5, vec![owned(1, 2)]),
-            persist,
-            applied(400, M1, 9, 1, Cmd::Expire(NodeId(D1))),
-            stored,
-        ];
+        let steps = vec![grant(5, vec![owned(1, 2)]), persist, to_d2(), stored];
         assert!(run(steps).is_empty());
         // A node never granted the partition cannot write it either.
         let broken = run(write(50, D2, 1).into());
         assert_eq!(broken.len(), 1);
-        assert!(broken[0].2.contains("never granted d2"), "{}", broken[0].2);
+        assert!(
+            broken[0].2.contains("d2 held no lease on p1"),
+            "{}",
+            broken[0].2
+        );
         // A renewal that no longer lists the partition ends the lease on it.
         let mut steps = vec![grant(5, vec![owned(1, 2)]), grant(60, vec![])];
         steps.extend(write(70, D1, 1));

@@ -262,25 +262,13 @@ impl Client {
                     ctx.set_timer(Timer::RequestTimeout, 30_000, 30_000);
                 }
             }
-            Msg::NotLeader { leader, .. } => {
-                let Some(op) = self.current.clone() else {
-                    return;
-                };
+            Msg::NotLeader { .. } => {
+                // An election is likely under way: ask the same node again shortly.
                 ctx.cancel_timer(Timer::RequestTimeout);
-                match leader {
-                    Some(l) => {
-                        ctx.note(Note::Done {
-                            what: format!("{} hears no leader: try {l}", self.name(from)),
-                        });
-                        self.send(ctx, op.via(l.id));
-                    }
-                    None => {
-                        ctx.note(Note::Done {
-                            what: format!("{} hears no leader: ask it again soon", self.name(from)),
-                        });
-                        ctx.set_timer(Timer::RetrySoon, 50_000, 50_000);
-                    }
-                }
+                ctx.note(Note::Done {
+                    what: format!("{} hears no leader: ask it again soon", self.name(from)),
+                });
+                ctx.set_timer(Timer::RetrySoon, 50_000, 50_000);
             }
             Msg::PutOk { .. } => {
                 self.leader = Some(from);

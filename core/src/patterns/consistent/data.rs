@@ -102,12 +102,7 @@ impl DataNode {
                     ctx.note(Note::Holds { n, partitions });
                 }
             }
-            Msg::NotLeader { leader, .. } => {
-                match leader.and_then(|l| self.management.iter().position(|m| *m == l.id)) {
-                    Some(i) => self.target = i,
-                    None => self.target += 1,
-                }
-            }
+            Msg::NotLeader { .. } => self.target += 1,
             Msg::DataWrite {
                 req,
                 partition,

@@ -63,6 +63,7 @@ pub struct Management {
     pending: BTreeMap<usize, (u64, Reply)>,
     expiring: BTreeSet<NodeId>,
     lease_deadline: BTreeMap<NodeId, WallTime>,
+    fenced: BTreeMap<u8, usize>,
 }
 
 impl Management {
@@ -97,6 +98,7 @@ impl Management {
             pending: BTreeMap::new(),
             expiring: BTreeSet::new(),
             lease_deadline: BTreeMap::new(),
+            fenced: BTreeMap::new(),
         }
     }
 
@@ -226,6 +228,7 @@ impl Management {
         for &p in &self.peers {
             self.send_append(ctx, p);
         }
+        self.fence_store(ctx);
         let beat = self.plan.heartbeat_us;
         ctx.set_timer(Timer::HeartbeatTick, beat, beat);
     }
@@ -263,10 +266,11 @@ impl Management {
             }
             if let Cmd::Register(d) = entry.cmd {
                 self.arm_lease_check(ctx, d);
+                self.fence_store(ctx);
             }
             if let Cmd::Expire(d) = entry.cmd {
                 self.expiring.remove(&d);
-                self.fence_new_owners(ctx, index);
+                self.fence_store(ctx);
             }
             match self.pending.remove(&index) {
                 Some((term, reply)) if term == entry.term => self.answer(ctx, index, entry, reply),
@@ -275,14 +279,22 @@ impl Management {
         }
     }
 
-    /// Tells the store the fencing tokens of the partitions reassigned at log index `index`,
-    /// so it refuses the old owner's writes from now on.
-    fn fence_new_owners(&self, ctx: &mut Ctx<'_, ConsistentNode>, index: usize) {
-        for (&partition, &(_, token)) in &self.meta.owners {
-            if token == index {
-                ctx.send(self.plan.store, Msg::Fence(Owned { partition, token }));
-            }
+    /// Tells the store every ownership token it has not confirmed yet (again on every
+    /// heartbeat, until it answers), so it refuses older owners' writes.
+    fn fence_store(&self, ctx: &mut Ctx<'_, ConsistentNode>) {
+        for owned in self.meta.owners.keys().flat_map(|&p| self.unfenced(p)) {
+            ctx.send(self.plan.store, Msg::Fence(owned));
         }
+    }
+
+    /// Partition `p`'s ownership, if the store has not confirmed its token yet.
+    fn unfenced(&self, p: u8) -> Option<Owned> {
+        let (_, token) = *self.meta.owners.get(&p)?;
+        let confirmed = self.fenced.get(&p).is_some_and(|&t| t >= token);
+        (!confirmed).then_some(Owned {
+            partition: p,
+            token,
+        })
     }
 
     /// Acknowledges to `to` the put of `req` at log index `index`.
@@ -334,7 +346,14 @@ impl Management {
                 if self.meta.members.contains(&d) && !self.expiring.contains(&d) =>
             {
                 self.arm_lease_check(ctx, d);
-                let partitions = self.meta.owned_by(d);
+                // A partition is granted only once the store knows its token, so the old
+                // owner's writes are refused before the new owner may write.
+                let partitions = self
+                    .meta
+                    .owned_by(d)
+                    .into_iter()
+                    .filter(|o| self.unfenced(o.partition).is_none())
+                    .collect();
                 ctx.send(d, Msg::Lease { n, partitions });
             }
             _ => {}
@@ -501,6 +520,10 @@ impl Management {
                     self.send_append(ctx, from);
                 }
             }
+            Msg::FenceOk(owned) => {
+                let token = self.fenced.entry(owned.partition).or_default();
+                *token = (*token).max(owned.token);
+            }
             Msg::Forward { origin, request } if self.leading => {
                 self.lead_request(ctx, origin, *request);
             }
@@ -545,14 +568,10 @@ impl Management {
                         },
                     );
                 } else {
-                    // No leader heard from lately: say so at once, naming the candidate
-                    // this node voted for, rather than forward into silence.
-                    let leader = self
-                        .voted_for
-                        .filter(|&v| v != self.me)
-                        .map(|v| self.names.peer(v));
+                    // No leader heard from lately: say so at once rather than forward
+                    // into silence.
                     let req = request.req();
-                    ctx.send(from, Msg::NotLeader { req, leader });
+                    ctx.send(from, Msg::NotLeader { req });
                 }
             }
             _ => {}
@@ -618,6 +637,7 @@ impl Management {
         self.pending.clear();
         self.expiring.clear();
         self.lease_deadline.clear();
+        self.fenced.clear();
     }
 
     pub(super) fn view(&self) -> NodeView {

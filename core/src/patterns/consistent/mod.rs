@@ -11,8 +11,8 @@
 //! from, answers reads from its own copy (saying they may be stale), and returns who owns a
 //! partition *and who leads* (notes: "can return leader/master"), so the client then talks
 //! to that data node, or to the leader, directly. A follower that has heard from no leader
-//! lately says so at once, naming the candidate it voted for, rather than forward into
-//! silence.
+//! lately says so at once rather than forward into silence, and the client asks again
+//! shortly.
 //!
 //! Retries are deduplicated with the idempotent receiver's mechanism (`dedup.rs`): a
 //! client numbers its requests, a retry keeps its number, and the replicated metadata

@@ -150,12 +150,11 @@ pub enum Msg {
         /// The management leader this node follows, if it hears from one.
         leader: Option<Peer>,
     },
-    /// This node hears from no leader, so it cannot forward the request.
+    /// This node has heard from no leader lately (an election is likely under way), so it
+    /// does not forward the request: ask again shortly.
     NotLeader {
         /// The request, if a client's.
         req: Option<ReqId>,
-        /// Where to try instead: the candidate this node voted for, if any.
-        leader: Option<Peer>,
     },
     /// The data node is registered.
     Registered,
@@ -201,8 +200,10 @@ pub enum Msg {
         /// Whether it stored the write (else the token was older than one it has seen).
         ok: bool,
     },
-    /// The leader tells the store a partition's new fencing token as it reassigns it.
+    /// The leader tells the store a partition's fencing token before granting it.
     Fence(Owned),
+    /// The store knows the token.
+    FenceOk(Owned),
 }
 
 impl Msg {
@@ -304,10 +305,7 @@ impl fmt::Display for Msg {
                     None => f.write_str("; no leader now"),
                 }
             }
-            Msg::NotLeader { leader, .. } => match leader {
-                Some(l) => write!(f, "no leader now: try {l}"),
-                None => f.write_str("no leader now: retry soon"),
-            },
+            Msg::NotLeader { .. } => f.write_str("no leader now: retry soon"),
             Msg::Registered => f.write_str("registered"),
             Msg::Lease { n, partitions } => write!(f, "lease #{n}: owns {}", list(partitions)),
             Msg::DataWrite {
@@ -326,6 +324,7 @@ impl fmt::Display for Msg {
                 "refused: an older token"
             }),
             Msg::Fence(owned) => write!(f, "fence {owned}"),
+            Msg::FenceOk(owned) => write!(f, "fenced {owned}"),
         }
     }
 }

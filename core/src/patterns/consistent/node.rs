@@ -134,6 +134,7 @@ impl Node for ConsistentNode {
             Msg::Persist { owned, .. } => format!("store t{}", owned.token),
             Msg::Persisted { ok, .. } => (if *ok { "stored" } else { "fenced" }).into(),
             Msg::Fence(owned) => format!("fence t{}", owned.token),
+            Msg::FenceOk(owned) => format!("fenced t{}", owned.token),
             Msg::Owner { owner, leader, .. } => format!(
                 "owner {}, leader {}",
                 owner.as_ref().map_or("none".into(), |o| o.to_string()),

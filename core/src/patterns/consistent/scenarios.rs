@@ -375,8 +375,7 @@ impl Scenario for ConsistentScenario {
                     if acks {
                         "The put got no answer, so the client retries it, with the same request \
                          number, at m3. m3 has heard from no leader lately: rather than forward \
-                         into silence it says so (naming the candidate it voted for, if any), \
-                         and the client asks again shortly."
+                         into silence it says so, and the client asks it again shortly."
                     } else {
                         "The client was told the put is done, but m1 crashed before any other \
                          node stored it."

@@ -34,6 +34,7 @@ impl Store {
             Msg::Fence(owned) => {
                 let newest = self.newest.entry(owned.partition).or_default();
                 *newest = (*newest).max(owned.token);
+                ctx.send(from, Msg::FenceOk(owned));
             }
             Msg::Persist { req, owned, value } => {
                 let newest = self.newest.get(&owned.partition).copied().unwrap_or(0);
