@@ -180,11 +180,16 @@ impl DataNode {
             format!("owns {} · lease", p.join(","))
         };
         let tokens: Vec<String> = self.owned.iter().map(Owned::to_string).collect();
+        let ends = self
+            .live
+            .get(&self.holding)
+            .map_or("no lease".to_string(), |t| t.to_string());
         NodeView {
             role: "data",
             headline: owns.clone(),
             fields: vec![
                 ("lease", owns),
+                ("lease ends (own clock)", ends),
                 ("fencing tokens", tokens.join(", ")),
                 ("renewals sent", self.renewals.to_string()),
             ],
