@@ -211,13 +211,15 @@ fn nodes_have_their_stage_names_in_every_line() {
 
 #[test]
 fn acking_before_a_majority_loses_a_put_across_seeds() {
-    let mut lost = 0;
+    let (mut lost, mut stale) = (0, 0);
     for seed in 1..=20 {
         let on = Session::new("consistent-leader-crash", seed);
         let (_, broken) = run(&on);
         assert!(broken.is_empty(), "seed {seed}: {broken:?}");
         let (_, broken) = run(&on.with_switch_off("ack-after-majority"));
         lost += usize::from(broken.iter().any(|(id, ..)| *id == "acked-never-lost"));
+        stale += usize::from(broken.iter().any(|(id, ..)| *id == "leader-reads-latest"));
     }
     assert_eq!(lost, 20, "every seed loses the acknowledged put");
+    assert_eq!(stale, 20, "and the read through the new leader misses it");
 }
