@@ -4,10 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::meta::{Applied, Cmd, Entry, Meta, ReqId};
-use super::msg::{Msg, Note, Owned, Timer};
+use super::msg::{Msg, Note, Timer};
 use super::node::{ConsistentNode, Names};
 use crate::sim::clock::WallTime;
-use crate::sim::node::{Ctx, NodeId, NodeView};
+use crate::sim::node::{Ctx, NodeId};
+
+mod leases;
+mod view;
 
 /// Timing and switches of the management cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,15 +137,6 @@ impl Management {
         let silent = ctx.wall_clock().0 - self.heard_at.0;
         self.leader
             .filter(|_| silent <= 2 * self.plan.heartbeat_us as i64)
-    }
-
-    /// Gives data node `d` a lease and a margin, measured on this node's wall clock, before
-    /// it may be expired.
-    fn arm_lease_check(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, d: NodeId) {
-        let wait = self.plan.lease_us + self.plan.lease_margin_us;
-        self.lease_deadline
-            .insert(d, WallTime(ctx.wall_clock().0 + wait as i64));
-        ctx.set_timer(Timer::LeaseCheck(self.names.peer(d)), wait, wait);
     }
 
     fn reset_election(&self, ctx: &mut Ctx<'_, ConsistentNode>) {
@@ -279,24 +273,6 @@ impl Management {
         }
     }
 
-    /// Tells the store every ownership token it has not confirmed yet (again on every
-    /// heartbeat, until it answers), so it refuses older owners' writes.
-    fn fence_store(&self, ctx: &mut Ctx<'_, ConsistentNode>) {
-        for owned in self.meta.owners.keys().flat_map(|&p| self.unfenced(p)) {
-            ctx.send(self.plan.store, Msg::Fence(owned));
-        }
-    }
-
-    /// Partition `p`'s ownership, if the store has not confirmed its token yet.
-    fn unfenced(&self, p: u8) -> Option<Owned> {
-        let (_, token) = *self.meta.owners.get(&p)?;
-        let confirmed = self.fenced.get(&p).is_some_and(|&t| t >= token);
-        (!confirmed).then_some(Owned {
-            partition: p,
-            token,
-        })
-    }
-
     /// Acknowledges to `to` the put of `req` at log index `index`.
     fn acknowledge(&self, ctx: &mut Ctx<'_, ConsistentNode>, to: NodeId, req: ReqId, index: usize) {
         let entry = self.log[index - 1];
@@ -345,16 +321,7 @@ impl Management {
             (Reply::Lease(d, n), _)
                 if self.meta.members.contains(&d) && !self.expiring.contains(&d) =>
             {
-                self.arm_lease_check(ctx, d);
-                // A partition is granted only once the store knows its token, so the old
-                // owner's writes are refused before the new owner may write.
-                let partitions = self
-                    .meta
-                    .owned_by(d)
-                    .into_iter()
-                    .filter(|o| self.unfenced(o.partition).is_none())
-                    .collect();
-                ctx.send(d, Msg::Lease { n, partitions });
+                self.grant_lease(ctx, d, n);
             }
             _ => {}
         }
@@ -599,18 +566,7 @@ impl Management {
             }
             Timer::HeartbeatTick if self.leading => self.heartbeat(ctx),
             Timer::LeaseCheck(peer) if self.leading && self.meta.members.contains(&peer.id) => {
-                let d = peer.id;
-                let left = self
-                    .lease_deadline
-                    .get(&d)
-                    .map_or(0, |t| t.0 - ctx.wall_clock().0);
-                if left > 0 {
-                    // Timers run on virtual time; the lease is measured on the wall clock.
-                    ctx.set_timer(Timer::LeaseCheck(peer), left as u64, left as u64);
-                } else if self.expiring.insert(d) {
-                    self.lease_deadline.remove(&d);
-                    self.append(ctx, Cmd::Expire(d), None);
-                }
+                self.check_lease(ctx, peer);
             }
             _ => {}
         }
@@ -638,54 +594,5 @@ impl Management {
         self.expiring.clear();
         self.lease_deadline.clear();
         self.fenced.clear();
-    }
-
-    pub(super) fn view(&self) -> NodeView {
-        let role = if self.leading { "LEADER" } else { "follower" };
-        let owners: Vec<String> = self
-            .meta
-            .owners
-            .iter()
-            .map(|(p, (o, _))| format!("p{p}→{}", self.name(Some(*o))))
-            .collect();
-        let kv: Vec<String> = self
-            .meta
-            .kv
-            .iter()
-            .map(|(k, (v, _))| format!("{k}={v}"))
-            .collect();
-        NodeView {
-            role: "management",
-            headline: format!("{role} · t{} · #{}", self.term, self.commit),
-            fields: vec![
-                ("role", role.to_lowercase()),
-                ("term (durable)", self.term.to_string()),
-                (
-                    "log (durable)",
-                    format!(
-                        "{} entries, committed up to #{}",
-                        self.log.len(),
-                        self.commit
-                    ),
-                ),
-                ("believed leader", self.name(self.leader)),
-                (
-                    "owners",
-                    if owners.is_empty() {
-                        "none".into()
-                    } else {
-                        owners.join(" ")
-                    },
-                ),
-                (
-                    "metadata",
-                    if kv.is_empty() {
-                        "empty".into()
-                    } else {
-                        kv.join(" ")
-                    },
-                ),
-            ],
-        }
     }
 }
