@@ -1,4 +1,5 @@
 //! The checker's properties, each broken by a hand-built trace (and kept by a near miss).
+
 use std::sync::Arc;
 
 use super::*;
