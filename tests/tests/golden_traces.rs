@@ -132,6 +132,12 @@ fn consistent_stale_read() {
         .assert_eq(&trace_of("consistent-stale-read"));
 }
 
+#[test]
+fn consistent_lease_clock() {
+    expect_file!["../golden/consistent-lease-clock.txt"]
+        .assert_eq(&trace_of("consistent-lease-clock"));
+}
+
 /// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
 /// same sessions in headless Chrome and must get the same fingerprints.
 #[test]

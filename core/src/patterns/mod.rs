@@ -45,6 +45,7 @@ impl Registry {
                 &consistent::DATA_FAILOVER,
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
+                &consistent::LEASE_CLOCK,
             ],
         }
     }

@@ -2,8 +2,9 @@
 //! build (key-value pairs, data-cluster membership, and which data node owns what).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
+use super::dedup::RequestTable;
+use super::msg::Owned;
 use crate::sim::node::NodeId;
 
 /// A client request's identity: the client and its request number.
@@ -44,15 +45,16 @@ pub enum Cmd {
     Expire(NodeId),
 }
 
-impl fmt::Display for Cmd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Cmd {
+    /// The command in words, naming nodes with `name`.
+    pub fn describe(&self, name: impl Fn(NodeId) -> String) -> String {
         match self {
-            Cmd::Noop => f.write_str("no-op"),
-            Cmd::Put { key, value, .. } => write!(f, "put {key}={value}"),
-            Cmd::Read { key, .. } => write!(f, "read {key}"),
-            Cmd::Register(d) => write!(f, "register node {}", d.0),
-            Cmd::Renew(d, n) => write!(f, "renew node {} #{n}", d.0),
-            Cmd::Expire(d) => write!(f, "expire node {}", d.0),
+            Cmd::Noop => "no-op".into(),
+            Cmd::Put { key, value, .. } => format!("put {key}={value}"),
+            Cmd::Read { key, .. } => format!("read {key}"),
+            Cmd::Register(d) => format!("register {}", name(*d)),
+            Cmd::Renew(d, n) => format!("renew {} #{n}", name(*d)),
+            Cmd::Expire(d) => format!("expire {}", name(*d)),
         }
     }
 }
@@ -73,22 +75,38 @@ pub struct Meta {
     pub kv: BTreeMap<char, (u32, usize)>,
     /// Data nodes with a lease.
     pub members: BTreeSet<NodeId>,
-    /// Which data node owns each partition.
-    pub owners: BTreeMap<u8, NodeId>,
+    /// Which data node owns each partition, with the fencing token of that ownership
+    /// (the log index of the entry that gave it).
+    pub owners: BTreeMap<u8, (NodeId, usize)>,
+    /// The last put applied per client, to answer retries without applying them twice.
+    pub requests: RequestTable,
+}
+
+/// What applying a command did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// It took effect.
+    Done,
+    /// A put already applied at this index: it was skipped.
+    Retry(usize),
 }
 
 impl Meta {
     /// Applies the command at log index `index`, with `partitions` partitions in all.
-    pub fn apply(&mut self, index: usize, cmd: Cmd, partitions: u8) {
+    pub fn apply(&mut self, index: usize, cmd: Cmd, partitions: u8) -> Applied {
         match cmd {
-            Cmd::Put { key, value, .. } => {
+            Cmd::Put { key, value, req } => {
+                if let Some(first) = self.requests.applied_at(req) {
+                    return Applied::Retry(first);
+                }
+                self.requests.record(req, index);
                 self.kv.insert(key, (value, index));
             }
             Cmd::Register(d) => {
                 // A newcomer takes the first partition nobody owns, if any.
                 if self.members.insert(d) {
                     if let Some(p) = (1..=partitions).find(|p| !self.owners.contains_key(p)) {
-                        self.owners.insert(p, d);
+                        self.owners.insert(p, (d, index));
                     }
                 }
             }
@@ -96,9 +114,9 @@ impl Meta {
                 self.members.remove(&d);
                 let heir = self.members.iter().next().copied();
                 for p in 1..=partitions {
-                    if self.owners.get(&p) == Some(&d) {
+                    if self.owner(p) == Some(d) {
                         match heir {
-                            Some(h) => self.owners.insert(p, h),
+                            Some(h) => self.owners.insert(p, (h, index)),
                             None => self.owners.remove(&p),
                         };
                     }
@@ -106,14 +124,23 @@ impl Meta {
             }
             Cmd::Noop | Cmd::Read { .. } | Cmd::Renew(..) => {}
         }
+        Applied::Done
     }
 
-    /// The partitions `d` owns.
-    pub fn owned_by(&self, d: NodeId) -> Vec<u8> {
+    /// The owner of partition `p`, if any.
+    pub fn owner(&self, p: u8) -> Option<NodeId> {
+        self.owners.get(&p).map(|(o, _)| *o)
+    }
+
+    /// The partitions `d` owns, with their fencing tokens.
+    pub fn owned_by(&self, d: NodeId) -> Vec<Owned> {
         self.owners
             .iter()
-            .filter(|(_, o)| **o == d)
-            .map(|(p, _)| *p)
+            .filter(|(_, (o, _))| *o == d)
+            .map(|(p, (_, token))| Owned {
+                partition: *p,
+                token: *token,
+            })
             .collect()
     }
 }
@@ -127,11 +154,44 @@ mod tests {
         let mut m = Meta::default();
         m.apply(1, Cmd::Register(NodeId(4)), 2);
         m.apply(2, Cmd::Register(NodeId(5)), 2);
-        assert_eq!(m.owned_by(NodeId(4)), vec![1]);
-        assert_eq!(m.owned_by(NodeId(5)), vec![2]);
+        let parts = |d| {
+            m.owned_by(NodeId(d))
+                .iter()
+                .map(|o| (o.partition, o.token))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(parts(4), vec![(1, 1)]);
+        assert_eq!(parts(5), vec![(2, 2)]);
         m.apply(3, Cmd::Expire(NodeId(4)), 2);
-        assert_eq!(m.owned_by(NodeId(5)), vec![1, 2]);
+        let parts = |d| {
+            m.owned_by(NodeId(d))
+                .iter()
+                .map(|o| (o.partition, o.token))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            parts(5),
+            vec![(1, 3), (2, 2)],
+            "the new owner of p1 has a larger token"
+        );
         m.apply(4, Cmd::Expire(NodeId(5)), 2);
         assert!(m.owners.is_empty());
+    }
+
+    #[test]
+    fn a_retried_put_is_applied_once() {
+        let mut m = Meta::default();
+        let req = ReqId {
+            client: NodeId(0),
+            n: 1,
+        };
+        let put = |value| Cmd::Put {
+            key: 'x',
+            value,
+            req,
+        };
+        assert_eq!(m.apply(2, put(1), 2), Applied::Done);
+        assert_eq!(m.apply(3, put(1), 2), Applied::Retry(2));
+        assert_eq!(m.kv.get(&'x'), Some(&(1, 2)));
     }
 }

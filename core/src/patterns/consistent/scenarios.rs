@@ -1,17 +1,19 @@
 //! The consistent core's named scenarios.
 
-use std::sync::Arc;
-
 use super::checker::ConsistentChecker;
-use super::node::{Client, ConsistentNode, DataNode, Management, ManagementPlan, Op};
-use super::{ACK_AFTER_MAJORITY, PATTERN};
+use super::client::{Client, Op};
+use super::data::DataNode;
+use super::management::{Management, ManagementPlan};
+use super::node::{ConsistentNode, Names};
+use super::store::Store;
+use super::{ACK_AFTER_MAJORITY, FENCING, PATTERN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
+    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -22,6 +24,7 @@ enum Story {
     DataFailover,
     LeaderCrash,
     StaleRead,
+    LeaseClock,
 }
 
 /// A consistent core scenario.
@@ -55,6 +58,11 @@ const PARAMS: &[ParamSpec] = &[MANAGEMENT, DATA];
 /// A lease, and what the leader waits beyond it.
 const LEASE_US: u64 = 300_000;
 const LEASE_MARGIN_US: u64 = 100_000;
+/// How often a data node renews its lease.
+const RENEW_US: u64 = 100_000;
+/// Data nodes register one after the other, this far apart (more than a message's
+/// latency), so the same node owns each partition at every seed.
+const JOIN_GAP_US: u64 = 6_000;
 
 /// The client asks a follower who owns a partition, then writes there.
 pub static LOOKUP: ConsistentScenario = ConsistentScenario {
@@ -96,6 +104,19 @@ pub static STALE_READ: ConsistentScenario = ConsistentScenario {
     summary: "m3 is cut off from the others after x=1 and misses x=2. A read served by m3 \
               returns x=1 and says it may be stale; a read through the leader returns x=2.",
     story: Story::StaleRead,
+};
+
+/// A data node's clock is set back and runs slow while it is cut off from the core: it
+/// serves a write after its lease ended, unless the store checks fencing tokens.
+pub static LEASE_CLOCK: ConsistentScenario = ConsistentScenario {
+    id: "consistent-lease-clock",
+    title: "A lease on a wrong clock",
+    summary: "d1 owns p1. Its clock is set back 400 ms and runs 10% slow, and d1 is cut off \
+              from the management cluster, though not from the client or the store. The core \
+              expires d1's lease and gives p1 to d2, but d1, measuring its lease on its own \
+              clock, still serves the client's write. The store refuses it: the write carries \
+              d1's older fencing token. Switched off, the store takes it.",
+    story: Story::LeaseClock,
 };
 
 fn at(ms: u64, action: Action<String>) -> TimedAction {
@@ -200,6 +221,29 @@ impl ConsistentScenario {
                     },
                 ),
             ],
+            Story::LeaseClock => vec![
+                (
+                    ms(250),
+                    Op::AskOwner {
+                        partition: 1,
+                        via: m2,
+                    },
+                ),
+                (
+                    ms(10),
+                    Op::Write {
+                        partition: 1,
+                        value: 1,
+                    },
+                ),
+                (
+                    ms(540),
+                    Op::Write {
+                        partition: 1,
+                        value: 2,
+                    },
+                ),
+            ],
             Story::StaleRead => vec![
                 (
                     ms(200),
@@ -273,6 +317,10 @@ impl Scenario for ConsistentScenario {
             name: format!("d{i}"),
             role: "data",
         }));
+        nodes.push(NodeInfo {
+            name: "s1".into(),
+            role: "store",
+        });
         nodes
     }
 
@@ -280,14 +328,16 @@ impl Scenario for ConsistentScenario {
         let start = caption(
             0,
             "The management cluster (m…) keeps the metadata in a log that a majority must \
-             store; m1 leads it. Data nodes (d…) register and renew a lease every 100 ms; \
-             the leader assigns partitions p1 and p2 to them.",
+             store; m1 leads it. Data nodes (d…) register and renew a lease every 100 ms \
+             (measured on their own clocks); the leader assigns partitions p1 and p2 to them, \
+             each with a fencing token. Data nodes keep what they write in the store s1.",
         );
         let acks = cfg.switch(ACK_AFTER_MAJORITY);
+        let fencing = cfg.switch(FENCING);
         match self.story {
             Story::Lookup => vec![
                 start,
-                caption(250, "The client asks m2, a follower, who owns p1. m2 answers from its copy of the metadata: no need to know the data cluster's layout."),
+                caption(250, "The client asks m2, a follower, who owns p1. m2 answers from its copy of the metadata, and names the leader too: the client need not know the data cluster's layout."),
                 caption(265, "The client writes to p1's owner directly."),
                 caption(315, "A metadata put sent to a follower is forwarded to the leader, which acknowledges it once a majority stored it."),
                 caption(370, "A read served by a follower is fast but may be stale, and says so."),
@@ -296,12 +346,13 @@ impl Scenario for ConsistentScenario {
                 start,
                 caption(400, "d1, the owner of p1, crashes. Its lease is no longer renewed."),
                 caption(
-                    520,
+                    710,
                     "Once d1's lease has surely run out (a lease and a margin after its last \
-                     renewal), the leader expires it and gives p1 to another data node.",
+                     renewal, on the leader's clock), the leader expires it and gives p1 to \
+                     another data node, with a larger fencing token.",
                 ),
                 caption(
-                    900,
+                    730,
                     "The client's write to d1 went unanswered; it asks the core again and is \
                      redirected to p1's new owner.",
                 ),
@@ -320,13 +371,52 @@ impl Scenario for ConsistentScenario {
                 ),
                 caption(215, "…but m1 crashes."),
                 caption(
-                    450,
+                    400,
                     if acks {
-                        "The others elect a new leader. The put was never acknowledged, so the \
-                         client retries it, and a read through the new leader returns x=1."
+                        "The put got no answer, so the client retries it, with the same request \
+                         number, at m3. m3 has heard from no leader lately: rather than forward \
+                         into silence it says so, and the client asks it again shortly."
+                    } else {
+                        "The client was told the put is done, but m1 crashed before any other \
+                         node stored it."
+                    },
+                ),
+                caption(
+                    460,
+                    if acks {
+                        "The others elect a new leader, which takes the retried put; a read \
+                         through the new leader returns x=1."
                     } else {
                         "The others elect a new leader whose log never had x=1: an acknowledged \
                          put is lost (see the invariants)."
+                    },
+                ),
+            ],
+            Story::LeaseClock => vec![
+                start,
+                caption(260, "The client asks m2 who owns p1 and writes there."),
+                caption(
+                    300,
+                    "d1's clock is set back 400 ms and runs 10% slow, and d1 is cut off from \
+                     the management cluster (not from the client or the store). Its renewals \
+                     fail, but by its own clock its last lease now lasts 400 ms longer.",
+                ),
+                caption(
+                    620,
+                    "A lease and a margin after d1's last renewal, on m1's clock, the core \
+                     expires d1 and gives p1 to another node with a larger fencing token, \
+                     which it tells the store.",
+                ),
+                caption(
+                    800,
+                    if fencing {
+                        "By its own clock d1 still holds its lease, so it takes the client's \
+                         write p1=2; the store refuses it: d1's token is older. The client asks \
+                         the core again and writes to the new owner."
+                    } else {
+                        "The switch is off: d1, still within its lease by its own clock, takes \
+                         the client's write p1=2 and the store keeps it, after the core gave p1 \
+                         to another node (see the invariants)."
                     },
                 ),
             ],
@@ -339,11 +429,35 @@ impl Scenario for ConsistentScenario {
         }
     }
 
-    fn script(&self, _cfg: &Config) -> Vec<TimedAction> {
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
         match self.story {
             Story::Lookup => Vec::new(),
             Story::DataFailover => vec![at(400, Action::Crash("d1".into()))],
             Story::LeaderCrash => vec![at(215, Action::Crash("m1".into()))],
+            Story::LeaseClock => vec![
+                at(
+                    300,
+                    Action::SkewClock {
+                        node: "d1".into(),
+                        delta_us: -400_000,
+                    },
+                ),
+                at(
+                    300,
+                    Action::SetDrift {
+                        node: "d1".into(),
+                        ppm: -100_000,
+                    },
+                ),
+                at(
+                    300,
+                    Action::Partition {
+                        from: vec!["d1".into()],
+                        to: (1..=Self::counts(cfg).0).map(|i| format!("m{i}")).collect(),
+                        one_way: false,
+                    },
+                ),
+            ],
             Story::StaleRead => vec![at(
                 280,
                 Action::Partition {
@@ -355,14 +469,29 @@ impl Scenario for ConsistentScenario {
         }
     }
 
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        // Each story offers only the switch whose harm it shows.
+        let offered = match self.story {
+            Story::LeaderCrash => ACK_AFTER_MAJORITY,
+            Story::LeaseClock => FENCING,
+            Story::Lookup | Story::DataFailover | Story::StaleRead => return Vec::new(),
+        };
+        PATTERN
+            .switches
+            .iter()
+            .filter(|s| s.name == offered)
+            .collect()
+    }
+
     fn horizon(&self, _cfg: &Config) -> SimTime {
         SimTime::from_millis(2_500)
     }
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
-        let shared = Arc::new(names.clone());
+        let shared = Names::new(&names);
         let (management, data) = Self::counts(cfg);
+        let store = NodeId((1 + management + data) as u32);
         let cluster: Vec<NodeId> = (1..=management).map(|i| NodeId(i as u32)).collect();
         let plan = ManagementPlan {
             election_us: (150_000, 300_000),
@@ -373,6 +502,7 @@ impl Scenario for ConsistentScenario {
             ack_after_majority: cfg.switch(ACK_AFTER_MAJORITY),
             // The leader-crash story needs the put to wait for the next heartbeat.
             replicate_at_once: self.story != Story::LeaderCrash,
+            store,
         };
         let mut nodes = vec![ConsistentNode::Client(Client::new(
             NodeId(0),
@@ -389,10 +519,19 @@ impl Scenario for ConsistentScenario {
                 id == cluster[0],
             )))
         }));
-        nodes.extend(
-            (0..data)
-                .map(|_| ConsistentNode::Data(DataNode::new(cluster.clone(), LEASE_US, 100_000))),
-        );
+        nodes.extend((0..data as u64).map(|i| {
+            let timing = (LEASE_US, RENEW_US);
+            ConsistentNode::Data(DataNode::new(
+                cluster.clone(),
+                store,
+                timing,
+                i * JOIN_GAP_US,
+            ))
+        }));
+        nodes.push(ConsistentNode::Store(Store::new(
+            cfg.switch(FENCING),
+            shared.clone(),
+        )));
         Box::new(Simulation::new(Setup {
             checker: ConsistentChecker::new(&names, LEASE_US),
             names,

@@ -4,15 +4,26 @@
 //!   index and term; it is lost as soon as any management node applies a different entry
 //!   at that index.
 //! - Leases: a data node holds partition p from when the leader sent the grant until a
-//!   lease's length after the node asked for that renewal (the node's own timer ends it
-//!   then). The checker builds these intervals from the trace and checks that no two
-//!   nodes' intervals for one partition overlap.
+//!   lease's length (in virtual time) after the node asked for that renewal. The checker
+//!   builds these intervals from the trace and checks that no two nodes' intervals for one
+//!   partition overlap: the core's promise. A node whose clock is wrong may believe in its
+//!   lease for longer; what that costs is checked by "writes inside the lease".
 //! - Reads through the leader: the value returned comes from a put at least as recent as
 //!   every put acknowledged before.
+//! - Puts applied once: no management node applies the same client's put of the same
+//!   value at two log indices (a retry applied again). Keyed by the client node and what it
+//!   asked, not by the request numbers the mechanism uses.
+//! - Writes inside the lease: the store takes no write that a data node applied (sent to
+//!   the store) outside its lease on the partition as the core granted it: from the
+//!   leader's grant (a `Lease` message listing the partition) until a grant that no longer
+//!   lists it, or a grant of the partition to another node. A write applied inside the
+//!   lease that reaches the store late is fine: the store orders it before the new owner's.
 
 use std::collections::BTreeMap;
 
-use super::node::{ConsistentNode, Msg, Note};
+use super::meta::Cmd;
+use super::msg::{Msg, Note};
+use super::node::ConsistentNode;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::time::SimTime;
@@ -28,7 +39,21 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         id: "one-lease-holder",
-        sentence: "At most one data node holds a given lease at any instant of virtual time.",
+        sentence: "The core never grants a lease on a partition while another data node's \
+                   lease on it may still run (a lease's length after that node asked, in \
+                   virtual time).",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "writes-inside-lease",
+        sentence: "The store takes no write that a data node applied outside its lease on \
+                   the partition (before the core granted it, or after the core granted the \
+                   partition to another node).",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "put-applied-once",
+        sentence: "A put a client asked for once is applied once, however often it was retried.",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -40,7 +65,9 @@ pub const PROPERTIES: &[Property] = &[
 
 const NEVER_LOST: usize = 0;
 const ONE_HOLDER: usize = 1;
-const LATEST: usize = 2;
+const INSIDE_LEASE: usize = 2;
+const APPLIED_ONCE: usize = 3;
+const LATEST: usize = 4;
 
 /// A lease interval of one node on one partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +87,15 @@ pub struct ConsistentChecker {
     renew_sent: BTreeMap<(NodeId, u32), SimTime>,
     grant_sent: BTreeMap<(NodeId, u32), SimTime>,
     leases: BTreeMap<u8, Vec<Held>>,
+    /// Per (data node, partition): when the core granted its lease, while it has it.
+    granted: BTreeMap<(NodeId, u8), SimTime>,
+    /// The last grant of each partition: to whom and when.
+    given: BTreeMap<u8, (NodeId, SimTime)>,
+    /// Per (data node, partition, value): when the node sent that write to the store, and
+    /// why that instant was outside its lease, if it was.
+    persists: BTreeMap<(NodeId, u8, u32), (SimTime, Option<String>)>,
+    /// Per (management node, client, key, value): the log index where that put applied.
+    puts: BTreeMap<(NodeId, NodeId, char, u32), usize>,
     found: Vec<Breach>,
 }
 
@@ -74,6 +110,10 @@ impl ConsistentChecker {
             renew_sent: BTreeMap::new(),
             grant_sent: BTreeMap::new(),
             leases: BTreeMap::new(),
+            granted: BTreeMap::new(),
+            given: BTreeMap::new(),
+            puts: BTreeMap::new(),
+            persists: BTreeMap::new(),
             found: Vec::new(),
         }
     }
@@ -119,8 +159,58 @@ impl Checker<ConsistentNode> for ConsistentChecker {
             (EventKind::Send { .. }, Some((Msg::Renew { n }, _))) => {
                 self.renew_sent.entry((node, *n)).or_insert(event.time);
             }
-            (EventKind::Send { .. }, Some((Msg::Lease { n, .. }, to))) => {
+            (EventKind::Send { .. }, Some((Msg::Lease { n, partitions }, to))) => {
                 self.grant_sent.entry((to, *n)).or_insert(event.time);
+                // A grant lists what the node owns now: it keeps what it had, gains new
+                // partitions, and loses the rest; whoever held a partition granted to it
+                // has lost it.
+                self.granted.retain(|(d, p), _| {
+                    let listed = partitions.iter().any(|o| o.partition == *p);
+                    if *d == to {
+                        listed
+                    } else {
+                        !listed
+                    }
+                });
+                for o in partitions {
+                    self.granted.entry((to, o.partition)).or_insert(event.time);
+                    self.given.insert(o.partition, (to, event.time));
+                }
+            }
+            (EventKind::Send { .. }, Some((Msg::Persist { owned, value, .. }, _))) => {
+                // The data node applies the write now; judge it against the lease now.
+                let p = owned.partition;
+                let outside = (!self.granted.contains_key(&(node, p))).then(|| {
+                    let writer = self.name(node);
+                    match self.given.get(&p) {
+                        Some((other, at)) if *other != node => {
+                            format!("the core had granted p{p} to {} at {at}", self.name(*other))
+                        }
+                        _ => format!("{writer} held no lease on p{p}"),
+                    }
+                });
+                self.persists
+                    .insert((node, p, *value), (event.time, outside));
+            }
+            (
+                EventKind::Note(Note::Stored {
+                    writer,
+                    owned,
+                    value,
+                }),
+                _,
+            ) => {
+                let p = owned.partition;
+                if let Some((sent, Some(why))) = self.persists.get(&(writer.id, p, *value)) {
+                    let detail = format!(
+                        "the store took {writer}'s write p{p}={value}, sent at {sent}, but {why}"
+                    );
+                    self.found.push(Breach {
+                        property: INSIDE_LEASE,
+                        event: Some(index),
+                        detail,
+                    });
+                }
             }
             (EventKind::Note(Note::Holds { n, partitions }), _) => {
                 let (Some(&asked), Some(&granted)) = (
@@ -134,7 +224,7 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                     from: granted,
                     until: asked.plus_micros(self.lease_us),
                 };
-                for p in partitions {
+                for p in partitions.iter().map(|o| &o.partition) {
                     let holders = self.leases.entry(*p).or_default();
                     let clash = holders
                         .iter()
@@ -175,11 +265,32 @@ impl Checker<ConsistentNode> for ConsistentChecker {
             }
             (
                 EventKind::Note(Note::Applied {
-                    index: at, term, ..
+                    index: at,
+                    term,
+                    cmd,
+                    ..
                 }),
                 _,
             ) => {
                 self.applied.entry(*at).or_insert(*term);
+                if let Cmd::Put { key, value, req } = *cmd {
+                    let first = *self
+                        .puts
+                        .entry((node, req.client, key, value))
+                        .or_insert(*at);
+                    if first != *at {
+                        let detail = format!(
+                            "{} applied {}'s put {key}={value} at #{first} and again at #{at}",
+                            self.name(node),
+                            self.name(req.client)
+                        );
+                        self.found.push(Breach {
+                            property: APPLIED_ONCE,
+                            event: Some(index),
+                            detail,
+                        });
+                    }
+                }
                 if let Some(&(acked, key)) = self.acked.get(at) {
                     self.conflict(*at, acked, *term, key, index);
                 }
@@ -228,7 +339,7 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                 m.meta()
                     .owners
                     .iter()
-                    .map(|(p, o)| format!("p{p}→{}", self.name(*o)))
+                    .map(|(p, (o, _))| format!("p{p}→{}", self.name(*o)))
                     .collect::<Vec<_>>()
                     .join(" ")
             })
@@ -254,3 +365,6 @@ impl Checker<ConsistentNode> for ConsistentChecker {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests;
