@@ -2,11 +2,13 @@
 //!
 //! All mutable simulation state lives in one cloneable [`State`] (see `state.rs`).
 //! [`Simulation`] owns the *frontier* state (the furthest point explored), the
-//! append-only [`Trace`], and checkpoints (clones of the state). Checkpoints are spaced by
-//! the state's size: one every 256 steps for a small run, up to one every 8,192 for a
-//! large one, so their memory stays a small fraction of the trace's. A snapshot of any
-//! past step clones the nearest checkpoint at or before it and replays the steps between
-//! in *shadow* mode,
+//! append-only [`Trace`], and checkpoints (clones of the state). What grows with a run
+//! (stores, logs, checkers' histories) is held in persistent collections, so a
+//! checkpoint shares it with the previous one and costs about what changed since.
+//! Checkpoints are spaced by the state's size: one every 512 steps for a small run, up
+//! to one every 8,192 for a large one, so their memory stays a small fraction of the
+//! trace's. A snapshot of any past step clones the nearest checkpoint at or before it
+//! and replays the steps between in *shadow* mode,
 //! which evolves the state exactly as before but appends nothing to the trace. Branching
 //! (acting at a past instant) restores that state as the frontier, truncates everything
 //! after it, drops the person's later actions and records the new one.
@@ -27,11 +29,13 @@ use super::time::SimTime;
 use super::trace::Trace;
 
 /// The fewest steps between two checkpoints.
-pub const MIN_CHECKPOINT_INTERVAL: usize = 256;
+pub const MIN_CHECKPOINT_INTERVAL: usize = 512;
 /// The most steps between two checkpoints (it bounds the replay of a seek).
 pub const MAX_CHECKPOINT_INTERVAL: usize = 8_192;
-/// Checkpoints are spaced so that each step pays about this many bytes of checkpoint.
-const CHECKPOINT_BYTES_PER_STEP: usize = 64;
+/// Checkpoints are spaced so that each step pays about this many bytes of checkpoint
+/// (its unshared part; the first write after a checkpoint to each persistent collection
+/// also copies one chunk of it, which the 512-step minimum spreads thin).
+const CHECKPOINT_BYTES_PER_STEP: usize = 16;
 
 /// Everything needed to start a run.
 pub struct Setup<N: Node, C: Checker<N>> {

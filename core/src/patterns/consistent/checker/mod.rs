@@ -19,6 +19,8 @@
 //!   lists it, or a grant of the partition to another node. A write applied inside the
 //!   lease that reaches the store late is fine: the store orders it before the new owner's.
 
+use imbl::OrdMap;
+
 use std::collections::BTreeMap;
 
 use super::meta::Cmd;
@@ -82,10 +84,10 @@ struct Held {
 pub struct ConsistentChecker {
     names: Vec<String>,
     lease_us: u64,
-    acked: BTreeMap<usize, (u64, char)>,
-    applied: BTreeMap<usize, u64>,
-    renew_sent: BTreeMap<(NodeId, u32), SimTime>,
-    grant_sent: BTreeMap<(NodeId, u32), SimTime>,
+    acked: OrdMap<usize, (u64, char)>,
+    applied: OrdMap<usize, u64>,
+    renew_sent: OrdMap<(NodeId, u32), SimTime>,
+    grant_sent: OrdMap<(NodeId, u32), SimTime>,
     leases: BTreeMap<u8, Vec<Held>>,
     /// Per (data node, partition): when the core granted its lease, while it has it.
     granted: BTreeMap<(NodeId, u8), SimTime>,
@@ -93,9 +95,9 @@ pub struct ConsistentChecker {
     given: BTreeMap<u8, (NodeId, SimTime)>,
     /// Per (data node, partition, value): when the node sent that write to the store, and
     /// why that instant was outside its lease, if it was.
-    persists: BTreeMap<(NodeId, u8, u32), (SimTime, Option<String>)>,
+    persists: OrdMap<(NodeId, u8, u32), (SimTime, Option<String>)>,
     /// Per (management node, client, key, value): the log index where that put applied.
-    puts: BTreeMap<(NodeId, NodeId, char, u32), usize>,
+    puts: OrdMap<(NodeId, NodeId, char, u32), usize>,
     found: Vec<Breach>,
 }
 
@@ -105,15 +107,15 @@ impl ConsistentChecker {
         ConsistentChecker {
             names: names.to_vec(),
             lease_us,
-            acked: BTreeMap::new(),
-            applied: BTreeMap::new(),
-            renew_sent: BTreeMap::new(),
-            grant_sent: BTreeMap::new(),
+            acked: OrdMap::new(),
+            applied: OrdMap::new(),
+            renew_sent: OrdMap::new(),
+            grant_sent: OrdMap::new(),
             leases: BTreeMap::new(),
             granted: BTreeMap::new(),
             given: BTreeMap::new(),
-            puts: BTreeMap::new(),
-            persists: BTreeMap::new(),
+            puts: OrdMap::new(),
+            persists: OrdMap::new(),
             found: Vec::new(),
         }
     }
@@ -230,7 +232,15 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                         .iter()
                         .find(|h| h.node != node && h.from < held.until && held.from < h.until)
                         .copied();
-                    holders.push(held);
+                    // A renewal that overlaps the node's latest hold extends it: the list
+                    // grows with tenures, not with renewals, and clashes are the same.
+                    match holders.iter_mut().rev().find(|h| h.node == node) {
+                        Some(last) if last.from <= held.until && held.from <= last.until => {
+                            last.from = last.from.min(held.from);
+                            last.until = last.until.max(held.until);
+                        }
+                        _ => holders.push(held),
+                    }
                     if let Some(other) = clash {
                         let detail = format!(
                             "{} holds p{p} from {} to {} while {} holds it from {} to {}",

@@ -1,6 +1,8 @@
 //! A management node: a member of the small cluster that keeps the metadata in a log
 //! replicated to a majority, elects a leader by terms, and keeps data nodes' leases.
 
+use imbl::Vector;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::meta::{Applied, Cmd, Entry, Meta, ReqId};
@@ -52,7 +54,7 @@ pub struct Management {
     // Durable: term, vote and log.
     term: u64,
     voted_for: Option<NodeId>,
-    log: Vec<Entry>,
+    log: Vector<Entry>,
     // Volatile.
     leading: bool,
     leader: Option<NodeId>,
@@ -85,10 +87,10 @@ impl Management {
             names,
             term: 1,
             voted_for: None,
-            log: vec![Entry {
+            log: Vector::unit(Entry {
                 term: 1,
                 cmd: Cmd::Noop,
-            }],
+            }),
             leading: leads,
             leader: None,
             heard_at: WallTime(0),
@@ -182,7 +184,7 @@ impl Management {
     }
 
     fn append(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, cmd: Cmd, reply: Option<Reply>) {
-        self.log.push(Entry {
+        self.log.push_back(Entry {
             term: self.term,
             cmd,
         });
@@ -205,7 +207,8 @@ impl Management {
             .checked_sub(1)
             .and_then(|i| self.log.get(i))
             .map_or(0, |e| e.term);
-        let entries: Vec<Entry> = self.log.iter().skip(prev_index).take(32).copied().collect();
+        let end = self.log.len().min(prev_index + 32);
+        let entries: Vec<Entry> = (prev_index..end).map(|i| self.log[i]).collect();
         ctx.send(
             to,
             Msg::Append {
@@ -447,9 +450,9 @@ impl Management {
                         Some(existing) if existing.term == entry.term => {}
                         Some(_) => {
                             self.log.truncate(index - 1);
-                            self.log.push(*entry);
+                            self.log.push_back(*entry);
                         }
-                        None => self.log.push(*entry),
+                        None => self.log.push_back(*entry),
                     }
                 }
                 let matched = prev_index + entries.len();
