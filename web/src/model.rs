@@ -15,7 +15,7 @@ use playground_core::sim::rng::Ratio;
 use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::time::SimTime;
-use playground_core::sim::trace::{fingerprint, MsgId};
+use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Run, Session};
 
 use crate::url::Query;
@@ -826,7 +826,7 @@ impl Playground {
 
     fn explore(&mut self) {
         self.run.engine_mut().run_to_end(MAX_UI_STEPS);
-        self.fingerprint = fingerprint(&self.run.engine().trace_text());
+        self.fingerprint = self.run.engine().trace_fingerprint();
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
                 tone: Tone::Info,
