@@ -1,10 +1,21 @@
-//! Golden traces: each named scenario's default run, compared line for line.
+//! Golden traces: every registered scenario's default run, compared line for line with
+//! `tests/golden/<id>.txt`, and no golden file without a scenario.
 //!
 //! After an intended change of behaviour, regenerate with `UPDATE_EXPECT=1 cargo test`
 //! and review the diff of `tests/golden/`.
 
+use std::path::PathBuf;
+
 use expect_test::expect_file;
+use playground_core::sim::trace::fingerprint;
 use playground_core::{Registry, Session};
+
+/// The golden file of the faulty sessions' fingerprints, which has its own test.
+const SESSION_HASHES: &str = "session-hashes.txt";
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden")
+}
 
 fn trace_of(scenario: &str) -> String {
     let registry = Registry::standard();
@@ -20,139 +31,69 @@ fn trace_of(scenario: &str) -> String {
 }
 
 #[test]
-fn every_scenario_has_a_golden_trace() {
-    let registry = Registry::standard();
-    for scenario in registry.scenarios() {
-        let path = format!(
-            "{}/golden/{}.txt",
-            env!("CARGO_MANIFEST_DIR"),
-            scenario.id()
-        );
-        assert!(
-            std::path::Path::new(&path).exists(),
-            "no golden trace for {}: add a test below and run with UPDATE_EXPECT=1",
-            scenario.id()
-        );
+fn every_scenario_runs_as_its_golden_trace() {
+    for scenario in Registry::standard().scenarios() {
+        let path = golden_dir().join(format!("{}.txt", scenario.id()));
+        expect_file![path].assert_eq(&trace_of(scenario.id()));
     }
 }
 
 #[test]
-fn lamport_skew() {
-    expect_file!["../golden/lamport-skew.txt"].assert_eq(&trace_of("lamport-skew"));
-}
-
-#[test]
-fn lamport_concurrent() {
-    expect_file!["../golden/lamport-concurrent.txt"].assert_eq(&trace_of("lamport-concurrent"));
-}
-
-#[test]
-fn generation_pause() {
-    expect_file!["../golden/generation-pause.txt"].assert_eq(&trace_of("generation-pause"));
-}
-
-#[test]
-fn generation_crash() {
-    expect_file!["../golden/generation-crash.txt"].assert_eq(&trace_of("generation-crash"));
-}
-
-#[test]
-fn generation_partition() {
-    expect_file!["../golden/generation-partition.txt"].assert_eq(&trace_of("generation-partition"));
-}
-
-#[test]
-fn generation_split_vote() {
-    expect_file!["../golden/generation-split-vote.txt"]
-        .assert_eq(&trace_of("generation-split-vote"));
-}
-
-#[test]
-fn hybrid_transaction() {
-    expect_file!["../golden/hybrid-transaction.txt"].assert_eq(&trace_of("hybrid-transaction"));
-}
-
-#[test]
-fn hybrid_lagging() {
-    expect_file!["../golden/hybrid-lagging.txt"].assert_eq(&trace_of("hybrid-lagging"));
-}
-
-#[test]
-fn hybrid_lww() {
-    expect_file!["../golden/hybrid-lww.txt"].assert_eq(&trace_of("hybrid-lww"));
-}
-
-#[test]
-fn hybrid_coordinator_crash() {
-    expect_file!["../golden/hybrid-coordinator-crash.txt"]
-        .assert_eq(&trace_of("hybrid-coordinator-crash"));
-}
-
-#[test]
-fn idempotent_lost_response() {
-    expect_file!["../golden/idempotent-lost-response.txt"]
-        .assert_eq(&trace_of("idempotent-lost-response"));
-}
-
-#[test]
-fn idempotent_duplicate() {
-    expect_file!["../golden/idempotent-duplicate.txt"].assert_eq(&trace_of("idempotent-duplicate"));
-}
-
-#[test]
-fn idempotent_crash() {
-    expect_file!["../golden/idempotent-crash.txt"].assert_eq(&trace_of("idempotent-crash"));
-}
-
-#[test]
-fn idempotent_expiry() {
-    expect_file!["../golden/idempotent-expiry.txt"].assert_eq(&trace_of("idempotent-expiry"));
-}
-
-#[test]
-fn consistent_lookup() {
-    expect_file!["../golden/consistent-lookup.txt"].assert_eq(&trace_of("consistent-lookup"));
-}
-
-#[test]
-fn consistent_data_failover() {
-    expect_file!["../golden/consistent-data-failover.txt"]
-        .assert_eq(&trace_of("consistent-data-failover"));
-}
-
-#[test]
-fn consistent_leader_crash() {
-    expect_file!["../golden/consistent-leader-crash.txt"]
-        .assert_eq(&trace_of("consistent-leader-crash"));
-}
-
-#[test]
-fn consistent_stale_read() {
-    expect_file!["../golden/consistent-stale-read.txt"]
-        .assert_eq(&trace_of("consistent-stale-read"));
-}
-
-#[test]
-fn consistent_lease_clock() {
-    expect_file!["../golden/consistent-lease-clock.txt"]
-        .assert_eq(&trace_of("consistent-lease-clock"));
+fn every_golden_file_belongs_to_a_scenario() {
+    let registry = Registry::standard();
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(golden_dir()).expect("tests/golden is readable") {
+        let name = entry.expect("a directory entry").file_name();
+        let name = name.to_string_lossy();
+        let scenario = name
+            .strip_suffix(".txt")
+            .and_then(|id| registry.scenario(id));
+        if name != SESSION_HASHES && scenario.is_none() {
+            orphans.push(name.into_owned());
+        }
+    }
+    assert_eq!(
+        orphans,
+        Vec::<String>::new(),
+        "golden files with no scenario: delete them"
+    );
 }
 
 /// Fingerprints of faulty sessions; the wasm test in `web/tests/determinism.rs` replays the
 /// same sessions in headless Chrome and must get the same fingerprints.
 #[test]
 fn session_hashes() {
-    use playground_core::sim::trace::fingerprint;
     let registry = Registry::standard();
     let mut table = String::new();
     for scenario in registry.scenarios() {
         for seed in 1..=3 {
             let session = playground_tests::faulty_session(&registry, scenario.id(), seed);
             let mut run = registry.start(&session).expect("session starts");
-            run.engine_mut().run_to_end(1_000_000);
-            let hash = fingerprint(&run.engine().trace_text());
+            let hash = run.trace_hash(1_000_000);
             table.push_str(&format!("{} {hash:016x}\n", session.encode()));
         }
     }
-    expect_file!["../golden/session-hashes.txt"].assert_eq(&table);
+    expect_file![golden_dir().join(SESSION_HASHES)].assert_eq(&table);
+}
+
+/// The fingerprint streamed from the trace equals the fingerprint of its whole text.
+#[test]
+fn streamed_fingerprints_equal_the_fingerprint_of_the_text() {
+    let registry = Registry::standard();
+    let mut distinct = Vec::new();
+    for scenario in registry.scenarios() {
+        let session = playground_tests::faulty_session(&registry, scenario.id(), 2);
+        let mut run = registry.start(&session).expect("session starts");
+        let streamed = run.trace_hash(1_000_000);
+        let text = run.engine().trace_text();
+        assert_eq!(streamed, fingerprint(&text), "{}", scenario.id());
+        distinct.push(streamed);
+    }
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        registry.scenarios().len(),
+        "different runs get different fingerprints"
+    );
 }

@@ -3,6 +3,7 @@
 
 use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::checker::PropertyKind;
+use playground_core::sim::run::{Engine, EventTag};
 use playground_core::sim::time::SimTime;
 use playground_core::{Registry, Session};
 use playground_tests::{faulty_session, faulty_session_with_random_params, sweep_seeds};
@@ -11,21 +12,38 @@ use playground_tests::{faulty_session, faulty_session_with_random_params, sweep_
 fn broken_guarantees(registry: &Registry, session: &Session) -> Vec<String> {
     let mut run = registry.start(session).expect("session starts");
     run.engine_mut().run_to_end(2_000_000);
-    let engine = run.engine();
-    let times: Vec<_> = (0..engine.trace_len())
-        .map(|i| engine.event(i).unwrap().time)
+    outcome(run.engine()).broken
+}
+
+/// What a run shows: the guarantees it broke, and the kinds of action applied to it.
+struct Outcome {
+    /// Each broken guarantee, with details.
+    broken: Vec<String>,
+    /// The first word of each action event in the trace (`CRASH`, `LINK`, …).
+    actions: Vec<String>,
+}
+
+fn outcome(engine: &dyn Engine) -> Outcome {
+    let events: Vec<_> = (0..engine.trace_len())
+        .map(|i| engine.event(i).unwrap())
         .collect();
     assert!(
-        times.windows(2).all(|w| w[0] <= w[1]),
+        events.windows(2).all(|w| w[0].time <= w[1].time),
         "virtual time went backwards"
     );
-    engine
+    let actions = events
+        .iter()
+        .filter(|e| e.tag == EventTag::Action)
+        .filter_map(|e| e.label.split(' ').next().map(str::to_string))
+        .collect();
+    let broken = engine
         .properties()
         .iter()
         .zip(engine.violations())
         .filter(|(p, _)| p.kind == PropertyKind::Guarantee)
         .filter_map(|(p, v)| v.map(|v| format!("{}: {} (event {})", p.id, v.detail, v.event)))
-        .collect()
+        .collect();
+    Outcome { broken, actions }
 }
 
 #[test]
@@ -38,7 +56,8 @@ fn every_guarantee_holds_over_random_seeds_and_faults() {
         Some(seed) => vec![seed],
         None => (0..sweep_seeds()).collect(),
     };
-    let mut runs_with_faults = 0;
+    // What the faults did: the first word of every action event, over the whole sweep.
+    let mut applied: Vec<String> = Vec::new();
     for scenario in registry.scenarios() {
         for &seed in &seeds {
             // Even seeds keep the defaults; odd seeds draw every parameter from its range.
@@ -47,17 +66,41 @@ fn every_guarantee_holds_over_random_seeds_and_faults() {
             } else {
                 faulty_session_with_random_params(&registry, scenario.id(), seed)
             };
-            runs_with_faults += usize::from(!session.actions.is_empty());
-            let broken = broken_guarantees(&registry, &session);
+            let mut run = registry.start(&session).expect("session starts");
+            run.engine_mut().run_to_end(2_000_000);
+            let Outcome { broken, actions } = outcome(run.engine());
             assert!(
                 broken.is_empty(),
                 "{} broke {broken:?}\nsession {}\nreproduce with SEED={seed}",
                 scenario.id(),
                 session.encode()
             );
+            applied.extend(actions);
+            applied.sort();
+            applied.dedup();
         }
     }
-    assert_eq!(runs_with_faults, seeds.len() * registry.scenarios().len());
+    if only.is_none() {
+        assert_eq!(
+            applied,
+            [
+                "CRASH",
+                "DELAY",
+                "DRIFT",
+                "DROP",
+                "HEAL",
+                "HOLD",
+                "LINK",
+                "PARTITION",
+                "PAUSE",
+                "RELEASE",
+                "RESTART",
+                "RESUME",
+                "SKEW"
+            ],
+            "every kind of fault happened somewhere in the sweep"
+        );
+    }
 }
 
 /// The seed (the page's default) on which the Lamport guarantee breaks once clients stop

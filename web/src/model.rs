@@ -15,7 +15,7 @@ use playground_core::sim::rng::Ratio;
 use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::time::SimTime;
-use playground_core::sim::trace::{fingerprint, MsgId};
+use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Run, Session};
 
 use crate::url::Query;
@@ -827,7 +827,7 @@ impl Playground {
     fn explore(&mut self) {
         let engine = self.run.engine_mut();
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
-        self.fingerprint = fingerprint(&self.run.engine().trace_text());
+        self.fingerprint = self.run.engine().trace_fingerprint();
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
                 tone: Tone::Info,

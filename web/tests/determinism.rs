@@ -3,11 +3,44 @@
 //! The native golden tests write `tests/golden/*.txt`; this test runs the same sessions
 //! compiled to wasm and compares against the same files.
 
-use playground_core::sim::trace::fingerprint;
 use playground_core::{Registry, Session};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// A scenario id and its native golden trace.
+macro_rules! golden {
+    ($id:literal) => {
+        (
+            $id,
+            include_str!(concat!("../../tests/golden/", $id, ".txt")),
+        )
+    };
+}
+
+/// Every scenario's golden trace (the native test `every_golden_file_belongs_to_a_scenario`
+/// keeps the files and the registry equal; the test below keeps this list equal to both).
+const GOLDENS: &[(&str, &str)] = &[
+    golden!("lamport-skew"),
+    golden!("lamport-concurrent"),
+    golden!("generation-pause"),
+    golden!("generation-crash"),
+    golden!("generation-partition"),
+    golden!("generation-split-vote"),
+    golden!("hybrid-transaction"),
+    golden!("hybrid-lagging"),
+    golden!("hybrid-lww"),
+    golden!("hybrid-coordinator-crash"),
+    golden!("idempotent-lost-response"),
+    golden!("idempotent-duplicate"),
+    golden!("idempotent-crash"),
+    golden!("idempotent-expiry"),
+    golden!("consistent-lookup"),
+    golden!("consistent-data-failover"),
+    golden!("consistent-leader-crash"),
+    golden!("consistent-stale-read"),
+    golden!("consistent-lease-clock"),
+];
 
 fn trace_of(session: &Session) -> String {
     let mut run = Registry::standard().start(session).expect("session starts");
@@ -16,19 +49,24 @@ fn trace_of(session: &Session) -> String {
 }
 
 #[wasm_bindgen_test]
-fn default_scenario_traces_equal_the_native_golden_files() {
-    let goldens = [
-        (
-            "lamport-skew",
-            include_str!("../../tests/golden/lamport-skew.txt"),
-        ),
-        (
-            "lamport-concurrent",
-            include_str!("../../tests/golden/lamport-concurrent.txt"),
-        ),
-    ];
-    for (scenario, golden) in goldens {
-        assert_eq!(trace_of(&Session::new(scenario, 1)), golden, "{scenario}");
+fn every_default_scenario_trace_equals_its_native_golden_file() {
+    let registry = Registry::standard();
+    let ids: Vec<&str> = registry.scenarios().iter().map(|s| s.id()).collect();
+    let listed: Vec<&str> = GOLDENS.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        listed, ids,
+        "GOLDENS lists every registered scenario, in order"
+    );
+    for (scenario, golden) in GOLDENS {
+        let trace = trace_of(&Session::new(scenario, 1));
+        let first_difference = trace.lines().zip(golden.lines()).position(|(a, b)| a != b);
+        assert!(
+            trace == *golden,
+            "{scenario}: the wasm trace differs from tests/golden/{scenario}.txt \
+             (first differing line: {first_difference:?}, lengths {} and {})",
+            trace.len(),
+            golden.len()
+        );
     }
 }
 
@@ -39,12 +77,19 @@ fn faulty_session_hashes_equal_the_native_ones() {
     for line in table.lines() {
         let (session, hash) = line.split_once(' ').expect("`session hash` lines");
         let session = Session::decode(session).expect("golden sessions decode");
+        let mut run = Registry::standard()
+            .start(&session)
+            .expect("session starts");
         assert_eq!(
-            format!("{:016x}", fingerprint(&trace_of(&session))),
+            format!("{:016x}", run.trace_hash(1_000_000)),
             hash,
             "{line}"
         );
         checked += 1;
     }
-    assert!(checked >= 6, "only {checked} sessions checked");
+    assert_eq!(
+        checked,
+        3 * Registry::standard().scenarios().len(),
+        "three sessions per scenario"
+    );
 }

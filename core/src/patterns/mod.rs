@@ -7,9 +7,11 @@ pub mod idempotent;
 pub mod lamport;
 pub mod workload;
 
-use crate::sim::run::{resolve_actions, validate_action, Run};
-use crate::sim::scenario::{Config, PatternInfo, RunActions, Scenario};
+use crate::sim::action::TimedAction;
+use crate::sim::run::Run;
+use crate::sim::scenario::{PatternInfo, RunActions, Scenario};
 use crate::sim::session::{Session, SessionError};
+use crate::sim::validate;
 
 /// Every scenario that really runs, in catalog order.
 pub struct Registry {
@@ -87,86 +89,44 @@ impl Registry {
         Session::new(self.scenarios[0].id(), 1)
     }
 
-    /// Checks a session against its scenario and resolves its parameters and switches.
-    pub fn config(
-        &self,
-        session: &Session,
-    ) -> Result<(&'static dyn Scenario, Config), SessionError> {
-        let scenario =
-            self.scenario(&session.scenario)
-                .ok_or_else(|| SessionError::UnknownScenario {
-                    id: session.scenario.clone(),
-                    known: self
-                        .scenarios
-                        .iter()
-                        .map(|s| s.id())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
-        let mut config = Config::defaults(scenario, session.seed);
-        for (name, value) in &session.params {
-            let spec = scenario
-                .params()
-                .iter()
-                .find(|p| p.name == name)
-                .ok_or_else(|| SessionError::UnknownParam {
-                    name: name.clone(),
-                    known: scenario
-                        .params()
-                        .iter()
-                        .map(|p| p.name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
-            if !spec.allows(*value) {
-                return Err(SessionError::ParamOutOfRange {
-                    name: name.clone(),
-                    value: *value,
-                    allowed: spec.allowed(),
-                });
-            }
-            config.set_param(name, *value);
-        }
-        let switches = scenario.offered_switches();
-        for name in &session.switches_off {
-            if !switches.iter().any(|s| s.name == name) {
-                return Err(SessionError::UnknownSwitch {
-                    name: name.clone(),
-                    known: switches
-                        .iter()
-                        .map(|s| s.name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            }
-            config.set_switch(name, false);
-        }
-        Ok((scenario, config))
+    /// The scenario a session names, or an error listing the ones that exist.
+    pub fn find(&self, id: &str) -> Result<&'static dyn Scenario, SessionError> {
+        self.scenario(id)
+            .ok_or_else(|| SessionError::UnknownScenario {
+                id: id.to_string(),
+                known: self
+                    .scenarios
+                    .iter()
+                    .map(|s| s.id())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
-    /// Starts the run a session defines (nothing is explored yet).
+    /// Starts the run a session defines (nothing is explored yet), once
+    /// [`validate::session`] accepts it.
     pub fn start(&self, session: &Session) -> Result<Run, SessionError> {
-        let (scenario, config) = self.config(session)?;
-        let horizon = scenario.horizon(&config);
-        if let Some(late) = session.actions.iter().find(|a| a.at > horizon) {
-            return Err(SessionError::ActionAfterEnd {
-                at: late.at,
-                horizon,
-            });
-        }
+        let scenario = self.find(&session.scenario)?;
+        let (config, user) = validate::session(scenario, session)?;
         let names: Vec<String> = scenario
             .nodes(&config)
             .into_iter()
             .map(|n| n.name)
             .collect();
-        for timed in &session.actions {
-            validate_action(&timed.action, horizon)?;
-        }
-        let actions = RunActions {
-            script: resolve_actions(&scenario.script(&config), &names)?,
-            user: resolve_actions(&session.actions, &names)?,
-        };
-        let engine = scenario.build(&config, actions);
+        // The script is the scenario's own: its node names are resolved, not checked
+        // against the limits a person's actions have.
+        let script = scenario
+            .script(&config)
+            .iter()
+            .map(|timed| {
+                let action = validate::resolve(&timed.action, &names)?;
+                Ok(TimedAction {
+                    at: timed.at,
+                    action,
+                })
+            })
+            .collect::<Result<_, SessionError>>()?;
+        let engine = scenario.build(&config, RunActions { script, user });
         Ok(Run::new(scenario, config, session.clone(), engine))
     }
 }

@@ -16,3 +16,4 @@ pub mod snapshot;
 pub mod state;
 pub mod time;
 pub mod trace;
+pub mod validate;

@@ -3,15 +3,14 @@
 
 use super::action::{Action, TimedAction};
 use super::checker::{Checker, Property, Violation};
-use super::clock::MAX_DRIFT_PPM;
 use super::engine::Simulation;
 use super::node::{Node, NodeId};
-use super::rng::Ratio;
 use super::scenario::{Caption, Config, Scenario};
-use super::session::{Session, SessionError, MAX_ACTIONS, MAX_ENCODED_LEN};
+use super::session::{Session, SessionError, MAX_ENCODED_LEN};
 use super::snapshot::Snapshot;
 use super::time::SimTime;
-use super::trace::{fingerprint, EventKind, Fate, MsgId};
+use super::trace::{EventKind, Fate, MsgId};
+use super::validate;
 
 /// What kind of trace event, for drawing it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -110,6 +109,8 @@ pub trait Engine {
     fn trace_line(&self, index: usize) -> String;
     /// The whole trace, one event per line.
     fn trace_text(&self) -> String;
+    /// The fingerprint of [`Engine::trace_text`], streamed without building the text.
+    fn trace_fingerprint(&self) -> u64;
     /// Event `index` as plain data.
     fn event(&self, index: usize) -> Option<EventInfo>;
     /// Virtual time of step `step`.
@@ -179,6 +180,9 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn trace_text(&self) -> String {
         self.trace().text(self.names())
+    }
+    fn trace_fingerprint(&self) -> u64 {
+        self.trace().fingerprint(self.names())
     }
     fn event(&self, index: usize) -> Option<EventInfo> {
         let trace = self.trace();
@@ -267,86 +271,6 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
 }
 
-/// The longest link latency an action may set, in microseconds (10 s).
-pub const MAX_LATENCY_US: u64 = 10_000_000;
-/// The largest clock step an action may make, in microseconds (one hour).
-pub const MAX_CLOCK_STEP_US: i64 = 3_600_000_000;
-
-/// Checks an action's numbers against their allowed ranges (the run ends at `horizon`).
-pub fn validate_action(action: &Action<String>, horizon: SimTime) -> Result<(), SessionError> {
-    let out = |what: &'static str, value: String, allowed: String| {
-        Err(SessionError::ActionOutOfRange {
-            what,
-            value,
-            allowed,
-        })
-    };
-    let ratio_ok = |r: Ratio| r.den >= 1 && r.num <= r.den;
-    match action {
-        Action::SetDrift { ppm, .. } if ppm.abs() > MAX_DRIFT_PPM => out(
-            "clock drift",
-            format!("{ppm} ppm"),
-            format!("-{MAX_DRIFT_PPM} to {MAX_DRIFT_PPM} ppm"),
-        ),
-        Action::SkewClock { delta_us, .. }
-            if delta_us.unsigned_abs() > MAX_CLOCK_STEP_US as u64 =>
-        {
-            out(
-                "clock step",
-                format!("{delta_us} µs"),
-                format!("-{MAX_CLOCK_STEP_US} to {MAX_CLOCK_STEP_US} µs"),
-            )
-        }
-        Action::Delay { by_us, .. } if *by_us > horizon.as_micros() => out(
-            "message delay",
-            format!("{by_us} µs"),
-            format!("0 to {} µs (the run's length)", horizon.as_micros()),
-        ),
-        Action::SetLink { cfg, .. } if cfg.latency_max_us > MAX_LATENCY_US => out(
-            "link latency",
-            format!("{} µs", cfg.latency_max_us),
-            format!("0 to {MAX_LATENCY_US} µs"),
-        ),
-        Action::SetLink { cfg, .. } if !ratio_ok(cfg.loss) || !ratio_ok(cfg.duplication) => out(
-            "loss or duplication ratio",
-            format!("{} and {}", cfg.loss, cfg.duplication),
-            "a fraction n/d with d at least 1 and n at most d".to_string(),
-        ),
-        Action::Partition { from, to, .. } if from.is_empty() || to.is_empty() => out(
-            "partition",
-            "an empty side".to_string(),
-            "at least one node on each side".to_string(),
-        ),
-        _ => Ok(()),
-    }
-}
-
-/// Resolves node names in actions to ids, naming the first unknown node in the error.
-pub fn resolve_actions(
-    actions: &[TimedAction],
-    names: &[String],
-) -> Result<Vec<TimedAction<NodeId>>, SessionError> {
-    actions
-        .iter()
-        .map(|timed| {
-            let action = timed.action.try_map(|name| {
-                names
-                    .iter()
-                    .position(|n| n == name)
-                    .map(|i| NodeId(i as u32))
-                    .ok_or_else(|| SessionError::UnknownNode {
-                        name: name.clone(),
-                        known: names.join(", "),
-                    })
-            })?;
-            Ok(TimedAction {
-                at: timed.at,
-                action,
-            })
-        })
-        .collect()
-}
-
 /// A session and the run it defines.
 pub struct Run {
     scenario: &'static dyn Scenario,
@@ -410,20 +334,12 @@ impl Run {
 
     /// Acts at `at` (naming nodes), discarding everything after it; the session records it.
     pub fn act(&mut self, at: SimTime, action: Action<String>) -> Result<(), SessionError> {
-        if at > self.engine.horizon() {
-            return Err(SessionError::ActionAfterEnd {
-                at,
-                horizon: self.engine.horizon(),
-            });
-        }
-        validate_action(&action, self.engine.horizon())?;
-        if self.session.actions.len() >= MAX_ACTIONS {
-            return Err(SessionError::TooManyActions { max: MAX_ACTIONS });
-        }
         let timed = TimedAction { at, action };
+        let resolved = validate::action(&timed, self.engine.horizon(), self.engine.names())?;
+        validate::action_count(self.session.actions.len() + 1)?;
         // An upper bound: branching may drop later actions, never add any.
         let mut grown = self.session.clone();
-        grown.actions.push(timed.clone());
+        grown.actions.push(timed);
         let len = grown.encode().len();
         if len > MAX_ENCODED_LEN {
             return Err(SessionError::TooLong {
@@ -431,10 +347,7 @@ impl Run {
                 max: MAX_ENCODED_LEN,
             });
         }
-        let resolved = resolve_actions(std::slice::from_ref(&timed), self.engine.names())?;
-        for action in resolved {
-            self.engine.branch(action.at, action.action);
-        }
+        self.engine.branch(resolved.at, resolved.action);
         let names = self.engine.names().to_vec();
         self.session.actions = self
             .engine
@@ -453,6 +366,6 @@ impl Run {
     /// Explores the whole run (up to `max_steps` steps) and returns its trace fingerprint.
     pub fn trace_hash(&mut self, max_steps: usize) -> u64 {
         self.engine.run_to_end(max_steps);
-        fingerprint(&self.engine.trace_text())
+        self.engine.trace_fingerprint()
     }
 }

@@ -10,7 +10,6 @@
 //! a test pins it), a step adds 4 bytes, and a message adds its record once.
 
 use std::fmt;
-use std::fmt::Write as _;
 
 use super::action::Action;
 use super::node::{Node, NodeId};
@@ -216,11 +215,23 @@ impl<N: Node> Trace<N> {
     /// The whole trace as text, one event per line.
     pub fn text(&self, names: &[String]) -> String {
         let mut out = String::new();
-        for event in &self.events {
-            self.write_line(&mut out, event, names);
-            out.push('\n');
-        }
+        self.write_text(&mut out, names);
         out
+    }
+
+    /// The fingerprint of [`Trace::text`], hashed line by line as it is written, without
+    /// building the whole text.
+    pub fn fingerprint(&self, names: &[String]) -> u64 {
+        let mut hasher = Fnv1a::default();
+        self.write_text(&mut hasher, names);
+        hasher.0
+    }
+
+    fn write_text(&self, out: &mut impl fmt::Write, names: &[String]) {
+        for event in &self.events {
+            self.write_line(out, event, names);
+            let _ = out.write_char('\n');
+        }
     }
 
     /// A one-line description of a message: `#4 c1->s1 write e1 clock=3`.
@@ -236,54 +247,46 @@ impl<N: Node> Trace<N> {
         }
     }
 
-    fn write_line(&self, out: &mut String, event: &TraceEvent<N>, names: &[String]) {
+    fn write_line(&self, out: &mut impl fmt::Write, event: &TraceEvent<N>, names: &[String]) {
         let lane = event.node.map_or("*", |n| name(names, n));
         let _ = write!(out, "{:>11} {lane:<4} ", event.time);
-        self.write_description(out, event, names);
+        let _ = self.write_description(out, event, names);
     }
 
     /// What event `index` was, without its time and lane: `stored a1 at ts=2 …`.
     pub fn describe(&self, index: usize, names: &[String]) -> String {
         let mut out = String::new();
         if let Some(event) = self.events.get(index) {
-            self.write_description(&mut out, event, names);
+            let _ = self.write_description(&mut out, event, names);
         }
         out
     }
 
-    fn write_description(&self, out: &mut String, event: &TraceEvent<N>, names: &[String]) {
-        let payload = |msg: MsgId| {
-            self.messages
-                .get(msg.0 as usize)
-                .map_or(String::new(), |m| m.payload.to_string())
-        };
-        let _ = match &event.kind {
-            EventKind::Start => write!(out, "start"),
+    fn write_description(
+        &self,
+        out: &mut impl fmt::Write,
+        event: &TraceEvent<N>,
+        names: &[String],
+    ) -> fmt::Result {
+        let record = |msg: MsgId| self.messages.get(msg.0 as usize);
+        let payload = |msg: MsgId| Payload(record(msg).map(|m| &m.payload));
+        match &event.kind {
+            EventKind::Start => out.write_str("start"),
             EventKind::Send { msg, to, fate } => {
-                let copy = self
-                    .messages
-                    .get(msg.0 as usize)
-                    .and_then(|m| m.copy_of)
-                    .map_or(String::new(), |orig| format!(" (duplicate of {orig})"));
-                let fate = match fate {
-                    Fate::Arrives(t) => format!("arrives {t}"),
-                    Fate::Lost => "LOST".to_string(),
-                    Fate::Cut => "CUT by partition".to_string(),
-                };
-                write!(
-                    out,
-                    "send {msg} to {} {}{copy}; {fate}",
-                    name(names, *to),
-                    payload(*msg)
-                )
+                let to = name(names, *to);
+                write!(out, "send {msg} to {to} {}", payload(*msg))?;
+                if let Some(orig) = record(*msg).and_then(|m| m.copy_of) {
+                    write!(out, " (duplicate of {orig})")?;
+                }
+                match fate {
+                    Fate::Arrives(t) => write!(out, "; arrives {t}"),
+                    Fate::Lost => out.write_str("; LOST"),
+                    Fate::Cut => out.write_str("; CUT by partition"),
+                }
             }
             EventKind::Deliver { msg, from } => {
-                write!(
-                    out,
-                    "recv {msg} from {} {}",
-                    name(names, *from),
-                    payload(*msg)
-                )
+                let from = name(names, *from);
+                write!(out, "recv {msg} from {from} {}", payload(*msg))
             }
             EventKind::Dropped { msg, reason } => {
                 let why = match reason {
@@ -293,9 +296,21 @@ impl<N: Node> Trace<N> {
                 write!(out, "drop {msg} {} ({why})", payload(*msg))
             }
             EventKind::Timer(timer) => write!(out, "timer {timer}"),
-            EventKind::Action(action) => write!(out, "{}", action.describe(names)),
+            EventKind::Action(action) => out.write_str(&action.describe(names)),
             EventKind::Note(note) => write!(out, "{note}"),
-        };
+        }
+    }
+}
+
+/// A message's payload as text, or nothing for an unknown message.
+struct Payload<'a, M>(Option<&'a M>);
+
+impl<M: fmt::Display> fmt::Display for Payload<'_, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(payload) => payload.fmt(f),
+            None => Ok(()),
+        }
     }
 }
 
@@ -305,9 +320,33 @@ fn name(names: &[String], id: NodeId) -> &str {
 
 /// FNV-1a, 64 bits: a stable fingerprint of a trace's text on every platform.
 pub fn fingerprint(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3)
-    })
+    let mut hasher = Fnv1a::default();
+    hasher.add(text);
+    hasher.0
+}
+
+/// An FNV-1a hash that text can be written into, piece by piece.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn add(&mut self, text: &str) {
+        self.0 = text.bytes().fold(self.0, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3)
+        });
+    }
+}
+
+impl fmt::Write for Fnv1a {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.add(text);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -318,5 +357,15 @@ mod tests {
     fn fingerprint_matches_the_fnv1a_reference() {
         assert_eq!(fingerprint(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fingerprint("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn hashing_in_pieces_equals_hashing_the_whole_text() {
+        let mut hasher = Fnv1a::default();
+        for piece in ["rec", "v #3 from s1", "\n", "", "µs"] {
+            hasher.add(piece);
+        }
+        assert_eq!(hasher.0, fingerprint("recv #3 from s1\nµs"));
+        assert_ne!(hasher.0, fingerprint("recv #3 from s1\nµ"));
     }
 }
