@@ -188,18 +188,46 @@ pub struct RunActions {
     pub user: Vec<TimedAction<NodeId>>,
 }
 
+/// What every story declares about itself, whatever its pattern: each pattern's scenario
+/// type holds one and returns it from [`Scenario::info`].
+#[derive(Debug)]
+pub struct StoryInfo {
+    /// The pattern it belongs to.
+    pub pattern: &'static PatternInfo,
+    /// URL-safe id, unique in the registry, e.g. `lamport-skew`.
+    pub id: &'static str,
+    /// Title for a catalog.
+    pub title: &'static str,
+    /// What it shows, in a few sentences.
+    pub summary: &'static str,
+    /// Its parameters with ranges and defaults.
+    pub params: &'static [ParamSpec],
+}
+
 /// A named, scripted scenario of a pattern.
 pub trait Scenario: Sync {
+    /// Its pattern, id, title, summary and parameters.
+    fn info(&self) -> &StoryInfo;
     /// The pattern it belongs to.
-    fn pattern(&self) -> &'static PatternInfo;
+    fn pattern(&self) -> &'static PatternInfo {
+        self.info().pattern
+    }
     /// URL-safe id, unique in the registry, e.g. `lamport-skew`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> &'static str {
+        self.info().id
+    }
     /// Title for a catalog.
-    fn title(&self) -> &'static str;
+    fn title(&self) -> &'static str {
+        self.info().title
+    }
     /// What it shows, in a few sentences.
-    fn summary(&self) -> &'static str;
+    fn summary(&self) -> &'static str {
+        self.info().summary
+    }
     /// Its parameters with ranges and defaults.
-    fn params(&self) -> &'static [ParamSpec];
+    fn params(&self) -> &'static [ParamSpec] {
+        self.info().params
+    }
     /// Its nodes for a config.
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo>;
     /// Its captions for a config, in time order.

@@ -13,7 +13,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -29,9 +29,7 @@ enum Story {
 
 /// A consistent core scenario.
 pub struct ConsistentScenario {
-    id: &'static str,
-    title: &'static str,
-    summary: &'static str,
+    info: StoryInfo,
     story: Story,
 }
 
@@ -66,56 +64,76 @@ const JOIN_GAP_US: u64 = 6_000;
 
 /// The client asks a follower who owns a partition, then writes there.
 pub static LOOKUP: ConsistentScenario = ConsistentScenario {
-    id: "consistent-lookup",
-    title: "Ask the core, write to the owner",
-    summary: "Six data nodes register with a three-node management cluster and keep leases. \
-              The client asks a management follower which data node owns p1 and writes to \
-              it directly; a metadata put goes through the follower to the leader, and a \
-              read is served by another follower.",
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "consistent-lookup",
+        title: "Ask the core, write to the owner",
+        summary: "Six data nodes register with a three-node management cluster and keep leases. \
+                  The client asks a management follower which data node owns p1 and writes to \
+                  it directly; a metadata put goes through the follower to the leader, and a \
+                  read is served by another follower.",
+        params: PARAMS,
+    },
     story: Story::Lookup,
 };
 
 /// The owner of a partition crashes and the core reassigns it.
 pub static DATA_FAILOVER: ConsistentScenario = ConsistentScenario {
-    id: "consistent-data-failover",
-    title: "A data owner crashes",
-    summary: "d1 owns p1 and crashes. Its lease is not renewed; once it has surely run out, \
-              the management leader reassigns p1 to another data node. The client's next \
-              write to d1 goes unanswered, so it asks the core again and is redirected to \
-              the new owner.",
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "consistent-data-failover",
+        title: "A data owner crashes",
+        summary: "d1 owns p1 and crashes. Its lease is not renewed; once it has surely run out, \
+                  the management leader reassigns p1 to another data node. The client's next \
+                  write to d1 goes unanswered, so it asks the core again and is redirected to \
+                  the new owner.",
+        params: PARAMS,
+    },
     story: Story::DataFailover,
 };
 
 /// The management leader crashes; no acknowledged metadata is lost.
 pub static LEADER_CRASH: ConsistentScenario = ConsistentScenario {
-    id: "consistent-leader-crash",
-    title: "The management leader crashes",
-    summary: "The client puts x=1; the management leader m1 crashes moments later. The \
-              others elect a new leader, and a read through it still returns x=1: a put is \
-              acknowledged only once a majority stored it. Switched off, the put is \
-              acknowledged at once and lost with m1.",
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "consistent-leader-crash",
+        title: "The management leader crashes",
+        summary: "The client puts x=1; the management leader m1 crashes moments later. The \
+                  others elect a new leader, and a read through it still returns x=1: a put is \
+                  acknowledged only once a majority stored it. Switched off, the put is \
+                  acknowledged at once and lost with m1.",
+        params: PARAMS,
+    },
     story: Story::LeaderCrash,
 };
 
 /// A lagging follower serves a stale read; the leader serves the latest.
 pub static STALE_READ: ConsistentScenario = ConsistentScenario {
-    id: "consistent-stale-read",
-    title: "A stale read from a follower",
-    summary: "m3 is cut off from the others after x=1 and misses x=2. A read served by m3 \
-              returns x=1 and says it may be stale; a read through the leader returns x=2.",
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "consistent-stale-read",
+        title: "A stale read from a follower",
+        summary: "m3 is cut off from the others after x=1 and misses x=2. A read served by m3 \
+                  returns x=1 and says it may be stale; a read through the leader returns x=2.",
+        params: PARAMS,
+    },
     story: Story::StaleRead,
 };
 
 /// A data node's clock is set back and runs slow while it is cut off from the core: it
 /// serves a write after its lease ended, unless the store checks fencing tokens.
 pub static LEASE_CLOCK: ConsistentScenario = ConsistentScenario {
-    id: "consistent-lease-clock",
-    title: "A lease on a wrong clock",
-    summary: "d1 owns p1. Its clock is set back 400 ms and runs 10% slow, and d1 is cut off \
-              from the management cluster, though not from the client or the store. The core \
-              expires d1's lease and gives p1 to d2, but d1, measuring its lease on its own \
-              clock, still serves the client's write. The store refuses it: the write carries \
-              d1's older fencing token. Switched off, the store takes it.",
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "consistent-lease-clock",
+        title: "A lease on a wrong clock",
+        summary: "d1 owns p1. Its clock is set back 400 ms and runs 10% slow, and d1 is cut off \
+                  from the management cluster, though not from the client or the store. The core \
+                  expires d1's lease and gives p1 to d2, but d1, measuring its lease on its own \
+                  clock, still serves the client's write. The store refuses it: the write carries \
+                  d1's older fencing token. Switched off, the store takes it.",
+        params: PARAMS,
+    },
     story: Story::LeaseClock,
 };
 
@@ -283,24 +301,8 @@ impl ConsistentScenario {
 }
 
 impl Scenario for ConsistentScenario {
-    fn pattern(&self) -> &'static PatternInfo {
-        &PATTERN
-    }
-
-    fn id(&self) -> &'static str {
-        self.id
-    }
-
-    fn title(&self) -> &'static str {
-        self.title
-    }
-
-    fn summary(&self) -> &'static str {
-        self.summary
-    }
-
-    fn params(&self) -> &'static [ParamSpec] {
-        PARAMS
+    fn info(&self) -> &StoryInfo {
+        &self.info
     }
 
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {

@@ -11,7 +11,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -26,10 +26,7 @@ enum Story {
 
 /// A generation clock scenario.
 pub struct GenerationScenario {
-    id: &'static str,
-    title: &'static str,
-    summary: &'static str,
-    params: &'static [ParamSpec],
+    info: StoryInfo,
     story: Story,
 }
 
@@ -45,48 +42,60 @@ const SERVERS: ParamSpec = ParamSpec {
 
 /// The leader crashes; a new leader is elected with generation + 1.
 pub static CRASH: GenerationScenario = GenerationScenario {
-    id: "generation-crash",
-    title: "The leader crashes",
-    summary: "s1 leads generation 1 and crashes. The followers stop hearing heartbeats, one \
-              of them stands for election in the next generation and wins. When s1 restarts \
-              it follows the new leader.",
-    params: &[SERVERS],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "generation-crash",
+        title: "The leader crashes",
+        summary: "s1 leads generation 1 and crashes. The followers stop hearing heartbeats, one \
+                  of them stands for election in the next generation and wins. When s1 restarts \
+                  it follows the new leader.",
+        params: &[SERVERS],
+    },
     story: Story::Crash,
 };
 
 /// The leader pauses, the others elect a new one, the old one returns and steps down.
 pub static PAUSE: GenerationScenario = GenerationScenario {
-    id: "generation-pause",
-    title: "The old leader returns",
-    summary: "s1 leads generation 1 and freezes in a long GC pause; what the other servers \
-              send it meanwhile is lost. They elect a new leader in a higher generation. When \
-              s1 wakes up it still believes it leads and sends heartbeats and writes of \
-              generation 1; the followers reject them and answer with the higher generation, \
-              and that answer makes s1 step down.",
-    params: &[SERVERS],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "generation-pause",
+        title: "The old leader returns",
+        summary: "s1 leads generation 1 and freezes in a long GC pause; what the other servers \
+                  send it meanwhile is lost. They elect a new leader in a higher generation. When \
+                  s1 wakes up it still believes it leads and sends heartbeats and writes of \
+                  generation 1; the followers reject them and answer with the higher generation, \
+                  and that answer makes s1 step down.",
+        params: &[SERVERS],
+    },
     story: Story::Pause,
 };
 
 /// A partition leaves the old leader in the minority.
 pub static PARTITION: GenerationScenario = GenerationScenario {
-    id: "generation-partition",
-    title: "Partitioned leader",
-    summary: "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. The minority's leader s1 \
-              cannot get a write acknowledged; the majority elects a new leader in a \
-              higher generation. After the heal, s1 learns that generation and steps down.",
-    params: &[],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "generation-partition",
+        title: "Partitioned leader",
+        summary: "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. The minority's leader s1 \
+                  cannot get a write acknowledged; the majority elects a new leader in a \
+                  higher generation. After the heal, s1 learns that generation and steps down.",
+        params: &[],
+    },
     story: Story::Partition,
 };
 
 /// Equal timeouts split the vote; random timeouts resolve it.
 pub static SPLIT_VOTE: GenerationScenario = GenerationScenario {
-    id: "generation-split-vote",
-    title: "A split vote",
-    summary: "The leader crashes and, with equal election timeouts and equal latencies, both \
-              followers stand for generation 2 at the same instant. Each votes for itself: \
-              nobody wins. Their next timeouts are random, so one stands first in a later \
-              generation and wins.",
-    params: &[],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "generation-split-vote",
+        title: "A split vote",
+        summary: "The leader crashes and, with equal election timeouts and equal latencies, both \
+                  followers stand for generation 2 at the same instant. Each votes for itself: \
+                  nobody wins. Their next timeouts are random, so one stands first in a later \
+                  generation and wins.",
+        params: &[],
+    },
     story: Story::SplitVote,
 };
 
@@ -119,24 +128,8 @@ fn at(ms: u64, action: Action<String>) -> TimedAction {
 }
 
 impl Scenario for GenerationScenario {
-    fn pattern(&self) -> &'static PatternInfo {
-        &PATTERN
-    }
-
-    fn id(&self) -> &'static str {
-        self.id
-    }
-
-    fn title(&self) -> &'static str {
-        self.title
-    }
-
-    fn summary(&self) -> &'static str {
-        self.summary
-    }
-
-    fn params(&self) -> &'static [ParamSpec] {
-        self.params
+    fn info(&self) -> &StoryInfo {
+        &self.info
     }
 
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {

@@ -13,7 +13,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -28,10 +28,7 @@ enum Story {
 
 /// A hybrid clock scenario.
 pub struct HybridScenario {
-    id: &'static str,
-    title: &'static str,
-    summary: &'static str,
-    params: &'static [ParamSpec],
+    info: StoryInfo,
     story: Story,
 }
 
@@ -61,72 +58,84 @@ const fn drift(name: &'static str, label: &'static str, default: i64) -> ParamSp
 
 /// The notes' transaction across three servers with skewed clocks.
 pub static TRANSACTION: HybridScenario = HybridScenario {
-    id: "hybrid-transaction",
-    title: "One timestamp per transaction",
-    summary: "A coordinator writes x, y and z to three servers whose wall clocks disagree, \
-              carrying its hybrid clock; each server answers with its own. The coordinator \
-              then commits with its final clock, and every server stores the transaction \
-              under that one timestamp: a read as of any time sees all of it or none.",
-    params: &[
-        skew("co-skew-ms", "co clock skew", 0),
-        skew("skew1-ms", "s1 clock skew", 0),
-        skew("skew2-ms", "s2 clock skew", -30),
-        skew("skew3-ms", "s3 clock skew", 25),
-        drift("co-drift-ppm", "co clock drift", 0),
-        drift("drift1-ppm", "s1 clock drift", 0),
-        drift("drift2-ppm", "s2 clock drift", 0),
-        drift("drift3-ppm", "s3 clock drift", 2_000),
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "hybrid-transaction",
+        title: "One timestamp per transaction",
+        summary: "A coordinator writes x, y and z to three servers whose wall clocks disagree, \
+                  carrying its hybrid clock; each server answers with its own. The coordinator \
+                  then commits with its final clock, and every server stores the transaction \
+                  under that one timestamp: a read as of any time sees all of it or none.",
+        params: &[
+            skew("co-skew-ms", "co clock skew", 0),
+            skew("skew1-ms", "s1 clock skew", 0),
+            skew("skew2-ms", "s2 clock skew", -30),
+            skew("skew3-ms", "s3 clock skew", 25),
+            drift("co-drift-ppm", "co clock drift", 0),
+            drift("drift1-ppm", "s1 clock drift", 0),
+            drift("drift2-ppm", "s2 clock drift", 0),
+            drift("drift3-ppm", "s3 clock drift", 2_000),
+        ],
+    },
     story: Story::Transaction,
 };
 
 /// A lagging server adopts the higher hybrid time it receives.
 pub static LAGGING: HybridScenario = HybridScenario {
-    id: "hybrid-lagging",
-    title: "A lagging server adopts",
-    summary: "s2's wall clock runs 200 ms behind. When a write arrives stamped with the \
-              coordinator's later hybrid time, s2's clock jumps to it and counts on from \
-              there, so the versions it stores keep growing although its own wall clock \
-              says it is earlier.",
-    params: &[
-        skew("skew1-ms", "s1 clock skew", 0),
-        skew("skew2-ms", "s2 clock skew", -200),
-        drift("drift1-ppm", "s1 clock drift", 0),
-        drift("drift2-ppm", "s2 clock drift", 0),
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "hybrid-lagging",
+        title: "A lagging server adopts",
+        summary: "s2's wall clock runs 200 ms behind. When a write arrives stamped with the \
+                  coordinator's later hybrid time, s2's clock jumps to it and counts on from \
+                  there, so the versions it stores keep growing although its own wall clock \
+                  says it is earlier.",
+        params: &[
+            skew("skew1-ms", "s1 clock skew", 0),
+            skew("skew2-ms", "s2 clock skew", -200),
+            drift("drift1-ppm", "s1 clock drift", 0),
+            drift("drift2-ppm", "s2 clock drift", 0),
+        ],
+    },
     story: Story::Lagging,
 };
 
 /// Last writer wins with plain wall clocks loses an acknowledged write.
 pub static LAST_WRITER_WINS: HybridScenario = HybridScenario {
-    id: "hybrid-lww",
-    title: "Last writer wins",
-    summary: "Two servers copy writes to each other and keep, for each key, the version \
-              with the highest timestamp. T1 writes k=1 through s1, whose clock runs 60 ms \
-              fast; then T2 writes k=2 through s2. Each write is stamped by the server that \
-              takes it, as in a plain replicated store, so the coordinator's final clock \
-              plays no part here and its switch is not offered. With hybrid clocks T2 carries \
-              T1's time and wins. Switch the counter off: T2 gets s2's earlier wall-clock \
-              time, and the acknowledged k=2 disappears behind k=1.",
-    params: &[
-        skew("skew1-ms", "s1 clock skew", 60),
-        skew("skew2-ms", "s2 clock skew", 0),
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "hybrid-lww",
+        title: "Last writer wins",
+        summary: "Two servers copy writes to each other and keep, for each key, the version \
+                  with the highest timestamp. T1 writes k=1 through s1, whose clock runs 60 ms \
+                  fast; then T2 writes k=2 through s2. Each write is stamped by the server that \
+                  takes it, as in a plain replicated store, so the coordinator's final clock \
+                  plays no part here and its switch is not offered. With hybrid clocks T2 carries \
+                  T1's time and wins. Switch the counter off: T2 gets s2's earlier wall-clock \
+                  time, and the acknowledged k=2 disappears behind k=1.",
+        params: &[
+            skew("skew1-ms", "s1 clock skew", 60),
+            skew("skew2-ms", "s2 clock skew", 0),
+        ],
+    },
     story: Story::LastWriterWins,
 };
 
 /// The coordinator crashes between the writes and the commit.
 pub static COORDINATOR_CRASH: HybridScenario = HybridScenario {
-    id: "hybrid-coordinator-crash",
-    title: "Coordinator crash",
-    summary: "T1 commits normally. T2 writes x, y and z provisionally, and the coordinator \
-              crashes before it commits. The provisional versions stay pending: reads as of \
-              any time after them wait instead of showing a half-done T2.",
-    params: &[
-        skew("skew1-ms", "s1 clock skew", 0),
-        skew("skew2-ms", "s2 clock skew", -30),
-        skew("skew3-ms", "s3 clock skew", 25),
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "hybrid-coordinator-crash",
+        title: "Coordinator crash",
+        summary: "T1 commits normally. T2 writes x, y and z provisionally, and the coordinator \
+                  crashes before it commits. The provisional versions stay pending: reads as of \
+                  any time after them wait instead of showing a half-done T2.",
+        params: &[
+            skew("skew1-ms", "s1 clock skew", 0),
+            skew("skew2-ms", "s2 clock skew", -30),
+            skew("skew3-ms", "s3 clock skew", 25),
+        ],
+    },
     story: Story::CoordinatorCrash,
 };
 
@@ -259,24 +268,8 @@ fn caption(ms: u64, text: &str) -> Caption {
 }
 
 impl Scenario for HybridScenario {
-    fn pattern(&self) -> &'static PatternInfo {
-        &PATTERN
-    }
-
-    fn id(&self) -> &'static str {
-        self.id
-    }
-
-    fn title(&self) -> &'static str {
-        self.title
-    }
-
-    fn summary(&self) -> &'static str {
-        self.summary
-    }
-
-    fn params(&self) -> &'static [ParamSpec] {
-        self.params
+    fn info(&self) -> &StoryInfo {
+        &self.info
     }
 
     fn nodes(&self, _cfg: &Config) -> Vec<NodeInfo> {

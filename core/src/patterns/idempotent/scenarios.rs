@@ -12,7 +12,7 @@ use crate::sim::node::NodeId;
 use crate::sim::rng::Ratio;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario, SwitchSpec,
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -27,10 +27,7 @@ enum Story {
 
 /// An idempotent receiver scenario.
 pub struct IdempotentScenario {
-    id: &'static str,
-    title: &'static str,
-    summary: &'static str,
-    params: &'static [ParamSpec],
+    info: StoryInfo,
     story: Story,
 }
 
@@ -73,59 +70,71 @@ const TTL: ParamSpec = ParamSpec {
 
 /// A lost response, a retry, an answer from the session.
 pub static LOST_RESPONSE: IdempotentScenario = IdempotentScenario {
-    id: "idempotent-lost-response",
-    title: "A lost response",
-    summary: "The server applies c1's second request, but the answer is lost on the way \
-              back. c1 retries with the same request number; the server finds the answer \
-              in c1's session and sends it again without applying the request twice.",
-    params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "idempotent-lost-response",
+        title: "A lost response",
+        summary: "The server applies c1's second request, but the answer is lost on the way \
+                  back. c1 retries with the same request number; the server finds the answer \
+                  in c1's session and sends it again without applying the request twice.",
+        params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    },
     story: Story::LostResponse,
 };
 
 /// The network duplicates a request.
 pub static DUPLICATE: IdempotentScenario = IdempotentScenario {
-    id: "idempotent-duplicate",
-    title: "A duplicated request",
-    summary: "The network delivers c1's second request twice. The server applies the first \
-              copy and recognizes the second by its client id and request number.",
-    params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "idempotent-duplicate",
+        title: "A duplicated request",
+        summary: "The network delivers c1's second request twice. The server applies the first \
+                  copy and recognizes the second by its client id and request number.",
+        params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    },
     story: Story::Duplicate,
 };
 
 /// The server crashes after applying and before answering.
 pub static CRASH: IdempotentScenario = IdempotentScenario {
-    id: "idempotent-crash",
-    title: "Crash before answering",
-    summary: "The server applies c1's second request and crashes before sending the answer. \
-              The session table is durable, written with the counter, so after the restart \
-              c1's retry is answered from the session, not applied again.",
-    params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "idempotent-crash",
+        title: "Crash before answering",
+        summary: "The server applies c1's second request and crashes before sending the answer. \
+                  The session table is durable, written with the counter, so after the restart \
+                  c1's retry is answered from the session, not applied again.",
+        params: &[CLIENTS, REQUESTS, MAX_SESSIONS, TTL],
+    },
     story: Story::Crash,
 };
 
 /// A session expires twice: once under a retry, once while the client idles.
 pub static EXPIRY: IdempotentScenario = IdempotentScenario {
-    id: "idempotent-expiry",
-    title: "An expired session",
-    summary: "s1 applies c1's third request, then a partition swallows the answer and c1's \
-              retries for longer than the session's time-to-live, and s1 expires the \
-              session. The retry after the heal is refused, but the first attempt was \
-              applied: c1 cannot know, and reports “outcome unknown” rather than resend it \
-              under a new id. That is what expiry costs. Later c1 idles past the \
-              time-to-live and its fourth request is refused too: this one was never \
-              applied, and c1 cannot tell the two cases apart.",
-    // The story needs a fourth request, and a time-to-live shorter than the 165 ms c1's
-    // session goes without traffic during the partition.
-    params: &[
-        CLIENTS,
-        ParamSpec { min: 4, ..REQUESTS },
-        MAX_SESSIONS,
-        ParamSpec {
-            max: 160,
-            default: 100,
-            ..TTL
-        },
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "idempotent-expiry",
+        title: "An expired session",
+        summary: "s1 applies c1's third request, then a partition swallows the answer and c1's \
+                  retries for longer than the session's time-to-live, and s1 expires the \
+                  session. The retry after the heal is refused, but the first attempt was \
+                  applied: c1 cannot know, and reports “outcome unknown” rather than resend it \
+                  under a new id. That is what expiry costs. Later c1 idles past the \
+                  time-to-live and its fourth request is refused too: this one was never \
+                  applied, and c1 cannot tell the two cases apart.",
+        // The story needs a fourth request, and a time-to-live shorter than the 165 ms c1's
+        // session goes without traffic during the partition.
+        params: &[
+            CLIENTS,
+            ParamSpec { min: 4, ..REQUESTS },
+            MAX_SESSIONS,
+            ParamSpec {
+                max: 160,
+                default: 100,
+                ..TTL
+            },
+        ],
+    },
     story: Story::Expiry,
 };
 
@@ -217,24 +226,8 @@ impl IdempotentScenario {
 }
 
 impl Scenario for IdempotentScenario {
-    fn pattern(&self) -> &'static PatternInfo {
-        &PATTERN
-    }
-
-    fn id(&self) -> &'static str {
-        self.id
-    }
-
-    fn title(&self) -> &'static str {
-        self.title
-    }
-
-    fn summary(&self) -> &'static str {
-        self.summary
-    }
-
-    fn params(&self) -> &'static [ParamSpec] {
-        self.params
+    fn info(&self) -> &StoryInfo {
+        &self.info
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {

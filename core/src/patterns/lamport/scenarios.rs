@@ -9,9 +9,7 @@ use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
-use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, PatternInfo, RunActions, Scenario,
-};
+use crate::sim::scenario::{Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo};
 use crate::sim::time::SimTime;
 
 /// Which story a scenario tells.
@@ -25,10 +23,7 @@ enum Story {
 
 /// A Lamport clock scenario.
 pub struct LamportScenario {
-    id: &'static str,
-    title: &'static str,
-    summary: &'static str,
-    params: &'static [ParamSpec],
+    info: StoryInfo,
     story: Story,
 }
 
@@ -53,34 +48,40 @@ const fn param(
 
 /// Two clients, two servers, the last server's wall clock lagging.
 pub static SKEW: LamportScenario = LamportScenario {
-    id: "lamport-skew",
-    title: "Skewed wall clocks",
-    summary: "Two clients write events to two servers whose wall clocks disagree. Replaying \
-              the stored events by Lamport timestamp respects causality; replaying them by \
-              wall-clock time does not.",
-    params: &[
-        param("clients", "Clients", 1, 6, 2, ""),
-        param("servers", "Servers", 2, 6, 2, ""),
-        param("writes", "Writes per client", 1, 25_000, 3, ""),
-        param("lag-ms", "Last server's clock lag", 0, 1_000, 40, "ms"),
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "lamport-skew",
+        title: "Skewed wall clocks",
+        summary: "Two clients write events to two servers whose wall clocks disagree. Replaying \
+                  the stored events by Lamport timestamp respects causality; replaying them by \
+                  wall-clock time does not.",
+        params: &[
+            param("clients", "Clients", 1, 6, 2, ""),
+            param("servers", "Servers", 2, 6, 2, ""),
+            param("writes", "Writes per client", 1, 25_000, 3, ""),
+            param("lag-ms", "Last server's clock lag", 0, 1_000, 40, "ms"),
+        ],
+    },
     story: Story::Skew,
 };
 
 /// Clients writing at the same time to different servers.
 pub static CONCURRENT: LamportScenario = LamportScenario {
-    id: "lamport-concurrent",
-    title: "Concurrent writes",
-    summary: "Clients write at the same moment to different servers. Their events are \
-              concurrent: neither happened before the other, yet the timestamps (broken by \
-              server) still put them in one order. The timestamp order is total; the causal \
-              order is only partial.",
-    params: &[
-        param("clients", "Clients", 2, 6, 2, ""),
-        param("servers", "Servers", 2, 6, 2, ""),
-        param("writes", "Writes per client", 1, 40, 3, ""),
-        param("lag-ms", "Last server's clock lag", 0, 1_000, 0, "ms"),
-    ],
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "lamport-concurrent",
+        title: "Concurrent writes",
+        summary: "Clients write at the same moment to different servers. Their events are \
+                  concurrent: neither happened before the other, yet the timestamps (broken by \
+                  server) still put them in one order. The timestamp order is total; the causal \
+                  order is only partial.",
+        params: &[
+            param("clients", "Clients", 2, 6, 2, ""),
+            param("servers", "Servers", 2, 6, 2, ""),
+            param("writes", "Writes per client", 1, 40, 3, ""),
+            param("lag-ms", "Last server's clock lag", 0, 1_000, 0, "ms"),
+        ],
+    },
     story: Story::Concurrent,
 };
 
@@ -106,24 +107,8 @@ impl LamportScenario {
 }
 
 impl Scenario for LamportScenario {
-    fn pattern(&self) -> &'static PatternInfo {
-        &PATTERN
-    }
-
-    fn id(&self) -> &'static str {
-        self.id
-    }
-
-    fn title(&self) -> &'static str {
-        self.title
-    }
-
-    fn summary(&self) -> &'static str {
-        self.summary
-    }
-
-    fn params(&self) -> &'static [ParamSpec] {
-        self.params
+    fn info(&self) -> &StoryInfo {
+        &self.info
     }
 
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
