@@ -852,6 +852,7 @@ fn next_seed(seed: u64) -> u64 {
 mod tests {
     use super::*;
     use crate::url::parse_query;
+    use playground_core::sim::snapshot::MarkKind;
 
     fn open(search: &str) -> Playground {
         Playground::open(parse_query(search), false)
@@ -990,6 +991,43 @@ mod tests {
             p.properties()[0].violated.is_some(),
             "broken once the cursor is there"
         );
+        assert!(
+            replay_marks(&p).contains(&MarkKind::Breaks),
+            "the replay table marks it"
+        );
+        p.apply(Command::StepBack);
+        assert!(!replay_marks(&p).contains(&MarkKind::Breaks), "not before");
+    }
+
+    /// The kinds of mark in the replay table at the cursor.
+    fn replay_marks(p: &Playground) -> Vec<MarkKind> {
+        let tables = p.snapshot().tables;
+        let replay = tables
+            .iter()
+            .find(|t| t.title == "Replay order")
+            .expect("a replay table");
+        replay
+            .rows
+            .iter()
+            .flat_map(|r| r.marks.iter().map(|m| m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn the_replay_table_marks_where_the_lagging_wall_clock_goes_wrong() {
+        let mut p = open("");
+        assert_eq!(p.snapshot().tables.len(), 2, "stores and replay order");
+        p.apply(Command::Scrub(p.end()));
+        let marks = replay_marks(&p);
+        assert!(!marks.contains(&MarkKind::Breaks), "the guarantee holds");
+        assert!(marks.contains(&MarkKind::Contrast), "the 40 ms lag shows");
+        let stores = &p.snapshot().tables[0];
+        let names: Vec<&str> = stores.rows.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(names, ["s1", "s2"]);
+        // Without the lag the wall clocks agree with happened-before.
+        p.apply(Command::SetParam("lag-ms".into(), 0));
+        p.apply(Command::Scrub(p.end()));
+        assert!(!replay_marks(&p).contains(&MarkKind::Contrast));
     }
 
     #[test]
