@@ -18,7 +18,7 @@ fn look(kind: MarkKind) -> (&'static str, &'static str, &'static str) {
     match kind {
         MarkKind::Breaks => ("✗", "breaks", "breaks the guarantee"),
         MarkKind::Contrast => ("⚠", "contrast", "naive order goes wrong"),
-        MarkKind::Differs => ("↕", "differs", "differs"),
+        MarkKind::Differs => ("↕", "differs", "elsewhere by wall clock"),
     }
 }
 
@@ -38,17 +38,30 @@ fn table_view(table: &Table) -> Html {
         let worst = row.marks.iter().map(|m| m.kind).min();
         let class = classes!(worst.map(|k| look(k).1));
         let symbol = worst.map_or("", |k| look(k).0);
+        // A difference of order gets a symbol (its text on hover); the rest get a line.
+        let spelled: Vec<&Mark> = row
+            .marks
+            .iter()
+            .filter(|m| m.kind != MarkKind::Differs)
+            .collect();
+        let hover = row
+            .marks
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let hover = (!hover.is_empty()).then_some(hover);
         html! {
             <>
                 <tr class={class.clone()} data-testid="table-row">
-                    <td class="flag" aria-hidden="true">{ symbol }</td>
+                    <td class="flag" title={hover.clone()} aria-label={hover}>{ symbol }</td>
                     { for row.cells.iter().map(|c| html! { <td>{ c }</td> }) }
                 </tr>
-                if !row.marks.is_empty() {
+                if !spelled.is_empty() {
                     <tr class={classes!("marks", class)}>
                         <td></td>
                         <td colspan={width.to_string()}>
-                            <ul>{ for row.marks.iter().map(mark_item) }</ul>
+                            <ul>{ for spelled.into_iter().map(mark_item) }</ul>
                         </td>
                     </tr>
                 }
@@ -61,6 +74,7 @@ fn table_view(table: &Table) -> Html {
                 <h3>{ &table.title }</h3>
                 <p class="hint">{ &table.caption }</p>
             </figcaption>
+            if !table.rows.is_empty() {
             <div class="table-scroll">
                 <table>
                     <thead>
@@ -72,6 +86,7 @@ fn table_view(table: &Table) -> Html {
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
+            }
         </figure>
     }
 }
@@ -87,7 +102,7 @@ pub fn PatternTables(props: &TablesProps) -> Html {
             <h2>{ "At this instant" }</h2>
             { for props.tables.iter().map(table_view) }
             <p class="hint legend">
-                { "✗ breaks the pattern's guarantee · ⚠ where the naive order (wall clock) goes wrong · ↕ differs harmlessly" }
+                { "✗ breaks the pattern's guarantee · ⚠ where the naive order (wall clock) goes wrong · ↕ elsewhere in wall-clock order (hover for where)" }
             </p>
         </section>
     }

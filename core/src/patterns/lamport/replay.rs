@@ -6,8 +6,6 @@
 //! plain [`Table`]s a UI draws as they are. Happened-before is the checker's, computed
 //! from real sends and deliveries, so a mark here is ground truth, not the clock's opinion.
 
-use std::cmp::Ordering;
-
 use crate::sim::clock::WallTime;
 use crate::sim::snapshot::{Mark, MarkKind, Table, TableRow};
 
@@ -143,17 +141,24 @@ pub fn replay_table(events: &[Replayed], total: usize) -> Table {
             }
         })
         .collect();
-    let shown = if events.len() < total {
-        format!("The latest {} of {total} stored events", events.len())
-    } else {
-        "Every stored event".to_string()
+    let caption = match events.len() {
+        0 => "No event is stored yet.".to_string(),
+        n => {
+            let shown = if n < total {
+                format!("The latest {n} of {total} stored events")
+            } else {
+                "Every stored event".to_string()
+            };
+            format!(
+                "{shown}, replayed by Lamport timestamp (ties broken by server), next to the \
+                 order of the servers' wall clocks and the events each one happened right \
+                 after."
+            )
+        }
     };
     Table {
         title: "Replay order".to_string(),
-        caption: format!(
-            "{shown}, replayed by Lamport timestamp (ties broken by server), next to the \
-             order of the servers' wall clocks and the events each one happened right after."
-        ),
+        caption,
         columns: [
             "#",
             "event",
@@ -161,7 +166,7 @@ pub fn replay_table(events: &[Replayed], total: usize) -> Table {
             "server",
             "wall clock",
             "by wall",
-            "happened after",
+            "right after",
         ]
         .iter()
         .map(|c| c.to_string())
@@ -171,47 +176,63 @@ pub fn replay_table(events: &[Replayed], total: usize) -> Table {
 }
 
 /// The marks of event `b`, replayed at `rank` and at `wall` by wall clock, given the
-/// events that happened before it.
+/// events that happened before it: one mark per kind of disagreement, naming every event
+/// involved.
 fn marks(b: &Replayed, before: &[&Replayed], rank: usize, wall: usize) -> Vec<Mark> {
+    let pick = |disagrees: &dyn Fn(&Replayed) -> bool| -> Vec<&Replayed> {
+        before.iter().copied().filter(|a| disagrees(a)).collect()
+    };
+    let passed = pick(&|a| a.replay_key() > b.replay_key());
+    let tied = pick(&|a| a.ts == b.ts && a.replay_key() < b.replay_key());
+    let by_wall = pick(&|a| a.wall_key() > b.wall_key());
     let mut marks = Vec::new();
-    for a in before {
-        match a.replay_key().cmp(&b.replay_key()) {
-            Ordering::Greater => marks.push(Mark {
-                kind: MarkKind::Breaks,
-                text: format!("replayed before {}, which happened before it", a.label()),
-            }),
-            _ if a.ts >= b.ts => marks.push(Mark {
-                kind: MarkKind::Breaks,
-                text: format!(
-                    "same timestamp as {}, which happened before it: only the tie-break \
-                     replays them in order",
-                    a.label()
-                ),
-            }),
-            _ => {}
-        }
+    let mut mark = |kind, text: String| marks.push(Mark { kind, text });
+    if !passed.is_empty() {
+        mark(
+            MarkKind::Breaks,
+            format!(
+                "replayed before {}, which happened before it",
+                labels(&passed)
+            ),
+        );
     }
-    for a in before {
-        if a.wall_key() > b.wall_key() {
-            marks.push(Mark {
-                kind: MarkKind::Contrast,
-                text: format!(
-                    "by wall clock it would replay before {}, which happened before it \
-                     ({} vs {})",
-                    a.label(),
-                    a.wall,
-                    b.wall
-                ),
-            });
-        }
+    if !tied.is_empty() {
+        mark(
+            MarkKind::Breaks,
+            format!(
+                "same timestamp as {}, which happened before it: only the tie-break replays \
+                 them in order",
+                labels(&tied)
+            ),
+        );
     }
-    if wall != rank && marks.is_empty() {
-        marks.push(Mark {
-            kind: MarkKind::Differs,
-            text: format!("by wall clock it would replay at #{}", wall + 1),
-        });
+    if !by_wall.is_empty() {
+        mark(
+            MarkKind::Contrast,
+            format!(
+                "by wall clock ({}) it would replay before {}, which happened before it",
+                b.wall,
+                labels(&by_wall)
+            ),
+        );
+    }
+    if wall != rank && passed.is_empty() && tied.is_empty() && by_wall.is_empty() {
+        mark(
+            MarkKind::Differs,
+            format!("by wall clock it would replay at #{}", wall + 1),
+        );
     }
     marks
+}
+
+/// `a1@2/s1`, `a1@2/s1 and b1@3/s1`, `a1@2/s1, b1@3/s1 and a2@4/s2`.
+fn labels(events: &[&Replayed]) -> String {
+    let labels: Vec<String> = events.iter().map(|e| e.label()).collect();
+    match labels.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -246,7 +267,7 @@ mod tests {
         let table = replay_table(&events, 3);
         assert_eq!(column(&table, "event"), ["a1", "b1", "a2"]);
         assert_eq!(column(&table, "#"), ["1", "2", "3"]);
-        assert_eq!(column(&table, "happened after"), ["—", "—", "a1 b1"]);
+        assert_eq!(column(&table, "right after"), ["—", "—", "a1 b1"]);
         assert_eq!(column(&table, "by wall"), ["2", "1", "3"]);
         assert!(table.caption.starts_with("Every stored event"));
         // a1 and b1 swap by wall clock: harmless, since they are concurrent.
@@ -304,9 +325,41 @@ mod tests {
         );
         // b1 happened before b2 with an equal timestamp: in order only by the tie-break.
         let b2 = &table.rows[3].marks;
-        assert!(b2
-            .iter()
-            .any(|m| m.kind == MarkKind::Breaks && m.text.contains("same timestamp as b1")));
+        assert_eq!(b2.len(), 1);
+        assert_eq!(b2[0].kind, MarkKind::Breaks);
+        assert!(
+            b2[0].text.starts_with("same timestamp as b1@6/s1,"),
+            "{}",
+            b2[0].text
+        );
+    }
+
+    #[test]
+    fn one_mark_names_every_event_the_wall_clock_would_pass() {
+        // a1 then b1 on s1, then a2 on s2 (after both) with a lagging clock.
+        let events = [
+            stored("a1", 0, 1, 500, [1, 0]),
+            stored("b1", 0, 2, 600, [2, 0]),
+            stored("a2", 1, 3, 100, [2, 1]),
+        ];
+        let table = replay_table(&events, 3);
+        assert_eq!(column(&table, "right after"), ["—", "a1", "b1"]);
+        let marks = &table.rows[2].marks;
+        assert_eq!(marks.len(), 1);
+        assert!(
+            marks[0]
+                .text
+                .ends_with("before a1@1/s1 and b1@2/s1, which happened before it"),
+            "{}",
+            marks[0].text
+        );
+    }
+
+    #[test]
+    fn an_empty_replay_says_so() {
+        let table = replay_table(&[], 0);
+        assert!(table.rows.is_empty());
+        assert_eq!(table.caption, "No event is stored yet.");
     }
 
     #[test]
