@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::node::{EventName, LamportNode, Msg, Note};
-use super::replay::{replay_table, store_table, Replayed, REPLAY_ROWS};
+use super::replay::{replay_table, store_table, Replayed, Store, REPLAY_ROWS, STORE_EVENTS};
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::clock::WallTime;
 use crate::sim::node::NodeId;
@@ -258,21 +258,27 @@ impl Checker<LamportNode> for LamportChecker {
     }
 
     fn tables(&self, nodes: &[LamportNode]) -> Vec<Table> {
-        let servers: Vec<(String, Vec<(String, u64)>)> = nodes
+        // A server's timestamps only grow, so its latest events are its highest.
+        let stores: Vec<Store> = nodes
             .iter()
             .enumerate()
             .filter(|(_, node)| matches!(node, LamportNode::Server(_)))
             .map(|(i, _)| {
                 let history = self.per_server.get(i).map_or(&[][..], |h| h.as_slice());
-                let events = history
+                let earlier = history.len().saturating_sub(STORE_EVENTS);
+                let latest = history[earlier..]
                     .iter()
                     .map(|e| (self.stored[e.stored].event.to_string(), e.ts))
                     .collect();
-                (self.name(NodeId(i as u32)), events)
+                Store {
+                    server: self.name(NodeId(i as u32)),
+                    latest,
+                    earlier,
+                }
             })
             .collect();
         vec![
-            store_table(&servers),
+            store_table(&stores),
             replay_table(&self.replayed(), self.stored.len()),
         ]
     }

@@ -52,21 +52,31 @@ impl Replayed {
     }
 }
 
-/// One row per server: its stored events ordered by timestamp (the latest
-/// [`STORE_EVENTS`], with how many earlier ones are left out).
-pub fn store_table(servers: &[(String, Vec<(String, u64)>)]) -> Table {
-    let rows = servers
+/// What a server has stored: its latest events (at most [`STORE_EVENTS`]) and how many
+/// earlier ones are left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Store {
+    /// The server's name.
+    pub server: String,
+    /// Its latest stored events with their timestamps, in any order.
+    pub latest: Vec<(String, u64)>,
+    /// How many earlier events it stored.
+    pub earlier: usize,
+}
+
+/// One row per server: its latest stored events ordered by timestamp.
+pub fn store_table(stores: &[Store]) -> Table {
+    let rows = stores
         .iter()
-        .map(|(name, events)| {
-            let mut events = events.clone();
+        .map(|store| {
+            let mut events = store.latest.clone();
             events.sort_by_key(|(_, ts)| *ts);
-            let earlier = events.len().saturating_sub(STORE_EVENTS);
-            let mut shown: Vec<String> = events[earlier..]
+            let mut shown: Vec<String> = events
                 .iter()
                 .map(|(event, ts)| format!("{event}@{ts}"))
                 .collect();
-            if earlier > 0 {
-                shown.insert(0, format!("… {earlier} earlier"));
+            if store.earlier > 0 {
+                shown.insert(0, format!("… {} earlier", store.earlier));
             }
             let text = if shown.is_empty() {
                 "none yet".to_string()
@@ -74,7 +84,7 @@ pub fn store_table(servers: &[(String, Vec<(String, u64)>)]) -> Table {
                 shown.join(" · ")
             };
             TableRow {
-                cells: vec![name.clone(), text],
+                cells: vec![store.server.clone(), text],
                 marks: Vec::new(),
             }
         })
@@ -364,8 +374,19 @@ mod tests {
 
     #[test]
     fn each_store_lists_its_latest_events_by_timestamp() {
-        let many: Vec<(String, u64)> = (1..=10).rev().map(|i| (format!("a{i}"), i)).collect();
-        let table = store_table(&[("s1".to_string(), many), ("s2".to_string(), Vec::new())]);
+        let latest: Vec<(String, u64)> = (3..=10).rev().map(|i| (format!("a{i}"), i)).collect();
+        let table = store_table(&[
+            Store {
+                server: "s1".to_string(),
+                latest,
+                earlier: 2,
+            },
+            Store {
+                server: "s2".to_string(),
+                latest: Vec::new(),
+                earlier: 0,
+            },
+        ]);
         assert_eq!(
             table.rows[0].cells[1],
             "… 2 earlier · a3@3 · a4@4 · a5@5 · a6@6 · a7@7 · a8@8 · a9@9 · a10@10"
