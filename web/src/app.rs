@@ -20,6 +20,7 @@ use crate::components::properties::Properties;
 use crate::components::query::Query;
 use crate::components::settings::Settings;
 use crate::components::stage::Stage;
+use crate::components::tables::PatternTables;
 use crate::keys;
 use crate::layout::DiagramGeometry;
 use crate::model::{Command, Playground};
@@ -225,6 +226,7 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel">{ stage }</section>
                         { controls }
+                        <PatternTables tables={Rc::new(snapshot.tables.clone())} />
                         { diagram }
                     </div>
                     <div class="right">

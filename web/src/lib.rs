@@ -9,6 +9,8 @@ mod browser;
 pub mod components;
 pub mod keys;
 pub mod layout;
+mod logview;
+mod memo;
 pub mod model;
 pub mod url;
 

@@ -18,7 +18,14 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Run, Session};
 
+use crate::logview::{self, LogFilter};
+use crate::memo::Memo;
 use crate::url::Query;
+
+pub use crate::logview::LogRow;
+
+/// The pattern's answer to a question: label and text pairs, or why it cannot answer.
+pub type QueryAnswer = Result<Vec<(String, String)>, String>;
 
 /// The most trace events the page explores of one run (about a second in wasm).
 pub const MAX_UI_EVENTS: usize = 1_000_000;
@@ -185,19 +192,6 @@ pub struct Arrow {
     pub short: String,
 }
 
-/// One row of the event log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogRow {
-    /// Index of the event.
-    pub index: usize,
-    /// Its text.
-    pub text: String,
-    /// Whether it happened after the cursor.
-    pub future: bool,
-    /// Whether it is the event the cursor is on.
-    pub current: bool,
-}
-
 /// The playground: the run, the cursor and the view settings.
 pub struct Playground {
     registry: Registry,
@@ -210,8 +204,7 @@ pub struct Playground {
     selected: Option<NodeId>,
     selected_msg: Option<MsgId>,
     group: BTreeSet<NodeId>,
-    log_node: Option<NodeId>,
-    log_hidden: Vec<EventTag>,
+    log: LogFilter,
     diagram_span_us: u64,
     diagram_start: Option<SimTime>,
     help: bool,
@@ -219,6 +212,8 @@ pub struct Playground {
     notices: Vec<Notice>,
     fingerprint: u64,
     query: String,
+    /// The answer to `query` at a number of steps, for the run explored last.
+    answer: Memo<(usize, String), QueryAnswer>,
 }
 
 impl Playground {
@@ -260,8 +255,7 @@ impl Playground {
             selected: None,
             selected_msg: None,
             group: BTreeSet::new(),
-            log_node: None,
-            log_hidden: Vec::new(),
+            log: LogFilter::default(),
             diagram_span_us: 0,
             diagram_start: None,
             help: false,
@@ -269,6 +263,7 @@ impl Playground {
             notices,
             fingerprint: 0,
             query: String::new(),
+            answer: Memo::default(),
         };
         playground.explore();
         playground.fit_diagram();
@@ -374,11 +369,11 @@ impl Playground {
                 session.seed = next_seed(session.seed);
                 self.restart(session, false);
             }
-            Command::FilterNode(node) => self.log_node = node,
+            Command::FilterNode(node) => self.log.node = node,
             Command::FilterKind(tag, shown) => {
-                self.log_hidden.retain(|t| *t != tag);
+                self.log.hidden.retain(|t| *t != tag);
                 if !shown {
-                    self.log_hidden.push(tag);
+                    self.log.hidden.push(tag);
                 }
             }
             Command::Zoom(direction) => {
@@ -471,9 +466,16 @@ impl Playground {
         &self.query
     }
 
-    /// The pattern's answer to the question at the cursor, once one is asked.
-    pub fn query_answer(&self) -> Option<Result<Vec<(String, String)>, String>> {
-        (!self.query.trim().is_empty()).then(|| self.engine().query(self.cursor.steps, &self.query))
+    /// The pattern's answer to the question at the cursor, once one is asked. It is
+    /// computed (a replay from a checkpoint) once per cursor, question and run.
+    pub fn query_answer(&self) -> Option<QueryAnswer> {
+        if self.query.trim().is_empty() {
+            return None;
+        }
+        let steps = self.cursor.steps;
+        Some(self.answer.get((steps, self.query.clone()), || {
+            self.engine().query(steps, &self.query)
+        }))
     }
 
     /// Whether it is playing.
@@ -518,12 +520,12 @@ impl Playground {
 
     /// The log's node filter.
     pub fn log_node(&self) -> Option<NodeId> {
-        self.log_node
+        self.log.node
     }
 
     /// Whether the log shows events of this kind.
     pub fn log_shows(&self, tag: EventTag) -> bool {
-        !self.log_hidden.contains(&tag)
+        !self.log.hidden.contains(&tag)
     }
 
     /// The run at the cursor.
@@ -622,39 +624,15 @@ impl Playground {
     }
 
     /// Log rows around the cursor (up to `before` rows before it and `after` after it),
-    /// filtered by node and kind.
+    /// filtered by node and kind; only the rows returned are formatted.
     pub fn log_rows(&self, before: usize, after: usize) -> Vec<LogRow> {
-        let engine = self.engine();
-        let shown_events = self.snapshot_events();
-        let keep = |e: &EventInfo| {
-            self.log_node.is_none_or(|n| e.node == Some(n)) && !self.log_hidden.contains(&e.tag)
-        };
-        let mut past: Vec<LogRow> = Vec::new();
-        for index in (0..shown_events).rev() {
-            if past.len() == before {
-                break;
-            }
-            if let Some(e) = engine.event(index).filter(keep) {
-                past.push(LogRow {
-                    index,
-                    text: e.text,
-                    future: false,
-                    current: index + 1 == shown_events,
-                });
-            }
-        }
-        past.reverse();
-        let future = (shown_events..engine.trace_len())
-            .filter_map(|index| engine.event(index).filter(keep))
-            .take(after)
-            .map(|e| LogRow {
-                index: e.index,
-                text: e.text,
-                future: true,
-                current: false,
-            });
-        past.extend(future);
-        past
+        logview::log_rows(
+            self.engine(),
+            &self.log,
+            self.snapshot_events(),
+            before,
+            after,
+        )
     }
 
     /// How many trace events have happened by the cursor.
@@ -812,7 +790,7 @@ impl Playground {
                 self.selected = None;
                 self.selected_msg = None;
                 self.group.clear();
-                self.log_node = None;
+                self.log.node = None;
                 self.explore();
                 self.fit_diagram();
                 self.seek(if keep_cursor { at } else { SimTime::ZERO });
@@ -827,6 +805,7 @@ impl Playground {
     fn explore(&mut self) {
         let engine = self.run.engine_mut();
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
+        self.answer.clear();
         self.fingerprint = self.run.engine().trace_fingerprint();
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
@@ -877,6 +856,7 @@ fn next_seed(seed: u64) -> u64 {
 mod tests {
     use super::*;
     use crate::url::parse_query;
+    use playground_core::sim::snapshot::MarkKind;
 
     fn open(search: &str) -> Playground {
         Playground::open(parse_query(search), false)
@@ -1015,6 +995,43 @@ mod tests {
             p.properties()[0].violated.is_some(),
             "broken once the cursor is there"
         );
+        assert!(
+            replay_marks(&p).contains(&MarkKind::Breaks),
+            "the replay table marks it"
+        );
+        p.apply(Command::StepBack);
+        assert!(!replay_marks(&p).contains(&MarkKind::Breaks), "not before");
+    }
+
+    /// The kinds of mark in the replay table at the cursor.
+    fn replay_marks(p: &Playground) -> Vec<MarkKind> {
+        let tables = p.snapshot().tables;
+        let replay = tables
+            .iter()
+            .find(|t| t.title == "Replay order")
+            .expect("a replay table");
+        replay
+            .rows
+            .iter()
+            .flat_map(|r| r.marks.iter().map(|m| m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn the_replay_table_marks_where_the_lagging_wall_clock_goes_wrong() {
+        let mut p = open("");
+        assert_eq!(p.snapshot().tables.len(), 2, "stores and replay order");
+        p.apply(Command::Scrub(p.end()));
+        let marks = replay_marks(&p);
+        assert!(!marks.contains(&MarkKind::Breaks), "the guarantee holds");
+        assert!(marks.contains(&MarkKind::Contrast), "the 40 ms lag shows");
+        let stores = &p.snapshot().tables[0];
+        let names: Vec<&str> = stores.rows.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(names, ["s1", "s2"]);
+        // Without the lag the wall clocks agree with happened-before.
+        p.apply(Command::SetParam("lag-ms".into(), 0));
+        p.apply(Command::Scrub(p.end()));
+        assert!(!replay_marks(&p).contains(&MarkKind::Contrast));
     }
 
     #[test]
@@ -1061,6 +1078,70 @@ mod tests {
             .iter()
             .all(|r| r.text.contains(" s1 ") && !r.text.contains(" send ")));
         assert!(rows.iter().any(|r| r.future) && rows.iter().any(|r| !r.future));
+    }
+
+    #[test]
+    fn the_filtered_log_shows_what_filtering_every_formatted_event_would() {
+        let mut p = open("");
+        p.apply(Command::Scrub(SimTime::from_millis(12)));
+        p.apply(Command::FilterKind(EventTag::Note, false));
+        p.apply(Command::FilterNode(Some(NodeId(2))));
+        let rows = p.log_rows(3, 2);
+        // The slow way: every event formatted, then filtered.
+        let engine = p.run().engine();
+        let shown = p.snapshot_events();
+        let kept: Vec<EventInfo> = (0..engine.trace_len())
+            .filter_map(|i| engine.event(i))
+            .filter(|e| e.node == Some(NodeId(2)) && e.tag != EventTag::Note)
+            .collect();
+        let past = kept.iter().filter(|e| e.index < shown).count();
+        assert!(
+            past > 3 && kept.len() > past + 2,
+            "the window cuts on both sides"
+        );
+        let expected: Vec<LogRow> = kept[past - 3..past + 2]
+            .iter()
+            .map(|e| LogRow {
+                index: e.index,
+                text: e.text.clone(),
+                future: e.index >= shown,
+                current: e.index + 1 == shown,
+            })
+            .collect();
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn the_query_answer_is_computed_once_per_cursor_and_run() {
+        let mut p = open("?s=v1~hybrid-transaction~seed.1");
+        p.apply(Command::Scrub(SimTime::from_millis(60)));
+        assert_eq!(p.query_answer(), None, "nothing asked yet");
+        p.apply(Command::Query("09:00:00.040000+0".into()));
+        let first = p.query_answer().expect("asked").expect("an answer");
+        for _ in 0..5 {
+            assert_eq!(p.query_answer(), Some(Ok(first.clone())));
+        }
+        assert_eq!(p.answer.computations(), 1, "renders reuse the answer");
+        // Another cursor, another answer; coming back computes again (one entry only).
+        p.apply(Command::Scrub(SimTime::from_millis(1)));
+        let early = p.query_answer().expect("asked").expect("an answer");
+        assert_ne!(early, first, "nothing was stored at 1 ms");
+        assert_eq!(p.answer.computations(), 2);
+        p.apply(Command::Scrub(SimTime::from_millis(60)));
+        assert_eq!(p.query_answer(), Some(Ok(first.clone())));
+        assert_eq!(p.answer.computations(), 3);
+        // Acting changes the run: the same cursor is asked again.
+        p.apply(Command::Act(Action::Crash("s1".into())));
+        let _ = p.query_answer();
+        assert_eq!(
+            p.answer.computations(),
+            4,
+            "a new run is not served the old answer"
+        );
+        // Another question at the same cursor is computed too.
+        p.apply(Command::Query("09:00:00.001000+0".into()));
+        let _ = p.query_answer();
+        assert_eq!(p.answer.computations(), 5);
     }
 
     #[test]

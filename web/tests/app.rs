@@ -295,6 +295,7 @@ async fn switching_the_mechanism_off_turns_the_guarantee_red() {
     );
     assert!(page.text("property-0").contains("VIOLATED"));
     assert!(page.count("violation-mark") >= 1, "marked on the diagram");
+    assert!(page.count("mark-breaks") >= 1, "marked in the replay table");
 }
 
 #[wasm_bindgen_test]

@@ -8,6 +8,7 @@
 
 use super::clock::{WallClock, WallTime};
 use super::node::{Node, NodeStatus};
+use super::snapshot::Table;
 use super::time::SimTime;
 use super::trace::{MessageRecord, TraceEvent};
 
@@ -98,6 +99,11 @@ pub trait Checker<N: Node>: Clone + 'static {
     /// Run-wide facts worth showing at this instant (e.g. two replay orders), as
     /// label and text pairs. None by default.
     fn facts(&self, _nodes: &[N]) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    /// Small tables worth showing at this instant (e.g. each server's store and the
+    /// replay order), drawn near the stage. None by default.
+    fn tables(&self, _nodes: &[N]) -> Vec<Table> {
         Vec::new()
     }
 }

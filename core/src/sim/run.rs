@@ -113,6 +113,8 @@ pub trait Engine {
     fn trace_fingerprint(&self) -> u64;
     /// Event `index` as plain data.
     fn event(&self, index: usize) -> Option<EventInfo>;
+    /// Event `index`'s lane and kind only, without formatting any text (for filtering).
+    fn event_class(&self, index: usize) -> Option<(Option<NodeId>, EventTag)>;
     /// Virtual time of step `step`.
     fn step_time(&self, step: usize) -> Option<SimTime>;
     /// How many explored steps happened at or before `t`.
@@ -188,18 +190,18 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
         let trace = self.trace();
         let event = trace.events.get(index)?;
         let minor = matches!(&event.kind, EventKind::Note(note) if N::note_is_minor(note));
-        let (tag, msg, peer, arrives) = match &event.kind {
-            EventKind::Start => (EventTag::Start, None, None, None),
-            EventKind::Send { msg, to, fate } => match fate {
-                Fate::Arrives(t) => (EventTag::Send, Some(*msg), Some(*to), Some(*t)),
-                Fate::Lost => (EventTag::Lost, Some(*msg), Some(*to), None),
-                Fate::Cut => (EventTag::Cut, Some(*msg), Some(*to), None),
-            },
-            EventKind::Deliver { msg, from } => (EventTag::Deliver, Some(*msg), Some(*from), None),
-            EventKind::Dropped { msg, .. } => (EventTag::Dropped, Some(*msg), None, None),
-            EventKind::Timer(_) => (EventTag::Timer, None, None, None),
-            EventKind::Action(_) => (EventTag::Action, None, None, None),
-            EventKind::Note(_) => (EventTag::Note, None, None, None),
+        let (_, tag) = self.event_class(index)?;
+        let (msg, peer, arrives) = match &event.kind {
+            EventKind::Send { msg, to, fate } => {
+                let arrives = match fate {
+                    Fate::Arrives(t) => Some(*t),
+                    Fate::Lost | Fate::Cut => None,
+                };
+                (Some(*msg), Some(*to), arrives)
+            }
+            EventKind::Deliver { msg, from } => (Some(*msg), Some(*from), None),
+            EventKind::Dropped { msg, .. } => (Some(*msg), None, None),
+            _ => (None, None, None),
         };
         Some(EventInfo {
             index,
@@ -217,6 +219,23 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             },
             minor,
         })
+    }
+    fn event_class(&self, index: usize) -> Option<(Option<NodeId>, EventTag)> {
+        let event = self.trace().events.get(index)?;
+        let tag = match &event.kind {
+            EventKind::Start => EventTag::Start,
+            EventKind::Send { fate, .. } => match fate {
+                Fate::Arrives(_) => EventTag::Send,
+                Fate::Lost => EventTag::Lost,
+                Fate::Cut => EventTag::Cut,
+            },
+            EventKind::Deliver { .. } => EventTag::Deliver,
+            EventKind::Dropped { .. } => EventTag::Dropped,
+            EventKind::Timer(_) => EventTag::Timer,
+            EventKind::Action(_) => EventTag::Action,
+            EventKind::Note(_) => EventTag::Note,
+        };
+        Some((event.node, tag))
     }
     fn step_time(&self, step: usize) -> Option<SimTime> {
         self.trace().step_time(step)

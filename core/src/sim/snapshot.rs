@@ -72,6 +72,51 @@ pub struct Snapshot {
     pub facts: Vec<(&'static str, String)>,
     /// How links without their own setting behave.
     pub link: LinkConfig,
+    /// Small tables the pattern's checker draws for this instant (e.g. a replay order).
+    pub tables: Vec<Table>,
+}
+
+/// A small table a pattern provides for one instant, for a UI to draw as it is: a
+/// title, how to read it, column headings and rows, some of them marked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// What the table shows, e.g. "Replay order".
+    pub title: String,
+    /// One or two sentences on how to read it.
+    pub caption: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// The rows, in display order; each has one cell per column.
+    pub rows: Vec<TableRow>,
+}
+
+/// One row of a [`Table`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRow {
+    /// One text per column.
+    pub cells: Vec<String>,
+    /// Where this row disagrees with an order or a property, most serious first.
+    pub marks: Vec<Mark>,
+}
+
+/// Why a table row stands out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// How serious it is.
+    pub kind: MarkKind,
+    /// What exactly disagrees, naming the rows involved.
+    pub text: String,
+}
+
+/// How serious a [`Mark`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MarkKind {
+    /// The row breaks one of the pattern's guarantees.
+    Breaks,
+    /// The row shows where a naive approach (a contrast property) goes wrong.
+    Contrast,
+    /// The row sits differently in another order, harmlessly.
+    Differs,
 }
 
 /// Progress of a message in thousandths at `now`, given when it was sent and is due.

@@ -624,6 +624,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             in_flight,
             cut_links: self.network.blocked_links().collect(),
             facts: self.checker.facts(&self.nodes),
+            tables: self.checker.tables(&self.nodes),
             link: self.network.default_link(),
         }
     }

@@ -11,3 +11,4 @@ pub mod properties;
 pub mod query;
 pub mod settings;
 pub mod stage;
+pub mod tables;

@@ -18,9 +18,11 @@ use std::collections::{BTreeMap, VecDeque};
 use imbl::Vector;
 
 use super::node::{EventName, LamportNode, Msg, Note};
+use super::replay::{replay_table, store_table, Replayed, Store, REPLAY_ROWS, STORE_EVENTS};
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::clock::WallTime;
 use crate::sim::node::NodeId;
+use crate::sim::snapshot::Table;
 use crate::sim::trace::{EventKind, Fate, MessageRecord, MsgId, TraceEvent};
 
 /// The properties of the Lamport clock, in the order the checker reports them.
@@ -211,6 +213,32 @@ impl LamportChecker {
     }
 }
 
+impl LamportChecker {
+    fn name(&self, node: NodeId) -> String {
+        self.names.get(node.index()).cloned().unwrap_or_default()
+    }
+
+    /// The latest stored events, with what their servers had seen, for the replay table.
+    fn replayed(&self) -> Vec<Replayed> {
+        let skip = self.recent.len().saturating_sub(REPLAY_ROWS);
+        self.recent
+            .iter()
+            .skip(skip)
+            .map(|(id, own, seen)| {
+                let s = &self.stored[*id];
+                Replayed {
+                    event: s.event.to_string(),
+                    server: (s.server.index(), self.name(s.server)),
+                    ts: s.ts,
+                    wall: s.wall,
+                    own: *own,
+                    seen: seen.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
 impl Checker<LamportNode> for LamportChecker {
     fn properties(&self) -> &'static [Property] {
         PROPERTIES
@@ -262,6 +290,33 @@ impl Checker<LamportNode> for LamportChecker {
 
     fn check(&mut self, _nodes: &[LamportNode], _world: &World<'_>, out: &mut Vec<Breach>) {
         out.append(&mut self.found);
+    }
+
+    fn tables(&self, nodes: &[LamportNode]) -> Vec<Table> {
+        // A server's timestamps only grow, so its latest events are its highest.
+        let stores: Vec<Store> = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| matches!(node, LamportNode::Server(_)))
+            .map(|(i, _)| {
+                let history = self.per_server.get(i).cloned().unwrap_or_default();
+                let earlier = history.len().saturating_sub(STORE_EVENTS);
+                let latest = history
+                    .skip(earlier)
+                    .iter()
+                    .map(|e| (self.stored[e.stored].event.to_string(), e.ts))
+                    .collect();
+                Store {
+                    server: self.name(NodeId(i as u32)),
+                    latest,
+                    earlier,
+                }
+            })
+            .collect();
+        vec![
+            store_table(&stores),
+            replay_table(&self.replayed(), self.stored.len()),
+        ]
     }
 
     fn facts(&self, _nodes: &[LamportNode]) -> Vec<(&'static str, String)> {
@@ -423,6 +478,33 @@ mod tests {
         assert!(breaches[0]
             .detail
             .contains("a1@5/s1 happened before a2@3/s2"));
+    }
+
+    #[test]
+    fn the_replay_table_marks_the_event_replayed_before_its_cause() {
+        use super::super::node::Server;
+        use crate::sim::snapshot::MarkKind;
+        // The chain of the first test: a1 (ts 5, s1) happened before a2 (ts 3, s2).
+        let events = [
+            stored(0, 1, 5, 100),
+            send(0, 0),
+            recv(0, 2),
+            send(1, 3),
+            recv(1, 0),
+            stored(0, 2, 3, 200),
+        ];
+        let (_, checker) = run(&events, &[2, 2, 0, 0, 3, 3]);
+        let server = || LamportNode::Server(Server::default());
+        let nodes = [server(), server(), server(), server()];
+        let tables = checker.tables(&nodes);
+        assert_eq!(tables[0].rows[2].cells, ["s1", "a1@5"]);
+        assert_eq!(tables[0].rows[3].cells, ["s2", "a2@3"]);
+        let replay = &tables[1];
+        let first = &replay.rows[0];
+        assert_eq!(first.cells[1], "a2");
+        assert_eq!(first.cells[6], "a1", "a2 happened right after a1");
+        assert_eq!(first.marks[0].kind, MarkKind::Breaks);
+        assert!(first.marks[0].text.contains("before a1@5/s1"));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 mod checker;
 mod clock;
 mod node;
+mod replay;
 mod scenarios;
 
 pub use checker::{LamportChecker, PROPERTIES};

@@ -314,8 +314,8 @@ fn stored_events(store: &Vector<(EventName, u64)>) -> String {
     }
     let skip = store.len().saturating_sub(LISTED);
     let latest: Vec<String> = store
-        .iter()
         .skip(skip)
+        .iter()
         .map(|(e, ts)| format!("{e}@{ts}"))
         .collect();
     if skip > 0 {

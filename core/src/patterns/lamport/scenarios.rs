@@ -159,10 +159,10 @@ impl Scenario for LamportScenario {
                 ),
                 caption(
                     30,
-                    "Compare the two replay orders under Facts: ordering by Lamport timestamp \
-                     respects every happened-before. Ordering by wall clock breaks it wherever a \
-                     lagging clock stamped a later event earlier (the contrast check shows the \
-                     first place)."
+                    "Compare the orders in the replay table under the controls: replaying by \
+                     Lamport timestamp respects every happened-before. Replaying by wall clock \
+                     breaks it wherever a lagging clock stamped a later event earlier; the table \
+                     marks each such event (⚠), and the contrast check shows the first."
                         .to_string(),
                 ),
             ],
@@ -175,7 +175,7 @@ impl Scenario for LamportScenario {
                 caption(
                     4,
                     "a1 and b1 are concurrent: no message links them, so neither happened \
-                     before the other. Their timestamps may even be equal; the replay order \
+                     before the other. Their timestamps may even be equal; the replay table \
                      breaks the tie by server. That order is a convention, not causality."
                         .to_string(),
                 ),
