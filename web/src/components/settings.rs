@@ -81,7 +81,13 @@ pub fn Settings(props: &SettingsProps) -> Html {
     html! {
         <section class="panel settings" data-testid="settings">
             <h2>{ "Mechanism" }</h2>
-            <ul class="switches">{ for switches }</ul>
+            if props.switches.is_empty() {
+                <p class="muted" data-testid="no-switch">
+                    { "This story offers no switch: switching its pattern's mechanism off would                        break nothing here. The pattern's other stories show what it prevents." }
+                </p>
+            } else {
+                <ul class="switches">{ for switches }</ul>
+            }
             <h2>{ "Scenario" }</h2>
             <div class="params">{ for params }</div>
             <h2>{ "Network (from the cursor on)" }</h2>

@@ -9,7 +9,9 @@ use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
-use crate::sim::scenario::{Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo};
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+};
 use crate::sim::time::SimTime;
 
 /// Which story a scenario tells.
@@ -191,6 +193,16 @@ impl Scenario for LamportScenario {
     fn horizon(&self, cfg: &Config) -> SimTime {
         let writes = cfg.param("writes").max(0) as u64;
         SimTime::from_millis((writes * 10 + 1_000).max(5_000))
+    }
+
+    /// Only the skew story shows what clients that do not carry their clock break. The
+    /// concurrent story is about events that no message links; without the clock its
+    /// default run breaks no guarantee, so it offers no switch.
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        match self.story {
+            Story::Skew => PATTERN.switches.iter().collect(),
+            Story::Concurrent => Vec::new(),
+        }
     }
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
