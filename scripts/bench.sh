@@ -25,7 +25,10 @@ echo "BENCH page-gzip-bytes $(cat dist/*.wasm dist/*.js dist/*.css dist/index.ht
 step "engine, native (throughput, seek, memory)"
 cargo bench -p playground-tests --bench engine 2>/dev/null | grep '^BENCH' | tee -a "$out"
 
-step "engine, wasm in headless Chrome (same workload, same measurements)"
+step "every story at its largest parameters, 10^5 and 10^6 events (time, memory, seek)"
+cargo bench -p playground-tests --bench stories 2>/dev/null | grep '^BENCH' | tee -a "$out"
+
+step "engine, wasm in headless Chrome (same workload, same measurements; the page opening the longest story)"
 cargo test -p playground-web --target wasm32-unknown-unknown --release --features bench \
   --test bench -- --nocapture 2>/dev/null | grep -o 'BENCH.*' | tee -a "$out"
 
