@@ -172,7 +172,7 @@ pub fn App() -> Html {
                   embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
     };
     let stage = html! {
-        <Stage snapshot={snapshot.clone()} selected={m.selected()} selected_msg={m.selected_message()}
+        <Stage snapshot={snapshot.clone()} pattern={pattern} selected={m.selected()} selected_msg={m.selected_message()}
                group={m.group().clone()} on={on.clone()} />
     };
     let diagram = html! {

@@ -130,3 +130,34 @@ impl Registry {
         Ok(Run::new(scenario, config, session.clone(), engine))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Config;
+
+    /// Every role a story's nodes report is drawn as its pattern describes, so no node
+    /// falls back to the neutral look by oversight.
+    #[test]
+    fn every_role_of_every_story_has_a_look() {
+        for story in Registry::standard().scenarios() {
+            let pattern = story.pattern();
+            for node in story.nodes(&Config::defaults(*story, 1)) {
+                assert!(
+                    pattern.roles.iter().any(|look| look.role == node.role),
+                    "{}: role `{}` has no look in pattern {}",
+                    story.id(),
+                    node.role,
+                    pattern.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_role_is_drawn_neutral() {
+        let look = lamport::PATTERN.look("no-such-role");
+        assert_eq!(look.role, "");
+        assert_ne!(look.stroke, lamport::PATTERN.look("client").stroke);
+    }
+}

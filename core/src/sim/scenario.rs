@@ -98,6 +98,74 @@ pub struct PatternInfo {
     pub switches: &'static [SwitchSpec],
     /// The question a person can ask about any instant, if the pattern answers one.
     pub query: Option<QuerySpec>,
+    /// How each of its roles is drawn; a role not listed is drawn in neutral grey.
+    pub roles: &'static [RoleLook],
+}
+
+impl PatternInfo {
+    /// How `role` is drawn.
+    pub fn look(&self, role: &str) -> RoleLook {
+        self.roles
+            .iter()
+            .find(|r| r.role == role)
+            .copied()
+            .unwrap_or(RoleLook {
+                role: "",
+                stroke: "#6b7280",
+                fill: "#f3f4f6",
+            })
+    }
+}
+
+/// How the stage draws the nodes of one role: a pattern's description, not the page's
+/// style sheet, decides it, so a new pattern needs no CSS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoleLook {
+    /// The role, as nodes report it (`NodeView::role`).
+    pub role: &'static str,
+    /// The outline colour (CSS), e.g. `#5b7db1`.
+    pub stroke: &'static str,
+    /// The fill colour (CSS), a light tint of the outline.
+    pub fill: &'static str,
+}
+
+/// The page's role colours, for patterns to pick from: a client, a server, a coordinating
+/// or managing role, and a store.
+pub mod looks {
+    use super::RoleLook;
+
+    /// A role in blue (clients).
+    pub const fn blue(role: &'static str) -> RoleLook {
+        RoleLook {
+            role,
+            stroke: "#5b7db1",
+            fill: "#eef3fb",
+        }
+    }
+    /// A role in green (servers, data nodes).
+    pub const fn green(role: &'static str) -> RoleLook {
+        RoleLook {
+            role,
+            stroke: "#3c8a6e",
+            fill: "#eaf6f1",
+        }
+    }
+    /// A role in purple (coordinators, managers).
+    pub const fn purple(role: &'static str) -> RoleLook {
+        RoleLook {
+            role,
+            stroke: "#7a5aa6",
+            fill: "#f4effb",
+        }
+    }
+    /// A role in brown (stores, disks).
+    pub const fn brown(role: &'static str) -> RoleLook {
+        RoleLook {
+            role,
+            stroke: "#8a6a3c",
+            fill: "#f7f1e8",
+        }
+    }
 }
 
 /// A question a pattern answers about any instant ("read as of a timestamp").

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use playground_core::sim::node::{NodeId, NodeStatus};
+use playground_core::sim::scenario::PatternInfo;
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
@@ -18,6 +19,8 @@ use crate::model::Command;
 pub struct StageProps {
     /// The run at the cursor.
     pub snapshot: Rc<Snapshot>,
+    /// The pattern, whose description says how each role is drawn.
+    pub pattern: &'static PatternInfo,
     /// The selected node.
     pub selected: Option<NodeId>,
     /// The selected message.
@@ -108,8 +111,10 @@ pub fn Stage(props: &StageProps) -> Html {
             NodeStatus::Up => None,
         };
         let onkeydown = activate(props.on.clone(), Command::SelectNode(id));
+        let look = props.pattern.look(n.role);
+        let colours = format!("--role-stroke: {}; --role-fill: {}", look.stroke, look.fill);
         html! {
-            <g class={class} data-testid={format!("node-{}", n.name)} onclick={onclick} onkeydown={onkeydown}
+            <g class={class} style={colours} data-testid={format!("node-{}", n.name)} onclick={onclick} onkeydown={onkeydown}
                role="button" tabindex="0"
                aria-label={format!("{} ({}), {}, {}", n.name, n.role, n.status.word(), n.headline)}>
                 <rect class="box" x={(p.x - NODE_HALF_WIDTH).to_string()} y={(p.y - NODE_HALF_HEIGHT).to_string()}

@@ -55,6 +55,7 @@ pub use scenarios::{
 };
 pub use store::Store;
 
+use crate::sim::scenario::looks::{blue, brown, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// The switch that makes the leader acknowledge only after a majority stored a write.
@@ -101,4 +102,10 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
     ],
     query: None,
+    roles: &[
+        blue("client"),
+        purple("management"),
+        green("data"),
+        brown("store"),
+    ],
 };

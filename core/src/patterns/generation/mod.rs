@@ -43,6 +43,7 @@ pub use node::{GenerationNode, Names};
 pub use scenarios::{GenerationScenario, CRASH, PARTITION, PAUSE, SPLIT_VOTE};
 pub use server::{Role, Server, ServerPlan};
 
+use crate::sim::scenario::looks::{blue, green};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// The switch that makes followers check the generation.
@@ -81,4 +82,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
                    leader, and the followers accept both leaders' writes.",
     }],
     query: None,
+    roles: &[blue("client"), green("server")],
 };

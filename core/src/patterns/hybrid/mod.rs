@@ -39,6 +39,7 @@ pub use protocol::{Msg, Note, Timer, TxId, TxOutcome, Version};
 pub use scenarios::{HybridScenario, COORDINATOR_CRASH, LAGGING, LAST_WRITER_WINS, TRANSACTION};
 pub use server::{read_as_of, Server, ServerPlan};
 
+use crate::sim::scenario::looks::{green, purple};
 use crate::sim::scenario::{PatternInfo, QuerySpec, SwitchSpec};
 
 /// The switch that makes the coordinator send its final clock as the commit timestamp.
@@ -100,4 +101,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
                A read that a pending write could still change waits; versions stamped with a \
                Lamport counter alone cannot be read as of a time of day.",
     }),
+    roles: &[purple("coordinator"), green("server")],
 };

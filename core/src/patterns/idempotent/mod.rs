@@ -41,6 +41,7 @@ pub use node::IdempotentNode;
 pub use scenarios::{IdempotentScenario, CRASH, DUPLICATE, EXPIRY, LOST_RESPONSE};
 pub use server::{Server, ServerPlan, Session, MAX_RESPONSES_PER_SESSION};
 
+use crate::sim::scenario::looks::{blue, green};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// The switch that makes the server keep sessions.
@@ -93,4 +94,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
     properties: PROPERTIES,
     switches: &[KEEP_SESSIONS_SWITCH, REPORT_UNKNOWN_SWITCH],
     query: None,
+    roles: &[blue("client"), green("server")],
 };

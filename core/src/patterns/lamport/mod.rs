@@ -26,6 +26,7 @@ pub use clock::LamportClock;
 pub use node::{Client, ClientPlan, EventName, LamportNode, Msg, Note, Server, Timer};
 pub use scenarios::{LamportScenario, CONCURRENT, SKEW};
 
+use crate::sim::scenario::looks::{blue, green};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// The switch that makes clients carry their clock.
@@ -56,6 +57,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
                    timestamp.",
     }],
     query: None,
+    roles: &[blue("client"), green("server")],
 };
 
 #[cfg(test)]
