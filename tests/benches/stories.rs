@@ -1,7 +1,8 @@
 //! The story benchmark: every registered story at its largest parameters, explored to
 //! 10^5 and 10^6 events (or to its end), each in a process of its own so that its peak
 //! memory is its own. Prints one `BENCH` line per story and length:
-//! `BENCH story <id> <events> <ms> <events/s> <bytes/event> <checkpoints> <seek p95 ms>`,
+//! `BENCH story <id> <events> <ms> <events/s> <bytes/event> <checkpoints> <seek p95 ms>
+//! <fingerprint ms> <fingerprint>`,
 //! where bytes per event is the process's peak resident memory, less what it held before
 //! exploring, divided by the events, and the seek is a snapshot (with the pattern's facts
 //! and every node's view) at 100 random steps of the explored run.
@@ -38,6 +39,9 @@ fn measure(id: &str, events: usize) {
     let recorded = run.engine().trace_len();
     let grown = peak_kb().saturating_sub(before) as f64 * 1024.0;
     let engine = run.engine();
+    let start = Instant::now();
+    let fingerprint = engine.trace_fingerprint();
+    let fingerprint_ms = start.elapsed().as_secs_f64() * 1_000.0;
     let steps = engine.steps() as u64;
     let mut rng = Rng::seeded(11);
     let seeks: Vec<f64> = (0..100)
@@ -50,7 +54,7 @@ fn measure(id: &str, events: usize) {
         })
         .collect();
     println!(
-        "BENCH story {id} {recorded} {ms:.1} {:.0} {:.1} {} {:.3}",
+        "BENCH story {id} {recorded} {ms:.1} {:.0} {:.1} {} {:.3} {fingerprint_ms:.1} {fingerprint:016x}",
         recorded as f64 / (ms / 1_000.0),
         grown / recorded.max(1) as f64,
         engine.checkpoints(),

@@ -13,6 +13,18 @@ use std::path::Path;
 use browser::{click, dist_dir, play_briefly, scrub, serve, start_browser, testid, text, PREFIX};
 use playground_core::{Registry, Session};
 
+/// The run's fingerprint, once the page has computed it (a moment after drawing the run).
+async fn fingerprint_of(client: &fantoccini::Client) -> String {
+    for _ in 0..100 {
+        let shown = text(client, "fingerprint").await;
+        if !shown.ends_with('…') {
+            return shown;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the fingerprint never appeared");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_user_plays_breaks_shares_and_embeds() {
     let port = serve(dist_dir());
@@ -45,7 +57,7 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
         share.starts_with(&base) && share.contains("crash.s1"),
         "{share}"
     );
-    let fingerprint = text(&client, "fingerprint").await;
+    let fingerprint = fingerprint_of(&client).await;
     scrub(&client, 1_000_000).await;
     let end = text(&client, "time").await;
     let first_window = client.window().await.unwrap();
@@ -54,7 +66,7 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     client.goto(&share).await.unwrap();
     testid(&client, "stage").await;
     assert_eq!(
-        text(&client, "fingerprint").await,
+        fingerprint_of(&client).await,
         fingerprint,
         "same trace from the link"
     );

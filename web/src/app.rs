@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use playground_core::sim::run::EventTag;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -45,6 +45,16 @@ pub fn App() -> Html {
     };
 
     use_effect_with((), |_| browser::mark("stage-rendered"));
+    // The run is drawn first; its fingerprint (a pass over the whole trace) comes a frame
+    // later, after every exploration.
+    let fingerprinted = model.borrow().fingerprint().is_some();
+    {
+        let on = on.clone();
+        use_effect_with(fingerprinted, move |done| {
+            let later = (!done).then(|| Timeout::new(30, move || on.emit(Command::Fingerprint)));
+            move || drop(later)
+        });
+    }
     let playing = model.borrow().playing();
     {
         let on = on.clone();

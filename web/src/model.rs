@@ -87,6 +87,9 @@ pub struct Notice {
 /// What the person asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Fingerprint the explored run, if not done yet (the page asks right after it has
+    /// drawn the run, so that opening a long run does not wait for it).
+    Fingerprint,
     /// Play or pause.
     TogglePlay,
     /// Stop playing.
@@ -210,7 +213,7 @@ pub struct Playground {
     help: bool,
     embed: bool,
     notices: Vec<Notice>,
-    fingerprint: u64,
+    fingerprint: Option<u64>,
     query: String,
     /// The answer to `query` at a number of steps, for the run explored last.
     answer: Memo<(usize, String), QueryAnswer>,
@@ -261,7 +264,7 @@ impl Playground {
             help: false,
             embed: query.embed,
             notices,
-            fingerprint: 0,
+            fingerprint: None,
             query: String::new(),
             answer: Memo::default(),
         };
@@ -273,6 +276,11 @@ impl Playground {
     /// Carries out a command.
     pub fn apply(&mut self, command: Command) {
         match command {
+            Command::Fingerprint => {
+                if self.fingerprint.is_none() {
+                    self.fingerprint = Some(self.run.engine().trace_fingerprint());
+                }
+            }
             Command::TogglePlay => {
                 if !self.playing && self.cursor.time >= self.end() {
                     self.seek(SimTime::ZERO);
@@ -456,8 +464,9 @@ impl Playground {
         self.engine().steps()
     }
 
-    /// The fingerprint of the whole explored trace: equal links give equal fingerprints.
-    pub fn fingerprint(&self) -> u64 {
+    /// The fingerprint of the whole explored trace (equal links give equal fingerprints),
+    /// once [`Command::Fingerprint`] has computed it for this run.
+    pub fn fingerprint(&self) -> Option<u64> {
         self.fingerprint
     }
 
@@ -806,7 +815,7 @@ impl Playground {
         let engine = self.run.engine_mut();
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
         self.answer.clear();
-        self.fingerprint = self.run.engine().trace_fingerprint();
+        self.fingerprint = None;
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
                 tone: Tone::Info,
@@ -886,6 +895,27 @@ mod tests {
             assert!(notice.text.contains(says), "{search}: {}", notice.text);
             assert!(notice.text.contains("Showing the default scenario"));
         }
+    }
+
+    #[test]
+    fn the_fingerprint_comes_after_the_run_and_again_after_each_change() {
+        let mut p = open("");
+        assert_eq!(p.fingerprint(), None, "opening does not wait for it");
+        p.apply(Command::Fingerprint);
+        let first = p.fingerprint().expect("computed on request");
+        assert_eq!(first, p.run().engine().trace_fingerprint());
+        let mut again = open("");
+        again.apply(Command::Fingerprint);
+        assert_eq!(
+            again.fingerprint(),
+            Some(first),
+            "same link, same fingerprint"
+        );
+        p.apply(Command::StepForward);
+        p.apply(Command::Act(Action::Crash("s1".into())));
+        assert_eq!(p.fingerprint(), None, "a changed run is fingerprinted anew");
+        p.apply(Command::Fingerprint);
+        assert_ne!(p.fingerprint(), Some(first));
     }
 
     #[test]

@@ -41,6 +41,7 @@ fn engine_benchmark_in_wasm() {
 /// does when a link is opened.
 #[wasm_bindgen_test]
 fn page_opens_the_longest_story_in_wasm() {
+    use playground_core::sim::rng::Rng;
     use playground_core::Registry;
     use playground_tests::stories::largest_session;
     use playground_web::model::Playground;
@@ -58,9 +59,31 @@ fn page_opens_the_longest_story_in_wasm() {
             true,
         );
         let took = now_ms() - start;
+        let engine = page.run().engine();
         console_log!(
             "BENCH wasm-open-{id}-ms {took:.0} ({} events)",
-            page.run().engine().trace_len()
+            engine.trace_len()
+        );
+        let start = now_ms();
+        let fingerprint = engine.trace_fingerprint();
+        console_log!(
+            "BENCH wasm-fingerprint-{id}-ms {:.0} ({fingerprint:016x})",
+            now_ms() - start
+        );
+        let steps = engine.steps() as u64;
+        let mut rng = Rng::seeded(11);
+        let seeks: Vec<f64> = (0..100)
+            .map(|_| {
+                let step = rng.below(steps + 1) as usize;
+                let start = now_ms();
+                let snapshot = engine.snapshot_after_step(step);
+                assert_eq!(snapshot.steps, step);
+                now_ms() - start
+            })
+            .collect();
+        console_log!(
+            "BENCH wasm-seek-{id}-p95-ms {:.3}",
+            percentile(&seeks, 95.0)
         );
     }
 }

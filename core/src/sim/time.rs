@@ -36,12 +36,42 @@ impl fmt::Display for SimTime {
     }
 }
 
-/// Writes a signed microsecond count as milliseconds with three decimals.
+/// Writes a signed microsecond count as milliseconds with three decimals. The digits are
+/// laid out in a small buffer on the stack: every trace line (and so every fingerprint)
+/// writes a time or two, so this must not allocate.
 pub(crate) fn write_millis(f: &mut fmt::Formatter<'_>, micros: i128) -> fmt::Result {
     let sign = if micros < 0 { "-" } else { "" };
-    let abs = micros.unsigned_abs();
-    let text = format!("{sign}{}.{:03}ms", abs / 1_000, abs % 1_000);
-    f.pad(&text)
+    let Ok(abs) = u64::try_from(micros.unsigned_abs()) else {
+        // Beyond any clock's reach; never on a hot path.
+        let abs = micros.unsigned_abs();
+        return f.pad(&format!("{sign}{}.{:03}ms", abs / 1_000, abs % 1_000));
+    };
+    // Room for "-", the 17 digits of u64::MAX / 1000, "." and three decimals, and "ms".
+    let mut buf = [0u8; 24];
+    let mut at = buf.len();
+    let mut put = |byte: u8| {
+        at -= 1;
+        buf[at] = byte;
+    };
+    put(b's');
+    put(b'm');
+    let (mut whole, mut frac) = (abs / 1_000, abs % 1_000);
+    for _ in 0..3 {
+        put(b'0' + (frac % 10) as u8);
+        frac /= 10;
+    }
+    put(b'.');
+    loop {
+        put(b'0' + (whole % 10) as u8);
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    if micros < 0 {
+        put(b'-');
+    }
+    f.pad(std::str::from_utf8(&buf[at..]).unwrap_or("?"))
 }
 
 #[cfg(test)]
@@ -53,6 +83,19 @@ mod tests {
         assert_eq!(SimTime(1_234_567).to_string(), "1234.567ms");
         assert_eq!(SimTime::ZERO.to_string(), "0.000ms");
         assert_eq!(format!("{:>10}", SimTime(5)), "   0.005ms");
+        assert_eq!(SimTime(u64::MAX).to_string(), "18446744073709551.615ms");
+        struct Micros(i128);
+        impl fmt::Display for Micros {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_millis(f, self.0)
+            }
+        }
+        assert_eq!(Micros(-1_001).to_string(), "-1.001ms");
+        assert_eq!(Micros(-7).to_string(), "-0.007ms");
+        assert_eq!(
+            Micros(i128::MIN).to_string(),
+            "-170141183460469231731687303715884105.728ms"
+        );
     }
 
     #[test]

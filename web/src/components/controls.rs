@@ -23,8 +23,8 @@ pub struct ControlsProps {
     pub speed: usize,
     /// The run's seed.
     pub seed: u64,
-    /// The fingerprint of the whole trace.
-    pub fingerprint: u64,
+    /// The fingerprint of the whole trace, once computed.
+    pub fingerprint: Option<u64>,
     /// The full share link.
     pub share_url: AttrValue,
     /// The `<iframe>` snippet.
@@ -104,7 +104,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span class="spacer"></span>
                 <span class="fingerprint muted" data-testid="fingerprint"
                       title="Fingerprint of the whole trace: the same link always gives the same fingerprint">
-                    { format!("run {:016x}", props.fingerprint) }
+                    { props.fingerprint.map_or("run …".to_string(), |f| format!("run {f:016x}")) }
                 </span>
                 <button data-testid="new-seed" onclick={send(Command::NewSeed)}
                         title="Same scenario and actions, other random choices">

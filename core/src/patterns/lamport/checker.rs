@@ -85,6 +85,9 @@ pub struct LamportChecker {
     first_by_ts: Lowest<(u64, NodeId, usize)>,
     first_by_wall: Lowest<(WallTime, NodeId, usize)>,
     found: Vec<Breach>,
+    /// Whether each property's breach was reported: the engine keeps only the first, so
+    /// later ones are not even described (a long skewed run breaks the contrast often).
+    reported: [bool; 2],
     names: Vec<String>,
 }
 
@@ -100,6 +103,7 @@ impl LamportChecker {
             first_by_ts: Lowest::default(),
             first_by_wall: Lowest::default(),
             found: Vec::new(),
+            reported: [false; 2],
             names: names.to_vec(),
         }
     }
@@ -126,21 +130,13 @@ impl LamportChecker {
         self.stored.push_back(b);
         for (server_index, history) in self.per_server.iter().enumerate() {
             let known = seen[server_index];
-            // The entries `b` has seen form a prefix (a server's own entries only grow).
-            let seen_prefix = history
-                .binary_search_by(|e| {
-                    if e.own <= known {
-                        std::cmp::Ordering::Less
-                    } else {
-                        std::cmp::Ordering::Greater
-                    }
-                })
-                .unwrap_or_else(|end| end);
+            let seen_prefix = seen_prefix(history, known);
             let Some(last_seen) = seen_prefix.checked_sub(1) else {
                 continue;
             };
             let a = history[last_seen];
-            if a.ts >= ts {
+            if a.ts >= ts && !self.reported[TS_RESPECTS_CAUSALITY] {
+                self.reported[TS_RESPECTS_CAUSALITY] = true;
                 self.found.push(Breach {
                     property: TS_RESPECTS_CAUSALITY,
                     event: Some(self.stored[id].index),
@@ -152,7 +148,8 @@ impl LamportChecker {
                 });
             }
             let (latest_wall, whose) = a.max_wall;
-            if latest_wall >= wall {
+            if latest_wall >= wall && !self.reported[WALL_RESPECTS_CAUSALITY] {
+                self.reported[WALL_RESPECTS_CAUSALITY] = true;
                 let (earlier, later) = (&self.stored[whose], &self.stored[id]);
                 self.found.push(Breach {
                     property: WALL_RESPECTS_CAUSALITY,
@@ -358,6 +355,35 @@ impl Checker<LamportNode> for LamportChecker {
     }
 }
 
+/// How many entries of a server's `history` a node whose vector holds `known` for that
+/// server has seen: they form a prefix, since a server's own entries only grow. Found by
+/// galloping back from the end, then a binary search: a node usually knows all but a
+/// server's latest few entries, so this costs a few lookups, not a search of the whole.
+fn seen_prefix(history: &Vector<Entry>, known: u32) -> usize {
+    // Entries at `unseen` and after are known to be unseen; before `seen`, seen.
+    let mut unseen = history.len();
+    let mut step = 1;
+    let mut seen = 0;
+    while unseen > 0 {
+        let probe = unseen.saturating_sub(step);
+        if history[probe].own <= known {
+            seen = probe + 1;
+            break;
+        }
+        unseen = probe;
+        step *= 2;
+    }
+    while seen < unseen {
+        let mid = seen + (unseen - seen) / 2;
+        if history[mid].own <= known {
+            seen = mid + 1;
+        } else {
+            unseen = mid;
+        }
+    }
+    seen
+}
+
 /// The [`LISTED`] smallest keys offered so far, each with its stored event, in order: a
 /// replay order's head, kept as events are stored so that facts cost the same at any
 /// point of a long run.
@@ -390,6 +416,24 @@ impl<K: Ord> Lowest<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_seen_prefix_matches_a_linear_count() {
+        let history: Vector<Entry> = [1u32, 2, 4, 7, 8, 12, 13, 20]
+            .iter()
+            .map(|&own| Entry {
+                own,
+                ts: u64::from(own),
+                stored: 0,
+                max_wall: (WallTime(0), 0),
+            })
+            .collect();
+        for known in 0..25 {
+            let linear = history.iter().filter(|e| e.own <= known).count();
+            assert_eq!(seen_prefix(&history, known), linear, "known {known}");
+        }
+        assert_eq!(seen_prefix(&Vector::new(), 5), 0);
+    }
 
     #[test]
     fn a_replay_head_keeps_the_smallest_keys_in_order() {
