@@ -5,11 +5,45 @@ pub mod bench;
 pub mod stories;
 
 use playground_core::sim::action::{Action, TimedAction};
+use playground_core::sim::checker::PropertyKind;
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::{Ratio, Rng};
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
+
+/// A guarantee a run broke: the property, the first breach's detail, and the trace line
+/// of the event that broke it.
+#[derive(Clone, Debug)]
+pub struct Breach {
+    /// The property's id.
+    pub property: &'static str,
+    /// What the checker said.
+    pub detail: String,
+    /// The breaking event, as a line of the trace.
+    pub line: String,
+}
+
+/// Runs `session` to its end and returns every guarantee it broke, first breach each.
+pub fn guarantee_breaches(registry: &Registry, session: &Session) -> Vec<Breach> {
+    let mut run = registry.start(session).expect("the session starts");
+    run.engine_mut().run_to_end(2_000_000);
+    assert!(run.engine().is_finished(), "{} ends", session.encode());
+    let engine = run.engine();
+    engine
+        .properties()
+        .iter()
+        .zip(engine.violations())
+        .filter(|(p, _)| p.kind == PropertyKind::Guarantee)
+        .filter_map(|(p, v)| {
+            v.map(|v| Breach {
+                property: p.id,
+                detail: v.detail,
+                line: engine.trace_line(v.event),
+            })
+        })
+        .collect()
+}
 
 /// How many seeds a sweep covers; `SWEEP_SEEDS` overrides it.
 pub fn sweep_seeds() -> u64 {

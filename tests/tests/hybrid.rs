@@ -4,17 +4,9 @@
 
 use playground_core::patterns::hybrid::Hlc;
 use playground_core::sim::action::Action;
-use playground_core::sim::checker::PropertyKind;
 use playground_core::sim::time::SimTime;
 use playground_core::{Registry, Session};
-
-/// A property's first breach in a run: its detail and the trace line of the event.
-#[derive(Debug)]
-struct Breach {
-    property: &'static str,
-    detail: String,
-    line: String,
-}
+use playground_tests::{guarantee_breaches, Breach};
 
 /// Runs `session` to its end.
 fn run(registry: &Registry, session: &Session) -> playground_core::sim::run::Run {
@@ -26,21 +18,7 @@ fn run(registry: &Registry, session: &Session) -> playground_core::sim::run::Run
 
 /// Every guarantee `session` breaks, first breach each.
 fn breaches(registry: &Registry, session: &Session) -> Vec<Breach> {
-    let run = run(registry, session);
-    let engine = run.engine();
-    engine
-        .properties()
-        .iter()
-        .zip(engine.violations())
-        .filter(|(p, _)| p.kind == PropertyKind::Guarantee)
-        .filter_map(|(p, v)| {
-            v.map(|v| Breach {
-                property: p.id,
-                detail: v.detail,
-                line: engine.trace_line(v.event),
-            })
-        })
-        .collect()
+    guarantee_breaches(registry, session)
 }
 
 /// The first breach of `property` in `session`, if any.

@@ -4,22 +4,8 @@
 //! tests pin which guarantee and which event; this test keeps a new story or switch from
 //! offering a switch that breaks nothing.)
 
-use playground_core::sim::checker::PropertyKind;
 use playground_core::{Registry, Session};
-
-/// The guarantees a run of `session` breaks, as `(property, trace line of the event)`.
-fn broken(registry: &Registry, session: &Session) -> Vec<(&'static str, String)> {
-    let mut run = registry.start(session).expect("the session starts");
-    run.engine_mut().run_to_end(2_000_000);
-    let engine = run.engine();
-    engine
-        .properties()
-        .iter()
-        .zip(engine.violations())
-        .filter(|(p, _)| p.kind == PropertyKind::Guarantee)
-        .filter_map(|(p, v)| v.map(|v| (p.id, engine.trace_line(v.event))))
-        .collect()
-}
+use playground_tests::guarantee_breaches;
 
 #[test]
 fn every_offered_switch_breaks_a_guarantee_at_the_default_seed() {
@@ -27,22 +13,21 @@ fn every_offered_switch_breaks_a_guarantee_at_the_default_seed() {
     let mut checked = 0;
     for story in registry.scenarios() {
         let on = Session::new(story.id(), 1);
-        assert_eq!(
-            broken(&registry, &on),
-            Vec::new(),
+        assert!(
+            guarantee_breaches(&registry, &on).is_empty(),
             "{} breaks a guarantee with every switch on",
             story.id()
         );
         for switch in story.offered_switches() {
             let off = on.clone().with_switch_off(switch.name);
-            let breaches = broken(&registry, &off);
+            let breaches = guarantee_breaches(&registry, &off);
             assert!(
                 !breaches.is_empty(),
                 "{} offers `{}`, but switching it off breaks no guarantee at seed 1",
                 story.id(),
                 switch.name
             );
-            assert!(breaches.iter().all(|(_, line)| !line.is_empty()));
+            assert!(breaches.iter().all(|b| !b.line.is_empty()));
             checked += 1;
         }
     }

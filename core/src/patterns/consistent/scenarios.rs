@@ -386,11 +386,12 @@ impl Scenario for ConsistentScenario {
                 caption(
                     460,
                     if acks {
-                        "The others elect a new leader, which takes the retried put; a read \
-                         through the new leader returns x=1."
+                        "m1 is silent: when their election timers run out, the others elect a \
+                         new leader, which takes the retried put; a read through it returns x=1."
                     } else {
-                        "The others elect a new leader whose log never had x=1: an acknowledged \
-                         put is lost (see the invariants)."
+                        "m1 is silent: when their election timers run out, the others elect a \
+                         new leader whose log never had x=1: an acknowledged put is lost (see \
+                         the invariants)."
                     },
                 ),
             ],

@@ -504,17 +504,22 @@ mod tests {
         (out, checker)
     }
 
-    #[test]
-    fn a_causal_chain_with_decreasing_timestamps_is_caught() {
-        // s1 stores a1 (ts 5), tells c1, c1 tells s2, s2 stores a2 with ts 3.
-        let events = [
+    /// s1 stores a1 (ts 5), tells c1, c1 tells s2, s2 stores a2 with ts 3: a1 happened
+    /// before a2, yet a2's timestamp is smaller.
+    fn decreasing_chain() -> [EventKind<LamportNode>; 6] {
+        [
             stored(0, 1, 5, 100),
             send(0, 0),
             recv(0, 2),
             send(1, 3),
             recv(1, 0),
             stored(0, 2, 3, 200),
-        ];
+        ]
+    }
+
+    #[test]
+    fn a_causal_chain_with_decreasing_timestamps_is_caught() {
+        let events = decreasing_chain();
         let (breaches, _) = run(&events, &[2, 2, 0, 0, 3, 3]);
         assert_eq!(breaches.len(), 1);
         assert_eq!(breaches[0].property, TS_RESPECTS_CAUSALITY);
@@ -528,15 +533,7 @@ mod tests {
     fn the_replay_table_marks_the_event_replayed_before_its_cause() {
         use super::super::node::Server;
         use crate::sim::snapshot::MarkKind;
-        // The chain of the first test: a1 (ts 5, s1) happened before a2 (ts 3, s2).
-        let events = [
-            stored(0, 1, 5, 100),
-            send(0, 0),
-            recv(0, 2),
-            send(1, 3),
-            recv(1, 0),
-            stored(0, 2, 3, 200),
-        ];
+        let events = decreasing_chain();
         let (_, checker) = run(&events, &[2, 2, 0, 0, 3, 3]);
         let server = || LamportNode::Server(Server::default());
         let nodes = [server(), server(), server(), server()];

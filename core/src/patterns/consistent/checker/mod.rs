@@ -175,8 +175,9 @@ impl Checker<ConsistentNode> for ConsistentChecker {
                     }
                 });
                 for o in partitions {
-                    self.granted.entry((to, o.partition)).or_insert(event.time);
-                    self.given.insert(o.partition, (to, event.time));
+                    // A renewal keeps the time of the grant that began the holding.
+                    let since = *self.granted.entry((to, o.partition)).or_insert(event.time);
+                    self.given.insert(o.partition, (to, since));
                 }
             }
             (EventKind::Send { .. }, Some((Msg::Persist { owned, value, .. }, _))) => {

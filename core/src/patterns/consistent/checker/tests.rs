@@ -204,13 +204,25 @@ fn a_write_applied_after_the_core_expired_the_writer_is_caught() {
     let mut steps = vec![grant(5, vec![owned(1, 2)])];
     steps.extend(write(50, D1, 1));
     steps.push(to_d2());
+    // d2's renewal at 450 does not move the time its holding began.
+    steps.push(send(
+        450,
+        M1,
+        D2,
+        Msg::Lease {
+            n: 2,
+            partitions: vec![owned(1, 9)],
+        },
+    ));
     steps.extend(write(500, D1, 2));
     let broken = run(steps);
     assert_eq!(broken.len(), 1, "{broken:?}");
     assert_eq!(broken[0].0, "writes-inside-lease");
-    assert_eq!(broken[0].1, Some(5), "at the store's take");
+    assert_eq!(broken[0].1, Some(6), "at the store's take");
     assert!(
-        broken[0].2.contains("the core had granted p1 to d2 at"),
+        broken[0]
+            .2
+            .contains("the core had granted p1 to d2 at 0.400ms"),
         "{}",
         broken[0].2
     );
