@@ -183,9 +183,10 @@ impl Scenario for GenerationScenario {
                          ignore the generation on heartbeats and writes, so nobody rejects \
                          s1's messages and s1 never learns of generation 2. Two leaders now \
                          have their writes accepted at once: a follower takes s1's stale \
-                         write on top of s2's (log-in-generation-order breaks there), and s1 \
-                         acknowledges a write accepted by servers that had already seen \
-                         generation 2 (acked-by-majority-in-generation)."
+                         write on top of s2's (\"No server accepts a write of an older \
+                         generation after one of a newer\" breaks there), and s1 acknowledges \
+                         a write accepted by servers that had already seen generation 2 (\"A \
+                         write acknowledged to a client was accepted by a majority…\" breaks)."
                     },
                 ),
             ],
@@ -228,7 +229,8 @@ impl Scenario for GenerationScenario {
                          generation and keeps leading beside the new leader. The majority \
                          side accepts s1's writes, and c1 is told they succeeded although the \
                          servers that accepted them had already seen the newer generation \
-                         (acked-by-majority-in-generation breaks at that acknowledgement)."
+                         (\"A write acknowledged to a client was accepted by a majority…\" breaks \
+                         there)."
                     },
                 ),
             ],
