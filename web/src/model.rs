@@ -12,7 +12,7 @@ use playground_core::sim::checker::{PropertyKind, Violation};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::rng::Ratio;
-use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::run::EventTag;
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
@@ -22,6 +22,14 @@ use crate::logview::{self, LogFilter};
 use crate::memo::Memo;
 use crate::url::Query;
 
+mod acting;
+mod diagram;
+mod playback;
+
+pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+use playback::DEFAULT_SPEED;
+pub use playback::{ONE_X_RUN_SECONDS, SPEEDS};
+
 pub use crate::logview::LogRow;
 
 /// The pattern's answer to a question: label and text pairs, or why it cannot answer.
@@ -29,33 +37,6 @@ pub type QueryAnswer = Result<Vec<(String, String)>, String>;
 
 /// The most trace events the page explores of one run (about a second in wasm).
 pub const MAX_UI_EVENTS: usize = 1_000_000;
-
-/// Playback speeds: (thousandths of 1×, label). 1× plays the whole run in about
-/// [`ONE_X_RUN_SECONDS`] seconds (see [`Playground::one_x_us_per_s`]).
-pub const SPEEDS: [(u64, &str); 10] = [
-    (100, "0.1×"),
-    (250, "0.25×"),
-    (500, "0.5×"),
-    (1_000, "1×"),
-    (2_000, "2×"),
-    (5_000, "5×"),
-    (10_000, "10×"),
-    (25_000, "25×"),
-    (50_000, "50×"),
-    (100_000, "100×"),
-];
-const DEFAULT_SPEED: usize = 3;
-
-/// At 1×, a run plays in about this many seconds.
-pub const ONE_X_RUN_SECONDS: u64 = 30;
-
-/// The most events the diagram may show at once (zooming out stops there).
-pub const MAX_DIAGRAM_EVENTS: usize = 600;
-/// About how many events the diagram shows when a run opens.
-const FIT_EVENTS: usize = 200;
-
-/// With reduced motion, playing advances one step per this many real milliseconds.
-const REDUCED_MOTION_STEP_MS: f64 = 700.0;
 
 /// The instant shown: a virtual time and how many steps have happened by then.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -161,38 +142,6 @@ pub struct PropertyRow {
     pub violated: Option<Violation>,
     /// Its first violation, if it happens later in the explored run.
     pub breaks_later: Option<Violation>,
-}
-
-/// How an arrow of the space-time diagram ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArrowEnd {
-    /// Delivered at this instant.
-    Delivered(SimTime),
-    /// Dropped at this instant (by a person, or its receiver was down).
-    Dropped(SimTime),
-    /// Still in flight when the run ends; drawn to when it is due.
-    Pending(SimTime),
-    /// Lost by the network or cut by a partition when sent.
-    Lost,
-}
-
-/// An arrow of the space-time diagram: one message, from send to how it ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arrow {
-    /// The message.
-    pub msg: MsgId,
-    /// Sender's lane.
-    pub from_lane: usize,
-    /// Receiver's lane.
-    pub to_lane: usize,
-    /// Send time.
-    pub sent: SimTime,
-    /// How it ended.
-    pub end: ArrowEnd,
-    /// Payload text.
-    pub label: String,
-    /// A few characters for the arrow.
-    pub short: String,
 }
 
 /// The playground: the run, the cursor and the view settings.
@@ -568,70 +517,6 @@ impl Playground {
             .collect()
     }
 
-    /// The diagram's time window: its start and span in microseconds. It follows the
-    /// cursor unless the person moved it with Earlier or Later.
-    pub fn diagram_window(&self) -> (SimTime, u64) {
-        let span = self.diagram_span_us.max(1);
-        match self.diagram_start {
-            Some(start) => (start, span),
-            None => {
-                let wanted = self.cursor.time.as_micros().saturating_sub(span * 2 / 3);
-                let latest = self.end().as_micros().saturating_sub(span);
-                (SimTime(wanted.min(latest)), span)
-            }
-        }
-    }
-
-    /// The events the diagram shows between `from` and `to`, plus deliveries of messages
-    /// sent earlier (so arrows entering the window are drawn).
-    pub fn events_between(&self, from: SimTime, to: SimTime) -> Vec<EventInfo> {
-        let engine = self.engine();
-        engine
-            .events_between(from, to)
-            .filter_map(|i| engine.event(i))
-            .collect()
-    }
-
-    /// The arrows for the messages sent among `events`, and for messages sent earlier
-    /// that end among them, each drawn to how it ended (delivered, dropped, lost, or due).
-    pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
-        let engine = self.engine();
-        let sent_here: BTreeSet<MsgId> = events
-            .iter()
-            .filter(|e| matches!(e.tag, EventTag::Send | EventTag::Lost | EventTag::Cut))
-            .filter_map(|e| e.msg)
-            .collect();
-        events
-            .iter()
-            .filter_map(|e| {
-                let msg = engine.message(e.msg?)?;
-                let end = match e.tag {
-                    EventTag::Lost | EventTag::Cut => ArrowEnd::Lost,
-                    EventTag::Send => match msg.end {
-                        Some((t, true)) => ArrowEnd::Delivered(t),
-                        Some((t, false)) => ArrowEnd::Dropped(t),
-                        None => ArrowEnd::Pending(e.arrives.unwrap_or(e.time)),
-                    },
-                    // Messages sent before the window are drawn from where they end.
-                    EventTag::Deliver if !sent_here.contains(&msg.id) => {
-                        ArrowEnd::Delivered(e.time)
-                    }
-                    EventTag::Dropped if !sent_here.contains(&msg.id) => ArrowEnd::Dropped(e.time),
-                    _ => return None,
-                };
-                Some(Arrow {
-                    msg: msg.id,
-                    from_lane: msg.from.index(),
-                    to_lane: msg.to.index(),
-                    sent: msg.sent_at,
-                    end,
-                    label: format!("{} {}", msg.id, msg.label),
-                    short: msg.short,
-                })
-            })
-            .collect()
-    }
-
     /// Log rows around the cursor (up to `before` rows before it and `after` after it),
     /// filtered by node and kind; only the rows returned are formatted.
     pub fn log_rows(&self, before: usize, after: usize) -> Vec<LogRow> {
@@ -647,144 +532,6 @@ impl Playground {
     /// How many trace events have happened by the cursor.
     pub fn snapshot_events(&self) -> usize {
         self.engine().events_through(self.cursor.steps)
-    }
-
-    fn tick(&mut self, real_ms: f64) {
-        if !self.playing || !real_ms.is_finite() || real_ms <= 0.0 {
-            return;
-        }
-        let real_ms = real_ms.min(250.0);
-        if self.reduced_motion {
-            self.step_debt_ms += real_ms;
-            while self.step_debt_ms >= REDUCED_MOTION_STEP_MS {
-                self.step_debt_ms -= REDUCED_MOTION_STEP_MS;
-                self.step_forward();
-            }
-        } else {
-            let rate = self.one_x_us_per_s() as f64 / 1_000.0; // virtual µs per real ms
-            let advance_us = real_ms * rate * SPEEDS[self.speed].0 as f64 / 1_000.0;
-            let time = self.cursor.time.plus_micros(advance_us.round() as u64);
-            self.seek(time);
-        }
-        if self.cursor.time >= self.end() && self.cursor.steps >= self.total_steps() {
-            self.playing = false;
-        }
-    }
-
-    /// Virtual microseconds that 1× plays per real second: the run's length over
-    /// [`ONE_X_RUN_SECONDS`], but at least 1 ms and at most 100 ms, so messages stay
-    /// visible in short runs and long runs do not crawl.
-    pub fn one_x_us_per_s(&self) -> u64 {
-        (self.end().as_micros() / ONE_X_RUN_SECONDS).clamp(1_000, 100_000)
-    }
-
-    fn step_forward(&mut self) {
-        self.diagram_start = None;
-        if self.cursor.steps < self.total_steps() {
-            let steps = self.cursor.steps + 1;
-            let time = self
-                .engine()
-                .step_time(steps - 1)
-                .unwrap_or(self.cursor.time);
-            self.cursor = Cursor { time, steps };
-        } else {
-            self.playing = false;
-        }
-    }
-
-    fn seek(&mut self, t: SimTime) {
-        self.diagram_start = None;
-        let time = t.min(self.end());
-        self.cursor = Cursor {
-            time,
-            steps: self.engine().steps_until(time),
-        };
-    }
-
-    fn act(&mut self, action: Action<String>) {
-        let at = self.cursor.time;
-        // An action applies after every event of its instant: show that state first.
-        let end_of_instant = self.engine().steps_until(at);
-        if self.cursor.steps < end_of_instant {
-            self.cursor.steps = end_of_instant;
-            self.notices.push(Notice {
-                tone: Tone::Info,
-                text: format!(
-                    "Actions apply after every event of an instant, so the view moved to the \
-                     end of {at}."
-                ),
-            });
-        }
-        if let Action::Drop(m)
-        | Action::Hold(m)
-        | Action::Release(m)
-        | Action::Delay { msg: m, .. } = &action
-        {
-            if !self.snapshot().in_flight.iter().any(|f| f.id == *m) {
-                self.notices.push(Notice {
-                    tone: Tone::Error,
-                    text: format!(
-                        "Message {m} is no longer in flight at {at}, so nothing was done."
-                    ),
-                });
-                return;
-            }
-        }
-        let future = self.cursor.steps < self.total_steps();
-        let before = self.run.session().actions.len();
-        if let Err(e) = self.run.act(at, action) {
-            self.notices.push(Notice {
-                tone: Tone::Error,
-                text: format!("That action could not be applied: {e}."),
-            });
-            return;
-        }
-        self.explore();
-        let dropped = (before + 1).saturating_sub(self.run.session().actions.len());
-        self.cursor = Cursor {
-            time: at,
-            steps: self.engine().steps_until(at),
-        };
-        if future {
-            let later = match dropped {
-                0 => String::new(),
-                1 => " Your one later action was discarded too.".to_string(),
-                n => format!(" Your {n} later actions were discarded too."),
-            };
-            self.notices.retain(|n| n.tone != Tone::Info);
-            self.notices.push(Notice {
-                tone: Tone::Info,
-                text: format!(
-                    "You acted at {at}: everything after that instant was discarded and \
-                     simulated again with your action.{later} The link now records it."
-                ),
-            });
-        }
-    }
-
-    fn partition_group(&mut self, one_way: bool) {
-        let (mut inside, mut outside) = (Vec::new(), Vec::new());
-        for (i, name) in self.engine().names().iter().enumerate() {
-            if self.group.contains(&NodeId(i as u32)) {
-                inside.push(name.clone());
-            } else {
-                outside.push(name.clone());
-            }
-        }
-        if inside.is_empty() || outside.is_empty() {
-            self.notices.push(Notice {
-                tone: Tone::Error,
-                text: "Pick some nodes (but not all) for one side of the partition first."
-                    .to_string(),
-            });
-            return;
-        }
-        self.act(Action::Partition {
-            from: inside,
-            to: outside,
-            one_way,
-        });
-        self.group.clear();
     }
 
     fn restart(&mut self, session: Session, keep_cursor: bool) {
@@ -825,20 +572,6 @@ impl Playground {
                 ),
             });
         }
-    }
-
-    /// Short runs fit whole; longer ones show a fifth of the run at a time, narrowed so
-    /// that the window holds about [`FIT_EVENTS`] events on average.
-    fn fit_diagram(&mut self) {
-        let end = self.end().as_micros().max(1_000);
-        let span = if end <= 100_000 {
-            end + end / 20
-        } else {
-            (end / 5).clamp(100_000, 500_000)
-        };
-        let events = self.engine().trace_len().max(1) as u64;
-        let dense = (end as u128 * FIT_EVENTS as u128 / u128::from(events)) as u64;
-        self.diagram_span_us = span.min(dense.max(1_000));
     }
 }
 

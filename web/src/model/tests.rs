@@ -1,6 +1,8 @@
 //! Tests of the page's model, natively: commands, cursor, notices, costs.
+use super::playback::REDUCED_MOTION_STEP_MS;
 use super::*;
 use crate::url::parse_query;
+use playground_core::sim::run::EventInfo;
 use playground_core::sim::snapshot::MarkKind;
 
 fn open(search: &str) -> Playground {

@@ -196,18 +196,7 @@ impl Coordinator {
                 self.decisions
                     .insert(self.tx(), TxOutcome::Committed(commit_ts));
                 let waiting = self.servers();
-                let tx = self.tx();
-                for &server in &waiting {
-                    let hlc = self.clock.tick(ctx.wall_clock());
-                    ctx.send(
-                        server,
-                        Msg::Commit {
-                            tx,
-                            ts: commit_ts,
-                            hlc,
-                        },
-                    );
-                }
+                self.send_commit(ctx, &waiting, commit_ts);
                 self.phase = Phase::Committing {
                     ts,
                     waiting,
@@ -219,6 +208,21 @@ impl Coordinator {
         }
     }
 
+    /// Sends the commit of the current transaction to `servers`, each stamped by a tick of
+    /// the clock.
+    fn send_commit(
+        &mut self,
+        ctx: &mut Ctx<'_, HybridNode>,
+        servers: &BTreeSet<NodeId>,
+        ts: Option<Hlc>,
+    ) {
+        let tx = self.tx();
+        for &server in servers {
+            let hlc = self.clock.tick(ctx.wall_clock());
+            ctx.send(server, Msg::Commit { tx, ts, hlc });
+        }
+    }
+
     /// Before the commit decision a slow transaction is aborted; after it, the decision
     /// stands and the commit is sent again to the servers that have not answered.
     fn timed_out(&mut self, ctx: &mut Ctx<'_, HybridNode>) {
@@ -226,17 +230,7 @@ impl Coordinator {
         match self.phase.clone() {
             Phase::Committing { ts, waiting, .. } => {
                 let commit_ts = self.plan.commit_with_final_clock.then_some(ts);
-                for server in waiting {
-                    let hlc = self.clock.tick(ctx.wall_clock());
-                    ctx.send(
-                        server,
-                        Msg::Commit {
-                            tx,
-                            ts: commit_ts,
-                            hlc,
-                        },
-                    );
-                }
+                self.send_commit(ctx, &waiting, commit_ts);
                 ctx.set_timer(Timer::TxTimeout, self.plan.timeout_us, self.plan.timeout_us);
             }
             Phase::Writing { .. } | Phase::Deciding => {
