@@ -58,6 +58,8 @@ fn lamport_run(
         .chain((1..=servers).map(|i| format!("s{i}")))
         .collect();
     Simulation::new(Setup {
+        topology: Default::default(),
+        metrics: &[],
         checker: LamportChecker::new(&names),
         names,
         nodes,

@@ -127,6 +127,8 @@ pub fn simulation(nodes: u32, seed: u64, horizon: SimTime) -> Simulation<Workloa
         answered: 0,
     };
     Simulation::new(Setup {
+        topology: Default::default(),
+        metrics: &[],
         names: (0..nodes).map(|i| format!("n{i}")).collect(),
         nodes: vec![node; nodes as usize],
         clocks: Vec::new(),

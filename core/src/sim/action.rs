@@ -23,6 +23,19 @@ pub enum Action<R> {
     Pause(R),
     /// Resume a paused node; what waited happens now, in order.
     Resume(R),
+    /// Bring an absent node (or a group's) into the run: it starts.
+    Join(R),
+    /// Take a node (or a group's) out of the run for good, unless it joins again.
+    Retire(R),
+    /// A pattern action (one of its `PatternInfo::verbs`) on a node, with its argument.
+    Command {
+        /// The node.
+        node: R,
+        /// The verb's name, e.g. `slow`.
+        verb: String,
+        /// Its argument (0 when the verb takes none).
+        arg: i64,
+    },
     /// Cut the links between two groups: both ways, or only from `from` to `to`.
     Partition {
         /// One side.
@@ -79,6 +92,13 @@ impl<R> Action<R> {
             Action::Restart(n) => Action::Restart(f(n)?),
             Action::Pause(n) => Action::Pause(f(n)?),
             Action::Resume(n) => Action::Resume(f(n)?),
+            Action::Join(n) => Action::Join(f(n)?),
+            Action::Retire(n) => Action::Retire(f(n)?),
+            Action::Command { node, verb, arg } => Action::Command {
+                node: f(node)?,
+                verb: verb.clone(),
+                arg: *arg,
+            },
             Action::Partition { from, to, one_way } => Action::Partition {
                 from: group(from)?,
                 to: group(to)?,
@@ -125,6 +145,9 @@ impl<R> Action<R> {
             | Action::Restart(n)
             | Action::Pause(n)
             | Action::Resume(n)
+            | Action::Join(n)
+            | Action::Retire(n)
+            | Action::Command { node: n, .. }
             | Action::SkewClock { node: n, .. }
             | Action::SetDrift { node: n, .. } => Some(n),
             _ => None,
@@ -151,6 +174,9 @@ impl Action<NodeId> {
             Action::Restart(n) => format!("RESTART {}", name(n)),
             Action::Pause(n) => format!("PAUSE {}", name(n)),
             Action::Resume(n) => format!("RESUME {}", name(n)),
+            Action::Join(n) => format!("JOIN {}", name(n)),
+            Action::Retire(n) => format!("RETIRE {}", name(n)),
+            Action::Command { node, verb, arg } => format!("DO {} {verb} {arg}", name(node)),
             Action::Partition { from, to, one_way } => {
                 let arrow = if *one_way { "-/->" } else { "<-/->" };
                 format!("PARTITION {{{}}} {arrow} {{{}}}", group(from), group(to))

@@ -7,6 +7,7 @@
 //! the first violation of each property with the event that broke it.
 
 use super::clock::{WallClock, WallTime};
+use super::metrics::Measure;
 use super::node::{Node, NodeStatus};
 use super::snapshot::Table;
 use super::time::SimTime;
@@ -101,6 +102,9 @@ pub trait Checker<N: Node>: Clone + 'static {
     fn facts(&self, _nodes: &[N]) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+    /// After a step: pushes measurements of the pattern's metrics computed from the
+    /// trace (ground truth, e.g. a request's end-to-end latency). None by default.
+    fn measure(&mut self, _out: &mut Vec<Measure>) {}
     /// Small tables worth showing at this instant (e.g. each server's store and the
     /// replay order), drawn near the stage. None by default.
     fn tables(&self, _nodes: &[N]) -> Vec<Table> {

@@ -17,15 +17,19 @@
 //! event is strictly later than the action's time. An action timed `t` therefore runs
 //! after every event at or before `t`, whether it was taken live or replayed from a URL.
 
+use std::sync::Arc;
+
 use super::action::{Action, TimedAction};
 use super::checker::{Checker, Property, Violation};
 use super::clock::WallClock;
+use super::metrics::{MetricSpec, Metrics, LOAD, QUEUE};
 use super::network::{LinkConfig, Network};
 use super::node::{Node, NodeId};
 use super::rng::Rng;
 use super::snapshot::Snapshot;
-use super::state::{Log, Scratch, State};
+use super::state::{Builtins, Log, Scratch, State};
 use super::time::SimTime;
+use super::topology::Topology;
 use super::trace::Trace;
 
 /// The fewest steps between two checkpoints.
@@ -57,6 +61,10 @@ pub struct Setup<N: Node, C: Checker<N>> {
     pub script: Vec<TimedAction<NodeId>>,
     /// Actions a person performed, sorted by time.
     pub user_actions: Vec<TimedAction<NodeId>>,
+    /// Groups, declared links and nodes that start absent (empty for a flat run).
+    pub topology: Topology,
+    /// The metrics the pattern records (its `PatternInfo::metrics`).
+    pub metrics: &'static [MetricSpec],
 }
 
 /// Where an action in the merged list came from.
@@ -70,7 +78,11 @@ pub(crate) enum Origin {
 
 /// A run: the frontier state, its trace, its checkpoints and its violations.
 pub struct Simulation<N: Node, C: Checker<N>> {
+    /// Node names, then group names: the namespace actions and trace text use.
     names: Vec<String>,
+    node_count: usize,
+    topology: Arc<Topology>,
+    metrics: Metrics,
     horizon: SimTime,
     actions: Vec<(TimedAction<NodeId>, Origin)>,
     frontier: State<N, C>,
@@ -85,16 +97,29 @@ pub struct Simulation<N: Node, C: Checker<N>> {
 impl<N: Node, C: Checker<N>> Simulation<N, C> {
     /// Starts a run: every node's start is queued at time zero, in id order.
     pub fn new(setup: Setup<N, C>) -> Self {
+        let topology = Arc::new(setup.topology);
+        let builtin = |spec: MetricSpec| setup.metrics.iter().position(|m| m.id == spec.id);
+        let builtins = Builtins {
+            queue: builtin(QUEUE),
+            load: builtin(LOAD),
+        };
+        let node_count = setup.names.len();
+        let mut names = setup.names;
+        names.extend(topology.names().map(str::to_string));
         let state = State::new(
             setup.nodes,
             setup.clocks,
             Network::new(setup.link),
+            (topology.clone(), builtins),
             Rng::seeded(setup.seed),
             setup.checker,
         );
         let properties = state.checker().properties().len();
         let mut sim = Simulation {
-            names: setup.names,
+            names,
+            node_count,
+            topology,
+            metrics: Metrics::new(setup.metrics, Metrics::bucket_for(setup.horizon)),
             horizon: setup.horizon,
             actions: Vec::new(),
             checkpoints: vec![state.clone()],
@@ -151,7 +176,22 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
 
     /// Node names in id order.
     pub fn names(&self) -> &[String] {
+        &self.names[..self.node_count]
+    }
+
+    /// Node names then group names: what a resolved action's ids index.
+    pub fn ref_names(&self) -> &[String] {
         &self.names
+    }
+
+    /// The run's groups, links and initially absent nodes.
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    /// The samples of the pattern's metrics, recorded while exploring.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// The virtual time the run stops at.
@@ -225,6 +265,10 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
                 });
             }
         }
+        let now = self.frontier.now();
+        for measure in self.scratch.measures.drain(..) {
+            self.metrics.record(now, step, measure);
+        }
         self.trace.append_step(&mut self.scratch.events);
         if self.frontier.steps() >= self.next_checkpoint {
             self.checkpoints.push(self.frontier.clone());
@@ -271,6 +315,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             state.step(&self.actions, self.horizon, log, &mut scratch);
             scratch.events.clear();
             scratch.breaches.clear();
+            scratch.measures.clear();
         }
         state
     }
@@ -279,14 +324,14 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     pub fn snapshot_at(&self, t: SimTime) -> Snapshot {
         let steps = self.trace.steps_until(t);
         self.state_after(steps)
-            .snapshot(&self.names, &self.trace, t.max(SimTime::ZERO))
+            .snapshot(self.names(), &self.trace, t.max(SimTime::ZERO))
     }
 
     /// A snapshot after `steps` steps, with messages drawn at `at` (no earlier than the
     /// last of those steps).
     pub fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot {
         self.state_after(steps)
-            .snapshot(&self.names, &self.trace, at)
+            .snapshot(self.names(), &self.trace, at)
     }
 
     /// The pattern's answer to `input` after `steps` steps.
@@ -298,7 +343,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     pub fn snapshot_after_step(&self, step: usize) -> Snapshot {
         let state = self.state_after(step);
         let t = state.now();
-        state.snapshot(&self.names, &self.trace, t)
+        state.snapshot(self.names(), &self.trace, t)
     }
 
     /// Acts at virtual time `at`: explores up to `at`, discards everything after it (the
@@ -325,6 +370,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         self.frontier = self.state_after(steps);
         let (events, messages) = (self.frontier.events(), self.frontier.messages_sent());
         self.trace.truncate(steps, events, messages);
+        self.metrics.truncate(steps);
         self.checkpoints.truncate(self.checkpoint_before(steps) + 1);
         let last = self.checkpoints.last().map_or(0, State::steps);
         self.next_checkpoint = (last + self.checkpoint_interval()).max(steps + 1);

@@ -66,12 +66,17 @@ impl Network {
         self.default_link
     }
 
-    /// How the link from `from` to `to` behaves.
-    pub fn link(&self, from: NodeId, to: NodeId) -> LinkConfig {
+    /// The setting of the directed link `from → to`, if it has its own.
+    pub fn override_of(&self, from: NodeId, to: NodeId) -> Option<LinkConfig> {
         self.overrides
             .iter()
             .find(|(key, _)| *key == (from, to))
-            .map_or(self.default_link, |(_, cfg)| *cfg)
+            .map(|(_, cfg)| *cfg)
+    }
+
+    /// How the link from `from` to `to` behaves.
+    pub fn link(&self, from: NodeId, to: NodeId) -> LinkConfig {
+        self.override_of(from, to).unwrap_or(self.default_link)
     }
 
     /// Changes the selected links.

@@ -9,7 +9,10 @@
 use std::fmt;
 
 use super::clock::WallTime;
+use super::load::{Arrivals, Delay, Keys};
+use super::metrics::Measure;
 use super::rng::Rng;
+use super::time::SimTime;
 
 /// A node's index in its run, stable for the whole run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,6 +34,8 @@ pub enum NodeStatus {
     Crashed,
     /// Paused (a GC pause): nothing runs; its timers and deliveries wait until it resumes.
     Paused,
+    /// Not a member of the run: not yet added, or retired. Messages to it are dropped.
+    Absent,
 }
 
 impl NodeStatus {
@@ -40,6 +45,7 @@ impl NodeStatus {
             NodeStatus::Up => "up",
             NodeStatus::Crashed => "crashed",
             NodeStatus::Paused => "paused",
+            NodeStatus::Absent => "absent",
         }
     }
 }
@@ -74,6 +80,20 @@ pub trait Node: Clone + 'static {
     fn on_crash(&mut self);
     /// The node's role and key fields for snapshots.
     fn view(&self) -> NodeView;
+    /// How long handling `msg` takes, if it takes time: the message then waits for one
+    /// of the node's [`Workers`], is served for a duration drawn from the delay, and only
+    /// then reaches [`Node::on_message`]. `None` (the default) handles it at once.
+    fn service(&self, _msg: &Self::Msg) -> Option<Delay> {
+        None
+    }
+    /// How many messages with a service time the node serves at once, and how many may
+    /// wait (read when one arrives).
+    fn workers(&self) -> Workers {
+        Workers::default()
+    }
+    /// Runs a pattern action (a verb of the pattern's `PatternInfo::verbs`, with its
+    /// argument) on this node: "slow ×10", "make key 42 hot" …
+    fn on_command(&mut self, _ctx: &mut Ctx<'_, Self>, _verb: &str, _arg: i64) {}
     /// A message's label for a space-time diagram arrow: a few characters (`hb g2`).
     fn short_label(msg: &Self::Msg) -> String {
         msg.to_string()
@@ -113,11 +133,41 @@ pub enum Effect<N: Node> {
     CancelTimer(N::Timer),
     /// Record a pattern-level event in the trace.
     Note(N::Note),
+    /// Record a measurement of one of the pattern's metrics.
+    Measure(Measure),
+    /// Bring an absent node into the run (it starts).
+    Join(NodeId),
+    /// Take a node out of the run (it stops for good, unless it joins again).
+    Retire(NodeId),
 }
+
+/// A node's capacity for work that takes time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Workers {
+    /// How many messages it serves at once (at least one).
+    pub limit: u32,
+    /// How many may wait for a worker; `None` for no bound. A message arriving at a full
+    /// queue is dropped (and counted).
+    pub queue: Option<u32>,
+}
+
+impl Default for Workers {
+    fn default() -> Self {
+        Workers {
+            limit: 1,
+            queue: None,
+        }
+    }
+}
+
+/// An instant a node can keep and measure from later, without reading virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp(SimTime);
 
 /// What a handler can see and do. Effects are buffered and applied afterwards.
 pub struct Ctx<'a, N: Node> {
     me: NodeId,
+    now: SimTime,
     wall: WallTime,
     rng: &'a mut Rng,
     effects: &'a mut Vec<Effect<N>>,
@@ -126,12 +176,14 @@ pub struct Ctx<'a, N: Node> {
 impl<'a, N: Node> Ctx<'a, N> {
     pub(crate) fn new(
         me: NodeId,
+        now: SimTime,
         wall: WallTime,
         rng: &'a mut Rng,
         effects: &'a mut Vec<Effect<N>>,
     ) -> Self {
         Ctx {
             me,
+            now,
             wall,
             rng,
             effects,
@@ -182,5 +234,58 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// Records a pattern-level event in the trace.
     pub fn note(&mut self, note: N::Note) {
         self.effects.push(Effect::Note(note));
+    }
+
+    /// A duration drawn from `delay`.
+    pub fn draw(&mut self, delay: Delay) -> u64 {
+        delay.draw(self.rng)
+    }
+
+    /// Sets `timer` to fire after a duration drawn from `delay`.
+    pub fn set_timer_after(&mut self, timer: N::Timer, delay: Delay) {
+        let us = self.draw(delay);
+        self.set_timer(timer, us, us);
+    }
+
+    /// The gap before the next open-loop arrival, `elapsed_us` after the generator
+    /// started; `None` while the rate is zero.
+    pub fn arrival_gap(&mut self, arrivals: Arrivals, elapsed_us: u64) -> Option<u64> {
+        arrivals.next_gap(self.rng, elapsed_us)
+    }
+
+    /// A key drawn from `keys` (`counter` holds a sequential generator's state).
+    pub fn key(&mut self, keys: &Keys, counter: &mut u64) -> u64 {
+        keys.draw(self.rng, counter)
+    }
+
+    /// Records `value` for metric `metric` (its index in the pattern's list), about this node.
+    pub fn measure(&mut self, metric: usize, value: i64) {
+        let node = Some(self.me);
+        self.effects.push(Effect::Measure(Measure {
+            metric,
+            node,
+            value,
+        }));
+    }
+
+    /// This instant, to measure a duration from later ([`Ctx::measure_since`]).
+    pub fn stamp(&self) -> Stamp {
+        Stamp(self.now)
+    }
+
+    /// Records the virtual time elapsed since `since`, in µs, for metric `metric`.
+    pub fn measure_since(&mut self, metric: usize, since: Stamp) {
+        let elapsed = self.now.as_micros().saturating_sub(since.0.as_micros());
+        self.measure(metric, i64::try_from(elapsed).unwrap_or(i64::MAX));
+    }
+
+    /// Brings the absent node `node` into the run; it starts now.
+    pub fn join(&mut self, node: NodeId) {
+        self.effects.push(Effect::Join(node));
+    }
+
+    /// Takes `node` out of the run now.
+    pub fn retire(&mut self, node: NodeId) {
+        self.effects.push(Effect::Retire(node));
     }
 }

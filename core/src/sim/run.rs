@@ -4,11 +4,14 @@
 use super::action::{Action, TimedAction};
 use super::checker::{Checker, Property, Violation};
 use super::engine::Simulation;
+use super::metrics::{Heat, Series};
 use super::node::{Node, NodeId};
+use super::path::Path;
 use super::scenario::{Caption, Config, Scenario};
 use super::session::{Session, SessionError, MAX_ENCODED_LEN};
 use super::snapshot::Snapshot;
 use super::time::SimTime;
+use super::topology::Topology;
 use super::trace::{EventKind, Fate, MsgId};
 use super::validate;
 
@@ -23,12 +26,16 @@ pub enum EventTag {
     Lost,
     /// A message was sent into a partition.
     Cut,
+    /// A message that takes time to handle reached its node (served now, or queued).
+    Arrive,
     /// A message was delivered.
     Deliver,
     /// A message in flight was dropped.
     Dropped,
     /// A timer fired.
     Timer,
+    /// A node left the run.
+    Retired,
     /// A person or the script acted.
     Action,
     /// A pattern-level event.
@@ -85,6 +92,20 @@ pub struct MessageInfo {
 pub trait Engine {
     /// Node names in id order.
     fn names(&self) -> &[String];
+    /// Node names then group names: the namespace of actions (see `sim::topology`).
+    fn ref_names(&self) -> &[String];
+    /// The run's groups, declared links and initially absent nodes.
+    fn topology(&self) -> &Topology;
+    /// Metric `metric` (its index in the pattern's list) bucket by bucket, up to `until`.
+    fn series(&self, metric: usize, until: SimTime) -> Series;
+    /// Metric `metric` per node and per bucket, up to `until`.
+    fn heat(&self, metric: usize, until: SimTime) -> Heat;
+    /// The bucket width of the run's metrics.
+    fn metric_bucket(&self) -> u64;
+    /// The path of the request `msg` belongs to (see `sim::path`).
+    fn path(&self, msg: MsgId) -> Option<Path>;
+    /// The message whose delivery caused `msg`, if one did.
+    fn parent(&self, msg: MsgId) -> Option<MsgId>;
     /// Explores one step; false when the run is over.
     fn step(&mut self) -> bool;
     /// Explores until the next step would be later than `t`.
@@ -147,6 +168,27 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     fn names(&self) -> &[String] {
         Simulation::names(self)
     }
+    fn ref_names(&self) -> &[String] {
+        Simulation::ref_names(self)
+    }
+    fn topology(&self) -> &Topology {
+        Simulation::topology(self)
+    }
+    fn series(&self, metric: usize, until: SimTime) -> Series {
+        self.metrics().series(metric, until)
+    }
+    fn heat(&self, metric: usize, until: SimTime) -> Heat {
+        self.metrics().heat(metric, self.names().len(), until)
+    }
+    fn metric_bucket(&self) -> u64 {
+        self.metrics().bucket_us()
+    }
+    fn path(&self, msg: MsgId) -> Option<Path> {
+        self.trace().path(msg)
+    }
+    fn parent(&self, msg: MsgId) -> Option<MsgId> {
+        self.trace().parent(msg)
+    }
     fn step(&mut self) -> bool {
         Simulation::step(self)
     }
@@ -178,13 +220,13 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
         self.trace().events.len()
     }
     fn trace_line(&self, index: usize) -> String {
-        self.trace().line(index, self.names())
+        self.trace().line(index, self.ref_names())
     }
     fn trace_text(&self) -> String {
-        self.trace().text(self.names())
+        self.trace().text(self.ref_names())
     }
     fn trace_fingerprint(&self) -> u64 {
-        self.trace().fingerprint(self.names())
+        self.trace().fingerprint(self.ref_names())
     }
     fn event(&self, index: usize) -> Option<EventInfo> {
         let trace = self.trace();
@@ -199,7 +241,9 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
                 };
                 (Some(*msg), Some(*to), arrives)
             }
-            EventKind::Deliver { msg, from } => (Some(*msg), Some(*from), None),
+            EventKind::Deliver { msg, from } | EventKind::Arrive { msg, from, .. } => {
+                (Some(*msg), Some(*from), None)
+            }
             EventKind::Dropped { msg, .. } => (Some(*msg), None, None),
             _ => (None, None, None),
         };
@@ -212,10 +256,10 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
             msg,
             peer,
             arrives,
-            text: trace.line(index, self.names()),
+            text: trace.line(index, self.ref_names()),
             label: match &event.kind {
                 EventKind::Note(note) => N::note_label(note),
-                _ => trace.describe(index, self.names()),
+                _ => trace.describe(index, self.ref_names()),
             },
             minor,
         })
@@ -230,6 +274,8 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
                 Fate::Cut => EventTag::Cut,
             },
             EventKind::Deliver { .. } => EventTag::Deliver,
+            EventKind::Arrive { .. } => EventTag::Arrive,
+            EventKind::Retired => EventTag::Retired,
             EventKind::Dropped { .. } => EventTag::Dropped,
             EventKind::Timer(_) => EventTag::Timer,
             EventKind::Action(_) => EventTag::Action,
@@ -354,7 +400,14 @@ impl Run {
     /// Acts at `at` (naming nodes), discarding everything after it; the session records it.
     pub fn act(&mut self, at: SimTime, action: Action<String>) -> Result<(), SessionError> {
         let timed = TimedAction { at, action };
-        let resolved = validate::action(&timed, self.engine.horizon(), self.engine.names())?;
+        let (_, roles) = validate::namespace(self.scenario, &self.config);
+        let scope = validate::Scope {
+            horizon: self.engine.horizon(),
+            names: self.engine.ref_names(),
+            roles: &roles,
+            verbs: self.scenario.pattern().verbs,
+        };
+        let resolved = validate::action(&timed, &scope)?;
         validate::action_count(self.session.actions.len() + 1)?;
         // An upper bound: branching may drop later actions, never add any.
         let mut grown = self.session.clone();
@@ -367,7 +420,7 @@ impl Run {
             });
         }
         self.engine.branch(resolved.at, resolved.action);
-        let names = self.engine.names().to_vec();
+        let names = self.engine.ref_names().to_vec();
         self.session.actions = self
             .engine
             .user_actions()

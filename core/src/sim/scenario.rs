@@ -7,9 +7,11 @@
 
 use super::action::TimedAction;
 use super::checker::Property;
+use super::metrics::MetricSpec;
 use super::node::NodeId;
 use super::run::Engine;
 use super::time::SimTime;
+use super::topology::Topology;
 
 /// A numeric parameter of a scenario, with its allowed range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +102,33 @@ pub struct PatternInfo {
     pub query: Option<QuerySpec>,
     /// How each of its roles is drawn; a role not listed is drawn in neutral grey.
     pub roles: &'static [RoleLook],
+    /// The metrics its nodes and checker record, charted in this order.
+    pub metrics: &'static [MetricSpec],
+    /// Its own actions ("slow this worker ×10"), offered beside the built-in faults.
+    pub verbs: &'static [VerbSpec],
+}
+
+/// A pattern action: a verb a person (or a script) applies to one node, with a typed
+/// argument, carried in the session as `do.NODE.VERB.ARG`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerbSpec {
+    /// URL-safe name, e.g. `slow`.
+    pub name: &'static str,
+    /// Label for a button, e.g. "Slow down".
+    pub label: &'static str,
+    /// What it does, in one sentence.
+    pub help: &'static str,
+    /// The roles it applies to (empty: every role).
+    pub roles: &'static [&'static str],
+    /// Its argument, with range and default, if it takes one.
+    pub arg: Option<ParamSpec>,
+}
+
+impl VerbSpec {
+    /// Whether a node of `role` accepts this verb.
+    pub fn applies_to(&self, role: &str) -> bool {
+        self.roles.is_empty() || self.roles.contains(&role)
+    }
 }
 
 impl PatternInfo {
@@ -304,6 +333,11 @@ pub trait Scenario: Sync {
     fn script(&self, cfg: &Config) -> Vec<TimedAction>;
     /// When the run ends.
     fn horizon(&self, cfg: &Config) -> SimTime;
+    /// Its groups, declared links and nodes that start absent, for a config (empty by
+    /// default: a flat run where every node starts). `build` passes the same to its `Setup`.
+    fn topology(&self, _cfg: &Config) -> Topology {
+        Topology::default()
+    }
     /// The pattern's switches this story offers. A story offers a switch only when
     /// switching it off shows harm in this story (a consequence property breaks at the
     /// default seed); the default offers every switch of the pattern.

@@ -10,7 +10,8 @@
 //!
 //! Tokens are separated by `~` and their parts by `.`: the version, the scenario, `seed.N`,
 //! `p.NAME.VALUE` per parameter, `off.NAME` per switch turned off, and `TIME_US.ACTION…`
-//! per action. Actions: `crash|restart|pause|resume.NODE`, `part|oneway.A-B.C-D`, `heal`,
+//! per action. Actions: `crash|restart|pause|resume|join|retire.NODE` (a node or a group),
+//! `do.NODE.VERB.ARG` (a pattern action), `part|oneway.A-B.C-D`, `heal`,
 //! `drop|hold|release.MSG`, `delay.MSG.US`, `skew.NODE.US`, `drift.NODE.PPM`,
 //! `link.FROM.TO.MIN_US.MAX_US.LOSS_NUM.LOSS_DEN.DUP_NUM.DUP_DEN` (`all.all` for every link).
 //!
@@ -269,6 +270,13 @@ pub enum SessionError {
         /// The allowed range.
         allowed: String,
     },
+    /// An action names a verb the pattern does not have.
+    UnknownVerb {
+        /// The verb given.
+        verb: String,
+        /// The verbs that exist.
+        known: String,
+    },
     /// An action is timed after the run ends.
     ActionAfterEnd {
         /// Its time.
@@ -338,6 +346,12 @@ impl fmt::Display for SessionError {
                     )
                 }
             }
+            SessionError::UnknownVerb { verb, known } => {
+                write!(
+                    f,
+                    "this pattern has no action `{verb}`; its actions are: {known}"
+                )
+            }
             SessionError::UnknownNode { name, known } => {
                 write!(
                     f,
@@ -406,6 +420,9 @@ fn encode_action(action: &Action<String>) -> String {
         Action::Restart(n) => format!("restart.{n}"),
         Action::Pause(n) => format!("pause.{n}"),
         Action::Resume(n) => format!("resume.{n}"),
+        Action::Join(n) => format!("join.{n}"),
+        Action::Retire(n) => format!("retire.{n}"),
+        Action::Command { node, verb, arg } => format!("do.{node}.{verb}.{arg}"),
         Action::Partition { from, to, one_way } => format!(
             "{}.{}.{}",
             if *one_way { "oneway" } else { "part" },
@@ -439,6 +456,15 @@ fn decode_action(parts: &[&str]) -> Result<Action<String>, String> {
         ["restart", n] => Action::Restart(node(n)?),
         ["pause", n] => Action::Pause(node(n)?),
         ["resume", n] => Action::Resume(node(n)?),
+        ["join", n] => Action::Join(node(n)?),
+        ["retire", n] => Action::Retire(node(n)?),
+        ["do", n, verb, arg] => Action::Command {
+            node: node(n)?,
+            verb: check_name("verb", verb, true)
+                .map(|()| verb.to_string())
+                .map_err(|e| e.to_string())?,
+            arg: parse_num(arg, "argument")?,
+        },
         [kind @ ("part" | "oneway"), a, b] => Action::Partition {
             from: group(a)?,
             to: group(b)?,
@@ -480,7 +506,8 @@ fn decode_action(parts: &[&str]) -> Result<Action<String>, String> {
         [kind, ..] => {
             return Err(format!(
                 "unknown action `{kind}` or wrong number of parts; actions are crash, restart, \
-                 pause, resume, part, oneway, heal, drop, hold, release, delay, skew, drift, link"
+                 pause, resume, join, retire, do, part, oneway, heal, drop, hold, release, \
+                 delay, skew, drift, link"
             ))
         }
     })

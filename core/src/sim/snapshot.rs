@@ -30,6 +30,10 @@ pub struct NodeSnapshot {
     pub headline: String,
     /// Further named fields for an inspector.
     pub fields: Vec<(&'static str, String)>,
+    /// Messages its workers are serving (work that takes time).
+    pub busy: u32,
+    /// Messages waiting in its queue.
+    pub queued: u32,
 }
 
 /// A message in flight at the snapshot's instant.

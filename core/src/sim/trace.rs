@@ -43,6 +43,10 @@ pub enum DropReason {
     ReceiverDown,
     /// A person dropped it.
     ByUser,
+    /// It arrived at a full queue.
+    QueueFull,
+    /// The receiver was not a member of the run (not yet added, or retired).
+    NotMember,
 }
 
 /// What happened in one trace event.
@@ -58,6 +62,15 @@ pub enum EventKind<N: Node> {
         to: NodeId,
         /// Whether and when it arrives.
         fate: Fate,
+    },
+    /// A message that takes time to handle reached its node: it is served now, or waits.
+    Arrive {
+        /// The message.
+        msg: MsgId,
+        /// Its sender.
+        from: NodeId,
+        /// The queue's length once it joined (0: a worker took it at once).
+        queued: u32,
     },
     /// A message reached the node's handler.
     Deliver {
@@ -75,6 +88,8 @@ pub enum EventKind<N: Node> {
     },
     /// A timer fired.
     Timer(N::Timer),
+    /// The node left the run (it is absent until it joins again).
+    Retired,
     /// A person or the scenario's script acted on the run.
     Action(Box<Action<NodeId>>),
     /// A pattern-level event.
@@ -103,6 +118,9 @@ pub struct MessageRecord<M> {
     pub sent_at: SimTime,
     /// The original, when this message is a network duplicate.
     pub copy_of: Option<MsgId>,
+    /// The trace event whose handler sent it (a delivery, a timer, a start, an action),
+    /// which is how a request's path is followed.
+    pub cause: Option<u32>,
     /// The payload.
     pub payload: M,
 }
@@ -288,14 +306,25 @@ impl<N: Node> Trace<N> {
                 let from = name(names, *from);
                 write!(out, "recv {msg} from {from} {}", payload(*msg))
             }
+            EventKind::Arrive { msg, from, queued } => {
+                let from = name(names, *from);
+                write!(out, "arrive {msg} from {from} {}; ", payload(*msg))?;
+                match queued {
+                    0 => out.write_str("served now"),
+                    n => write!(out, "queued, {n} waiting"),
+                }
+            }
             EventKind::Dropped { msg, reason } => {
                 let why = match reason {
                     DropReason::ReceiverDown => "receiver is down",
                     DropReason::ByUser => "dropped by user",
+                    DropReason::QueueFull => "queue is full",
+                    DropReason::NotMember => "receiver is not a member",
                 };
                 write!(out, "drop {msg} {} ({why})", payload(*msg))
             }
             EventKind::Timer(timer) => write!(out, "timer {timer}"),
+            EventKind::Retired => out.write_str("retired"),
             EventKind::Action(action) => out.write_str(&action.describe(names)),
             EventKind::Note(note) => write!(out, "{note}"),
         }

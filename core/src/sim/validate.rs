@@ -12,7 +12,7 @@ use super::clock::MAX_DRIFT_PPM;
 use super::network::LinkConfig;
 use super::node::NodeId;
 use super::rng::Ratio;
-use super::scenario::{Config, Scenario};
+use super::scenario::{Config, Scenario, VerbSpec};
 use super::session::{Session, SessionError};
 use super::time::SimTime;
 
@@ -102,18 +102,42 @@ pub fn session(
             later: pair[1].at,
         });
     }
-    let horizon = scenario.horizon(&config);
-    let names: Vec<String> = scenario
-        .nodes(&config)
-        .into_iter()
-        .map(|n| n.name)
-        .collect();
+    let (names, roles) = namespace(scenario, &config);
+    let scope = Scope {
+        horizon: scenario.horizon(&config),
+        names: &names,
+        roles: &roles,
+        verbs: scenario.pattern().verbs,
+    };
     let actions = session
         .actions
         .iter()
-        .map(|timed| action(timed, horizon, &names))
+        .map(|timed| action(timed, &scope))
         .collect::<Result<_, _>>()?;
     Ok((config, actions))
+}
+
+/// What an action is checked against: the run's end, its namespace (node names then
+/// group names), each node's role and the pattern's verbs.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    /// When the run ends.
+    pub horizon: SimTime,
+    /// Node names, then group names.
+    pub names: &'a [String],
+    /// Each node's role, in id order.
+    pub roles: &'a [&'static str],
+    /// The pattern's own actions.
+    pub verbs: &'static [VerbSpec],
+}
+
+/// A scenario's namespace for a config: node names then group names, and each node's role.
+pub fn namespace(scenario: &dyn Scenario, config: &Config) -> (Vec<String>, Vec<&'static str>) {
+    let nodes = scenario.nodes(config);
+    let roles = nodes.iter().map(|n| n.role).collect();
+    let mut names: Vec<String> = nodes.into_iter().map(|n| n.name).collect();
+    names.extend(scenario.topology(config).names().map(str::to_string));
+    (names, roles)
 }
 
 /// Refuses a session that would hold more than [`MAX_ACTIONS`] actions.
@@ -125,27 +149,87 @@ pub fn action_count(count: usize) -> Result<(), SessionError> {
     }
 }
 
-/// Checks one action of a run that ends at `horizon` and whose nodes are `names`: its
-/// time, its numbers against their [`Limit`]s, its node names; returns it resolved.
-pub fn action(
-    timed: &TimedAction,
-    horizon: SimTime,
-    names: &[String],
-) -> Result<TimedAction<NodeId>, SessionError> {
-    if timed.at > horizon {
+/// Checks one action against its run's [`Scope`]: its time, its numbers against their
+/// [`Limit`]s, its node and group names, a pattern action's verb, argument and role;
+/// returns it resolved.
+pub fn action(timed: &TimedAction, scope: &Scope<'_>) -> Result<TimedAction<NodeId>, SessionError> {
+    if timed.at > scope.horizon {
         return Err(SessionError::ActionAfterEnd {
             at: timed.at,
-            horizon,
+            horizon: scope.horizon,
         });
     }
-    numbers(&timed.action, horizon)?;
+    numbers(&timed.action, scope.horizon)?;
+    let resolved = resolve(&timed.action, scope.names)?;
+    let node_only = match &resolved {
+        Action::Command { node, .. }
+        | Action::SkewClock { node, .. }
+        | Action::SetDrift { node, .. } => vec![*node],
+        Action::SetLink {
+            link: Some((a, b)), ..
+        } => vec![*a, *b],
+        _ => Vec::new(),
+    };
+    if let Some(group) = node_only.iter().find(|n| n.index() >= scope.roles.len()) {
+        return Err(SessionError::ActionOutOfRange {
+            what: "target",
+            value: format!("the group `{}`", scope.names[group.index()]),
+            allowed: "a node; a group can be crashed, restarted, paused, resumed, joined, \
+                      retired or partitioned"
+                .to_string(),
+        });
+    }
+    if let Action::Command { node, verb, arg } = &resolved {
+        command(scope, *node, verb, *arg)?;
+    }
     Ok(TimedAction {
         at: timed.at,
-        action: resolve(&timed.action, names)?,
+        action: resolved,
     })
 }
 
-/// Resolves the node names of an action to ids, naming the first unknown node.
+/// Checks a pattern action: a verb the pattern has, for the node's role, with its
+/// argument in range (0 for a verb without one).
+fn command(scope: &Scope<'_>, node: NodeId, verb: &str, arg: i64) -> Result<(), SessionError> {
+    let spec =
+        scope
+            .verbs
+            .iter()
+            .find(|v| v.name == verb)
+            .ok_or_else(|| SessionError::UnknownVerb {
+                verb: verb.to_string(),
+                known: match scope.verbs {
+                    [] => "none".to_string(),
+                    verbs => join(verbs.iter().map(|v| v.name)),
+                },
+            })?;
+    let role = scope.roles[node.index()];
+    if !spec.applies_to(role) {
+        return Err(SessionError::ActionOutOfRange {
+            what: "action target",
+            value: format!("`{verb}` on {} (a {role})", scope.names[node.index()]),
+            allowed: format!("a node whose role is {}", spec.roles.join(" or ")),
+        });
+    }
+    let allowed = match &spec.arg {
+        Some(param) => param.allows(arg),
+        None => arg == 0,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(SessionError::ActionOutOfRange {
+            what: "action argument",
+            value: arg.to_string(),
+            allowed: spec
+                .arg
+                .map_or_else(|| "0 (this action takes none)".to_string(), |p| p.allowed()),
+        })
+    }
+}
+
+/// Resolves the node and group names of an action to ids (a group's id follows the
+/// nodes', see `sim::topology`), naming the first unknown one.
 pub fn resolve(action: &Action<String>, names: &[String]) -> Result<Action<NodeId>, SessionError> {
     action.try_map(|name| {
         names

@@ -235,6 +235,8 @@ fn tag_class(tag: EventTag) -> &'static str {
         EventTag::Lost => "lost",
         EventTag::Cut => "cut",
         EventTag::Deliver => "deliver",
+        EventTag::Arrive => "arrive",
+        EventTag::Retired => "retired",
         EventTag::Dropped => "dropped",
         EventTag::Timer => "timer",
         EventTag::Action => "action",

@@ -107,6 +107,7 @@ pub fn Stage(props: &StageProps) -> Html {
         let badge = match n.status {
             NodeStatus::Crashed => Some("✕ CRASHED"),
             NodeStatus::Paused => Some("❚❚ PAUSED"),
+            NodeStatus::Absent => Some("○ ABSENT"),
             NodeStatus::Up if cut_off => Some("✂ PARTITIONED"),
             NodeStatus::Up => None,
         };

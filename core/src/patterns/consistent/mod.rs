@@ -108,4 +108,6 @@ pub static PATTERN: PatternInfo = PatternInfo {
         green("data"),
         brown("store"),
     ],
+    metrics: &[],
+    verbs: &[],
 };

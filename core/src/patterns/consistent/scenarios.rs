@@ -536,6 +536,8 @@ impl Scenario for ConsistentScenario {
             shared.clone(),
         )));
         Box::new(Simulation::new(Setup {
+            topology: Default::default(),
+            metrics: PATTERN.metrics,
             checker: ConsistentChecker::new(&names, LEASE_US),
             names,
             nodes,

@@ -249,6 +249,8 @@ impl Checker<GenerationNode> for GenerationChecker {
             EventKind::Start
             | EventKind::Timer(_)
             | EventKind::Dropped { .. }
+            | EventKind::Arrive { .. }
+            | EventKind::Retired
             | EventKind::Action(_) => self.delivery = None,
         }
     }

@@ -83,4 +83,6 @@ pub static PATTERN: PatternInfo = PatternInfo {
     }],
     query: None,
     roles: &[blue("client"), green("server")],
+    metrics: &[],
+    verbs: &[],
 };

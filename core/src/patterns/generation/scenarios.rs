@@ -335,6 +335,8 @@ impl Scenario for GenerationScenario {
             }))
             .collect();
         Box::new(Simulation::new(Setup {
+            topology: Default::default(),
+            metrics: PATTERN.metrics,
             checker: GenerationChecker::new(&names, servers),
             names,
             nodes,

@@ -382,12 +382,19 @@ mod tests {
     use crate::sim::node::Effect;
     use crate::sim::node::Node;
     use crate::sim::rng::Rng;
+    use crate::sim::time::SimTime;
     use std::sync::Arc;
 
     fn deliver(server: &mut GenerationNode, from: u32, msg: Msg) -> Vec<Effect<GenerationNode>> {
         let mut rng = Rng::seeded(1);
         let mut effects = Vec::new();
-        let mut ctx = Ctx::new(NodeId(1), WallTime(0), &mut rng, &mut effects);
+        let mut ctx = Ctx::new(
+            NodeId(1),
+            SimTime::ZERO,
+            WallTime(0),
+            &mut rng,
+            &mut effects,
+        );
         server.on_message(&mut ctx, NodeId(from), msg);
         effects
     }

@@ -102,4 +102,6 @@ pub static PATTERN: PatternInfo = PatternInfo {
                Lamport counter alone cannot be read as of a time of day.",
     }),
     roles: &[purple("coordinator"), green("server")],
+    metrics: &[],
+    verbs: &[],
 };

@@ -419,6 +419,8 @@ impl Scenario for HybridScenario {
             clocks.push(WallClock::new(skew_us, drift_ppm));
         }
         Box::new(Simulation::new(Setup {
+            topology: Default::default(),
+            metrics: PATTERN.metrics,
             checker: HybridChecker::new(&names),
             names,
             nodes,

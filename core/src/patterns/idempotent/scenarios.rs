@@ -395,6 +395,8 @@ impl Scenario for IdempotentScenario {
             },
         })));
         Box::new(Simulation::new(Setup {
+            topology: Default::default(),
+            metrics: PATTERN.metrics,
             checker: IdempotentChecker::new(&names, max_sessions),
             names,
             nodes,

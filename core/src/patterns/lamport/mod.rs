@@ -58,6 +58,8 @@ pub static PATTERN: PatternInfo = PatternInfo {
     }],
     query: None,
     roles: &[blue("client"), green("server")],
+    metrics: &[],
+    verbs: &[],
 };
 
 #[cfg(test)]

@@ -224,6 +224,8 @@ impl Scenario for LamportScenario {
             .collect();
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         Box::new(Simulation::new(Setup {
+            topology: Default::default(),
+            metrics: PATTERN.metrics,
             checker: LamportChecker::new(&names),
             names,
             nodes,

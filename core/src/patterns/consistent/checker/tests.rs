@@ -62,6 +62,7 @@ fn send(time: u64, from: u32, to: u32, payload: Msg) -> Step {
             to: NodeId(to),
             sent_at: SimTime(time),
             copy_of: None,
+            cause: None,
             payload,
         }),
     }

@@ -52,6 +52,7 @@ fn run(events: Vec<(u32, Ev)>) -> Vec<Breach> {
                     to: NodeId(node),
                     sent_at: SimTime(0),
                     copy_of: None,
+                    cause: None,
                     payload,
                 };
                 let from = NodeId(from);

@@ -43,6 +43,7 @@ fn send(id: u32, from: u32, to: u32, payload: Msg) -> Step {
             to: NodeId(to),
             sent_at: SimTime(0),
             copy_of: None,
+            cause: None,
             payload,
         }),
     }

@@ -25,6 +25,7 @@ fn record(from: u32, to: u32, payload: Msg) -> MessageRecord<Msg> {
         to: NodeId(to),
         sent_at: SimTime(0),
         copy_of: None,
+        cause: None,
         payload,
     }
 }

@@ -9,26 +9,42 @@
 //! its timers, and messages reaching it are dropped. A paused node runs nothing: its due
 //! deliveries and timers are parked and run, in order, the moment it resumes.
 
+mod faults;
+mod serve;
+
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 
-use super::action::{Action, TimedAction};
+use super::action::TimedAction;
 use super::checker::{Breach, Checker, World};
 use super::clock::WallClock;
 use super::engine::Origin;
-use super::network::{LinkSelector, Network};
+use super::metrics::Measure;
+use super::network::Network;
 use super::node::{Ctx, Effect, Node, NodeId, NodeStatus};
 use super::rng::Rng;
 use super::snapshot::{progress_permille, FlightSnapshot, NodeSnapshot, Snapshot};
 use super::time::SimTime;
+use super::topology::Topology;
 use super::trace::{DropReason, EventKind, Fate, MessageRecord, MsgId, Trace, TraceEvent};
+
+pub(crate) use serve::{Builtins, Server};
 
 /// Something scheduled in the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pending {
     Start(NodeId),
     Deliver(MsgId),
-    Timer { node: NodeId, token: u64 },
+    Timer {
+        node: NodeId,
+        token: u64,
+    },
+    /// A message that took time to handle is done: it reaches the handler now.
+    Complete {
+        node: NodeId,
+        msg: MsgId,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +100,7 @@ pub(crate) struct Scratch<N: Node> {
     pub(crate) effects: Vec<Effect<N>>,
     pub(crate) events: Vec<TraceEvent<N>>,
     pub(crate) breaches: Vec<Breach>,
+    pub(crate) measures: Vec<Measure>,
 }
 
 impl<N: Node> Default for Scratch<N> {
@@ -92,6 +109,7 @@ impl<N: Node> Default for Scratch<N> {
             effects: Vec::new(),
             events: Vec::new(),
             breaches: Vec::new(),
+            measures: Vec::new(),
         }
     }
 }
@@ -115,6 +133,11 @@ pub struct State<N: Node, C: Checker<N>> {
     parked: Vec<Vec<Pending>>,
     network: Network,
     in_flight: BTreeMap<MsgId, InFlight>,
+    servers: Vec<Server>,
+    topology: Arc<Topology>,
+    builtins: Builtins,
+    /// The trace event whose handler is running (what a message sent now is caused by).
+    cause: Option<u32>,
     checker: C,
 }
 
@@ -124,9 +147,11 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         nodes: Vec<N>,
         mut clocks: Vec<WallClock>,
         network: Network,
+        world: (Arc<Topology>, Builtins),
         rng: Rng,
         checker: C,
     ) -> Self {
+        let (topology, builtins) = world;
         let n = nodes.len();
         clocks.resize(n, WallClock::new(0, 0));
         let mut state = State {
@@ -146,10 +171,18 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             parked: vec![Vec::new(); n],
             network,
             in_flight: BTreeMap::new(),
+            servers: vec![Server::default(); n],
+            topology,
+            builtins,
+            cause: None,
             checker,
         };
-        for id in 0..n {
-            state.schedule(SimTime::ZERO, Pending::Start(NodeId(id as u32)));
+        for id in (0..n as u32).map(NodeId) {
+            if state.topology.starts_absent(id) {
+                state.status[id.index()] = NodeStatus::Absent;
+            } else {
+                state.schedule(SimTime::ZERO, Pending::Start(id));
+            }
         }
         state
     }
@@ -201,6 +234,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             + self.in_flight.len() * (size_of::<MsgId>() + size_of::<InFlight>() + 16)
             + timers * size_of::<(N::Timer, u64)>()
             + parked * size_of::<Pending>()
+            + self.servers.iter().map(Server::approx_bytes).sum::<usize>()
     }
 
     /// Answers the pattern's question about this state.
@@ -294,6 +328,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         };
         self.checker
             .check(&self.nodes, &world, &mut scratch.breaches);
+        self.checker.measure(&mut scratch.measures);
         true
     }
 
@@ -326,22 +361,38 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                         self.parked[to.index()].push(what);
                         false
                     }
-                    NodeStatus::Crashed => {
+                    NodeStatus::Crashed | NodeStatus::Absent => {
                         self.in_flight.remove(&msg);
-                        let reason = DropReason::ReceiverDown;
+                        let reason = match self.status[to.index()] {
+                            NodeStatus::Absent => DropReason::NotMember,
+                            _ => DropReason::ReceiverDown,
+                        };
                         self.record(scratch, Some(to), EventKind::Dropped { msg, reason });
                         true
                     }
                     NodeStatus::Up => {
                         self.in_flight.remove(&msg);
-                        let payload = record.payload.clone();
-                        self.record(scratch, Some(to), EventKind::Deliver { msg, from });
-                        self.run_handler(to, log, scratch, |n, ctx| {
-                            n.on_message(ctx, from, payload)
-                        });
+                        match self.nodes[to.index()].service(&record.payload) {
+                            Some(work) => self.arrive(to, msg, from, work, scratch),
+                            None => {
+                                let payload = record.payload.clone();
+                                self.handle(to, msg, from, payload, log, scratch);
+                            }
+                        }
                         true
                     }
                 }
+            }
+            Pending::Complete { node, msg } => {
+                if !self.servers[node.index()].is_serving(msg) {
+                    return false;
+                }
+                if self.status[node.index()] == NodeStatus::Paused {
+                    self.parked[node.index()].push(what);
+                    return false;
+                }
+                self.complete(node, msg, log, scratch);
+                true
             }
             Pending::Timer { node, token } => {
                 let timers = &mut self.timers[node.index()];
@@ -358,6 +409,28 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 true
             }
         }
+    }
+
+    /// Delivers `msg` to `to`'s handler now.
+    fn handle(
+        &mut self,
+        to: NodeId,
+        msg: MsgId,
+        from: NodeId,
+        payload: N::Msg,
+        log: &mut Log<'_, N::Msg>,
+        scratch: &mut Scratch<N>,
+    ) {
+        self.record(scratch, Some(to), EventKind::Deliver { msg, from });
+        if let Some(metric) = self.builtins.load {
+            let node = Some(to);
+            scratch.measures.push(Measure {
+                metric,
+                node,
+                value: 1,
+            });
+        }
+        self.run_handler(to, log, scratch, |n, ctx| n.on_message(ctx, from, payload));
     }
 
     fn record(&mut self, scratch: &mut Scratch<N>, node: Option<NodeId>, kind: EventKind<N>) {
@@ -377,11 +450,15 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     ) {
         let mut effects = std::mem::take(&mut scratch.effects);
         let wall = self.clocks[node.index()].read(self.now);
-        let mut ctx = Ctx::new(node, wall, &mut self.rng, &mut effects);
+        let mut ctx = Ctx::new(node, self.now, wall, &mut self.rng, &mut effects);
         handler(&mut self.nodes[node.index()], &mut ctx);
+        // The event just recorded (the start, delivery, timer or action) caused this run.
+        let cause = self.events + scratch.events.len() - 1;
+        let outer = self.cause.replace(cause as u32);
         for effect in effects.drain(..) {
             self.apply_effect(node, effect, log, scratch);
         }
+        self.cause = outer;
         scratch.effects = effects;
     }
 
@@ -411,6 +488,9 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 self.timers[node.index()].retain(|(t, _)| *t != timer);
             }
             Effect::Note(note) => self.record(scratch, Some(node), EventKind::Note(note)),
+            Effect::Measure(measure) => scratch.measures.push(measure),
+            Effect::Join(other) => self.join(other, log, scratch),
+            Effect::Retire(other) => self.retire(other, scratch),
         }
     }
 
@@ -425,7 +505,11 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     ) {
         let msg = MsgId(self.next_msg);
         self.next_msg += 1;
-        let link = self.network.link(from, to);
+        let link = self
+            .network
+            .override_of(from, to)
+            .or_else(|| self.topology.local_link(from, to))
+            .unwrap_or(self.network.default_link());
         let fate = if to.index() >= self.nodes.len() || self.network.is_blocked(from, to) {
             Fate::Cut
         } else if copy_of.is_none() && self.rng.chance(link.loss) {
@@ -443,6 +527,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             to,
             sent_at: self.now,
             copy_of,
+            cause: self.cause,
             payload,
         });
         self.record(scratch, Some(from), EventKind::Send { msg, to, fate });
@@ -458,120 +543,6 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         }
         if let Some(payload) = copy {
             self.send(from, to, payload, Some(msg), log, scratch);
-        }
-    }
-
-    fn apply_action(
-        &mut self,
-        action: &Action<NodeId>,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
-    ) {
-        let lane = match action {
-            // Only messages already sent: a seek's replay can see the whole log.
-            Action::Drop(m)
-            | Action::Hold(m)
-            | Action::Release(m)
-            | Action::Delay { msg: m, .. } => {
-                log.get(*m).filter(|_| m.0 < self.next_msg).map(|r| r.to)
-            }
-            other => other.subject().copied(),
-        };
-        let lane = lane.filter(|n| n.index() < self.nodes.len());
-        self.record(scratch, lane, EventKind::Action(Box::new(action.clone())));
-        let valid = |n: &NodeId| n.index() < self.nodes.len();
-        match action {
-            Action::Crash(n) if valid(n) => self.crash(*n, scratch),
-            Action::Restart(n) if valid(n) && self.status[n.index()] == NodeStatus::Crashed => {
-                self.status[n.index()] = NodeStatus::Up;
-                self.record(scratch, Some(*n), EventKind::Start);
-                self.run_handler(*n, log, scratch, |node, ctx| node.on_start(ctx));
-            }
-            Action::Pause(n) if valid(n) && self.status[n.index()] == NodeStatus::Up => {
-                self.status[n.index()] = NodeStatus::Paused;
-            }
-            Action::Resume(n) if valid(n) && self.status[n.index()] == NodeStatus::Paused => {
-                self.status[n.index()] = NodeStatus::Up;
-                for what in std::mem::take(&mut self.parked[n.index()]) {
-                    let at = match what {
-                        Pending::Deliver(msg) => match self.in_flight.get_mut(&msg) {
-                            // A message delayed while it waited keeps its later due time.
-                            Some(flight) if flight.held_at.is_none() => {
-                                flight.due_at = flight.due_at.max(self.now);
-                                flight.due_at
-                            }
-                            _ => continue,
-                        },
-                        _ => self.now,
-                    };
-                    self.schedule(at, what);
-                }
-            }
-            Action::Partition { from, to, one_way } => {
-                self.network.block(from, to);
-                if !one_way {
-                    self.network.block(to, from);
-                }
-            }
-            Action::Heal => self.network.heal(),
-            Action::Drop(msg) if self.in_flight.remove(msg).is_some() => {
-                let reason = DropReason::ByUser;
-                self.record(scratch, lane, EventKind::Dropped { msg: *msg, reason });
-            }
-            Action::Hold(msg) => {
-                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held_at.is_none()) {
-                    flight.held_at = Some(self.now);
-                }
-            }
-            Action::Release(msg) => {
-                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held_at.is_some()) {
-                    flight.held_at = None;
-                    flight.due_at = self.now;
-                    self.schedule(self.now, Pending::Deliver(*msg));
-                }
-            }
-            Action::Delay { msg, by_us } => {
-                if let Some(flight) = self.in_flight.get_mut(msg).filter(|f| f.held_at.is_none()) {
-                    // Never into the past: a waiting message delayed a little is due now.
-                    flight.due_at = flight.due_at.plus_micros(*by_us).max(self.now);
-                    let due = flight.due_at;
-                    self.schedule(due, Pending::Deliver(*msg));
-                }
-            }
-            Action::SkewClock { node, delta_us } if valid(node) => {
-                self.clocks[node.index()].adjust(self.now, *delta_us);
-            }
-            Action::SetDrift { node, ppm } if valid(node) => {
-                self.clocks[node.index()].set_drift(self.now, *ppm);
-            }
-            Action::SetLink { link, cfg } => {
-                let which = match link {
-                    Some((a, b)) => LinkSelector::Between(*a, *b),
-                    None => LinkSelector::All,
-                };
-                self.network.set_link(which, *cfg);
-            }
-            // Acting on an unknown node or in a state where the action means nothing
-            // (crashing a crashed node, resuming a running one) is recorded and ignored.
-            _ => {}
-        }
-    }
-
-    fn crash(&mut self, node: NodeId, scratch: &mut Scratch<N>) {
-        let i = node.index();
-        if self.status[i] == NodeStatus::Crashed {
-            return;
-        }
-        self.status[i] = NodeStatus::Crashed;
-        self.nodes[i].on_crash();
-        self.timers[i].clear();
-        for what in std::mem::take(&mut self.parked[i]) {
-            if let Pending::Deliver(msg) = what {
-                if self.in_flight.remove(&msg).is_some() {
-                    let reason = DropReason::ReceiverDown;
-                    self.record(scratch, Some(node), EventKind::Dropped { msg, reason });
-                }
-            }
         }
     }
 
@@ -594,6 +565,8 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                     drift_ppm: self.clocks[i].drift_ppm(),
                     headline: view.headline,
                     fields: view.fields,
+                    busy: self.servers[i].busy(),
+                    queued: self.servers[i].queued(),
                 }
             })
             .collect();
