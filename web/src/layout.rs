@@ -1,11 +1,19 @@
 //! Layout math for the views, in plain Rust so it is unit-tested natively.
 //!
-//! The stage places nodes in one column per role (in order of first appearance) and
-//! moves a message along the straight line from sender to receiver by its progress. The
+//! The stage places a small flat run's nodes in one column per role (in order of first
+//! appearance); a run with groups or many nodes is packed into nested boxes
+//! ([`StageLayout`], in `layout/stage.rs`). A message moves along the straight line from
+//! sender to receiver by its progress. The
 //! space-time diagram maps a window of virtual time onto the x axis and gives each node a
 //! lane on the y axis; only events inside the window are drawn.
 
 use playground_core::sim::time::SimTime;
+
+mod stage;
+#[cfg(test)]
+mod stage_tests;
+
+pub use stage::{GroupBox, Scale, Spot, StageLayout, FULL_MAX, MEDIUM_MAX};
 
 /// A point in SVG user units.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,23 +80,36 @@ pub fn stage_positions(roles: &[&str]) -> Vec<Point> {
 }
 
 /// How far from a box's center its edge is, in the direction `(ux, uy)` (a unit vector).
-fn to_edge(ux: f64, uy: f64) -> f64 {
+fn to_edge(half_w: f64, half_h: f64, ux: f64, uy: f64) -> f64 {
     let across = if ux.abs() > 1e-9 {
-        NODE_HALF_WIDTH / ux.abs()
+        half_w / ux.abs()
     } else {
         f64::INFINITY
     };
     let down = if uy.abs() > 1e-9 {
-        NODE_HALF_HEIGHT / uy.abs()
+        half_h / uy.abs()
     } else {
         f64::INFINITY
     };
     across.min(down)
 }
 
-/// The point `permille` thousandths of the way from `from` to `to`, running from the edge
-/// of one node's box to the edge of the other's, so a message is never hidden under a node.
+/// The point `permille` thousandths of the way from `from` to `to` (full-size node boxes),
+/// running from the edge of one box to the edge of the other's, so a message is never
+/// hidden under a node.
 pub fn along(from: Point, to: Point, permille: u16) -> Point {
+    let spot = |center| Spot {
+        center,
+        half_w: NODE_HALF_WIDTH,
+        half_h: NODE_HALF_HEIGHT,
+    };
+    along_spots(spot(from), spot(to), permille)
+}
+
+/// The point `permille` thousandths of the way from box `a` to box `b`, from the edge of
+/// one to the edge of the other.
+pub fn along_spots(a: Spot, b: Spot, permille: u16) -> Point {
+    let (from, to) = (a.center, b.center);
     let (dx, dy) = (to.x - from.x, to.y - from.y);
     let length = (dx * dx + dy * dy).sqrt();
     let middle = Point {
@@ -99,12 +120,13 @@ pub fn along(from: Point, to: Point, permille: u16) -> Point {
         return middle;
     }
     let (ux, uy) = (dx / length, dy / length);
-    let clearance = to_edge(ux, uy);
-    if length <= 2.0 * clearance {
+    let start = to_edge(a.half_w, a.half_h, ux, uy);
+    let end = to_edge(b.half_w, b.half_h, ux, uy);
+    if length <= start + end {
         return middle;
     }
-    let usable = length - 2.0 * clearance;
-    let distance = clearance + usable * f64::from(permille.min(1000)) / 1000.0;
+    let usable = length - start - end;
+    let distance = start + usable * f64::from(permille.min(1000)) / 1000.0;
     Point {
         x: from.x + ux * distance,
         y: from.y + uy * distance,

@@ -1,0 +1,521 @@
+//! The stage's layout for a whole run, computed once per topology (and per collapsed
+//! groups and stage width), never per frame.
+//!
+//! A small flat run keeps the role columns of [`stage_positions`]. A run with groups, or
+//! with many nodes, is packed instead: the nodes outside every group come first, one band
+//! per role, then the groups as nested boxes, each holding its own nodes in a grid and its
+//! inner groups in rows (shelf packing). Nodes shrink with the run's size ([`Scale`]). A
+//! collapsed group is one box; its members are drawn, and their messages start and end,
+//! there.
+
+use std::collections::BTreeSet;
+
+use playground_core::sim::node::NodeId;
+use playground_core::sim::topology::Topology;
+
+use super::{stage_positions, Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH, STAGE_HEIGHT, STAGE_WIDTH};
+
+/// How large nodes are drawn, chosen by the number of nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// Up to [`FULL_MAX`] nodes: name, headline and role written on the node.
+    Full,
+    /// Up to [`MEDIUM_MAX`] nodes: the name only; the rest on hover and focus.
+    Medium,
+    /// More: a small square with a mark; its text on hover and focus.
+    Compact,
+}
+
+/// The most nodes drawn at [`Scale::Full`].
+pub const FULL_MAX: usize = 12;
+/// The most nodes drawn at [`Scale::Medium`].
+pub const MEDIUM_MAX: usize = 40;
+
+impl Scale {
+    /// The scale for a run of `nodes` nodes.
+    pub fn for_nodes(nodes: usize) -> Scale {
+        match nodes {
+            0..=FULL_MAX => Scale::Full,
+            n if n <= MEDIUM_MAX => Scale::Medium,
+            _ => Scale::Compact,
+        }
+    }
+
+    /// Half the width and half the height of a node's box.
+    pub fn half(self) -> (f64, f64) {
+        match self {
+            Scale::Full => (NODE_HALF_WIDTH, NODE_HALF_HEIGHT),
+            Scale::Medium => (34.0, 15.0),
+            Scale::Compact => (8.0, 8.0),
+        }
+    }
+
+    /// The space one node takes in a grid: its box and room around it (for the role
+    /// line and badges at full size).
+    fn cell(self) -> (f64, f64) {
+        match self {
+            Scale::Full => (150.0, 96.0),
+            Scale::Medium => (78.0, 40.0),
+            Scale::Compact => (22.0, 24.0),
+        }
+    }
+
+    /// The size of a collapsed group's box.
+    fn collapsed(self) -> (f64, f64) {
+        match self {
+            Scale::Full => (150.0, 60.0),
+            Scale::Medium | Scale::Compact => (96.0, 40.0),
+        }
+    }
+
+    /// Room above a group's content for its label, and around it.
+    fn group_chrome(self) -> (f64, f64) {
+        match self {
+            Scale::Full => (22.0, 10.0),
+            Scale::Medium | Scale::Compact => (16.0, 6.0),
+        }
+    }
+}
+
+/// A box on the stage: its center and half sizes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spot {
+    /// Its center.
+    pub center: Point,
+    /// Half its width.
+    pub half_w: f64,
+    /// Half its height.
+    pub half_h: f64,
+}
+
+impl Spot {
+    /// Whether `self` and `other` overlap (touching edges do not).
+    pub fn overlaps(&self, other: &Spot) -> bool {
+        (self.center.x - other.center.x).abs() < self.half_w + other.half_w - 1e-9
+            && (self.center.y - other.center.y).abs() < self.half_h + other.half_h - 1e-9
+    }
+
+    /// Whether `inner` lies wholly inside `self`.
+    pub fn contains(&self, inner: &Spot) -> bool {
+        inner.center.x - inner.half_w >= self.center.x - self.half_w - 1e-9
+            && inner.center.x + inner.half_w <= self.center.x + self.half_w + 1e-9
+            && inner.center.y - inner.half_h >= self.center.y - self.half_h - 1e-9
+            && inner.center.y + inner.half_h <= self.center.y + self.half_h + 1e-9
+    }
+
+    /// Its left edge.
+    pub fn left(&self) -> f64 {
+        self.center.x - self.half_w
+    }
+
+    /// Its top edge.
+    pub fn top(&self) -> f64 {
+        self.center.y - self.half_h
+    }
+}
+
+/// One group as the stage draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupBox {
+    /// Its index in the topology.
+    pub index: usize,
+    /// Its name, as actions name it (`h1`).
+    pub name: String,
+    /// Its label: kind and name (`host h1`).
+    pub label: String,
+    /// Where it is drawn.
+    pub spot: Spot,
+    /// How many groups it sits in.
+    pub depth: usize,
+    /// Drawn as one box with its member count.
+    pub collapsed: bool,
+    /// Drawn at all (not inside a collapsed group).
+    pub visible: bool,
+    /// Every node nested in it, in id order.
+    pub members: Vec<NodeId>,
+}
+
+/// Where everything on the stage goes for one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageLayout {
+    /// Width of the view box.
+    pub width: f64,
+    /// Height of the view box.
+    pub height: f64,
+    /// How large nodes are.
+    pub scale: Scale,
+    /// Each node's box, by node index.
+    pub nodes: Vec<Spot>,
+    /// The collapsed group each node is drawn in, if any (the outermost one).
+    pub hidden_in: Vec<Option<usize>>,
+    /// Every group, by index.
+    pub groups: Vec<GroupBox>,
+    /// The links to draw, between anchors (see [`StageLayout::anchor`]), each once.
+    pub links: Vec<(Point, Point)>,
+}
+
+impl StageLayout {
+    /// The layout of a run whose nodes have roles `roles`, in a stage `width` units wide.
+    pub fn new(
+        roles: &[&str],
+        topology: &Topology,
+        collapsed: &BTreeSet<usize>,
+        width: f64,
+    ) -> StageLayout {
+        let n = roles.len();
+        let scale = Scale::for_nodes(n);
+        let group_count = topology.groups().len();
+        let (width, height, nodes, frames) = if group_count == 0 && scale == Scale::Full {
+            let (hw, hh) = scale.half();
+            let nodes = stage_positions(roles)
+                .into_iter()
+                .map(|center| Spot {
+                    center,
+                    half_w: hw,
+                    half_h: hh,
+                })
+                .collect();
+            (STAGE_WIDTH, STAGE_HEIGHT, nodes, Vec::new())
+        } else {
+            pack(roles, topology, collapsed, width.max(240.0), scale)
+        };
+        let mut groups: Vec<GroupBox> = topology
+            .groups()
+            .iter()
+            .enumerate()
+            .map(|(i, g)| GroupBox {
+                index: i,
+                name: g.name.clone(),
+                label: format!("{} {}", g.kind, g.name),
+                spot: frames.get(i).copied().flatten().unwrap_or(Spot {
+                    center: Point { x: 0.0, y: 0.0 },
+                    half_w: 0.0,
+                    half_h: 0.0,
+                }),
+                depth: 0,
+                collapsed: collapsed.contains(&i),
+                visible: true,
+                members: topology.members(i, n),
+            })
+            .collect();
+        for i in 0..groups.len() {
+            let mut at = topology.groups()[i].parent;
+            while let Some(p) = at {
+                groups[i].depth += 1;
+                if groups[p].collapsed {
+                    groups[i].visible = false;
+                }
+                at = topology.groups()[p].parent;
+            }
+        }
+        // The outermost collapsed group around each node.
+        let hidden_in = (0..n)
+            .map(|i| {
+                topology
+                    .ancestors(NodeId(i as u32))
+                    .filter(|g| groups[*g].collapsed)
+                    .last()
+            })
+            .collect();
+        let mut layout = StageLayout {
+            width,
+            height,
+            scale,
+            nodes,
+            hidden_in,
+            groups,
+            links: Vec::new(),
+        };
+        layout.links = layout.links_for(roles, topology);
+        layout
+    }
+
+    /// Where a node's messages start and end: its own box, or its collapsed group's.
+    pub fn anchor(&self, node: NodeId) -> Spot {
+        match self.hidden_in.get(node.index()).copied().flatten() {
+            Some(g) => self.groups[g].spot,
+            None => self.nodes.get(node.index()).copied().unwrap_or(Spot {
+                center: Point { x: 0.0, y: 0.0 },
+                half_w: 0.0,
+                half_h: 0.0,
+            }),
+        }
+    }
+
+    /// Whether a node is drawn as itself (not folded into a collapsed group).
+    pub fn shows(&self, node: NodeId) -> bool {
+        self.hidden_in
+            .get(node.index())
+            .is_some_and(Option::is_none)
+    }
+
+    /// The declared links between anchors, each once; with none declared, every pair of
+    /// nodes of different roles in a small flat run (and nothing at scale).
+    fn links_for(&self, roles: &[&str], topology: &Topology) -> Vec<(Point, Point)> {
+        let key = |n: NodeId| match self.hidden_in[n.index()] {
+            Some(g) => roles.len() + g,
+            None => n.index(),
+        };
+        let mut seen = BTreeSet::new();
+        let mut links = Vec::new();
+        if topology.links().is_empty() {
+            if self.scale == Scale::Full && topology.groups().is_empty() {
+                for (i, a) in self.nodes.iter().enumerate() {
+                    for (j, b) in self.nodes.iter().enumerate().skip(i + 1) {
+                        if roles[i] != roles[j] {
+                            links.push((a.center, b.center));
+                        }
+                    }
+                }
+            }
+            return links;
+        }
+        for &(a, b) in topology.links() {
+            if a.index() >= roles.len() || b.index() >= roles.len() {
+                continue;
+            }
+            let (ka, kb) = (key(a), key(b));
+            if ka != kb && seen.insert((ka.min(kb), ka.max(kb))) {
+                links.push((self.anchor(a).center, self.anchor(b).center));
+            }
+        }
+        links
+    }
+}
+
+/// A packed block: its size, and its nodes and groups relative to its top-left corner.
+#[derive(Default)]
+struct Block {
+    w: f64,
+    h: f64,
+    nodes: Vec<(usize, Point)>,
+    groups: Vec<(usize, Spot)>,
+}
+
+impl Block {
+    /// Adds `other` with its top-left corner at `(x, y)`.
+    fn put(&mut self, other: Block, x: f64, y: f64) {
+        let shift = |p: Point| Point {
+            x: p.x + x,
+            y: p.y + y,
+        };
+        self.nodes
+            .extend(other.nodes.into_iter().map(|(i, p)| (i, shift(p))));
+        self.groups.extend(other.groups.into_iter().map(|(g, s)| {
+            (
+                g,
+                Spot {
+                    center: shift(s.center),
+                    ..s
+                },
+            )
+        }));
+        self.w = self.w.max(x + other.w);
+        self.h = self.h.max(y + other.h);
+    }
+}
+
+/// Space between blocks.
+const GAP: f64 = 8.0;
+
+/// Lays nodes out in a grid of at most `cols` columns.
+fn grid(nodes: &[usize], cols: usize, scale: Scale) -> Block {
+    let (cw, ch) = scale.cell();
+    let cols = cols.clamp(1, nodes.len().max(1));
+    let rows = nodes.len().div_ceil(cols);
+    Block {
+        w: cols as f64 * cw,
+        h: rows as f64 * ch,
+        nodes: nodes
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| {
+                let (row, col) = (k / cols, k % cols);
+                (
+                    i,
+                    Point {
+                        x: (col as f64 + 0.5) * cw,
+                        y: (row as f64 + 0.5) * ch,
+                    },
+                )
+            })
+            .collect(),
+        groups: Vec::new(),
+    }
+}
+
+/// Places blocks left to right, starting a new row when one would pass `max_w`.
+fn shelves(blocks: Vec<Block>, max_w: f64) -> Block {
+    let mut out = Block::default();
+    let (mut x, mut y, mut row_h) = (0.0, 0.0, 0.0f64);
+    for block in blocks {
+        if x > 0.0 && x + block.w > max_w {
+            x = 0.0;
+            y += row_h + GAP;
+            row_h = 0.0;
+        }
+        let (w, h) = (block.w, block.h);
+        out.put(block, x, y);
+        x += w + GAP;
+        row_h = row_h.max(h);
+    }
+    out
+}
+
+/// The tree the packer walks: each group's inner groups and its own nodes.
+struct Tree<'a> {
+    roles: &'a [&'a str],
+    topology: &'a Topology,
+    collapsed: &'a BTreeSet<usize>,
+    scale: Scale,
+    /// Nodes placed directly in each group, in id order.
+    direct: Vec<Vec<usize>>,
+}
+
+impl Tree<'_> {
+    /// A group's box with everything inside it, at most `max_w` wide.
+    fn group(&self, g: usize, max_w: f64) -> Block {
+        let (label, pad) = self.scale.group_chrome();
+        let mut out = Block::default();
+        if self.collapsed.contains(&g) {
+            let (w, h) = self.scale.collapsed();
+            out.w = w;
+            out.h = h;
+        } else {
+            let inner_w = (max_w - 2.0 * pad).max(self.scale.cell().0);
+            let content = self.content(Some(g), inner_w);
+            out.w = content.w.max(self.scale.collapsed().0 - 2.0 * pad) + 2.0 * pad;
+            out.h = content.h + label + pad;
+            out.put(content, pad, label);
+        }
+        let spot = Spot {
+            center: Point {
+                x: out.w / 2.0,
+                y: out.h / 2.0,
+            },
+            half_w: out.w / 2.0,
+            half_h: out.h / 2.0,
+        };
+        out.groups.push((g, spot));
+        out
+    }
+
+    /// What sits directly in `parent` (the stage when `None`): its nodes, then its groups.
+    fn content(&self, parent: Option<usize>, max_w: f64) -> Block {
+        let (cw, _) = self.scale.cell();
+        let fit = ((max_w / cw).floor() as usize).max(1);
+        let mut out = Block::default();
+        let mut y = 0.0;
+        match parent {
+            Some(g) => {
+                let nodes = &self.direct[g];
+                if !nodes.is_empty() {
+                    let cols = fit.min((nodes.len() as f64).sqrt().ceil().max(6.0) as usize);
+                    let block = grid(nodes, cols, self.scale);
+                    y = block.h + GAP;
+                    out.put(block, 0.0, 0.0);
+                }
+            }
+            None => {
+                // Nodes in no group: one band per role, in order of first appearance.
+                let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
+                let mut roles: Vec<&str> = Vec::new();
+                for &i in loose {
+                    let role = self.role(i);
+                    if !roles.contains(&role) {
+                        roles.push(role);
+                    }
+                }
+                for role in roles {
+                    let band: Vec<usize> = loose
+                        .iter()
+                        .copied()
+                        .filter(|&i| self.role(i) == role)
+                        .collect();
+                    let block = grid(&band, fit, self.scale);
+                    let h = block.h;
+                    // Centered, so a lone balancer sits above what it balances.
+                    out.put(
+                        block,
+                        ((max_w - cw * band.len().min(fit) as f64) / 2.0).max(0.0),
+                        y,
+                    );
+                    y += h + GAP / 2.0;
+                }
+                if y > 0.0 {
+                    y += GAP / 2.0;
+                }
+            }
+        }
+        let children: Vec<Block> = self
+            .topology
+            .groups()
+            .iter()
+            .enumerate()
+            .filter(|(_, group)| group.parent == parent)
+            .map(|(i, _)| self.group(i, max_w))
+            .collect();
+        if !children.is_empty() {
+            out.put(shelves(children, max_w), 0.0, y);
+        }
+        out
+    }
+
+    fn role(&self, node: usize) -> &str {
+        self.roles[node]
+    }
+}
+
+/// Packs a run with groups or many nodes into a stage `width` wide; returns the width,
+/// the height, every node's box and every group's frame (by index).
+fn pack(
+    roles: &[&str],
+    topology: &Topology,
+    collapsed: &BTreeSet<usize>,
+    width: f64,
+    scale: Scale,
+) -> (f64, f64, Vec<Spot>, Vec<Option<Spot>>) {
+    let groups = topology.groups().len();
+    let mut direct = vec![Vec::new(); groups + 1];
+    for i in 0..roles.len() {
+        let g = topology.group_of(NodeId(i as u32)).unwrap_or(groups);
+        direct[g.min(groups)].push(i);
+    }
+    let tree = Tree {
+        roles,
+        topology,
+        collapsed,
+        scale,
+        direct,
+    };
+    let margin = 8.0;
+    let content = tree.content(None, width - 2.0 * margin);
+    let x0 = ((width - content.w) / 2.0).max(margin);
+    let (hw, hh) = scale.half();
+    let mut nodes = vec![
+        Spot {
+            center: Point { x: 0.0, y: 0.0 },
+            half_w: hw,
+            half_h: hh,
+        };
+        roles.len()
+    ];
+    for (i, p) in content.nodes {
+        nodes[i].center = Point {
+            x: p.x + x0,
+            y: p.y + margin,
+        };
+    }
+    let mut frames = vec![None; groups];
+    for (g, s) in content.groups {
+        frames[g] = Some(Spot {
+            center: Point {
+                x: s.center.x + x0,
+                y: s.center.y + margin,
+            },
+            ..s
+        });
+    }
+    let height = (content.h + 2.0 * margin).max(120.0);
+    (width.max(content.w + 2.0 * margin), height, nodes, frames)
+}
