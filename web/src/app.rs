@@ -4,11 +4,13 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
+use playground_core::sim::node::NodeStatus;
 use playground_core::sim::run::EventTag;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser;
+use crate::components::actions::{ActionBar, GroupSummary};
 use crate::components::catalog::{About, Catalog, ScenarioEntry};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
@@ -22,7 +24,7 @@ use crate::components::settings::Settings;
 use crate::components::stage::Stage;
 use crate::components::tables::PatternTables;
 use crate::keys;
-use crate::layout::DiagramGeometry;
+use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
 use crate::model::{Command, Playground};
 use crate::url::{iframe_snippet, query_for};
 
@@ -112,6 +114,11 @@ pub fn App() -> Html {
     let snippet = iframe_snippet(&page, m.session());
 
     let snapshot = Rc::new(m.snapshot());
+    let stage_layout = m.stage_layout(if browser::narrow() {
+        PHONE_STAGE_WIDTH
+    } else {
+        STAGE_WIDTH
+    });
     let cursor = m.cursor();
     let (window_start, window_span) = m.diagram_window();
     let geometry =
@@ -175,6 +182,35 @@ pub fn App() -> Html {
         .collect(),
     );
 
+    let topology_group = m.selected_group().and_then(|i| {
+        let g = stage_layout.groups.get(i)?;
+        Some(GroupSummary {
+            index: i,
+            name: g.name.clone(),
+            label: g.label.clone(),
+            members: g.members.len(),
+            up: g
+                .members
+                .iter()
+                .filter(|n| {
+                    snapshot
+                        .nodes
+                        .get(n.index())
+                        .is_some_and(|n| n.status == NodeStatus::Up)
+                })
+                .count(),
+            collapsed: g.collapsed,
+        })
+    });
+    let action_bar = m
+        .selected()
+        .and_then(|id| snapshot.nodes.get(id.index()))
+        .map(|n| {
+            html! {
+                <ActionBar node={AttrValue::from(n.name.clone())} role={n.role} status={n.status}
+                           verbs={pattern.verbs} on={on.clone()} />
+            }
+        });
     let controls = html! {
         <Controls playing={m.playing()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
@@ -182,7 +218,8 @@ pub fn App() -> Html {
                   embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
     };
     let stage = html! {
-        <Stage snapshot={snapshot.clone()} pattern={pattern} selected={m.selected()} selected_msg={m.selected_message()}
+        <Stage snapshot={snapshot.clone()} layout={stage_layout.clone()} pattern={pattern} selected={m.selected()}
+               selected_msg={m.selected_message()} selected_group={m.selected_group()}
                group={m.group().clone()} on={on.clone()} />
     };
     let diagram = html! {
@@ -234,7 +271,7 @@ pub fn App() -> Html {
                 <Caption text={caption} />
                 <div class="workspace">
                     <div class="left">
-                        <section class="panel stage-panel">{ stage }</section>
+                        <section class="panel stage-panel">{ stage }{ for action_bar }</section>
                         { controls }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} />
                         { diagram }
@@ -247,7 +284,8 @@ pub fn App() -> Html {
                                    answer={m.query_answer()} on={on.clone()} />
                         }
                         <Inspector snapshot={snapshot.clone()} selected={m.selected()} selected_msg={m.selected_message()}
-                                   group={m.group().clone()} on={on.clone()} />
+                                   group={m.group().clone()} topology_group={topology_group}
+                                   verbs={pattern.verbs} on={on.clone()} />
                     </div>
                 </div>
                 <div class="bottom-row">

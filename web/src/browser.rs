@@ -45,6 +45,15 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Whether the window is phone-narrow (under 700 CSS pixels), so the stage is laid out
+/// for a narrow screen.
+pub fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 700.0)
+}
+
 /// Marks a moment on the page's performance timeline (read by the page benchmark).
 pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

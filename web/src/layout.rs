@@ -26,6 +26,8 @@ pub struct Point {
 
 /// Stage size in SVG user units (the SVG scales to its box).
 pub const STAGE_WIDTH: f64 = 720.0;
+/// Stage width in SVG user units on a phone-narrow screen (a packed stage only).
+pub const PHONE_STAGE_WIDTH: f64 = 360.0;
 /// Stage height in SVG user units.
 pub const STAGE_HEIGHT: f64 = 300.0;
 /// Half the width of a node's box on the stage.

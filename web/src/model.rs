@@ -6,6 +6,7 @@
 //! its length; the cursor then only seeks, which checkpoints keep cheap.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use playground_core::sim::action::Action;
 use playground_core::sim::checker::{PropertyKind, Violation};
@@ -18,13 +19,18 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Run, Session};
 
+use crate::layout::StageLayout;
 use crate::logview::{self, LogFilter};
 use crate::memo::Memo;
 use crate::url::Query;
 
 mod acting;
+mod command;
 mod diagram;
 mod playback;
+mod stage;
+
+pub use command::Command;
 
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
 use playback::DEFAULT_SPEED;
@@ -65,72 +71,6 @@ pub struct Notice {
     pub text: String,
 }
 
-/// What the person asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// Fingerprint the explored run, if not done yet (the page asks right after it has
-    /// drawn the run, so that opening a long run does not wait for it).
-    Fingerprint,
-    /// Play or pause.
-    TogglePlay,
-    /// Stop playing.
-    Pause,
-    /// Real time passed while playing, in milliseconds.
-    Tick(f64),
-    /// One step forward.
-    StepForward,
-    /// One step back.
-    StepBack,
-    /// Show this instant.
-    Scrub(SimTime),
-    /// Show the instant of this trace event (right after it).
-    JumpToEvent(usize),
-    /// Pick a playback speed (index into [`SPEEDS`]).
-    SetSpeed(usize),
-    /// Select a node for the inspector and its fault menu (again to deselect).
-    SelectNode(NodeId),
-    /// Select a message in flight.
-    SelectMessage(MsgId),
-    /// Apply a fault or change at the cursor.
-    Act(Action<String>),
-    /// Add or remove a node from the partition group.
-    ToggleGroup(NodeId),
-    /// Cut the group from everyone else, both ways or only outwards.
-    PartitionGroup {
-        /// Only messages from the group to the rest are cut.
-        one_way: bool,
-    },
-    /// Set latency (max, ms) and loss (percent) of every link.
-    SetLinks {
-        /// Longest latency in milliseconds.
-        latency_ms: u64,
-        /// Loss in percent.
-        loss_percent: u32,
-    },
-    /// Turn a mechanism on or off (restarts the run with the same seed and actions).
-    SetSwitch(String, bool),
-    /// Change a parameter (restarts the run).
-    SetParam(String, i64),
-    /// Open a scenario with its defaults.
-    OpenScenario(String),
-    /// Re-run with another seed.
-    NewSeed,
-    /// Show only events of this node in the log (`None`: all nodes).
-    FilterNode(Option<NodeId>),
-    /// Show or hide a kind of event in the log.
-    FilterKind(EventTag, bool),
-    /// Zoom the diagram: positive in, negative out.
-    Zoom(i32),
-    /// Move the diagram's window by half its width: negative earlier, positive later.
-    Pan(i32),
-    /// Show or hide the keyboard help.
-    ToggleHelp,
-    /// Dismiss notice number `n`.
-    Dismiss(usize),
-    /// Ask the pattern's question (e.g. "read as of") with this input.
-    Query(String),
-}
-
 /// A property's status at the cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PropertyRow {
@@ -155,6 +95,10 @@ pub struct Playground {
     step_debt_ms: f64,
     selected: Option<NodeId>,
     selected_msg: Option<MsgId>,
+    selected_group: Option<usize>,
+    collapsed: BTreeSet<usize>,
+    /// The stage's layout, for the collapsed groups and the stage's width.
+    layout: Memo<(BTreeSet<usize>, u64), Rc<StageLayout>>,
     group: BTreeSet<NodeId>,
     log: LogFilter,
     diagram_span_us: u64,
@@ -206,6 +150,9 @@ impl Playground {
             step_debt_ms: 0.0,
             selected: None,
             selected_msg: None,
+            selected_group: None,
+            collapsed: BTreeSet::new(),
+            layout: Memo::default(),
             group: BTreeSet::new(),
             log: LogFilter::default(),
             diagram_span_us: 0,
@@ -275,6 +222,7 @@ impl Playground {
             Command::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Command::SelectNode(id) => {
                 self.selected_msg = None;
+                self.selected_group = None;
                 self.selected = if self.selected == Some(id) {
                     None
                 } else {
@@ -288,6 +236,9 @@ impl Playground {
                     Some(id)
                 };
             }
+            Command::SelectGroup(group) => self.select_group(group),
+            Command::ToggleCollapse(group) => self.toggle_collapse(group),
+            Command::IsolateGroup { group, one_way } => self.isolate_group(group, one_way),
             Command::Act(action) => self.act(action),
             Command::ToggleGroup(id) => {
                 if !self.group.remove(&id) {
@@ -545,6 +496,9 @@ impl Playground {
                 self.playing = false;
                 self.selected = None;
                 self.selected_msg = None;
+                self.selected_group = None;
+                self.collapsed.clear();
+                self.layout.clear();
                 self.group.clear();
                 self.log.node = None;
                 self.explore();

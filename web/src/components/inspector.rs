@@ -1,5 +1,6 @@
-//! The inspector: the selected node's state at the cursor and its fault menu, the
-//! selected message's menu, and the partition tools.
+//! The inspector: the selected node's state at the cursor, its fault menu and the
+//! pattern's actions for it, the selected group's menu, the selected message's menu, and
+//! the partition tools.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -7,10 +8,12 @@ use std::rc::Rc;
 use playground_core::sim::action::Action;
 use playground_core::sim::clock::MAX_DRIFT_PPM;
 use playground_core::sim::node::{NodeId, NodeStatus};
+use playground_core::sim::scenario::VerbSpec;
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
+use super::actions::{group_menu, membership, GroupSummary, VerbForm};
 use crate::model::Command;
 
 /// What the inspector shows.
@@ -24,6 +27,10 @@ pub struct InspectorProps {
     pub selected_msg: Option<MsgId>,
     /// Nodes picked for one side of a partition.
     pub group: BTreeSet<NodeId>,
+    /// The selected group, for its menu.
+    pub topology_group: Option<GroupSummary>,
+    /// The pattern's own actions.
+    pub verbs: &'static [VerbSpec],
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -72,6 +79,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             act(on, Action::SetDrift { node: name.clone(), ppm })
         };
         let in_group = props.group.contains(&id);
+        let absent = n.status == NodeStatus::Absent;
+        let verbs = props.verbs.iter().filter(|v| v.applies_to(n.role)).map(|v| {
+            html! { <VerbForm key={format!("{}.{}", n.name, v.name)} node={AttrValue::from(n.name.clone())} spec={*v} on={on.clone()} /> }
+        });
         html! {
             <div class="inspect node" data-testid="node-menu">
                 <h3>{ format!("{} · {}", n.name, n.role) }</h3>
@@ -85,14 +96,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     if n.status == NodeStatus::Crashed {
                         <button data-testid="restart" onclick={act(on, Action::Restart(name.clone()))}>{ "↻ Restart" }</button>
                     } else {
-                        <button data-testid="crash" onclick={act(on, Action::Crash(name.clone()))}>{ "✕ Crash" }</button>
+                        <button data-testid="crash" onclick={act(on, Action::Crash(name.clone()))} disabled={absent}>{ "✕ Crash" }</button>
                     }
                     if n.status == NodeStatus::Paused {
                         <button data-testid="resume" onclick={act(on, Action::Resume(name.clone()))}>{ "▶ Resume" }</button>
                     } else {
                         <button data-testid="pause" onclick={act(on, Action::Pause(name.clone()))}
-                                disabled={n.status == NodeStatus::Crashed}>{ "❚❚ Pause (GC)" }</button>
+                                disabled={n.status == NodeStatus::Crashed || absent}>{ "❚❚ Pause (GC)" }</button>
                     }
+                    { membership(on, &n.name, n.status) }
                     <button data-testid="skew-back" onclick={skew(-10_000)}>{ "Clock −10 ms" }</button>
                     <button data-testid="skew-ahead" onclick={skew(10_000)}>{ "Clock +10 ms" }</button>
                     <button data-testid="drift-slower" onclick={drift(-10_000)}>{ "Drift −1%" }</button>
@@ -102,6 +114,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         { if in_group { "− Remove from partition side" } else { "+ Add to partition side" } }
                     </button>
                 </div>
+                <div class="verbs" data-testid="verbs">{ for verbs }</div>
             </div>
         }
     });
@@ -136,7 +149,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <h2>{ "Inspector" }</h2>
             { for message_view }
             { for node_view }
-            if message.is_none() && node.is_none() {
+            { for props.topology_group.as_ref().map(|g| group_menu(on, g)) }
+            if message.is_none() && node.is_none() && props.topology_group.is_none() {
                 <p class="hint">{ "Click a node on the stage (or an event in the diagram) to see its state at this instant and to crash, pause or skew it. Click a message to drop, delay or hold it." }</p>
             }
             { partition }

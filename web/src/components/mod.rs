@@ -1,5 +1,6 @@
 //! The views. Each takes plain data and a `Callback<Command>`; none mutates the model.
 
+pub mod actions;
 pub mod catalog;
 pub mod controls;
 pub mod diagram;
@@ -11,4 +12,5 @@ pub mod properties;
 pub mod query;
 pub mod settings;
 pub mod stage;
+pub mod stage_parts;
 pub mod tables;

@@ -1,4 +1,5 @@
-//! The stage: nodes laid out by role, messages moving between them, faults drawn.
+//! The stage: groups as nested boxes, nodes placed by the run's [`StageLayout`] (computed
+//! once per topology, not per frame), messages moving between them, faults drawn.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -9,9 +10,8 @@ use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
-use crate::layout::{
-    along, stage_positions, Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH, STAGE_HEIGHT, STAGE_WIDTH,
-};
+use super::stage_parts::{activate, GroupFrame, StageNode};
+use crate::layout::{along_spots, Scale, StageLayout};
 use crate::model::Command;
 
 /// What the stage shows.
@@ -19,12 +19,16 @@ use crate::model::Command;
 pub struct StageProps {
     /// The run at the cursor.
     pub snapshot: Rc<Snapshot>,
+    /// Where everything goes.
+    pub layout: Rc<StageLayout>,
     /// The pattern, whose description says how each role is drawn.
     pub pattern: &'static PatternInfo,
     /// The selected node.
     pub selected: Option<NodeId>,
     /// The selected message.
     pub selected_msg: Option<MsgId>,
+    /// The selected group.
+    pub selected_group: Option<usize>,
     /// Nodes picked for one side of a partition.
     pub group: BTreeSet<NodeId>,
     /// Where commands go.
@@ -37,37 +41,52 @@ fn short_time(t: playground_core::sim::clock::WallTime) -> String {
     text[..text.len().saturating_sub(3)].to_string()
 }
 
-/// Enter or Space on a focused node or message selects it (and does not play).
-fn activate(on: Callback<Command>, command: Command) -> Callback<KeyboardEvent> {
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            e.stop_propagation();
-            on.emit(command.clone());
-        }
-    })
-}
-
 /// The topology view.
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
     let snap = &props.snapshot;
-    let roles: Vec<&str> = snap.nodes.iter().map(|n| n.role).collect();
-    let pos = stage_positions(&roles);
-    let at = |id: NodeId| {
-        pos.get(id.index())
-            .copied()
-            .unwrap_or(Point { x: 0.0, y: 0.0 })
-    };
-    let view_box = format!("0 0 {STAGE_WIDTH} {STAGE_HEIGHT}");
+    let layout = &props.layout;
+    let scale = layout.scale;
+    let at = |id: NodeId| layout.anchor(id);
+    let view_box = format!("0 0 {} {}", layout.width, layout.height);
+    // Which nodes a partition cuts off, once per frame rather than once per node.
+    let mut cut_off = vec![false; snap.nodes.len()];
+    for &(a, b) in &snap.cut_links {
+        for n in [a, b] {
+            if let Some(c) = cut_off.get_mut(n.index()) {
+                *c = true;
+            }
+        }
+    }
 
-    let cuts = snap.cut_links.iter().filter_map(|&(a, b)| {
+    let groups = layout.groups.iter().filter(|g| g.visible).map(|g| {
+        let up = if g.collapsed {
+            g.members
+                .iter()
+                .filter(|m| {
+                    snap.nodes
+                        .get(m.index())
+                        .is_some_and(|n| n.status == NodeStatus::Up)
+                })
+                .count()
+        } else {
+            0
+        };
+        html! {
+            <GroupFrame key={g.index} group={g.clone()} up={up}
+                        selected={props.selected_group == Some(g.index)} on={props.on.clone()} />
+        }
+    });
+
+    // At full size each cut link is drawn and labelled; at scale a partition cuts
+    // hundreds of pairs, so the nodes' red outlines and one count say it instead.
+    let cuts = (scale == Scale::Full).then(|| snap.cut_links.iter().filter_map(|&(a, b)| {
         let both = snap.cut_links.contains(&(b, a));
         if both && b < a {
             return None; // drawn once, from the lower id
         }
-        let (p, q) = (at(a), at(b));
-        let mid = along(p, q, 500);
+        let (p, q) = (at(a).center, at(b).center);
+        let mid = along_spots(at(a), at(b), 500);
         let (class, text) = if both {
             ("cut", "✂ cut")
         } else {
@@ -87,84 +106,62 @@ pub fn Stage(props: &StageProps) -> Html {
                 <text x={mid.x.to_string()} y={(mid.y - 6.0).to_string()}>{ text }</text>
             </g>
         })
+    })).into_iter().flatten();
+    let cut_count = (scale != Scale::Full && !snap.cut_links.is_empty()).then(|| {
+        html! {
+            <text class="cut-count" data-testid="cut-count" x={(layout.width - 8.0).to_string()} y="14">
+                { format!("✂ {} links cut", snap.cut_links.len()) }
+            </text>
+        }
     });
 
-    let nodes = snap.nodes.iter().map(|n| {
-        let p = at(n.id);
+    let nodes = snap.nodes.iter().filter(|n| layout.shows(n.id)).map(|n| {
         let id = n.id;
-        let onclick = props.on.reform(move |_: MouseEvent| Command::SelectNode(id));
-        let mut class = classes!("node", n.role, n.status.word());
-        if props.selected == Some(id) {
-            class.push("selected");
-        }
-        if props.group.contains(&id) {
-            class.push("grouped");
-        }
-        let cut_off = snap.cut_links.iter().any(|&(a, b)| a == id || b == id);
-        if cut_off {
-            class.push("partitioned");
-        }
-        let badge = match n.status {
-            NodeStatus::Crashed => Some("✕ CRASHED"),
-            NodeStatus::Paused => Some("❚❚ PAUSED"),
-            NodeStatus::Absent => Some("○ ABSENT"),
-            NodeStatus::Up if cut_off => Some("✂ PARTITIONED"),
-            NodeStatus::Up => None,
-        };
-        let onkeydown = activate(props.on.clone(), Command::SelectNode(id));
-        let look = props.pattern.look(n.role);
-        let colours = format!("--role-stroke: {}; --role-fill: {}", look.stroke, look.fill);
+        let spot = layout.nodes.get(id.index()).copied().unwrap_or(at(id));
         html! {
-            <g class={class} style={colours} data-testid={format!("node-{}", n.name)} onclick={onclick} onkeydown={onkeydown}
-               role="button" tabindex="0"
-               aria-label={format!("{} ({}), {}, {}", n.name, n.role, n.status.word(), n.headline)}>
-                <rect class="box" x={(p.x - NODE_HALF_WIDTH).to_string()} y={(p.y - NODE_HALF_HEIGHT).to_string()}
-                      width={(2.0 * NODE_HALF_WIDTH).to_string()} height={(2.0 * NODE_HALF_HEIGHT).to_string()}
-                      rx="12" />
-                if props.group.contains(&id) {
-                    <rect class="group-ring" x={(p.x - NODE_HALF_WIDTH - 6.0).to_string()}
-                          y={(p.y - NODE_HALF_HEIGHT - 6.0).to_string()}
-                          width={(2.0 * NODE_HALF_WIDTH + 12.0).to_string()}
-                          height={(2.0 * NODE_HALF_HEIGHT + 12.0).to_string()} rx="16" />
-                }
-                <text class="name" x={p.x.to_string()} y={(p.y - 5.0).to_string()}>{ &n.name }</text>
-                <text class="headline" x={p.x.to_string()} y={(p.y + 13.0).to_string()}>{ &n.headline }</text>
-                <text class="role" x={p.x.to_string()} y={(p.y + NODE_HALF_HEIGHT + 13.0).to_string()}>
-                    { format!("{} · wall {}", n.role, short_time(n.wall_clock)) }
-                </text>
-                if let Some(badge) = badge {
-                    <text class="badge" x={p.x.to_string()} y={(p.y - NODE_HALF_HEIGHT - 6.0).to_string()}>{ badge }</text>
-                }
-            </g>
+            <StageNode key={id.index()} id={id} spot={spot} scale={scale} name={AttrValue::from(n.name.clone())}
+                       role={n.role} look={props.pattern.look(n.role)} status={n.status}
+                       headline={AttrValue::from(n.headline.clone())}
+                       wall={if scale == Scale::Full { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
+                       busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
+                       grouped={props.group.contains(&id)} partitioned={cut_off[id.index()]}
+                       on={props.on.clone()} />
         }
     });
 
     // Messages that have arrived but wait (the receiver is paused) are drawn as one
     // badge per receiver; the rest travel along their links.
-    let waiting_at = |id: NodeId| {
-        snap.in_flight
-            .iter()
-            .filter(|m| m.to == id && m.progress_permille >= 1000 && !m.held)
-            .count()
-    };
+    let mut waiting_at = vec![0usize; snap.nodes.len()];
+    for m in &snap.in_flight {
+        if m.progress_permille >= 1000 && !m.held {
+            if let Some(w) = waiting_at.get_mut(m.to.index()) {
+                *w += 1;
+            }
+        }
+    }
     let waiting = snap.nodes.iter().filter_map(|n| {
-        let count = waiting_at(n.id);
+        let count = waiting_at[n.id.index()];
         (count > 0).then(|| {
-            let p = at(n.id);
+            let s = at(n.id);
             let text = if count == 1 { "1 message waits".to_string() } else { format!("{count} messages wait") };
             html! {
                 <g class="waiting" data-testid={format!("waiting-{}", n.name)}>
-                    <text x={p.x.to_string()} y={(p.y + NODE_HALF_HEIGHT + 26.0).to_string()}>{ format!("✉ {text}") }</text>
+                    <title>{ format!("{}: {text}", n.name) }</title>
+                    if scale == Scale::Full {
+                        <text x={s.center.x.to_string()} y={(s.center.y + s.half_h + 26.0).to_string()}>{ format!("✉ {text}") }</text>
+                    } else {
+                        <circle cx={(s.center.x + s.half_w).to_string()} cy={(s.center.y - s.half_h).to_string()} r="3" />
+                    }
                 </g>
             }
         })
     });
-    let travelling = snap
-        .in_flight
-        .iter()
-        .filter(|m| m.held || m.progress_permille < 1000 || waiting_at(m.to) == 0);
+    let travelling = snap.in_flight.iter().filter(|m| {
+        m.held || m.progress_permille < 1000 || waiting_at.get(m.to.index()).is_none_or(|w| *w == 0)
+    });
+    let radius = if scale == Scale::Full { "7" } else { "4" };
     let messages = travelling.map(|m| {
-        let p = along(at(m.from), at(m.to), m.progress_permille);
+        let p = along_spots(at(m.from), at(m.to), m.progress_permille);
         let id = m.id;
         let onclick = props.on.reform(move |_: MouseEvent| Command::SelectMessage(id));
         let mut class = classes!("message");
@@ -174,33 +171,28 @@ pub fn Stage(props: &StageProps) -> Html {
         if props.selected_msg == Some(id) {
             class.push("selected");
         }
-        let label = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
         let onkeydown = activate(props.on.clone(), Command::SelectMessage(id));
+        let label = (scale == Scale::Full || props.selected_msg == Some(id)).then(|| {
+            let text = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
+            html! { <text x={p.x.to_string()} y={(p.y - 11.0).to_string()}>{ text }</text> }
+        });
         html! {
             <g class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} onkeydown={onkeydown}
                role="button" tabindex="0"
                aria-label={format!("message {} {}", m.id, m.label)}>
                 <title>{ format!("{} {} (sent {}, due {})", m.id, m.label, m.sent_at, m.due_at) }</title>
-                <circle cx={p.x.to_string()} cy={p.y.to_string()} r="7" />
-                <text x={p.x.to_string()} y={(p.y - 11.0).to_string()}>{ label }</text>
+                <circle cx={p.x.to_string()} cy={p.y.to_string()} r={radius} />
+                { for label }
             </g>
         }
     });
 
-    let roles = &roles;
-    let links = pos.iter().enumerate().flat_map(|(i, a)| {
-        pos.iter()
-            .enumerate()
-            .skip(i + 1)
-            .filter(move |(j, _)| roles[i] != roles[*j])
-            .map(move |(_, b)| {
-                html! { <line class="link" x1={a.x.to_string()} y1={a.y.to_string()}
-                x2={b.x.to_string()} y2={b.y.to_string()} /> }
-            })
-    });
-
+    let mut class = classes!("stage");
+    if scale != Scale::Full {
+        class.push("at-scale");
+    }
     html! {
-        <svg class="stage" data-testid="stage" viewBox={view_box} role="img"
+        <svg class={class} data-testid="stage" viewBox={view_box} role="img"
              aria-label="Nodes and messages in flight">
             <defs>
                 <marker id="cut-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
@@ -208,11 +200,13 @@ pub fn Stage(props: &StageProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow-head" />
                 </marker>
             </defs>
-            { for links }
+            { for groups }
+            <path class="link" d={AttrValue::from(layout.links_path.clone())} />
             { for cuts }
             { for nodes }
             { for waiting }
             { for messages }
+            { for cut_count }
         </svg>
     }
 }

@@ -9,6 +9,8 @@
 //! there.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::rc::Rc;
 
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
@@ -152,6 +154,9 @@ pub struct StageLayout {
     pub groups: Vec<GroupBox>,
     /// The links to draw, between anchors (see [`StageLayout::anchor`]), each once.
     pub links: Vec<(Point, Point)>,
+    /// The same links as one SVG path (`M x y L x y …`), written once and shared by
+    /// every frame.
+    pub links_path: Rc<str>,
 }
 
 impl StageLayout {
@@ -225,8 +230,14 @@ impl StageLayout {
             hidden_in,
             groups,
             links: Vec::new(),
+            links_path: Rc::from(""),
         };
         layout.links = layout.links_for(roles, topology);
+        let mut path = String::new();
+        for (a, b) in &layout.links {
+            let _ = write!(path, "M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y);
+        }
+        layout.links_path = Rc::from(path);
         layout
     }
 

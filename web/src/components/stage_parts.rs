@@ -1,0 +1,251 @@
+//! The stage's pieces: one node (a component, so a node whose props did not change is not
+//! drawn again while playing) and one group's box.
+
+use playground_core::sim::node::{NodeId, NodeStatus};
+use playground_core::sim::scenario::RoleLook;
+use yew::prelude::*;
+
+use crate::layout::{GroupBox, Scale, Spot};
+use crate::model::Command;
+
+/// Enter or Space on a focused stage item emits `command` (and does not play).
+pub fn activate(on: Callback<Command>, command: Command) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            on.emit(command.clone());
+        }
+    })
+}
+
+/// One node as the stage draws it.
+#[derive(Properties, PartialEq)]
+pub struct NodeProps {
+    /// Its id.
+    pub id: NodeId,
+    /// Its box.
+    pub spot: Spot,
+    /// How large nodes are drawn.
+    pub scale: Scale,
+    /// Its name.
+    pub name: AttrValue,
+    /// Its role.
+    pub role: &'static str,
+    /// How its role is drawn.
+    pub look: RoleLook,
+    /// Up, crashed, paused or absent.
+    pub status: NodeStatus,
+    /// The value drawn on it.
+    pub headline: AttrValue,
+    /// Its wall clock to the millisecond (drawn at full size).
+    pub wall: AttrValue,
+    /// Messages its workers serve.
+    pub busy: u32,
+    /// Messages waiting in its queue.
+    pub queued: u32,
+    /// Selected for the inspector.
+    pub selected: bool,
+    /// Picked for one side of a partition.
+    pub grouped: bool,
+    /// Cut off from some node by a partition.
+    pub partitioned: bool,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The most queue slots a node's bar draws; a longer queue fills it.
+const BAR_SLOTS: u32 = 8;
+
+/// A node: a box (a small square at scale) with its name, or a mark and its text on
+/// hover and focus; a dashed, faded outline when it is not in the run; a queue bar when
+/// it has work.
+#[component]
+pub fn StageNode(p: &NodeProps) -> Html {
+    let Spot {
+        center: c,
+        half_w: hw,
+        half_h: hh,
+    } = p.spot;
+    let id = p.id;
+    let onclick = p.on.reform(move |_: MouseEvent| Command::SelectNode(id));
+    let onkeydown = activate(p.on.clone(), Command::SelectNode(id));
+    let mut class = classes!("node", p.role, p.status.word());
+    match p.scale {
+        Scale::Full => {}
+        Scale::Medium => class.push("medium"),
+        Scale::Compact => class.push("compact"),
+    }
+    if p.selected {
+        class.push("selected");
+    }
+    if p.grouped {
+        class.push("grouped");
+    }
+    if p.partitioned {
+        class.push("partitioned");
+    }
+    let badge = match p.status {
+        NodeStatus::Crashed => Some("✕ CRASHED"),
+        NodeStatus::Paused => Some("❚❚ PAUSED"),
+        NodeStatus::Absent => Some("○ not in the run"),
+        NodeStatus::Up if p.partitioned => Some("✂ PARTITIONED"),
+        NodeStatus::Up => None,
+    };
+    let colours = format!(
+        "--role-stroke: {}; --role-fill: {}",
+        p.look.stroke, p.look.fill
+    );
+    let work = p.busy + p.queued;
+    let status = if p.status == NodeStatus::Absent {
+        "not in the run"
+    } else {
+        p.status.word()
+    };
+    let mut label = format!("{} ({}), {status}, {}", p.name, p.role, p.headline);
+    if work > 0 {
+        label.push_str(&format!(", {} busy, {} queued", p.busy, p.queued));
+    }
+    let full = p.scale == Scale::Full;
+    let x = c.x.to_string();
+    // The queue: one slot per message being served (dark) or waiting (amber).
+    let bar = (work > 0).then(|| {
+        let slot = 2.0 * hw / f64::from(BAR_SLOTS);
+        let served = p.busy.min(BAR_SLOTS);
+        let waiting = p.queued.min(BAR_SLOTS - served);
+        let top = (c.y + hh + 2.0).to_string();
+        let left = c.x - hw;
+        html! {
+            <g class="queue" data-testid={format!("queue-{}", p.name)}>
+                <rect class="served" x={left.to_string()} y={top.clone()}
+                      width={(slot * f64::from(served)).to_string()} height="4" />
+                <rect class="waiting" x={(left + slot * f64::from(served)).to_string()} y={top}
+                      width={(slot * f64::from(waiting)).to_string()} height="4" />
+                if p.scale != Scale::Compact {
+                    <text x={(c.x + hw + 3.0).to_string()} y={(c.y + hh + 7.0).to_string()}>
+                        { format!("{}+{}", p.busy, p.queued) }
+                    </text>
+                }
+            </g>
+        }
+    });
+    html! {
+        <g class={class} style={colours} data-testid={format!("node-{}", p.name)} onclick={onclick}
+           onkeydown={onkeydown} role="button" tabindex="0" aria-label={label.clone()}>
+            if !full {
+                <title>{ label }</title>
+            }
+            <rect class="box" x={(c.x - hw).to_string()} y={(c.y - hh).to_string()}
+                  width={(2.0 * hw).to_string()} height={(2.0 * hh).to_string()}
+                  rx={if full { "12" } else { "4" }} />
+            if p.grouped {
+                <rect class="group-ring" x={(c.x - hw - 4.0).to_string()} y={(c.y - hh - 4.0).to_string()}
+                      width={(2.0 * hw + 8.0).to_string()} height={(2.0 * hh + 8.0).to_string()} rx="6" />
+            }
+            { for bar }
+            { match p.scale {
+                Scale::Full => html! { <>
+                    <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
+                    <text class="headline" x={x.clone()} y={(c.y + 13.0).to_string()}>{ &p.headline }</text>
+                    <text class="role" x={x.clone()} y={(c.y + hh + 13.0).to_string()}>
+                        { format!("{} · wall {}", p.role, p.wall) }
+                    </text>
+                    if let Some(badge) = badge {
+                        <text class="badge" x={x} y={(c.y - hh - 6.0).to_string()}>{ badge }</text>
+                    }
+                </> },
+                Scale::Medium => html! {
+                    <text class="name" x={x} y={(c.y + 4.0).to_string()}>{ &p.name }</text>
+                },
+                Scale::Compact => html! {
+                    <text class="mark" x={x} y={(c.y + 3.5).to_string()}>{ mark(p.role, p.status) }</text>
+                },
+            } }
+            if !full {
+                // Shown on hover, on keyboard focus and while selected (see the style sheet).
+                <text class="tip" x={c.x.to_string()} y={(c.y - hh - 5.0).to_string()}>
+                    { format!("{} · {}", p.name, p.headline) }
+                    if let Some(badge) = badge {
+                        { format!(" · {badge}") }
+                    }
+                </text>
+            }
+        </g>
+    }
+}
+
+/// A compact node's mark: its status when it is not up, else its role's initial.
+fn mark(role: &str, status: NodeStatus) -> String {
+    match status {
+        NodeStatus::Crashed => "✕".to_string(),
+        NodeStatus::Paused => "❚".to_string(),
+        NodeStatus::Absent => "○".to_string(),
+        NodeStatus::Up => role.chars().next().unwrap_or('·').to_string(),
+    }
+}
+
+/// One group's box as the stage draws it.
+#[derive(Properties, PartialEq)]
+pub struct GroupProps {
+    /// The group and where it goes.
+    pub group: GroupBox,
+    /// How many of its members are up (shown when it is collapsed).
+    pub up: usize,
+    /// Selected for its menu in the inspector.
+    pub selected: bool,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// A group: a labelled box whose label folds it (and unfolds it); clicking the box
+/// selects it for its menu. Folded, it shows its member count and how many are up.
+#[component]
+pub fn GroupFrame(p: &GroupProps) -> Html {
+    let g = &p.group;
+    let s = g.spot;
+    let index = g.index;
+    let toggle = p.on.reform(move |e: MouseEvent| {
+        e.stop_propagation();
+        Command::ToggleCollapse(index)
+    });
+    let select =
+        p.on.reform(move |_: MouseEvent| Command::SelectGroup(index));
+    let mut class = classes!("group", format!("depth-{}", g.depth.min(3)));
+    if g.collapsed {
+        class.push("collapsed");
+    }
+    if p.selected {
+        class.push("selected");
+    }
+    let members = g.members.len();
+    let summary = format!("{members} nodes · {} up", p.up);
+    let title = if g.collapsed {
+        format!("{}: {summary}. Click for its actions.", g.label)
+    } else {
+        format!("{}: {members} nodes. Click for its actions.", g.label)
+    };
+    html! {
+        <g class={class} data-testid={format!("group-{}", g.name)}>
+            <rect class="frame" x={s.left().to_string()} y={s.top().to_string()}
+                  width={(2.0 * s.half_w).to_string()} height={(2.0 * s.half_h).to_string()} rx="6"
+                  onclick={select} role="button" tabindex="0"
+                  onkeydown={activate(p.on.clone(), Command::SelectGroup(index))}
+                  data-testid={format!("group-select-{}", g.name)} aria-label={title.clone()}>
+                <title>{ title }</title>
+            </rect>
+            <text class="label" x={(s.left() + 6.0).to_string()} y={(s.top() + 12.0).to_string()}
+                  onclick={toggle} role="button" tabindex="0"
+                  onkeydown={activate(p.on.clone(), Command::ToggleCollapse(index))}
+                  aria-expanded={(!g.collapsed).to_string()}
+                  aria-label={format!("{} {}", if g.collapsed { "unfold" } else { "fold" }, g.label)}
+                  data-testid={format!("collapse-{}", g.name)}>
+                { if g.collapsed { "▸ " } else { "▾ " } }{ &g.label }
+            </text>
+            if g.collapsed {
+                <text class="summary" x={s.center.x.to_string()} y={(s.top() + 2.0 * s.half_h - 9.0).to_string()}>
+                    { summary }
+                </text>
+            }
+        </g>
+    }
+}

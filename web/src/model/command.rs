@@ -1,0 +1,88 @@
+//! What the person can ask the page to do.
+
+use playground_core::sim::action::Action;
+use playground_core::sim::node::NodeId;
+use playground_core::sim::run::EventTag;
+use playground_core::sim::time::SimTime;
+use playground_core::sim::trace::MsgId;
+
+#[cfg(doc)]
+use super::SPEEDS;
+
+/// What the person asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Fingerprint the explored run, if not done yet (the page asks right after it has
+    /// drawn the run, so that opening a long run does not wait for it).
+    Fingerprint,
+    /// Play or pause.
+    TogglePlay,
+    /// Stop playing.
+    Pause,
+    /// Real time passed while playing, in milliseconds.
+    Tick(f64),
+    /// One step forward.
+    StepForward,
+    /// One step back.
+    StepBack,
+    /// Show this instant.
+    Scrub(SimTime),
+    /// Show the instant of this trace event (right after it).
+    JumpToEvent(usize),
+    /// Pick a playback speed (index into [`SPEEDS`]).
+    SetSpeed(usize),
+    /// Select a node for the inspector and its fault menu (again to deselect).
+    SelectNode(NodeId),
+    /// Select a group (by topology index) for its menu in the inspector (again to
+    /// deselect).
+    SelectGroup(usize),
+    /// Fold a group into one box on the stage, or unfold it.
+    ToggleCollapse(usize),
+    /// Cut a group (by topology index) off from every node outside it.
+    IsolateGroup {
+        /// The group.
+        group: usize,
+        /// Only messages from the group to the rest are cut.
+        one_way: bool,
+    },
+    /// Select a message in flight.
+    SelectMessage(MsgId),
+    /// Apply a fault or change at the cursor.
+    Act(Action<String>),
+    /// Add or remove a node from the partition group.
+    ToggleGroup(NodeId),
+    /// Cut the group from everyone else, both ways or only outwards.
+    PartitionGroup {
+        /// Only messages from the group to the rest are cut.
+        one_way: bool,
+    },
+    /// Set latency (max, ms) and loss (percent) of every link.
+    SetLinks {
+        /// Longest latency in milliseconds.
+        latency_ms: u64,
+        /// Loss in percent.
+        loss_percent: u32,
+    },
+    /// Turn a mechanism on or off (restarts the run with the same seed and actions).
+    SetSwitch(String, bool),
+    /// Change a parameter (restarts the run).
+    SetParam(String, i64),
+    /// Open a scenario with its defaults.
+    OpenScenario(String),
+    /// Re-run with another seed.
+    NewSeed,
+    /// Show only events of this node in the log (`None`: all nodes).
+    FilterNode(Option<NodeId>),
+    /// Show or hide a kind of event in the log.
+    FilterKind(EventTag, bool),
+    /// Zoom the diagram: positive in, negative out.
+    Zoom(i32),
+    /// Move the diagram's window by half its width: negative earlier, positive later.
+    Pan(i32),
+    /// Show or hide the keyboard help.
+    ToggleHelp,
+    /// Dismiss notice number `n`.
+    Dismiss(usize),
+    /// Ask the pattern's question (e.g. "read as of") with this input.
+    Query(String),
+}

@@ -1,0 +1,103 @@
+//! The stage's groups: the layout (computed once per run, collapsed groups and width),
+//! folding groups, the selected group and cutting a group off from the rest.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use playground_core::sim::action::Action;
+use playground_core::sim::node::NodeId;
+use playground_core::sim::topology::Topology;
+
+use super::{Notice, Playground, Tone};
+use crate::layout::StageLayout;
+
+impl Playground {
+    /// The stage's layout for a stage `width` units wide. It depends only on the run's
+    /// nodes and topology, the collapsed groups and the width, so it is computed when one
+    /// of those changes and shared between frames.
+    pub fn stage_layout(&self, width: f64) -> Rc<StageLayout> {
+        let key = (self.collapsed.clone(), width.to_bits());
+        self.layout.get(key, || {
+            let nodes = self.run.scenario().nodes(self.run.config());
+            let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
+            Rc::new(StageLayout::new(
+                &roles,
+                self.engine().topology(),
+                &self.collapsed,
+                width,
+            ))
+        })
+    }
+
+    /// The groups drawn folded into one box.
+    pub fn collapsed(&self) -> &BTreeSet<usize> {
+        &self.collapsed
+    }
+
+    /// The selected group (by topology index).
+    pub fn selected_group(&self) -> Option<usize> {
+        self.selected_group
+    }
+
+    pub(super) fn toggle_collapse(&mut self, group: usize) {
+        if group < self.engine().topology().groups().len() && !self.collapsed.remove(&group) {
+            self.collapsed.insert(group);
+        }
+    }
+
+    pub(super) fn select_group(&mut self, group: usize) {
+        if group >= self.engine().topology().groups().len() {
+            return;
+        }
+        self.selected = None;
+        self.selected_msg = None;
+        self.selected_group = (self.selected_group != Some(group)).then_some(group);
+    }
+
+    /// Cuts `group` off from every node outside it, naming the rest as briefly as the
+    /// topology allows (sibling groups rather than their members), so the link stays short.
+    pub(super) fn isolate_group(&mut self, group: usize, one_way: bool) {
+        let topology = self.engine().topology();
+        let Some(name) = topology.groups().get(group).map(|g| g.name.clone()) else {
+            return;
+        };
+        let rest = outside(topology, group, self.engine().names());
+        if rest.is_empty() {
+            self.notices.push(Notice {
+                tone: Tone::Error,
+                text: format!("{name} holds every node: there is no other side to cut it from."),
+            });
+            return;
+        }
+        self.act(Action::Partition {
+            from: vec![name],
+            to: rest,
+            one_way,
+        });
+    }
+}
+
+/// The names of everything outside `group`: at each level from the group up to the
+/// stage, the other groups and the nodes placed directly there.
+pub(super) fn outside(topology: &Topology, group: usize, names: &[String]) -> Vec<String> {
+    let groups = topology.groups();
+    let mut rest = Vec::new();
+    let mut at = group;
+    loop {
+        let parent = groups[at].parent;
+        for (i, g) in groups.iter().enumerate() {
+            if i != at && g.parent == parent {
+                rest.push(g.name.clone());
+            }
+        }
+        for (i, n) in names.iter().enumerate() {
+            if topology.group_of(NodeId(i as u32)) == parent {
+                rest.push(n.clone());
+            }
+        }
+        match parent {
+            Some(p) => at = p,
+            None => return rest,
+        }
+    }
+}
