@@ -215,6 +215,7 @@ impl Playground {
                         steps: event.step + 1,
                     };
                     if let Some(node) = event.node {
+                        self.selected_group = None;
                         self.selected = Some(node);
                     }
                 }
@@ -548,5 +549,7 @@ fn next_seed(seed: u64) -> u64 {
         .max(1)
 }
 
+#[cfg(test)]
+mod stage_tests;
 #[cfg(test)]
 mod tests;
