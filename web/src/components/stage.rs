@@ -200,8 +200,10 @@ pub fn Stage(props: &StageProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow-head" />
                 </marker>
             </defs>
-            { for groups }
+            // Links first: a group's box covers the links inside it, so its label and
+            // nodes stay readable under a balancer's fan of 200 links.
             <path class="link" d={AttrValue::from(layout.links_path.clone())} />
+            { for groups }
             { for cuts }
             { for nodes }
             { for waiting }

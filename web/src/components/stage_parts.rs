@@ -54,8 +54,15 @@ pub struct NodeProps {
     pub on: Callback<Command>,
 }
 
-/// The most queue slots a node's bar draws; a longer queue fills it.
-const BAR_SLOTS: u32 = 8;
+/// The most queue slots a node's bar draws (fewer on a small square, so each slot stays
+/// visible); a longer queue fills it.
+fn bar_slots(scale: Scale) -> u32 {
+    if scale == Scale::Compact {
+        4
+    } else {
+        8
+    }
+}
 
 /// A node: a box (a small square at scale) with its name, or a mark and its text on
 /// hover and focus; a dashed, faded outline when it is not in the run; a queue bar when
@@ -110,9 +117,10 @@ pub fn StageNode(p: &NodeProps) -> Html {
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).
     let bar = (work > 0).then(|| {
-        let slot = 2.0 * hw / f64::from(BAR_SLOTS);
-        let served = p.busy.min(BAR_SLOTS);
-        let waiting = p.queued.min(BAR_SLOTS - served);
+        let slots = bar_slots(p.scale);
+        let slot = 2.0 * hw / f64::from(slots);
+        let served = p.busy.min(slots);
+        let waiting = p.queued.min(slots - served);
         let top = (c.y + hh + 2.0).to_string();
         let left = c.x - hw;
         html! {
