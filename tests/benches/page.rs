@@ -108,6 +108,27 @@ async fn main() {
     click(&client, "play").await;
     report("play-10x", &playing);
 
+    // Playing a 200-node stage (load balancing, a host dies) at 10x: groups, small
+    // nodes, queue bars and hundreds of requests in flight.
+    let fleet = Session::new("balance-host-failure", 1).with_param("instances", 200);
+    client
+        .goto(&format!("{base}?s={}", fleet.encode()))
+        .await
+        .unwrap();
+    testid(&client, "stage").await;
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=speed]'); s.value = '6';
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "play").await;
+    let playing = frame_times(&client, 4_000, "").await;
+    click(&client, "play").await;
+    report("play-200-nodes-10x", &playing);
+
     // Scrolling the space-time diagram of a run of about 100,000 events.
     let big = Session::new("lamport-skew", 1)
         .with_param("clients", 6)

@@ -28,11 +28,11 @@ fn fleet(
         let zone = t.group(format!("z{}", z + 1), "zone", None);
         for h in 0..hosts {
             let host = t.group(format!("h{}-{}", z + 1, h + 1), "host", Some(zone));
-            for _ in 0..per_host {
-                let id = NodeId(roles.len() as u32);
-                roles.push("instance");
-                t.place(id, host);
-                t.link(lb, id);
+            let first = roles.len();
+            roles.extend(std::iter::repeat_n("instance", per_host));
+            for i in first..roles.len() {
+                t.place(NodeId(i as u32), host);
+                t.link(lb, NodeId(i as u32));
             }
         }
     }
@@ -139,7 +139,7 @@ fn a_collapsed_group_folds_its_members_and_inner_groups_into_one_box() {
     assert!(!layout.shows(first) && open.shows(first));
     assert_eq!(layout.anchor(first), layout.groups[zone].spot);
     assert!(
-        layout.groups[1].visible == false,
+        !layout.groups[1].visible,
         "a host of the collapsed zone is hidden"
     );
     assert!(layout.groups[zone].visible && layout.groups[zone].collapsed);
