@@ -108,6 +108,29 @@ async fn main() {
     click(&client, "play").await;
     report("play-10x", &playing);
 
+    // Playing the largest topology a person can open: 200 instances on 40 hosts, at the
+    // host-failure story's highest load, at 10x.
+    let wide = Session::new("balance-host-failure", 1)
+        .with_param("instances", 200)
+        .with_param("rate", 20_000);
+    client
+        .goto(&format!("{base}?s={}", wide.encode()))
+        .await
+        .unwrap();
+    testid(&client, "stage").await;
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=speed]'); s.value = '6';
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "play").await;
+    let playing = frame_times(&client, 4_000, "").await;
+    click(&client, "play").await;
+    report("play-200-nodes-10x", &playing);
+
     // Scrolling the space-time diagram of a run of about 100,000 events.
     let big = Session::new("lamport-skew", 1)
         .with_param("clients", 6)

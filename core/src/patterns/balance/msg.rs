@@ -36,10 +36,12 @@ pub enum Msg {
         /// The round.
         round: u64,
     },
-    /// The answer to a health check, with the instance's queue length.
+    /// The answer to a health check, with the instance's load then.
     Pong {
         /// The round.
         round: u64,
+        /// Requests the instance was serving or had queued.
+        load: u32,
     },
 }
 
@@ -52,7 +54,7 @@ impl fmt::Display for Msg {
             Msg::Response { id, served: true } => write!(f, "response r{id}"),
             Msg::Response { id, served: false } => write!(f, "unavailable r{id}"),
             Msg::Ping { round } => write!(f, "ping {round}"),
-            Msg::Pong { round } => write!(f, "pong {round}"),
+            Msg::Pong { round, load } => write!(f, "pong {round} (load {load})"),
         }
     }
 }
