@@ -40,6 +40,9 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("consistent-leader-crash"),
     golden!("consistent-stale-read"),
     golden!("consistent-lease-clock"),
+    golden!("balance-slow-instance"),
+    golden!("balance-host-failure"),
+    golden!("balance-scale-out"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -1,5 +1,6 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
+pub mod balance;
 pub mod consistent;
 pub mod generation;
 pub mod hybrid;
@@ -48,6 +49,9 @@ impl Registry {
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
                 &consistent::LEASE_CLOCK,
+                &balance::SLOW_INSTANCE,
+                &balance::HOST_FAILURE,
+                &balance::SCALE_OUT,
             ],
         }
     }
@@ -108,11 +112,7 @@ impl Registry {
     pub fn start(&self, session: &Session) -> Result<Run, SessionError> {
         let scenario = self.find(&session.scenario)?;
         let (config, user) = validate::session(scenario, session)?;
-        let names: Vec<String> = scenario
-            .nodes(&config)
-            .into_iter()
-            .map(|n| n.name)
-            .collect();
+        let (names, _) = validate::namespace(scenario, &config);
         // The script is the scenario's own: its node names are resolved, not checked
         // against the limits a person's actions have.
         let script = scenario

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::messages::{Msg, Note, Outcome};
 use super::node::IdempotentNode;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
+use crate::sim::metrics::{Measure, MetricKind, MetricSpec};
 use crate::sim::node::NodeId;
 use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 
@@ -52,6 +53,40 @@ pub const PROPERTIES: &[Property] = &[
         kind: PropertyKind::Guarantee,
     },
 ];
+
+/// The metrics, counted by the checker from the trace, in chart order.
+pub const METRICS: &[MetricSpec] = &[
+    MetricSpec {
+        id: "retries",
+        label: "Retries",
+        kind: MetricKind::Counter,
+        unit: "requests",
+        per_node: false,
+        help: "Requests a client sent again because no answer came in time.",
+    },
+    MetricSpec {
+        id: "answered-from-session",
+        label: "Duplicates answered from the session",
+        kind: MetricKind::Counter,
+        unit: "requests",
+        per_node: false,
+        help: "Retried or duplicated requests the server answered from the session \
+               instead of applying them again.",
+    },
+    MetricSpec {
+        id: "applied-again",
+        label: "Operations applied again",
+        kind: MetricKind::Counter,
+        unit: "operations",
+        per_node: false,
+        help: "Applications of an operation that had already been applied (zero while \
+               the pattern holds).",
+    },
+];
+
+const RETRIES: usize = 0;
+const FROM_SESSION: usize = 1;
+const APPLIED_AGAIN: usize = 2;
 
 const AT_MOST_ONCE: usize = 0;
 const COUNTER: usize = 1;
@@ -94,6 +129,8 @@ pub struct IdempotentChecker {
     unknown: Vec<Operation>,
     open_sessions: BTreeSet<u32>,
     found: Vec<Breach>,
+    /// Measurements of the current step, handed to the engine after it.
+    measured: Vec<Measure>,
 }
 
 impl IdempotentChecker {
@@ -111,6 +148,7 @@ impl IdempotentChecker {
             unknown: Vec::new(),
             open_sessions: BTreeSet::new(),
             found: Vec::new(),
+            measured: Vec::new(),
         }
     }
 
@@ -124,6 +162,14 @@ impl IdempotentChecker {
             property,
             event: Some(index),
             detail,
+        });
+    }
+
+    fn count(&mut self, metric: usize, node: Option<NodeId>) {
+        self.measured.push(Measure {
+            metric,
+            node,
+            value: 1,
         });
     }
 
@@ -141,6 +187,8 @@ impl IdempotentChecker {
             .collect();
         if times == 1 {
             self.distinct_sum += amount;
+        } else {
+            self.count(APPLIED_AGAIN, None);
         }
         self.counter = counter;
         let what = self.describe(op);
@@ -259,6 +307,8 @@ impl Checker<IdempotentNode> for IdempotentChecker {
                 Note::SessionExpired { client } => {
                     self.open_sessions.remove(client);
                 }
+                Note::Retry { .. } => self.count(RETRIES, event.node),
+                Note::FromSession { .. } => self.count(FROM_SESSION, event.node),
                 Note::OutcomeUnknown { op } => {
                     if let Some(node) = event.node {
                         self.unknown.push((node, *op));
@@ -275,6 +325,10 @@ impl Checker<IdempotentNode> for IdempotentChecker {
 
     fn check(&mut self, _nodes: &[IdempotentNode], _world: &World<'_>, out: &mut Vec<Breach>) {
         out.append(&mut self.found);
+    }
+
+    fn measure(&mut self, out: &mut Vec<Measure>) {
+        out.append(&mut self.measured);
     }
 
     fn facts(&self, _nodes: &[IdempotentNode]) -> Vec<(&'static str, String)> {

@@ -95,6 +95,6 @@ pub static PATTERN: PatternInfo = PatternInfo {
     switches: &[KEEP_SESSIONS_SWITCH, REPORT_UNKNOWN_SWITCH],
     query: None,
     roles: &[blue("client"), green("server")],
-    metrics: &[],
+    metrics: checker::METRICS,
     verbs: &[],
 };

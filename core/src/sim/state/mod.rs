@@ -11,6 +11,8 @@
 
 mod faults;
 mod serve;
+#[cfg(test)]
+mod tests;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};

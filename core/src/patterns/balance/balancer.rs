@@ -1,0 +1,241 @@
+//! The balancer: picks an instance for each request by its policy, among the instances
+//! its health checks say are up, and relays the answer.
+
+use super::msg::{Msg, Note, Timer};
+use super::node::BalanceNode;
+use crate::sim::clock::WallTime;
+use crate::sim::node::{Ctx, NodeId, NodeView};
+
+/// How the balancer picks an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// Each healthy instance in turn.
+    RoundRobin,
+    /// A healthy instance at random.
+    Random,
+    /// The healthy instance with the fewest requests this balancer has in hand there.
+    LeastOutstanding,
+    /// Two healthy instances at random, then the one with fewer requests in hand.
+    TwoChoices,
+}
+
+impl Policy {
+    /// The policy for the `policy` parameter's value.
+    pub fn from_param(value: i64) -> Policy {
+        match value {
+            0 => Policy::RoundRobin,
+            1 => Policy::Random,
+            2 => Policy::LeastOutstanding,
+            _ => Policy::TwoChoices,
+        }
+    }
+
+    /// Its name in words.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::RoundRobin => "round robin",
+            Policy::Random => "random",
+            Policy::LeastOutstanding => "least outstanding requests",
+            Policy::TwoChoices => "two random choices",
+        }
+    }
+}
+
+/// How the balancer checks its instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Health {
+    /// Whether it checks at all (off: every configured instance is assumed up).
+    pub on: bool,
+    /// Time between two rounds of checks.
+    pub every_us: u64,
+    /// Rounds missed in a row before an instance is ejected.
+    pub eject_after: u32,
+}
+
+/// One instance as the balancer sees it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Seen {
+    healthy: bool,
+    answered: bool,
+    missed: u32,
+    in_hand: u32,
+    /// When (on the balancer's wall clock) the latest round it answered began.
+    answered_round_at: WallTime,
+}
+
+/// A load balancer in front of the instances.
+#[derive(Clone, Debug)]
+pub struct Balancer {
+    instances: Vec<NodeId>,
+    policy: Policy,
+    health: Health,
+    // Volatile.
+    seen: Vec<Seen>,
+    turn: usize,
+    round: u64,
+    round_at: WallTime,
+}
+
+impl Balancer {
+    /// A balancer over `instances`.
+    pub fn new(instances: Vec<NodeId>, policy: Policy, health: Health) -> Balancer {
+        let seen = vec![Seen::default(); instances.len()];
+        Balancer {
+            instances,
+            policy,
+            health,
+            seen,
+            turn: 0,
+            round: 0,
+            round_at: WallTime::default(),
+        }
+    }
+
+    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
+        // With checks, an instance is routed to once it has answered one; without, every
+        // configured instance is assumed up.
+        let assumed_up = !self.health.on;
+        for seen in &mut self.seen {
+            *seen = Seen {
+                healthy: assumed_up,
+                ..Seen::default()
+            };
+        }
+        if self.health.on {
+            self.check_round(ctx);
+        }
+    }
+
+    fn check_round(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
+        self.round += 1;
+        self.round_at = ctx.wall_clock();
+        for (i, seen) in self.seen.iter_mut().enumerate() {
+            if self.round > 1 && !seen.answered {
+                seen.missed += 1;
+                if seen.healthy && seen.missed >= self.health.eject_after {
+                    seen.healthy = false;
+                    let missed = seen.missed;
+                    ctx.note(Note::Ejected {
+                        instance: i as u32,
+                        missed,
+                    });
+                }
+            }
+            seen.answered = false;
+            ctx.send(self.instances[i], Msg::Ping { round: self.round });
+        }
+        let every = self.health.every_us;
+        ctx.set_timer(Timer::HealthRound, every, every);
+    }
+
+    pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, BalanceNode>, timer: Timer) {
+        if timer == Timer::HealthRound {
+            self.check_round(ctx);
+        }
+    }
+
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Request { id } => match self.pick(ctx) {
+                Some(i) => {
+                    self.seen[i].in_hand += 1;
+                    let client = from.0;
+                    ctx.send(self.instances[i], Msg::Work { client, id });
+                }
+                None => ctx.send(from, Msg::Response { id, served: false }),
+            },
+            Msg::Done { client, id } => {
+                if let Some(i) = self.index_of(from) {
+                    let seen = &mut self.seen[i];
+                    seen.in_hand = seen.in_hand.saturating_sub(1);
+                }
+                ctx.send(NodeId(client), Msg::Response { id, served: true });
+            }
+            Msg::Pong { round } if round == self.round => {
+                if let Some(i) = self.index_of(from) {
+                    let seen = &mut self.seen[i];
+                    seen.answered = true;
+                    seen.missed = 0;
+                    seen.answered_round_at = self.round_at;
+                    if !seen.healthy {
+                        seen.healthy = true;
+                        ctx.note(Note::Admitted { instance: i as u32 });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn index_of(&self, node: NodeId) -> Option<usize> {
+        self.instances.iter().position(|&n| n == node)
+    }
+
+    /// The instance for the next request, by the policy, among the healthy ones.
+    fn pick(&mut self, ctx: &mut Ctx<'_, BalanceNode>) -> Option<usize> {
+        // A health table is only as good as its latest answers, dated by when their round
+        // began: after a pause of the balancer (or its clock stepping back) none is
+        // fresh, and it fails fast until a new round has answered.
+        let now = ctx.wall_clock().0;
+        let window = (u64::from(self.health.eject_after) * self.health.every_us) as i64;
+        let fresh = |seen: &Seen| {
+            let asked = seen.answered_round_at.0;
+            !self.health.on || (asked <= now && now - asked <= window)
+        };
+        let healthy: Vec<usize> = (0..self.seen.len())
+            .filter(|&i| self.seen[i].healthy && fresh(&self.seen[i]))
+            .collect();
+        if healthy.is_empty() {
+            return None;
+        }
+        let in_hand = |i: usize| self.seen[i].in_hand;
+        Some(match self.policy {
+            Policy::RoundRobin => {
+                self.turn += 1;
+                healthy[self.turn % healthy.len()]
+            }
+            Policy::Random => healthy[ctx.random_below(healthy.len() as u64) as usize],
+            Policy::LeastOutstanding => {
+                // Ties go to the next instance in turn, so an idle pool is shared.
+                self.turn += 1;
+                let start = self.turn % healthy.len();
+                let order = healthy[start..].iter().chain(&healthy[..start]);
+                *order.min_by_key(|&&i| in_hand(i)).unwrap_or(&healthy[0])
+            }
+            Policy::TwoChoices => {
+                let n = healthy.len() as u64;
+                let a = healthy[ctx.random_below(n) as usize];
+                let b = healthy[ctx.random_below(n) as usize];
+                if in_hand(b) < in_hand(a) {
+                    b
+                } else {
+                    a
+                }
+            }
+        })
+    }
+
+    pub(super) fn on_crash(&mut self) {}
+
+    pub(super) fn view(&self) -> NodeView {
+        let healthy = self.seen.iter().filter(|s| s.healthy).count();
+        let in_hand: u32 = self.seen.iter().map(|s| s.in_hand).sum();
+        NodeView {
+            role: "balancer",
+            headline: format!("{healthy}/{} up", self.instances.len()),
+            fields: vec![
+                ("policy", self.policy.name().to_string()),
+                ("instances routed to", healthy.to_string()),
+                ("requests in hand", in_hand.to_string()),
+                (
+                    "health checks",
+                    if self.health.on {
+                        format!("every {} ms", self.health.every_us / 1_000)
+                    } else {
+                        "off".to_string()
+                    },
+                ),
+            ],
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! # Load balancing
+//!
+//! **Problem.** One instance of a service cannot take all the traffic, and instances
+//! fail. Clients should not need to know how many instances there are, which are up, or
+//! which is busy.
+//!
+//! **Solution.** A balancer stands in front of the instances. It checks their health
+//! (a ping every few tens of milliseconds here; Envoy's active health checks and
+//! Kubernetes' probes work the same way, in seconds) and ejects an instance that misses
+//! a few checks in a row; it picks an instance for every request by a policy: round robin,
+//! random, the least outstanding requests, or the better of two random choices
+//! (Mitzenmacher's "power of two choices").
+//!
+//! **Why it works.** Health checks bound how long traffic goes to a dead instance: the
+//! checks it may miss, one more round, a round trip. A policy that looks at load avoids
+//! an instance that is slow without being dead; two random choices get almost all of the
+//! benefit of looking at every instance while keeping balancers from herding onto the
+//! same one.
+//!
+//! This is the first pattern built on the foundation for traffic through a topology:
+//! instances live on hosts in two zones (groups: crashing a host crashes its
+//! instances), requests take service time and queue at an instance, clients are
+//! open-loop load generators, instances can join and retire, `slow` is a pattern
+//! action, and latency, failures, queues and per-instance load are charted.
+
+mod balancer;
+mod checker;
+mod client;
+mod instance;
+mod msg;
+mod node;
+mod scenarios;
+
+pub use balancer::{Health, Policy};
+pub use checker::{BalanceChecker, PROPERTIES};
+pub use node::BalanceNode;
+pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE};
+
+use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
+use crate::sim::scenario::looks::{blue, green, purple};
+use crate::sim::scenario::{ParamSpec, PatternInfo, SwitchSpec, VerbSpec};
+
+/// Metric: a request's latency, measured by its client from send to answer.
+const LATENCY: usize = 0;
+/// Metric: requests that failed (no healthy instance) or timed out.
+const FAILED: usize = 1;
+/// Metric: requests each instance served.
+const SERVED: usize = 2;
+
+/// The switch that turns health checks off.
+pub const HEALTH_CHECKS: &str = "health-checks";
+
+/// The load balancer in the catalog.
+pub static PATTERN: PatternInfo = PatternInfo {
+    id: "balance",
+    family: "Services",
+    name: "Load balancing",
+    problem: "One instance cannot take all the traffic, and instances fail or slow down. \
+              Clients should not have to know how many instances there are, which are up \
+              and which are busy.",
+    solution: &[
+        "A balancer stands between the clients and the instances.",
+        "It checks every instance's health on a schedule and ejects one that misses a few \
+         checks in a row; one that answers again is admitted again.",
+        "For every request it picks a healthy instance by a policy: round robin, random, \
+         least outstanding requests, or the better of two random choices.",
+        "It relays the answer to the client.",
+        "Not in the notes: the figures are scaled down (checks every 50 ms, not seconds) \
+         so that a run fits in a second or two; their ratios are kept.",
+    ],
+    properties: PROPERTIES,
+    switches: &[SwitchSpec {
+        name: HEALTH_CHECKS,
+        label: "Balancer checks its instances' health",
+        when_off: "The balancer assumes every configured instance is up: when a host dies, \
+                   it keeps sending a share of the requests to its dead instances, forever.",
+    }],
+    query: None,
+    roles: &[blue("client"), purple("balancer"), green("instance")],
+    metrics: &[
+        MetricSpec {
+            id: "latency",
+            label: "Request latency",
+            kind: MetricKind::Latency,
+            unit: "µs",
+            per_node: false,
+            help: "From the client's send to its answer, including the wait in an \
+                   instance's queue.",
+        },
+        MetricSpec {
+            id: "failed",
+            label: "Failed requests",
+            kind: MetricKind::Counter,
+            unit: "requests",
+            per_node: false,
+            help: "Requests answered \"unavailable\" or never answered before the timeout.",
+        },
+        MetricSpec {
+            id: "served",
+            label: "Requests served",
+            kind: MetricKind::Counter,
+            unit: "requests",
+            per_node: true,
+            help: "Requests each instance finished.",
+        },
+        QUEUE,
+    ],
+    verbs: &[VerbSpec {
+        name: "slow",
+        label: "Slow down",
+        help: "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 \
+               makes it normal again.",
+        roles: &["instance"],
+        arg: Some(ParamSpec {
+            name: "factor",
+            label: "Times slower",
+            min: 1,
+            max: 50,
+            default: 10,
+            unit: "×",
+            step: 1,
+        }),
+    }],
+};

@@ -1,0 +1,123 @@
+//! What the load balancer's nodes say to each other, their timers and notes.
+
+use std::fmt;
+
+/// A message between a client, a balancer and an instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// A client's request, numbered per client.
+    Request {
+        /// The request's number at its client.
+        id: u64,
+    },
+    /// A balancer hands a request to an instance.
+    Work {
+        /// The client that asked.
+        client: u32,
+        /// The request's number at that client.
+        id: u64,
+    },
+    /// An instance finished a request.
+    Done {
+        /// The client that asked.
+        client: u32,
+        /// The request's number at that client.
+        id: u64,
+    },
+    /// The balancer's answer to the client.
+    Response {
+        /// The request's number.
+        id: u64,
+        /// False when no instance was healthy (the balancer failed fast).
+        served: bool,
+    },
+    /// A health check.
+    Ping {
+        /// The round.
+        round: u64,
+    },
+    /// The answer to a health check, with the instance's queue length.
+    Pong {
+        /// The round.
+        round: u64,
+    },
+}
+
+impl fmt::Display for Msg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Msg::Request { id } => write!(f, "request r{id}"),
+            Msg::Work { client, id } => write!(f, "work c{client}/r{id}"),
+            Msg::Done { client, id } => write!(f, "done c{client}/r{id}"),
+            Msg::Response { id, served: true } => write!(f, "response r{id}"),
+            Msg::Response { id, served: false } => write!(f, "unavailable r{id}"),
+            Msg::Ping { round } => write!(f, "ping {round}"),
+            Msg::Pong { round } => write!(f, "pong {round}"),
+        }
+    }
+}
+
+/// A timer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// A client's next request is due.
+    Arrival,
+    /// A client gives up on requests older than its timeout.
+    Sweep,
+    /// A balancer's next health-check round.
+    HealthRound,
+}
+
+impl fmt::Display for Timer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Timer::Arrival => "next request",
+            Timer::Sweep => "time out old requests",
+            Timer::HealthRound => "health-check round",
+        })
+    }
+}
+
+/// A pattern-level event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A balancer stopped routing to an instance after missed health checks.
+    Ejected {
+        /// The instance's index among the instances.
+        instance: u32,
+        /// Health checks it missed in a row.
+        missed: u32,
+    },
+    /// A balancer routes to an instance again (it answered a health check).
+    Admitted {
+        /// The instance's index among the instances.
+        instance: u32,
+    },
+    /// A client gave up on a request.
+    TimedOut {
+        /// The request's number.
+        id: u64,
+    },
+    /// An instance's service time changed.
+    Slowed {
+        /// The new factor (1 is normal).
+        factor: u64,
+    },
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Ejected { instance, missed } => {
+                write!(
+                    f,
+                    "ejected i{} ({missed} health checks missed)",
+                    instance + 1
+                )
+            }
+            Note::Admitted { instance } => write!(f, "admitted i{}", instance + 1),
+            Note::TimedOut { id } => write!(f, "gave up on r{id} (timeout)"),
+            Note::Slowed { factor } => write!(f, "service time now ×{factor}"),
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! The load balancer's named scenarios: a slow instance, a host failure, a scale-out.
+
+use super::balancer::{Balancer, Health, Policy};
+use super::checker::BalanceChecker;
+use super::client::Client;
+use super::instance::Instance;
+use super::node::BalanceNode;
+use super::{HEALTH_CHECKS, PATTERN};
+use crate::sim::action::{Action, TimedAction};
+use crate::sim::engine::{Setup, Simulation};
+use crate::sim::load::{Arrivals, Delay};
+use crate::sim::network::LinkConfig;
+use crate::sim::node::NodeId;
+use crate::sim::run::Engine;
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+};
+use crate::sim::time::SimTime;
+use crate::sim::topology::Topology;
+
+/// Which story a scenario tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Story {
+    SlowInstance,
+    HostFailure,
+    ScaleOut,
+}
+
+/// A load-balancing scenario.
+pub struct BalanceScenario {
+    info: StoryInfo,
+    story: Story,
+}
+
+/// Clients generating the load, and balancers.
+const CLIENTS: usize = 2;
+const BALANCERS: usize = 1;
+/// Instances per host.
+const PER_HOST: usize = 5;
+/// An instance's mean service time: 5 ms, so 200 requests per second at most.
+const SERVICE_US: u64 = 5_000;
+/// Health checks: every 50 ms, ejected after 3 missed.
+const HEALTH: Health = Health {
+    on: true,
+    every_us: 50_000,
+    eject_after: 3,
+};
+/// A client gives up on a request after this long.
+const TIMEOUT_US: u64 = 200_000;
+/// Between zones (and to clients and balancers): 1–2 ms.
+const WIDE: LinkConfig = LinkConfig {
+    latency_min_us: 1_000,
+    latency_max_us: 2_000,
+    ..LOCAL
+};
+/// Inside a zone: 0.3–0.6 ms.
+const ZONE: LinkConfig = LinkConfig {
+    latency_min_us: 300,
+    latency_max_us: 600,
+    ..LOCAL
+};
+/// On one host: 50–100 µs.
+const LOCAL: LinkConfig = LinkConfig {
+    latency_min_us: 50,
+    latency_max_us: 100,
+    loss: crate::sim::rng::Ratio::NEVER,
+    duplication: crate::sim::rng::Ratio::NEVER,
+};
+
+const POLICY: ParamSpec = ParamSpec {
+    name: "policy",
+    label: "Policy: 0 round robin, 1 random, 2 least outstanding, 3 two random choices",
+    min: 0,
+    max: 3,
+    default: 3,
+    unit: "",
+    step: 1,
+};
+
+const fn instances(min: i64, max: i64, default: i64, step: i64) -> ParamSpec {
+    ParamSpec {
+        name: "instances",
+        label: "Instances",
+        min,
+        max,
+        default,
+        unit: "",
+        step,
+    }
+}
+
+const fn rate(default: i64) -> ParamSpec {
+    ParamSpec {
+        name: "rate",
+        label: "Requests per second (all clients)",
+        min: 50,
+        max: 20_000,
+        default,
+        unit: "/s",
+        step: 50,
+    }
+}
+
+/// One instance becomes ten times slower; the policy decides who waits.
+pub static SLOW_INSTANCE: BalanceScenario = BalanceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "balance-slow-instance",
+        title: "A slow instance",
+        summary: "Ten instances share 600 requests a second. At 300 ms instance i1 becomes \
+                  ten times slower (a pattern action). Round robin keeps sending it its \
+                  share and its queue grows without bound; a policy that looks at \
+                  outstanding requests sends it less.",
+        params: &[
+            POLICY,
+            instances(4, 40, 10, 1),
+            rate(600),
+            ParamSpec {
+                name: "slowdown",
+                label: "How much slower i1 becomes",
+                min: 1,
+                max: 50,
+                default: 10,
+                unit: "×",
+                step: 1,
+            },
+        ],
+    },
+    story: Story::SlowInstance,
+};
+
+/// A host dies with its instances; health checks eject them.
+pub static HOST_FAILURE: BalanceScenario = BalanceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "balance-host-failure",
+        title: "A host dies",
+        summary: "Twenty instances on four hosts in two zones (up to 200). At 500 ms host \
+                  h2 dies, and its five instances with it. The balancer notices after three \
+                  missed health checks and stops sending them requests; the requests they \
+                  held are lost and time out.",
+        params: &[POLICY, instances(20, 200, 20, 20), rate(2_000)],
+    },
+    story: Story::HostFailure,
+};
+
+/// Load ramps up; new instances join.
+pub static SCALE_OUT: BalanceScenario = BalanceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "balance-scale-out",
+        title: "Scaling out",
+        summary: "Load ramps from 400 to 2,400 requests a second over 600 ms, more than \
+                  eight instances can serve (1,600). Eight more instances are in the \
+                  deployment but not in the run; at 700 ms they join, and the balancer \
+                  routes to them once they answer a health check.",
+        params: &[POLICY, instances(4, 40, 8, 1)],
+    },
+    story: Story::ScaleOut,
+};
+
+/// Instances added by the scale-out story, after the configured ones.
+const SPARE: usize = 8;
+
+impl BalanceScenario {
+    fn instance_count(&self, cfg: &Config) -> usize {
+        let n = cfg.param("instances").clamp(1, 200) as usize;
+        match self.story {
+            Story::ScaleOut => n + SPARE,
+            _ => n,
+        }
+    }
+
+    fn policy(cfg: &Config) -> Policy {
+        Policy::from_param(cfg.param("policy"))
+    }
+
+    fn arrivals(&self, cfg: &Config) -> Arrivals {
+        let share = |per_sec: i64| (per_sec.max(0) as u64) / CLIENTS as u64;
+        match self.story {
+            Story::ScaleOut => Arrivals::Ramp {
+                from_per_sec: share(400),
+                to_per_sec: share(2_400),
+                over_us: 600_000,
+            },
+            _ => Arrivals::Poisson {
+                per_sec: share(cfg.param("rate")),
+            },
+        }
+    }
+
+    /// The detection bound the checker holds the balancer to.
+    fn bound_us(&self) -> u64 {
+        (u64::from(HEALTH.eject_after) + 1) * HEALTH.every_us + 2 * WIDE.latency_max_us
+    }
+}
+
+impl Scenario for BalanceScenario {
+    fn info(&self) -> &StoryInfo {
+        &self.info
+    }
+
+    fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
+        let named = |prefix: &'static str, count: usize, role: &'static str| {
+            (1..=count).map(move |i| NodeInfo {
+                name: format!("{prefix}{i}"),
+                role,
+            })
+        };
+        named("c", CLIENTS, "client")
+            .chain(named("b", BALANCERS, "balancer"))
+            .chain(named("i", self.instance_count(cfg), "instance"))
+            .collect()
+    }
+
+    fn topology(&self, cfg: &Config) -> Topology {
+        let mut topology = Topology::default();
+        let zones = [
+            topology.group("z1", "zone", None),
+            topology.group("z2", "zone", None),
+        ];
+        for &zone in &zones {
+            topology.set_local_link(zone, ZONE);
+        }
+        let first = (CLIENTS + BALANCERS) as u32;
+        let count = self.instance_count(cfg);
+        let mut host = 0;
+        for i in 0..count {
+            if i % PER_HOST == 0 {
+                let h = i / PER_HOST;
+                host = topology.group(format!("h{}", h + 1), "host", Some(zones[h % 2]));
+                topology.set_local_link(host, LOCAL);
+            }
+            topology.place(NodeId(first + i as u32), host);
+        }
+        for c in 0..CLIENTS as u32 {
+            for b in 0..BALANCERS as u32 {
+                topology.link(NodeId(c), NodeId(CLIENTS as u32 + b));
+            }
+        }
+        for b in 0..BALANCERS as u32 {
+            for i in 0..count as u32 {
+                topology.link(NodeId(CLIENTS as u32 + b), NodeId(first + i));
+            }
+        }
+        if self.story == Story::ScaleOut {
+            for i in count - SPARE..count {
+                topology.start_absent(NodeId(first + i as u32));
+            }
+        }
+        topology
+    }
+
+    fn captions(&self, cfg: &Config) -> Vec<Caption> {
+        let policy = Self::policy(cfg);
+        let caption = |ms: u64, text: String| Caption {
+            at: SimTime::from_millis(ms),
+            text,
+        };
+        let start = caption(
+            0,
+            format!(
+                "The balancer checks every instance's health each 50 ms and routes to the \
+                 ones that answered, by {}. Each request takes 5 ms of an instance's time \
+                 on average (exponentially distributed).",
+                policy.name()
+            ),
+        );
+        match self.story {
+            Story::SlowInstance => {
+                let factor = cfg.param("slowdown");
+                let lesson = match policy {
+                    Policy::RoundRobin | Policy::Random => {
+                        "This policy does not look at load: i1 keeps its share, its queue \
+                         grows (queue chart, heat strip) and the p99 latency climbs."
+                    }
+                    Policy::LeastOutstanding | Policy::TwoChoices => {
+                        "This policy looks at the requests each instance has in hand: i1 \
+                         gets fewer while its queue is long; compare with policy 0 \
+                         (round robin)."
+                    }
+                };
+                vec![
+                    start,
+                    caption(
+                        300,
+                        format!("i1 becomes {factor}× slower (the action `slow`). {lesson}"),
+                    ),
+                ]
+            }
+            Story::HostFailure => vec![
+                start,
+                caption(
+                    500,
+                    if cfg.switch(HEALTH_CHECKS) {
+                        "Host h2 crashes: its five instances go with it. The requests they \
+                         held are lost; the balancer ejects them after three missed checks \
+                         (within 200 ms), and only then stops sending them work."
+                            .to_string()
+                    } else {
+                        "Host h2 crashes: its five instances go with it. Without health \
+                         checks the balancer never learns: a share of the requests keeps \
+                         going to dead instances and times out, and the guarantee breaks \
+                         once they have been dead longer than the detection bound."
+                            .to_string()
+                    },
+                ),
+            ],
+            Story::ScaleOut => vec![
+                start,
+                caption(
+                    360,
+                    "From about 360 ms the load is more than the eight instances can serve \
+                     (1,600 requests a second): a backlog builds up in their queues and \
+                     latency climbs."
+                        .to_string(),
+                ),
+                caption(
+                    700,
+                    "Eight more instances join the run. They are routed to once they have \
+                     answered a health check; the queues drain."
+                        .to_string(),
+                ),
+            ],
+        }
+    }
+
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
+        let at = |ms: u64, action: Action<String>| TimedAction {
+            at: SimTime::from_millis(ms),
+            action,
+        };
+        match self.story {
+            Story::SlowInstance => vec![at(
+                300,
+                Action::Command {
+                    node: "i1".into(),
+                    verb: "slow".into(),
+                    arg: cfg.param("slowdown"),
+                },
+            )],
+            Story::HostFailure => vec![at(500, Action::Crash("h2".into()))],
+            Story::ScaleOut => {
+                let count = self.instance_count(cfg);
+                (count - SPARE + 1..=count)
+                    .map(|i| at(700, Action::Join(format!("i{i}"))))
+                    .collect()
+            }
+        }
+    }
+
+    fn horizon(&self, _cfg: &Config) -> SimTime {
+        SimTime::from_millis(match self.story {
+            Story::SlowInstance | Story::ScaleOut => 1_500,
+            Story::HostFailure => 1_200,
+        })
+    }
+
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        match self.story {
+            Story::HostFailure => PATTERN.switches.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
+        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let count = self.instance_count(cfg);
+        let first = (CLIENTS + BALANCERS) as u32;
+        let balancers: Vec<NodeId> = (CLIENTS..CLIENTS + BALANCERS)
+            .map(|b| NodeId(b as u32))
+            .collect();
+        let health = Health {
+            on: cfg.switch(HEALTH_CHECKS),
+            ..HEALTH
+        };
+        let instances: Vec<NodeId> = (0..count as u32).map(|i| NodeId(first + i)).collect();
+        let mut nodes: Vec<BalanceNode> = (0..CLIENTS)
+            .map(|_| {
+                BalanceNode::Client(Client::new(
+                    balancers.clone(),
+                    self.arrivals(cfg),
+                    TIMEOUT_US,
+                ))
+            })
+            .collect();
+        nodes.extend(balancers.iter().map(|_| {
+            BalanceNode::Balancer(Balancer::new(instances.clone(), Self::policy(cfg), health))
+        }));
+        nodes.extend(
+            instances
+                .iter()
+                .map(|_| BalanceNode::Instance(Instance::new(Delay::Exponential(SERVICE_US)))),
+        );
+        Box::new(Simulation::new(Setup {
+            topology: self.topology(cfg),
+            metrics: PATTERN.metrics,
+            checker: BalanceChecker::new(&names, self.bound_us()),
+            names,
+            nodes,
+            clocks: Vec::new(),
+            link: WIDE,
+            horizon: self.horizon(cfg),
+            seed: cfg.seed,
+            script: actions.script,
+            user_actions: actions.user,
+        }))
+    }
+}
