@@ -207,7 +207,8 @@ pub fn App() -> Html {
         </section>
     };
     let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };
-    let path_panel = path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
+    let path_panel =
+        path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if m.embedded() {

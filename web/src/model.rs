@@ -580,6 +580,6 @@ fn next_seed(seed: u64) -> u64 {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod charts_paths_tests;
+#[cfg(test)]
+mod tests;

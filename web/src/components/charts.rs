@@ -70,7 +70,10 @@ pub fn y_ticks(max: f64) -> Vec<f64> {
 /// The x axis for a run of `span_us`: round times (about four), from 0.
 pub fn x_ticks(span_us: u64) -> Vec<u64> {
     let step = nice_step(span_us as f64 / 4.0).max(1.0) as u64;
-    (0..).map(|i| i * step).take_while(|t| *t <= span_us).collect()
+    (0..)
+        .map(|i| i * step)
+        .take_while(|t| *t <= span_us)
+        .collect()
 }
 
 /// A value for an axis or a readout: no more digits than it needs.
@@ -212,10 +215,20 @@ fn ChartView(props: &ChartViewProps) -> Html {
     let (bucket, row) = hover.map_or((frame.bucket_at(cursor_us), None), |(b, r)| (b, r));
     let from = bucket as u64 * frame.bucket_us;
     let mut readout = String::new();
-    let _ = write!(readout, "{}–{}: ", SimTime(from), SimTime(from + frame.bucket_us));
+    let _ = write!(
+        readout,
+        "{}–{}: ",
+        SimTime(from),
+        SimTime(from + frame.bucket_us)
+    );
     match (row, &chart.heat) {
         (Some(r), Some(heat)) => {
-            let value = heat.rows.get(r).and_then(|row| row.get(bucket)).copied().unwrap_or(0.0);
+            let value = heat
+                .rows
+                .get(r)
+                .and_then(|row| row.get(bucket))
+                .copied()
+                .unwrap_or(0.0);
             let name = props.names.get(r).map_or("?", String::as_str);
             let _ = write!(readout, "{name} {} {}", number(value), heat.unit);
         }
@@ -223,7 +236,13 @@ fn ChartView(props: &ChartViewProps) -> Html {
             for (i, line) in chart.lines.iter().enumerate() {
                 let value = line.values.get(bucket).copied().unwrap_or(0.0);
                 let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(readout, "{sep}{} {} {}", line.name, number(value), chart.unit);
+                let _ = write!(
+                    readout,
+                    "{sep}{} {} {}",
+                    line.name,
+                    number(value),
+                    chart.unit
+                );
             }
         }
     }
@@ -240,8 +259,9 @@ fn ChartView(props: &ChartViewProps) -> Html {
         let hover = hover.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some((x, y)) = svg_point(&e, height) {
-                let row = (rows > 0 && y >= row_top)
-                    .then(|| (((y - row_top) / (height - row_top) * rows as f64) as usize).min(rows - 1));
+                let row = (rows > 0 && y >= row_top).then(|| {
+                    (((y - row_top) / (height - row_top) * rows as f64) as usize).min(rows - 1)
+                });
                 hover.set(Some((frame.bucket_at(frame.time_at(x)), row)));
             }
         })

@@ -160,7 +160,10 @@ fn a_counter_is_charted_per_second_a_latency_in_ms_a_gauge_at_its_highest() {
         ..RETRIES
     };
     let chart = chart_of(&gauge, &series, None);
-    assert_eq!((chart.unit.as_str(), chart.lines[0].values[0]), ("messages", 2.0));
+    assert_eq!(
+        (chart.unit.as_str(), chart.lines[0].values[0]),
+        ("messages", 2.0)
+    );
 }
 
 #[test]
@@ -196,4 +199,93 @@ fn charts_are_computed_once_per_run_not_per_cursor() {
     p.apply(Command::Act(Action::Crash("s1".into())));
     let _ = p.charts();
     assert_eq!(p.chart_computations(), 2, "a changed run is charted anew");
+}
+
+/// Deliveries of work at each instance per bucket, counted from the trace itself.
+fn served_from_the_trace(p: &Playground, bucket_us: u64, buckets: usize) -> Vec<Vec<f64>> {
+    let engine = p.run().engine();
+    let mut rows = vec![vec![0.0; buckets]; engine.names().len()];
+    for i in 0..engine.trace_len() {
+        let Some((Some(node), EventTag::Deliver)) = engine.event_class(i) else {
+            continue;
+        };
+        let msg = engine.event_msg(i).unwrap();
+        if engine.message(msg).unwrap().label.starts_with("work ") {
+            let time = engine.event(i).unwrap().time.as_micros();
+            rows[node.index()][(time / bucket_us) as usize] += 1.0;
+        }
+    }
+    rows
+}
+
+#[test]
+fn the_served_rate_charted_is_the_work_delivered_per_second_in_the_trace() {
+    let p = open("?s=v1~balance-slow-instance~seed.1");
+    let charts = p.charts();
+    let ids: Vec<&str> = charts.iter().map(|c| c.spec.id).collect();
+    assert_eq!(ids, ["latency", "failed", "served", "queue"]);
+    let served = &charts[2];
+    assert_eq!(served.unit, "requests/s");
+    let per_second = 1e6 / served.bucket_us as f64;
+    let counted = served_from_the_trace(&p, served.bucket_us, served.buckets());
+    let heat = served.heat.as_ref().expect("served is per node");
+    for (row, want) in heat.rows.iter().zip(&counted) {
+        let want: Vec<f64> = want.iter().map(|c| c * per_second).collect();
+        assert_eq!(row, &want);
+    }
+    let total: Vec<f64> = (0..served.buckets())
+        .map(|b| counted.iter().map(|r| r[b]).sum::<f64>() * per_second)
+        .collect();
+    assert_eq!(served.lines[0].values, total);
+    assert!(
+        total.iter().sum::<f64>() > 100.0 * per_second,
+        "hundreds of requests served"
+    );
+    let latency = &charts[0];
+    assert_eq!(latency.unit, "ms");
+    assert!(latency.lines[1]
+        .values
+        .iter()
+        .zip(&latency.lines[0].values)
+        .all(|(p99, p50)| p99 >= p50));
+}
+
+#[test]
+fn a_balanced_request_waits_at_its_instance_and_its_arrow_ends_on_arrival() {
+    let mut p = open("?s=v1~balance-slow-instance~seed.1");
+    let picked = message_on_a_path(&p, 4);
+    p.apply(Command::SelectPath(picked));
+    let view = p.path().unwrap();
+    let work = view
+        .hops
+        .iter()
+        .find(|h| h.label.starts_with("work "))
+        .expect("the balancer forwards the request to an instance");
+    let arrived = work.arrived.expect("work takes time at the instance");
+    let (delivered, true) = work.end.unwrap() else {
+        panic!("delivered")
+    };
+    assert!(
+        work.sent < arrived && arrived < delivered,
+        "served for a while"
+    );
+    assert_eq!(
+        work.at_node_us(),
+        Some(delivered.as_micros() - arrived.as_micros())
+    );
+    // The diagram around the arrival draws the arrow to it, with the wait after it.
+    p.apply(Command::Scrub(arrived));
+    let (start, span) = p.diagram_window();
+    let events = p.events_between(start, start.plus_micros(span));
+    let arrow = p
+        .arrows(&events)
+        .into_iter()
+        .find(|a| a.msg == work.msg)
+        .unwrap();
+    assert_eq!(arrow.arrived, Some(arrived));
+    assert_eq!(arrow.end, ArrowEnd::Delivered(delivered));
+    // From a window that starts after the arrival, it is found all the same.
+    let later = p.events_between(arrived.plus_micros(1), delivered.plus_micros(1));
+    let arrow = p.arrows(&later).into_iter().find(|a| a.msg == work.msg);
+    assert_eq!(arrow.and_then(|a| a.arrived), Some(arrived));
 }
