@@ -131,15 +131,15 @@ impl Frame {
     }
 }
 
-/// The SVG x coordinate of a mouse event on an SVG `WIDTH` units wide, and its y in
-/// units of `height`.
-fn svg_point(e: &MouseEvent, height: f64) -> Option<(f64, f64)> {
-    let svg = e
-        .current_target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())?;
-    let scale = WIDTH / f64::from(svg.client_width().max(1));
-    let y = f64::from(e.offset_y()) * height / f64::from(svg.client_height().max(1));
-    Some((f64::from(e.offset_x()) * scale, y))
+/// Where a mouse event is on `svg` (`WIDTH` units wide and `height` high), in its units.
+/// Read from the SVG's box on screen (Yew delegates events, so the event's current target
+/// is not the SVG); the charts stretch their view box to their box, whose aspect ratio
+/// keeps them undistorted.
+fn svg_point(svg: &NodeRef, e: &MouseEvent, height: f64) -> Option<(f64, f64)> {
+    let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
+    let x = (f64::from(e.client_x()) - rect.left()) * WIDTH / rect.width().max(1.0);
+    let y = (f64::from(e.client_y()) - rect.top()) * height / rect.height().max(1.0);
+    Some((x, y))
 }
 
 /// The metrics panel; nothing when the pattern declares no metrics.
@@ -176,6 +176,7 @@ struct ChartViewProps {
 fn ChartView(props: &ChartViewProps) -> Html {
     let hover = use_state(|| None::<(usize, Option<usize>)>);
     let strip_open = use_state(|| true);
+    let (plot_ref, strip_ref) = (use_node_ref(), use_node_ref());
     let chart = &props.chart;
     let frame = Frame::of(chart);
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -247,21 +248,20 @@ fn ChartView(props: &ChartViewProps) -> Html {
         }
     }
 
-    let seek = |height: f64| {
-        let on = props.on.clone();
+    let seek = |svg: &NodeRef, height: f64| {
+        let (on, svg) = (props.on.clone(), svg.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some((x, _)) = svg_point(&e, height) {
+            if let Some((x, _)) = svg_point(&svg, &e, height) {
                 on.emit(Command::Scrub(SimTime(frame.time_at(x))));
             }
         })
     };
-    let track = |height: f64, rows: usize, row_top: f64| {
-        let hover = hover.clone();
+    let track = |svg: &NodeRef, height: f64, rows: usize| {
+        let (hover, svg) = (hover.clone(), svg.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some((x, y)) = svg_point(&e, height) {
-                let row = (rows > 0 && y >= row_top).then(|| {
-                    (((y - row_top) / (height - row_top) * rows as f64) as usize).min(rows - 1)
-                });
+            if let Some((x, y)) = svg_point(&svg, &e, height) {
+                let row = (rows > 0)
+                    .then(|| ((y.max(0.0) / height * rows as f64) as usize).min(rows - 1));
                 hover.set(Some((frame.bucket_at(frame.time_at(x)), row)));
             }
         })
@@ -299,8 +299,10 @@ fn ChartView(props: &ChartViewProps) -> Html {
                 </div>
                 if *strip_open {
                     <svg class="heat-strip" data-testid="heat-strip" viewBox={format!("0 0 {WIDTH} {height}")}
+                         preserveAspectRatio="none" style={format!("aspect-ratio: {WIDTH} / {height}")}
                          role="img" aria-label={format!("{} per node over time", spec.label)}
-                         onclick={seek(height)} onmousemove={track(height, heat.rows.len(), 0.0)} onmouseleave={leave.clone()}>
+                         ref={strip_ref.clone()} onclick={seek(&strip_ref, height)}
+                         onmousemove={track(&strip_ref, height, heat.rows.len())} onmouseleave={leave.clone()}>
                         <text class="y" x={(LEFT - 4.0).to_string()} y="8">{ first }</text>
                         <text class="y" x={(LEFT - 4.0).to_string()} y={(height - 1.0).to_string()}>{ last }</text>
                         <HeatCells chart={chart.clone()} height={height} />
@@ -319,8 +321,10 @@ fn ChartView(props: &ChartViewProps) -> Html {
                 <span class="readout" data-testid="chart-readout">{ readout }</span>
             </figcaption>
             <svg class="chart-plot" data-testid="chart-plot" viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
+                 preserveAspectRatio="none" style={format!("aspect-ratio: {WIDTH} / {HEIGHT}")}
                  role="img" aria-label={format!("{} in {} over time", spec.label, chart.unit)}
-                 onclick={seek(HEIGHT)} onmousemove={track(HEIGHT, 0, 0.0)} onmouseleave={leave}>
+                 ref={plot_ref.clone()} onclick={seek(&plot_ref, HEIGHT)}
+                 onmousemove={track(&plot_ref, HEIGHT, 0)} onmouseleave={leave}>
                 <title>{ spec.help }</title>
                 { for y_axis }
                 <text class="unit" transform={format!("translate(10 {}) rotate(-90)", TOP + plot_h / 2.0)}
