@@ -203,7 +203,7 @@ pub fn App() -> Html {
             <Diagram lanes={names.clone()} geometry={geometry} events={Rc::new(events)} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()}
                      violations={Rc::new(violations)} path={path.clone()} on={on.clone()} />
-            <p class="hint">{ "Time runs to the right, one lane per node; arrows are messages, diamonds the pattern's events, squares your actions. Click an event to show that instant, or anywhere to jump there." }</p>
+            <p class="hint">{ "Time runs to the right, one lane per node; arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
         </section>
     };
     let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };

@@ -198,7 +198,9 @@ fn ChartView(props: &ChartViewProps) -> Html {
         html! {
             <g class="tick">
                 <line x1={x.to_string()} x2={x.to_string()} y1={(TOP + plot_h).to_string()} y2={(TOP + plot_h + 4.0).to_string()} />
-                <text class="x" x={x.to_string()} y={(HEIGHT - 5.0).to_string()}>{ time_label(t, frame.span_us) }</text>
+                // The last label ends at the plot's edge rather than being cut off there.
+                <text class={classes!("x", (x > WIDTH - RIGHT - 24.0).then_some("end"))} x={x.min(WIDTH - 1.0).to_string()}
+                      y={(HEIGHT - 5.0).to_string()}>{ time_label(t, frame.span_us) }</text>
             </g>
         }
     });
