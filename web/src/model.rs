@@ -6,6 +6,7 @@
 //! its length; the cursor then only seeks, which checkpoints keep cheap.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use playground_core::sim::action::Action;
 use playground_core::sim::checker::{PropertyKind, Violation};
@@ -23,10 +24,14 @@ use crate::memo::Memo;
 use crate::url::Query;
 
 mod acting;
+mod charts;
 mod diagram;
+mod path;
 mod playback;
 
+pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+pub use path::{PathHop, PathView};
 use playback::DEFAULT_SPEED;
 pub use playback::{ONE_X_RUN_SECONDS, SPEEDS};
 
@@ -89,8 +94,12 @@ pub enum Command {
     SetSpeed(usize),
     /// Select a node for the inspector and its fault menu (again to deselect).
     SelectNode(NodeId),
-    /// Select a message in flight.
+    /// Select a message in flight (and show its path).
     SelectMessage(MsgId),
+    /// Show the path of the request this message belongs to.
+    SelectPath(MsgId),
+    /// Stop showing a path.
+    ClearPath,
     /// Apply a fault or change at the cursor.
     Act(Action<String>),
     /// Add or remove a node from the partition group.
@@ -155,6 +164,7 @@ pub struct Playground {
     step_debt_ms: f64,
     selected: Option<NodeId>,
     selected_msg: Option<MsgId>,
+    path_msg: Option<MsgId>,
     group: BTreeSet<NodeId>,
     log: LogFilter,
     diagram_span_us: u64,
@@ -166,6 +176,10 @@ pub struct Playground {
     query: String,
     /// The answer to `query` at a number of steps, for the run explored last.
     answer: Memo<(usize, String), QueryAnswer>,
+    /// The charts of the run explored last.
+    charts: Memo<(), Rc<Vec<Rc<Chart>>>>,
+    /// The shown path, for the run explored last.
+    path_memo: Memo<MsgId, Option<Rc<PathView>>>,
 }
 
 impl Playground {
@@ -206,6 +220,7 @@ impl Playground {
             step_debt_ms: 0.0,
             selected: None,
             selected_msg: None,
+            path_msg: None,
             group: BTreeSet::new(),
             log: LogFilter::default(),
             diagram_span_us: 0,
@@ -216,6 +231,8 @@ impl Playground {
             fingerprint: None,
             query: String::new(),
             answer: Memo::default(),
+            charts: Memo::default(),
+            path_memo: Memo::default(),
         };
         playground.explore();
         playground.fit_diagram();
@@ -282,12 +299,11 @@ impl Playground {
                 };
             }
             Command::SelectMessage(id) => {
-                self.selected_msg = if self.selected_msg == Some(id) {
-                    None
-                } else {
-                    Some(id)
-                };
+                self.selected_msg = (self.selected_msg != Some(id)).then_some(id);
+                self.path_msg = self.selected_msg;
             }
+            Command::SelectPath(id) => self.path_msg = Some(id),
+            Command::ClearPath => self.path_msg = None,
             Command::Act(action) => self.act(action),
             Command::ToggleGroup(id) => {
                 if !self.group.remove(&id) {
@@ -333,42 +349,8 @@ impl Playground {
                     self.log.hidden.push(tag);
                 }
             }
-            Command::Zoom(direction) => {
-                let span = self.diagram_span_us;
-                if direction > 0 {
-                    self.diagram_span_us = (span / 2).max(200);
-                } else {
-                    let wider = span
-                        .saturating_mul(2)
-                        .min(self.end().as_micros().max(1_000) * 2);
-                    let start = self.diagram_window().0;
-                    let shown = self
-                        .engine()
-                        .events_between(start, start.plus_micros(wider))
-                        .len();
-                    if shown <= MAX_DIAGRAM_EVENTS {
-                        self.diagram_span_us = wider;
-                    } else {
-                        self.notices.push(Notice {
-                            tone: Tone::Info,
-                            text: format!(
-                                "The diagram shows at most {MAX_DIAGRAM_EVENTS} events at once, \
-                                 to stay fast; move along the run with Earlier and Later."
-                            ),
-                        });
-                    }
-                }
-            }
-            Command::Pan(direction) => {
-                let (start, span) = self.diagram_window();
-                let step = span / 2;
-                let start = if direction < 0 {
-                    SimTime(start.as_micros().saturating_sub(step))
-                } else {
-                    start.plus_micros(step).min(self.end())
-                };
-                self.diagram_start = Some(start);
-            }
+            Command::Zoom(direction) => self.zoom(direction),
+            Command::Pan(direction) => self.pan(direction),
             Command::ToggleHelp => self.help = !self.help,
             Command::Query(input) => self.query = input.chars().take(100).collect(),
             Command::Dismiss(n) => {
@@ -545,6 +527,7 @@ impl Playground {
                 self.playing = false;
                 self.selected = None;
                 self.selected_msg = None;
+                self.path_msg = None;
                 self.group.clear();
                 self.log.node = None;
                 self.explore();
@@ -562,6 +545,8 @@ impl Playground {
         let engine = self.run.engine_mut();
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
         self.answer.clear();
+        self.charts.clear();
+        self.path_memo.clear();
         self.fingerprint = None;
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
@@ -594,5 +579,7 @@ fn next_seed(seed: u64) -> u64 {
         .max(1)
 }
 
+#[cfg(test)]
+mod charts_paths_tests;
 #[cfg(test)]
 mod tests;

@@ -1,12 +1,14 @@
 //! The views. Each takes plain data and a `Callback<Command>`; none mutates the model.
 
 pub mod catalog;
+pub mod charts;
 pub mod controls;
 pub mod diagram;
 pub mod help;
 pub mod inspector;
 pub mod log;
 pub mod notices;
+pub mod path;
 pub mod properties;
 pub mod query;
 pub mod settings;

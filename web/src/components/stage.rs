@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::layout::{
     along, stage_positions, Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH, STAGE_HEIGHT, STAGE_WIDTH,
 };
-use crate::model::Command;
+use crate::model::{Command, PathView};
 
 /// What the stage shows.
 #[derive(Properties, PartialEq)]
@@ -27,6 +27,9 @@ pub struct StageProps {
     pub selected_msg: Option<MsgId>,
     /// Nodes picked for one side of a partition.
     pub group: BTreeSet<NodeId>,
+    /// The request path shown, if any: its nodes and links light up.
+    #[prop_or_default]
+    pub path: Option<Rc<PathView>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -46,6 +49,19 @@ fn activate(on: Callback<Command>, command: Command) -> Callback<KeyboardEvent> 
             on.emit(command.clone());
         }
     })
+}
+
+/// The shown request path's links, each drawn once from sender to receiver.
+fn path_links(path: Option<&PathView>, at: &dyn Fn(NodeId) -> Point) -> Vec<Html> {
+    path.map_or(&BTreeSet::new(), |p| &p.links)
+        .iter()
+        .map(|&(a, b)| {
+            let (p, q) = (at(a), at(b));
+            let end = along(p, q, 1000);
+            html! { <line class="path-link" data-testid="path-link" x1={p.x.to_string()} y1={p.y.to_string()}
+                          x2={end.x.to_string()} y2={end.y.to_string()} marker-end="url(#path-arrow)" /> }
+        })
+        .collect()
 }
 
 /// The topology view.
@@ -99,6 +115,9 @@ pub fn Stage(props: &StageProps) -> Html {
         }
         if props.group.contains(&id) {
             class.push("grouped");
+        }
+        if props.path.as_ref().is_some_and(|p| p.nodes.contains(&id)) {
+            class.push("on-path");
         }
         let cut_off = snap.cut_links.iter().any(|&(a, b)| a == id || b == id);
         if cut_off {
@@ -207,8 +226,13 @@ pub fn Stage(props: &StageProps) -> Html {
                         markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow-head" />
                 </marker>
+                <marker id="path-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6"
+                        markerHeight="6" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="path-arrow-head" />
+                </marker>
             </defs>
             { for links }
+            { for path_links(props.path.as_deref(), &at) }
             { for cuts }
             { for nodes }
             { for waiting }
