@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use playground_tests::bench::{
-    percentile, seek_latencies, throughput, trace_bytes_per_event, workload_run,
+    loaded_throughput, percentile, seek_latencies, throughput, trace_bytes_per_event, workload_run,
 };
 
 fn main() {
@@ -38,6 +38,22 @@ fn main() {
             .map(|r| format!("{r:.0}"))
             .collect::<Vec<_>>()
             .join(",")
+    );
+
+    // The foundation: the same 1,000 nodes under open-loop load with service time and
+    // queues, metrics recorded or not, alternating so machine noise hits both alike.
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    for _ in 0..3 {
+        off.push(loaded_throughput(3_000_000, false, &now_ms));
+        on.push(loaded_throughput(3_000_000, true, &now_ms));
+    }
+    let (on, off) = (percentile(&on, 50.0), percentile(&off, 50.0));
+    println!("BENCH native-loaded-metrics-off-events-per-s {off:.0}");
+    println!("BENCH native-loaded-metrics-on-events-per-s {on:.0}");
+    println!(
+        "BENCH native-loaded-metrics-cost-percent {:.1}",
+        (1.0 - on / off) * 100.0
     );
 
     for events in [100_000, 1_000_000] {

@@ -108,11 +108,13 @@ async fn main() {
     click(&client, "play").await;
     report("play-10x", &playing);
 
-    // Playing a 200-node stage (load balancing, a host dies) at 10x: groups, small
-    // nodes, queue bars and hundreds of requests in flight.
-    let fleet = Session::new("balance-host-failure", 1).with_param("instances", 200);
+    // Playing the largest topology a person can open: 200 instances on 40 hosts, at the
+    // host-failure story's highest load, at 10x.
+    let wide = Session::new("balance-host-failure", 1)
+        .with_param("instances", 200)
+        .with_param("rate", 20_000);
     client
-        .goto(&format!("{base}?s={}", fleet.encode()))
+        .goto(&format!("{base}?s={}", wide.encode()))
         .await
         .unwrap();
     testid(&client, "stage").await;

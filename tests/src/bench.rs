@@ -19,6 +19,18 @@ pub fn workload_run(events: usize) -> Simulation<WorkloadNode, NoChecker> {
     sim
 }
 
+/// Events per second of exploring the loaded workload (service time, queues, latency
+/// measured) to `events` events, with its metrics recorded or not.
+pub fn loaded_throughput(events: usize, metrics: bool, now_ms: &dyn Fn() -> f64) -> f64 {
+    let seconds = events as u64 / 1_000_000 + 2;
+    let horizon = SimTime::from_millis(seconds * 1_000);
+    let start = now_ms();
+    let mut sim = workload::loaded_simulation(NODES, 7, horizon, metrics);
+    while sim.trace().events.len() < events && sim.step() {}
+    let seconds = (now_ms() - start) / 1_000.0;
+    sim.trace().events.len() as f64 / seconds
+}
+
 /// Events per second of exploring a run to `events` events, measured with `now_ms`.
 pub fn throughput(events: usize, now_ms: &dyn Fn() -> f64) -> f64 {
     let start = now_ms();

@@ -54,7 +54,7 @@ pub fn sweep_seeds() -> u64 {
 }
 
 /// Random faults for a run over `nodes`, drawn from `seed`, within the first `window_us`
-/// microseconds: episodes of crash and restart, pause and resume, partition (two-way or
+/// microseconds: episodes of crash and restart (or retire and join), pause and resume, partition (two-way or
 /// one-way) and heal, lossy and duplicating links and back, clock steps and drift, and
 /// dropped, held or delayed messages.
 pub fn random_faults(seed: u64, nodes: &[String], window_us: u64) -> Vec<TimedAction> {
@@ -69,8 +69,14 @@ pub fn random_faults(seed: u64, nodes: &[String], window_us: u64) -> Vec<TimedAc
         match rng.below(8) {
             0 => {
                 let node = pick(&mut rng);
-                push(at, Action::Crash(node.clone()));
-                push(until, Action::Restart(node));
+                if rng.chance(Ratio::new(1, 3)) {
+                    // Membership: the node leaves the run and joins it again.
+                    push(at, Action::Retire(node.clone()));
+                    push(until, Action::Join(node));
+                } else {
+                    push(at, Action::Crash(node.clone()));
+                    push(until, Action::Restart(node));
+                }
             }
             1 => {
                 let node = pick(&mut rng);

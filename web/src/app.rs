@@ -12,12 +12,14 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::actions::{ActionBar, GroupSummary};
 use crate::components::catalog::{About, Catalog, ScenarioEntry};
+use crate::components::charts::Charts;
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
 use crate::components::notices::{Caption, Notices};
+use crate::components::path::PathPanel;
 use crate::components::properties::Properties;
 use crate::components::query::Query;
 use crate::components::settings::Settings;
@@ -125,6 +127,7 @@ pub fn App() -> Html {
         DiagramGeometry::following(cursor.time, window_span, m.end()).starting_at(window_start);
     let events = m.events_between(geometry.start, geometry.end());
     let arrows = Rc::new(m.arrows(&events));
+    let path = m.path();
     let properties = m.properties();
     let violations: Vec<(usize, String)> = properties
         .iter()
@@ -169,6 +172,7 @@ pub fn App() -> Html {
     let hidden: Rc<Vec<EventTag>> = Rc::new(
         [
             EventTag::Send,
+            EventTag::Arrive,
             EventTag::Deliver,
             EventTag::Lost,
             EventTag::Dropped,
@@ -176,6 +180,7 @@ pub fn App() -> Html {
             EventTag::Note,
             EventTag::Action,
             EventTag::Start,
+            EventTag::Retired,
         ]
         .into_iter()
         .filter(|t| !m.log_shows(*t))
@@ -220,7 +225,7 @@ pub fn App() -> Html {
     let stage = html! {
         <Stage snapshot={snapshot.clone()} layout={stage_layout.clone()} pattern={pattern} selected={m.selected()}
                selected_msg={m.selected_message()} selected_group={m.selected_group()}
-               group={m.group().clone()} on={on.clone()} />
+               group={m.group().clone()} path={path.clone()} on={on.clone()} />
     };
     let diagram = html! {
         <section class="panel diagram-panel">
@@ -234,10 +239,13 @@ pub fn App() -> Html {
             </div>
             <Diagram lanes={names.clone()} geometry={geometry} events={Rc::new(events)} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()}
-                     violations={Rc::new(violations)} on={on.clone()} />
-            <p class="hint">{ "Time runs to the right, one lane per node; arrows are messages, diamonds the pattern's events, squares your actions. Click an event to show that instant, or anywhere to jump there." }</p>
+                     violations={Rc::new(violations)} path={path.clone()} on={on.clone()} />
+            <p class="hint">{ "Time runs to the right, one lane per node; arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
         </section>
     };
+    let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };
+    let path_panel =
+        path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if m.embedded() {
@@ -252,6 +260,7 @@ pub fn App() -> Html {
                 <Caption text={caption} />
                 { stage }
                 { controls }
+                { charts }
                 { diagram }
             </main>
         };
@@ -273,8 +282,10 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel">{ stage }{ for action_bar }</section>
                         { controls }
+                        { charts }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} />
                         { diagram }
+                        { for path_panel }
                     </div>
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />

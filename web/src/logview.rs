@@ -7,6 +7,7 @@
 
 use playground_core::sim::node::NodeId;
 use playground_core::sim::run::{Engine, EventTag};
+use playground_core::sim::trace::MsgId;
 
 /// Where the log reads events: their count, their class and their text.
 pub trait EventSource {
@@ -16,6 +17,8 @@ pub trait EventSource {
     fn class(&self, index: usize) -> Option<(Option<NodeId>, EventTag)>;
     /// Event `index` as one line of text.
     fn line(&self, index: usize) -> String;
+    /// The message event `index` is about, if any.
+    fn msg(&self, index: usize) -> Option<MsgId>;
 }
 
 impl EventSource for dyn Engine + '_ {
@@ -27,6 +30,9 @@ impl EventSource for dyn Engine + '_ {
     }
     fn line(&self, index: usize) -> String {
         self.trace_line(index)
+    }
+    fn msg(&self, index: usize) -> Option<MsgId> {
+        self.event_msg(index)
     }
 }
 
@@ -52,6 +58,8 @@ pub struct LogRow {
     pub index: usize,
     /// Its text.
     pub text: String,
+    /// The message it sends, delivers or drops, if any (whose path it can show).
+    pub msg: Option<MsgId>,
     /// Whether it happened after the cursor.
     pub future: bool,
     /// Whether it is the event the cursor is on.
@@ -80,6 +88,7 @@ pub fn log_rows(
         .map(|index| LogRow {
             index,
             text: source.line(index),
+            msg: source.msg(index),
             future: index >= shown,
             current: index + 1 == shown,
         })
@@ -113,6 +122,9 @@ mod tests {
         fn line(&self, index: usize) -> String {
             self.formatted.set(self.formatted.get() + 1);
             format!("event {index}")
+        }
+        fn msg(&self, index: usize) -> Option<MsgId> {
+            Some(MsgId(index as u32 / 2))
         }
     }
 

@@ -25,14 +25,18 @@ use crate::memo::Memo;
 use crate::url::Query;
 
 mod acting;
+mod charts;
 mod command;
 mod diagram;
+mod path;
 mod playback;
 mod stage;
 
 pub use command::Command;
 
+pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+pub use path::{PathHop, PathView};
 use playback::DEFAULT_SPEED;
 pub use playback::{ONE_X_RUN_SECONDS, SPEEDS};
 
@@ -95,6 +99,7 @@ pub struct Playground {
     step_debt_ms: f64,
     selected: Option<NodeId>,
     selected_msg: Option<MsgId>,
+    path_msg: Option<MsgId>,
     selected_group: Option<usize>,
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
@@ -110,6 +115,10 @@ pub struct Playground {
     query: String,
     /// The answer to `query` at a number of steps, for the run explored last.
     answer: Memo<(usize, String), QueryAnswer>,
+    /// The charts of the run explored last.
+    charts: Memo<(), Rc<Vec<Rc<Chart>>>>,
+    /// The shown path, for the run explored last.
+    path_memo: Memo<MsgId, Option<Rc<PathView>>>,
 }
 
 impl Playground {
@@ -150,6 +159,7 @@ impl Playground {
             step_debt_ms: 0.0,
             selected: None,
             selected_msg: None,
+            path_msg: None,
             selected_group: None,
             collapsed: BTreeSet::new(),
             layout: Memo::default(),
@@ -163,6 +173,8 @@ impl Playground {
             fingerprint: None,
             query: String::new(),
             answer: Memo::default(),
+            charts: Memo::default(),
+            path_memo: Memo::default(),
         };
         playground.explore();
         playground.fit_diagram();
@@ -231,12 +243,11 @@ impl Playground {
                 };
             }
             Command::SelectMessage(id) => {
-                self.selected_msg = if self.selected_msg == Some(id) {
-                    None
-                } else {
-                    Some(id)
-                };
+                self.selected_msg = (self.selected_msg != Some(id)).then_some(id);
+                self.path_msg = self.selected_msg;
             }
+            Command::SelectPath(id) => self.path_msg = Some(id),
+            Command::ClearPath => self.path_msg = None,
             Command::SelectGroup(group) => self.select_group(group),
             Command::ToggleCollapse(group) => self.toggle_collapse(group),
             Command::IsolateGroup { group, one_way } => self.isolate_group(group, one_way),
@@ -285,42 +296,8 @@ impl Playground {
                     self.log.hidden.push(tag);
                 }
             }
-            Command::Zoom(direction) => {
-                let span = self.diagram_span_us;
-                if direction > 0 {
-                    self.diagram_span_us = (span / 2).max(200);
-                } else {
-                    let wider = span
-                        .saturating_mul(2)
-                        .min(self.end().as_micros().max(1_000) * 2);
-                    let start = self.diagram_window().0;
-                    let shown = self
-                        .engine()
-                        .events_between(start, start.plus_micros(wider))
-                        .len();
-                    if shown <= MAX_DIAGRAM_EVENTS {
-                        self.diagram_span_us = wider;
-                    } else {
-                        self.notices.push(Notice {
-                            tone: Tone::Info,
-                            text: format!(
-                                "The diagram shows at most {MAX_DIAGRAM_EVENTS} events at once, \
-                                 to stay fast; move along the run with Earlier and Later."
-                            ),
-                        });
-                    }
-                }
-            }
-            Command::Pan(direction) => {
-                let (start, span) = self.diagram_window();
-                let step = span / 2;
-                let start = if direction < 0 {
-                    SimTime(start.as_micros().saturating_sub(step))
-                } else {
-                    start.plus_micros(step).min(self.end())
-                };
-                self.diagram_start = Some(start);
-            }
+            Command::Zoom(direction) => self.zoom(direction),
+            Command::Pan(direction) => self.pan(direction),
             Command::ToggleHelp => self.help = !self.help,
             Command::Query(input) => self.query = input.chars().take(100).collect(),
             Command::Dismiss(n) => {
@@ -497,6 +474,7 @@ impl Playground {
                 self.playing = false;
                 self.selected = None;
                 self.selected_msg = None;
+                self.path_msg = None;
                 self.selected_group = None;
                 self.collapsed.clear();
                 self.layout.clear();
@@ -517,6 +495,8 @@ impl Playground {
         let engine = self.run.engine_mut();
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
         self.answer.clear();
+        self.charts.clear();
+        self.path_memo.clear();
         self.fingerprint = None;
         if !self.run.engine().is_finished() {
             self.notices.push(Notice {
@@ -549,6 +529,8 @@ fn next_seed(seed: u64) -> u64 {
         .max(1)
 }
 
+#[cfg(test)]
+mod charts_paths_tests;
 #[cfg(test)]
 mod stage_tests;
 #[cfg(test)]

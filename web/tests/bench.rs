@@ -4,7 +4,9 @@
 
 #![cfg(all(target_arch = "wasm32", feature = "bench"))]
 
-use playground_tests::bench::{percentile, seek_latencies, throughput, workload_run};
+use playground_tests::bench::{
+    loaded_throughput, percentile, seek_latencies, throughput, workload_run,
+};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -21,6 +23,18 @@ fn engine_benchmark_in_wasm() {
     console_log!(
         "BENCH wasm-throughput-events-per-s {:.0}",
         percentile(&runs, 50.0)
+    );
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        off.push(loaded_throughput(3_000_000, false, &now_ms));
+        on.push(loaded_throughput(3_000_000, true, &now_ms));
+    }
+    let (on, off) = (percentile(&on, 50.0), percentile(&off, 50.0));
+    console_log!("BENCH wasm-loaded-metrics-off-events-per-s {off:.0}");
+    console_log!("BENCH wasm-loaded-metrics-on-events-per-s {on:.0}");
+    console_log!(
+        "BENCH wasm-loaded-metrics-cost-percent {:.1}",
+        (1.0 - on / off) * 100.0
     );
     for events in [100_000, 1_000_000] {
         let sim = workload_run(events);

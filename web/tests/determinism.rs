@@ -43,6 +43,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("balance-slow-instance"),
     golden!("balance-host-failure"),
     golden!("balance-scale-out"),
+    golden!("balance-stale-load"),
 ];
 
 fn trace_of(session: &Session) -> String {

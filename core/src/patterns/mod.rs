@@ -52,6 +52,7 @@ impl Registry {
                 &balance::SLOW_INSTANCE,
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
+                &balance::STALE_LOAD,
             ],
         }
     }

@@ -4,13 +4,20 @@
 //! from the run's RNG, and a client request to a third; every message is answered: about
 //! 13 trace events per node per 10 ms. A run of 1,000 nodes produces about 1.3 million
 //! events per second of virtual time, so ten million events take under eight seconds.
+//!
+//! The *loaded* variant ([`loaded_simulation`]) is the foundation's benchmark: the same
+//! open-loop traffic, but a request takes service time at its server (one worker, a
+//! queue) and every answer's latency is measured; with metrics on, the run also records
+//! each node's load and queue depth (the engine's built-in metrics).
 
 use std::fmt;
 
 use crate::sim::checker::{Breach, Checker, Property, World};
 use crate::sim::engine::{Setup, Simulation};
+use crate::sim::load::Delay;
+use crate::sim::metrics::{MetricKind, MetricSpec, LOAD, QUEUE};
 use crate::sim::network::LinkConfig;
-use crate::sim::node::{Ctx, Node, NodeId, NodeView};
+use crate::sim::node::{Ctx, Node, NodeId, NodeView, Stamp};
 use crate::sim::time::SimTime;
 use crate::sim::trace::{MessageRecord, TraceEvent};
 
@@ -59,12 +66,30 @@ impl fmt::Display for NoNote {
 }
 
 /// A workload node.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct WorkloadNode {
     nodes: u32,
     round: u32,
     answered: u32,
+    /// Whether requests take service time and answers are measured.
+    loaded: bool,
+    /// Requests waiting for their answer, with when they were sent.
+    waiting: Vec<(u32, Stamp)>,
 }
+
+/// The loaded workload's metrics: answer latency, then the engine's built-ins.
+pub const METRICS: &[MetricSpec] = &[
+    MetricSpec {
+        id: "latency",
+        label: "Request latency",
+        kind: MetricKind::Latency,
+        unit: "µs",
+        per_node: false,
+        help: "From a request's send to its answer.",
+    },
+    LOAD,
+    QUEUE,
+];
 
 impl Node for WorkloadNode {
     type Msg = Msg;
@@ -79,8 +104,19 @@ impl Node for WorkloadNode {
         match msg {
             Msg::Ping(n) => ctx.send(from, Msg::Pong(n)),
             Msg::Request(n) => ctx.send(from, Msg::Reply(n)),
-            Msg::Pong(_) | Msg::Reply(_) => self.answered += 1,
+            Msg::Pong(_) => self.answered += 1,
+            Msg::Reply(n) => {
+                self.answered += 1;
+                if let Some(i) = self.waiting.iter().position(|w| w.0 == n) {
+                    let (_, sent) = self.waiting.swap_remove(i);
+                    ctx.measure_since(0, sent);
+                }
+            }
         }
+    }
+
+    fn service(&self, msg: &Msg) -> Option<Delay> {
+        (self.loaded && matches!(msg, Msg::Request(_))).then_some(Delay::Exponential(300))
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, _timer: Tick) {
@@ -91,6 +127,11 @@ impl Node for WorkloadNode {
         }
         let server = NodeId(ctx.random_below(u64::from(self.nodes)) as u32);
         ctx.send(server, Msg::Request(self.round));
+        if self.loaded {
+            // An answer that never comes is forgotten after a few rounds.
+            self.waiting.retain(|w| w.0 + 4 > self.round);
+            self.waiting.push((self.round, ctx.stamp()));
+        }
         ctx.set_timer(Tick, 9_000, 11_000);
     }
 
@@ -121,14 +162,43 @@ impl Checker<WorkloadNode> for NoChecker {
 
 /// A workload run of `nodes` nodes that ends at `horizon`.
 pub fn simulation(nodes: u32, seed: u64, horizon: SimTime) -> Simulation<WorkloadNode, NoChecker> {
+    build(nodes, seed, horizon, false, &[])
+}
+
+/// The loaded workload (service time, queues, latency measured), recording its metrics
+/// when `metrics` is true and discarding them otherwise.
+pub fn loaded_simulation(
+    nodes: u32,
+    seed: u64,
+    horizon: SimTime,
+    metrics: bool,
+) -> Simulation<WorkloadNode, NoChecker> {
+    build(
+        nodes,
+        seed,
+        horizon,
+        true,
+        if metrics { METRICS } else { &[] },
+    )
+}
+
+fn build(
+    nodes: u32,
+    seed: u64,
+    horizon: SimTime,
+    loaded: bool,
+    metrics: &'static [MetricSpec],
+) -> Simulation<WorkloadNode, NoChecker> {
     let node = WorkloadNode {
         nodes,
         round: 0,
         answered: 0,
+        loaded,
+        waiting: Vec::new(),
     };
     Simulation::new(Setup {
         topology: Default::default(),
-        metrics: &[],
+        metrics,
         names: (0..nodes).map(|i| format!("n{i}")).collect(),
         nodes: vec![node; nodes as usize],
         clocks: Vec::new(),
@@ -156,5 +226,17 @@ mod tests {
         // About 13 events per node per 10 ms: 50 nodes, 100 ms.
         assert!((5_000..8_000).contains(&events), "{events} events");
         assert_eq!(events, run(1));
+        let mut loaded = loaded_simulation(50, 1, SimTime::from_millis(100), true);
+        loaded.run_to_end(usize::MAX);
+        let text = loaded.trace().text(loaded.ref_names());
+        assert!(text.contains("; served now") && text.contains("waiting"));
+        assert!(
+            loaded.metrics().samples(0).len() > 300,
+            "latencies measured"
+        );
+        assert!(
+            loaded.metrics().samples(2).iter().any(|s| s.value > 0),
+            "queues"
+        );
     }
 }

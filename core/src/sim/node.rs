@@ -167,6 +167,7 @@ pub struct Stamp(SimTime);
 /// What a handler can see and do. Effects are buffered and applied afterwards.
 pub struct Ctx<'a, N: Node> {
     me: NodeId,
+    backlog: u32,
     now: SimTime,
     wall: WallTime,
     rng: &'a mut Rng,
@@ -183,11 +184,24 @@ impl<'a, N: Node> Ctx<'a, N> {
     ) -> Self {
         Ctx {
             me,
+            backlog: 0,
             now,
             wall,
             rng,
             effects,
         }
+    }
+
+    /// The same context, for a node with `backlog` messages in hand or waiting.
+    pub(crate) fn with_backlog(mut self, backlog: u32) -> Self {
+        self.backlog = backlog;
+        self
+    }
+
+    /// Messages with a service time this node is serving or has waiting in its queue (a
+    /// server knows its own backlog; it cannot see anyone else's).
+    pub fn backlog(&self) -> u32 {
+        self.backlog
     }
 
     /// This node's id.

@@ -106,6 +106,10 @@ pub trait Engine {
     fn path(&self, msg: MsgId) -> Option<Path>;
     /// The message whose delivery caused `msg`, if one did.
     fn parent(&self, msg: MsgId) -> Option<MsgId>;
+    /// When `msg` arrived to wait for a worker (its `Arrive` event), if it did.
+    fn arrival(&self, msg: MsgId) -> Option<SimTime>;
+    /// The message trace event `index` is about, if any (without formatting anything).
+    fn event_msg(&self, index: usize) -> Option<MsgId>;
     /// Explores one step; false when the run is over.
     fn step(&mut self) -> bool;
     /// Explores until the next step would be later than `t`.
@@ -188,6 +192,12 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     }
     fn parent(&self, msg: MsgId) -> Option<MsgId> {
         self.trace().parent(msg)
+    }
+    fn arrival(&self, msg: MsgId) -> Option<SimTime> {
+        self.trace().arrival(msg)
+    }
+    fn event_msg(&self, index: usize) -> Option<MsgId> {
+        self.trace().event_msg(index)
     }
     fn step(&mut self) -> bool {
         Simulation::step(self)

@@ -185,6 +185,31 @@ impl<N: Node> Trace<N> {
         self.events.get(index as usize)
     }
 
+    /// When `msg` reached its node to wait for a worker (its `Arrive` event), if it did:
+    /// read backwards from its delivery (or the trace's end) to its send.
+    pub fn arrival(&self, msg: MsgId) -> Option<SimTime> {
+        let record = self.messages.get(msg.0 as usize)?;
+        let last = self.ends.get(msg.0 as usize).copied().flatten();
+        let last = last.map_or(self.events.len(), |i| i as usize);
+        self.events[..last]
+            .iter()
+            .rev()
+            .take_while(|e| e.time >= record.sent_at)
+            .find(|e| matches!(e.kind, EventKind::Arrive { msg: m, .. } if m == msg))
+            .map(|e| e.time)
+    }
+
+    /// The message event `index` is about (a send, arrival, delivery or drop), if any.
+    pub fn event_msg(&self, index: usize) -> Option<MsgId> {
+        match self.events.get(index)?.kind {
+            EventKind::Send { msg, .. }
+            | EventKind::Arrive { msg, .. }
+            | EventKind::Deliver { msg, .. }
+            | EventKind::Dropped { msg, .. } => Some(msg),
+            _ => None,
+        }
+    }
+
     /// The virtual time of step `step` (0-based), if recorded.
     pub fn step_time(&self, step: usize) -> Option<SimTime> {
         let end = *self.step_ends.get(step)? as usize;

@@ -10,7 +10,7 @@ use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
 use crate::layout::DiagramGeometry;
-use crate::model::{Arrow, ArrowEnd, Command};
+use crate::model::{Arrow, ArrowEnd, Command, PathView};
 
 /// What the diagram shows.
 #[derive(Properties, PartialEq)]
@@ -29,6 +29,8 @@ pub struct DiagramProps {
     pub shown_events: usize,
     /// Events that broke a property, with the property's sentence.
     pub violations: Rc<Vec<(usize, String)>>,
+    /// The request path shown, if any: its arrows are highlighted, the others dimmed.
+    pub path: Option<Rc<PathView>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -82,6 +84,12 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let arrows = props.arrows.iter().map(|a| {
         let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
         let y2 = g.lane_y(a.to_lane);
+        let msg = a.msg;
+        let onclick = props.on.reform(move |ev: MouseEvent| {
+            ev.stop_propagation();
+            Command::SelectPath(msg)
+        });
+        let on_path = props.path.as_ref().is_some_and(|p| p.members.contains(&msg));
         let (until, class, mark, note) = match a.end {
             ArrowEnd::Delivered(t) => (t, "arrow", None, ""),
             ArrowEnd::Dropped(t) => (t, "arrow dropped", Some("✕ dropped"), " (dropped)"),
@@ -91,7 +99,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 let x2 = x1 + 18.0;
                 let y2 = y1 + (y2 - y1) / 3.0;
                 return html! {
-                    <g key={a.msg.0} class="arrow lost">
+                    <g key={a.msg.0} class={classes!("arrow", "lost", on_path.then_some("on-path"))} onclick={onclick}>
                         <title>{ format!("{} (lost in the network or cut by a partition)", a.label) }</title>
                         <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
                         <text class="lost-mark" x={x2.to_string()} y={(y2 + 4.0).to_string()}>{ "✕ lost" }</text>
@@ -99,7 +107,17 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 };
             }
         };
-        let x2 = g.abs_x(until);
+        // Work that takes time: the arrow ends where the message reached its node, and a
+        // bar on the lane shows the time it waited and was served until `until`.
+        let x_end = g.abs_x(until);
+        let x2 = a.arrived.map_or(x_end, |t| g.abs_x(t));
+        let bar = a.arrived.map(|t| {
+            let title = format!("{} at its node from {t} to {until}", a.label);
+            html! {
+                <line class="queue-bar" x1={clamp_x(x2).to_string()} y1={y2.to_string()}
+                      x2={clamp_x(x_end).to_string()} y2={y2.to_string()}><title>{ title }</title></line>
+            }
+        });
         let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
         let text = short(&a.short, 16);
         let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
@@ -111,16 +129,20 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         if show {
             placed.push((lx - half - 2.0, lx + half + 2.0, ly));
         }
+        let (x1, x2) = (clamp_x(x1).to_string(), clamp_x(x2).to_string());
+        let (y1, y2s) = (y1.to_string(), y2.to_string());
         html! {
-            <g key={a.msg.0} class={class}>
-                <title>{ format!("{}{note}", a.label) }</title>
-                <line x1={clamp_x(x1).to_string()} y1={y1.to_string()} x2={clamp_x(x2).to_string()} y2={y2.to_string()}
-                      marker-end={mark.is_none().then_some("url(#arrow-head)")} />
+            <g key={a.msg.0} class={classes!(class, on_path.then_some("on-path"))} onclick={onclick}
+               data-testid={format!("arrow-{}", a.msg.0)}>
+                <title>{ format!("{}{note} · click for its path", a.label) }</title>
+                <line class="hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2s.clone()} />
+                <line x1={x1} y1={y1} x2={x2} y2={y2s} marker-end={mark.is_none().then_some("url(#arrow-head)")} />
+                { for bar }
                 if show {
                     <text x={lx.to_string()} y={(ly + 3.0).to_string()}>{ text }</text>
                 }
                 if let Some(mark) = mark {
-                    <text class="lost-mark" x={x2.to_string()} y={(y2 - 6.0).to_string()}>{ mark }</text>
+                    <text class="lost-mark" x={x_end.to_string()} y={(y2 - 6.0).to_string()}>{ mark }</text>
                 }
             </g>
         }
@@ -148,9 +170,12 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             EventTag::Action => html! { <rect x={(x - 6.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" /> },
             EventTag::Dropped | EventTag::Lost | EventTag::Cut =>
                 html! { <text class="cross" x={x.to_string()} y={(y + 5.0).to_string()}>{ "✕" }</text> },
+            EventTag::Retired => html! { <rect x={(x - 2.0).to_string()} y={(y - 9.0).to_string()} width="4" height="18" /> },
+            EventTag::Arrive => html! { <path d={format!("M{} {}l4 4l-4 4l-4-4z", x, y - 4.0)} /> },
             _ => html! { <circle cx={x.to_string()} cy={y.to_string()} r={if e.tag == EventTag::Deliver { "5" } else { "3.5" }} /> },
         };
-        let mut label = (matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped) && !e.minor)
+        let labelled = matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped | EventTag::Retired);
+        let mut label = (labelled && !e.minor)
             .then(|| short(e.label.split(" (").next().unwrap_or_default(), 30));
         let mut below = false;
         if let Some(text) = &label {
@@ -204,7 +229,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         })
     };
     html! {
-        <svg class="diagram" data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+        <svg class={classes!("diagram", props.path.is_some().then_some("has-path"))} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
              role="img" aria-label="Space-time diagram" onclick={on_click}>
             <defs>
                 <marker id="arrow-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6"

@@ -12,6 +12,7 @@ use crate::model::{Command, LogRow};
 /// The kinds a person can filter on, with their labels.
 const KINDS: &[(EventTag, &str)] = &[
     (EventTag::Send, "sends"),
+    (EventTag::Arrive, "arrivals"),
     (EventTag::Deliver, "deliveries"),
     (EventTag::Lost, "lost"),
     (EventTag::Dropped, "dropped"),
@@ -19,6 +20,7 @@ const KINDS: &[(EventTag, &str)] = &[
     (EventTag::Note, "pattern events"),
     (EventTag::Action, "actions"),
     (EventTag::Start, "starts"),
+    (EventTag::Retired, "retired"),
 ];
 
 /// What the log shows.
@@ -59,9 +61,19 @@ pub fn EventLog(props: &LogProps) -> Html {
         let index = row.index;
         let onclick = props.on.reform(move |_: MouseEvent| Command::JumpToEvent(index));
         let class = classes!(row.future.then_some("future"), row.current.then_some("current"));
+        let path = row.msg.map(|msg| {
+            let onclick = props.on.reform(move |e: MouseEvent| {
+                e.stop_propagation();
+                Command::SelectPath(msg)
+            });
+            html! {
+                <button class="path-button" onclick={onclick} data-testid="log-path"
+                        title="Show this request's whole path">{ "⇢ path" }</button>
+            }
+        });
         html! {
             <li class={class} onclick={onclick} data-testid="log-row" aria-current={row.current.then_some("true")}>
-                <span class="marker">{ if row.current { "▶" } else { " " } }</span>{ &row.text }
+                <span class="marker">{ if row.current { "▶" } else { " " } }</span>{ &row.text }{ for path }
             </li>
         }
     });
@@ -80,7 +92,7 @@ pub fn EventLog(props: &LogProps) -> Html {
                 { for kinds }
             </div>
             <ol class="rows">{ for rows }</ol>
-            <p class="hint">{ "Click a line to show that instant. Greyed lines have not happened yet." }</p>
+            <p class="hint">{ "Click a line to show that instant, “⇢ path” to follow its request. Greyed lines have not happened yet." }</p>
         </section>
     }
 }

@@ -2,12 +2,14 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod charts;
 pub mod controls;
 pub mod diagram;
 pub mod help;
 pub mod inspector;
 pub mod log;
 pub mod notices;
+pub mod path;
 pub mod properties;
 pub mod query;
 pub mod settings;

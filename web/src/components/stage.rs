@@ -11,8 +11,8 @@ use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
 use super::stage_parts::{activate, GroupFrame, StageNode};
-use crate::layout::{along_spots, Scale, StageLayout};
-use crate::model::Command;
+use crate::layout::{along_spots, Scale, Spot, StageLayout};
+use crate::model::{Command, PathView};
 
 /// What the stage shows.
 #[derive(Properties, PartialEq)]
@@ -31,6 +31,9 @@ pub struct StageProps {
     pub selected_group: Option<usize>,
     /// Nodes picked for one side of a partition.
     pub group: BTreeSet<NodeId>,
+    /// The request path shown, if any: its nodes and links light up.
+    #[prop_or_default]
+    pub path: Option<Rc<PathView>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -39,6 +42,20 @@ pub struct StageProps {
 fn short_time(t: playground_core::sim::clock::WallTime) -> String {
     let text = t.to_string();
     text[..text.len().saturating_sub(3)].to_string()
+}
+
+/// The shown request path's links, each drawn once from sender to receiver.
+fn path_links(path: Option<&PathView>, at: &dyn Fn(NodeId) -> Spot) -> Vec<Html> {
+    path.map_or(&BTreeSet::new(), |p| &p.links)
+        .iter()
+        .map(|&(a, b)| {
+            let (p, q) = (at(a), at(b));
+            let end = along_spots(p, q, 1000);
+            let p = p.center;
+            html! { <line class="path-link" data-testid="path-link" x1={p.x.to_string()} y1={p.y.to_string()}
+                          x2={end.x.to_string()} y2={end.y.to_string()} marker-end="url(#path-arrow)" /> }
+        })
+        .collect()
 }
 
 /// The topology view.
@@ -125,6 +142,7 @@ pub fn Stage(props: &StageProps) -> Html {
                        wall={if scale == Scale::Full { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
                        busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
                        grouped={props.group.contains(&id)} partitioned={cut_off[id.index()]}
+                       on_path={props.path.as_ref().is_some_and(|p| p.nodes.contains(&id))}
                        on={props.on.clone()} />
         }
     });
@@ -199,11 +217,16 @@ pub fn Stage(props: &StageProps) -> Html {
                         markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow-head" />
                 </marker>
+                <marker id="path-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6"
+                        markerHeight="6" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="path-arrow-head" />
+                </marker>
             </defs>
             // Links first: a group's box covers the links inside it, so its label and
             // nodes stay readable under a balancer's fan of 200 links.
             <path class="link" d={AttrValue::from(layout.links_path.clone())} />
             { for groups }
+            { for path_links(props.path.as_deref(), &at) }
             { for cuts }
             { for nodes }
             { for waiting }

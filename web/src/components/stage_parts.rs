@@ -50,6 +50,8 @@ pub struct NodeProps {
     pub grouped: bool,
     /// Cut off from some node by a partition.
     pub partitioned: bool,
+    /// On the request path shown.
+    pub on_path: bool,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -91,6 +93,9 @@ pub fn StageNode(p: &NodeProps) -> Html {
     }
     if p.partitioned {
         class.push("partitioned");
+    }
+    if p.on_path {
+        class.push("on-path");
     }
     let badge = match p.status {
         NodeStatus::Crashed => Some("✕ CRASHED"),

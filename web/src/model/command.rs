@@ -45,8 +45,12 @@ pub enum Command {
         /// Only messages from the group to the rest are cut.
         one_way: bool,
     },
-    /// Select a message in flight.
+    /// Select a message in flight (and show its path).
     SelectMessage(MsgId),
+    /// Show the path of the request this message belongs to.
+    SelectPath(MsgId),
+    /// Stop showing a path.
+    ClearPath,
     /// Apply a fault or change at the cursor.
     Act(Action<String>),
     /// Add or remove a node from the partition group.

@@ -1,13 +1,13 @@
-//! The space-time diagram's share of the model: its time window, the events and arrows
-//! inside it, and the window a run opens on.
+//! The space-time diagram's share of the model: its time window (zoom, pan), the events
+//! and arrows inside it, and the window a run opens on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 
-use super::Playground;
+use super::{Notice, Playground, Tone};
 
 /// The most events the diagram may show at once (zooming out stops there).
 pub const MAX_DIAGRAM_EVENTS: usize = 600;
@@ -39,6 +39,9 @@ pub struct Arrow {
     pub to_lane: usize,
     /// Send time.
     pub sent: SimTime,
+    /// When it reached its node to wait for a worker, for work that takes time (the
+    /// arrow ends there, and the wait until it ends is drawn on the lane).
+    pub arrived: Option<SimTime>,
     /// How it ended.
     pub end: ArrowEnd,
     /// Payload text.
@@ -72,44 +75,94 @@ impl Playground {
             .collect()
     }
 
-    /// The arrows for the messages sent among `events`, and for messages sent earlier
-    /// that end among them, each drawn to how it ended (delivered, dropped, lost, or due).
+    /// The arrows of every message that is sent, arrives, is delivered or dropped among
+    /// `events` (messages crossing the window's edges too), each drawn to when it reached
+    /// its node and ended (delivered, dropped, lost, or due at the run's end).
     pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
         let engine = self.engine();
-        let sent_here: BTreeSet<MsgId> = events
+        let arrivals: BTreeMap<MsgId, SimTime> = events
             .iter()
-            .filter(|e| matches!(e.tag, EventTag::Send | EventTag::Lost | EventTag::Cut))
-            .filter_map(|e| e.msg)
+            .filter(|e| e.tag == EventTag::Arrive)
+            .filter_map(|e| Some((e.msg?, e.time)))
             .collect();
+        let (first, last) = match (events.first(), events.last()) {
+            (Some(a), Some(b)) => (a.time, b.time),
+            _ => return Vec::new(),
+        };
+        let mut drawn = BTreeSet::new();
         events
             .iter()
             .filter_map(|e| {
-                let msg = engine.message(e.msg?)?;
-                let end = match e.tag {
-                    EventTag::Lost | EventTag::Cut => ArrowEnd::Lost,
-                    EventTag::Send => match msg.end {
-                        Some((t, true)) => ArrowEnd::Delivered(t),
-                        Some((t, false)) => ArrowEnd::Dropped(t),
-                        None => ArrowEnd::Pending(e.arrives.unwrap_or(e.time)),
-                    },
-                    // Messages sent before the window are drawn from where they end.
-                    EventTag::Deliver if !sent_here.contains(&msg.id) => {
-                        ArrowEnd::Delivered(e.time)
-                    }
-                    EventTag::Dropped if !sent_here.contains(&msg.id) => ArrowEnd::Dropped(e.time),
-                    _ => return None,
+                let id = e.msg.filter(|id| drawn.insert(*id))?;
+                let msg = engine.message(id)?;
+                let lost = matches!(e.tag, EventTag::Lost | EventTag::Cut);
+                // An arrival outside the window is looked up only for arrows crossing its edges.
+                let crosses = msg.sent_at < first || msg.end.is_none_or(|(t, _)| t > last);
+                let arrived = match arrivals.get(&id) {
+                    _ if lost => None,
+                    Some(t) => Some(*t),
+                    None if crosses => engine.arrival(id),
+                    None => None,
+                };
+                let end = match msg.end {
+                    _ if lost => ArrowEnd::Lost,
+                    Some((t, true)) => ArrowEnd::Delivered(t),
+                    Some((t, false)) => ArrowEnd::Dropped(t),
+                    None => ArrowEnd::Pending(arrived.or(e.arrives).unwrap_or(e.time)),
                 };
                 Some(Arrow {
-                    msg: msg.id,
+                    msg: id,
                     from_lane: msg.from.index(),
                     to_lane: msg.to.index(),
                     sent: msg.sent_at,
+                    arrived,
                     end,
                     label: format!("{} {}", msg.id, msg.label),
                     short: msg.short,
                 })
             })
             .collect()
+    }
+
+    /// Zooms the diagram in (positive) or out, out only as far as it stays under
+    /// [`MAX_DIAGRAM_EVENTS`] events.
+    pub(super) fn zoom(&mut self, direction: i32) {
+        let span = self.diagram_span_us;
+        if direction > 0 {
+            self.diagram_span_us = (span / 2).max(200);
+            return;
+        }
+        let wider = span
+            .saturating_mul(2)
+            .min(self.end().as_micros().max(1_000) * 2);
+        let start = self.diagram_window().0;
+        let shown = self
+            .engine()
+            .events_between(start, start.plus_micros(wider))
+            .len();
+        if shown <= MAX_DIAGRAM_EVENTS {
+            self.diagram_span_us = wider;
+        } else {
+            self.notices.push(Notice {
+                tone: Tone::Info,
+                text: format!(
+                    "The diagram shows at most {MAX_DIAGRAM_EVENTS} events at once, \
+                     to stay fast; move along the run with Earlier and Later."
+                ),
+            });
+        }
+    }
+
+    /// Moves the diagram's window by half its width: earlier (negative) or later.
+    pub(super) fn pan(&mut self, direction: i32) {
+        let (start, span) = self.diagram_window();
+        let step = span / 2;
+        let start = if direction < 0 {
+            SimTime(start.as_micros().saturating_sub(step))
+        } else {
+            start.plus_micros(step).min(self.end())
+        };
+        self.diagram_start = Some(start);
     }
 
     /// Short runs fit whole; longer ones show a fifth of the run at a time, narrowed so

@@ -272,6 +272,7 @@ fn the_filtered_log_shows_what_filtering_every_formatted_event_would() {
         .map(|e| LogRow {
             index: e.index,
             text: e.text.clone(),
+            msg: e.msg,
             future: e.index >= shown,
             current: e.index + 1 == shown,
         })

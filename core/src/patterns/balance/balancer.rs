@@ -17,6 +17,9 @@ pub enum Policy {
     LeastOutstanding,
     /// Two healthy instances at random, then the one with fewer requests in hand.
     TwoChoices,
+    /// The healthy instance that reported the least load at the latest health check
+    /// (the first one on a tie): information that is up to a round old.
+    LeastReported,
 }
 
 impl Policy {
@@ -26,7 +29,8 @@ impl Policy {
             0 => Policy::RoundRobin,
             1 => Policy::Random,
             2 => Policy::LeastOutstanding,
-            _ => Policy::TwoChoices,
+            3 => Policy::TwoChoices,
+            _ => Policy::LeastReported,
         }
     }
 
@@ -37,6 +41,7 @@ impl Policy {
             Policy::Random => "random",
             Policy::LeastOutstanding => "least outstanding requests",
             Policy::TwoChoices => "two random choices",
+            Policy::LeastReported => "least load reported at the last check",
         }
     }
 }
@@ -59,6 +64,8 @@ struct Seen {
     answered: bool,
     missed: u32,
     in_hand: u32,
+    /// The load it reported with its latest answer.
+    reported: u32,
     /// When (on the balancer's wall clock) the latest round it answered began.
     answered_round_at: WallTime,
 }
@@ -151,10 +158,11 @@ impl Balancer {
                 }
                 ctx.send(NodeId(client), Msg::Response { id, served: true });
             }
-            Msg::Pong { round } if round == self.round => {
+            Msg::Pong { round, load } if round == self.round => {
                 if let Some(i) = self.index_of(from) {
                     let seen = &mut self.seen[i];
                     seen.answered = true;
+                    seen.reported = load;
                     seen.missed = 0;
                     seen.answered_round_at = self.round_at;
                     if !seen.healthy {
@@ -202,6 +210,10 @@ impl Balancer {
                 let order = healthy[start..].iter().chain(&healthy[..start]);
                 *order.min_by_key(|&&i| in_hand(i)).unwrap_or(&healthy[0])
             }
+            Policy::LeastReported => *healthy
+                .iter()
+                .min_by_key(|&&i| self.seen[i].reported)
+                .unwrap_or(&healthy[0]),
             Policy::TwoChoices => {
                 let n = healthy.len() as u64;
                 let a = healthy[ctx.random_below(n) as usize];

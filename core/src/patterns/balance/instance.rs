@@ -38,7 +38,10 @@ impl Instance {
                 ctx.measure(SERVED, 1);
                 ctx.send(from, Msg::Done { client, id });
             }
-            Msg::Ping { round } => ctx.send(from, Msg::Pong { round }),
+            Msg::Ping { round } => {
+                let load = ctx.backlog();
+                ctx.send(from, Msg::Pong { round, load });
+            }
             _ => {}
         }
     }

@@ -34,7 +34,7 @@ mod scenarios;
 pub use balancer::{Health, Policy};
 pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
-pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE};
+pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, green, purple};
@@ -63,7 +63,8 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "It checks every instance's health on a schedule and ejects one that misses a few \
          checks in a row; one that answers again is admitted again.",
         "For every request it picks a healthy instance by a policy: round robin, random, \
-         least outstanding requests, or the better of two random choices.",
+         least outstanding requests, the better of two random choices, or the least load \
+         the instances reported at the last check.",
         "It relays the answer to the client.",
         "Not in the notes: the figures are scaled down (checks every 50 ms, not seconds) \
          so that a run fits in a second or two; their ratios are kept.",

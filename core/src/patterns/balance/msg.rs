@@ -12,14 +12,14 @@ pub enum Msg {
     },
     /// A balancer hands a request to an instance.
     Work {
-        /// The client that asked.
+        /// The client that asked (its node index; clients come first, so c1 is 0).
         client: u32,
         /// The request's number at that client.
         id: u64,
     },
     /// An instance finished a request.
     Done {
-        /// The client that asked.
+        /// The client that asked (its node index; clients come first, so c1 is 0).
         client: u32,
         /// The request's number at that client.
         id: u64,
@@ -36,10 +36,12 @@ pub enum Msg {
         /// The round.
         round: u64,
     },
-    /// The answer to a health check, with the instance's queue length.
+    /// The answer to a health check, with the instance's load then.
     Pong {
         /// The round.
         round: u64,
+        /// Requests the instance was serving or had queued.
+        load: u32,
     },
 }
 
@@ -47,12 +49,12 @@ impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Msg::Request { id } => write!(f, "request r{id}"),
-            Msg::Work { client, id } => write!(f, "work c{client}/r{id}"),
-            Msg::Done { client, id } => write!(f, "done c{client}/r{id}"),
+            Msg::Work { client, id } => write!(f, "work c{}/r{id}", client + 1),
+            Msg::Done { client, id } => write!(f, "done c{}/r{id}", client + 1),
             Msg::Response { id, served: true } => write!(f, "response r{id}"),
             Msg::Response { id, served: false } => write!(f, "unavailable r{id}"),
             Msg::Ping { round } => write!(f, "ping {round}"),
-            Msg::Pong { round } => write!(f, "pong {round}"),
+            Msg::Pong { round, load } => write!(f, "pong {round} (load {load})"),
         }
     }
 }

@@ -81,7 +81,7 @@ impl Node for BalanceNode {
             Msg::Request { id } | Msg::Response { id, .. } => format!("r{id}"),
             Msg::Work { id, .. } | Msg::Done { id, .. } => format!("r{id}"),
             Msg::Ping { .. } => "ping".into(),
-            Msg::Pong { .. } => "pong".into(),
+            Msg::Pong { load, .. } => format!("pong {load}"),
         }
     }
 

@@ -24,6 +24,7 @@ enum Story {
     SlowInstance,
     HostFailure,
     ScaleOut,
+    StaleLoad,
 }
 
 /// A load-balancing scenario.
@@ -32,9 +33,8 @@ pub struct BalanceScenario {
     story: Story,
 }
 
-/// Clients generating the load, and balancers.
+/// Clients generating the load.
 const CLIENTS: usize = 2;
-const BALANCERS: usize = 1;
 /// Instances per host.
 const PER_HOST: usize = 5;
 /// An instance's mean service time: 5 ms, so 200 requests per second at most.
@@ -67,15 +67,20 @@ const LOCAL: LinkConfig = LinkConfig {
     duplication: crate::sim::rng::Ratio::NEVER,
 };
 
-const POLICY: ParamSpec = ParamSpec {
-    name: "policy",
-    label: "Policy: 0 round robin, 1 random, 2 least outstanding, 3 two random choices",
-    min: 0,
-    max: 3,
-    default: 3,
-    unit: "",
-    step: 1,
-};
+const fn policy(default: i64) -> ParamSpec {
+    ParamSpec {
+        name: "policy",
+        label: "Policy: 0 round robin, 1 random, 2 least outstanding, 3 two random choices, \
+                4 least load reported",
+        min: 0,
+        max: 4,
+        default,
+        unit: "",
+        step: 1,
+    }
+}
+
+const POLICY: ParamSpec = policy(3);
 
 const fn instances(min: i64, max: i64, default: i64, step: i64) -> ParamSpec {
     ParamSpec {
@@ -159,10 +164,33 @@ pub static SCALE_OUT: BalanceScenario = BalanceScenario {
     story: Story::ScaleOut,
 };
 
+/// Several balancers route on load reported at the last health check, and herd.
+pub static STALE_LOAD: BalanceScenario = BalanceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "balance-stale-load",
+        title: "Stale least-loaded herds",
+        summary: "Four balancers share ten instances at 80 % of their capacity. Each \
+                  routes to the instance that reported the least load at the last health \
+                  check, 50 ms ago: all four pick the same one until the next check, its \
+                  queue shoots up, then they all move to another. Two random choices \
+                  (policy 3) stay robust.",
+        params: &[policy(4), instances(4, 40, 10, 1), rate(1_600)],
+    },
+    story: Story::StaleLoad,
+};
+
 /// Instances added by the scale-out story, after the configured ones.
 const SPARE: usize = 8;
 
 impl BalanceScenario {
+    fn balancers(&self) -> usize {
+        match self.story {
+            Story::StaleLoad => 4,
+            _ => 1,
+        }
+    }
+
     fn instance_count(&self, cfg: &Config) -> usize {
         let n = cfg.param("instances").clamp(1, 200) as usize;
         match self.story {
@@ -208,7 +236,7 @@ impl Scenario for BalanceScenario {
             })
         };
         named("c", CLIENTS, "client")
-            .chain(named("b", BALANCERS, "balancer"))
+            .chain(named("b", self.balancers(), "balancer"))
             .chain(named("i", self.instance_count(cfg), "instance"))
             .collect()
     }
@@ -222,7 +250,8 @@ impl Scenario for BalanceScenario {
         for &zone in &zones {
             topology.set_local_link(zone, ZONE);
         }
-        let first = (CLIENTS + BALANCERS) as u32;
+        let balancers = self.balancers() as u32;
+        let first = CLIENTS as u32 + balancers;
         let count = self.instance_count(cfg);
         let mut host = 0;
         for i in 0..count {
@@ -234,11 +263,11 @@ impl Scenario for BalanceScenario {
             topology.place(NodeId(first + i as u32), host);
         }
         for c in 0..CLIENTS as u32 {
-            for b in 0..BALANCERS as u32 {
+            for b in 0..balancers {
                 topology.link(NodeId(c), NodeId(CLIENTS as u32 + b));
             }
         }
-        for b in 0..BALANCERS as u32 {
+        for b in 0..balancers {
             for i in 0..count as u32 {
                 topology.link(NodeId(CLIENTS as u32 + b), NodeId(first + i));
             }
@@ -274,7 +303,7 @@ impl Scenario for BalanceScenario {
                         "This policy does not look at load: i1 keeps its share, its queue \
                          grows (queue chart, heat strip) and the p99 latency climbs."
                     }
-                    Policy::LeastOutstanding | Policy::TwoChoices => {
+                    Policy::LeastOutstanding | Policy::TwoChoices | Policy::LeastReported => {
                         "This policy looks at the requests each instance has in hand: i1 \
                          gets fewer while its queue is long; compare with policy 0 \
                          (round robin)."
@@ -304,6 +333,31 @@ impl Scenario for BalanceScenario {
                          once they have been dead longer than the detection bound."
                             .to_string()
                     },
+                ),
+            ],
+            Story::StaleLoad => vec![
+                start,
+                caption(
+                    100,
+                    match policy {
+                        Policy::LeastReported => {
+                            "Four balancers each send their requests to the instance that \
+                             reported the least load at the last check. They all pick the \
+                             same one, for up to 50 ms: watch the heat strips, the queue \
+                             moves from instance to instance in waves, and the p99 climbs. \
+                             Try policy 3."
+                        }
+                        Policy::TwoChoices => {
+                            "Each balancer compares two random instances by the requests it \
+                             has in hand there: no two balancers herd onto one instance, and \
+                             the queues stay short. Compare policy 4."
+                        }
+                        _ => {
+                            "Four balancers share the instances by this policy; compare \
+                             policy 4 (least load reported), which herds."
+                        }
+                    }
+                    .to_string(),
                 ),
             ],
             Story::ScaleOut => vec![
@@ -340,6 +394,7 @@ impl Scenario for BalanceScenario {
                 },
             )],
             Story::HostFailure => vec![at(500, Action::Crash("h2".into()))],
+            Story::StaleLoad => Vec::new(),
             Story::ScaleOut => {
                 let count = self.instance_count(cfg);
                 (count - SPARE + 1..=count)
@@ -351,7 +406,7 @@ impl Scenario for BalanceScenario {
 
     fn horizon(&self, _cfg: &Config) -> SimTime {
         SimTime::from_millis(match self.story {
-            Story::SlowInstance | Story::ScaleOut => 1_500,
+            Story::SlowInstance | Story::ScaleOut | Story::StaleLoad => 1_500,
             Story::HostFailure => 1_200,
         })
     }
@@ -366,8 +421,8 @@ impl Scenario for BalanceScenario {
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         let count = self.instance_count(cfg);
-        let first = (CLIENTS + BALANCERS) as u32;
-        let balancers: Vec<NodeId> = (CLIENTS..CLIENTS + BALANCERS)
+        let first = (CLIENTS + self.balancers()) as u32;
+        let balancers: Vec<NodeId> = (CLIENTS..CLIENTS + self.balancers())
             .map(|b| NodeId(b as u32))
             .collect();
         let health = Health {

@@ -452,7 +452,10 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     ) {
         let mut effects = std::mem::take(&mut scratch.effects);
         let wall = self.clocks[node.index()].read(self.now);
-        let mut ctx = Ctx::new(node, self.now, wall, &mut self.rng, &mut effects);
+        let server = &self.servers[node.index()];
+        let backlog = server.busy() + server.queued();
+        let mut ctx =
+            Ctx::new(node, self.now, wall, &mut self.rng, &mut effects).with_backlog(backlog);
         handler(&mut self.nodes[node.index()], &mut ctx);
         // The event just recorded (the start, delivery, timer or action) caused this run.
         let cause = self.events + scratch.events.len() - 1;
