@@ -262,7 +262,7 @@ impl<N: Node> Trace<N> {
 
     /// The event with the pattern's values behind `dyn Display`, so that the text is
     /// written by one function for every pattern rather than one copy per node type.
-    fn parts<'a>(&'a self, event: &'a TraceEvent<N>) -> Parts<'a> {
+    pub(crate) fn parts<'a>(&'a self, event: &'a TraceEvent<N>) -> Parts<'a> {
         let record = |msg: MsgId| self.messages.get(msg.0 as usize);
         let payload = |msg: MsgId| record(msg).map(|m| &m.payload as &dyn fmt::Display);
         match &event.kind {
@@ -292,7 +292,7 @@ impl<N: Node> Trace<N> {
 }
 
 /// One event's parts for its text, the same type for every pattern.
-enum Parts<'a> {
+pub(crate) enum Parts<'a> {
     Start,
     Send {
         msg: MsgId,
@@ -338,7 +338,7 @@ fn write_message(
 }
 
 /// Time right-aligned in 11 columns, the lane left-aligned in 4, then the description.
-fn write_line(
+pub(crate) fn write_line(
     out: &mut dyn fmt::Write,
     time: SimTime,
     node: Option<NodeId>,
@@ -373,7 +373,11 @@ fn write_payload(out: &mut dyn fmt::Write, payload: Option<&dyn fmt::Display>) -
     }
 }
 
-fn write_description(out: &mut dyn fmt::Write, parts: &Parts<'_>, names: &[String]) -> fmt::Result {
+pub(crate) fn write_description(
+    out: &mut dyn fmt::Write,
+    parts: &Parts<'_>,
+    names: &[String],
+) -> fmt::Result {
     match *parts {
         Parts::Start => out.write_str("start"),
         Parts::Send {
