@@ -60,6 +60,31 @@ impl Path {
 }
 
 impl<N: Node> Trace<N> {
+    /// When `msg` reached its node to wait for a worker (its `Arrive` event), if it did:
+    /// read backwards from its delivery (or the trace's end) to its send.
+    pub fn arrival(&self, msg: MsgId) -> Option<SimTime> {
+        let record = self.messages.get(msg.0 as usize)?;
+        let last = self.ends.get(msg.0 as usize).copied().flatten();
+        let last = last.map_or(self.events.len(), |i| i as usize);
+        self.events[..last]
+            .iter()
+            .rev()
+            .take_while(|e| e.time >= record.sent_at)
+            .find(|e| matches!(e.kind, EventKind::Arrive { msg: m, .. } if m == msg))
+            .map(|e| e.time)
+    }
+
+    /// The message event `index` is about (a send, arrival, delivery or drop), if any.
+    pub fn event_msg(&self, index: usize) -> Option<MsgId> {
+        match self.events.get(index)?.kind {
+            EventKind::Send { msg, .. }
+            | EventKind::Arrive { msg, .. }
+            | EventKind::Deliver { msg, .. }
+            | EventKind::Dropped { msg, .. } => Some(msg),
+            _ => None,
+        }
+    }
+
     /// The message whose delivery caused `msg`, if a delivery did.
     pub fn parent(&self, msg: MsgId) -> Option<MsgId> {
         let cause = self.messages.get(msg.0 as usize)?.cause?;

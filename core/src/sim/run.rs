@@ -12,7 +12,7 @@ use super::session::{Session, SessionError, MAX_ENCODED_LEN};
 use super::snapshot::Snapshot;
 use super::time::SimTime;
 use super::topology::Topology;
-use super::trace::{EventKind, Fate, MsgId};
+use super::trace::{write_description, write_line, EventKind, Fate, MsgId, Parts};
 use super::validate;
 
 /// What kind of trace event, for drawing it.
@@ -241,38 +241,19 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     fn event(&self, index: usize) -> Option<EventInfo> {
         let trace = self.trace();
         let event = trace.events.get(index)?;
-        let minor = matches!(&event.kind, EventKind::Note(note) if N::note_is_minor(note));
-        let (_, tag) = self.event_class(index)?;
-        let (msg, peer, arrives) = match &event.kind {
-            EventKind::Send { msg, to, fate } => {
-                let arrives = match fate {
-                    Fate::Arrives(t) => Some(*t),
-                    Fate::Lost | Fate::Cut => None,
-                };
-                (Some(*msg), Some(*to), arrives)
-            }
-            EventKind::Deliver { msg, from } | EventKind::Arrive { msg, from, .. } => {
-                (Some(*msg), Some(*from), None)
-            }
-            EventKind::Dropped { msg, .. } => (Some(*msg), None, None),
-            _ => (None, None, None),
+        let note = match &event.kind {
+            EventKind::Note(note) => Some((N::note_label(note), N::note_is_minor(note))),
+            _ => None,
         };
-        Some(EventInfo {
+        Some(event_info(
             index,
-            step: trace.step_of_event(index),
-            time: event.time,
-            node: event.node,
-            tag,
-            msg,
-            peer,
-            arrives,
-            text: trace.line(index, self.ref_names()),
-            label: match &event.kind {
-                EventKind::Note(note) => N::note_label(note),
-                _ => trace.describe(index, self.ref_names()),
-            },
-            minor,
-        })
+            trace.step_of_event(index),
+            event.time,
+            event.node,
+            &trace.parts(event),
+            note,
+            self.ref_names(),
+        ))
     }
     fn event_class(&self, index: usize) -> Option<(Option<NodeId>, EventTag)> {
         let event = self.trace().events.get(index)?;
@@ -449,5 +430,53 @@ impl Run {
     pub fn trace_hash(&mut self, max_steps: usize) -> u64 {
         self.engine.run_to_end(max_steps);
         self.engine.trace_fingerprint()
+    }
+}
+
+/// Event `index` as plain data, the same code for every pattern: `note` is a note's label
+/// and whether it is minor.
+fn event_info(
+    index: usize,
+    step: usize,
+    time: SimTime,
+    node: Option<NodeId>,
+    parts: &Parts<'_>,
+    note: Option<(String, bool)>,
+    names: &[String],
+) -> EventInfo {
+    let (tag, msg, peer, arrives) = match *parts {
+        Parts::Start => (EventTag::Start, None, None, None),
+        Parts::Send { msg, to, fate, .. } => match fate {
+            Fate::Arrives(t) => (EventTag::Send, Some(msg), Some(to), Some(t)),
+            Fate::Lost => (EventTag::Lost, Some(msg), Some(to), None),
+            Fate::Cut => (EventTag::Cut, Some(msg), Some(to), None),
+        },
+        Parts::Deliver { msg, from, .. } => (EventTag::Deliver, Some(msg), Some(from), None),
+        Parts::Arrive { msg, from, .. } => (EventTag::Arrive, Some(msg), Some(from), None),
+        Parts::Retired => (EventTag::Retired, None, None, None),
+        Parts::Dropped { msg, .. } => (EventTag::Dropped, Some(msg), None, None),
+        Parts::Timer(_) => (EventTag::Timer, None, None, None),
+        Parts::Action(_) => (EventTag::Action, None, None, None),
+        Parts::Note(_) => (EventTag::Note, None, None, None),
+    };
+    let mut text = String::new();
+    write_line(&mut text, time, node, parts, names);
+    let (label, minor) = note.unwrap_or_else(|| {
+        let mut label = String::new();
+        let _ = write_description(&mut label, parts, names);
+        (label, false)
+    });
+    EventInfo {
+        index,
+        step,
+        time,
+        node,
+        tag,
+        msg,
+        peer,
+        arrives,
+        text,
+        label,
+        minor,
     }
 }

@@ -40,38 +40,60 @@ impl fmt::Display for SimTime {
 /// laid out in a small buffer on the stack: every trace line (and so every fingerprint)
 /// writes a time or two, so this must not allocate.
 pub(crate) fn write_millis(f: &mut fmt::Formatter<'_>, micros: i128) -> fmt::Result {
-    let sign = if micros < 0 { "-" } else { "" };
     let Ok(abs) = u64::try_from(micros.unsigned_abs()) else {
         // Beyond any clock's reach; never on a hot path.
+        let sign = if micros < 0 { "-" } else { "" };
         let abs = micros.unsigned_abs();
         return f.pad(&format!("{sign}{}.{:03}ms", abs / 1_000, abs % 1_000));
     };
-    // Room for "-", the 17 digits of u64::MAX / 1000, "." and three decimals, and "ms".
-    let mut buf = [0u8; 24];
-    let mut at = buf.len();
-    let mut put = |byte: u8| {
-        at -= 1;
-        buf[at] = byte;
-    };
-    put(b's');
-    put(b'm');
-    let (mut whole, mut frac) = (abs / 1_000, abs % 1_000);
-    for _ in 0..3 {
-        put(b'0' + (frac % 10) as u8);
-        frac /= 10;
-    }
-    put(b'.');
-    loop {
-        put(b'0' + (whole % 10) as u8);
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
-    }
+    let mut buf = [0u8; MILLIS_LEN + 1];
+    let len = buf.len();
+    let text_len = millis_text(abs, &mut buf[1..]).len();
+    let mut at = len - text_len;
     if micros < 0 {
-        put(b'-');
+        at -= 1;
+        buf[at] = b'-';
     }
     f.pad(std::str::from_utf8(&buf[at..]).unwrap_or("?"))
+}
+
+/// Room for the 17 digits of `u64::MAX / 1000`, ".", three decimals and "ms".
+pub(crate) const MILLIS_LEN: usize = 23;
+
+/// `micros` as milliseconds with three decimals (`12.345ms`), laid out at the end of `buf`
+/// (at least [`MILLIS_LEN`] bytes).
+pub(crate) fn millis_text(micros: u64, buf: &mut [u8]) -> &str {
+    let mut at = buf.len();
+    for &b in b"sm" {
+        at -= 1;
+        buf[at] = b;
+    }
+    let frac = micros % 1_000;
+    // "1xyz": the leading 1 keeps the zeros of xyz and is then replaced by the point.
+    at = put_digits(buf, at, 1_000 + frac);
+    buf[at] = b'.';
+    at = put_digits(buf, at, micros / 1_000);
+    std::str::from_utf8(&buf[at..]).unwrap_or("?")
+}
+
+/// Writes `n`'s decimal digits to end just before `buf[end]`; returns where they start.
+fn put_digits(buf: &mut [u8], end: usize, mut n: u64) -> usize {
+    let mut at = end;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
+/// Writes `n` in decimal without the formatting machinery (no padding, no flags).
+pub(crate) fn write_u64(out: &mut dyn fmt::Write, n: u64) -> fmt::Result {
+    let mut buf = [0u8; 20];
+    let at = put_digits(&mut buf, 20, n);
+    out.write_str(std::str::from_utf8(&buf[at..]).unwrap_or("?"))
 }
 
 #[cfg(test)]

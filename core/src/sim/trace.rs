@@ -13,7 +13,7 @@ use std::fmt;
 
 use super::action::Action;
 use super::node::{Node, NodeId};
-use super::time::SimTime;
+use super::time::{millis_text, write_u64, SimTime, MILLIS_LEN};
 
 /// A message's index in the run's message log, in send order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,7 +21,7 @@ pub struct MsgId(pub u32);
 
 impl fmt::Display for MsgId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
+        write_msg_id(f, *self)
     }
 }
 
@@ -185,31 +185,6 @@ impl<N: Node> Trace<N> {
         self.events.get(index as usize)
     }
 
-    /// When `msg` reached its node to wait for a worker (its `Arrive` event), if it did:
-    /// read backwards from its delivery (or the trace's end) to its send.
-    pub fn arrival(&self, msg: MsgId) -> Option<SimTime> {
-        let record = self.messages.get(msg.0 as usize)?;
-        let last = self.ends.get(msg.0 as usize).copied().flatten();
-        let last = last.map_or(self.events.len(), |i| i as usize);
-        self.events[..last]
-            .iter()
-            .rev()
-            .take_while(|e| e.time >= record.sent_at)
-            .find(|e| matches!(e.kind, EventKind::Arrive { msg: m, .. } if m == msg))
-            .map(|e| e.time)
-    }
-
-    /// The message event `index` is about (a send, arrival, delivery or drop), if any.
-    pub fn event_msg(&self, index: usize) -> Option<MsgId> {
-        match self.events.get(index)?.kind {
-            EventKind::Send { msg, .. }
-            | EventKind::Arrive { msg, .. }
-            | EventKind::Deliver { msg, .. }
-            | EventKind::Dropped { msg, .. } => Some(msg),
-            _ => None,
-        }
-    }
-
     /// The virtual time of step `step` (0-based), if recorded.
     pub fn step_time(&self, step: usize) -> Option<SimTime> {
         let end = *self.step_ends.get(step)? as usize;
@@ -270,7 +245,7 @@ impl<N: Node> Trace<N> {
         hasher.0
     }
 
-    fn write_text(&self, out: &mut impl fmt::Write, names: &[String]) {
+    fn write_text(&self, out: &mut dyn fmt::Write, names: &[String]) {
         for event in &self.events {
             self.write_line(out, event, names);
             let _ = out.write_char('\n');
@@ -279,92 +254,244 @@ impl<N: Node> Trace<N> {
 
     /// A one-line description of a message: `#4 c1->s1 write e1 clock=3`.
     pub fn describe_message(&self, msg: MsgId, names: &[String]) -> String {
-        match self.messages.get(msg.0 as usize) {
-            Some(m) => format!(
-                "{msg} {}->{} {}",
-                name(names, m.from),
-                name(names, m.to),
-                m.payload
-            ),
-            None => format!("{msg} (unknown)"),
-        }
+        let mut out = String::new();
+        let m = self.messages.get(msg.0 as usize);
+        let _ = write_message(
+            &mut out,
+            msg,
+            m.map(|m| (m.from, m.to, &m.payload as _)),
+            names,
+        );
+        out
     }
 
-    fn write_line(&self, out: &mut impl fmt::Write, event: &TraceEvent<N>, names: &[String]) {
-        let lane = event.node.map_or("*", |n| name(names, n));
-        let _ = write!(out, "{:>11} {lane:<4} ", event.time);
-        let _ = self.write_description(out, event, names);
+    fn write_line(&self, out: &mut dyn fmt::Write, event: &TraceEvent<N>, names: &[String]) {
+        write_line(out, event.time, event.node, &self.parts(event), names);
     }
 
     /// What event `index` was, without its time and lane: `stored a1 at ts=2 …`.
     pub fn describe(&self, index: usize, names: &[String]) -> String {
         let mut out = String::new();
         if let Some(event) = self.events.get(index) {
-            let _ = self.write_description(&mut out, event, names);
+            let _ = write_description(&mut out, &self.parts(event), names);
         }
         out
     }
 
-    fn write_description(
-        &self,
-        out: &mut impl fmt::Write,
-        event: &TraceEvent<N>,
-        names: &[String],
-    ) -> fmt::Result {
+    /// The event with the pattern's values behind `dyn Display`, so that the text is
+    /// written by one function for every pattern rather than one copy per node type.
+    pub(crate) fn parts<'a>(&'a self, event: &'a TraceEvent<N>) -> Parts<'a> {
         let record = |msg: MsgId| self.messages.get(msg.0 as usize);
-        let payload = |msg: MsgId| Payload(record(msg).map(|m| &m.payload));
+        let payload = |msg: MsgId| record(msg).map(|m| &m.payload as &dyn fmt::Display);
         match &event.kind {
-            EventKind::Start => out.write_str("start"),
-            EventKind::Send { msg, to, fate } => {
-                let to = name(names, *to);
-                write!(out, "send {msg} to {to} {}", payload(*msg))?;
-                if let Some(orig) = record(*msg).and_then(|m| m.copy_of) {
-                    write!(out, " (duplicate of {orig})")?;
-                }
-                match fate {
-                    Fate::Arrives(t) => write!(out, "; arrives {t}"),
-                    Fate::Lost => out.write_str("; LOST"),
-                    Fate::Cut => out.write_str("; CUT by partition"),
-                }
-            }
-            EventKind::Deliver { msg, from } => {
-                let from = name(names, *from);
-                write!(out, "recv {msg} from {from} {}", payload(*msg))
-            }
-            EventKind::Arrive { msg, from, queued } => {
-                let from = name(names, *from);
-                write!(out, "arrive {msg} from {from} {}; ", payload(*msg))?;
-                match queued {
-                    0 => out.write_str("served now"),
-                    n => write!(out, "queued, {n} waiting"),
-                }
-            }
-            EventKind::Dropped { msg, reason } => {
-                let why = match reason {
-                    DropReason::ReceiverDown => "receiver is down",
-                    DropReason::ByUser => "dropped by user",
-                    DropReason::QueueFull => "queue is full",
-                    DropReason::NotMember => "receiver is not a member",
-                };
-                write!(out, "drop {msg} {} ({why})", payload(*msg))
-            }
-            EventKind::Timer(timer) => write!(out, "timer {timer}"),
-            EventKind::Retired => out.write_str("retired"),
-            EventKind::Action(action) => out.write_str(&action.describe(names)),
-            EventKind::Note(note) => write!(out, "{note}"),
+            EventKind::Start => Parts::Start,
+            EventKind::Send { msg, to, fate } => Parts::Send {
+                msg: *msg,
+                to: *to,
+                payload: payload(*msg),
+                copy_of: record(*msg).and_then(|m| m.copy_of),
+                fate: *fate,
+            },
+            EventKind::Deliver { msg, from } => Parts::Deliver {
+                msg: *msg,
+                from: *from,
+                payload: payload(*msg),
+            },
+            EventKind::Arrive { msg, from, queued } => Parts::Arrive {
+                msg: *msg,
+                from: *from,
+                payload: payload(*msg),
+                queued: *queued,
+            },
+            EventKind::Retired => Parts::Retired,
+            EventKind::Dropped { msg, reason } => Parts::Dropped {
+                msg: *msg,
+                payload: payload(*msg),
+                reason: *reason,
+            },
+            EventKind::Timer(timer) => Parts::Timer(timer),
+            EventKind::Action(action) => Parts::Action(action),
+            EventKind::Note(note) => Parts::Note(note),
         }
     }
 }
 
-/// A message's payload as text, or nothing for an unknown message.
-struct Payload<'a, M>(Option<&'a M>);
+/// One event's parts for its text, the same type for every pattern.
+pub(crate) enum Parts<'a> {
+    Start,
+    Send {
+        msg: MsgId,
+        to: NodeId,
+        payload: Option<&'a dyn fmt::Display>,
+        copy_of: Option<MsgId>,
+        fate: Fate,
+    },
+    Deliver {
+        msg: MsgId,
+        from: NodeId,
+        payload: Option<&'a dyn fmt::Display>,
+    },
+    Arrive {
+        msg: MsgId,
+        from: NodeId,
+        payload: Option<&'a dyn fmt::Display>,
+        queued: u32,
+    },
+    Dropped {
+        msg: MsgId,
+        payload: Option<&'a dyn fmt::Display>,
+        reason: DropReason,
+    },
+    Retired,
+    Timer(&'a dyn fmt::Display),
+    Action(&'a Action<NodeId>),
+    Note(&'a dyn fmt::Display),
+}
 
-impl<M: fmt::Display> fmt::Display for Payload<'_, M> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(payload) => payload.fmt(f),
-            None => Ok(()),
+/// `#4 c1->s1 write e1 clock=3`, or `#4 (unknown)`.
+fn write_message(
+    out: &mut dyn fmt::Write,
+    msg: MsgId,
+    record: Option<(NodeId, NodeId, &dyn fmt::Display)>,
+    names: &[String],
+) -> fmt::Result {
+    write_msg_id(out, msg)?;
+    match record {
+        Some((from, to, payload)) => {
+            out.write_char(' ')?;
+            out.write_str(name(names, from))?;
+            out.write_str("->")?;
+            out.write_str(name(names, to))?;
+            out.write_char(' ')?;
+            write!(out, "{payload}")
         }
+        None => out.write_str(" (unknown)"),
+    }
+}
+
+/// Time right-aligned in 11 columns, the lane left-aligned in 4, then the description.
+pub(crate) fn write_line(
+    out: &mut dyn fmt::Write,
+    time: SimTime,
+    node: Option<NodeId>,
+    parts: &Parts<'_>,
+    names: &[String],
+) {
+    let lane = node.map_or("*", |n| name(names, n));
+    let mut buf = [0u8; MILLIS_LEN];
+    let time = millis_text(time.as_micros(), &mut buf);
+    let _ = pad(out, 11 - time.len().min(11));
+    let _ = out.write_str(time);
+    let _ = out.write_char(' ');
+    let _ = out.write_str(lane);
+    let _ = pad(out, 5 - lane.chars().count().min(4));
+    let _ = write_description(out, parts, names);
+}
+
+fn pad(out: &mut dyn fmt::Write, spaces: usize) -> fmt::Result {
+    const SPACES: &str = "           ";
+    out.write_str(&SPACES[..spaces.min(SPACES.len())])
+}
+
+fn write_msg_id(out: &mut dyn fmt::Write, msg: MsgId) -> fmt::Result {
+    out.write_char('#')?;
+    write_u64(out, u64::from(msg.0))
+}
+
+fn write_payload(out: &mut dyn fmt::Write, payload: Option<&dyn fmt::Display>) -> fmt::Result {
+    match payload {
+        Some(payload) => write!(out, "{payload}"),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn write_description(
+    out: &mut dyn fmt::Write,
+    parts: &Parts<'_>,
+    names: &[String],
+) -> fmt::Result {
+    match *parts {
+        Parts::Start => out.write_str("start"),
+        Parts::Send {
+            msg,
+            to,
+            payload,
+            copy_of,
+            fate,
+        } => {
+            out.write_str("send ")?;
+            write_msg_id(out, msg)?;
+            out.write_str(" to ")?;
+            out.write_str(name(names, to))?;
+            out.write_char(' ')?;
+            write_payload(out, payload)?;
+            if let Some(orig) = copy_of {
+                out.write_str(" (duplicate of ")?;
+                write_msg_id(out, orig)?;
+                out.write_char(')')?;
+            }
+            match fate {
+                Fate::Arrives(t) => {
+                    out.write_str("; arrives ")?;
+                    let mut buf = [0u8; MILLIS_LEN];
+                    out.write_str(millis_text(t.as_micros(), &mut buf))
+                }
+                Fate::Lost => out.write_str("; LOST"),
+                Fate::Cut => out.write_str("; CUT by partition"),
+            }
+        }
+        Parts::Deliver { msg, from, payload } => {
+            out.write_str("recv ")?;
+            write_msg_id(out, msg)?;
+            out.write_str(" from ")?;
+            out.write_str(name(names, from))?;
+            out.write_char(' ')?;
+            write_payload(out, payload)
+        }
+        Parts::Dropped {
+            msg,
+            payload,
+            reason,
+        } => {
+            out.write_str("drop ")?;
+            write_msg_id(out, msg)?;
+            out.write_char(' ')?;
+            write_payload(out, payload)?;
+            out.write_str(match reason {
+                DropReason::ReceiverDown => " (receiver is down)",
+                DropReason::ByUser => " (dropped by user)",
+                DropReason::QueueFull => " (queue is full)",
+                DropReason::NotMember => " (receiver is not a member)",
+            })
+        }
+        Parts::Arrive {
+            msg,
+            from,
+            payload,
+            queued,
+        } => {
+            out.write_str("arrive ")?;
+            write_msg_id(out, msg)?;
+            out.write_str(" from ")?;
+            out.write_str(name(names, from))?;
+            out.write_char(' ')?;
+            write_payload(out, payload)?;
+            match queued {
+                0 => out.write_str("; served now"),
+                n => {
+                    out.write_str("; queued, ")?;
+                    write_u64(out, u64::from(n))?;
+                    out.write_str(" waiting")
+                }
+            }
+        }
+        Parts::Retired => out.write_str("retired"),
+        Parts::Timer(timer) => {
+            out.write_str("timer ")?;
+            write!(out, "{timer}")
+        }
+        Parts::Action(action) => out.write_str(&action.describe(names)),
+        Parts::Note(note) => write!(out, "{note}"),
     }
 }
 

@@ -80,11 +80,14 @@ impl Playground {
     /// its node and ended (delivered, dropped, lost, or due at the run's end).
     pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
         let engine = self.engine();
-        let arrivals: BTreeMap<MsgId, SimTime> = events
-            .iter()
-            .filter(|e| e.tag == EventTag::Arrive)
-            .filter_map(|e| Some((e.msg?, e.time)))
-            .collect();
+        // Inserted one by one: `collect` into a map sorts first, and that sort is a few
+        // kB of wasm for this one element type.
+        let mut arrivals: BTreeMap<MsgId, SimTime> = BTreeMap::new();
+        for e in events.iter().filter(|e| e.tag == EventTag::Arrive) {
+            if let Some(msg) = e.msg {
+                arrivals.insert(msg, e.time);
+            }
+        }
         let (first, last) = match (events.first(), events.last()) {
             (Some(a), Some(b)) => (a.time, b.time),
             _ => return Vec::new(),

@@ -19,6 +19,7 @@ use super::ledger::Ledger;
 use super::node::HybridNode;
 use super::protocol::{Msg, Note, TxId, Version};
 use super::server::read_as_of;
+use crate::patterns::sort_short_by_key;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::trace::{EventKind, MessageRecord, MsgId, TraceEvent};
@@ -175,7 +176,7 @@ impl HybridChecker {
             .filter(|(_, v)| v.committed)
             .flat_map(|(_, v)| [v.ts, v.ts.before()])
             .collect();
-        instants.sort();
+        sort_short_by_key(&mut instants, |t| *t);
         instants.dedup();
         for t in instants {
             let mut seen = Vec::new();

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::hlc::{Hlc, HybridClock};
 use super::node::HybridNode;
 use super::protocol::{Msg, Note, Timer, TxId, TxOutcome, Version};
+use crate::patterns::sort_short_by_key;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// How a server behaves.
@@ -111,8 +112,16 @@ impl Server {
 
     /// The keys it holds, in order.
     pub fn keys(&self) -> Vec<char> {
-        let keys: BTreeSet<char> = self.versions.iter().map(|v| v.key).collect();
-        keys.into_iter().collect()
+        // A handful of distinct keys among many versions: a scan, not a set (see
+        // `sort_short_by_key`).
+        let mut keys: Vec<char> = Vec::new();
+        for v in self.versions.iter() {
+            if !keys.contains(&v.key) {
+                keys.push(v.key);
+            }
+        }
+        sort_short_by_key(&mut keys, |k| *k);
+        keys
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, HybridNode>, from: NodeId, msg: Msg) {

@@ -6,6 +6,7 @@
 //! plain [`Table`]s a UI draws as they are. Happened-before is the checker's, computed
 //! from real sends and deliveries, so a mark here is ground truth, not the clock's opinion.
 
+use crate::patterns::sort_short_by_key;
 use crate::sim::clock::WallTime;
 use crate::sim::snapshot::{Mark, MarkKind, Table, TableRow};
 
@@ -70,7 +71,7 @@ pub fn store_table(stores: &[Store]) -> Table {
         .iter()
         .map(|store| {
             let mut events = store.latest.clone();
-            events.sort_by_key(|(_, ts)| *ts);
+            sort_short_by_key(&mut events, |(_, ts)| *ts);
             let mut shown: Vec<String> = events
                 .iter()
                 .map(|(event, ts)| format!("{event}@{ts}"))
@@ -108,9 +109,9 @@ pub fn store_table(stores: &[Store]) -> Table {
 /// contrast), and where the wall-clock order merely differs.
 pub fn replay_table(events: &[Replayed], total: usize) -> Table {
     let mut order: Vec<&Replayed> = events.iter().collect();
-    order.sort_by_key(|e| e.replay_key());
+    sort_short_by_key(&mut order, |e| e.replay_key());
     let mut by_wall: Vec<&Replayed> = events.iter().collect();
-    by_wall.sort_by_key(|e| e.wall_key());
+    sort_short_by_key(&mut by_wall, |e| e.wall_key());
     let wall_rank = |e: &Replayed| {
         by_wall
             .iter()
