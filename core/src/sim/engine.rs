@@ -164,14 +164,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     }
 
     fn set_actions(&mut self, script: Vec<TimedAction<NodeId>>, user: Vec<TimedAction<NodeId>>) {
-        let mut merged: Vec<_> = script
-            .into_iter()
-            .map(|a| (a, Origin::Script))
-            .chain(user.into_iter().map(|a| (a, Origin::User)))
-            .collect();
-        // Stable: at equal times the script acts first, then the person, each in order.
-        merged.sort_by_key(|(a, _)| a.at);
-        self.actions = merged;
+        self.actions = merge_actions(script, user);
     }
 
     /// Node names in id order.
@@ -380,4 +373,20 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             }
         }
     }
+}
+
+/// The script's and the person's actions in the order they apply. Stable: at equal times
+/// the script acts first, then the person, each in order. A free function, so that its
+/// sort is compiled once rather than once per pattern.
+fn merge_actions(
+    script: Vec<TimedAction<NodeId>>,
+    user: Vec<TimedAction<NodeId>>,
+) -> Vec<(TimedAction<NodeId>, Origin)> {
+    let mut merged: Vec<_> = script
+        .into_iter()
+        .map(|a| (a, Origin::Script))
+        .chain(user.into_iter().map(|a| (a, Origin::User)))
+        .collect();
+    merged.sort_by_key(|(a, _)| a.at);
+    merged
 }

@@ -9,6 +9,7 @@
 //! its timers, and messages reaching it are dropped. A paused node runs nothing: its due
 //! deliveries and timers are parked and run, in order, the moment it resumes.
 
+mod core;
 mod faults;
 mod serve;
 #[cfg(test)]
@@ -24,13 +25,14 @@ use super::clock::WallClock;
 use super::engine::Origin;
 use super::metrics::Measure;
 use super::network::Network;
-use super::node::{Ctx, Effect, Node, NodeId, NodeStatus};
+use super::node::{Ctx, Effect, Node, NodeId, NodeStatus, NodeView};
 use super::rng::Rng;
 use super::snapshot::{progress_permille, FlightSnapshot, NodeSnapshot, Snapshot};
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{DropReason, EventKind, Fate, MessageRecord, MsgId, Trace, TraceEvent};
 
+use self::core::Core;
 pub(crate) use serve::{Builtins, Server};
 
 /// Something scheduled in the queue.
@@ -119,27 +121,11 @@ impl<N: Node> Default for Scratch<N> {
 /// The complete mutable state of a run after some number of steps.
 #[derive(Clone)]
 pub struct State<N: Node, C: Checker<N>> {
-    now: SimTime,
-    steps: usize,
-    events: usize,
-    seq: u64,
-    next_token: u64,
-    next_msg: u32,
-    next_action: usize,
-    rng: Rng,
-    queue: BinaryHeap<Reverse<Scheduled>>,
+    /// Everything that does not depend on the pattern's types: one copy of its code
+    /// serves every pattern (see `core.rs`).
+    core: Core,
     nodes: Vec<N>,
-    status: Vec<NodeStatus>,
-    clocks: Vec<WallClock>,
     timers: Vec<Vec<(N::Timer, u64)>>,
-    parked: Vec<Vec<Pending>>,
-    network: Network,
-    in_flight: BTreeMap<MsgId, InFlight>,
-    servers: Vec<Server>,
-    topology: Arc<Topology>,
-    builtins: Builtins,
-    /// The trace event whose handler is running (what a message sent now is caused by).
-    cause: Option<u32>,
     checker: C,
 }
 
@@ -157,56 +143,63 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         let n = nodes.len();
         clocks.resize(n, WallClock::new(0, 0));
         let mut state = State {
-            now: SimTime::ZERO,
-            steps: 0,
-            events: 0,
-            seq: 0,
-            next_token: 0,
-            next_msg: 0,
-            next_action: 0,
-            rng,
-            queue: BinaryHeap::new(),
+            core: Core {
+                now: SimTime::ZERO,
+                steps: 0,
+                events: 0,
+                seq: 0,
+                next_token: 0,
+                next_msg: 0,
+                next_action: 0,
+                rng,
+                queue: BinaryHeap::new(),
+                status: vec![NodeStatus::Up; n],
+                clocks,
+                parked: vec![Vec::new(); n],
+                network,
+                in_flight: BTreeMap::new(),
+                servers: vec![Server::default(); n],
+                topology,
+                builtins,
+                cause: None,
+            },
             nodes,
-            status: vec![NodeStatus::Up; n],
-            clocks,
             timers: vec![Vec::new(); n],
-            parked: vec![Vec::new(); n],
-            network,
-            in_flight: BTreeMap::new(),
-            servers: vec![Server::default(); n],
-            topology,
-            builtins,
-            cause: None,
             checker,
         };
         for id in (0..n as u32).map(NodeId) {
-            if state.topology.starts_absent(id) {
-                state.status[id.index()] = NodeStatus::Absent;
+            if state.core.topology.starts_absent(id) {
+                state.core.status[id.index()] = NodeStatus::Absent;
             } else {
-                state.schedule(SimTime::ZERO, Pending::Start(id));
+                state.core.schedule(SimTime::ZERO, Pending::Start(id));
             }
         }
         state
     }
 
+    /// When the next step would happen (ignoring the horizon).
+    pub(crate) fn next_time(&self, actions: &[(TimedAction<NodeId>, Origin)]) -> Option<SimTime> {
+        self.core.next_time(actions)
+    }
+
     /// Virtual time of the latest step.
     pub fn now(&self) -> SimTime {
-        self.now
+        self.core.now
     }
 
     /// Steps taken so far.
     pub fn steps(&self) -> usize {
-        self.steps
+        self.core.steps
     }
 
     /// Trace events produced so far.
     pub fn events(&self) -> usize {
-        self.events
+        self.core.events
     }
 
     /// Messages sent so far (including duplicates).
     pub fn messages_sent(&self) -> usize {
-        self.next_msg as usize
+        self.core.next_msg as usize
     }
 
     /// Every node's state, in id order.
@@ -216,7 +209,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
 
     /// Every node's status, in id order.
     pub fn status(&self) -> &[NodeStatus] {
-        &self.status
+        &self.core.status
     }
 
     /// The invariant checker.
@@ -228,15 +221,20 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
         let timers: usize = self.timers.iter().map(Vec::len).sum();
-        let parked: usize = self.parked.iter().map(Vec::len).sum();
+        let parked: usize = self.core.parked.iter().map(Vec::len).sum();
         size_of::<Self>()
             + self.nodes.len()
                 * (size_of::<N>() + size_of::<NodeStatus>() + size_of::<WallClock>() + 48)
-            + self.queue.len() * size_of::<Reverse<Scheduled>>()
-            + self.in_flight.len() * (size_of::<MsgId>() + size_of::<InFlight>() + 16)
+            + self.core.queue.len() * size_of::<Reverse<Scheduled>>()
+            + self.core.in_flight.len() * (size_of::<MsgId>() + size_of::<InFlight>() + 16)
             + timers * size_of::<(N::Timer, u64)>()
             + parked * size_of::<Pending>()
-            + self.servers.iter().map(Server::approx_bytes).sum::<usize>()
+            + self
+                .core
+                .servers
+                .iter()
+                .map(Server::approx_bytes)
+                .sum::<usize>()
     }
 
     /// Answers the pattern's question about this state.
@@ -246,31 +244,12 @@ impl<N: Node, C: Checker<N>> State<N, C> {
 
     /// The network's links and partitions.
     pub fn network(&self) -> &Network {
-        &self.network
+        &self.core.network
     }
 
     /// Whether message `msg` is in flight (sent, not yet delivered or dropped).
     pub fn is_in_flight(&self, msg: MsgId) -> bool {
-        self.in_flight.contains_key(&msg)
-    }
-
-    fn schedule(&mut self, time: SimTime, what: Pending) {
-        self.seq += 1;
-        self.queue.push(Reverse(Scheduled {
-            time,
-            seq: self.seq,
-            what,
-        }));
-    }
-
-    /// When the next step would happen (ignoring the horizon).
-    pub(crate) fn next_time(&self, actions: &[(TimedAction<NodeId>, Origin)]) -> Option<SimTime> {
-        let queued = self.queue.peek().map(|Reverse(s)| s.time);
-        let action = actions.get(self.next_action).map(|(a, _)| a.at);
-        match (queued, action) {
-            (Some(q), Some(a)) => Some(if a < q { a.max(self.now) } else { q }),
-            (q, a) => q.or(a.map(|a| a.max(self.now))),
-        }
+        self.core.in_flight.contains_key(&msg)
     }
 
     /// Takes one step: the next action if it is due before the next queued event,
@@ -285,14 +264,14 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     ) -> bool {
         let first_event = scratch.events.len();
         loop {
-            let queued = self.queue.peek().map(|Reverse(s)| s.time);
-            if let Some((action, _)) = actions.get(self.next_action) {
+            let queued = self.core.queue.peek().map(|Reverse(s)| s.time);
+            if let Some((action, _)) = actions.get(self.core.next_action) {
                 if queued.is_none_or(|q| action.at < q) {
                     if action.at > horizon {
                         return false;
                     }
-                    self.now = self.now.max(action.at);
-                    self.next_action += 1;
+                    self.core.now = self.core.now.max(action.at);
+                    self.core.next_action += 1;
                     self.apply_action(&action.action, &mut log, scratch);
                     break;
                 }
@@ -301,18 +280,18 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 Some(t) if t <= horizon => {}
                 _ => return false,
             }
-            let Some(Reverse(next)) = self.queue.pop() else {
+            let Some(Reverse(next)) = self.core.queue.pop() else {
                 return false;
             };
             // A stale or parked entry is not a step and must not move time.
-            let before = self.now;
-            self.now = next.time;
+            let before = self.core.now;
+            self.core.now = next.time;
             if self.dispatch(next.what, &mut log, scratch) {
                 break;
             }
-            self.now = before;
+            self.core.now = before;
         }
-        self.steps += 1;
+        self.core.steps += 1;
         for (offset, event) in scratch.events[first_event..].iter().enumerate() {
             let msg = match &event.kind {
                 EventKind::Send { msg, .. }
@@ -320,13 +299,13 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 | EventKind::Dropped { msg, .. } => log.get(*msg),
                 _ => None,
             };
-            self.checker.observe(self.events + offset, event, msg);
+            self.checker.observe(self.core.events + offset, event, msg);
         }
-        self.events += scratch.events.len() - first_event;
+        self.core.events += scratch.events.len() - first_event;
         let world = World {
-            now: self.now,
-            status: &self.status,
-            clocks: &self.clocks,
+            now: self.core.now,
+            status: &self.core.status,
+            clocks: &self.core.clocks,
         };
         self.checker
             .check(&self.nodes, &world, &mut scratch.breaches);
@@ -348,24 +327,24 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 true
             }
             Pending::Deliver(msg) => {
-                let Some(flight) = self.in_flight.get(&msg) else {
+                let Some(flight) = self.core.in_flight.get(&msg) else {
                     return false;
                 };
-                if flight.held_at.is_some() || flight.due_at != self.now {
+                if flight.held_at.is_some() || flight.due_at != self.core.now {
                     return false;
                 }
                 let Some(record) = log.get(msg) else {
                     return false;
                 };
                 let (from, to) = (record.from, record.to);
-                match self.status[to.index()] {
+                match self.core.status[to.index()] {
                     NodeStatus::Paused => {
-                        self.parked[to.index()].push(what);
+                        self.core.parked[to.index()].push(what);
                         false
                     }
                     NodeStatus::Crashed | NodeStatus::Absent => {
-                        self.in_flight.remove(&msg);
-                        let reason = match self.status[to.index()] {
+                        self.core.in_flight.remove(&msg);
+                        let reason = match self.core.status[to.index()] {
                             NodeStatus::Absent => DropReason::NotMember,
                             _ => DropReason::ReceiverDown,
                         };
@@ -373,7 +352,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                         true
                     }
                     NodeStatus::Up => {
-                        self.in_flight.remove(&msg);
+                        self.core.in_flight.remove(&msg);
                         match self.nodes[to.index()].service(&record.payload) {
                             Some(work) => self.arrive(to, msg, from, work, scratch),
                             None => {
@@ -386,11 +365,11 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 }
             }
             Pending::Complete { node, msg } => {
-                if !self.servers[node.index()].is_serving(msg) {
+                if !self.core.servers[node.index()].is_serving(msg) {
                     return false;
                 }
-                if self.status[node.index()] == NodeStatus::Paused {
-                    self.parked[node.index()].push(what);
+                if self.core.status[node.index()] == NodeStatus::Paused {
+                    self.core.parked[node.index()].push(what);
                     return false;
                 }
                 self.complete(node, msg, log, scratch);
@@ -401,8 +380,8 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 let Some(pos) = timers.iter().position(|(_, t)| *t == token) else {
                     return false;
                 };
-                if self.status[node.index()] == NodeStatus::Paused {
-                    self.parked[node.index()].push(what);
+                if self.core.status[node.index()] == NodeStatus::Paused {
+                    self.core.parked[node.index()].push(what);
                     return false;
                 }
                 let (timer, _) = timers.remove(pos);
@@ -424,7 +403,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         scratch: &mut Scratch<N>,
     ) {
         self.record(scratch, Some(to), EventKind::Deliver { msg, from });
-        if let Some(metric) = self.builtins.load {
+        if let Some(metric) = self.core.builtins.load {
             let node = Some(to);
             scratch.measures.push(Measure {
                 metric,
@@ -437,7 +416,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
 
     fn record(&mut self, scratch: &mut Scratch<N>, node: Option<NodeId>, kind: EventKind<N>) {
         scratch.events.push(TraceEvent {
-            time: self.now,
+            time: self.core.now,
             node,
             kind,
         });
@@ -451,19 +430,19 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         handler: impl FnOnce(&mut N, &mut Ctx<'_, N>),
     ) {
         let mut effects = std::mem::take(&mut scratch.effects);
-        let wall = self.clocks[node.index()].read(self.now);
-        let server = &self.servers[node.index()];
+        let wall = self.core.clocks[node.index()].read(self.core.now);
+        let server = &self.core.servers[node.index()];
         let backlog = server.busy() + server.queued();
-        let mut ctx =
-            Ctx::new(node, self.now, wall, &mut self.rng, &mut effects).with_backlog(backlog);
+        let mut ctx = Ctx::new(node, self.core.now, wall, &mut self.core.rng, &mut effects)
+            .with_backlog(backlog);
         handler(&mut self.nodes[node.index()], &mut ctx);
         // The event just recorded (the start, delivery, timer or action) caused this run.
-        let cause = self.events + scratch.events.len() - 1;
-        let outer = self.cause.replace(cause as u32);
+        let cause = self.core.events + scratch.events.len() - 1;
+        let outer = self.core.cause.replace(cause as u32);
         for effect in effects.drain(..) {
             self.apply_effect(node, effect, log, scratch);
         }
-        self.cause = outer;
+        self.core.cause = outer;
         scratch.effects = effects;
     }
 
@@ -483,11 +462,14 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             } => {
                 let timers = &mut self.timers[node.index()];
                 timers.retain(|(t, _)| *t != timer);
-                self.next_token += 1;
-                let token = self.next_token;
+                self.core.next_token += 1;
+                let token = self.core.next_token;
                 timers.push((timer, token));
-                let delay = self.rng.in_range(min_us, max_us);
-                self.schedule(self.now.plus_micros(delay), Pending::Timer { node, token });
+                let delay = self.core.rng.in_range(min_us, max_us);
+                self.core.schedule(
+                    self.core.now.plus_micros(delay),
+                    Pending::Timer { node, token },
+                );
             }
             Effect::CancelTimer(timer) => {
                 self.timers[node.index()].retain(|(t, _)| *t != timer);
@@ -508,44 +490,17 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         log: &mut Log<'_, N::Msg>,
         scratch: &mut Scratch<N>,
     ) {
-        let msg = MsgId(self.next_msg);
-        self.next_msg += 1;
-        let link = self
-            .network
-            .override_of(from, to)
-            .or_else(|| self.topology.local_link(from, to))
-            .unwrap_or(self.network.default_link());
-        let fate = if to.index() >= self.nodes.len() || self.network.is_blocked(from, to) {
-            Fate::Cut
-        } else if copy_of.is_none() && self.rng.chance(link.loss) {
-            Fate::Lost
-        } else {
-            let latency = self.rng.in_range(link.latency_min_us, link.latency_max_us);
-            Fate::Arrives(self.now.plus_micros(latency))
-        };
-        let duplicate = copy_of.is_none()
-            && matches!(fate, Fate::Arrives(_))
-            && self.rng.chance(link.duplication);
+        let (msg, fate, duplicate) = self.core.route(from, to, copy_of.is_none());
         let copy = duplicate.then(|| payload.clone());
         log.push(MessageRecord {
             from,
             to,
-            sent_at: self.now,
+            sent_at: self.core.now,
             copy_of,
-            cause: self.cause,
+            cause: self.core.cause,
             payload,
         });
         self.record(scratch, Some(from), EventKind::Send { msg, to, fate });
-        if let Fate::Arrives(due_at) = fate {
-            self.in_flight.insert(
-                msg,
-                InFlight {
-                    due_at,
-                    held_at: None,
-                },
-            );
-            self.schedule(due_at, Pending::Deliver(msg));
-        }
         if let Some(payload) = copy {
             self.send(from, to, payload, Some(msg), log, scratch);
         }
@@ -553,57 +508,19 @@ impl<N: Node, C: Checker<N>> State<N, C> {
 
     /// A plain-data picture of this state, with messages drawn at time `at`.
     pub(crate) fn snapshot(&self, names: &[String], trace: &Trace<N>, at: SimTime) -> Snapshot {
-        let at = at.max(self.now);
-        let nodes = self
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, node)| {
-                let view = node.view();
-                NodeSnapshot {
-                    id: NodeId(i as u32),
-                    name: names.get(i).cloned().unwrap_or_default(),
-                    role: view.role,
-                    status: self.status[i],
-                    wall_clock: self.clocks[i].read(at),
-                    skew_us: self.clocks[i].skew_at(at),
-                    drift_ppm: self.clocks[i].drift_ppm(),
-                    headline: view.headline,
-                    fields: view.fields,
-                    busy: self.servers[i].busy(),
-                    queued: self.servers[i].queued(),
-                }
-            })
-            .collect();
-        let in_flight = self
-            .in_flight
-            .iter()
-            .filter_map(|(&id, flight)| {
-                let record = trace.messages.get(id.0 as usize)?;
-                let drawn_at = flight.held_at.unwrap_or(at);
-                let progress = progress_permille(record.sent_at, flight.due_at, drawn_at);
-                Some(FlightSnapshot {
-                    id,
-                    from: record.from,
-                    to: record.to,
-                    label: record.payload.to_string(),
-                    sent_at: record.sent_at,
-                    due_at: flight.due_at,
-                    progress_permille: progress,
-                    held: flight.held_at.is_some(),
-                })
-            })
-            .collect();
-        Snapshot {
-            time: at,
-            steps: self.steps,
-            events: self.events,
-            nodes,
-            in_flight,
-            cut_links: self.network.blocked_links().collect(),
-            facts: self.checker.facts(&self.nodes),
-            tables: self.checker.tables(&self.nodes),
-            link: self.network.default_link(),
-        }
+        let views: Vec<NodeView> = self.nodes.iter().map(Node::view).collect();
+        let message = |id: MsgId| {
+            let record = trace.messages.get(id.0 as usize)?;
+            Some((
+                record.from,
+                record.to,
+                record.sent_at,
+                record.payload.to_string(),
+            ))
+        };
+        let mut snapshot = self.core.snapshot(names, views, &message, at);
+        snapshot.facts = self.checker.facts(&self.nodes);
+        snapshot.tables = self.checker.tables(&self.nodes);
+        snapshot
     }
 }

@@ -23,8 +23,8 @@ pub(crate) struct Builtins {
 /// One node's work in hand and its queue.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Server {
-    serving: Vec<MsgId>,
-    waiting: VecDeque<MsgId>,
+    pub(super) serving: Vec<MsgId>,
+    pub(super) waiting: VecDeque<MsgId>,
 }
 
 impl Server {
@@ -59,36 +59,18 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         scratch: &mut Scratch<N>,
     ) {
         let workers = self.nodes[to.index()].workers();
-        let server = &mut self.servers[to.index()];
-        if server.serving.len() < workers.limit.max(1) as usize {
-            server.serving.push(msg);
-            self.record(
-                scratch,
-                Some(to),
-                EventKind::Arrive {
-                    msg,
-                    from,
-                    queued: 0,
-                },
-            );
-            self.start_work(to, msg, work);
-        } else if workers
-            .queue
-            .is_none_or(|bound| server.waiting.len() < bound as usize)
+        match self
+            .core
+            .admit(to, msg, workers, work, &mut scratch.measures)
         {
-            server.waiting.push_back(msg);
-            let queued = server.waiting.len() as u32;
-            self.record(scratch, Some(to), EventKind::Arrive { msg, from, queued });
-            self.measure_queue(to, scratch);
-        } else {
-            let reason = DropReason::QueueFull;
-            self.record(scratch, Some(to), EventKind::Dropped { msg, reason });
+            Some(queued) => {
+                self.record(scratch, Some(to), EventKind::Arrive { msg, from, queued });
+            }
+            None => {
+                let reason = DropReason::QueueFull;
+                self.record(scratch, Some(to), EventKind::Dropped { msg, reason });
+            }
         }
-    }
-
-    fn start_work(&mut self, node: NodeId, msg: MsgId, work: Delay) {
-        let took = work.draw(&mut self.rng);
-        self.schedule(self.now.plus_micros(took), Pending::Complete { node, msg });
     }
 
     /// `msg`'s service at `node` is done: it reaches the handler, and the next waiting
@@ -100,53 +82,30 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         log: &mut Log<'_, N::Msg>,
         scratch: &mut Scratch<N>,
     ) {
-        let server = &mut self.servers[node.index()];
+        let server = &mut self.core.servers[node.index()];
         server.serving.retain(|&m| m != msg);
         if let Some(record) = log.get(msg) {
             let (from, payload) = (record.from, record.payload.clone());
             self.handle(node, msg, from, payload, log, scratch);
         }
         // The handler may have crashed or retired the node: only a running node goes on.
-        if self.status[node.index()] != NodeStatus::Up {
+        if self.core.status[node.index()] != NodeStatus::Up {
             return;
         }
         let limit = self.nodes[node.index()].workers().limit.max(1) as usize;
-        while self.servers[node.index()].serving.len() < limit {
-            let Some(next) = self.servers[node.index()].waiting.pop_front() else {
+        while self.core.servers[node.index()].serving.len() < limit {
+            let Some(next) = self.core.servers[node.index()].waiting.pop_front() else {
                 break;
             };
-            self.measure_queue(node, scratch);
+            self.core.measure_queue(node, &mut scratch.measures);
             let Some(work) = log
                 .get(next)
                 .and_then(|r| self.nodes[node.index()].service(&r.payload))
             else {
                 continue;
             };
-            self.servers[node.index()].serving.push(next);
-            self.start_work(node, next, work);
-        }
-    }
-
-    /// Drops the work in hand and the queue of a node that crashed or left.
-    pub(super) fn drop_work(&mut self, node: NodeId, scratch: &mut Scratch<N>) {
-        let server = std::mem::take(&mut self.servers[node.index()]);
-        let had_queue = !server.waiting.is_empty();
-        for msg in server.serving.into_iter().chain(server.waiting) {
-            let reason = DropReason::ReceiverDown;
-            self.record(scratch, Some(node), EventKind::Dropped { msg, reason });
-        }
-        if had_queue {
-            self.measure_queue(node, scratch);
-        }
-    }
-
-    fn measure_queue(&mut self, node: NodeId, scratch: &mut Scratch<N>) {
-        if let Some(metric) = self.builtins.queue {
-            scratch.measures.push(Measure {
-                metric,
-                node: Some(node),
-                value: i64::from(self.servers[node.index()].queued()),
-            });
+            self.core.servers[node.index()].serving.push(next);
+            self.core.start_work(node, next, work);
         }
     }
 }
