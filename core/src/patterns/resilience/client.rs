@@ -73,9 +73,9 @@ impl Client {
         let Some(done) = done else {
             return;
         };
+        ctx.measure_since(LATENCY, done.origin);
         if done.outcome == Outcome::Ok {
             self.answered += 1;
-            ctx.measure_since(LATENCY, done.origin);
         } else {
             self.failed += 1;
             ctx.measure(FAILED, 1);

@@ -51,7 +51,8 @@ use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, purple};
 use crate::sim::scenario::{ParamSpec, PatternInfo, SwitchSpec, VerbSpec};
 
-/// Metric: a request's latency, measured by its client from send to a successful answer.
+/// Metric: a request's latency, measured by its client from send to its answer (or to
+/// giving up).
 const LATENCY: usize = 0;
 /// Metric: requests that failed for good at their client.
 const FAILED: usize = 1;
@@ -123,8 +124,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
             kind: MetricKind::Latency,
             unit: "µs",
             per_node: false,
-            help: "From a client's request to its successful answer, retries and waiting \
-                   for a thread included.",
+            help: "From a client's request to its answer, success or failure (a failure \
+                   that comes fast is what a breaker is for), retries and waiting for a \
+                   thread included.",
         },
         MetricSpec {
             id: "failed",

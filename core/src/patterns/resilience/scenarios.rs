@@ -92,11 +92,11 @@ pub static RETRY_STORM: ResilienceScenario = ResilienceScenario {
         pattern: &PATTERN,
         id: "resilience-retry-storm",
         title: "A retry storm",
-        summary: "A client calls s1, s1 calls s2, s2 calls the database; every layer makes \
-                  up to 3 attempts. At 200 ms the database becomes 20× slower and every \
-                  call to it times out. With the retry budget, calls reaching it stay \
-                  near the offered load (1.1×); switch the budget off and each layer's \
-                  retries multiply: 3 × 3 × 3 = 27×.",
+        summary: "A client sends 200 requests a second to s1, s1 calls s2, s2 calls the \
+                  database; every layer makes up to 3 attempts. At 200 ms the database \
+                  becomes 20× slower and most calls to it time out. With the retry \
+                  budget, calls reaching it stay near the offered load (1.1×); switch the \
+                  budget off and each layer's retries multiply: 3 × 3 × 3 = 27×.",
         params: &[
             ParamSpec {
                 name: "depth",
@@ -116,7 +116,7 @@ pub static RETRY_STORM: ResilienceScenario = ResilienceScenario {
                 unit: "",
                 step: 1,
             },
-            rate(100),
+            rate(200),
             slowdown(20),
         ],
     },
