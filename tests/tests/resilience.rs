@@ -178,3 +178,26 @@ fn low_traffic_never_trips_a_breaker_with_a_high_minimum_volume() {
     assert_eq!(between(e, "breaker", 200, 800), 2);
     assert!(between(e, "db-calls", 400, 800) * 2 < between(e, "offered", 400, 800));
 }
+
+#[test]
+fn a_breaker_in_front_of_a_degraded_database_flaps() {
+    let run = run(&Session::new("resilience-flapping", 1));
+    let e = run.engine();
+    let labels: Vec<String> = (0..e.trace_len())
+        .map(|i| e.event(i).unwrap())
+        .filter(|ev| ev.label.starts_with("breaker"))
+        .map(|ev| ev.label)
+        .collect();
+    let count = |label: &str| labels.iter().filter(|l| *l == label).count();
+    // Open, half-open, closed by a probe that succeeds, open again: more than once.
+    assert!(count("breaker closed") >= 2, "{labels:?}");
+    assert!(
+        count("breaker open") > count("breaker closed"),
+        "{labels:?}"
+    );
+    assert!(guarantee_breaches(
+        &Registry::standard(),
+        &Session::new("resilience-flapping", 1)
+    )
+    .is_empty());
+}

@@ -47,6 +47,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-retry-storm"),
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
+    golden!("resilience-flapping"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -57,6 +57,7 @@ impl Registry {
                 &resilience::RETRY_STORM,
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,
+                &resilience::FLAPPING,
             ],
         }
     }

@@ -45,7 +45,7 @@ pub use caller::{Retries, BURST};
 pub use checker::{ResilienceChecker, PROPERTIES};
 pub use msg::{Msg, Note, Outcome, Timer};
 pub use node::ResilienceNode;
-pub use scenarios::{ResilienceScenario, BREAKER_TRIP, RETRY_STORM, VOLUME_TRAP};
+pub use scenarios::{ResilienceScenario, BREAKER_TRIP, FLAPPING, RETRY_STORM, VOLUME_TRAP};
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, purple};

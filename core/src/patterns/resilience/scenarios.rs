@@ -28,6 +28,7 @@ enum Story {
     RetryStorm,
     BreakerTrip,
     VolumeTrap,
+    Flapping,
 }
 
 /// A retries and circuit breaker scenario.
@@ -168,19 +169,36 @@ pub static VOLUME_TRAP: ResilienceScenario = ResilienceScenario {
     story: Story::VolumeTrap,
 };
 
+/// A degraded (not dead) database: every probe succeeds, the full load returns, the
+/// breaker opens again.
+pub static FLAPPING: ResilienceScenario = ResilienceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "resilience-flapping",
+        title: "A half-open breaker flaps",
+        summary: "The breaker story's service, with a database that becomes 8× slower at \
+                  200 ms and stays so: it can serve 500 queries a second of the 1,500 \
+                  offered. While the breaker is open the database catches up, so its one \
+                  probe succeeds and it closes; the full load floods back, and it opens \
+                  again: open, half-open, closed, open …",
+        params: &[rate(1_500), slowdown(8)],
+    },
+    story: Story::Flapping,
+};
+
 impl ResilienceScenario {
     /// Layers that call: the client and the services.
     fn depth(&self, cfg: &Config) -> usize {
         match self.story {
             Story::RetryStorm => cfg.param("depth").clamp(1, 8) as usize,
-            Story::BreakerTrip | Story::VolumeTrap => 2,
+            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping => 2,
         }
     }
 
     fn attempts(&self, cfg: &Config) -> u32 {
         match self.story {
             Story::RetryStorm => cfg.param("attempts").clamp(1, 8) as u32,
-            Story::BreakerTrip | Story::VolumeTrap => 1,
+            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping => 1,
         }
     }
 
@@ -190,7 +208,7 @@ impl ResilienceScenario {
         let attempts = u64::from(self.attempts(cfg));
         let stacked = (0..level).fold(TIMEOUT_US, |t, _| attempts * t + MARGIN_US);
         match self.story {
-            Story::BreakerTrip | Story::VolumeTrap if level > 0 => PATIENT_US,
+            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping if level > 0 => PATIENT_US,
             _ => stacked,
         }
     }
@@ -199,7 +217,7 @@ impl ResilienceScenario {
         let enforce = cfg.switch(BREAKER_SWITCH);
         match self.story {
             Story::RetryStorm => None,
-            Story::BreakerTrip => Some(BreakerConfig { enforce, ..BREAKER }),
+            Story::BreakerTrip | Story::Flapping => Some(BreakerConfig { enforce, ..BREAKER }),
             Story::VolumeTrap => Some(BreakerConfig {
                 enforce,
                 min_volume: cfg.param("volume").clamp(1, 10_000) as u32,
@@ -212,7 +230,7 @@ impl ResilienceScenario {
         match self.story {
             // Threads to spare: the storm is about load, not about waiting in line.
             Story::RetryStorm => 1_000,
-            Story::BreakerTrip | Story::VolumeTrap => THREADS,
+            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping => THREADS,
         }
     }
 
@@ -267,7 +285,7 @@ impl Scenario for ResilienceScenario {
         };
         let factor = cfg.param("slowdown");
         match self.story {
-            Story::RetryStorm | Story::VolumeTrap => vec![slow(200, factor)],
+            Story::RetryStorm | Story::VolumeTrap | Story::Flapping => vec![slow(200, factor)],
             Story::BreakerTrip => vec![slow(200, factor), slow(500, 1)],
         }
     }
@@ -280,7 +298,7 @@ impl Scenario for ResilienceScenario {
         let name = match self.story {
             Story::RetryStorm => RETRY_BUDGET,
             Story::BreakerTrip => BREAKER_SWITCH,
-            Story::VolumeTrap => return Vec::new(),
+            Story::VolumeTrap | Story::Flapping => return Vec::new(),
         };
         PATTERN.switches.iter().filter(|s| s.name == name).collect()
     }
@@ -424,6 +442,28 @@ fn captions(story: Story, cfg: &Config) -> Vec<Caption> {
                 ),
             ]
         }
+        Story::Flapping => vec![
+            caption(
+                0,
+                format!(
+                    "c1 sends {rate} requests a second to s1 (10 threads), whose breaker \
+                     has Hystrix's defaults scaled down: it opens at 50 % failures of at \
+                     least 20 calls in 100 ms, sleeps 50 ms, then lets one probe through."
+                ),
+            ),
+            caption(
+                200,
+                format!(
+                    "The database becomes {slowdown}× slower and stays so: degraded, not \
+                     dead. Its queue grows, calls time out, the breaker opens. While it is \
+                     open the database catches up, so the probe succeeds and the breaker \
+                     closes; the full load floods back, and within a few tens of ms it \
+                     opens again (the breaker chart saw-tooths). One probe says little \
+                     about a dependency that is merely degraded: Resilience4j lets 10 \
+                     calls through half-open."
+                ),
+            ),
+        ],
         Story::VolumeTrap => {
             let volume = cfg.param("volume");
             let per_window = rate / 10;
