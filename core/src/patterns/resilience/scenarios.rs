@@ -131,7 +131,7 @@ pub static BREAKER_TRIP: ResilienceScenario = ResilienceScenario {
         id: "resilience-breaker",
         title: "A breaker trips",
         summary: "A service with 10 threads calls a database for 1,500 requests a second. \
-                  From 200 ms to 500 ms the database is 50× slower: every call times out \
+                  From 200 ms to 500 ms the database is 50× slower: nearly every call times out \
                   after 10 ms. The breaker opens and fails calls fast, probing every \
                   50 ms, and closes once the database is back. Switch it off and every \
                   call holds a thread for its timeout: the service can take 1,000 a \

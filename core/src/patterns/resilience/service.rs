@@ -2,7 +2,7 @@
 //! threads (the rest wait in line), and makes one job of each, calling the layer below
 //! through its caller (retries, budget, breaker).
 
-use std::collections::VecDeque;
+use imbl::Vector;
 
 use super::caller::{Caller, Finished};
 use super::msg::{Msg, Outcome, Timer};
@@ -25,9 +25,9 @@ pub struct Service {
     threads: u32,
     caller: Caller<Upstream>,
     // Volatile.
-    /// Calls waiting for a thread. Unbounded: the queue that grows behind a failing
-    /// dependency.
-    waiting: VecDeque<Upstream>,
+    /// Calls waiting for a thread. Unbounded: the line that grows behind a failing
+    /// dependency (persistent, so a checkpoint shares it).
+    waiting: Vector<Upstream>,
     served: u64,
 }
 
@@ -37,7 +37,7 @@ impl Service {
         Service {
             threads: threads.max(1),
             caller,
-            waiting: VecDeque::new(),
+            waiting: Vector::new(),
             served: 0,
         }
     }
