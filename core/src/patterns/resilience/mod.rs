@@ -165,9 +165,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         MetricSpec {
             id: "breaker",
-            label: "Breaker state",
+            label: "Breaker state (0 closed, 1 half-open, 2 open)",
             kind: MetricKind::Gauge,
-            unit: "0 closed, 1 half-open, 2 open",
+            unit: "state",
             per_node: true,
             help: "Each breaker's state: 0 closed, 1 half-open, 2 open.",
         },
