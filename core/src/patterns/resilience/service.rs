@@ -1,6 +1,9 @@
 //! A service in the chain: takes calls from the layer above on a bounded pool of
 //! threads (the rest wait in line), and makes one job of each, calling the layer below
 //! through its caller (retries, budget, breaker).
+//!
+//! A call that waits in line is called onwards from the step that freed its thread, so
+//! its path (`Trace::path`) starts again there; a call taken at once keeps its path.
 
 use imbl::Vector;
 
