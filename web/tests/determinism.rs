@@ -44,6 +44,10 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("balance-host-failure"),
     golden!("balance-scale-out"),
     golden!("balance-stale-load"),
+    golden!("resilience-retry-storm"),
+    golden!("resilience-breaker"),
+    golden!("resilience-volume-trap"),
+    golden!("resilience-flapping"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -6,6 +6,7 @@ pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod resilience;
 pub mod workload;
 
 use crate::sim::action::TimedAction;
@@ -67,6 +68,10 @@ impl Registry {
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
                 &balance::STALE_LOAD,
+                &resilience::RETRY_STORM,
+                &resilience::BREAKER_TRIP,
+                &resilience::VOLUME_TRAP,
+                &resilience::FLAPPING,
             ],
         }
     }
