@@ -125,6 +125,7 @@ async fn group_boxes_fold_select_and_count_their_members() {
         selected_msg: None,
         selected_group: None,
         group: BTreeSet::new(),
+        path: None,
         on,
     };
     let root = mount::<Stage>(stage(BTreeSet::new(), on.clone()));
