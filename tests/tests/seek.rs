@@ -316,3 +316,25 @@ fn a_long_run_keeps_many_checkpoints_so_a_seek_never_replays_from_zero() {
     let last = sim.snapshot_after_step(steps);
     assert_eq!(last.steps, steps);
 }
+
+#[test]
+fn playing_forward_from_the_kept_state_equals_rebuilding_from_a_checkpoint() {
+    let explored = || {
+        let mut sim = busy_run(512);
+        sim.run_to_end(1_000_000);
+        sim
+    };
+    let playing = explored();
+    // Forward a few steps at a time (each from the state the previous snapshot left),
+    // then back (each from a checkpoint again), as a person playing and stepping back.
+    let forward = (300..1_100).step_by(9);
+    let back = (300..1_100).rev().step_by(13);
+    for k in forward.chain(back) {
+        let fresh = explored();
+        assert_eq!(
+            playing.snapshot_after_step(k),
+            fresh.snapshot_after_step(k),
+            "step {k}"
+        );
+    }
+}

@@ -17,6 +17,7 @@
 //! event is strictly later than the action's time. An action timed `t` therefore runs
 //! after every event at or before `t`, whether it was taken live or replayed from a URL.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::action::{Action, TimedAction};
@@ -92,6 +93,9 @@ pub struct Simulation<N: Node, C: Checker<N>> {
     next_checkpoint: usize,
     violations: Vec<Option<Violation>>,
     scratch: Scratch<N>,
+    /// The state most recently rebuilt for a snapshot, kept so that the next one a little
+    /// later (playback, stepping) replays only the steps between, not from a checkpoint.
+    recent: RefCell<Option<State<N, C>>>,
 }
 
 impl<N: Node, C: Checker<N>> Simulation<N, C> {
@@ -129,6 +133,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             next_checkpoint: MIN_CHECKPOINT_INTERVAL,
             violations: vec![None; properties],
             scratch: Scratch::default(),
+            recent: RefCell::new(None),
         };
         sim.set_actions(setup.script, setup.user_actions);
         sim
@@ -300,8 +305,22 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     /// The state after `step` recorded steps, rebuilt from the nearest checkpoint.
     /// Steps past the frontier are clamped to it.
     pub fn state_after(&self, step: usize) -> State<N, C> {
+        self.with_state_after(step, State::clone)
+    }
+
+    /// Calls `f` with the state after `step` recorded steps (clamped to the frontier):
+    /// the state kept from the previous call when it is at or before `step` and no
+    /// earlier than the nearest checkpoint, else a clone of that checkpoint, replayed
+    /// forward in shadow mode either way.
+    fn with_state_after<R>(&self, step: usize, f: impl FnOnce(&State<N, C>) -> R) -> R {
         let step = step.min(self.frontier.steps());
-        let mut state = self.checkpoints[self.checkpoint_before(step)].clone();
+        let checkpoint = &self.checkpoints[self.checkpoint_before(step)];
+        let mut recent = self.recent.borrow_mut();
+        let state = match recent.take() {
+            Some(state) if (checkpoint.steps()..=step).contains(&state.steps()) => state,
+            _ => checkpoint.clone(),
+        };
+        let state = recent.insert(state);
         let mut scratch = Scratch::default();
         while state.steps() < step {
             let log = Log::Shadow(&self.trace.messages);
@@ -310,38 +329,39 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             scratch.breaches.clear();
             scratch.measures.clear();
         }
-        state
+        f(state)
     }
 
     /// A snapshot at virtual time `t`: every step at or before `t`, messages drawn at `t`.
     pub fn snapshot_at(&self, t: SimTime) -> Snapshot {
         let steps = self.trace.steps_until(t);
-        self.state_after(steps)
-            .snapshot(self.names(), &self.trace, t.max(SimTime::ZERO))
+        self.with_state_after(steps, |state| {
+            state.snapshot(self.names(), &self.trace, t.max(SimTime::ZERO))
+        })
     }
 
     /// A snapshot after `steps` steps, with messages drawn at `at` (no earlier than the
     /// last of those steps).
     pub fn snapshot(&self, steps: usize, at: SimTime) -> Snapshot {
-        self.state_after(steps)
-            .snapshot(self.names(), &self.trace, at)
+        self.with_state_after(steps, |state| state.snapshot(self.names(), &self.trace, at))
     }
 
     /// The pattern's answer to `input` after `steps` steps.
     pub fn query(&self, steps: usize, input: &str) -> Result<Vec<(String, String)>, String> {
-        self.state_after(steps).query(input)
+        self.with_state_after(steps, |state| state.query(input))
     }
 
     /// A snapshot right after step `step`, at that step's time.
     pub fn snapshot_after_step(&self, step: usize) -> Snapshot {
-        let state = self.state_after(step);
-        let t = state.now();
-        state.snapshot(self.names(), &self.trace, t)
+        self.with_state_after(step, |state| {
+            state.snapshot(self.names(), &self.trace, state.now())
+        })
     }
 
     /// Acts at virtual time `at`: explores up to `at`, discards everything after it (the
     /// person's later actions too), records `action` and applies it at `at`.
     pub fn branch(&mut self, at: SimTime, action: Action<NodeId>) {
+        self.recent.replace(None);
         self.run_until(at);
         let keep = self.trace.steps_until(at);
         if keep < self.frontier.steps() {
@@ -361,6 +381,8 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
 
     fn truncate(&mut self, steps: usize) {
         self.frontier = self.state_after(steps);
+        // What comes after `steps` is about to be explored again, differently.
+        self.recent.replace(None);
         let (events, messages) = (self.frontier.events(), self.frontier.messages_sent());
         self.trace.truncate(steps, events, messages);
         self.metrics.truncate(steps);
