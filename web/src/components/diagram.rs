@@ -222,7 +222,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         })
     };
     html! {
-        <svg class={classes!("diagram", props.path.is_some().then_some("has-path"))} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+        <svg class={classes!("diagram", props.path.is_some().then_some("has-path"), (g.lane_height < 30.0).then_some("thin"))} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
              role="img" aria-label="Space-time diagram" onclick={on_click}>
             <defs>
                 <marker id="arrow-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6"
