@@ -123,8 +123,10 @@ pub fn App() -> Html {
     });
     let cursor = m.cursor();
     let (window_start, window_span) = m.diagram_window();
-    let geometry =
-        DiagramGeometry::following(cursor.time, window_span, m.end()).starting_at(window_start);
+    let lanes = m.lanes();
+    let geometry = DiagramGeometry::following(cursor.time, window_span, m.end())
+        .starting_at(window_start)
+        .for_lanes(&lanes);
     let events = m.events_between(geometry.start, geometry.end());
     let arrows = Rc::new(m.arrows(&events));
     let path = m.path();
@@ -237,10 +239,10 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
-            <Diagram lanes={names.clone()} geometry={geometry} events={Rc::new(events)} arrows={arrows}
+            <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()}
                      violations={Rc::new(violations)} path={path.clone()} on={on.clone()} />
-            <p class="hint">{ "Time runs to the right, one lane per node; arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
         </section>
     };
     let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };

@@ -9,10 +9,12 @@
 
 use playground_core::sim::time::SimTime;
 
+mod lanes;
 mod stage;
 #[cfg(test)]
 mod stage_tests;
 
+pub use lanes::{Band, Lane, Lanes};
 pub use stage::{GroupBox, Scale, Spot, StageLayout, FULL_MAX, MEDIUM_MAX};
 
 /// A point in SVG user units.
@@ -135,6 +137,9 @@ pub fn along_spots(a: Spot, b: Spot, permille: u16) -> Point {
     }
 }
 
+/// How far apart the brackets of nested groups sit in the diagram's label column.
+const BRACKET_STEP: f64 = 6.0;
+
 /// The diagram's geometry: a window of virtual time across, one lane per node down.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DiagramGeometry {
@@ -172,6 +177,27 @@ impl DiagramGeometry {
             lane_height: 46.0,
             top: 22.0,
         }
+    }
+
+    /// The geometry fitted to `lanes`: a label column wide enough for their headers
+    /// (and the group brackets), and lanes that thin out as they grow past a dozen, so
+    /// 200 lanes stay a page or two tall.
+    pub fn for_lanes(self, lanes: &Lanes) -> DiagramGeometry {
+        let brackets = lanes.bands.iter().map(|b| b.depth + 1).max().unwrap_or(0);
+        let label = (lanes.widest() as f64 * 7.6 + 14.0 + brackets as f64 * BRACKET_STEP)
+            .clamp(Self::LABEL_WIDTH, 150.0);
+        let lane_height = (600.0 / lanes.len().max(1) as f64).clamp(16.0, 46.0);
+        DiagramGeometry {
+            left: label,
+            width: Self::TOTAL_WIDTH - label - 8.0,
+            lane_height,
+            ..self
+        }
+    }
+
+    /// The x coordinate of a group bracket `depth` groups deep, in the label column.
+    pub fn bracket_x(&self, depth: usize) -> f64 {
+        4.0 + depth as f64 * BRACKET_STEP
     }
 
     /// The window moved to start at `start`.

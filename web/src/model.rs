@@ -19,7 +19,7 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Run, Session};
 
-use crate::layout::StageLayout;
+use crate::layout::{Lanes, StageLayout};
 use crate::logview::{self, LogFilter};
 use crate::memo::Memo;
 use crate::url::Query;
@@ -104,6 +104,8 @@ pub struct Playground {
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
     layout: Memo<(BTreeSet<usize>, u64), Rc<StageLayout>>,
+    /// The diagram's lanes, for the collapsed groups.
+    lanes: Memo<BTreeSet<usize>, Rc<Lanes>>,
     group: BTreeSet<NodeId>,
     log: LogFilter,
     diagram_span_us: u64,
@@ -163,6 +165,7 @@ impl Playground {
             selected_group: None,
             collapsed: BTreeSet::new(),
             layout: Memo::default(),
+            lanes: Memo::default(),
             group: BTreeSet::new(),
             log: LogFilter::default(),
             diagram_span_us: 0,
@@ -478,6 +481,7 @@ impl Playground {
                 self.selected_group = None;
                 self.collapsed.clear();
                 self.layout.clear();
+                self.lanes.clear();
                 self.group.clear();
                 self.log.node = None;
                 self.explore();
@@ -531,6 +535,8 @@ fn next_seed(seed: u64) -> u64 {
 
 #[cfg(test)]
 mod charts_paths_tests;
+#[cfg(test)]
+mod lanes_tests;
 #[cfg(test)]
 mod stage_tests;
 #[cfg(test)]

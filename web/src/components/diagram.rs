@@ -1,7 +1,10 @@
-//! The space-time diagram: a lane per node, an arrow per message, labelled events.
+//! The space-time diagram: a lane per node (or per collapsed group), an arrow per
+//! message, labelled events.
 //!
 //! Only the events inside the time window are rendered (found by binary search in the
-//! trace), so a run of any length draws the same few hundred elements.
+//! trace), so a run of any length draws the same few hundred elements. The lane headers
+//! are their own component: they change only with the run and its collapsed groups, so a
+//! frame of 200 lanes does not draw them again.
 
 use std::rc::Rc;
 
@@ -9,14 +12,14 @@ use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
-use crate::layout::DiagramGeometry;
+use crate::layout::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, ArrowEnd, Command, PathView};
 
 /// What the diagram shows.
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
-    /// Lane names, in node order.
-    pub lanes: Rc<Vec<String>>,
+    /// The lanes, grouped, and each node's lane.
+    pub lanes: Rc<Lanes>,
     /// The time window and lane geometry.
     pub geometry: DiagramGeometry,
     /// Events inside the window.
@@ -52,21 +55,10 @@ fn short(text: &str, max: usize) -> String {
 pub fn Diagram(props: &DiagramProps) -> Html {
     let g = props.geometry;
     let height = g.height(props.lanes.len());
-    let right = g.left + g.width;
     // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
     // (see DiagramGeometry::abs_x); keyed, so panning reuses what stays in view.
     let (left_abs, right_abs) = (g.abs_x(g.start), g.abs_x(g.start) + g.width);
     let clamp_x = |x: f64| x.clamp(left_abs - 4.0, right_abs + 4.0);
-
-    let lanes = props.lanes.iter().enumerate().map(|(i, name)| {
-        let y = g.lane_y(i);
-        html! {
-            <g class="lane">
-                <text class="lane-name" x={(g.left - 10.0).to_string()} y={(y + 4.0).to_string()}>{ name }</text>
-                <line x1={g.left.to_string()} y1={y.to_string()} x2={right.to_string()} y2={y.to_string()} />
-            </g>
-        }
-    });
 
     let ticks = g.ticks().into_iter().map(|t| {
         let x = g.x(t);
@@ -150,10 +142,11 @@ pub fn Diagram(props: &DiagramProps) -> Html {
 
     // Labels alternate above and below their lane; a label that would overprint the
     // previous one on its row is left out (the event keeps its tooltip).
+    let lane_of = |node: playground_core::sim::node::NodeId| props.lanes.lane_of(node);
     let mut labelled_per_lane = vec![0usize; props.lanes.len()];
     let mut row_ends = vec![[f64::NEG_INFINITY; 2]; props.lanes.len()];
     let events = props.events.iter().filter_map(|e| {
-        let lane = e.node?.index();
+        let lane = lane_of(e.node?);
         let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
         let index = e.index;
         let onclick = props.on.reform(move |ev: MouseEvent| {
@@ -203,7 +196,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
 
     let violations = props.violations.iter().enumerate().filter_map(|(i, (index, sentence))| {
         let e = props.events.iter().find(|e| e.index == *index)?;
-        let (x, y) = (g.abs_x(e.time), g.lane_y(e.node?.index()));
+        let (x, y) = (g.abs_x(e.time), g.lane_y(lane_of(e.node?)));
         Some(html! {
             <g key={format!("{i}-{index}")} class="violation-mark" data-testid="violation-mark">
                 <title>{ format!("Broke: {sentence}") }</title>
@@ -229,7 +222,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         })
     };
     html! {
-        <svg class={classes!("diagram", props.path.is_some().then_some("has-path"))} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+        <svg class={classes!("diagram", props.path.is_some().then_some("has-path"), (g.lane_height < 30.0).then_some("thin"))} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
              role="img" aria-label="Space-time diagram" onclick={on_click}>
             <defs>
                 <marker id="arrow-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6"
@@ -239,7 +232,8 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 <clipPath id="plot"><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
             </defs>
             { for ticks }
-            { for lanes }
+            <LaneHeaders lanes={props.lanes.clone()} left={g.left} width={g.width} top={g.top}
+                         lane_height={g.lane_height} on={props.on.clone()} />
             <g clip-path="url(#plot)">
                 <g transform={format!("translate({:.3},0)", g.offset())}>
                     <g class="arrows">{ for arrows }</g>
@@ -250,6 +244,89 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 </g>
             </g>
         </svg>
+    }
+}
+
+/// What the lane headers need: the lanes and where they go (not the time window, so
+/// moving through time leaves them alone).
+#[derive(Properties, PartialEq)]
+pub struct LaneHeadersProps {
+    /// The lanes.
+    pub lanes: Rc<Lanes>,
+    /// Left edge of the plot.
+    pub left: f64,
+    /// Width of the plot.
+    pub width: f64,
+    /// Space above the first lane.
+    pub top: f64,
+    /// Height of one lane.
+    pub lane_height: f64,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// Each lane's header and line; a collapsed group's header unfolds it, and an unfolded
+/// group's bracket in the label column folds it (the same command as the stage's label).
+#[component]
+fn LaneHeaders(p: &LaneHeadersProps) -> Html {
+    let g = DiagramGeometry {
+        start: SimTime::ZERO,
+        span_us: 1,
+        left: p.left,
+        width: p.width,
+        lane_height: p.lane_height,
+        top: p.top,
+    };
+    let right = g.left + g.width;
+    let lanes = p.lanes.lanes.iter().enumerate().map(|(i, lane)| {
+        let y = g.lane_y(i);
+        let (x, ty) = ((g.left - 10.0).to_string(), (y + 4.0).to_string());
+        let header = match lane.group {
+            Some(group) => {
+                let onclick = p.on.reform(move |ev: MouseEvent| {
+                    ev.stop_propagation();
+                    Command::ToggleCollapse(group)
+                });
+                html! {
+                    <text class="lane-name lane-group" x={x} y={ty} onclick={onclick}
+                          data-testid={format!("lane-group-{group}")}>
+                        <title>{ format!("{}: every member's events on one lane; click to unfold", lane.name) }</title>
+                        { format!("▸ {}", lane.name) }
+                    </text>
+                }
+            }
+            None => html! { <text class="lane-name" x={x} y={ty}>{ &lane.name }</text> },
+        };
+        html! {
+            <g class={classes!("lane", lane.group.is_some().then_some("folded"))}>
+                { header }
+                <line x1={g.left.to_string()} y1={y.to_string()} x2={right.to_string()} y2={y.to_string()} />
+            </g>
+        }
+    });
+    let bands = p.lanes.bands.iter().map(|b| {
+        let x = g.bracket_x(b.depth);
+        let half = g.lane_height / 2.0 - 3.0;
+        let (y1, y2) = (g.lane_y(b.first) - half, g.lane_y(b.last) + half);
+        let group = b.group;
+        let onclick = p.on.reform(move |ev: MouseEvent| {
+            ev.stop_propagation();
+            Command::ToggleCollapse(group)
+        });
+        let d = format!("M{} {y1:.1}h-3V{y2:.1}h3", x + 3.0);
+        html! {
+            <g class="lane-band" onclick={onclick} data-testid={format!("lane-band-{group}")}>
+                <title>{ format!("{}: click to fold it into one lane", b.label) }</title>
+                <path class="hit" d={d.clone()} />
+                <path d={d} />
+            </g>
+        }
+    });
+    html! {
+        <g class="lanes">
+            { for bands }
+            { for lanes }
+        </g>
     }
 }
 

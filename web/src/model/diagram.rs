@@ -2,12 +2,14 @@
 //! and arrows inside it, and the window a run opens on.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 
 use super::{Notice, Playground, Tone};
+use crate::layout::Lanes;
 
 /// The most events the diagram may show at once (zooming out stops there).
 pub const MAX_DIAGRAM_EVENTS: usize = 600;
@@ -65,6 +67,22 @@ impl Playground {
         }
     }
 
+    /// The diagram's lanes: grouped by the run's topology (or by role), a collapsed group
+    /// as one lane. They depend only on the run and the collapsed groups (the stage's
+    /// own), so they are computed when one of those changes and shared between frames.
+    pub fn lanes(&self) -> Rc<Lanes> {
+        self.lanes.get(self.collapsed.clone(), || {
+            let nodes = self.run.scenario().nodes(self.run.config());
+            let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
+            Rc::new(Lanes::new(
+                self.engine().names(),
+                &roles,
+                self.engine().topology(),
+                &self.collapsed,
+            ))
+        })
+    }
+
     /// The events the diagram shows between `from` and `to`, plus deliveries of messages
     /// sent earlier (so arrows entering the window are drawn).
     pub fn events_between(&self, from: SimTime, to: SimTime) -> Vec<EventInfo> {
@@ -77,9 +95,12 @@ impl Playground {
 
     /// The arrows of every message that is sent, arrives, is delivered or dropped among
     /// `events` (messages crossing the window's edges too), each drawn to when it reached
-    /// its node and ended (delivered, dropped, lost, or due at the run's end).
+    /// its node and ended (delivered, dropped, lost, or due at the run's end), between
+    /// the lanes of [`lanes`](Self::lanes); a message inside one collapsed group is not
+    /// drawn.
     pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
         let engine = self.engine();
+        let lanes = self.lanes();
         // Inserted one by one: `collect` into a map sorts first, and that sort is a few
         // kB of wasm for this one element type.
         let mut arrivals: BTreeMap<MsgId, SimTime> = BTreeMap::new();
@@ -98,6 +119,9 @@ impl Playground {
             .filter_map(|e| {
                 let id = e.msg.filter(|id| drawn.insert(*id))?;
                 let msg = engine.message(id)?;
+                if lanes.folded_together(msg.from, msg.to) {
+                    return None;
+                }
                 let lost = matches!(e.tag, EventTag::Lost | EventTag::Cut);
                 // An arrival outside the window is looked up only for arrows crossing its edges.
                 let crosses = msg.sent_at < first || msg.end.is_none_or(|(t, _)| t > last);
@@ -115,8 +139,8 @@ impl Playground {
                 };
                 Some(Arrow {
                     msg: id,
-                    from_lane: msg.from.index(),
-                    to_lane: msg.to.index(),
+                    from_lane: lanes.lane_of(msg.from),
+                    to_lane: lanes.lane_of(msg.to),
                     sent: msg.sent_at,
                     arrived,
                     end,
