@@ -84,6 +84,17 @@ impl Page {
             .unwrap()
     }
 
+    /// The element, once the page has drawn it (a loaded machine may take a few frames).
+    async fn wait_for(&self, testid: &str) -> Option<Element> {
+        for _ in 0..20 {
+            if let Some(found) = self.find(testid) {
+                return Some(found);
+            }
+            settle().await;
+        }
+        None
+    }
+
     fn get(&self, testid: &str) -> Element {
         self.find(testid)
             .unwrap_or_else(|| panic!("no element with data-testid={testid}"))
@@ -267,7 +278,7 @@ async fn partition_heal_and_message_faults() {
         .expect("a message in flight at 6 ms");
     let id = msg.get_attribute("data-testid").unwrap();
     page.click(&id).await;
-    assert!(page.find("message-menu").is_some());
+    assert!(page.wait_for("message-menu").await.is_some());
     page.click("drop-message").await;
     assert!(
         page.find(&id).is_none(),
