@@ -32,6 +32,27 @@ async fn frame_times(client: &Client, ms: u64, each_frame: &str) -> Vec<f64> {
     serde_json::from_value(value).expect("a list of numbers")
 }
 
+/// Opens `session`, plays it at 10x for 4 s and returns the frame intervals.
+async fn play_at_10x(client: &Client, base: &str, session: &Session) -> Vec<f64> {
+    client
+        .goto(&format!("{base}?s={}", session.encode()))
+        .await
+        .unwrap();
+    testid(client, "stage").await;
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=speed]'); s.value = '6';
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(client, "play").await;
+    let playing = frame_times(client, 4_000, "").await;
+    click(client, "play").await;
+    playing
+}
+
 /// Prints the median and 95th percentile of frame intervals, and the share of frames
 /// that took longer than 20 ms (a dropped frame at 60 Hz).
 fn report(name: &str, frames: &[f64]) {
@@ -90,22 +111,7 @@ async fn main() {
         })
         .expect("a scenario");
     println!("BENCH heaviest-default {}", heaviest.scenario);
-    client
-        .goto(&format!("{base}?s={}", heaviest.encode()))
-        .await
-        .unwrap();
-    testid(&client, "stage").await;
-    client
-        .execute(
-            "const s = document.querySelector('[data-testid=speed]'); s.value = '6';
-             s.dispatchEvent(new Event('change', {bubbles: true}));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    click(&client, "play").await;
-    let playing = frame_times(&client, 4_000, "").await;
-    click(&client, "play").await;
+    let playing = play_at_10x(&client, &base, &heaviest).await;
     report("play-10x", &playing);
 
     // Playing the largest topology a person can open: 200 instances on 40 hosts, at the
@@ -113,22 +119,7 @@ async fn main() {
     let wide = Session::new("balance-host-failure", 1)
         .with_param("instances", 200)
         .with_param("rate", 20_000);
-    client
-        .goto(&format!("{base}?s={}", wide.encode()))
-        .await
-        .unwrap();
-    testid(&client, "stage").await;
-    client
-        .execute(
-            "const s = document.querySelector('[data-testid=speed]'); s.value = '6';
-             s.dispatchEvent(new Event('change', {bubbles: true}));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    click(&client, "play").await;
-    let playing = frame_times(&client, 4_000, "").await;
-    click(&client, "play").await;
+    let playing = play_at_10x(&client, &base, &wide).await;
     report("play-200-nodes-10x", &playing);
 
     // Scrolling the space-time diagram of a run of about 100,000 events.

@@ -7,6 +7,7 @@ pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
 pub mod resilience;
+pub mod slowable;
 pub mod workload;
 
 use crate::sim::action::TimedAction;

@@ -4,37 +4,33 @@
 use super::msg::{Msg, Note};
 use super::node::BalanceNode;
 use super::SERVED;
+use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// A service instance behind the balancer.
 #[derive(Clone, Debug)]
 pub struct Instance {
-    work: Delay,
-    /// Durable (a property of the machine): how many times slower than normal it is.
-    slow: u64,
-    served: u64,
+    work: SlowableWork,
 }
 
 impl Instance {
     /// An instance whose requests take `work` each.
     pub fn new(work: Delay) -> Instance {
         Instance {
-            work,
-            slow: 1,
-            served: 0,
+            work: SlowableWork::new(work),
         }
     }
 
     /// How long a message takes: a request takes its service time, a health check none.
     pub(super) fn service(&self, msg: &Msg) -> Option<Delay> {
-        matches!(msg, Msg::Work { .. }).then(|| self.work.times(self.slow))
+        matches!(msg, Msg::Work { .. }).then(|| self.work.delay())
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Work { client, id } => {
-                self.served += 1;
+                self.work.count_served();
                 ctx.measure(SERVED, 1);
                 ctx.send(from, Msg::Done { client, id });
             }
@@ -47,31 +43,18 @@ impl Instance {
     }
 
     pub(super) fn on_command(&mut self, ctx: &mut Ctx<'_, BalanceNode>, verb: &str, arg: i64) {
-        if verb == "slow" {
-            self.slow = arg.clamp(1, 1_000) as u64;
-            ctx.note(Note::Slowed { factor: self.slow });
+        if let Some(factor) = self.work.command(verb, arg) {
+            ctx.note(Note::Slowed { factor });
         }
     }
 
     pub(super) fn on_crash(&mut self) {}
 
     pub(super) fn view(&self) -> NodeView {
-        let mean = self.work.times(self.slow).mean();
-        let mut headline = format!("{} served", self.served);
-        if self.slow > 1 {
-            headline.push_str(&format!(" ×{}", self.slow));
-        }
         NodeView {
             role: "instance",
-            headline,
-            fields: vec![
-                ("served", self.served.to_string()),
-                (
-                    "mean service time",
-                    format!("{:.1} ms", mean as f64 / 1000.0),
-                ),
-                ("slowed", format!("×{}", self.slow)),
-            ],
+            headline: self.work.headline(),
+            fields: self.work.fields("served"),
         }
     }
 }

@@ -36,9 +36,10 @@ pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
 pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
 
+use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, green, purple};
-use crate::sim::scenario::{ParamSpec, PatternInfo, SwitchSpec, VerbSpec};
+use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// Metric: a request's latency, measured by its client from send to answer.
 const LATENCY: usize = 0;
@@ -106,20 +107,11 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         QUEUE,
     ],
-    verbs: &[VerbSpec {
-        name: "slow",
-        label: "Slow down",
-        help: "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 \
-               makes it normal again.",
-        roles: &["instance"],
-        arg: Some(ParamSpec {
-            name: "factor",
-            label: "Times slower",
-            min: 1,
-            max: 50,
-            default: 10,
-            unit: "×",
-            step: 1,
-        }),
-    }],
+    verbs: &[slow_verb(
+        &["instance"],
+        "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
+         normal again.",
+        50,
+        10,
+    )],
 };

@@ -3,6 +3,7 @@
 
 use super::msg::{Msg, Note, Outcome};
 use super::node::ResilienceNode;
+use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, NodeId, NodeView, Workers};
 
@@ -14,24 +15,19 @@ pub const QUEUE: u32 = 64;
 /// The database.
 #[derive(Clone, Debug)]
 pub struct Database {
-    work: Delay,
-    /// Durable (a property of the machine): how many times slower than normal it is.
-    slow: u64,
-    served: u64,
+    work: SlowableWork,
 }
 
 impl Database {
     /// A database whose queries take `work` each.
     pub fn new(work: Delay) -> Database {
         Database {
-            work,
-            slow: 1,
-            served: 0,
+            work: SlowableWork::new(work),
         }
     }
 
     pub(super) fn service(&self, msg: &Msg) -> Option<Delay> {
-        matches!(msg, Msg::Call { .. }).then(|| self.work.times(self.slow))
+        matches!(msg, Msg::Call { .. }).then(|| self.work.delay())
     }
 
     pub(super) fn workers() -> Workers {
@@ -43,7 +39,7 @@ impl Database {
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ResilienceNode>, from: NodeId, msg: Msg) {
         if let Msg::Call { job, attempt, .. } = msg {
-            self.served += 1;
+            self.work.count_served();
             let outcome = Outcome::Ok;
             ctx.send(
                 from,
@@ -57,30 +53,18 @@ impl Database {
     }
 
     pub(super) fn on_command(&mut self, ctx: &mut Ctx<'_, ResilienceNode>, verb: &str, arg: i64) {
-        if verb == "slow" {
-            self.slow = arg.clamp(1, 1_000) as u64;
-            ctx.note(Note::Slowed { factor: self.slow });
+        if let Some(factor) = self.work.command(verb, arg) {
+            ctx.note(Note::Slowed { factor });
         }
     }
 
     pub(super) fn view(&self) -> NodeView {
-        let mean = self.work.times(self.slow).mean();
-        let mut headline = format!("{} served", self.served);
-        if self.slow > 1 {
-            headline.push_str(&format!(" ×{}", self.slow));
-        }
+        let mut fields = self.work.fields("queries served");
+        fields.insert(2, ("workers", format!("{WORKERS}, queue of {QUEUE}")));
         NodeView {
             role: "database",
-            headline,
-            fields: vec![
-                ("queries served", self.served.to_string()),
-                (
-                    "mean service time",
-                    format!("{:.1} ms", mean as f64 / 1000.0),
-                ),
-                ("workers", format!("{WORKERS}, queue of {QUEUE}")),
-                ("slowed", format!("×{}", self.slow)),
-            ],
+            headline: self.work.headline(),
+            fields,
         }
     }
 }

@@ -47,9 +47,10 @@ pub use msg::{Msg, Note, Outcome, Timer};
 pub use node::ResilienceNode;
 pub use scenarios::{ResilienceScenario, BREAKER_TRIP, FLAPPING, RETRY_STORM, VOLUME_TRAP};
 
+use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, purple};
-use crate::sim::scenario::{ParamSpec, PatternInfo, SwitchSpec, VerbSpec};
+use crate::sim::scenario::{PatternInfo, SwitchSpec};
 
 /// Metric: a request's latency, measured by its client from send to its answer (or to
 /// giving up).
@@ -182,20 +183,11 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         QUEUE,
     ],
-    verbs: &[VerbSpec {
-        name: "slow",
-        label: "Slow down",
-        help: "Multiply the database's service time (a bad disk, a lock, a slow query \
-               plan); 1 makes it normal again.",
-        roles: &["database"],
-        arg: Some(ParamSpec {
-            name: "factor",
-            label: "Times slower",
-            min: 1,
-            max: 100,
-            default: 20,
-            unit: "×",
-            step: 1,
-        }),
-    }],
+    verbs: &[slow_verb(
+        &["database"],
+        "Multiply the database's service time (a bad disk, a lock, a slow query plan); 1 \
+         makes it normal again.",
+        100,
+        20,
+    )],
 };
