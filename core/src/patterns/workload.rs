@@ -15,7 +15,7 @@ use std::fmt;
 use crate::sim::checker::{Breach, Checker, Property, World};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::Delay;
-use crate::sim::metrics::{MetricKind, MetricSpec, LOAD, QUEUE};
+use crate::sim::metrics::{MetricSpec, LOAD, QUEUE};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView, Stamp};
 use crate::sim::time::SimTime;
@@ -79,14 +79,7 @@ pub struct WorkloadNode {
 
 /// The loaded workload's metrics: answer latency, then the engine's built-ins.
 pub const METRICS: &[MetricSpec] = &[
-    MetricSpec {
-        id: "latency",
-        label: "Request latency",
-        kind: MetricKind::Latency,
-        unit: "µs",
-        per_node: false,
-        help: "From a request's send to its answer.",
-    },
+    MetricSpec::latency("From a request's send to its answer."),
     LOAD,
     QUEUE,
 ];

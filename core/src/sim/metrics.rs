@@ -40,6 +40,20 @@ pub struct MetricSpec {
     pub help: &'static str,
 }
 
+impl MetricSpec {
+    /// A request latency in µs, charted as p50 and p99, measured as `help` says.
+    pub const fn latency(help: &'static str) -> MetricSpec {
+        MetricSpec {
+            id: "latency",
+            label: "Request latency",
+            kind: MetricKind::Latency,
+            unit: "µs",
+            per_node: false,
+            help,
+        }
+    }
+}
+
 /// Built-in: each node's queue depth (messages waiting for a worker), recorded by the
 /// engine whenever it changes, when a pattern lists this spec.
 pub const QUEUE: MetricSpec = MetricSpec {

@@ -80,15 +80,10 @@ pub static PATTERN: PatternInfo = PatternInfo {
     query: None,
     roles: &[blue("client"), purple("balancer"), green("instance")],
     metrics: &[
-        MetricSpec {
-            id: "latency",
-            label: "Request latency",
-            kind: MetricKind::Latency,
-            unit: "µs",
-            per_node: false,
-            help: "From the client's send to its answer, including the wait in an \
+        MetricSpec::latency(
+            "From the client's send to its answer, including the wait in an \
                    instance's queue.",
-        },
+        ),
         MetricSpec {
             id: "failed",
             label: "Failed requests",

@@ -303,10 +303,15 @@ impl Scenario for BalanceScenario {
                         "This policy does not look at load: i1 keeps its share, its queue \
                          grows (queue chart, heat strip) and the p99 latency climbs."
                     }
-                    Policy::LeastOutstanding | Policy::TwoChoices | Policy::LeastReported => {
-                        "This policy looks at the requests each instance has in hand: i1 \
-                         gets fewer while its queue is long; compare with policy 0 \
-                         (round robin)."
+                    Policy::LeastOutstanding | Policy::TwoChoices => {
+                        "This policy looks at the requests the balancer has in hand at each \
+                         instance: i1 gets fewer while its queue is long; compare with \
+                         policy 0 (round robin)."
+                    }
+                    Policy::LeastReported => {
+                        "This policy looks at the load each instance reported at the last \
+                         health check: i1 gets fewer once its queue shows; compare with \
+                         policy 0 (round robin)."
                     }
                 };
                 vec![

@@ -119,16 +119,11 @@ pub static PATTERN: PatternInfo = PatternInfo {
     query: None,
     roles: &[blue("client"), purple("service"), brown("database")],
     metrics: &[
-        MetricSpec {
-            id: "latency",
-            label: "Request latency",
-            kind: MetricKind::Latency,
-            unit: "µs",
-            per_node: false,
-            help: "From a client's request to its answer, success or failure (a failure \
+        MetricSpec::latency(
+            "From a client's request to its answer, success or failure (a failure \
                    that comes fast is what a breaker is for), retries and waiting for a \
                    thread included.",
-        },
+        ),
         MetricSpec {
             id: "failed",
             label: "Failed requests",
