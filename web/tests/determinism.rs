@@ -48,6 +48,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
+    golden!("resilience-slow-calls"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -73,6 +73,7 @@ impl Registry {
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
+                &resilience::SLOW_CALLS,
             ],
         }
     }

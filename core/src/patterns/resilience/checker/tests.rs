@@ -68,6 +68,7 @@ fn event(
 fn opened() -> EventKind<ResilienceNode> {
     EventKind::Note(Note::Opened {
         failed: 10,
+        slow: 0,
         calls: 20,
         enforced: true,
     })
