@@ -5,10 +5,9 @@
 //! database that is slow rather than failing.
 
 use playground_core::patterns::resilience::PATTERN;
-use playground_core::sim::metrics::MetricKind;
 use playground_core::sim::run::{Engine, Run};
 use playground_core::{Registry, Session};
-use playground_tests::guarantee_breaches;
+use playground_tests::{guarantee_breaches, metric_between};
 
 /// A story's run to its end.
 fn run(session: &Session) -> Run {
@@ -21,18 +20,7 @@ fn run(session: &Session) -> Run {
 /// Between `from_ms` and `to_ms`: a counter's total, a gauge's highest level, a
 /// latency's highest p99 (µs).
 fn between(engine: &dyn Engine, id: &str, from_ms: u64, to_ms: u64) -> i64 {
-    let metric = PATTERN.metrics.iter().position(|m| m.id == id).unwrap();
-    let series = engine.series(metric, engine.horizon());
-    let points = series.points.iter().enumerate().filter(|(i, _)| {
-        let start = *i as u64 * series.bucket_us;
-        start >= from_ms * 1_000 && start < to_ms * 1_000
-    });
-    let points = points.map(|(_, p)| p);
-    match PATTERN.metrics[metric].kind {
-        MetricKind::Counter => points.map(|p| p.sum).sum(),
-        MetricKind::Gauge => points.map(|p| p.max).max().unwrap_or(0),
-        MetricKind::Latency => points.map(|p| p.p99).max().unwrap_or(0),
-    }
+    metric_between(engine, PATTERN.metrics, id, from_ms, to_ms)
 }
 
 /// Calls reaching the database per offered request, once the storm is under way.

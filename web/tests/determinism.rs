@@ -49,6 +49,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
     golden!("resilience-slow-calls"),
+    golden!("scatter-tail"),
+    golden!("scatter-hedged"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -7,6 +7,7 @@ pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
 pub mod resilience;
+pub mod scatter;
 pub mod slowable;
 pub mod workload;
 
@@ -65,6 +66,8 @@ impl Registry {
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
                 &consistent::LEASE_CLOCK,
+                &scatter::TAIL_AT_SCALE,
+                &scatter::HEDGED_REQUESTS,
                 &balance::SLOW_INSTANCE,
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
