@@ -49,6 +49,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
     golden!("resilience-slow-calls"),
+    golden!("mapreduce-straggler"),
+    golden!("mapreduce-worker-dies"),
     golden!("scatter-tail"),
     golden!("scatter-hedged"),
 ];

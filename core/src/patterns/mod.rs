@@ -6,6 +6,7 @@ pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod mapreduce;
 pub mod resilience;
 pub mod scatter;
 pub mod slowable;
@@ -66,6 +67,8 @@ impl Registry {
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
                 &consistent::LEASE_CLOCK,
+                &mapreduce::STRAGGLER,
+                &mapreduce::WORKER_DIES,
                 &scatter::TAIL_AT_SCALE,
                 &scatter::HEDGED_REQUESTS,
                 &balance::SLOW_INSTANCE,
