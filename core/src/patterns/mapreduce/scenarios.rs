@@ -228,8 +228,23 @@ impl Scenario for MapReduceScenario {
         }
     }
 
-    fn horizon(&self, _cfg: &Config) -> SimTime {
-        SimTime::from_millis(800)
+    /// Long enough for the job to finish, with room to spare: the text's work spread
+    /// over the workers, twice (map and reduce), plus, without backups, the straggler's
+    /// map and reduce tasks at its speed, plus failure detection.
+    fn horizon(&self, cfg: &Config) -> SimTime {
+        let (workers, maps, parts) = Self::sizes(cfg);
+        let words = Corpus::new().counts().iter().sum::<u32>() as u64;
+        let work_ms = words / 2; // half a millisecond a word
+        let calm = 2 * work_ms / u64::from(workers);
+        let straggling = match self.story {
+            Story::Straggler if !cfg.switch(BACKUP_TASKS) => {
+                let slowdown = cfg.param("slowdown").clamp(1, 1_000) as u64;
+                slowdown * (work_ms / u64::from(maps) + work_ms / u64::from(parts))
+            }
+            Story::Straggler => work_ms / u64::from(maps),
+            Story::WorkerDies => CRASH_MS + work_ms / u64::from(workers),
+        };
+        SimTime::from_millis(calm + straggling + 150)
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
