@@ -109,3 +109,19 @@ fn a_dead_workers_finished_map_outputs_run_again_and_the_output_stays_exact() {
     assert_eq!(total(dies.engine(), "committed"), 3);
     assert!(guarantee_breaches(&Registry::standard(), &session).is_empty());
 }
+
+#[test]
+fn a_crashed_worker_stops_counting_as_busy() {
+    let run = run(&Session::new("mapreduce-worker-dies", 1));
+    let e = run.engine();
+    let busy = PATTERN.metrics.iter().position(|m| m.id == "busy").unwrap();
+    let heat = e.heat(busy, e.horizon());
+    let w3 = &heat.rows[3];
+    let crash = (70_000 / heat.bucket_us) as usize;
+    assert!(
+        w3[..crash].iter().any(|&b| b > 0),
+        "w3 worked before: {w3:?}"
+    );
+    // From the bucket after its crash on, it runs nothing: its gauge fell to zero.
+    assert!(w3[crash + 1..].iter().all(|&b| b == 0), "{w3:?}");
+}
