@@ -36,7 +36,7 @@ use super::trace::Trace;
 /// The fewest steps between two checkpoints.
 pub const MIN_CHECKPOINT_INTERVAL: usize = 512;
 /// The most steps between two checkpoints (it bounds the replay of a seek).
-pub const MAX_CHECKPOINT_INTERVAL: usize = 8_192;
+pub const MAX_CHECKPOINT_INTERVAL: usize = 4_096;
 /// Checkpoints are spaced so that each step pays about this many bytes of checkpoint
 /// (its unshared part; the first write after a checkpoint to each persistent collection
 /// also copies one chunk of it, which the 512-step minimum spreads thin).
