@@ -2,10 +2,12 @@
 
 pub mod balance;
 pub mod consistent;
+pub mod gateway;
 pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod outstanding;
 pub mod resilience;
 pub mod slowable;
 pub mod workload;
@@ -73,6 +75,8 @@ impl Registry {
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
+                &gateway::ROUTING,
+                &gateway::SPOF,
             ],
         }
     }
