@@ -6,11 +6,45 @@ pub mod stories;
 
 use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::checker::PropertyKind;
+use playground_core::sim::metrics::{MetricKind, MetricSpec};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::{Ratio, Rng};
+use playground_core::sim::run::{Engine, Run};
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
+
+/// A session's run, explored to its end.
+pub fn run_to_end(session: &Session) -> Run {
+    let mut run = Registry::standard().start(session).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    assert!(run.engine().is_finished());
+    run
+}
+
+/// The metric `id` (one of `metrics`, its pattern's) in the buckets that start between
+/// `from_ms` and `to_ms`: a counter's total, a gauge's highest level, a latency's
+/// highest p99 (µs).
+pub fn between(
+    engine: &dyn Engine,
+    metrics: &[MetricSpec],
+    id: &str,
+    from_ms: u64,
+    to_ms: u64,
+) -> i64 {
+    let metric = metrics.iter().position(|m| m.id == id).unwrap();
+    let series = engine.series(metric, engine.horizon());
+    let points = series.points.iter().enumerate().filter(|(i, _)| {
+        let start = *i as u64 * series.bucket_us;
+        start >= from_ms * 1_000 && start < to_ms * 1_000
+    });
+    let points = points.map(|(_, p)| p);
+    match metrics[metric].kind {
+        MetricKind::Counter => points.map(|p| p.sum).sum(),
+        MetricKind::Gauge => points.map(|p| p.max).max().unwrap_or(0),
+        MetricKind::Latency => points.map(|p| p.p99).max().unwrap_or(0),
+    }
+}
 
 /// A guarantee a run broke: the property, the first breach's detail, and the trace line
 /// of the event that broke it.

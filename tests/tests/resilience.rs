@@ -4,34 +4,13 @@
 //! breaker with a high minimum volume.
 
 use playground_core::patterns::resilience::PATTERN;
-use playground_core::sim::metrics::MetricKind;
-use playground_core::sim::run::{Engine, Run};
+use playground_core::sim::run::Engine;
 use playground_core::{Registry, Session};
-use playground_tests::guarantee_breaches;
+use playground_tests::{guarantee_breaches, run_to_end as run};
 
-/// A story's run to its end.
-fn run(session: &Session) -> Run {
-    let mut run = Registry::standard().start(session).unwrap();
-    run.engine_mut().run_to_end(2_000_000);
-    assert!(run.engine().is_finished());
-    run
-}
-
-/// Between `from_ms` and `to_ms`: a counter's total, a gauge's highest level, a
-/// latency's highest p99 (µs).
+/// The pattern's metric `id` between `from_ms` and `to_ms` (see [`playground_tests::between`]).
 fn between(engine: &dyn Engine, id: &str, from_ms: u64, to_ms: u64) -> i64 {
-    let metric = PATTERN.metrics.iter().position(|m| m.id == id).unwrap();
-    let series = engine.series(metric, engine.horizon());
-    let points = series.points.iter().enumerate().filter(|(i, _)| {
-        let start = *i as u64 * series.bucket_us;
-        start >= from_ms * 1_000 && start < to_ms * 1_000
-    });
-    let points = points.map(|(_, p)| p);
-    match PATTERN.metrics[metric].kind {
-        MetricKind::Counter => points.map(|p| p.sum).sum(),
-        MetricKind::Gauge => points.map(|p| p.max).max().unwrap_or(0),
-        MetricKind::Latency => points.map(|p| p.p99).max().unwrap_or(0),
-    }
+    playground_tests::between(engine, PATTERN.metrics, id, from_ms, to_ms)
 }
 
 /// Calls reaching the database per offered request, once the storm is under way.

@@ -48,6 +48,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
+    golden!("gateway-routing"),
+    golden!("gateway-spof"),
 ];
 
 fn trace_of(session: &Session) -> String {

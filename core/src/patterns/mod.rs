@@ -1,6 +1,7 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod balance;
+pub mod breaches;
 pub mod consistent;
 pub mod gateway;
 pub mod generation;

@@ -1,7 +1,8 @@
 //! Behind the gateway: the auth service, which checks tokens, and the instances of each
-//! path's service, which serve requests (taking time, and slowable).
+//! path's service, which serve requests (taking time, and slowable: their state is a
+//! [`SlowableWork`]).
 
-use super::msg::{Msg, Note};
+use super::msg::Msg;
 use super::node::GatewayNode;
 use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
@@ -72,42 +73,15 @@ impl Auth {
     }
 }
 
-/// An instance of one path's service.
-#[derive(Clone, Debug)]
-pub struct Instance {
-    work: SlowableWork,
-}
-
-impl Instance {
-    /// An instance whose requests take `work` each.
-    pub fn new(work: Delay) -> Instance {
-        Instance {
-            work: SlowableWork::new(work),
-        }
-    }
-
-    pub(super) fn service(&self, msg: &Msg) -> Option<Delay> {
-        matches!(msg, Msg::Work { .. }).then(|| self.work.delay())
-    }
-
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, GatewayNode>, from: NodeId, msg: Msg) {
-        if let Msg::Work { client, id, .. } = msg {
-            self.work.count_served();
-            ctx.send(from, Msg::Done { client, id });
-        }
-    }
-
-    pub(super) fn on_command(&mut self, ctx: &mut Ctx<'_, GatewayNode>, verb: &str, arg: i64) {
-        if let Some(factor) = self.work.command(verb, arg) {
-            ctx.note(Note::Slowed { factor });
-        }
-    }
-
-    pub(super) fn view(&self) -> NodeView {
-        NodeView {
-            role: "instance",
-            headline: self.work.headline(),
-            fields: self.work.fields("served"),
-        }
+/// An instance of one path's service serves a request: it answers the gateway that sent it.
+pub(super) fn serve(
+    work: &mut SlowableWork,
+    ctx: &mut Ctx<'_, GatewayNode>,
+    from: NodeId,
+    msg: Msg,
+) {
+    if let Msg::Work { client, id, .. } = msg {
+        work.count_served();
+        ctx.send(from, Msg::Done { client, id });
     }
 }

@@ -8,6 +8,7 @@ use imbl::OrdMap;
 
 use super::msg::{Msg, Note};
 use super::node::GatewayNode;
+use crate::patterns::breaches::FirstBreaches;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::time::SimTime;
@@ -45,7 +46,7 @@ pub const WINDOW_US: u64 = 1_000_000;
 /// The API gateway's checker.
 #[derive(Clone, Debug)]
 pub struct GatewayChecker {
-    names: Vec<String>,
+    first: FirstBreaches,
     /// Per client (the first nodes): whether its credentials are valid.
     valid: Vec<bool>,
     /// Requests a client may get through in any window.
@@ -56,9 +57,6 @@ pub struct GatewayChecker {
     current: (usize, Option<u32>),
     /// Per client: when its requests of the latest window went on to a service.
     through: Vec<VecDeque<SimTime>>,
-    /// Whether each property has been reported (the engine keeps only the first).
-    reported: [bool; 3],
-    found: Vec<Breach>,
 }
 
 impl GatewayChecker {
@@ -66,35 +64,17 @@ impl GatewayChecker {
     /// or not, each allowed `allowed` requests through in any window.
     pub fn new(names: &[String], valid: Vec<bool>, allowed: usize) -> GatewayChecker {
         GatewayChecker {
-            names: names.to_vec(),
+            first: FirstBreaches::new(names),
             through: vec![VecDeque::new(); valid.len()],
             valid,
             allowed,
             origin: OrdMap::new(),
             current: (usize::MAX, None),
-            reported: [false; 3],
-            found: Vec::new(),
         }
-    }
-
-    fn name(&self, node: NodeId) -> &str {
-        self.names.get(node.index()).map_or("?", String::as_str)
     }
 
     fn client(&self, node: NodeId) -> Option<u32> {
         (node.index() < self.valid.len()).then_some(node.0)
-    }
-
-    fn breach(&mut self, property: usize, event: usize, detail: impl FnOnce(&Self) -> String) {
-        if !self.reported[property] {
-            self.reported[property] = true;
-            let detail = detail(self);
-            self.found.push(Breach {
-                property,
-                event: Some(event),
-                detail,
-            });
-        }
     }
 
     /// A request of `client` goes on to a service at `at`.
@@ -110,13 +90,14 @@ impl GatewayChecker {
         }
         sent.push_back(at);
         let count = sent.len();
-        if count > self.allowed {
-            self.breach(LIMITED, index, |c| {
+        let allowed = self.allowed;
+        if count > allowed {
+            self.first.report(LIMITED, index, |_| {
                 format!(
                     "{count} requests of c{} went on to a service within 1 s (the latest \
                      r{id}): its limit is {}",
                     client + 1,
-                    c.allowed
+                    allowed
                 )
             });
         }
@@ -143,7 +124,7 @@ impl Checker<GatewayNode> for GatewayChecker {
                     return;
                 };
                 if !self.valid[client as usize] {
-                    self.breach(AUTHENTICATED, index, |c| {
+                    self.first.report(AUTHENTICATED, index, |c| {
                         format!(
                             "{} handled r{id} of c{}, whose token is invalid",
                             c.name(record.to),
@@ -170,7 +151,7 @@ impl Checker<GatewayNode> for GatewayChecker {
             }
             (EventKind::Note(Note::TimedOut { id }), _) => {
                 let node = event.node.unwrap_or(NodeId(0));
-                self.breach(ANSWERED, index, |c| {
+                self.first.report(ANSWERED, index, |c| {
                     format!("{} gave up on r{id}: no answer in time", c.name(node))
                 });
             }
@@ -179,7 +160,7 @@ impl Checker<GatewayNode> for GatewayChecker {
     }
 
     fn check(&mut self, _nodes: &[GatewayNode], _world: &World<'_>, out: &mut Vec<Breach>) {
-        out.append(&mut self.found);
+        self.first.take(out);
     }
 }
 

@@ -39,7 +39,7 @@ pub use msg::{Msg, Outcome, PATHS};
 pub use node::GatewayNode;
 pub use scenarios::{GatewayScenario, ROUTING, SPOF};
 
-use crate::patterns::slowable::slow_verb;
+use crate::patterns::slowable::SLOW_VERB;
 use crate::sim::metrics::{MetricKind, MetricSpec};
 use crate::sim::scenario::looks::{blue, brown, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
@@ -148,11 +148,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
             help: "Requests each gateway took.",
         },
     ],
-    verbs: &[slow_verb(
-        &["instance"],
-        "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
-         normal again.",
-        50,
-        10,
-    )],
+    verbs: &[SLOW_VERB],
 };

@@ -1,11 +1,12 @@
 //! The API gateway pattern's node: a client, the balancer, a gateway, the auth service
 //! or a service instance.
 
-use super::backend::{Auth, Instance};
+use super::backend::{serve, Auth};
 use super::balancer::Balancer;
 use super::client::Client;
 use super::entry::Gateway;
 use super::msg::{Msg, Note, Timer};
+use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView};
 
@@ -21,7 +22,7 @@ pub enum GatewayNode {
     /// Checks tokens.
     Auth(Auth),
     /// Serves one path's requests.
-    Instance(Instance),
+    Instance(SlowableWork),
 }
 
 impl Node for GatewayNode {
@@ -44,7 +45,7 @@ impl Node for GatewayNode {
             GatewayNode::Balancer(b) => b.on_message(ctx, from, msg),
             GatewayNode::Gateway(g) => g.on_message(ctx, from, msg),
             GatewayNode::Auth(a) => a.on_message(ctx, from, msg),
-            GatewayNode::Instance(i) => i.on_message(ctx, from, msg),
+            GatewayNode::Instance(work) => serve(work, ctx, from, msg),
         }
     }
 
@@ -73,7 +74,7 @@ impl Node for GatewayNode {
             GatewayNode::Balancer(b) => b.view(),
             GatewayNode::Gateway(g) => g.view(),
             GatewayNode::Auth(a) => a.view(),
-            GatewayNode::Instance(i) => i.view(),
+            GatewayNode::Instance(work) => work.view("instance"),
         }
     }
 
@@ -81,14 +82,16 @@ impl Node for GatewayNode {
         match self {
             GatewayNode::Gateway(g) => g.service(msg),
             GatewayNode::Auth(a) => a.service(msg),
-            GatewayNode::Instance(i) => i.service(msg),
+            GatewayNode::Instance(work) => matches!(msg, Msg::Work { .. }).then(|| work.delay()),
             _ => None,
         }
     }
 
     fn on_command(&mut self, ctx: &mut Ctx<'_, Self>, verb: &str, arg: i64) {
-        if let GatewayNode::Instance(i) = self {
-            i.on_command(ctx, verb, arg);
+        if let GatewayNode::Instance(work) = self {
+            if let Some(factor) = work.command(verb, arg) {
+                ctx.note(Note::Slowed { factor });
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! The API gateway's named scenarios: routing with auth and rate limits, and the gateway
 //! as a single point of failure.
 
-use super::backend::{Auth, Instance};
+use super::backend::Auth;
 use super::balancer::Balancer;
 use super::checker::{GatewayChecker, WINDOW_US};
 use super::client::Client;
@@ -9,6 +9,7 @@ use super::entry::{Gateway, Limit};
 use super::msg::PATHS;
 use super::node::GatewayNode;
 use super::{AUTH, PATTERN, RATE_LIMIT};
+use crate::patterns::slowable::SlowableWork;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
@@ -369,7 +370,7 @@ impl Scenario for GatewayScenario {
         )));
         nodes.extend(
             (0..PATHS.len() * PER_SERVICE)
-                .map(|_| GatewayNode::Instance(Instance::new(Delay::Exponential(SERVICE_US)))),
+                .map(|_| GatewayNode::Instance(SlowableWork::new(Delay::Exponential(SERVICE_US)))),
         );
         let valid = (0..CLIENTS).map(|c| !bad(c)).collect();
         Box::new(Simulation::new(Setup {
