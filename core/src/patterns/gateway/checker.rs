@@ -4,15 +4,13 @@
 
 use std::collections::VecDeque;
 
-use imbl::OrdMap;
-
 use super::msg::{Msg, Note};
 use super::node::GatewayNode;
 use crate::patterns::breaches::FirstBreaches;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::time::SimTime;
-use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
+use crate::sim::trace::{EventKind, Fate, MessageRecord, TraceEvent};
 
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
@@ -51,8 +49,9 @@ pub struct GatewayChecker {
     valid: Vec<bool>,
     /// Requests a client may get through in any window.
     allowed: usize,
-    /// The client each message in flight started from.
-    origin: OrdMap<u32, u32>,
+    /// The client each message in flight started from, by message id: bounded by the
+    /// messages in flight, and a plain `Vec` so that no new collection type is compiled.
+    origin: Vec<(u32, u32)>,
     /// The latest delivery (what the sends after it are caused by): its event and client.
     current: (usize, Option<u32>),
     /// Per client: when its requests of the latest window went on to a service.
@@ -68,13 +67,19 @@ impl GatewayChecker {
             through: vec![VecDeque::new(); valid.len()],
             valid,
             allowed,
-            origin: OrdMap::new(),
+            origin: Vec::new(),
             current: (usize::MAX, None),
         }
     }
 
     fn client(&self, node: NodeId) -> Option<u32> {
         (node.index() < self.valid.len()).then_some(node.0)
+    }
+
+    /// The client message `msg` started from, forgotten now that it arrived or was dropped.
+    fn carried(&mut self, msg: u32) -> Option<u32> {
+        let at = self.origin.iter().position(|o| o.0 == msg)?;
+        Some(self.origin.swap_remove(at).1)
     }
 
     /// A request of `client` goes on to a service at `at`.
@@ -117,7 +122,7 @@ impl Checker<GatewayNode> for GatewayChecker {
     ) {
         match (&event.kind, msg) {
             (EventKind::Deliver { msg, from }, Some(record)) => {
-                let carried = self.origin.remove(&msg.0);
+                let carried = self.carried(msg.0);
                 let origin = self.client(*from).or(carried);
                 self.current = (index, origin);
                 let (Msg::Work { id, .. }, Some(client)) = (&record.payload, origin) else {
@@ -133,7 +138,7 @@ impl Checker<GatewayNode> for GatewayChecker {
                     });
                 }
             }
-            (EventKind::Send { msg, .. }, Some(record)) => {
+            (EventKind::Send { msg, fate, .. }, Some(record)) => {
                 let caused = record.cause == Some(self.current.0 as u32);
                 let origin =
                     self.client(record.from)
@@ -141,13 +146,15 @@ impl Checker<GatewayNode> for GatewayChecker {
                 let Some(client) = origin else {
                     return;
                 };
-                self.origin.insert(msg.0, client);
+                if let Fate::Arrives(_) = fate {
+                    self.origin.push((msg.0, client));
+                }
                 if let (Msg::Work { id, .. }, None) = (&record.payload, record.copy_of) {
                     self.through(index, event.time, client, *id);
                 }
             }
             (EventKind::Dropped { msg, .. }, _) => {
-                self.origin.remove(&msg.0);
+                self.carried(msg.0);
             }
             (EventKind::Note(Note::TimedOut { id }), _) => {
                 let node = event.node.unwrap_or(NodeId(0));
