@@ -2,8 +2,6 @@
 //! causes back to a client's send (the request's path), not read from the payload, so a
 //! gateway that mislabels a request cannot hide it.
 
-use std::collections::VecDeque;
-
 use super::msg::{Msg, Note};
 use super::node::GatewayNode;
 use crate::patterns::breaches::FirstBreaches;
@@ -55,7 +53,7 @@ pub struct GatewayChecker {
     /// The latest delivery (what the sends after it are caused by): its event and client.
     current: (usize, Option<u32>),
     /// Per client: when its requests of the latest window went on to a service.
-    through: Vec<VecDeque<SimTime>>,
+    through: Vec<Vec<SimTime>>,
 }
 
 impl GatewayChecker {
@@ -64,7 +62,7 @@ impl GatewayChecker {
     pub fn new(names: &[String], valid: Vec<bool>, allowed: usize) -> GatewayChecker {
         GatewayChecker {
             first: FirstBreaches::new(names),
-            through: vec![VecDeque::new(); valid.len()],
+            through: vec![Vec::new(); valid.len()],
             valid,
             allowed,
             origin: Vec::new(),
@@ -87,13 +85,12 @@ impl GatewayChecker {
         let Some(sent) = self.through.get_mut(client as usize) else {
             return;
         };
-        while sent
-            .front()
-            .is_some_and(|t| t.as_micros() + WINDOW_US <= at.as_micros())
-        {
-            sent.pop_front();
-        }
-        sent.push_back(at);
+        let old = sent
+            .iter()
+            .take_while(|t| t.as_micros() + WINDOW_US <= at.as_micros())
+            .count();
+        sent.drain(..old);
+        sent.push(at);
         let count = sent.len();
         let allowed = self.allowed;
         if count > allowed {
