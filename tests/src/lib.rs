@@ -22,17 +22,28 @@ pub fn run_to_end(session: &Session) -> Run {
     run
 }
 
-/// The metric `id` (one of `metrics`, its pattern's) in the buckets that start between
-/// `from_ms` and `to_ms`: a counter's total, a gauge's highest level, a latency's
-/// highest p99 (µs).
-pub fn between(
+/// A guarantee a run broke: the property, the first breach's detail, and the trace line
+/// of the event that broke it.
+#[derive(Clone, Debug)]
+pub struct Breach {
+    /// The property's id.
+    pub property: &'static str,
+    /// What the checker said.
+    pub detail: String,
+    /// The breaking event, as a line of the trace.
+    pub line: String,
+}
+
+/// Metric `id` (one of `metrics`, the pattern's) between `from_ms` and `to_ms`: a
+/// counter's total, a gauge's highest level, a latency's highest p99 (µs).
+pub fn metric_between(
     engine: &dyn Engine,
     metrics: &[MetricSpec],
     id: &str,
     from_ms: u64,
     to_ms: u64,
 ) -> i64 {
-    let metric = metrics.iter().position(|m| m.id == id).unwrap();
+    let metric = metrics.iter().position(|m| m.id == id).expect("a metric");
     let series = engine.series(metric, engine.horizon());
     let points = series.points.iter().enumerate().filter(|(i, _)| {
         let start = *i as u64 * series.bucket_us;
@@ -44,18 +55,6 @@ pub fn between(
         MetricKind::Gauge => points.map(|p| p.max).max().unwrap_or(0),
         MetricKind::Latency => points.map(|p| p.p99).max().unwrap_or(0),
     }
-}
-
-/// A guarantee a run broke: the property, the first breach's detail, and the trace line
-/// of the event that broke it.
-#[derive(Clone, Debug)]
-pub struct Breach {
-    /// The property's id.
-    pub property: &'static str,
-    /// What the checker said.
-    pub detail: String,
-    /// The breaking event, as a line of the trace.
-    pub line: String,
 }
 
 /// Runs `session` to its end and returns every guarantee it broke, first breach each.

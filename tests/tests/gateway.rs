@@ -6,11 +6,12 @@ use playground_core::patterns::gateway::PATTERN;
 use playground_core::sim::run::Engine;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
-use playground_tests::{guarantee_breaches, run_to_end as run};
+use playground_tests::{guarantee_breaches, metric_between, run_to_end as run};
 
-/// The pattern's metric `id` between `from_ms` and `to_ms` (see [`playground_tests::between`]).
+/// The pattern's metric `id` between `from_ms` and `to_ms` (see
+/// [`playground_tests::metric_between`]).
 fn between(engine: &dyn Engine, id: &str, from_ms: u64, to_ms: u64) -> i64 {
-    playground_tests::between(engine, PATTERN.metrics, id, from_ms, to_ms)
+    metric_between(engine, PATTERN.metrics, id, from_ms, to_ms)
 }
 
 /// A latency's median p50 over the run's buckets (µs).

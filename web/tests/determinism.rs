@@ -40,6 +40,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("consistent-leader-crash"),
     golden!("consistent-stale-read"),
     golden!("consistent-lease-clock"),
+    golden!("scatter-tail"),
+    golden!("scatter-hedged"),
     golden!("balance-slow-instance"),
     golden!("balance-host-failure"),
     golden!("balance-scale-out"),
@@ -48,6 +50,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
+    golden!("resilience-slow-calls"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
 ];
