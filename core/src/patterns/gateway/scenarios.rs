@@ -40,6 +40,8 @@ const GATEWAY_US: u64 = 500;
 const AUTH_US: u64 = 200;
 /// An instance's mean time per request.
 const SERVICE_US: u64 = 2_000;
+/// The charts' buckets: 20 ms, so that a bucket holds a dozen requests or more.
+const METRIC_BUCKET_US: u64 = 20_000;
 /// A client gives up on a request after this long.
 const TIMEOUT_US: u64 = 200_000;
 /// The balancer's health checks: every 30 ms, out after 2 missed.
@@ -373,19 +375,22 @@ impl Scenario for GatewayScenario {
                 .map(|_| GatewayNode::Instance(SlowableWork::new(Delay::Exponential(SERVICE_US)))),
         );
         let valid = (0..CLIENTS).map(|c| !bad(c)).collect();
-        Box::new(Simulation::new(Setup {
-            topology: self.topology(cfg),
-            metrics: PATTERN.metrics,
-            checker: GatewayChecker::new(&names, valid, self.allowed(cfg)),
-            names,
-            nodes,
-            clocks: Vec::new(),
-            link: WIDE,
-            horizon: self.horizon(cfg),
-            seed: cfg.seed,
-            script: actions.script,
-            user_actions: actions.user,
-        }))
+        Box::new(
+            Simulation::new(Setup {
+                topology: self.topology(cfg),
+                metrics: PATTERN.metrics,
+                checker: GatewayChecker::new(&names, valid, self.allowed(cfg)),
+                names,
+                nodes,
+                clocks: Vec::new(),
+                link: WIDE,
+                horizon: self.horizon(cfg),
+                seed: cfg.seed,
+                script: actions.script,
+                user_actions: actions.user,
+            })
+            .with_metric_bucket(METRIC_BUCKET_US),
+        )
     }
 }
 
