@@ -181,7 +181,7 @@ impl Gateway {
                     "auth check",
                     if self.auth.is_some() { "on" } else { "off" }.into(),
                 ),
-                ("rate limit per client", limit),
+                ("its share of each client's limit", limit),
             ],
         }
     }
