@@ -57,6 +57,16 @@ pub fn metric_between(
     }
 }
 
+/// Runs `session` to its end and returns the one guarantee it broke, after asserting
+/// that exactly one broke and that it is `property`.
+pub fn only_breach(session: &Session, property: &str) -> Breach {
+    let mut breaches = guarantee_breaches(&Registry::standard(), session);
+    assert_eq!(breaches.len(), 1, "{}: {breaches:?}", session.encode());
+    let breach = breaches.remove(0);
+    assert_eq!(breach.property, property, "{breach:?}");
+    breach
+}
+
 /// Runs `session` to its end and returns every guarantee it broke, first breach each.
 pub fn guarantee_breaches(registry: &Registry, session: &Session) -> Vec<Breach> {
     let mut run = registry.start(session).expect("the session starts");

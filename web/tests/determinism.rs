@@ -40,6 +40,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("consistent-leader-crash"),
     golden!("consistent-stale-read"),
     golden!("consistent-lease-clock"),
+    golden!("mapreduce-straggler"),
+    golden!("mapreduce-worker-dies"),
     golden!("scatter-tail"),
     golden!("scatter-hedged"),
     golden!("balance-slow-instance"),

@@ -8,6 +8,7 @@ pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod mapreduce;
 pub mod outstanding;
 pub mod resilience;
 pub mod scatter;
@@ -69,6 +70,8 @@ impl Registry {
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
                 &consistent::LEASE_CLOCK,
+                &mapreduce::STRAGGLER,
+                &mapreduce::WORKER_DIES,
                 &scatter::TAIL_AT_SCALE,
                 &scatter::HEDGED_REQUESTS,
                 &balance::SLOW_INSTANCE,

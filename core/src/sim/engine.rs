@@ -23,7 +23,7 @@ use std::sync::Arc;
 use super::action::{Action, TimedAction};
 use super::checker::{Checker, Property, Violation};
 use super::clock::WallClock;
-use super::metrics::{MetricSpec, Metrics, LOAD, QUEUE};
+use super::metrics::{MetricKind, MetricSpec, Metrics, LOAD, QUEUE};
 use super::network::{LinkConfig, Network};
 use super::node::{Node, NodeId};
 use super::rng::Rng;
@@ -103,9 +103,13 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     pub fn new(setup: Setup<N, C>) -> Self {
         let topology = Arc::new(setup.topology);
         let builtin = |spec: MetricSpec| setup.metrics.iter().position(|m| m.id == spec.id);
+        let node_gauges = (0..setup.metrics.len().min(64))
+            .filter(|&m| setup.metrics[m].per_node && setup.metrics[m].kind == MetricKind::Gauge)
+            .fold(0u64, |bits, m| bits | 1 << m);
         let builtins = Builtins {
             queue: builtin(QUEUE),
             load: builtin(LOAD),
+            node_gauges,
         };
         let node_count = setup.names.len();
         let mut names = setup.names;

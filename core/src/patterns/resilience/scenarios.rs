@@ -16,7 +16,6 @@ use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
-use crate::sim::rng::Ratio;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
     Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
@@ -64,12 +63,7 @@ const BREAKER: BreakerConfig = BreakerConfig {
 /// that a slow database makes calls slow, not failed.
 const SLOW_STORY_TIMEOUT_US: u64 = 100_000;
 /// Every link: 0.5–1 ms.
-const LINK: LinkConfig = LinkConfig {
-    latency_min_us: 500,
-    latency_max_us: 1_000,
-    loss: Ratio::NEVER,
-    duplication: Ratio::NEVER,
-};
+const LINK: LinkConfig = LinkConfig::reliable(500, 1_000);
 
 const fn rate(default: i64) -> ParamSpec {
     ParamSpec {

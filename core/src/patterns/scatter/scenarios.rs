@@ -11,7 +11,6 @@ use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::Arrivals;
 use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
-use crate::sim::rng::Ratio;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
     Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
@@ -20,12 +19,7 @@ use crate::sim::time::SimTime;
 use crate::sim::topology::Topology;
 
 /// Every link: 200–400 µs, one datacenter.
-const LINK: LinkConfig = LinkConfig {
-    latency_min_us: 200,
-    latency_max_us: 400,
-    loss: Ratio::NEVER,
-    duplication: Ratio::NEVER,
-};
+const LINK: LinkConfig = LinkConfig::reliable(200, 400);
 
 /// Searches are charted per 50 ms: about five at the default rate, enough for a p99 to
 /// mean something (the default, 1/120 of the run, would hold less than one).

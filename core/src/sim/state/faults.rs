@@ -7,6 +7,7 @@
 
 use super::super::action::Action;
 use super::*;
+use crate::sim::metrics::Measure;
 
 impl<N: Node, C: Checker<N>> State<N, C> {
     pub(super) fn apply_action(
@@ -121,6 +122,16 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         self.core.status[i] = NodeStatus::Crashed;
         self.nodes[i].on_crash();
         self.timers[i].clear();
+        // What it held or did is gone: its gauges fall to zero.
+        let gauges = self.core.builtins.node_gauges;
+        for metric in (0..64).filter(|m| gauges & 1 << m != 0) {
+            let node = Some(node);
+            scratch.measures.push(Measure {
+                metric,
+                node,
+                value: 0,
+            });
+        }
         for msg in self.core.lose_messages(node, &mut scratch.measures) {
             let reason = DropReason::ReceiverDown;
             self.record(scratch, Some(node), EventKind::Dropped { msg, reason });

@@ -18,6 +18,9 @@ pub(crate) struct Builtins {
     pub(crate) queue: Option<usize>,
     /// Messages handled per node ([`LOAD`](crate::sim::metrics::LOAD)).
     pub(crate) load: Option<usize>,
+    /// The pattern's per-node gauges (the built-in queue depth among them), one bit per
+    /// metric index below 64: a node that crashes or retires falls to zero on each.
+    pub(crate) node_gauges: u64,
 }
 
 /// One node's work in hand and its queue.
