@@ -9,10 +9,18 @@ use playground_core::sim::checker::PropertyKind;
 use playground_core::sim::metrics::{MetricKind, MetricSpec};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::{Ratio, Rng};
-use playground_core::sim::run::Engine;
+use playground_core::sim::run::{Engine, Run};
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
+
+/// A session's run, explored to its end.
+pub fn run_to_end(session: &Session) -> Run {
+    let mut run = Registry::standard().start(session).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    assert!(run.engine().is_finished());
+    run
+}
 
 /// A guarantee a run broke: the property, the first breach's detail, and the trace line
 /// of the event that broke it.

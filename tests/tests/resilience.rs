@@ -5,17 +5,9 @@
 //! database that is slow rather than failing.
 
 use playground_core::patterns::resilience::PATTERN;
-use playground_core::sim::run::{Engine, Run};
+use playground_core::sim::run::Engine;
 use playground_core::{Registry, Session};
-use playground_tests::{guarantee_breaches, metric_between};
-
-/// A story's run to its end.
-fn run(session: &Session) -> Run {
-    let mut run = Registry::standard().start(session).unwrap();
-    run.engine_mut().run_to_end(2_000_000);
-    assert!(run.engine().is_finished());
-    run
-}
+use playground_tests::{guarantee_breaches, metric_between, run_to_end as run};
 
 /// Between `from_ms` and `to_ms`: a counter's total, a gauge's highest level, a
 /// latency's highest p99 (µs).

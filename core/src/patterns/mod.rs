@@ -1,12 +1,15 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod balance;
+pub mod breaches;
 pub mod consistent;
+pub mod gateway;
 pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
 pub mod mapreduce;
+pub mod outstanding;
 pub mod resilience;
 pub mod scatter;
 pub mod slowable;
@@ -80,6 +83,8 @@ impl Registry {
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
                 &resilience::SLOW_CALLS,
+                &gateway::ROUTING,
+                &gateway::SPOF,
             ],
         }
     }

@@ -3,6 +3,7 @@
 //! resilience's database), with the `slow` verb they offer.
 
 use crate::sim::load::Delay;
+use crate::sim::node::NodeView;
 use crate::sim::scenario::{ParamSpec, VerbSpec};
 
 /// The `slow` verb, for nodes of `roles`: multiplies the service time by 1 (normal) to
@@ -29,6 +30,15 @@ pub const fn slow_verb(
         }),
     }
 }
+
+/// The `slow` verb for a service's instances.
+pub const SLOW_VERB: VerbSpec = slow_verb(
+    &["instance"],
+    "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
+     normal again.",
+    50,
+    10,
+);
 
 /// A server's work: its service time, how much slower than normal it is, what it served.
 #[derive(Clone, Debug)]
@@ -88,5 +98,15 @@ impl SlowableWork {
             ),
             ("slowed", format!("×{}", self.slow)),
         ]
+    }
+
+    /// A server of `role` as the stage and the inspector show it: what it served, its
+    /// service time and slow-down.
+    pub fn view(&self, role: &'static str) -> NodeView {
+        NodeView {
+            role,
+            headline: self.headline(),
+            fields: self.fields("served"),
+        }
     }
 }

@@ -1,46 +1,37 @@
 //! A client: an open-loop load generator that measures every request's latency.
 
-use std::collections::VecDeque;
-
 use super::msg::{Msg, Note, Timer};
 use super::node::BalanceNode;
 use super::{FAILED, LATENCY};
+use crate::patterns::outstanding::Outstanding;
 use crate::sim::load::Arrivals;
-use crate::sim::node::{Ctx, NodeId, NodeView, Stamp};
+use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// A client sending requests at a rate, whatever the answers (open loop).
 #[derive(Clone, Debug)]
 pub struct Client {
     balancers: Vec<NodeId>,
     arrivals: Arrivals,
-    /// Sweeps (one every `sweep_us`) a request may wait before the client gives up.
-    timeout_sweeps: u64,
-    sweep_us: u64,
     // Volatile.
     elapsed_us: u64,
     next_id: u64,
     turn: usize,
-    sweeps: u64,
-    /// Requests in flight: number, when it was sent, the sweep count then.
-    waiting: VecDeque<(u64, Stamp, u64)>,
+    out: Outstanding,
     answered: u64,
     failed: u64,
 }
 
 impl Client {
     /// A client of `balancers` (taken in turn), with `arrivals`, giving up on a request
-    /// after `timeout_us` (checked every `timeout_us / 4`).
+    /// after `timeout_us`.
     pub fn new(balancers: Vec<NodeId>, arrivals: Arrivals, timeout_us: u64) -> Client {
         Client {
             balancers,
             arrivals,
-            timeout_sweeps: 4,
-            sweep_us: (timeout_us / 4).max(1),
             elapsed_us: 0,
             next_id: 0,
             turn: 0,
-            sweeps: 0,
-            waiting: VecDeque::new(),
+            out: Outstanding::new(timeout_us),
             answered: 0,
             failed: 0,
         }
@@ -48,7 +39,8 @@ impl Client {
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
         self.next_arrival(ctx);
-        ctx.set_timer(Timer::Sweep, self.sweep_us, self.sweep_us);
+        let sweep = self.out.sweep_us;
+        ctx.set_timer(Timer::Sweep, sweep, sweep);
     }
 
     fn next_arrival(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
@@ -65,23 +57,18 @@ impl Client {
                 if let Some(&balancer) = self.balancers.get(self.turn % self.balancers.len()) {
                     self.turn += 1;
                     ctx.send(balancer, Msg::Request { id: self.next_id });
-                    self.waiting
-                        .push_back((self.next_id, ctx.stamp(), self.sweeps));
+                    self.out.sent(self.next_id, ctx.stamp());
                 }
                 self.next_arrival(ctx);
             }
             Timer::Sweep => {
-                self.sweeps += 1;
-                while let Some(&(id, _, at)) = self.waiting.front() {
-                    if self.sweeps - at < self.timeout_sweeps {
-                        break;
-                    }
-                    self.waiting.pop_front();
+                for id in self.out.sweep() {
                     self.failed += 1;
                     ctx.note(Note::TimedOut { id });
                     ctx.measure(FAILED, 1);
                 }
-                ctx.set_timer(Timer::Sweep, self.sweep_us, self.sweep_us);
+                let sweep = self.out.sweep_us;
+                ctx.set_timer(Timer::Sweep, sweep, sweep);
             }
             Timer::HealthRound => {}
         }
@@ -91,10 +78,9 @@ impl Client {
         let Msg::Response { id, served } = msg else {
             return;
         };
-        let Some(pos) = self.waiting.iter().position(|w| w.0 == id) else {
+        let Some(sent) = self.out.answered(id) else {
             return;
         };
-        let (_, sent, _) = self.waiting.remove(pos).unwrap_or((id, ctx.stamp(), 0));
         if served {
             self.answered += 1;
             ctx.measure_since(LATENCY, sent);
@@ -105,13 +91,13 @@ impl Client {
     }
 
     pub(super) fn on_crash(&mut self) {
-        self.waiting.clear();
+        self.out.clear();
     }
 
     pub(super) fn view(&self) -> NodeView {
         NodeView {
             role: "client",
-            headline: format!("{} waiting", self.waiting.len()),
+            headline: format!("{} waiting", self.out.len()),
             fields: vec![
                 ("sent", self.next_id.to_string()),
                 ("answered", self.answered.to_string()),

@@ -51,10 +51,6 @@ impl Instance {
     pub(super) fn on_crash(&mut self) {}
 
     pub(super) fn view(&self) -> NodeView {
-        NodeView {
-            role: "instance",
-            headline: self.work.headline(),
-            fields: self.work.fields("served"),
-        }
+        self.work.view("instance")
     }
 }

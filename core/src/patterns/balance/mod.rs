@@ -36,7 +36,7 @@ pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
 pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
 
-use crate::patterns::slowable::slow_verb;
+use crate::patterns::slowable::SLOW_VERB;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
@@ -102,11 +102,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         QUEUE,
     ],
-    verbs: &[slow_verb(
-        &["instance"],
-        "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
-         normal again.",
-        50,
-        10,
-    )],
+    verbs: &[SLOW_VERB],
 };
