@@ -75,7 +75,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 <path class="line" d={k.lines.clone()} />
                 <path class="head" d={k.heads.clone()} />
                 <path class="queue-bar" d={k.bars.clone()} />
-                { for k.labels.iter().map(label) }
+                <>{ for k.labels.iter().map(label) }</>
             </g>
         }
     });
@@ -143,7 +143,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             <defs>
                 <clipPath id="plot"><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
             </defs>
-            { for ticks }
+            <>{ for ticks }</>
             <LaneHeaders lanes={props.lanes.clone()} left={g.left} width={g.width} top={g.top}
                          lane_height={g.lane_height} on={props.on.clone()} />
             <g clip-path="url(#plot)">
@@ -262,8 +262,8 @@ fn LaneHeaders(p: &LaneHeadersProps) -> Html {
     });
     html! {
         <g class="lanes">
-            { for bands }
-            { for lanes }
+            <>{ for bands }</>
+            <>{ for lanes }</>
         </g>
     }
 }

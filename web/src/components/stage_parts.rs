@@ -155,7 +155,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                 <rect class="group-ring" x={(c.x - hw - 4.0).to_string()} y={(c.y - hh - 4.0).to_string()}
                       width={(2.0 * hw + 8.0).to_string()} height={(2.0 * hh + 8.0).to_string()} rx="6" />
             }
-            { for bar }
+            <>{ for bar }</>
             { match p.scale {
                 Scale::Full => html! { <>
                     <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
