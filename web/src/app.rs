@@ -39,19 +39,13 @@ pub fn App() -> Html {
     let model =
         use_mut_ref(|| Playground::open(browser::query(), browser::prefers_reduced_motion()));
     let redraw = use_force_update();
-    // One callback for the page's whole life (the model and the redraw handle are both
-    // the same on every render): components compare their props, and a new callback on
-    // every frame would make every one of them, down to each node, draw again.
     let on: Callback<Command> = {
         let (model, redraw) = (model.clone(), redraw.clone());
-        (*use_memo((), move |_| {
-            Callback::from(move |command: Command| {
-                browser::remember_command(&format!("{command:?}"));
-                model.borrow_mut().apply(command);
-                redraw.force_update();
-            })
-        }))
-        .clone()
+        Callback::from(move |command: Command| {
+            browser::remember_command(&format!("{command:?}"));
+            model.borrow_mut().apply(command);
+            redraw.force_update();
+        })
     };
 
     use_effect_with((), |_| browser::mark("stage-rendered"));
