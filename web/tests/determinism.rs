@@ -48,6 +48,11 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
+    golden!("resilience-slow-calls"),
+    golden!("mapreduce-straggler"),
+    golden!("mapreduce-worker-dies"),
+    golden!("scatter-tail"),
+    golden!("scatter-hedged"),
 ];
 
 fn trace_of(session: &Session) -> String {

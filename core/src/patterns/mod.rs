@@ -6,7 +6,9 @@ pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod mapreduce;
 pub mod resilience;
+pub mod scatter;
 pub mod slowable;
 pub mod workload;
 
@@ -65,6 +67,10 @@ impl Registry {
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
                 &consistent::LEASE_CLOCK,
+                &mapreduce::STRAGGLER,
+                &mapreduce::WORKER_DIES,
+                &scatter::TAIL_AT_SCALE,
+                &scatter::HEDGED_REQUESTS,
                 &balance::SLOW_INSTANCE,
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
@@ -73,6 +79,7 @@ impl Registry {
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
+                &resilience::SLOW_CALLS,
             ],
         }
     }

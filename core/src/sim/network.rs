@@ -23,6 +23,19 @@ pub struct LinkConfig {
     pub duplication: Ratio,
 }
 
+impl LinkConfig {
+    /// A link that loses and duplicates nothing, with a one-way latency between
+    /// `min_us` and `max_us`.
+    pub const fn reliable(min_us: u64, max_us: u64) -> LinkConfig {
+        LinkConfig {
+            latency_min_us: min_us,
+            latency_max_us: max_us,
+            loss: Ratio::NEVER,
+            duplication: Ratio::NEVER,
+        }
+    }
+}
+
 impl Default for LinkConfig {
     /// 1–5 ms latency, no loss, no duplication.
     fn default() -> Self {

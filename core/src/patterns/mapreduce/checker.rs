@@ -1,0 +1,315 @@
+//! Checks map/reduce from the trace: the tasks the master handed out and to whom, the
+//! completions that reached it, the workers it heard from or marked failed, and the
+//! outputs it committed, against word counts computed from the input itself.
+
+use std::rc::Rc;
+
+use super::corpus::{partition, Corpus};
+use super::msg::{Msg, Note, Task};
+use super::node::MapReduceNode;
+use super::{BACKUPS, COMMITTED, SHUFFLED, STARTED};
+use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
+use crate::sim::metrics::Measure;
+use crate::sim::node::{NodeId, NodeStatus};
+use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
+
+/// The properties, in the order the checker reports them.
+pub const PROPERTIES: &[Property] = &[
+    Property {
+        id: "commit-once",
+        sentence: "No reduce output is committed twice.",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "correct-output",
+        sentence: "Every committed output holds exactly the word counts of the input for \
+                   its partition's words.",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "no-idle-worker",
+        sentence: "While the master is up and the job is not done, no live worker has a \
+                   free slot while a task could run in it: a task waiting to start, or, once \
+                   none waits, a task of the phase still running as a single copy \
+                   elsewhere (a backup).",
+        kind: PropertyKind::Guarantee,
+    },
+];
+
+const ONCE: usize = 0;
+const CORRECT: usize = 1;
+const NO_IDLE: usize = 2;
+
+/// Makes a task of one kind from its number.
+type TaskOf = fn(u32) -> Task;
+
+/// What the checker knows of one task.
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    /// Copies running: (worker, copy).
+    copies: Vec<(NodeId, u32)>,
+    /// For a map task: the worker whose output counts; for a reduce: the master, once
+    /// committed.
+    done_by: Option<NodeId>,
+    commits: u32,
+}
+
+/// The map/reduce checker.
+#[derive(Clone, Debug)]
+pub struct MapReduceChecker {
+    names: Vec<String>,
+    master: NodeId,
+    /// What each partition's output must be: (word, count), by word.
+    expected: Rc<Vec<Vec<(u16, u32)>>>,
+    maps: Vec<Seen>,
+    reduces: Vec<Seen>,
+    /// Per worker (index = id − 1): live in the master's eyes, and what it runs.
+    live: Vec<bool>,
+    reported: [bool; 3],
+    found: Vec<Breach>,
+    measures: Vec<Measure>,
+    latest: usize,
+}
+
+impl MapReduceChecker {
+    /// A checker for nodes named `names` (the master first, then the workers), for a job
+    /// of `maps` map tasks and `parts` reduce tasks over `corpus`.
+    pub fn new(names: &[String], corpus: &Corpus, maps: u32, parts: u32) -> MapReduceChecker {
+        let mut expected = vec![Vec::new(); parts as usize];
+        for (w, &n) in corpus.counts().iter().enumerate() {
+            if n > 0 {
+                expected[partition(w as u16, parts) as usize].push((w as u16, n));
+            }
+        }
+        MapReduceChecker {
+            names: names.to_vec(),
+            master: NodeId(0),
+            expected: Rc::new(expected),
+            maps: vec![Seen::default(); maps as usize],
+            reduces: vec![Seen::default(); parts as usize],
+            live: vec![false; names.len().saturating_sub(1)],
+            reported: [false; 3],
+            found: Vec::new(),
+            measures: Vec::new(),
+            latest: 0,
+        }
+    }
+
+    fn name(&self, node: NodeId) -> &str {
+        self.names.get(node.index()).map_or("?", String::as_str)
+    }
+
+    fn breach(&mut self, property: usize, event: usize, detail: String) {
+        if !self.reported[property] {
+            self.reported[property] = true;
+            self.found.push(Breach {
+                property,
+                event: Some(event),
+                detail,
+            });
+        }
+    }
+
+    fn count(&mut self, metric: usize, value: i64) {
+        self.measures.push(Measure {
+            metric,
+            node: None,
+            value,
+        });
+    }
+
+    fn seen(&mut self, task: Task) -> Option<&mut Seen> {
+        match task {
+            Task::Map(n) => self.maps.get_mut(n as usize),
+            Task::Reduce(n) => self.reduces.get_mut(n as usize),
+        }
+    }
+
+    fn set_live(&mut self, worker: NodeId, live: bool) {
+        if let Some(l) = self.live.get_mut((worker.0 as usize).wrapping_sub(1)) {
+            *l = live;
+        }
+    }
+
+    /// Forgets what `worker` runs, and (while a reduce output is still missing) the map
+    /// outputs on its disk.
+    fn forget(&mut self, worker: NodeId) {
+        let reducing = self.reduces.iter().any(|r| r.commits == 0);
+        for t in &mut self.maps {
+            t.copies.retain(|c| c.0 != worker);
+            if reducing && t.done_by == Some(worker) {
+                t.done_by = None;
+            }
+        }
+        for t in &mut self.reduces {
+            t.copies.retain(|c| c.0 != worker);
+        }
+    }
+
+    fn on_send(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+        match msg {
+            Msg::Assign { task, copy, .. } if from == self.master => {
+                self.count(STARTED, 1);
+                let Some(seen) = self.seen(*task) else {
+                    return;
+                };
+                let backup = !seen.copies.is_empty();
+                seen.copies.push((to, *copy));
+                if backup {
+                    self.count(BACKUPS, 1);
+                }
+            }
+            Msg::Chunk { counts, .. } => self.count(SHUFFLED, counts.len() as i64),
+            _ => {}
+        }
+    }
+
+    fn on_deliver(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+        if to != self.master {
+            return;
+        }
+        match *msg {
+            Msg::Heartbeat { fresh } => {
+                if fresh {
+                    self.forget(from);
+                }
+                self.set_live(from, true);
+            }
+            Msg::MapDone { map, copy } => {
+                let Some(seen) = self.maps.get_mut(map as usize) else {
+                    return;
+                };
+                let running = seen.copies.contains(&(from, copy));
+                seen.copies.retain(|&c| c != (from, copy));
+                if running && seen.done_by.is_none() {
+                    seen.done_by = Some(from);
+                }
+            }
+            Msg::ReduceDone { part, copy, .. } => {
+                if let Some(seen) = self.reduces.get_mut(part as usize) {
+                    seen.copies.retain(|&c| c != (from, copy));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_note(&mut self, index: usize, note: &Note) {
+        match note {
+            Note::Committed { part, counts } => {
+                self.count(COMMITTED, 1);
+                let Some(seen) = self.reduces.get_mut(*part as usize) else {
+                    return;
+                };
+                seen.commits += 1;
+                seen.done_by = Some(self.master);
+                if seen.commits == 2 {
+                    let detail = format!("reduce {part}'s output was committed a second time");
+                    self.breach(ONCE, index, detail);
+                }
+                let expected = self.expected.get(*part as usize);
+                if expected.map(Vec::as_slice) != Some(counts.as_slice()) {
+                    let want = expected.map_or(0, Vec::len);
+                    let detail = format!(
+                        "reduce {part}'s committed output has {} word counts, not the \
+                         {want} the input gives (or a count differs)",
+                        counts.len()
+                    );
+                    self.breach(CORRECT, index, detail);
+                }
+            }
+            Note::Failed { worker, .. } => {
+                self.set_live(*worker, false);
+                self.forget(*worker);
+            }
+            _ => {}
+        }
+    }
+
+    /// A live worker with a free slot, and a task that could run in it, if any.
+    fn idle_with_work(&self) -> Option<(NodeId, Task)> {
+        // Once every output is committed the job is done: nothing is left to run.
+        if self.reduces.iter().all(|r| r.commits > 0) {
+            return None;
+        }
+        let maps_done = self.maps.iter().all(|t| t.done_by.is_some());
+        // Reduce tasks can run only once every map output is in.
+        let mut kinds: Vec<(&[Seen], TaskOf)> = vec![(&self.maps, Task::Map)];
+        if maps_done {
+            kinds.push((&self.reduces, Task::Reduce));
+        }
+        let live = (1..)
+            .zip(&self.live)
+            .filter(|(_, &l)| l)
+            .map(|(i, _)| NodeId(i));
+        for worker in live {
+            for &(tasks, make) in &kinds {
+                let busy = tasks.iter().any(|t| t.copies.iter().any(|c| c.0 == worker));
+                if busy {
+                    continue;
+                }
+                // A task waiting to start, or one running alone on another worker.
+                let open = |t: &Seen| t.done_by.is_none();
+                let waiting = tasks.iter().position(|t| open(t) && t.copies.is_empty());
+                let single = || {
+                    tasks
+                        .iter()
+                        .position(|t| open(t) && t.copies.len() == 1 && t.copies[0].0 != worker)
+                };
+                if let Some(n) = waiting.or_else(single) {
+                    return Some((worker, make(n as u32)));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Checker<MapReduceNode> for MapReduceChecker {
+    fn properties(&self) -> &'static [Property] {
+        PROPERTIES
+    }
+
+    fn observe(
+        &mut self,
+        index: usize,
+        event: &TraceEvent<MapReduceNode>,
+        msg: Option<&MessageRecord<Msg>>,
+    ) {
+        self.latest = index;
+        let Some(node) = event.node else {
+            return;
+        };
+        match (&event.kind, msg) {
+            (EventKind::Send { to, .. }, Some(record)) if record.copy_of.is_none() => {
+                self.on_send(node, *to, &record.payload);
+            }
+            (EventKind::Deliver { from, .. }, Some(record)) => {
+                self.on_deliver(*from, node, &record.payload);
+            }
+            (EventKind::Note(note), _) => self.on_note(index, note),
+            _ => {}
+        }
+    }
+
+    fn check(&mut self, _nodes: &[MapReduceNode], world: &World<'_>, out: &mut Vec<Breach>) {
+        let master_up = world.status.get(self.master.index()) == Some(&NodeStatus::Up);
+        if master_up && !self.reported[NO_IDLE] {
+            if let Some((worker, task)) = self.idle_with_work() {
+                let detail = format!(
+                    "{} had a free slot while {task} could run in it",
+                    self.name(worker)
+                );
+                self.breach(NO_IDLE, self.latest, detail);
+            }
+        }
+        out.append(&mut self.found);
+    }
+
+    fn measure(&mut self, out: &mut Vec<Measure>) {
+        out.append(&mut self.measures);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,276 @@
+//! The named scenarios: a straggler, and a worker that dies in the reduce phase.
+
+use std::rc::Rc;
+
+use super::checker::MapReduceChecker;
+use super::corpus::Corpus;
+use super::master::{Master, Plan};
+use super::node::MapReduceNode;
+use super::worker::Worker;
+use super::{BACKUP_TASKS, COMMIT_ONCE, PATTERN};
+use crate::sim::action::{Action, TimedAction};
+use crate::sim::engine::{Setup, Simulation};
+use crate::sim::network::LinkConfig;
+use crate::sim::node::NodeId;
+use crate::sim::run::Engine;
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+};
+use crate::sim::time::SimTime;
+use crate::sim::topology::Topology;
+
+/// Every link: 0.2–0.5 ms.
+const LINK: LinkConfig = LinkConfig::reliable(200, 500);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Story {
+    Straggler,
+    WorkerDies,
+}
+
+/// A map/reduce scenario.
+pub struct MapReduceScenario {
+    info: StoryInfo,
+    story: Story,
+}
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "workers",
+        label: "Workers",
+        min: 2,
+        max: 8,
+        default: 4,
+        unit: "",
+        step: 1,
+    },
+    ParamSpec {
+        name: "maps",
+        label: "Map tasks (the input's splits)",
+        min: 2,
+        max: 16,
+        default: 8,
+        unit: "",
+        step: 1,
+    },
+    ParamSpec {
+        name: "reduces",
+        label: "Reduce tasks (partitions)",
+        min: 1,
+        max: 6,
+        default: 3,
+        unit: "",
+        step: 1,
+    },
+    ParamSpec {
+        name: "slowdown",
+        label: "How much slower w2 works",
+        min: 1,
+        max: 50,
+        default: 10,
+        unit: "×",
+        step: 1,
+    },
+];
+
+/// One slow worker, with and without backup tasks.
+pub static STRAGGLER: MapReduceScenario = MapReduceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "mapreduce-straggler",
+        title: "A straggler and backup tasks",
+        summary: "Four workers count the words of a 30-line text in 8 map and 3 reduce \
+                  tasks; w2 works 10× slower (a bad disk). Near the end of each phase the \
+                  master starts backup copies of the tasks still running, so the job does \
+                  not wait for w2. Switch backups off and it does.",
+        params: PARAMS,
+    },
+    story: Story::Straggler,
+};
+
+/// A worker dies after the map phase: its finished map outputs are lost with it.
+pub static WORKER_DIES: MapReduceScenario = MapReduceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "mapreduce-worker-dies",
+        title: "A worker dies in the reduce phase",
+        summary: "The same job; w3 crashes once the reducers have started. The master \
+                  notices its silence, and runs its map tasks again even though they had \
+                  finished: their output was on w3's disk. The reducers fetch it from the \
+                  new copies, and the output is still exactly the input's counts.",
+        params: PARAMS.split_at(3).0,
+    },
+    story: Story::WorkerDies,
+};
+
+impl MapReduceScenario {
+    /// The worker that dies in the worker story: w3, or the last one if there are fewer.
+    fn victim(cfg: &Config) -> String {
+        let (workers, _, _) = Self::sizes(cfg);
+        format!("w{}", workers.min(3))
+    }
+
+    fn sizes(cfg: &Config) -> (u32, u32, u32) {
+        (
+            cfg.param("workers").clamp(1, 16) as u32,
+            cfg.param("maps").clamp(1, 64) as u32,
+            cfg.param("reduces").clamp(1, 16) as u32,
+        )
+    }
+}
+
+impl Scenario for MapReduceScenario {
+    fn info(&self) -> &StoryInfo {
+        &self.info
+    }
+
+    fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
+        let (workers, _, _) = Self::sizes(cfg);
+        let master = NodeInfo {
+            name: "m".into(),
+            role: "master",
+        };
+        let workers = (1..=workers).map(|i| NodeInfo {
+            name: format!("w{i}"),
+            role: "worker",
+        });
+        std::iter::once(master).chain(workers).collect()
+    }
+
+    fn topology(&self, cfg: &Config) -> Topology {
+        let (workers, _, _) = Self::sizes(cfg);
+        let mut topology = Topology::default();
+        for a in 1..=workers {
+            topology.link(NodeId(0), NodeId(a));
+            for b in a + 1..=workers {
+                topology.link(NodeId(a), NodeId(b));
+            }
+        }
+        topology
+    }
+
+    fn captions(&self, cfg: &Config) -> Vec<Caption> {
+        let (workers, maps, reduces) = Self::sizes(cfg);
+        let slowdown = cfg.param("slowdown");
+        let caption = |ms: u64, text: String| Caption {
+            at: SimTime::from_millis(ms),
+            text,
+        };
+        let start = caption(
+            0,
+            format!(
+                "The master m splits a 30-line text into {maps} map tasks and hands them to \
+                 {workers} idle workers; each counts its split's words (about half a ms a \
+                 word) and keeps them on its own disk, in {reduces} partitions. Once every \
+                 map is done, {reduces} reduce tasks fetch their partition from each map \
+                 output and sum it; the master commits each output once."
+            ),
+        );
+        match self.story {
+            Story::Straggler => {
+                let later = if cfg.switch(BACKUP_TASKS) {
+                    "When no map task is left to hand out, the master starts a backup copy \
+                     of each one still running — w2's included — on the first idle worker; \
+                     whichever copy finishes first counts, the other is discarded. The \
+                     same near the end of the reduce phase. Compare \"backup copies\" with \
+                     \"task copies started\": the job ends long before w2 would have."
+                } else {
+                    "Backups are switched off: once the other workers have taken every map \
+                     task there is, they sit idle (see the invariants) and the reducers \
+                     cannot start until w2's slow map task is done. One slow machine sets \
+                     the time of the whole job: the paper's sort took 44 % longer without \
+                     backups."
+                };
+                vec![
+                    start,
+                    caption(
+                        1,
+                        format!(
+                            "w2 works {slowdown}× slower than the others (a bad disk, a busy \
+                             machine): its first map task takes {slowdown} times as long."
+                        ),
+                    ),
+                    caption(50, later.to_string()),
+                ]
+            }
+            Story::WorkerDies => vec![
+                start,
+                caption(
+                    CRASH_MS,
+                    format!(
+                        "{} crashes. The master hears no heartbeat from it for 30 ms and \
+                         marks it failed: the task it was running goes back to idle, and so \
+                         do the map tasks it had finished, because their output was on its \
+                         disk. Other workers run them again; the reducers ask the master \
+                         where those outputs are now, fetch them, and finish: the committed \
+                         output still holds exactly the input's counts.",
+                        Self::victim(cfg)
+                    ),
+                ),
+            ],
+        }
+    }
+
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
+        match self.story {
+            Story::Straggler => vec![TimedAction {
+                at: SimTime::ZERO,
+                action: Action::Command {
+                    node: "w2".into(),
+                    verb: "slow".into(),
+                    arg: cfg.param("slowdown"),
+                },
+            }],
+            Story::WorkerDies => vec![TimedAction {
+                at: SimTime::from_millis(CRASH_MS),
+                action: Action::Crash(Self::victim(cfg)),
+            }],
+        }
+    }
+
+    fn horizon(&self, _cfg: &Config) -> SimTime {
+        SimTime::from_millis(800)
+    }
+
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        match self.story {
+            Story::Straggler => PATTERN.switches.iter().collect(),
+            Story::WorkerDies => Vec::new(),
+        }
+    }
+
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
+        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let (workers, maps, parts) = Self::sizes(cfg);
+        let corpus = Rc::new(Corpus::new());
+        let plan = Plan {
+            workers,
+            maps,
+            parts,
+            backups: cfg.switch(BACKUP_TASKS),
+            commit_once: cfg.switch(COMMIT_ONCE),
+        };
+        let mut nodes = vec![MapReduceNode::Master(Master::new(plan))];
+        nodes.extend(
+            (0..workers).map(|_| {
+                MapReduceNode::Worker(Worker::new(NodeId(0), corpus.clone(), maps, parts))
+            }),
+        );
+        Box::new(Simulation::new(Setup {
+            topology: self.topology(cfg),
+            metrics: PATTERN.metrics,
+            checker: MapReduceChecker::new(&names, &corpus, maps, parts),
+            names,
+            nodes,
+            clocks: Vec::new(),
+            link: LINK,
+            horizon: self.horizon(cfg),
+            seed: cfg.seed,
+            script: actions.script,
+            user_actions: actions.user,
+        }))
+    }
+}
+
+/// When w3 crashes in the worker story: after the map phase, while the reducers run.
+const CRASH_MS: u64 = 70;

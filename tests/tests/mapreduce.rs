@@ -1,0 +1,111 @@
+//! Map/Reduce, story by story: a straggler holds the job back unless the master starts
+//! backup copies; a worker that dies after the map phase takes its finished map outputs
+//! with it, they run again, and the output is still the input's exact word counts.
+
+use playground_core::patterns::mapreduce::PATTERN;
+use playground_core::sim::node::NodeId;
+use playground_core::sim::run::{Engine, EventTag, Run};
+use playground_core::{Registry, Session};
+use playground_tests::{guarantee_breaches, metric_between, only_breach};
+
+fn run(session: &Session) -> Run {
+    let mut run = Registry::standard().start(session).unwrap();
+    run.engine_mut().run_to_end(2_000_000);
+    assert!(run.engine().is_finished());
+    run
+}
+
+fn total(engine: &dyn Engine, id: &str) -> i64 {
+    metric_between(engine, PATTERN.metrics, id, 0, 1_000)
+}
+
+/// When the job was done (ms), and the labels of the master's notes.
+fn job(engine: &dyn Engine) -> (Option<u64>, Vec<String>) {
+    let notes: Vec<(u64, String)> = (0..engine.trace_len())
+        .map(|i| engine.event(i).unwrap())
+        .filter(|e| e.node == Some(NodeId(0)) && e.tag == EventTag::Note)
+        .map(|e| (e.time.as_micros() / 1_000, e.label))
+        .collect();
+    let done = notes.iter().find(|n| n.1 == "job done").map(|n| n.0);
+    (done, notes.into_iter().map(|n| n.1).collect())
+}
+
+fn straggler() -> Session {
+    Session::new("mapreduce-straggler", 1)
+}
+
+#[test]
+fn backup_copies_keep_a_straggler_from_setting_the_job_time() {
+    let with = run(&straggler());
+    let without = run(&straggler().with_switch_off("backup-tasks"));
+    let steady = run(&straggler().with_param("slowdown", 1));
+    let (done_with, notes) = job(with.engine());
+    let (done_without, _) = job(without.engine());
+    let (done_steady, _) = job(steady.engine());
+    let (with_ms, without_ms, steady_ms) = (
+        done_with.unwrap(),
+        done_without.unwrap(),
+        done_steady.unwrap(),
+    );
+    // Without backups the job waits for w2's slow tasks; with them it ends within half
+    // again the time of a job with no straggler at all.
+    assert!(
+        without_ms > 3 * with_ms,
+        "{with_ms} ms with, {without_ms} ms without"
+    );
+    assert!(
+        2 * with_ms < 3 * steady_ms,
+        "{with_ms} ms, {steady_ms} ms without a straggler"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("backup copy of map")),
+        "{notes:?}"
+    );
+    // The price: a few backup copies, counted from the trace.
+    let (started, backups) = (
+        total(with.engine(), "started"),
+        total(with.engine(), "backups"),
+    );
+    assert!(
+        (1..=started / 2).contains(&backups),
+        "{backups} of {started}"
+    );
+    assert_eq!(total(without.engine(), "backups"), 0);
+    // Every reduce output is committed once, and holds the input's counts.
+    assert_eq!(total(with.engine(), "committed"), 3);
+    assert!(guarantee_breaches(&Registry::standard(), &straggler()).is_empty());
+}
+
+#[test]
+fn without_backups_workers_sit_idle_at_a_named_event() {
+    let breach = only_breach(
+        &straggler().with_switch_off("backup-tasks"),
+        "no-idle-worker",
+    );
+    assert!(breach.detail.contains("free slot while map"), "{breach:?}");
+    assert!(breach.line.contains("m    recv"), "{breach:?}");
+}
+
+#[test]
+fn committing_every_copy_commits_a_partition_twice() {
+    let off = straggler().with_switch_off("commit-once");
+    let breach = only_breach(&off, "commit-once");
+    assert!(breach.line.contains("committed reduce"), "{breach:?}");
+    let run = run(&off);
+    assert!(total(run.engine(), "committed") > 3);
+}
+
+#[test]
+fn a_dead_workers_finished_map_outputs_run_again_and_the_output_stays_exact() {
+    let session = Session::new("mapreduce-worker-dies", 1);
+    let dies = run(&session);
+    let calm = run(&straggler().with_param("slowdown", 1));
+    let (done, notes) = job(dies.engine());
+    let failed = notes.iter().find(|n| n.starts_with("w3 failed")).unwrap();
+    assert!(!failed.contains("(0 map outputs lost)"), "{failed}");
+    assert!(done.is_some(), "{notes:?}");
+    // Re-running the lost maps costs task copies and shuffled counts a calm run does not.
+    assert!(total(dies.engine(), "started") > total(calm.engine(), "started"));
+    assert_eq!(total(dies.engine(), "committed"), 3);
+    assert!(guarantee_breaches(&Registry::standard(), &session).is_empty());
+}
