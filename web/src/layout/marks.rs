@@ -89,17 +89,22 @@ pub struct DiagramMarks {
     segments: Vec<(MsgId, [f64; 4])>,
 }
 
-/// The index of the group with `class` in `groups`, made by `make` if missing.
+/// The index of the group whose class is `base` followed by `extra` (`""` or a class
+/// with its leading space), made by `make` from that class if missing.
 fn group_of<T>(
     groups: &mut Vec<T>,
-    class: String,
+    (base, extra): (&str, &str),
     class_of: fn(&T) -> &str,
     make: fn(String) -> T,
 ) -> usize {
-    match groups.iter().position(|g| class_of(g) == class) {
+    let same = |g: &T| {
+        let class = class_of(g);
+        class.len() == base.len() + extra.len() && class.starts_with(base) && class.ends_with(extra)
+    };
+    match groups.iter().position(same) {
         Some(i) => i,
         None => {
-            groups.push(make(class));
+            groups.push(make([base, extra].concat()));
             groups.len() - 1
         }
     }
@@ -155,13 +160,10 @@ impl DiagramMarks {
                 ArrowEnd::Pending(t) => (t, "arrow pending", None),
                 ArrowEnd::Lost => (a.sent, "arrow lost", None),
             };
-            let mut class = kind.to_string();
-            if on_path {
-                class.push_str(" on-path");
-            }
+            let extra = if on_path { " on-path" } else { "" };
             let i = group_of(
                 &mut self.arrows,
-                class,
+                (kind, extra),
                 |k| &k.class,
                 |class| ArrowKind {
                     class,
@@ -239,13 +241,10 @@ impl DiagramMarks {
             let lane = lanes.lane_of(node);
             let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
             let future = e.index >= shown;
-            let mut class = format!("event {}", tag_class(e.tag));
-            if future {
-                class.push_str(" future");
-            }
+            let extra = if future { " future" } else { "" };
             let i = group_of(
                 &mut self.events,
-                class,
+                (event_class(e.tag), extra),
                 |s| &s.class,
                 |class| Shape {
                     class,
@@ -378,20 +377,20 @@ fn shape(d: &mut String, tag: EventTag, x: f64, y: f64) {
     };
 }
 
-/// The CSS class of an event's kind.
-pub fn tag_class(tag: EventTag) -> &'static str {
+/// The CSS classes of an event's kind.
+fn event_class(tag: EventTag) -> &'static str {
     match tag {
-        EventTag::Start => "start",
-        EventTag::Send => "send",
-        EventTag::Lost => "lost",
-        EventTag::Cut => "cut",
-        EventTag::Deliver => "deliver",
-        EventTag::Arrive => "arrive",
-        EventTag::Retired => "retired",
-        EventTag::Dropped => "dropped",
-        EventTag::Timer => "timer",
-        EventTag::Action => "action",
-        EventTag::Note => "note",
+        EventTag::Start => "event start",
+        EventTag::Send => "event send",
+        EventTag::Lost => "event lost",
+        EventTag::Cut => "event cut",
+        EventTag::Deliver => "event deliver",
+        EventTag::Arrive => "event arrive",
+        EventTag::Retired => "event retired",
+        EventTag::Dropped => "event dropped",
+        EventTag::Timer => "event timer",
+        EventTag::Action => "event action",
+        EventTag::Note => "event note",
     }
 }
 
