@@ -98,19 +98,21 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     });
     let hovered = hover.and_then(|hit| hovered(props, &marks, hit));
 
-    // Where the pointer is, on the strip; None outside the plot.
-    let pointer = move |e: &MouseEvent| {
-        let svg = e
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())?;
-        let rect = svg.get_bounding_client_rect();
-        let scale = DiagramGeometry::TOTAL_WIDTH / rect.width().max(1.0);
-        let x = (f64::from(e.client_x()) - rect.left()) * scale;
-        let y = (f64::from(e.client_y()) - rect.top()) * scale;
-        (x >= g.left && x <= g.left + g.width).then_some((x, y))
+    // Where the pointer is, in the plot's units; None outside the plot. (Yew delegates
+    // events, so their current target is not the diagram: it is found by its ref.)
+    let svg = use_node_ref();
+    let pointer = {
+        let svg = svg.clone();
+        move |e: &MouseEvent| {
+            let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
+            let scale = DiagramGeometry::TOTAL_WIDTH / rect.width().max(1.0);
+            let x = (f64::from(e.client_x()) - rect.left()) * scale;
+            let y = (f64::from(e.client_y()) - rect.top()) * scale;
+            (x >= g.left && x <= g.left + g.width).then_some((x, y))
+        }
     };
     let on_click = {
-        let (on, marks) = (props.on.clone(), marks.clone());
+        let (on, marks, pointer) = (props.on.clone(), marks.clone(), pointer.clone());
         Callback::from(move |e: MouseEvent| {
             let Some((x, y)) = pointer(&e) else { return };
             on.emit(match marks.hit(x - g.offset(), y) {
@@ -138,7 +140,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         hovered.is_some().then_some("pointing")
     );
     html! {
-        <svg class={class} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+        <svg ref={svg} class={class} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
              role="img" aria-label="Space-time diagram" onclick={on_click} onmousemove={on_move} onmouseleave={on_leave}>
             <defs>
                 <clipPath id="plot"><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
