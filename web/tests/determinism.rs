@@ -40,6 +40,10 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("consistent-leader-crash"),
     golden!("consistent-stale-read"),
     golden!("consistent-lease-clock"),
+    golden!("mapreduce-straggler"),
+    golden!("mapreduce-worker-dies"),
+    golden!("scatter-tail"),
+    golden!("scatter-hedged"),
     golden!("balance-slow-instance"),
     golden!("balance-host-failure"),
     golden!("balance-scale-out"),
@@ -49,10 +53,6 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
     golden!("resilience-slow-calls"),
-    golden!("mapreduce-straggler"),
-    golden!("mapreduce-worker-dies"),
-    golden!("scatter-tail"),
-    golden!("scatter-hedged"),
 ];
 
 fn trace_of(session: &Session) -> String {
