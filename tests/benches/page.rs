@@ -32,8 +32,29 @@ async fn frame_times(client: &Client, ms: u64, each_frame: &str) -> Vec<f64> {
     serde_json::from_value(value).expect("a list of numbers")
 }
 
-/// Opens `session`, plays it at 10x for 4 s and returns the frame intervals.
-async fn play_at_10x(client: &Client, base: &str, session: &Session) -> Vec<f64> {
+/// Brings the element with `testid` into the middle of the window (panels out of view are
+/// not drawn, so a figure about one is measured with it in view).
+async fn into_view(client: &Client, testid: &str) {
+    client
+        .execute(
+            &format!(
+                "document.querySelector('[data-testid={testid}]')
+                     .scrollIntoView({{block: 'center'}});"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// Opens `session`, plays it at 10x for 4 s (with the element `in_view` scrolled into
+/// view, if any) and returns the frame intervals.
+async fn play_at_10x(
+    client: &Client,
+    base: &str,
+    session: &Session,
+    in_view: Option<&str>,
+) -> Vec<f64> {
     client
         .goto(&format!("{base}?s={}", session.encode()))
         .await
@@ -48,6 +69,9 @@ async fn play_at_10x(client: &Client, base: &str, session: &Session) -> Vec<f64>
         .await
         .unwrap();
     click(client, "play").await;
+    if let Some(testid) = in_view {
+        into_view(client, testid).await;
+    }
     let playing = frame_times(client, 4_000, "").await;
     click(client, "play").await;
     playing
@@ -111,15 +135,18 @@ async fn main() {
         })
         .expect("a scenario");
     println!("BENCH heaviest-default {}", heaviest.scenario);
-    let playing = play_at_10x(&client, &base, &heaviest).await;
+    let playing = play_at_10x(&client, &base, &heaviest, None).await;
     report("play-10x", &playing);
+    // The same with the space-time diagram in view instead of the stage.
+    let playing = play_at_10x(&client, &base, &heaviest, Some("diagram")).await;
+    report("play-10x-diagram", &playing);
 
     // Playing the largest topology a person can open: 200 instances on 40 hosts, at the
     // host-failure story's highest load, at 10x.
     let wide = Session::new("balance-host-failure", 1)
         .with_param("instances", 200)
         .with_param("rate", 20_000);
-    let playing = play_at_10x(&client, &base, &wide).await;
+    let playing = play_at_10x(&client, &base, &wide, None).await;
     report("play-200-nodes-10x", &playing);
 
     // Scrolling the space-time diagram of a run of about 100,000 events.
@@ -148,6 +175,7 @@ async fn main() {
         "BENCH big-run {}",
         json!(steps).as_str().unwrap_or_default().trim()
     );
+    into_view(&client, "diagram").await;
     let scrolling = frame_times(
         &client,
         4_000,

@@ -282,12 +282,12 @@ pub fn App() -> Html {
                 <Caption text={caption} />
                 <div class="workspace">
                     <div class="left">
-                        <section class="panel stage-panel">{ stage }{ for action_bar }</section>
+                        <section class="panel stage-panel">{ stage }<>{ for action_bar }</></section>
                         { controls }
                         { charts }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} />
                         { diagram }
-                        { for path_panel }
+                        <>{ for path_panel }</>
                     </div>
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />

@@ -10,6 +10,9 @@
 use playground_core::sim::time::SimTime;
 
 mod lanes;
+pub mod marks;
+#[cfg(test)]
+mod marks_tests;
 mod stage;
 #[cfg(test)]
 mod stage_tests;

@@ -65,6 +65,12 @@ async fn open(query: &str) -> Page {
 
 async fn settle() {
     sleep(Duration::from_millis(30)).await;
+    // Yew renders in slices of 16 ms, each continued from a zero-delay timer; on a loaded
+    // machine a render can outlast the 30 ms. Timers run in order, so a few zero-delay
+    // sleeps let the slices queued before them finish first.
+    for _ in 0..4 {
+        sleep(Duration::ZERO).await;
+    }
 }
 
 /// Dispatches a bubbling, cancelable event named `name` at `target`, as the browser

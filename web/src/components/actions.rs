@@ -62,7 +62,7 @@ pub fn VerbForm(p: &VerbFormProps) -> Html {
     html! {
         <div class="verb" data-testid={format!("verb-{name}")}>
             <p class="verb-help"><strong>{ p.spec.label }</strong>{ ": " }{ p.spec.help }</p>
-            { for input }
+            <>{ for input }</>
             <button data-testid={format!("verb-apply-{name}")} onclick={act(&p.on, verb(&p.node, &p.spec, *arg))}>
                 { p.spec.label }
             </button>
@@ -118,7 +118,7 @@ pub fn ActionBar(p: &ActionBarProps) -> Html {
     html! {
         <div class="action-bar" data-testid="action-bar" role="toolbar" aria-label={format!("Actions on {}", p.node)}>
             <strong>{ format!("{} · {}", p.node, p.role) }</strong>
-            { for verbs }
+            <>{ for verbs }</>
             { membership(&p.on, &p.node, p.status) }
         </div>
     }

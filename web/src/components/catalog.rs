@@ -55,7 +55,7 @@ pub fn Catalog(props: &CatalogProps) -> Html {
             });
             html! { <div class="pattern"><h4>{ p.name }</h4><ul>{ for items }</ul></div> }
         });
-        html! { <div class="family"><h3>{ name.to_string() }</h3>{ for patterns }</div> }
+        html! { <div class="family"><h3>{ name.to_string() }</h3><>{ for patterns }</></div> }
     };
     html! {
         <nav class="catalog" data-testid="catalog" aria-label="Patterns">

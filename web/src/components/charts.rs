@@ -319,7 +319,7 @@ fn ChartView(props: &ChartViewProps) -> Html {
         <figure class="chart" data-testid={format!("chart-{}", spec.id)}>
             <figcaption>
                 <strong title={spec.help}>{ spec.label }</strong>
-                { for legend }
+                <>{ for legend }</>
                 <span class="readout" data-testid="chart-readout">{ readout }</span>
             </figcaption>
             <svg class="chart-plot" data-testid="chart-plot" viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
@@ -328,17 +328,17 @@ fn ChartView(props: &ChartViewProps) -> Html {
                  ref={plot_ref.clone()} onclick={seek(&plot_ref, HEIGHT)}
                  onmousemove={track(&plot_ref, HEIGHT, 0)} onmouseleave={leave}>
                 <title>{ spec.help }</title>
-                { for y_axis }
+                <>{ for y_axis }</>
                 <text class="unit" transform={format!("translate(10 {}) rotate(-90)", TOP + plot_h / 2.0)}
                       data-testid="chart-unit">{ chart.unit.clone() }</text>
                 <line class="axis" x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()}
                       y1={(TOP + plot_h).to_string()} y2={(TOP + plot_h).to_string()} />
-                { for x_axis }
-                { for lines }
+                <>{ for x_axis }</>
+                <>{ for lines }</>
                 <line class="cursor" data-testid="chart-cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()}
                       y1={TOP.to_string()} y2={(TOP + plot_h).to_string()} />
             </svg>
-            { for strip }
+            <>{ for strip }</>
         </figure>
     }
 }

@@ -1,19 +1,21 @@
 //! The space-time diagram: a lane per node (or per collapsed group), an arrow per
 //! message, labelled events.
 //!
-//! Only the events inside the time window are rendered (found by binary search in the
-//! trace), so a run of any length draws the same few hundred elements. The lane headers
+//! Only the events inside the time window are drawn (found by binary search in the
+//! trace), each kind of mark as one path, so a run of any length draws the same few
+//! dozen elements; the pointer is hit-tested against them for tooltips and clicks. The lane headers
 //! are their own component: they change only with the run and its collapsed groups, so a
 //! frame of 200 lanes does not draw them again.
 
 use std::rc::Rc;
 
-use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::run::EventInfo;
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
+use crate::layout::marks::{arrow_note, DiagramMarks, Hit, Label};
 use crate::layout::{DiagramGeometry, Lanes};
-use crate::model::{Arrow, ArrowEnd, Command, PathView};
+use crate::model::{Arrow, Command, PathView};
 
 /// What the diagram shows.
 #[derive(Properties, PartialEq)]
@@ -38,27 +40,22 @@ pub struct DiagramProps {
     pub on: Callback<Command>,
 }
 
-/// Roughly how wide one character of an event label is, in SVG units.
-const LABEL_CHAR_WIDTH: f64 = 6.2;
-
-fn short(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max - 1).collect();
-        format!("{cut}…")
-    }
-}
-
 /// The space-time diagram.
 #[component]
 pub fn Diagram(props: &DiagramProps) -> Html {
     let g = props.geometry;
     let height = g.height(props.lanes.len());
+    let hover = use_state_eq(|| None::<Hit>);
     // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
-    // (see DiagramGeometry::abs_x); keyed, so panning reuses what stays in view.
-    let (left_abs, right_abs) = (g.abs_x(g.start), g.abs_x(g.start) + g.width);
-    let clamp_x = |x: f64| x.clamp(left_abs - 4.0, right_abs + 4.0);
+    // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs).
+    let marks = Rc::new(DiagramMarks::new(
+        &g,
+        &props.lanes,
+        &props.events,
+        &props.arrows,
+        props.shown_events,
+        props.path.as_ref().map(|p| &p.members),
+    ));
 
     let ticks = g.ticks().into_iter().map(|t| {
         let x = g.x(t);
@@ -69,131 +66,25 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         }
     });
-
-    // Arrow labels sit a third of the way along; one that would overprint an earlier
-    // label is left out (the arrow keeps its tooltip).
-    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
-    let arrows = props.arrows.iter().map(|a| {
-        let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
-        let y2 = g.lane_y(a.to_lane);
-        let msg = a.msg;
-        let onclick = props.on.reform(move |ev: MouseEvent| {
-            ev.stop_propagation();
-            Command::SelectPath(msg)
-        });
-        let on_path = props.path.as_ref().is_some_and(|p| p.members.contains(&msg));
-        let (until, class, mark, note) = match a.end {
-            ArrowEnd::Delivered(t) => (t, "arrow", None, ""),
-            ArrowEnd::Dropped(t) => (t, "arrow dropped", Some("✕ dropped"), " (dropped)"),
-            ArrowEnd::Pending(t) => (t, "arrow pending", None, " (still in flight at the end)"),
-            ArrowEnd::Lost => {
-                // A lost message: a short stub ending in a cross, a third of the way down.
-                let x2 = x1 + 18.0;
-                let y2 = y1 + (y2 - y1) / 3.0;
-                return html! {
-                    <g key={a.msg.0} class={classes!("arrow", "lost", on_path.then_some("on-path"))} onclick={onclick}>
-                        <title>{ format!("{} (lost in the network or cut by a partition)", a.label) }</title>
-                        <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
-                        <text class="lost-mark" x={x2.to_string()} y={(y2 + 4.0).to_string()}>{ "✕ lost" }</text>
-                    </g>
-                };
-            }
-        };
-        // Work that takes time: the arrow ends where the message reached its node, and a
-        // bar on the lane shows the time it waited and was served until `until`.
-        let x_end = g.abs_x(until);
-        let x2 = a.arrived.map_or(x_end, |t| g.abs_x(t));
-        let bar = a.arrived.map(|t| {
-            let title = format!("{} at its node from {t} to {until}", a.label);
-            html! {
-                <line class="queue-bar" x1={clamp_x(x2).to_string()} y1={y2.to_string()}
-                      x2={clamp_x(x_end).to_string()} y2={y2.to_string()}><title>{ title }</title></line>
-            }
-        });
-        let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
-        let text = short(&a.short, 16);
-        let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
-        let inside = lx - half > left_abs && lx + half < right_abs;
-        let free = placed
-            .iter()
-            .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
-        let show = inside && free;
-        if show {
-            placed.push((lx - half - 2.0, lx + half + 2.0, ly));
-        }
-        let (x1, x2) = (clamp_x(x1).to_string(), clamp_x(x2).to_string());
-        let (y1, y2s) = (y1.to_string(), y2.to_string());
+    let label = |l: &Label| {
+        html! { <text class={l.class} x={l.x.to_string()} y={l.y.to_string()}>{ l.text.clone() }</text> }
+    };
+    let arrows = marks.arrows.iter().map(|k| {
         html! {
-            <g key={a.msg.0} class={classes!(class, on_path.then_some("on-path"))} onclick={onclick}
-               data-testid={format!("arrow-{}", a.msg.0)}>
-                <title>{ format!("{}{note} · click for its path", a.label) }</title>
-                <line class="hit" x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2s.clone()} />
-                <line x1={x1} y1={y1} x2={x2} y2={y2s} marker-end={mark.is_none().then_some("url(#arrow-head)")} />
-                { for bar }
-                if show {
-                    <text x={lx.to_string()} y={(ly + 3.0).to_string()}>{ text }</text>
-                }
-                if let Some(mark) = mark {
-                    <text class="lost-mark" x={x_end.to_string()} y={(y2 - 6.0).to_string()}>{ mark }</text>
-                }
+            <g class={k.class.clone()}>
+                <path class="line" d={k.lines.clone()} />
+                <path class="head" d={k.heads.clone()} />
+                <path class="queue-bar" d={k.bars.clone()} />
+                <>{ for k.labels.iter().map(label) }</>
             </g>
         }
     });
+    let events = marks
+        .events
+        .iter()
+        .map(|s| html! { <path class={s.class.clone()} d={s.d.clone()} /> });
 
-    // Labels alternate above and below their lane; a label that would overprint the
-    // previous one on its row is left out (the event keeps its tooltip).
     let lane_of = |node: playground_core::sim::node::NodeId| props.lanes.lane_of(node);
-    let mut labelled_per_lane = vec![0usize; props.lanes.len()];
-    let mut row_ends = vec![[f64::NEG_INFINITY; 2]; props.lanes.len()];
-    let events = props.events.iter().filter_map(|e| {
-        let lane = lane_of(e.node?);
-        let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
-        let index = e.index;
-        let onclick = props.on.reform(move |ev: MouseEvent| {
-            ev.stop_propagation();
-            Command::JumpToEvent(index)
-        });
-        let mut class = classes!("event", tag_class(e.tag));
-        if index >= props.shown_events {
-            class.push("future");
-        }
-        let mark = match e.tag {
-            EventTag::Note => html! { <rect x={(x - 5.0).to_string()} y={(y - 5.0).to_string()} width="10" height="10"
-                                             transform={format!("rotate(45 {x} {y})")} /> },
-            EventTag::Action => html! { <rect x={(x - 6.0).to_string()} y={(y - 6.0).to_string()} width="12" height="12" /> },
-            EventTag::Dropped | EventTag::Lost | EventTag::Cut =>
-                html! { <text class="cross" x={x.to_string()} y={(y + 5.0).to_string()}>{ "✕" }</text> },
-            EventTag::Retired => html! { <rect x={(x - 2.0).to_string()} y={(y - 9.0).to_string()} width="4" height="18" /> },
-            EventTag::Arrive => html! { <path d={format!("M{} {}l4 4l-4 4l-4-4z", x, y - 4.0)} /> },
-            _ => html! { <circle cx={x.to_string()} cy={y.to_string()} r={if e.tag == EventTag::Deliver { "5" } else { "3.5" }} /> },
-        };
-        let labelled = matches!(e.tag, EventTag::Note | EventTag::Action | EventTag::Dropped | EventTag::Retired);
-        let mut label = (labelled && !e.minor)
-            .then(|| short(e.label.split(" (").next().unwrap_or_default(), 30));
-        let mut below = false;
-        if let Some(text) = &label {
-            let count = labelled_per_lane.get_mut(lane)?;
-            below = *count % 2 == 1;
-            let row = &mut row_ends.get_mut(lane)?[usize::from(below)];
-            if x + 5.0 > *row + 4.0 {
-                *row = x + 5.0 + LABEL_CHAR_WIDTH * text.chars().count() as f64;
-                *count += 1;
-            } else {
-                label = None;
-            }
-        }
-        let label_y = if below { y + 17.0 } else { y - 8.0 };
-        Some(html! {
-            <g key={index} class={class} onclick={onclick} data-testid={format!("event-{index}")}>
-                <title>{ &e.text }</title>
-                { mark }
-                if let Some(label) = label {
-                    <text class="event-label" x={(x + 5.0).to_string()} y={label_y.to_string()}>{ label }</text>
-                }
-            </g>
-        })
-    });
-
     let violations = props.violations.iter().enumerate().filter_map(|(i, (index, sentence))| {
         let e = props.events.iter().find(|e| e.index == *index)?;
         let (x, y) = (g.abs_x(e.time), g.lane_y(lane_of(e.node?)));
@@ -205,46 +96,95 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         })
     });
+    let hovered = hover.and_then(|hit| hovered(props, &marks, hit));
 
-    let cursor_x = g.abs_x(props.cursor);
+    // Where the pointer is, in the plot's units; None outside the plot. (Yew delegates
+    // events, so their current target is not the diagram: it is found by its ref.)
+    let svg = use_node_ref();
+    let pointer = {
+        let svg = svg.clone();
+        move |e: &MouseEvent| {
+            let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
+            let scale = DiagramGeometry::TOTAL_WIDTH / rect.width().max(1.0);
+            let x = (f64::from(e.client_x()) - rect.left()) * scale;
+            let y = (f64::from(e.client_y()) - rect.top()) * scale;
+            (x >= g.left && x <= g.left + g.width).then_some((x, y))
+        }
+    };
     let on_click = {
-        let on = props.on.clone();
+        let (on, marks, pointer) = (props.on.clone(), marks.clone(), pointer.clone());
         Callback::from(move |e: MouseEvent| {
-            let Some(svg) = e
-                .current_target()
-                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            else {
-                return;
-            };
-            let width = f64::from(svg.client_width().max(1));
-            let x = f64::from(e.offset_x()) * DiagramGeometry::TOTAL_WIDTH / width;
-            on.emit(Command::Scrub(g.time_at(x)));
+            let Some((x, y)) = pointer(&e) else { return };
+            on.emit(match marks.hit(x - g.offset(), y) {
+                Some(Hit::Event(index)) => Command::JumpToEvent(index),
+                Some(Hit::Arrow(msg)) => Command::SelectPath(msg),
+                None => Command::Scrub(g.time_at(x)),
+            });
         })
     };
+    let on_move = {
+        let (hover, marks) = (hover.clone(), marks.clone());
+        Callback::from(move |e: MouseEvent| {
+            hover.set(pointer(&e).and_then(|(x, y)| marks.hit(x - g.offset(), y)));
+        })
+    };
+    let on_leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+    let cursor_x = g.abs_x(props.cursor).to_string();
+    let class = classes!(
+        "diagram",
+        props.path.is_some().then_some("has-path"),
+        (g.lane_height < 30.0).then_some("thin"),
+        hovered.is_some().then_some("pointing")
+    );
     html! {
-        <svg class={classes!("diagram", props.path.is_some().then_some("has-path"), (g.lane_height < 30.0).then_some("thin"))} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
-             role="img" aria-label="Space-time diagram" onclick={on_click}>
+        <svg ref={svg} class={class} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+             role="img" aria-label="Space-time diagram" onclick={on_click} onmousemove={on_move} onmouseleave={on_leave}>
             <defs>
-                <marker id="arrow-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6"
-                        markerHeight="6" orient="auto-start-reverse">
-                    <path d="M 0 0 L 10 5 L 0 10 z" />
-                </marker>
                 <clipPath id="plot"><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
             </defs>
-            { for ticks }
+            <>{ for ticks }</>
             <LaneHeaders lanes={props.lanes.clone()} left={g.left} width={g.width} top={g.top}
                          lane_height={g.lane_height} on={props.on.clone()} />
             <g clip-path="url(#plot)">
                 <g transform={format!("translate({:.3},0)", g.offset())}>
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
+                    <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
                     <g class="marks">{ for violations }</g>
-                    <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.to_string()} y1="0"
-                          x2={cursor_x.to_string()} y2={height.to_string()} />
+                    { hovered }
+                    <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.clone()} y1="0"
+                          x2={cursor_x} y2={height.to_string()} />
                 </g>
             </g>
         </svg>
     }
+}
+
+/// The mark under the pointer, ringed, with its tooltip.
+fn hovered(props: &DiagramProps, marks: &DiagramMarks, hit: Hit) -> Option<Html> {
+    let (title, shape) = match hit {
+        Hit::Event(index) => {
+            let e = props.events.iter().find(|e| e.index == index)?;
+            let (x, y) = marks.event_at(index)?;
+            let ring = html! { <circle cx={x.to_string()} cy={y.to_string()} r="8" /> };
+            (e.text.clone(), ring)
+        }
+        Hit::Arrow(msg) => {
+            let a = props.arrows.iter().find(|a| a.msg == msg)?;
+            let [x1, y1, x2, y2] = marks.arrow_at(msg)?;
+            let title = format!("{}{} · click for its path", a.label, arrow_note(a.end));
+            let line = html! {
+                <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+            };
+            (title, line)
+        }
+    };
+    Some(html! {
+        <g class="hover" data-testid="diagram-hover"><title>{ title }</title>{ shape }</g>
+    })
 }
 
 /// What the lane headers need: the lanes and where they go (not the time window, so
@@ -324,24 +264,8 @@ fn LaneHeaders(p: &LaneHeadersProps) -> Html {
     });
     html! {
         <g class="lanes">
-            { for bands }
-            { for lanes }
+            <>{ for bands }</>
+            <>{ for lanes }</>
         </g>
-    }
-}
-
-fn tag_class(tag: EventTag) -> &'static str {
-    match tag {
-        EventTag::Start => "start",
-        EventTag::Send => "send",
-        EventTag::Lost => "lost",
-        EventTag::Cut => "cut",
-        EventTag::Deliver => "deliver",
-        EventTag::Arrive => "arrive",
-        EventTag::Retired => "retired",
-        EventTag::Dropped => "dropped",
-        EventTag::Timer => "timer",
-        EventTag::Action => "action",
-        EventTag::Note => "note",
     }
 }

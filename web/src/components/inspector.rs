@@ -147,9 +147,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     html! {
         <section class="panel inspector" data-testid="inspector">
             <h2>{ "Inspector" }</h2>
-            { for message_view }
-            { for node_view }
-            { for props.topology_group.as_ref().map(|g| group_menu(on, g)) }
+            <>{ for message_view }</>
+            <>{ for node_view }</>
+            <>{ for props.topology_group.as_ref().map(|g| group_menu(on, g)) }</>
             if message.is_none() && node.is_none() && props.topology_group.is_none() {
                 <p class="hint">{ "Click a node on the stage (or an event in the diagram) to see its state at this instant and to crash, pause or skew it. Click a message to drop, delay or hold it." }</p>
             }

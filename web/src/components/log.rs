@@ -73,7 +73,7 @@ pub fn EventLog(props: &LogProps) -> Html {
         });
         html! {
             <li class={class} onclick={onclick} data-testid="log-row" aria-current={row.current.then_some("true")}>
-                <span class="marker">{ if row.current { "▶" } else { " " } }</span>{ &row.text }{ for path }
+                <span class="marker">{ if row.current { "▶" } else { " " } }</span>{ &row.text }<>{ for path }</>
             </li>
         }
     });

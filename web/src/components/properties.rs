@@ -44,7 +44,7 @@ pub fn Properties(props: &PropertiesProps) -> Html {
                 <span class="status"><span aria-hidden="true">{ icon }</span>{ " " }{ status }</span>
                 <span class={classes!("kind", kind)}>{ kind }</span>
                 <p>{ row.sentence }</p>
-                { for jump }
+                <>{ for jump }</>
             </li>
         }
     });

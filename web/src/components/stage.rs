@@ -195,12 +195,12 @@ pub fn Stage(props: &StageProps) -> Html {
             html! { <text x={p.x.to_string()} y={(p.y - 11.0).to_string()}>{ text }</text> }
         });
         html! {
-            <g class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} onkeydown={onkeydown}
+            <g key={m.id.0} class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} onkeydown={onkeydown}
                role="button" tabindex="0"
                aria-label={format!("message {} {}", m.id, m.label)}>
                 <title>{ format!("{} {} (sent {}, due {})", m.id, m.label, m.sent_at, m.due_at) }</title>
                 <circle cx={p.x.to_string()} cy={p.y.to_string()} r={radius} />
-                { for label }
+                <>{ for label }</>
             </g>
         }
     });
@@ -225,13 +225,13 @@ pub fn Stage(props: &StageProps) -> Html {
             // Links first: a group's box covers the links inside it, so its label and
             // nodes stay readable under a balancer's fan of 200 links.
             <path class="link" d={AttrValue::from(layout.links_path.clone())} />
-            { for groups }
-            { for path_links(props.path.as_deref(), &at) }
-            { for cuts }
-            { for nodes }
-            { for waiting }
-            { for messages }
-            { for cut_count }
+            <>{ for groups }</>
+            <>{ for path_links(props.path.as_deref(), &at) }</>
+            <>{ for cuts }</>
+            <>{ for nodes }</>
+            <>{ for waiting }</>
+            <>{ for messages }</>
+            <>{ for cut_count }</>
         </svg>
     }
 }

@@ -19,8 +19,10 @@ pub fn activate(on: Callback<Command>, command: Command) -> Callback<KeyboardEve
     })
 }
 
-/// One node as the stage draws it.
-#[derive(Properties, PartialEq)]
+/// One node as the stage draws it. Equal whatever their callbacks: the page makes a new
+/// one per frame, and every one of them sends commands to the same page, so a node
+/// whose drawing did not change is not drawn again (200 of them on every frame).
+#[derive(Properties)]
 pub struct NodeProps {
     /// Its id.
     pub id: NodeId,
@@ -54,6 +56,24 @@ pub struct NodeProps {
     pub on_path: bool,
     /// Where commands go.
     pub on: Callback<Command>,
+}
+
+impl PartialEq for NodeProps {
+    fn eq(&self, o: &Self) -> bool {
+        (
+            self.id,
+            self.spot,
+            self.scale,
+            &self.name,
+            self.role,
+            self.look,
+            self.status,
+        ) == (o.id, o.spot, o.scale, &o.name, o.role, o.look, o.status)
+            && (&self.headline, &self.wall, self.busy, self.queued)
+                == (&o.headline, &o.wall, o.busy, o.queued)
+            && (self.selected, self.grouped, self.partitioned, self.on_path)
+                == (o.selected, o.grouped, o.partitioned, o.on_path)
+    }
 }
 
 /// The most queue slots a node's bar draws (fewer on a small square, so each slot stays
@@ -155,7 +175,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                 <rect class="group-ring" x={(c.x - hw - 4.0).to_string()} y={(c.y - hh - 4.0).to_string()}
                       width={(2.0 * hw + 8.0).to_string()} height={(2.0 * hh + 8.0).to_string()} rx="6" />
             }
-            { for bar }
+            <>{ for bar }</>
             { match p.scale {
                 Scale::Full => html! { <>
                     <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
@@ -197,8 +217,8 @@ fn mark(role: &str, status: NodeStatus) -> String {
     }
 }
 
-/// One group's box as the stage draws it.
-#[derive(Properties, PartialEq)]
+/// One group's box as the stage draws it (equal whatever their callbacks, as nodes).
+#[derive(Properties)]
 pub struct GroupProps {
     /// The group and where it goes.
     pub group: GroupBox,
@@ -208,6 +228,12 @@ pub struct GroupProps {
     pub selected: bool,
     /// Where commands go.
     pub on: Callback<Command>,
+}
+
+impl PartialEq for GroupProps {
+    fn eq(&self, o: &Self) -> bool {
+        (&self.group, self.up, self.selected) == (&o.group, o.up, o.selected)
+    }
 }
 
 /// A group: a labelled box whose label folds it (and unfolds it); clicking the box
