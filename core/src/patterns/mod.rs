@@ -2,10 +2,13 @@
 
 pub mod balance;
 pub mod consistent;
+pub mod discovery;
+pub mod downtime;
 pub mod generation;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod outstanding;
 pub mod resilience;
 pub mod slowable;
 pub mod workload;
@@ -73,6 +76,9 @@ impl Registry {
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
+                &discovery::REGISTRY_LAG,
+                &discovery::SELF_PRESERVATION,
+                &discovery::SERVER_SIDE_STORY,
             ],
         }
     }

@@ -3,8 +3,8 @@
 
 use super::msg::{Msg, Note};
 use super::node::BalanceNode;
+use crate::patterns::downtime::Downtime;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
-use crate::sim::node::NodeStatus;
 use crate::sim::time::SimTime;
 use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 
@@ -32,8 +32,7 @@ const IN_TIME: usize = 1;
 pub struct BalanceChecker {
     names: Vec<String>,
     bound_us: u64,
-    /// For each node, since when it has not been up.
-    down_since: Vec<Option<SimTime>>,
+    down: Downtime,
     found: Vec<Breach>,
 }
 
@@ -43,7 +42,7 @@ impl BalanceChecker {
         BalanceChecker {
             names: names.to_vec(),
             bound_us,
-            down_since: vec![None; names.len()],
+            down: Downtime::new(names.len()),
             found: Vec::new(),
         }
     }
@@ -71,7 +70,7 @@ impl Checker<BalanceNode> for BalanceChecker {
                 let Msg::Work { client, id } = record.payload else {
                     return;
                 };
-                let Some(since) = self.down_since.get(to.index()).copied().flatten() else {
+                let Some(since) = self.down.since(*to) else {
                     return;
                 };
                 let down_for = event.time.as_micros() - since.as_micros();
@@ -107,14 +106,7 @@ impl Checker<BalanceNode> for BalanceChecker {
     }
 
     fn check(&mut self, _nodes: &[BalanceNode], world: &World<'_>, out: &mut Vec<Breach>) {
-        for (since, status) in self.down_since.iter_mut().zip(world.status) {
-            match status {
-                NodeStatus::Up => *since = None,
-                _ => {
-                    since.get_or_insert(world.now);
-                }
-            }
-        }
+        self.down.update(world);
         out.append(&mut self.found);
     }
 }
@@ -123,7 +115,7 @@ impl Checker<BalanceNode> for BalanceChecker {
 mod tests {
     use super::*;
     use crate::sim::clock::WallClock;
-    use crate::sim::node::NodeId;
+    use crate::sim::node::{NodeId, NodeStatus};
     use crate::sim::trace::{Fate, MsgId};
 
     fn names() -> Vec<String> {

@@ -1,28 +1,22 @@
 //! A client: an open-loop load generator that measures every request's latency.
 
-use std::collections::VecDeque;
-
 use super::msg::{Msg, Note, Timer};
 use super::node::BalanceNode;
 use super::{FAILED, LATENCY};
+use crate::patterns::outstanding::Outstanding;
 use crate::sim::load::Arrivals;
-use crate::sim::node::{Ctx, NodeId, NodeView, Stamp};
+use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// A client sending requests at a rate, whatever the answers (open loop).
 #[derive(Clone, Debug)]
 pub struct Client {
     balancers: Vec<NodeId>,
     arrivals: Arrivals,
-    /// Sweeps (one every `sweep_us`) a request may wait before the client gives up.
-    timeout_sweeps: u64,
-    sweep_us: u64,
     // Volatile.
+    waiting: Outstanding,
     elapsed_us: u64,
     next_id: u64,
     turn: usize,
-    sweeps: u64,
-    /// Requests in flight: number, when it was sent, the sweep count then.
-    waiting: VecDeque<(u64, Stamp, u64)>,
     answered: u64,
     failed: u64,
 }
@@ -34,13 +28,10 @@ impl Client {
         Client {
             balancers,
             arrivals,
-            timeout_sweeps: 4,
-            sweep_us: (timeout_us / 4).max(1),
+            waiting: Outstanding::new(timeout_us),
             elapsed_us: 0,
             next_id: 0,
             turn: 0,
-            sweeps: 0,
-            waiting: VecDeque::new(),
             answered: 0,
             failed: 0,
         }
@@ -48,7 +39,8 @@ impl Client {
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
         self.next_arrival(ctx);
-        ctx.set_timer(Timer::Sweep, self.sweep_us, self.sweep_us);
+        let sweep = self.waiting.sweep_us;
+        ctx.set_timer(Timer::Sweep, sweep, sweep);
     }
 
     fn next_arrival(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
@@ -65,23 +57,19 @@ impl Client {
                 if let Some(&balancer) = self.balancers.get(self.turn % self.balancers.len()) {
                     self.turn += 1;
                     ctx.send(balancer, Msg::Request { id: self.next_id });
-                    self.waiting
-                        .push_back((self.next_id, ctx.stamp(), self.sweeps));
+                    self.waiting.push(self.next_id, ctx.stamp());
                 }
                 self.next_arrival(ctx);
             }
             Timer::Sweep => {
-                self.sweeps += 1;
-                while let Some(&(id, _, at)) = self.waiting.front() {
-                    if self.sweeps - at < self.timeout_sweeps {
-                        break;
-                    }
-                    self.waiting.pop_front();
+                self.waiting.sweep();
+                while let Some(id) = self.waiting.expired() {
                     self.failed += 1;
                     ctx.note(Note::TimedOut { id });
                     ctx.measure(FAILED, 1);
                 }
-                ctx.set_timer(Timer::Sweep, self.sweep_us, self.sweep_us);
+                let sweep = self.waiting.sweep_us;
+                ctx.set_timer(Timer::Sweep, sweep, sweep);
             }
             Timer::HealthRound => {}
         }
@@ -91,10 +79,9 @@ impl Client {
         let Msg::Response { id, served } = msg else {
             return;
         };
-        let Some(pos) = self.waiting.iter().position(|w| w.0 == id) else {
+        let Some(sent) = self.waiting.answer(id) else {
             return;
         };
-        let (_, sent, _) = self.waiting.remove(pos).unwrap_or((id, ctx.stamp(), 0));
         if served {
             self.answered += 1;
             ctx.measure_since(LATENCY, sent);

@@ -35,6 +35,7 @@ pub use balancer::{Health, Policy};
 pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
 pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
+pub(crate) use scenarios::{WIDE, ZONE};
 
 use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};

@@ -48,19 +48,19 @@ const HEALTH: Health = Health {
 /// A client gives up on a request after this long.
 const TIMEOUT_US: u64 = 200_000;
 /// Between zones (and to clients and balancers): 1–2 ms.
-const WIDE: LinkConfig = LinkConfig {
+pub(crate) const WIDE: LinkConfig = LinkConfig {
     latency_min_us: 1_000,
     latency_max_us: 2_000,
     ..LOCAL
 };
 /// Inside a zone: 0.3–0.6 ms.
-const ZONE: LinkConfig = LinkConfig {
+pub(crate) const ZONE: LinkConfig = LinkConfig {
     latency_min_us: 300,
     latency_max_us: 600,
     ..LOCAL
 };
 /// On one host: 50–100 µs.
-const LOCAL: LinkConfig = LinkConfig {
+pub(crate) const LOCAL: LinkConfig = LinkConfig {
     latency_min_us: 50,
     latency_max_us: 100,
     loss: crate::sim::rng::Ratio::NEVER,

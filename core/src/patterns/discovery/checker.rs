@@ -1,0 +1,158 @@
+//! Checks discovery from the trace: which instance each request was sent to, since when
+//! that instance had been down (every node's status after each step), when its last
+//! heartbeat reached the registry, and which instances the registry evicted while up.
+
+use super::msg::{Msg, Note};
+use super::node::DiscoveryNode;
+use super::TO_DEAD;
+use crate::patterns::downtime::Downtime;
+use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
+use crate::sim::metrics::Measure;
+use crate::sim::node::{NodeId, NodeStatus};
+use crate::sim::time::SimTime;
+use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
+
+/// The properties, in the order the checker reports them.
+pub const PROPERTIES: &[Property] = &[
+    Property {
+        id: "no-routing-to-dead",
+        sentence: "No request is sent to an instance that has been down for longer than \
+                   the detection bound: its lease, one eviction round and two client \
+                   refreshes, an eighth more for clocks that drift and 50 ms for one that \
+                   steps, counted from when it went down or, if later, from when its last \
+                   heartbeat reached the registry.",
+        kind: PropertyKind::Guarantee,
+    },
+    Property {
+        id: "no-live-evicted",
+        sentence: "No instance that is up is evicted from the registry.",
+        kind: PropertyKind::Contrast,
+    },
+];
+
+const NO_DEAD: usize = 0;
+const LIVE_EVICTED: usize = 1;
+
+/// Discovery's checker.
+#[derive(Clone, Debug)]
+pub struct DiscoveryChecker {
+    names: Vec<String>,
+    /// The first instance's node id.
+    first: u32,
+    bound_us: u64,
+    down: Downtime,
+    /// For each node, when its latest heartbeat reached the registry.
+    last_beat: Vec<SimTime>,
+    /// Evictions in the latest step: the event and the instance's node.
+    evicted: Vec<(usize, NodeId)>,
+    reported: [bool; 2],
+    found: Vec<Breach>,
+    measures: Vec<Measure>,
+}
+
+impl DiscoveryChecker {
+    /// A checker for nodes named `names`, instances from node id `first` on, with the
+    /// detection bound `bound_us`.
+    pub fn new(names: &[String], first: u32, bound_us: u64) -> DiscoveryChecker {
+        DiscoveryChecker {
+            names: names.to_vec(),
+            first,
+            bound_us,
+            down: Downtime::new(names.len()),
+            last_beat: vec![SimTime::ZERO; names.len()],
+            evicted: Vec::new(),
+            reported: [false; 2],
+            found: Vec::new(),
+            measures: Vec::new(),
+        }
+    }
+
+    fn name(&self, node: NodeId) -> &str {
+        self.names.get(node.index()).map_or("?", String::as_str)
+    }
+
+    fn breach(&mut self, property: usize, event: usize, detail: impl FnOnce(&Self) -> String) {
+        if !self.reported[property] {
+            self.reported[property] = true;
+            let detail = detail(self);
+            self.found.push(Breach {
+                property,
+                event: Some(event),
+                detail,
+            });
+        }
+    }
+}
+
+impl Checker<DiscoveryNode> for DiscoveryChecker {
+    fn properties(&self) -> &'static [Property] {
+        PROPERTIES
+    }
+
+    fn observe(
+        &mut self,
+        index: usize,
+        event: &TraceEvent<DiscoveryNode>,
+        msg: Option<&MessageRecord<Msg>>,
+    ) {
+        match (&event.kind, msg) {
+            (EventKind::Send { to, .. }, Some(record)) => {
+                let Msg::Work { client, id } = record.payload else {
+                    return;
+                };
+                let Some(since) = self.down.since(*to) else {
+                    return;
+                };
+                self.measures.push(Measure {
+                    metric: TO_DEAD,
+                    node: Some(*to),
+                    value: 1,
+                });
+                let from = since.max(self.last_beat[to.index()]);
+                let dead_for = event.time.as_micros() - from.as_micros();
+                if dead_for > self.bound_us {
+                    let sender = event.node.unwrap_or(record.from);
+                    let to = *to;
+                    self.breach(NO_DEAD, index, |c| {
+                        format!(
+                            "{} sent request c{}/r{id} to {}, down since {since}, last \
+                             heartbeat in at {} ({} > the bound {})",
+                            c.name(sender),
+                            client + 1,
+                            c.name(to),
+                            c.last_beat[to.index()],
+                            SimTime(dead_for),
+                            SimTime(c.bound_us),
+                        )
+                    });
+                }
+            }
+            (EventKind::Deliver { from, .. }, Some(record)) if record.payload == Msg::Heartbeat => {
+                self.last_beat[from.index()] = event.time;
+            }
+            (EventKind::Note(Note::Evicted { instance, .. }), _) => {
+                self.evicted.push((index, NodeId(self.first + instance)));
+            }
+            _ => {}
+        }
+    }
+
+    fn check(&mut self, _nodes: &[DiscoveryNode], world: &World<'_>, out: &mut Vec<Breach>) {
+        self.down.update(world);
+        for (index, node) in std::mem::take(&mut self.evicted) {
+            if world.status.get(node.index()) == Some(&NodeStatus::Up) {
+                self.breach(LIVE_EVICTED, index, |c| {
+                    format!("the registry evicted {}, which is up", c.name(node))
+                });
+            }
+        }
+        out.append(&mut self.found);
+    }
+
+    fn measure(&mut self, out: &mut Vec<Measure>) {
+        out.append(&mut self.measures);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+//! A client: an open-loop load generator that finds an instance through its own cached
+//! list (client-side discovery) or sends every request to a balancer (server-side), and
+//! measures every request's latency.
+
+use super::cache::Cache;
+use super::msg::{Msg, Note, Timer};
+use super::node::DiscoveryNode;
+use super::{FAILED, LATENCY};
+use crate::patterns::outstanding::Outstanding;
+use crate::sim::load::Arrivals;
+use crate::sim::node::{Ctx, NodeId, NodeView};
+
+/// Where a client's requests go.
+#[derive(Clone, Debug)]
+pub enum Route {
+    /// To an instance from its own cached list.
+    Cache(Cache),
+    /// To a balancer, which asks the registry.
+    Balancer(NodeId),
+}
+
+/// A client sending requests at a rate, whatever the answers (open loop).
+#[derive(Clone, Debug)]
+pub struct Client {
+    route: Route,
+    arrivals: Arrivals,
+    // Volatile.
+    waiting: Outstanding,
+    elapsed_us: u64,
+    next_id: u64,
+    answered: u64,
+    failed: u64,
+}
+
+impl Client {
+    /// A client sending by `route`, with `arrivals`, giving up on a request after
+    /// `timeout_us`.
+    pub fn new(route: Route, arrivals: Arrivals, timeout_us: u64) -> Client {
+        Client {
+            route,
+            arrivals,
+            waiting: Outstanding::new(timeout_us),
+            elapsed_us: 0,
+            next_id: 0,
+            answered: 0,
+            failed: 0,
+        }
+    }
+
+    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
+        self.next_arrival(ctx);
+        if let Route::Cache(cache) = &mut self.route {
+            cache.refresh(ctx);
+        }
+        let sweep = self.waiting.sweep_us;
+        ctx.set_timer(Timer::Sweep, sweep, sweep);
+    }
+
+    fn next_arrival(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
+        if let Some(gap) = ctx.arrival_gap(self.arrivals, self.elapsed_us) {
+            self.elapsed_us += gap;
+            ctx.set_timer(Timer::Arrival, gap, gap);
+        }
+    }
+
+    fn fail(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
+        self.failed += 1;
+        ctx.measure(FAILED, 1);
+    }
+
+    pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, timer: Timer) {
+        match timer {
+            Timer::Arrival => {
+                self.next_id += 1;
+                let id = self.next_id;
+                let (to, msg) = match &mut self.route {
+                    Route::Balancer(b) => (Some(*b), Msg::Request { id }),
+                    Route::Cache(cache) => {
+                        let client = ctx.me().0;
+                        (cache.pick(ctx), Msg::Work { client, id })
+                    }
+                };
+                match to {
+                    Some(to) => {
+                        ctx.send(to, msg);
+                        self.waiting.push(id, ctx.stamp());
+                    }
+                    None => self.fail(ctx),
+                }
+                self.next_arrival(ctx);
+            }
+            Timer::Sweep => {
+                self.waiting.sweep();
+                while let Some(id) = self.waiting.expired() {
+                    ctx.note(Note::TimedOut { id });
+                    self.fail(ctx);
+                }
+                let sweep = self.waiting.sweep_us;
+                ctx.set_timer(Timer::Sweep, sweep, sweep);
+            }
+            Timer::Refresh => {
+                if let Route::Cache(cache) = &mut self.route {
+                    cache.refresh(ctx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, msg: Msg) {
+        let (id, served) = match msg {
+            Msg::Instances { round, list } => {
+                if let Route::Cache(cache) = &mut self.route {
+                    cache.on_list(round, list);
+                }
+                return;
+            }
+            Msg::Done { id, .. } => (id, true),
+            Msg::Response { id, served } => (id, served),
+            _ => return,
+        };
+        let Some(sent) = self.waiting.answer(id) else {
+            return;
+        };
+        if served {
+            self.answered += 1;
+            ctx.measure_since(LATENCY, sent);
+        } else {
+            self.fail(ctx);
+        }
+    }
+
+    pub(super) fn on_crash(&mut self) {
+        self.waiting.clear();
+        if let Route::Cache(cache) = &mut self.route {
+            cache.clear();
+        }
+    }
+
+    pub(super) fn view(&self) -> NodeView {
+        let known = match &self.route {
+            Route::Cache(cache) => cache.describe(),
+            Route::Balancer(_) => "(asks the balancer)".to_string(),
+        };
+        NodeView {
+            role: "client",
+            headline: format!("{} waiting", self.waiting.len()),
+            fields: vec![
+                ("sent", self.next_id.to_string()),
+                ("answered", self.answered.to_string()),
+                ("failed or timed out", self.failed.to_string()),
+                ("cached instances", known),
+            ],
+        }
+    }
+}
