@@ -48,6 +48,9 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
+    golden!("discovery-registry-lag"),
+    golden!("discovery-self-preservation"),
+    golden!("discovery-server-side"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -313,18 +313,16 @@ impl Scenario for DiscoveryScenario {
                 let mut captions = vec![caption(0, start), caption(FAULT_MS, crash)];
                 if cfg.switch(REFRESH) {
                     let gone = FAULT_MS + self.forgotten_us(cfg) / 1_000;
-                    captions.push(caption(
-                        gone,
+                    captions.push(caption(gone, {
+                        let mut text = "By now (lease + eviction round + one refresh \
+                                            after the crash) no list holds i2, and no \
+                                            request goes to it."
+                            .to_string();
                         if self.story == Story::RegistryLag {
-                            "By now (lease + eviction round + one refresh after the crash) \
-                             no list holds i2, and no request goes to it. Try a longer lease \
-                             or refresh: the lag grows with each."
-                        } else {
-                            "By now (lease + eviction round + one refresh after the crash) \
-                             no list holds i2, and no request goes to it."
+                            text.push_str(" Try a longer lease or refresh: the lag grows.");
                         }
-                        .to_string(),
-                    ));
+                        text
+                    }));
                 }
                 captions
             }
