@@ -1,7 +1,9 @@
 //! Service registry and discovery, story by story: a crashed instance gets requests until
 //! the registry evicts it and the caches refresh, and forever without refreshing;
 //! self-preservation keeps live instances through a partition and dead ones after a zone
-//! dies; server-side discovery adds a hop and stops sending to the dead sooner.
+//! dies; server-side discovery adds a hop and stops sending to the dead sooner; a
+//! registrar keeps an instance cut off from the registry listed, and when it dies every
+//! lease lapses and a new instance is never registered.
 
 use playground_core::patterns::discovery::PATTERN;
 use playground_core::sim::run::{Engine, Run};
@@ -231,4 +233,55 @@ fn server_side_discovery_adds_a_hop_and_stops_sending_to_the_dead_sooner() {
         client_last >= server_last + 40,
         "{client_last} vs {server_last}"
     );
+}
+
+fn registration(third_party: i64) -> Run {
+    run(&Session::new("discovery-registration", 1).with_param("third-party", third_party))
+}
+
+#[test]
+fn self_registration_loses_an_instance_cut_off_from_the_registry() {
+    let r = registration(0);
+    let e = r.engine();
+    assert!(guarantee_breaches(&Registry::standard(), r.session()).is_empty());
+    // i2 is cut off from the registry at 300 ms, alive: evicted at the round after its
+    // lease expires, registered again after the heal (550 ms).
+    let (detail, line) = broken(&r, "no-live-evicted").expect("i2 evicted while up");
+    assert_eq!(detail, "the registry evicted i2, which is up");
+    assert!(
+        line.starts_with("  420.000ms registry evicted i2"),
+        "{line}"
+    );
+    assert_eq!(registered(e, 450, 550), (3, 3));
+    let again = (0..e.trace_len())
+        .map(|i| e.trace_line(i))
+        .filter(|l| l.contains("registry registered i2"))
+        .count();
+    assert_eq!(again, 2, "registered at the start and after the heal");
+    // i5 starts at 700 ms and registers itself.
+    let (at, _) = first_line(e, "registry registered i5").expect("i5 registers");
+    assert!((700..710).contains(&at), "{at}");
+    assert_eq!(registered(e, 750, 1_000), (5, 5));
+}
+
+#[test]
+fn a_registrar_keeps_a_cut_off_instance_but_its_crash_loses_them_all() {
+    let r = registration(1);
+    let e = r.engine();
+    assert!(guarantee_breaches(&Registry::standard(), r.session()).is_empty());
+    // The partition does not evict i2: the registrar renews it.
+    assert_eq!(registered(e, 0, 780), (4, 4));
+    // The registrar crashes at 650 ms: every lease lapses, alive as the instances are.
+    let (detail, line) = broken(&r, "no-live-evicted").expect("live instances evicted");
+    assert!(detail.ends_with("which is up"), "{detail}");
+    assert!(line.starts_with("  780.000ms registry evicted"), "{line}");
+    assert_eq!(registered(e, 800, 1_000), (0, 0));
+    // i5 starts at 700 ms and is never registered; the clients fail fast.
+    assert!(first_line(e, "registry registered i5").is_none());
+    let failed: i64 = points(e, "failed")
+        .into_iter()
+        .filter(|(at, _)| *at >= 800_000)
+        .map(|(_, p)| p.sum)
+        .sum();
+    assert!(failed >= 60, "{failed} requests failed after 800 ms");
 }

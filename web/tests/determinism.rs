@@ -51,6 +51,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-registry-lag"),
     golden!("discovery-self-preservation"),
     golden!("discovery-server-side"),
+    golden!("discovery-registration"),
 ];
 
 fn trace_of(session: &Session) -> String {

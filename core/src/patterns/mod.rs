@@ -79,6 +79,7 @@ impl Registry {
                 &discovery::REGISTRY_LAG,
                 &discovery::SELF_PRESERVATION,
                 &discovery::SERVER_SIDE_STORY,
+                &discovery::REGISTRATION,
             ],
         }
     }

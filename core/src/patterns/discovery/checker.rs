@@ -127,8 +127,14 @@ impl Checker<DiscoveryNode> for DiscoveryChecker {
                     });
                 }
             }
-            (EventKind::Deliver { from, .. }, Some(record)) if record.payload == Msg::Heartbeat => {
-                self.last_beat[from.index()] = event.time;
+            (EventKind::Deliver { from, .. }, Some(record)) => {
+                // A renewal: the instance's own heartbeat, or a registrar's for it.
+                let instance = match record.payload {
+                    Msg::Heartbeat => *from,
+                    Msg::Renew { instance } => NodeId(self.first + instance),
+                    _ => return,
+                };
+                self.last_beat[instance.index()] = event.time;
             }
             (EventKind::Note(Note::Evicted { instance, .. }), _) => {
                 self.evicted.push((index, NodeId(self.first + instance)));

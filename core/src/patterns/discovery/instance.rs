@@ -1,5 +1,6 @@
-//! An instance: registers itself, renews its lease by heartbeat, serves requests one at a
-//! time (its service time drawn per request).
+//! An instance: registers itself and renews its lease by heartbeat (or answers a
+//! registrar's health checks), serves requests one at a time (its service time drawn per
+//! request).
 
 use super::msg::{Msg, Note, Timer};
 use super::node::DiscoveryNode;
@@ -11,13 +12,14 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 #[derive(Clone, Debug)]
 pub struct Instance {
     registry: NodeId,
+    /// Its heartbeat interval; 0 when a registrar registers it (third-party).
     heartbeat_us: u64,
     work: SlowableWork,
 }
 
 impl Instance {
-    /// An instance registering with `registry`, renewing every `heartbeat_us`, whose
-    /// requests take `work` each.
+    /// An instance registering with `registry`, renewing every `heartbeat_us` (0: it
+    /// leaves both to a registrar), whose requests take `work` each.
     pub fn new(registry: NodeId, heartbeat_us: u64, work: Delay) -> Instance {
         Instance {
             registry,
@@ -31,16 +33,22 @@ impl Instance {
         matches!(msg, Msg::Work { .. }).then(|| self.work.delay())
     }
 
-    /// Registers (or renews) and sets the next heartbeat.
+    /// Registers (or renews) and sets the next heartbeat, unless a registrar does.
     pub(super) fn beat(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
-        ctx.send(self.registry, Msg::Heartbeat);
-        ctx.set_timer(Timer::Heartbeat, self.heartbeat_us, self.heartbeat_us);
+        if self.heartbeat_us > 0 {
+            ctx.send(self.registry, Msg::Heartbeat);
+            ctx.set_timer(Timer::Heartbeat, self.heartbeat_us, self.heartbeat_us);
+        }
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, from: NodeId, msg: Msg) {
-        if let Msg::Work { client, id } = msg {
-            self.work.count_served();
-            ctx.send(from, Msg::Done { client, id });
+        match msg {
+            Msg::Work { client, id } => {
+                self.work.count_served();
+                ctx.send(from, Msg::Done { client, id });
+            }
+            Msg::Ping => ctx.send(from, Msg::Pong),
+            _ => {}
         }
     }
 

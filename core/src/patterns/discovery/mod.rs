@@ -17,6 +17,11 @@
 //! *self-preservation* stops evicting when renewals fall below 85 % of those expected
 //! (the registry is more likely cut off than most instances dead): it keeps instances
 //! that are alive behind a partition, and dead ones too.
+//!
+//! Variants: a registrar that checks the instances' health and renews for them
+//! (third-party registration: an instance cut off from the registry stays listed, but the
+//! registrar is one more thing that can fail); a balancer that keeps the list for every
+//! client (server-side discovery: one more hop per request, one fresh list).
 
 mod balancer;
 mod cache;
@@ -25,12 +30,15 @@ mod client;
 mod instance;
 mod msg;
 mod node;
+mod registrar;
 mod registry;
 mod scenarios;
 
 pub use checker::{DiscoveryChecker, PROPERTIES};
 pub use node::DiscoveryNode;
-pub use scenarios::{DiscoveryScenario, REGISTRY_LAG, SELF_PRESERVATION, SERVER_SIDE_STORY};
+pub use scenarios::{
+    DiscoveryScenario, REGISTRATION, REGISTRY_LAG, SELF_PRESERVATION, SERVER_SIDE_STORY,
+};
 
 use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
@@ -66,6 +74,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "A client asks the registry for the list, caches it, refreshes it on a schedule \
          and spreads its requests over it (client-side discovery); it stops using a list \
          two refreshes old.",
+        "Variants: a registrar checks the instances' health and renews the lease of each \
+         one that answers (third-party registration); a balancer keeps the list and \
+         clients send every request through it (server-side discovery).",
         "The figures are Eureka's defaults, scaled from seconds to milliseconds with their \
          ratios kept: heartbeat 30 ms, lease 90 ms, eviction every 60 ms, client refresh \
          every 30 ms. Eureka's self-preservation stops evicting when renewals fall below \

@@ -8,6 +8,15 @@ use std::fmt;
 pub enum Msg {
     /// An instance registers, or renews its lease.
     Heartbeat,
+    /// A registrar's health check.
+    Ping,
+    /// An instance's answer to a health check.
+    Pong,
+    /// A registrar registers an instance, or renews its lease, on its behalf.
+    Renew {
+        /// The instance's number.
+        instance: u32,
+    },
     /// A client (or balancer) asks the registry for the instances.
     Fetch {
         /// The asker's round.
@@ -52,6 +61,9 @@ impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Msg::Heartbeat => f.write_str("heartbeat"),
+            Msg::Ping => f.write_str("ping"),
+            Msg::Pong => f.write_str("pong"),
+            Msg::Renew { instance } => write!(f, "renew i{}", instance + 1),
             Msg::Fetch { round } => write!(f, "fetch {round}"),
             Msg::Instances { round, list } => {
                 write!(f, "instances {round}:")?;
@@ -78,7 +90,7 @@ pub enum Timer {
     Sweep,
     /// A client (or balancer) refreshes its list.
     Refresh,
-    /// An instance's next heartbeat.
+    /// An instance's next heartbeat, or a registrar's next round of health checks.
     Heartbeat,
     /// The registry's eviction round.
     Evict,

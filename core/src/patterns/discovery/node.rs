@@ -4,6 +4,7 @@ use super::balancer::Balancer;
 use super::client::Client;
 use super::instance::Instance;
 use super::msg::{Msg, Note, Timer};
+use super::registrar::Registrar;
 use super::registry::Registry;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView};
@@ -17,6 +18,8 @@ pub enum DiscoveryNode {
     Registry(Registry),
     /// Routes requests (server-side discovery).
     Balancer(Balancer),
+    /// Registers instances it finds healthy (third-party registration).
+    Registrar(Registrar),
     /// Serves requests and renews its lease.
     Instance(Instance),
 }
@@ -31,6 +34,7 @@ impl Node for DiscoveryNode {
             DiscoveryNode::Client(c) => c.on_start(ctx),
             DiscoveryNode::Registry(r) => r.on_start(ctx),
             DiscoveryNode::Balancer(b) => b.on_start(ctx),
+            DiscoveryNode::Registrar(r) => r.round(ctx),
             DiscoveryNode::Instance(i) => i.beat(ctx),
         }
     }
@@ -40,6 +44,7 @@ impl Node for DiscoveryNode {
             DiscoveryNode::Client(c) => c.on_message(ctx, msg),
             DiscoveryNode::Registry(r) => r.on_message(ctx, from, msg),
             DiscoveryNode::Balancer(b) => b.on_message(ctx, from, msg),
+            DiscoveryNode::Registrar(r) => r.on_message(ctx, from, msg),
             DiscoveryNode::Instance(i) => i.on_message(ctx, from, msg),
         }
     }
@@ -49,6 +54,7 @@ impl Node for DiscoveryNode {
             DiscoveryNode::Client(c) => c.on_timer(ctx, timer),
             DiscoveryNode::Registry(r) => r.on_timer(ctx),
             DiscoveryNode::Balancer(b) => b.on_timer(ctx, timer),
+            DiscoveryNode::Registrar(r) => r.round(ctx),
             DiscoveryNode::Instance(i) => i.beat(ctx),
         }
     }
@@ -58,7 +64,7 @@ impl Node for DiscoveryNode {
             DiscoveryNode::Client(c) => c.on_crash(),
             DiscoveryNode::Registry(r) => r.on_crash(),
             DiscoveryNode::Balancer(b) => b.on_crash(),
-            DiscoveryNode::Instance(_) => {}
+            DiscoveryNode::Registrar(_) | DiscoveryNode::Instance(_) => {}
         }
     }
 
@@ -67,6 +73,7 @@ impl Node for DiscoveryNode {
             DiscoveryNode::Client(c) => c.view(),
             DiscoveryNode::Registry(r) => r.view(),
             DiscoveryNode::Balancer(b) => b.view(),
+            DiscoveryNode::Registrar(r) => r.view(),
             DiscoveryNode::Instance(i) => i.view(),
         }
     }
@@ -89,6 +96,9 @@ impl Node for DiscoveryNode {
             Msg::Request { id } | Msg::Response { id, .. } => format!("r{id}"),
             Msg::Work { id, .. } | Msg::Done { id, .. } => format!("r{id}"),
             Msg::Heartbeat => "♥".into(),
+            Msg::Ping => "ping".into(),
+            Msg::Pong => "pong".into(),
+            Msg::Renew { instance } => format!("♥ i{}", instance + 1),
             Msg::Fetch { .. } => "fetch".into(),
             Msg::Instances { list, .. } => format!("{} up", list.len()),
         }

@@ -60,8 +60,11 @@ impl Registry {
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, from: NodeId, msg: Msg) {
         let now = ctx.wall_clock();
         match msg {
-            Msg::Heartbeat => {
-                let instance = from.0 - self.first;
+            Msg::Heartbeat | Msg::Renew { .. } => {
+                let instance = match msg {
+                    Msg::Renew { instance } => instance,
+                    _ => from.0 - self.first,
+                };
                 self.renewals += 1;
                 match self.entries.iter_mut().find(|e| e.0 == instance) {
                     Some(entry) => entry.1 = now,

@@ -1,5 +1,5 @@
-//! Discovery's named scenarios: registry lag after a crash, self-preservation, and
-//! client-side against server-side discovery.
+//! Discovery's named scenarios: registry lag after a crash, self-preservation,
+//! client-side against server-side discovery, self against third-party registration.
 
 use super::balancer::Balancer;
 use super::cache::Cache;
@@ -7,6 +7,7 @@ use super::checker::DiscoveryChecker;
 use super::client::{Client, Route};
 use super::instance::Instance;
 use super::node::DiscoveryNode;
+use super::registrar::Registrar;
 use super::registry::{Leases, Registry};
 use super::{PATTERN, REFRESH, STRICT};
 use crate::patterns::balance::{WIDE, ZONE};
@@ -27,6 +28,7 @@ enum Story {
     RegistryLag,
     SelfPreservation,
     ServerSide,
+    Registration,
 }
 
 /// A discovery scenario.
@@ -138,12 +140,44 @@ pub static SERVER_SIDE_STORY: DiscoveryScenario = DiscoveryScenario {
     story: Story::ServerSide,
 };
 
+const THIRD_PARTY: ParamSpec = ParamSpec {
+    name: "third-party",
+    label: "Registration: 0 each instance registers itself, 1 a registrar does (third-party)",
+    min: 0,
+    max: 1,
+    default: 1,
+    unit: "",
+    step: 1,
+};
+
+/// An instance cut off from the registry, a registrar that dies, a new instance.
+pub static REGISTRATION: DiscoveryScenario = DiscoveryScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "discovery-registration",
+        title: "Self or third-party registration",
+        summary: "A registrar checks every instance's health and renews the lease of each \
+                  one that answers. From 300 to 550 ms instance i2 is cut off from the \
+                  registry, not from the clients nor the registrar; at 650 ms the \
+                  registrar crashes; at 700 ms a new instance, i5, starts. With \
+                  self-registration (parameter 0) i2 is evicted while it serves, and i5 \
+                  registers itself.",
+        params: &[THIRD_PARTY],
+    },
+    story: Story::Registration,
+};
+
 impl DiscoveryScenario {
     fn instance_count(&self) -> usize {
         match self.story {
             Story::SelfPreservation => 6,
+            Story::Registration => 5,
             _ => 4,
         }
+    }
+
+    fn third_party(&self, cfg: &Config) -> bool {
+        self.story == Story::Registration && cfg.param("third-party") == 1
     }
 
     fn rate(&self) -> u64 {
@@ -157,9 +191,10 @@ impl DiscoveryScenario {
         self.story == Story::ServerSide && cfg.param("server-side") == 1
     }
 
-    /// The first instance's node id (after the clients, the registry, the balancer).
+    /// The first instance's node id (after the clients, the registry, the balancer or
+    /// the registrar).
     fn first(&self, cfg: &Config) -> u32 {
-        CLIENTS as u32 + 1 + u32::from(self.server_side(cfg))
+        CLIENTS as u32 + 1 + u32::from(self.server_side(cfg) || self.third_party(cfg))
     }
 
     /// A timing parameter in µs, its default where the story has none.
@@ -225,6 +260,12 @@ impl Scenario for DiscoveryScenario {
                 role: "balancer",
             });
         }
+        if self.third_party(cfg) {
+            nodes.push(NodeInfo {
+                name: "registrar".into(),
+                role: "registrar",
+            });
+        }
         nodes.extend((1..=self.instance_count()).map(|i| NodeInfo {
             name: format!("i{i}"),
             role: "instance",
@@ -256,13 +297,22 @@ impl Scenario for DiscoveryScenario {
         for &r in &routers {
             topology.link(r, REGISTRY);
         }
+        // Who renews the leases: each instance, or the registrar.
+        let registrar = self.third_party(cfg).then(|| NodeId(first - 1));
+        if let Some(registrar) = registrar {
+            topology.place(registrar, zones[0]);
+            topology.link(registrar, REGISTRY);
+        }
         for i in 0..count {
             let node = NodeId(first + i);
             topology.place(node, zones[usize::from(i >= count.div_ceil(3))]);
-            topology.link(node, REGISTRY);
+            topology.link(node, registrar.unwrap_or(REGISTRY));
             for &r in &routers {
                 topology.link(r, node);
             }
+        }
+        if self.story == Story::Registration {
+            topology.start_absent(NodeId(first + count - 1));
         }
         topology
     }
@@ -275,10 +325,15 @@ impl Scenario for DiscoveryScenario {
         let leases = Self::leases(cfg);
         let refresh_ms = self.refresh_us(cfg) / 1_000;
         let start = format!(
-            "Each instance registers with the registry and renews its lease every {} ms \
-             (Eureka: 30 s); the registry evicts leases older than {} ms in a round every \
-             60 ms. {} asks the registry for the list every {refresh_ms} ms and sends \
-             requests to the listed instances in turn.",
+            "{} every {} ms (Eureka: 30 s); the registry evicts leases older than {} ms in \
+             a round every 60 ms. {} asks the registry for the list every {refresh_ms} ms \
+             and sends requests to the listed instances in turn.",
+            if self.third_party(cfg) {
+                "The registrar checks every instance's health and renews the lease of each \
+                 one that answers,"
+            } else {
+                "Each instance registers with the registry and renews its lease"
+            },
             leases.heartbeat_us / 1_000,
             leases.lease_us / 1_000,
             if self.server_side(cfg) {
@@ -323,6 +378,50 @@ impl Scenario for DiscoveryScenario {
                         }
                         text
                     }));
+                }
+                captions
+            }
+            Story::Registration => {
+                let third = self.third_party(cfg);
+                let mut captions = vec![
+                    caption(0, start),
+                    caption(
+                        FAULT_MS,
+                        if third {
+                            "i2 is cut off from the registry, not from the clients nor the \
+                             registrar: the registrar still finds it healthy and renews its \
+                             lease, so it stays listed and keeps serving."
+                        } else {
+                            "i2 is cut off from the registry, not from the clients: it is up \
+                             and serving, but its heartbeats are lost. The registry evicts \
+                             it, and its capacity is lost for nothing (the contrast breaks)."
+                        }
+                        .to_string(),
+                    ),
+                    caption(550, "The partition heals.".to_string()),
+                    caption(
+                        700,
+                        if third {
+                            "A new instance, i5, starts. With the registrar down nobody \
+                             registers it: it never gets a request."
+                        } else {
+                            "A new instance, i5, starts and registers itself; the clients \
+                             use it from their next refresh."
+                        }
+                        .to_string(),
+                    ),
+                ];
+                if third {
+                    captions.insert(
+                        3,
+                        caption(
+                            650,
+                            "The registrar crashes. Nobody renews the leases any more: they \
+                             lapse, the registry evicts every instance, alive as they are, \
+                             and the clients find none and fail fast."
+                                .to_string(),
+                        ),
+                    );
                 }
                 captions
             }
@@ -371,7 +470,7 @@ impl Scenario for DiscoveryScenario {
         }
     }
 
-    fn script(&self, _cfg: &Config) -> Vec<TimedAction> {
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
         let at = |ms: u64, action: Action<String>| TimedAction {
             at: SimTime::from_millis(ms),
             action,
@@ -392,6 +491,24 @@ impl Scenario for DiscoveryScenario {
                 at(550, Action::Heal),
                 at(750, Action::Crash("z2".into())),
             ],
+            Story::Registration => {
+                let mut script = vec![
+                    at(
+                        FAULT_MS,
+                        Action::Partition {
+                            from: vec!["i2".into()],
+                            to: vec!["registry".into()],
+                            one_way: false,
+                        },
+                    ),
+                    at(550, Action::Heal),
+                    at(700, Action::Join("i5".into())),
+                ];
+                if self.third_party(cfg) {
+                    script.insert(2, at(650, Action::Crash("registrar".into())));
+                }
+                script
+            }
         }
     }
 
@@ -405,6 +522,7 @@ impl Scenario for DiscoveryScenario {
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
         let offered = match self.story {
             Story::SelfPreservation => STRICT,
+            Story::Registration => return Vec::new(),
             _ => REFRESH,
         };
         PATTERN
@@ -434,10 +552,21 @@ impl Scenario for DiscoveryScenario {
         if self.server_side(cfg) {
             nodes.push(DiscoveryNode::Balancer(Balancer::new(cache)));
         }
-        nodes.extend((0..self.instance_count()).map(|_| {
+        let count = self.instance_count() as u32;
+        let mut heartbeat_us = leases.heartbeat_us;
+        if self.third_party(cfg) {
+            let instances = (first..first + count).map(NodeId).collect();
+            nodes.push(DiscoveryNode::Registrar(Registrar::new(
+                REGISTRY,
+                instances,
+                heartbeat_us,
+            )));
+            heartbeat_us = 0;
+        }
+        nodes.extend((0..count).map(|_| {
             DiscoveryNode::Instance(Instance::new(
                 REGISTRY,
-                leases.heartbeat_us,
+                heartbeat_us,
                 Delay::Exponential(SERVICE_US),
             ))
         }));
