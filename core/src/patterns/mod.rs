@@ -4,6 +4,7 @@ pub mod balance;
 pub mod consistent;
 pub mod discovery;
 pub mod downtime;
+pub mod findings;
 pub mod generation;
 pub mod hybrid;
 pub mod idempotent;

@@ -6,6 +6,7 @@ use super::msg::{Msg, Note};
 use super::node::DiscoveryNode;
 use super::TO_DEAD;
 use crate::patterns::downtime::Downtime;
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::{NodeId, NodeStatus};
@@ -36,7 +37,7 @@ const LIVE_EVICTED: usize = 1;
 /// Discovery's checker.
 #[derive(Clone, Debug)]
 pub struct DiscoveryChecker {
-    names: Vec<String>,
+    findings: Findings,
     /// The first instance's node id.
     first: u32,
     bound_us: u64,
@@ -45,8 +46,6 @@ pub struct DiscoveryChecker {
     last_beat: Vec<SimTime>,
     /// Evictions in the latest step: the event and the instance's node.
     evicted: Vec<(usize, NodeId)>,
-    reported: [bool; 2],
-    found: Vec<Breach>,
     measures: Vec<Measure>,
 }
 
@@ -55,31 +54,13 @@ impl DiscoveryChecker {
     /// detection bound `bound_us`.
     pub fn new(names: &[String], first: u32, bound_us: u64) -> DiscoveryChecker {
         DiscoveryChecker {
-            names: names.to_vec(),
+            findings: Findings::new(names),
             first,
             bound_us,
             down: Downtime::new(names.len()),
             last_beat: vec![SimTime::ZERO; names.len()],
             evicted: Vec::new(),
-            reported: [false; 2],
-            found: Vec::new(),
             measures: Vec::new(),
-        }
-    }
-
-    fn name(&self, node: NodeId) -> &str {
-        self.names.get(node.index()).map_or("?", String::as_str)
-    }
-
-    fn breach(&mut self, property: usize, event: usize, detail: impl FnOnce(&Self) -> String) {
-        if !self.reported[property] {
-            self.reported[property] = true;
-            let detail = detail(self);
-            self.found.push(Breach {
-                property,
-                event: Some(event),
-                detail,
-            });
         }
     }
 }
@@ -112,17 +93,17 @@ impl Checker<DiscoveryNode> for DiscoveryChecker {
                 let dead_for = event.time.as_micros() - from.as_micros();
                 if dead_for > self.bound_us {
                     let sender = event.node.unwrap_or(record.from);
-                    let to = *to;
-                    self.breach(NO_DEAD, index, |c| {
+                    let (to, bound, beat) = (*to, self.bound_us, self.last_beat[to.index()]);
+                    self.findings.breach(NO_DEAD, index, |c| {
                         format!(
                             "{} sent request c{}/r{id} to {}, down since {since}, last \
                              heartbeat in at {} ({} > the bound {})",
                             c.name(sender),
                             client + 1,
                             c.name(to),
-                            c.last_beat[to.index()],
+                            beat,
                             SimTime(dead_for),
-                            SimTime(c.bound_us),
+                            SimTime(bound),
                         )
                     });
                 }
@@ -147,12 +128,12 @@ impl Checker<DiscoveryNode> for DiscoveryChecker {
         self.down.update(world);
         for (index, node) in std::mem::take(&mut self.evicted) {
             if world.status.get(node.index()) == Some(&NodeStatus::Up) {
-                self.breach(LIVE_EVICTED, index, |c| {
+                self.findings.breach(LIVE_EVICTED, index, |c| {
                     format!("the registry evicted {}, which is up", c.name(node))
                 });
             }
         }
-        out.append(&mut self.found);
+        self.findings.drain(out);
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {

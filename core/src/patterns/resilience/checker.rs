@@ -8,6 +8,7 @@ use super::caller::BURST;
 use super::msg::{Msg, Note};
 use super::node::ResilienceNode;
 use super::{DB_CALLS, RETRIES};
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
@@ -65,14 +66,11 @@ struct Sender {
 /// The retries and circuit breaker checker.
 #[derive(Clone, Debug)]
 pub struct ResilienceChecker {
-    names: Vec<String>,
+    findings: Findings,
     databases: Vec<NodeId>,
     sleep_us: u64,
     budget_pct: u32,
     senders: Vec<Sender>,
-    /// Whether each property has been reported (the engine keeps only the first).
-    reported: [bool; 3],
-    found: Vec<Breach>,
     measures: Vec<Measure>,
 }
 
@@ -91,30 +89,12 @@ impl ResilienceChecker {
             recent: VecDeque::new(),
         };
         ResilienceChecker {
-            names: names.to_vec(),
+            findings: Findings::new(names),
             databases,
             sleep_us,
             budget_pct,
             senders: vec![sender; names.len()],
-            reported: [false; 3],
-            found: Vec::new(),
             measures: Vec::new(),
-        }
-    }
-
-    fn name(&self, node: NodeId) -> &str {
-        self.names.get(node.index()).map_or("?", String::as_str)
-    }
-
-    fn breach(&mut self, property: usize, event: usize, detail: impl FnOnce(&Self) -> String) {
-        if !self.reported[property] {
-            self.reported[property] = true;
-            let detail = detail(self);
-            self.found.push(Breach {
-                property,
-                event: Some(event),
-                detail,
-            });
         }
     }
 
@@ -153,7 +133,7 @@ impl ResilienceChecker {
                 } else {
                     "a probe before the sleep window was over"
                 };
-                self.breach(ONLY_PROBES, index, |c| {
+                self.findings.breach(ONLY_PROBES, index, |c| {
                     format!(
                         "{} sent {why} (j{job}#{attempt}) to {} while its breaker was open \
                          (since {since})",
@@ -189,13 +169,14 @@ impl ResilienceChecker {
         let new = sender.recent.len() as u64 - retries;
         let allowed = u64::from(self.budget_pct) * new + u64::from(BURST) * 100;
         if retries * 100 > allowed {
-            self.breach(BUDGET, index, |c| {
+            let pct = self.budget_pct;
+            self.findings.breach(BUDGET, index, |c| {
                 format!(
                     "{} sent {retries} retries within 100 ms (the latest j{job}#{attempt} to \
                      {}) for {new} new calls: more than {} % of them plus {BURST}",
                     c.name(from),
                     c.name(to),
-                    c.budget_pct
+                    pct
                 )
             });
         }
@@ -241,7 +222,7 @@ impl Checker<ResilienceNode> for ResilienceChecker {
                     }
                 }
                 Note::GaveUp { job, why } => {
-                    self.breach(ANSWERED, index, |c| {
+                    self.findings.breach(ANSWERED, index, |c| {
                         format!("{}'s request j{job} failed ({why})", c.name(node))
                     });
                 }
@@ -252,7 +233,7 @@ impl Checker<ResilienceNode> for ResilienceChecker {
     }
 
     fn check(&mut self, _nodes: &[ResilienceNode], _world: &World<'_>, out: &mut Vec<Breach>) {
-        out.append(&mut self.found);
+        self.findings.drain(out);
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
