@@ -1,33 +1,53 @@
-//! What an open-loop client of the Services family keeps about its requests in flight:
-//! when each was sent, and which have waited past the timeout (checked by sweeps, four per
-//! timeout). Shared by load balancing's and discovery's clients.
+//! What an open-loop client of the Services family keeps: its load (when the next request
+//! is due) and its requests in flight (when each was sent, and which have waited past the
+//! timeout, checked by sweeps, four per timeout). Shared by load balancing's and
+//! discovery's clients.
 
 use std::collections::VecDeque;
 
-use crate::sim::node::Stamp;
+use crate::sim::load::Arrivals;
+use crate::sim::node::{Ctx, Node, Stamp};
 
 /// Sweeps per timeout: a request is given up on after between 3/4 and 1 timeout.
 const SWEEPS: u64 = 4;
 
-/// A client's requests in flight.
+/// A client's load and requests in flight.
 #[derive(Clone, Debug)]
 pub struct Outstanding {
+    arrivals: Arrivals,
     /// Time between two sweeps.
-    pub sweep_us: u64,
+    sweep_us: u64,
     // Volatile.
+    elapsed_us: u64,
     sweeps: u64,
     /// Requests in flight: number, when it was sent, the sweep count then.
     waiting: VecDeque<(u64, Stamp, u64)>,
 }
 
 impl Outstanding {
-    /// Requests given up on after `timeout_us`.
-    pub fn new(timeout_us: u64) -> Outstanding {
+    /// Requests sent with `arrivals`, given up on after `timeout_us`.
+    pub fn new(arrivals: Arrivals, timeout_us: u64) -> Outstanding {
         Outstanding {
+            arrivals,
             sweep_us: (timeout_us / SWEEPS).max(1),
+            elapsed_us: 0,
             sweeps: 0,
             waiting: VecDeque::new(),
         }
+    }
+
+    /// Sets `timer` for the next request, if the load has one.
+    pub fn next_arrival<N: Node>(&mut self, ctx: &mut Ctx<'_, N>, timer: N::Timer) {
+        if let Some(gap) = ctx.arrival_gap(self.arrivals, self.elapsed_us) {
+            self.elapsed_us += gap;
+            ctx.set_timer(timer, gap, gap);
+        }
+    }
+
+    /// The first request's timer (`arrival`) and the first sweep's (`sweep`).
+    pub fn start<N: Node>(&mut self, ctx: &mut Ctx<'_, N>, arrival: N::Timer, sweep: N::Timer) {
+        self.next_arrival(ctx, arrival);
+        ctx.set_timer(sweep, self.sweep_us, self.sweep_us);
     }
 
     /// Request `id` was sent at `sent`.
@@ -51,9 +71,10 @@ impl Outstanding {
         })
     }
 
-    /// Counts one sweep.
-    pub fn sweep(&mut self) {
+    /// Counts one sweep and sets `timer` for the next.
+    pub fn sweep<N: Node>(&mut self, ctx: &mut Ctx<'_, N>, timer: N::Timer) {
         self.sweeps += 1;
+        ctx.set_timer(timer, self.sweep_us, self.sweep_us);
     }
 
     /// Requests in flight.

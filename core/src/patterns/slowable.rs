@@ -30,6 +30,15 @@ pub const fn slow_verb(
     }
 }
 
+/// The `slow` verb of a service's instances (load balancing's, discovery's).
+pub const SLOW_VERB: VerbSpec = slow_verb(
+    &["instance"],
+    "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
+     normal again.",
+    50,
+    10,
+);
+
 /// A server's work: its service time, how much slower than normal it is, what it served.
 #[derive(Clone, Debug)]
 pub struct SlowableWork {

@@ -11,10 +11,8 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 #[derive(Clone, Debug)]
 pub struct Client {
     balancers: Vec<NodeId>,
-    arrivals: Arrivals,
     // Volatile.
     waiting: Outstanding,
-    elapsed_us: u64,
     next_id: u64,
     turn: usize,
     answered: u64,
@@ -27,9 +25,7 @@ impl Client {
     pub fn new(balancers: Vec<NodeId>, arrivals: Arrivals, timeout_us: u64) -> Client {
         Client {
             balancers,
-            arrivals,
-            waiting: Outstanding::new(timeout_us),
-            elapsed_us: 0,
+            waiting: Outstanding::new(arrivals, timeout_us),
             next_id: 0,
             turn: 0,
             answered: 0,
@@ -38,16 +34,7 @@ impl Client {
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
-        self.next_arrival(ctx);
-        let sweep = self.waiting.sweep_us;
-        ctx.set_timer(Timer::Sweep, sweep, sweep);
-    }
-
-    fn next_arrival(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
-        if let Some(gap) = ctx.arrival_gap(self.arrivals, self.elapsed_us) {
-            self.elapsed_us += gap;
-            ctx.set_timer(Timer::Arrival, gap, gap);
-        }
+        self.waiting.start(ctx, Timer::Arrival, Timer::Sweep);
     }
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, BalanceNode>, timer: Timer) {
@@ -59,17 +46,15 @@ impl Client {
                     ctx.send(balancer, Msg::Request { id: self.next_id });
                     self.waiting.push(self.next_id, ctx.stamp());
                 }
-                self.next_arrival(ctx);
+                self.waiting.next_arrival(ctx, Timer::Arrival);
             }
             Timer::Sweep => {
-                self.waiting.sweep();
+                self.waiting.sweep(ctx, Timer::Sweep);
                 while let Some(id) = self.waiting.expired() {
                     self.failed += 1;
                     ctx.note(Note::TimedOut { id });
                     ctx.measure(FAILED, 1);
                 }
-                let sweep = self.waiting.sweep_us;
-                ctx.set_timer(Timer::Sweep, sweep, sweep);
             }
             Timer::HealthRound => {}
         }

@@ -34,10 +34,10 @@ mod scenarios;
 pub use balancer::{Health, Policy};
 pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
+pub(crate) use scenarios::{two_zones, WIDE};
 pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
-pub(crate) use scenarios::{WIDE, ZONE};
 
-use crate::patterns::slowable::slow_verb;
+use crate::patterns::slowable::SLOW_VERB;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
@@ -103,11 +103,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         QUEUE,
     ],
-    verbs: &[slow_verb(
-        &["instance"],
-        "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
-         normal again.",
-        50,
-        10,
-    )],
+    verbs: &[SLOW_VERB],
 };

@@ -54,7 +54,7 @@ pub(crate) const WIDE: LinkConfig = LinkConfig {
     ..LOCAL
 };
 /// Inside a zone: 0.3–0.6 ms.
-pub(crate) const ZONE: LinkConfig = LinkConfig {
+const ZONE: LinkConfig = LinkConfig {
     latency_min_us: 300,
     latency_max_us: 600,
     ..LOCAL
@@ -66,6 +66,18 @@ pub(crate) const LOCAL: LinkConfig = LinkConfig {
     loss: crate::sim::rng::Ratio::NEVER,
     duplication: crate::sim::rng::Ratio::NEVER,
 };
+
+/// Two zones, `z1` and `z2`, with the links inside a zone.
+pub(crate) fn two_zones(topology: &mut Topology) -> [usize; 2] {
+    let zones = [
+        topology.group("z1", "zone", None),
+        topology.group("z2", "zone", None),
+    ];
+    for &zone in &zones {
+        topology.set_local_link(zone, ZONE);
+    }
+    zones
+}
 
 const fn policy(default: i64) -> ParamSpec {
     ParamSpec {
@@ -243,13 +255,7 @@ impl Scenario for BalanceScenario {
 
     fn topology(&self, cfg: &Config) -> Topology {
         let mut topology = Topology::default();
-        let zones = [
-            topology.group("z1", "zone", None),
-            topology.group("z2", "zone", None),
-        ];
-        for &zone in &zones {
-            topology.set_local_link(zone, ZONE);
-        }
+        let zones = two_zones(&mut topology);
         let balancers = self.balancers() as u32;
         let first = CLIENTS as u32 + balancers;
         let count = self.instance_count(cfg);

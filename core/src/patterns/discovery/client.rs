@@ -23,10 +23,8 @@ pub enum Route {
 #[derive(Clone, Debug)]
 pub struct Client {
     route: Route,
-    arrivals: Arrivals,
     // Volatile.
     waiting: Outstanding,
-    elapsed_us: u64,
     next_id: u64,
     answered: u64,
     failed: u64,
@@ -38,9 +36,7 @@ impl Client {
     pub fn new(route: Route, arrivals: Arrivals, timeout_us: u64) -> Client {
         Client {
             route,
-            arrivals,
-            waiting: Outstanding::new(timeout_us),
-            elapsed_us: 0,
+            waiting: Outstanding::new(arrivals, timeout_us),
             next_id: 0,
             answered: 0,
             failed: 0,
@@ -48,18 +44,9 @@ impl Client {
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
-        self.next_arrival(ctx);
+        self.waiting.start(ctx, Timer::Arrival, Timer::Sweep);
         if let Route::Cache(cache) = &mut self.route {
             cache.refresh(ctx);
-        }
-        let sweep = self.waiting.sweep_us;
-        ctx.set_timer(Timer::Sweep, sweep, sweep);
-    }
-
-    fn next_arrival(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
-        if let Some(gap) = ctx.arrival_gap(self.arrivals, self.elapsed_us) {
-            self.elapsed_us += gap;
-            ctx.set_timer(Timer::Arrival, gap, gap);
         }
     }
 
@@ -87,16 +74,14 @@ impl Client {
                     }
                     None => self.fail(ctx),
                 }
-                self.next_arrival(ctx);
+                self.waiting.next_arrival(ctx, Timer::Arrival);
             }
             Timer::Sweep => {
-                self.waiting.sweep();
+                self.waiting.sweep(ctx, Timer::Sweep);
                 while let Some(id) = self.waiting.expired() {
                     ctx.note(Note::TimedOut { id });
                     self.fail(ctx);
                 }
-                let sweep = self.waiting.sweep_us;
-                ctx.set_timer(Timer::Sweep, sweep, sweep);
             }
             Timer::Refresh => {
                 if let Route::Cache(cache) = &mut self.route {

@@ -40,7 +40,7 @@ pub use scenarios::{
     DiscoveryScenario, REGISTRATION, REGISTRY_LAG, SELF_PRESERVATION, SERVER_SIDE_STORY,
 };
 
-use crate::patterns::slowable::slow_verb;
+use crate::patterns::slowable::SLOW_VERB;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
@@ -139,11 +139,5 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         QUEUE,
     ],
-    verbs: &[slow_verb(
-        &["instance"],
-        "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \
-         normal again.",
-        50,
-        10,
-    )],
+    verbs: &[SLOW_VERB],
 };

@@ -10,7 +10,7 @@ use super::node::DiscoveryNode;
 use super::registrar::Registrar;
 use super::registry::{Leases, Registry};
 use super::{PATTERN, REFRESH, STRICT};
-use crate::patterns::balance::{WIDE, ZONE};
+use crate::patterns::balance::{two_zones, WIDE};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
@@ -275,13 +275,7 @@ impl Scenario for DiscoveryScenario {
 
     fn topology(&self, cfg: &Config) -> Topology {
         let mut topology = Topology::default();
-        let zones = [
-            topology.group("z1", "zone", None),
-            topology.group("z2", "zone", None),
-        ];
-        for &zone in &zones {
-            topology.set_local_link(zone, ZONE);
-        }
+        let zones = two_zones(&mut topology);
         topology.place(REGISTRY, zones[0]);
         let first = self.first(cfg);
         let count = self.instance_count() as u32;
