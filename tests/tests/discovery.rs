@@ -144,8 +144,13 @@ fn strict_eviction_loses_live_instances_in_a_partition_and_drops_dead_ones() {
     assert!(guarantee_breaches(&Registry::standard(), &preservation()).is_empty());
     // The partition (300-550 ms): the four live instances in z2 are evicted.
     let (detail, line) = broken(&r, "no-live-evicted").expect("live instances evicted");
-    assert!(detail.contains("evicted i3, which is up"), "{detail}");
-    assert!(line.contains("registry evicted i3"), "{line}");
+    let z2 = ["i3", "i4", "i5", "i6"];
+    assert!(
+        z2.iter()
+            .any(|i| detail.contains(&format!("evicted {i}, which is up"))),
+        "{detail}"
+    );
+    assert!(line.contains("registry evicted i"), "{line}");
     assert_eq!(registered(e, 450, 550), (2, 2));
     // They register again after the heal.
     assert_eq!(registered(e, 650, 750), (6, 6));
@@ -153,6 +158,13 @@ fn strict_eviction_loses_live_instances_in_a_partition_and_drops_dead_ones() {
     assert_eq!(registered(e, 950, 1_200), (2, 2));
     let (_, first, last) = to_dead(e);
     assert!(first >= 750 && last < 750 + 286, "{first}..{last}");
+    // i1 and i2 cannot carry 600 requests a second: requests time out.
+    let failed: i64 = points(e, "failed")
+        .into_iter()
+        .filter(|(at, _)| *at >= 950_000)
+        .map(|(_, p)| p.sum)
+        .sum();
+    assert!(failed >= 20, "{failed} failed after 950 ms");
 }
 
 #[test]

@@ -31,7 +31,9 @@ impl Balancer {
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, from: NodeId, msg: Msg) {
         match msg {
-            Msg::Instances { round, list } => self.cache.on_list(round, list),
+            Msg::Instances { round, list } => {
+                self.cache.on_list(round, list);
+            }
             Msg::Request { id } => match self.cache.pick(ctx) {
                 Some(instance) => {
                     self.routed += 1;

@@ -50,12 +50,15 @@ impl Cache {
         ctx.set_timer(Timer::Refresh, self.refresh_us, self.refresh_us);
     }
 
-    /// The registry's answer to round `round`: kept if it answers the latest one.
-    pub fn on_list(&mut self, round: u64, list: Vec<u32>) {
+    /// The registry's answer to round `round`: kept if it answers the latest one. True
+    /// when it is the first list since the start.
+    pub fn on_list(&mut self, round: u64, list: Vec<u32>) -> bool {
+        let first = self.fetched_at.is_none();
         if round == self.round {
             self.list = list;
             self.fetched_at = Some(self.asked_at);
         }
+        first && self.fetched_at.is_some()
     }
 
     /// The next instance in turn, from a list asked for at most two refreshes ago (any

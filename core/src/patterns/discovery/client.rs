@@ -43,10 +43,12 @@ impl Client {
         }
     }
 
+    /// Starts sending at once through a balancer; with its own cache, once it has a first
+    /// list (as a Eureka client's first fetch blocks its start).
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
-        self.waiting.start(ctx, Timer::Arrival, Timer::Sweep);
-        if let Route::Cache(cache) = &mut self.route {
-            cache.refresh(ctx);
+        match &mut self.route {
+            Route::Cache(cache) => cache.refresh(ctx),
+            Route::Balancer(_) => self.waiting.start(ctx, Timer::Arrival, Timer::Sweep),
         }
     }
 
@@ -96,7 +98,9 @@ impl Client {
         let (id, served) = match msg {
             Msg::Instances { round, list } => {
                 if let Route::Cache(cache) = &mut self.route {
-                    cache.on_list(round, list);
+                    if cache.on_list(round, list) {
+                        self.waiting.start(ctx, Timer::Arrival, Timer::Sweep);
+                    }
                 }
                 return;
             }

@@ -447,7 +447,9 @@ impl Scenario for DiscoveryScenario {
                         750,
                         if strict {
                             "Zone z2 dies. Its instances stop renewing and are evicted \
-                             within the bound: the clients fall back on i1 and i2."
+                             within the bound: the clients fall back on i1 and i2, which \
+                             cannot carry the whole load: their queues grow and requests \
+                             time out."
                                 .to_string()
                         } else {
                             format!(
