@@ -51,7 +51,7 @@ const LATENCY: usize = 0;
 const FAILED: usize = 1;
 /// Metric: requests sent to an instance that was down (measured by the checker).
 const TO_DEAD: usize = 2;
-/// Metric: instances in the registry, after each eviction round.
+/// Metric: instances in the registry, at each registration and eviction round.
 const REGISTERED: usize = 3;
 
 /// The switch that makes clients refresh their cached list.
@@ -135,7 +135,8 @@ pub static PATTERN: PatternInfo = PatternInfo {
             kind: MetricKind::Gauge,
             unit: "instances",
             per_node: false,
-            help: "Instances the registry holds, after each eviction round.",
+            help: "Instances the registry holds, at each registration and after each \
+                   eviction round.",
         },
         QUEUE,
     ],

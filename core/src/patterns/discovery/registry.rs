@@ -71,6 +71,7 @@ impl Registry {
                     None => {
                         self.entries.push((instance, now));
                         ctx.note(Note::Registered { instance });
+                        ctx.measure(REGISTERED, self.entries.len() as i64);
                     }
                 }
             }
