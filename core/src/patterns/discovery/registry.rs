@@ -133,9 +133,13 @@ impl Registry {
         NodeView {
             role: "registry",
             headline: format!(
-                "{} registered{}",
+                "{} {}",
                 self.entries.len(),
-                if self.preserving { ", preserving" } else { "" }
+                if self.preserving {
+                    "kept (preserving)"
+                } else {
+                    "registered"
+                }
             ),
             fields: vec![
                 (

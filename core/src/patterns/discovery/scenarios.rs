@@ -95,7 +95,7 @@ pub static REGISTRY_LAG: DiscoveryScenario = DiscoveryScenario {
         id: "discovery-registry-lag",
         title: "Registry lag",
         summary: "Four instances register and renew by heartbeat; two clients cache the \
-                  registry's list and spread 400 requests a second over it. At 300 ms \
+                  registry's list and spread 300 requests a second over it. At 300 ms \
                   instance i2 crashes: requests keep going to it until its lease expires, \
                   an eviction round removes it and each client refreshes its list.",
         params: &TIMES,
@@ -183,7 +183,7 @@ impl DiscoveryScenario {
     fn rate(&self) -> u64 {
         match self.story {
             Story::SelfPreservation => 600,
-            _ => 400,
+            _ => 300,
         }
     }
 
