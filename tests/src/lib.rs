@@ -6,8 +6,10 @@ pub mod stories;
 
 use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::checker::PropertyKind;
+use playground_core::sim::metrics::{MetricKind, MetricSpec};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::{Ratio, Rng};
+use playground_core::sim::run::Engine;
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
@@ -22,6 +24,29 @@ pub struct Breach {
     pub detail: String,
     /// The breaking event, as a line of the trace.
     pub line: String,
+}
+
+/// Metric `id` (one of `metrics`, the pattern's) between `from_ms` and `to_ms`: a
+/// counter's total, a gauge's highest level, a latency's highest p99 (µs).
+pub fn metric_between(
+    engine: &dyn Engine,
+    metrics: &[MetricSpec],
+    id: &str,
+    from_ms: u64,
+    to_ms: u64,
+) -> i64 {
+    let metric = metrics.iter().position(|m| m.id == id).expect("a metric");
+    let series = engine.series(metric, engine.horizon());
+    let points = series.points.iter().enumerate().filter(|(i, _)| {
+        let start = *i as u64 * series.bucket_us;
+        start >= from_ms * 1_000 && start < to_ms * 1_000
+    });
+    let points = points.map(|(_, p)| p);
+    match metrics[metric].kind {
+        MetricKind::Counter => points.map(|p| p.sum).sum(),
+        MetricKind::Gauge => points.map(|p| p.max).max().unwrap_or(0),
+        MetricKind::Latency => points.map(|p| p.p99).max().unwrap_or(0),
+    }
 }
 
 /// Runs `session` to its end and returns every guarantee it broke, first breach each.

@@ -150,22 +150,34 @@ fn a_request_path_runs_client_balancer_instance_and_back() {
 
 #[test]
 fn a_forwarded_consistent_core_request_shows_its_path_to_the_data_node() {
-    let mut reaches_data_node = 0;
+    let mut reaches_data_node = Vec::new();
     for story in [
         "consistent-lookup",
         "consistent-data-failover",
         "consistent-stale-read",
     ] {
-        reaches_data_node += forwarded_paths(story);
+        reaches_data_node.extend(forwarded_paths(story));
     }
+    // In the lookup story, a client that does not know p2's owner asks m3, a follower;
+    // m3 forwards the lookup to the leader m1, which answers the client; the client
+    // writes to the owner from the answer's handler: one path.
+    let expected = ["c1 → m3", "m3 → m1", "m1 → c1", "c1 → d", "→ c1"];
+    let whole = reaches_data_node.iter().find(|hops| {
+        let mut rest = hops.as_slice();
+        expected.iter().all(|want| {
+            let found = rest.iter().position(|h| h.contains(want));
+            found.inspect(|&i| rest = &rest[i + 1..]).is_some()
+        })
+    });
     assert!(
-        reaches_data_node > 0,
-        "a lookup's path goes on to the data node"
+        whole.is_some(),
+        "client → follower → leader → client → data node: {reaches_data_node:?}"
     );
 }
 
-/// Checks every forwarded request's path in `story`; returns how many reach a data node.
-fn forwarded_paths(story: &str) -> usize {
+/// Checks every forwarded request's path in `story`; returns the hops (`from → to`) of
+/// those that go on to a data node.
+fn forwarded_paths(story: &str) -> Vec<Vec<String>> {
     let run = explored(&Session::new(story, 1));
     let engine = run.engine();
     let names = engine.names();
@@ -174,7 +186,7 @@ fn forwarded_paths(story: &str) -> usize {
         .filter_map(|m| engine.message(m))
         .filter(|m| m.label.starts_with("forward"))
         .collect();
-    let mut reaches_data_node = 0;
+    let mut reaches_data_node = Vec::new();
     for message in &forwarded {
         let path = engine.path(message.id).unwrap();
         let hops: Vec<(String, String)> = path
@@ -194,19 +206,9 @@ fn forwarded_paths(story: &str) -> usize {
             "{hops:?}"
         );
         assert_eq!(hops[forward].0, hops[0].1, "{hops:?}");
-    }
-    // A client that asked the core who owns a partition goes on to the data node in the
-    // handler of the answer: that write is on the same path as the question.
-    for message in (0..engine.trace_len() as u32).filter_map(|m| engine.message(MsgId(m))) {
-        if !(names[message.from.index()].starts_with('c') && message.label.contains("owns")) {
-            continue;
+        if hops.iter().any(|(_, to)| to.starts_with('d')) {
+            reaches_data_node.push(hops.iter().map(|(a, b)| format!("{a} → {b}")).collect());
         }
-        let path = engine.path(message.id).unwrap();
-        let to = |h: &playground_core::sim::path::Hop| names[h.to.index()].clone();
-        reaches_data_node += usize::from(
-            path.hops.iter().any(|h| to(h).starts_with('m'))
-                && path.hops.iter().any(|h| to(h).starts_with('d')),
-        );
     }
     reaches_data_node
 }

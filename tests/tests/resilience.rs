@@ -1,13 +1,13 @@
 //! Retries and circuit breaker, story by story: the retry storm multiplies calls at the
 //! database layer by layer, a budget holds them near the offered load; an open breaker
 //! fails fast and keeps the line at its service short; low traffic never trips a
-//! breaker with a high minimum volume.
+//! breaker with a high minimum volume; a breaker that counts slow calls opens on a
+//! database that is slow rather than failing.
 
 use playground_core::patterns::resilience::PATTERN;
-use playground_core::sim::metrics::MetricKind;
 use playground_core::sim::run::{Engine, Run};
 use playground_core::{Registry, Session};
-use playground_tests::guarantee_breaches;
+use playground_tests::{guarantee_breaches, metric_between};
 
 /// A story's run to its end.
 fn run(session: &Session) -> Run {
@@ -20,18 +20,7 @@ fn run(session: &Session) -> Run {
 /// Between `from_ms` and `to_ms`: a counter's total, a gauge's highest level, a
 /// latency's highest p99 (µs).
 fn between(engine: &dyn Engine, id: &str, from_ms: u64, to_ms: u64) -> i64 {
-    let metric = PATTERN.metrics.iter().position(|m| m.id == id).unwrap();
-    let series = engine.series(metric, engine.horizon());
-    let points = series.points.iter().enumerate().filter(|(i, _)| {
-        let start = *i as u64 * series.bucket_us;
-        start >= from_ms * 1_000 && start < to_ms * 1_000
-    });
-    let points = points.map(|(_, p)| p);
-    match PATTERN.metrics[metric].kind {
-        MetricKind::Counter => points.map(|p| p.sum).sum(),
-        MetricKind::Gauge => points.map(|p| p.max).max().unwrap_or(0),
-        MetricKind::Latency => points.map(|p| p.p99).max().unwrap_or(0),
-    }
+    metric_between(engine, PATTERN.metrics, id, from_ms, to_ms)
 }
 
 /// Calls reaching the database per offered request, once the storm is under way.
@@ -200,4 +189,57 @@ fn a_breaker_in_front_of_a_degraded_database_flaps() {
         &Session::new("resilience-flapping", 1)
     )
     .is_empty());
+}
+
+fn slow_calls() -> Session {
+    Session::new("resilience-slow-calls", 1)
+}
+
+#[test]
+fn a_breaker_counting_slow_calls_opens_on_a_slow_database_and_keeps_the_line_short() {
+    let counting = run(&slow_calls());
+    let blind = run(&slow_calls().with_param("slow-ms", 0));
+    let (counting, blind) = (counting.engine(), blind.engine());
+    // Counting only failures, it never opens: no call fails, they are only slow.
+    assert_eq!(between(blind, "breaker", 0, 800), 0);
+    assert_eq!(between(blind, "failed", 0, 800), 0);
+    // Counting slow calls, it opens while the database is slow, and not before.
+    assert_eq!(between(counting, "breaker", 0, 200), 0);
+    assert_eq!(between(counting, "breaker", 200, 500), 2);
+    // The trade: requests fail fast instead of waiting in a line for a thread.
+    let (line_counting, line_blind) = (
+        between(counting, "waiting", 200, 500),
+        between(blind, "waiting", 200, 500),
+    );
+    assert!(
+        line_blind >= 3 * line_counting && line_blind >= 20,
+        "line {line_counting} vs {line_blind}"
+    );
+    let (p99_counting, p99_blind) = (
+        between(counting, "latency", 300, 500),
+        between(blind, "latency", 300, 500),
+    );
+    assert!(
+        p99_blind > 3 * p99_counting / 2,
+        "p99 {p99_counting} vs {p99_blind} µs"
+    );
+    assert!(between(counting, "failed", 200, 600) > 0);
+    // Its notes say why it opened: slow calls, none failed.
+    let opened = (0..counting.trace_len())
+        .map(|i| counting.event(i).unwrap())
+        .find(|ev| ev.label.starts_with("breaker open"))
+        .unwrap();
+    let text = counting.trace_line(opened.index);
+    assert!(text.contains("0 of") && text.contains("slow"), "{text}");
+    assert!(guarantee_breaches(&Registry::standard(), &slow_calls()).is_empty());
+}
+
+#[test]
+fn switched_off_the_slow_call_breaker_lets_calls_through_while_it_would_be_open() {
+    let breaches = guarantee_breaches(
+        &Registry::standard(),
+        &slow_calls().with_switch_off("breaker"),
+    );
+    assert_eq!(breaches.len(), 1, "{breaches:?}");
+    assert_eq!(breaches[0].property, "open-breaker-only-probes");
 }

@@ -48,10 +48,13 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
+    golden!("resilience-slow-calls"),
     golden!("discovery-registry-lag"),
     golden!("discovery-self-preservation"),
     golden!("discovery-server-side"),
     golden!("discovery-registration"),
+    golden!("scatter-tail"),
+    golden!("scatter-hedged"),
 ];
 
 fn trace_of(session: &Session) -> String {

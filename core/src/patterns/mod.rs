@@ -11,6 +11,7 @@ pub mod idempotent;
 pub mod lamport;
 pub mod outstanding;
 pub mod resilience;
+pub mod scatter;
 pub mod slowable;
 pub mod workload;
 
@@ -69,6 +70,8 @@ impl Registry {
                 &consistent::LEADER_CRASH,
                 &consistent::STALE_READ,
                 &consistent::LEASE_CLOCK,
+                &scatter::TAIL_AT_SCALE,
+                &scatter::HEDGED_REQUESTS,
                 &balance::SLOW_INSTANCE,
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
@@ -77,6 +80,7 @@ impl Registry {
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
+                &resilience::SLOW_CALLS,
                 &discovery::REGISTRY_LAG,
                 &discovery::SELF_PRESERVATION,
                 &discovery::SERVER_SIDE_STORY,

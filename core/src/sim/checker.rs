@@ -111,3 +111,22 @@ pub trait Checker<N: Node>: Clone + 'static {
         Vec::new()
     }
 }
+
+/// What a checker reports after a step, with every one of `nodes` nodes up and no node
+/// state to look at: for checkers' unit tests, which feed hand-built trace events.
+#[cfg(test)]
+pub(crate) fn breaches_after_step<N: Node, C: Checker<N>>(
+    checker: &mut C,
+    nodes: usize,
+) -> Vec<Breach> {
+    let status = vec![NodeStatus::Up; nodes];
+    let clocks = vec![WallClock::new(0, 0); nodes];
+    let world = World {
+        now: SimTime(0),
+        status: &status,
+        clocks: &clocks,
+    };
+    let mut out = Vec::new();
+    checker.check(&[], &world, &mut out);
+    out
+}

@@ -148,6 +148,13 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         self
     }
 
+    /// Charts the run's metrics in buckets of `bucket_us` instead of about 1/120 of the
+    /// horizon: for a story whose samples are too sparse to read at that width.
+    pub fn with_metric_bucket(mut self, bucket_us: u64) -> Self {
+        self.metrics.set_bucket_us(bucket_us);
+        self
+    }
+
     /// How many steps after the latest checkpoint the next one is due.
     fn checkpoint_interval(&self) -> usize {
         self.fixed_interval.unwrap_or_else(|| {

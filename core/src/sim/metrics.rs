@@ -171,6 +171,12 @@ impl Metrics {
         self.bucket_us
     }
 
+    /// Buckets the series by `bucket_us` (at least 1) from now on; samples keep their
+    /// times, so what was recorded is rebucketed too.
+    pub fn set_bucket_us(&mut self, bucket_us: u64) {
+        self.bucket_us = bucket_us.max(1);
+    }
+
     /// Records a measurement taken at `time` by step `step`; unknown metrics are ignored.
     pub fn record(&mut self, time: SimTime, step: usize, measure: Measure) {
         if let Some(samples) = self.samples.get_mut(measure.metric) {
@@ -361,6 +367,16 @@ mod tests {
         let sums: Vec<i64> = series.points.iter().map(|p| p.sum).collect();
         assert_eq!(sums, [3, 4, 0]);
         assert_eq!(m.heat(0, 2, SimTime(250)).rows, [[1, 4, 0], [2, 0, 0]]);
+    }
+
+    #[test]
+    fn a_wider_bucket_rebuckets_what_was_recorded() {
+        let mut m = metrics(&[at(0, 5, 0, 1), at(0, 50, 1, 2), at(0, 150, 0, 4)]);
+        m.set_bucket_us(200);
+        let series = m.series(0, SimTime(250));
+        assert_eq!(series.bucket_us, 200);
+        let sums: Vec<i64> = series.points.iter().map(|p| p.sum).collect();
+        assert_eq!(sums, [7, 0]);
     }
 
     #[test]

@@ -82,12 +82,22 @@ impl Playground {
                     end: h.end,
                 })
                 .collect();
+            // Inserted one by one: collecting into a set would sort, and every sorted
+            // type costs the bundle a sort of its own.
+            let (mut members, mut nodes, mut links) =
+                (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+            for h in &hops {
+                members.insert(h.msg);
+                nodes.insert(h.from);
+                nodes.insert(h.to);
+                links.insert((h.from, h.to));
+            }
             Some(Rc::new(PathView {
                 picked,
                 latency_us: path.latency(),
-                members: hops.iter().map(|h| h.msg).collect(),
-                nodes: hops.iter().flat_map(|h| [h.from, h.to]).collect(),
-                links: hops.iter().map(|h| (h.from, h.to)).collect(),
+                members,
+                nodes,
+                links,
                 hops,
             }))
         })

@@ -26,6 +26,9 @@ pub enum Op {
         partition: u8,
         /// The value.
         value: u32,
+        /// The management node it asks, through the leader, when it does not know the
+        /// owner: the lookup and the write are then one request path.
+        ask: NodeId,
     },
     /// Put metadata through a management node.
     Put {
@@ -164,7 +167,14 @@ impl Client {
             n: self.req,
         };
         let (to, msg) = match op.clone() {
-            Op::AskOwner { partition, via } => (via, Msg::WhoOwns { req, partition }),
+            Op::AskOwner { partition, via } => (
+                via,
+                Msg::WhoOwns {
+                    req,
+                    partition,
+                    via_leader: false,
+                },
+            ),
             Op::Put { key, value, via } => (via, Msg::Put { req, key, value }),
             Op::Get {
                 key,
@@ -178,7 +188,11 @@ impl Client {
                     via_leader,
                 },
             ),
-            Op::Write { partition, value } => match self.owners.get(&partition) {
+            Op::Write {
+                partition,
+                value,
+                ask,
+            } => match self.owners.get(&partition) {
                 Some(&owner) => (
                     owner,
                     Msg::DataWrite {
@@ -188,10 +202,18 @@ impl Client {
                     },
                 ),
                 None => {
-                    // Not known yet: ask the management cluster first, then write.
-                    let via = self.management[0];
+                    // Not known yet: ask the core first (through its leader, for an
+                    // answer that is current), then write from the answer's handler.
                     self.current = Some(op);
-                    ctx.send(via, Msg::WhoOwns { req, partition });
+                    let via_leader = true;
+                    ctx.send(
+                        ask,
+                        Msg::WhoOwns {
+                            req,
+                            partition,
+                            via_leader,
+                        },
+                    );
                     ctx.set_timer(Timer::RequestTimeout, 200_000, 200_000);
                     return;
                 }
@@ -244,7 +266,10 @@ impl Client {
                 }
             }
             Msg::DataOk { .. } => {
-                if let Some(Op::Write { partition, value }) = self.current {
+                if let Some(Op::Write {
+                    partition, value, ..
+                }) = self.current
+                {
                     let what = format!("wrote p{partition}={value} on {}", self.name(from));
                     self.finish(ctx, what);
                 }

@@ -117,6 +117,9 @@ pub enum Msg {
         req: ReqId,
         /// The partition.
         partition: u8,
+        /// Whether it must go through the leader (its answer is then current, not a
+        /// follower's copy that may lag).
+        via_leader: bool,
     },
     /// A data node joins.
     Register,
@@ -272,7 +275,18 @@ impl fmt::Display for Msg {
                     }
                 )
             }
-            Msg::WhoOwns { partition, .. } => write!(f, "who owns p{partition}?"),
+            Msg::WhoOwns {
+                partition,
+                via_leader,
+                ..
+            } => {
+                let how = if *via_leader {
+                    " (through the leader)"
+                } else {
+                    ""
+                };
+                write!(f, "who owns p{partition}?{how}")
+            }
             Msg::Register => f.write_str("register"),
             Msg::Renew { n } => write!(f, "renew lease #{n}"),
             Msg::PutOk { .. } => f.write_str("put ok"),

@@ -71,7 +71,8 @@ pub static LOOKUP: ConsistentScenario = ConsistentScenario {
         summary: "Six data nodes register with a three-node management cluster and keep leases. \
                   The client asks a management follower which data node owns p1 and writes to \
                   it directly; a metadata put goes through the follower to the leader, and a \
-                  read is served by another follower.",
+                  read is served by another follower. Last, a lookup through the leader and \
+                  the write it leads to make one request path, client to data node.",
         params: PARAMS,
     },
     story: Story::Lookup,
@@ -174,6 +175,7 @@ impl ConsistentScenario {
                     Op::Write {
                         partition: 1,
                         value: 1,
+                        ask: m1,
                     },
                 ),
                 (
@@ -192,6 +194,14 @@ impl ConsistentScenario {
                         via_leader: false,
                     },
                 ),
+                (
+                    ms(50),
+                    Op::Write {
+                        partition: 2,
+                        value: 1,
+                        ask: m3,
+                    },
+                ),
             ],
             Story::DataFailover => {
                 let mut ops = vec![
@@ -207,6 +217,7 @@ impl ConsistentScenario {
                         Op::Write {
                             partition: 1,
                             value: 1,
+                            ask: m1,
                         },
                     ),
                 ];
@@ -216,6 +227,7 @@ impl ConsistentScenario {
                         Op::Write {
                             partition: 1,
                             value: v,
+                            ask: m1,
                         },
                     )
                 }));
@@ -252,6 +264,7 @@ impl ConsistentScenario {
                     Op::Write {
                         partition: 1,
                         value: 1,
+                        ask: m1,
                     },
                 ),
                 (
@@ -259,6 +272,7 @@ impl ConsistentScenario {
                     Op::Write {
                         partition: 1,
                         value: 2,
+                        ask: m1,
                     },
                 ),
             ],
@@ -343,6 +357,7 @@ impl Scenario for ConsistentScenario {
                 caption(265, "The client writes to p1's owner directly."),
                 caption(315, "A metadata put sent to a follower is forwarded to the leader, which acknowledges it once a majority stored it."),
                 caption(370, "A read served by a follower is fast but may be stale, and says so."),
+                caption(440, "The client writes to p2, whose owner it does not know. It asks m3, a follower, for an answer through the leader: m3 forwards the lookup to m1, m1 answers the client, and the client writes to the owner it names. Select any of these messages to see the whole path, with each hop's time: client → follower → leader → client → data node (→ store) → client."),
             ],
             Story::DataFailover => vec![
                 start,

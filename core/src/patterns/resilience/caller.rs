@@ -43,6 +43,8 @@ struct Job<O> {
     origin: O,
     attempt: u32,
     probe: bool,
+    /// The caller's wall clock when it sent the current attempt.
+    sent_at: i64,
 }
 
 /// The calls one node makes to its one dependency.
@@ -112,6 +114,7 @@ impl<O: Clone> Caller<O> {
                 origin,
                 attempt: 1,
                 probe: false,
+                sent_at: 0,
             },
         );
         self.send_attempt(ctx, job)
@@ -124,6 +127,7 @@ impl<O: Clone> Caller<O> {
         }
         let entry = self.jobs.get_mut(&job)?;
         entry.probe = admit == Admit::Probe;
+        entry.sent_at = ctx.wall_clock().0;
         let attempt = entry.attempt;
         if let Some(pct) = self.retries.budget_pct {
             if attempt == 1 {
@@ -205,16 +209,22 @@ impl<O: Clone> Caller<O> {
     }
 
     fn record(&mut self, ctx: &mut Ctx<'_, ResilienceNode>, job: u64, ok: bool) {
-        let probe = self.jobs.get(&job).is_some_and(|j| j.probe);
-        let Some(breaker) = &mut self.breaker else {
+        let (Some(breaker), Some(sent)) = (&mut self.breaker, self.jobs.get(&job)) else {
             return;
         };
-        match breaker.record(ok, probe, ctx.wall_clock().0) {
+        let now = ctx.wall_clock().0;
+        let took = now.saturating_sub(sent.sent_at).max(0) as u64;
+        match breaker.record(ok, took, sent.probe, now) {
             Change::None => {}
-            Change::Opened(failed, calls) => {
+            Change::Opened {
+                failed,
+                slow,
+                calls,
+            } => {
                 let cfg = breaker.config();
                 ctx.note(Note::Opened {
                     failed,
+                    slow,
                     calls,
                     enforced: cfg.enforce,
                 });

@@ -14,7 +14,8 @@
 //! rolling window (10 s in 10 buckets); once the window holds at least 20 calls
 //! (request volume threshold) and 50 % of them failed, it opens and fails calls fast;
 //! after a sleep window (5 s) it lets one probe through: success closes it, failure
-//! opens it again.
+//! opens it again. It may also count slow calls (Resilience4j's slow-call threshold),
+//! so that a dependency that is slow rather than failing opens it too.
 //!
 //! **Why it works.** Retries that each layer makes independently multiply: k attempts
 //! at each of d layers is k^d calls at the bottom (3^5 = 243); a budget caps each
@@ -32,6 +33,7 @@
 
 mod breaker;
 mod caller;
+mod captions;
 mod checker;
 mod client;
 mod database;
@@ -45,7 +47,9 @@ pub use caller::{Retries, BURST};
 pub use checker::{ResilienceChecker, PROPERTIES};
 pub use msg::{Msg, Note, Outcome, Timer};
 pub use node::ResilienceNode;
-pub use scenarios::{ResilienceScenario, BREAKER_TRIP, FLAPPING, RETRY_STORM, VOLUME_TRAP};
+pub use scenarios::{
+    ResilienceScenario, BREAKER_TRIP, FLAPPING, RETRY_STORM, SLOW_CALLS, VOLUME_TRAP,
+};
 
 use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
@@ -95,6 +99,10 @@ pub static PATTERN: PatternInfo = PatternInfo {
          volume threshold) and 50 % failed, the breaker opens and fails calls fast.",
         "After a sleep window (Hystrix: 5 s) it is half-open and lets one probe through: \
          success closes it, failure opens it again.",
+        "A breaker may also count slow calls (Resilience4j's slow-call threshold: calls of \
+         60 s or more, opening when 100 % are slow): a dependency that answers, only \
+         slowly, ties up threads as surely as one that fails. The slow-call story sets \
+         5 ms and 50 %, since the defaults would never trip at this scale.",
         "Not in the notes: time is scaled down a hundred times (1 s becomes 10 ms: a 10 ms \
          call timeout for Hystrix's 1 s, a 100 ms window, a 50 ms sleep window), ratios \
          kept; a service has 10 threads, Hystrix's default pool.",

@@ -93,11 +93,14 @@ impl fmt::Display for Timer {
 /// A pattern-level event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Note {
-    /// A breaker opened: the failure rate in its window crossed the threshold, or its
-    /// probe failed.
+    /// A breaker opened: the failure rate or the slow-call rate in its window crossed
+    /// its threshold, or its probe failed or was slow.
     Opened {
-        /// Failed calls in the window (1 for a failed probe).
+        /// Failed calls in the window (for a probe: 1 if it failed).
         failed: u32,
+        /// Slow calls in the window (for a probe: 1 if it was slow), when the breaker
+        /// counts slow calls; else 0.
+        slow: u32,
         /// Calls in the window (1 for a failed probe).
         calls: u32,
         /// False when the breaker is switched off: it only watches, and every call still
@@ -127,11 +130,16 @@ impl fmt::Display for Note {
         match self {
             Note::Opened {
                 failed,
+                slow,
                 calls,
                 enforced,
             } => {
                 let how = if *enforced { "" } else { ", not enforced" };
-                write!(f, "breaker open ({failed} of {calls} calls failed{how})")
+                write!(f, "breaker open ({failed} of {calls} calls failed")?;
+                if *slow > 0 {
+                    write!(f, ", {slow} slow")?;
+                }
+                write!(f, "{how})")
             }
             Note::HalfOpen => f.write_str("breaker half-open"),
             Note::Closed => f.write_str("breaker closed (probe succeeded)"),

@@ -1,8 +1,10 @@
 //! The named scenarios: a retry storm down a call chain, a breaker tripping on a failing
-//! dependency, and the volume-threshold trap.
+//! dependency, the volume-threshold trap, a flapping breaker, and a dependency that is
+//! slow rather than failing.
 
 use super::breaker::BreakerConfig;
 use super::caller::{Caller, Retries};
+use super::captions;
 use super::checker::ResilienceChecker;
 use super::client::Client;
 use super::database::Database;
@@ -24,11 +26,12 @@ use crate::sim::topology::Topology;
 
 /// Which story a scenario tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Story {
+pub(super) enum Story {
     RetryStorm,
     BreakerTrip,
     VolumeTrap,
     Flapping,
+    SlowCalls,
 }
 
 /// A retries and circuit breaker scenario.
@@ -54,7 +57,12 @@ const BREAKER: BreakerConfig = BreakerConfig {
     threshold_pct: 50,
     window_us: 100_000,
     sleep_us: 50_000,
+    slow_us: None,
+    slow_pct: 50,
 };
+/// In the slow-call story, a call may take this long before it times out: long enough
+/// that a slow database makes calls slow, not failed.
+const SLOW_STORY_TIMEOUT_US: u64 = 100_000;
 /// Every link: 0.5–1 ms.
 const LINK: LinkConfig = LinkConfig {
     latency_min_us: 500,
@@ -186,19 +194,49 @@ pub static FLAPPING: ResilienceScenario = ResilienceScenario {
     story: Story::Flapping,
 };
 
+/// A database that answers, only slowly: a breaker counting failures never opens; one
+/// counting slow calls does.
+pub static SLOW_CALLS: ResilienceScenario = ResilienceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "resilience-slow-calls",
+        title: "Slow, not failing",
+        summary: "The breaker story's service, with 600 requests a second and a 100 ms \
+                  timeout. From 200 ms to 500 ms the database is 10× slower: calls do not \
+                  fail, they are slow, and the 10 threads cannot keep up. A breaker that \
+                  counts only failures never opens; this one also counts calls of 5 ms or \
+                  more (Resilience4j's slow-call threshold) and opens, failing requests \
+                  fast. Set the threshold to 0 and the line at s1 grows instead.",
+        params: &[
+            rate(600),
+            slowdown(10),
+            ParamSpec {
+                name: "slow-ms",
+                label: "A call slower than this counts as slow (0: not counted)",
+                min: 0,
+                max: 100,
+                default: 5,
+                unit: "ms",
+                step: 1,
+            },
+        ],
+    },
+    story: Story::SlowCalls,
+};
+
 impl ResilienceScenario {
     /// Layers that call: the client and the services.
-    fn depth(&self, cfg: &Config) -> usize {
+    pub(super) fn depth(&self, cfg: &Config) -> usize {
         match self.story {
             Story::RetryStorm => cfg.param("depth").clamp(1, 8) as usize,
-            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping => 2,
+            _ => 2,
         }
     }
 
-    fn attempts(&self, cfg: &Config) -> u32 {
+    pub(super) fn attempts(&self, cfg: &Config) -> u32 {
         match self.story {
             Story::RetryStorm => cfg.param("attempts").clamp(1, 8) as u32,
-            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping => 1,
+            _ => 1,
         }
     }
 
@@ -208,7 +246,9 @@ impl ResilienceScenario {
         let attempts = u64::from(self.attempts(cfg));
         let stacked = (0..level).fold(TIMEOUT_US, |t, _| attempts * t + MARGIN_US);
         match self.story {
-            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping if level > 0 => PATIENT_US,
+            Story::RetryStorm => stacked,
+            _ if level > 0 => PATIENT_US,
+            Story::SlowCalls => SLOW_STORY_TIMEOUT_US,
             _ => stacked,
         }
     }
@@ -223,6 +263,14 @@ impl ResilienceScenario {
                 min_volume: cfg.param("volume").clamp(1, 10_000) as u32,
                 ..BREAKER
             }),
+            Story::SlowCalls => {
+                let slow_ms = cfg.param("slow-ms").clamp(0, 10_000) as u64;
+                Some(BreakerConfig {
+                    enforce,
+                    slow_us: (slow_ms > 0).then_some(slow_ms * 1_000),
+                    ..BREAKER
+                })
+            }
         }
     }
 
@@ -230,7 +278,7 @@ impl ResilienceScenario {
         match self.story {
             // Threads to spare: the storm is about load, not about waiting in line.
             Story::RetryStorm => 1_000,
-            Story::BreakerTrip | Story::VolumeTrap | Story::Flapping => THREADS,
+            _ => THREADS,
         }
     }
 
@@ -271,7 +319,7 @@ impl Scenario for ResilienceScenario {
     }
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
-        captions(self.story, cfg)
+        captions::captions(self.story, cfg)
     }
 
     fn script(&self, cfg: &Config) -> Vec<TimedAction> {
@@ -286,7 +334,7 @@ impl Scenario for ResilienceScenario {
         let factor = cfg.param("slowdown");
         match self.story {
             Story::RetryStorm | Story::VolumeTrap | Story::Flapping => vec![slow(200, factor)],
-            Story::BreakerTrip => vec![slow(200, factor), slow(500, 1)],
+            Story::BreakerTrip | Story::SlowCalls => vec![slow(200, factor), slow(500, 1)],
         }
     }
 
@@ -297,7 +345,7 @@ impl Scenario for ResilienceScenario {
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
         let name = match self.story {
             Story::RetryStorm => RETRY_BUDGET,
-            Story::BreakerTrip => BREAKER_SWITCH,
+            Story::BreakerTrip | Story::SlowCalls => BREAKER_SWITCH,
             Story::VolumeTrap | Story::Flapping => return Vec::new(),
         };
         PATTERN.switches.iter().filter(|s| s.name == name).collect()
@@ -343,165 +391,5 @@ impl Scenario for ResilienceScenario {
             script: actions.script,
             user_actions: actions.user,
         }))
-    }
-}
-
-/// A story's captions for a config.
-fn captions(story: Story, cfg: &Config) -> Vec<Caption> {
-    let caption = |ms: u64, text: String| Caption {
-        at: SimTime::from_millis(ms),
-        text,
-    };
-    let rate = cfg.param("rate");
-    let slowdown = cfg.param("slowdown");
-    match story {
-        Story::RetryStorm => {
-            let depth = RETRY_STORM.depth(cfg);
-            let attempts = RETRY_STORM.attempts(cfg);
-            let calls = u64::from(attempts).pow(depth as u32);
-            let bottom = format!("s{}", depth - 1);
-            let storm = if cfg.switch(RETRY_BUDGET) {
-                format!(
-                    "{bottom} retries within its budget (10 % of its calls), then answers \
-                     \"overloaded; don't retry\", and the layers above pass that on \
-                     without retrying: calls reaching the database stay near the offered \
-                     load (1.1×). Switch the budget off to see the storm."
-                )
-            } else {
-                format!(
-                    "Without a budget every layer retries every failure: each request \
-                     becomes up to {attempts}^{depth} = {calls} calls at the database. \
-                     Compare \"calls reaching the database\" with \"offered load\": \
-                     its queue fills, and the rest are dropped and time out in turn."
-                )
-            };
-            vec![
-                caption(
-                    0,
-                    format!(
-                        "c1 sends {rate} requests a second down a chain of {depth} layers \
-                         to the database. Each makes up to {attempts} attempts; a timeout is \
-                         10 ms at the bottom (Hystrix's 1 s, scaled), and each layer up \
-                         waits long enough to hear the layers below give up."
-                    ),
-                ),
-                caption(
-                    200,
-                    format!(
-                        "The database becomes {slowdown}× slower: most calls to it now take \
-                         longer than {bottom}'s 10 ms timeout. {storm}"
-                    ),
-                ),
-            ]
-        }
-        Story::BreakerTrip => {
-            let on = cfg.switch(BREAKER_SWITCH);
-            vec![
-                caption(
-                    0,
-                    format!(
-                        "c1 sends {rate} requests a second to s1, which has 10 threads and \
-                         calls the database through a circuit breaker: it opens when its \
-                         100 ms window holds at least 20 calls and half of them failed, \
-                         sleeps 50 ms, then lets one probe through (Hystrix's defaults, \
-                         time scaled down a hundred times)."
-                    ),
-                ),
-                caption(
-                    200,
-                    if on {
-                        format!(
-                            "The database becomes {slowdown}× slower: nearly every call from s1 \
-                             holds a thread until its 10 ms timeout, and a line forms. Once \
-                             half the calls in the window have failed (about half a window \
-                             later) the breaker opens: calls fail fast, no thread waits, \
-                             and the line at s1 empties."
-                        )
-                    } else {
-                        format!(
-                            "The database becomes {slowdown}× slower. The breaker is \
-                             switched off: it says when it would open, but lets every call \
-                             through. Each call holds one of the 10 threads for its 10 ms \
-                             timeout, so s1 can take 1,000 calls a second: a line builds \
-                             up behind it (\"calls waiting for a thread\") and latency \
-                             climbs towards the client's 200 ms."
-                        )
-                    },
-                ),
-                caption(
-                    500,
-                    if on {
-                        "The database is back to normal. The breaker's next successful \
-                         probe closes it, once the database has worked off the slow \
-                         queries it still holds; until then each failed probe opens it for \
-                         another 50 ms."
-                            .to_string()
-                    } else {
-                        "The database is back to normal, and s1 works off its line.".to_string()
-                    },
-                ),
-            ]
-        }
-        Story::Flapping => vec![
-            caption(
-                0,
-                format!(
-                    "c1 sends {rate} requests a second to s1 (10 threads), whose breaker \
-                     has Hystrix's defaults scaled down: it opens at 50 % failures of at \
-                     least 20 calls in 100 ms, sleeps 50 ms, then lets one probe through."
-                ),
-            ),
-            caption(
-                200,
-                format!(
-                    "The database becomes {slowdown}× slower and stays so: degraded, not \
-                     dead. Its queue grows, calls time out, the breaker opens. While it is \
-                     open the database catches up, so the probe succeeds and the breaker \
-                     closes; the full load floods back, and within a few tens of ms it \
-                     opens again (the breaker chart saw-tooths). One probe says little \
-                     about a dependency that is merely degraded: Resilience4j lets 10 \
-                     calls through half-open."
-                ),
-            ),
-        ],
-        Story::VolumeTrap => {
-            let volume = cfg.param("volume");
-            let per_window = rate / 10;
-            let fate = if 3 * per_window < 2 * volume {
-                format!(
-                    "But the window only holds about {per_window} calls, fewer than the \
-                     {volume} it needs: the breaker never opens, and every request keeps \
-                     failing the slow way (\"failed requests\"). Lower the minimum volume \
-                     below {per_window}."
-                )
-            } else if per_window < volume {
-                format!(
-                    "The window holds about {per_window} calls, fewer than the {volume} it \
-                     needs: the breaker opens only if a burst of traffic fills it."
-                )
-            } else {
-                format!(
-                    "The window holds about {per_window} calls, at least the {volume} it \
-                     needs: once half have failed the breaker opens, and calls fail fast."
-                )
-            };
-            vec![
-                caption(
-                    0,
-                    format!(
-                        "c1 sends {rate} requests a second to s1, whose breaker opens only \
-                         when its 100 ms window holds at least {volume} calls (Hystrix: 20; \
-                         Resilience4j: 100) and half of them failed."
-                    ),
-                ),
-                caption(
-                    200,
-                    format!(
-                        "The database becomes {slowdown}× slower: nearly every call fails after \
-                         s1's 10 ms timeout. {fate}"
-                    ),
-                ),
-            ]
-        }
     }
 }

@@ -359,8 +359,31 @@ impl Management {
             Msg::Renew { n } => {
                 self.append(ctx, Cmd::Renew(origin, n), Some(Reply::Lease(origin, n)))
             }
+            Msg::WhoOwns { req, partition, .. } => self.answer_owner(ctx, origin, req, partition),
             _ => {}
         }
+    }
+
+    /// Tells `to` who owns `partition` as this node knows it, and who leads: the client
+    /// can then go to either.
+    fn answer_owner(
+        &self,
+        ctx: &mut Ctx<'_, ConsistentNode>,
+        to: NodeId,
+        req: ReqId,
+        partition: u8,
+    ) {
+        let owner = self.meta.owner(partition).map(|o| self.names.peer(o));
+        let leader = self.live_leader(ctx).map(|l| self.names.peer(l));
+        ctx.send(
+            to,
+            Msg::Owner {
+                req,
+                partition,
+                owner,
+                leader,
+            },
+        );
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ConsistentNode>, from: NodeId, msg: Msg) {
@@ -497,20 +520,11 @@ impl Management {
             Msg::Forward { origin, request } if self.leading => {
                 self.lead_request(ctx, origin, *request);
             }
-            Msg::WhoOwns { req, partition } => {
-                // The core returns the owner and the leader, so the client can go to either.
-                let owner = self.meta.owner(partition).map(|o| self.names.peer(o));
-                let leader = self.live_leader(ctx).map(|l| self.names.peer(l));
-                ctx.send(
-                    from,
-                    Msg::Owner {
-                        req,
-                        partition,
-                        owner,
-                        leader,
-                    },
-                );
-            }
+            Msg::WhoOwns {
+                req,
+                partition,
+                via_leader: false,
+            } => self.answer_owner(ctx, from, req, partition),
             Msg::Get {
                 req,
                 key,
@@ -526,7 +540,11 @@ impl Management {
                     },
                 );
             }
-            request @ (Msg::Put { .. } | Msg::Get { .. } | Msg::Register | Msg::Renew { .. }) => {
+            request @ (Msg::Put { .. }
+            | Msg::Get { .. }
+            | Msg::WhoOwns { .. }
+            | Msg::Register
+            | Msg::Renew { .. }) => {
                 if self.leading {
                     self.lead_request(ctx, from, request);
                 } else if let Some(leader) = self.live_leader(ctx) {

@@ -1,8 +1,7 @@
 //! The checker's unit tests: hand-built traces that break each property.
 
 use super::*;
-use crate::sim::clock::WallClock;
-use crate::sim::node::NodeStatus;
+use crate::sim::checker::breaches_after_step;
 use crate::sim::trace::{Fate, MsgId};
 
 const C1: NodeId = NodeId(0);
@@ -68,22 +67,14 @@ fn event(
 fn opened() -> EventKind<ResilienceNode> {
     EventKind::Note(Note::Opened {
         failed: 10,
+        slow: 0,
         calls: 20,
         enforced: true,
     })
 }
 
 fn after_step(c: &mut ResilienceChecker) -> Vec<Breach> {
-    let status = [NodeStatus::Up; 3];
-    let clocks = vec![WallClock::new(0, 0); 3];
-    let world = World {
-        now: SimTime(0),
-        status: &status,
-        clocks: &clocks,
-    };
-    let mut out = Vec::new();
-    c.check(&[], &world, &mut out);
-    out
+    breaches_after_step(c, 3)
 }
 
 #[test]
