@@ -104,6 +104,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
         blue("client"),
         brown("registry"),
         purple("balancer"),
+        purple("registrar"),
         green("instance"),
     ],
     metrics: &[
