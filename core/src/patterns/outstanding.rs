@@ -1,7 +1,7 @@
 //! What an open-loop client of the Services family keeps: its load (when the next request
-//! is due) and its requests in flight (when each was sent, and which have waited past the
-//! timeout, checked by sweeps, four per timeout). Shared by load balancing's and
-//! discovery's clients.
+//! is due), its requests in flight (when each was sent, and which have waited past the
+//! timeout, checked by sweeps, four per timeout) and how they ended (latency or failure,
+//! counted and measured). Shared by load balancing's and discovery's clients.
 
 use std::collections::VecDeque;
 
@@ -17,6 +17,10 @@ pub struct Outstanding {
     arrivals: Arrivals,
     /// Time between two sweeps.
     sweep_us: u64,
+    /// The pattern's latency and failure metrics.
+    metrics: [usize; 2],
+    answered: u64,
+    failed: u64,
     // Volatile.
     elapsed_us: u64,
     sweeps: u64,
@@ -25,11 +29,15 @@ pub struct Outstanding {
 }
 
 impl Outstanding {
-    /// Requests sent with `arrivals`, given up on after `timeout_us`.
-    pub fn new(arrivals: Arrivals, timeout_us: u64) -> Outstanding {
+    /// Requests sent with `arrivals`, given up on after `timeout_us`; their latency and
+    /// failures measured as `metrics` (the pattern's indices).
+    pub fn new(arrivals: Arrivals, timeout_us: u64, metrics: [usize; 2]) -> Outstanding {
         Outstanding {
             arrivals,
             sweep_us: (timeout_us / SWEEPS).max(1),
+            metrics,
+            answered: 0,
+            failed: 0,
             elapsed_us: 0,
             sweeps: 0,
             waiting: VecDeque::new(),
@@ -55,18 +63,35 @@ impl Outstanding {
         self.waiting.push_back((id, sent, self.sweeps));
     }
 
-    /// Request `id` was answered: when it was sent, unless it was given up on already.
-    pub fn answer(&mut self, id: u64) -> Option<Stamp> {
-        let pos = self.waiting.iter().position(|w| w.0 == id)?;
-        self.waiting.remove(pos).map(|w| w.1)
+    /// Request `id` was answered, `served` or not: its latency measured, or a failure;
+    /// nothing if it was given up on already.
+    pub fn answer<N: Node>(&mut self, ctx: &mut Ctx<'_, N>, id: u64, served: bool) {
+        let Some(pos) = self.waiting.iter().position(|w| w.0 == id) else {
+            return;
+        };
+        let sent = self.waiting.remove(pos).map(|w| w.1);
+        match sent {
+            Some(sent) if served => {
+                self.answered += 1;
+                ctx.measure_since(self.metrics[0], sent);
+            }
+            _ => self.fail(ctx),
+        }
     }
 
-    /// A sweep: the next request that waited past the timeout, given up on (call until
-    /// `None`, after [`Outstanding::sweep`]).
-    pub fn expired(&mut self) -> Option<u64> {
+    /// A request failed (nowhere to send it, "unavailable", or a timeout).
+    pub fn fail<N: Node>(&mut self, ctx: &mut Ctx<'_, N>) {
+        self.failed += 1;
+        ctx.measure(self.metrics[1], 1);
+    }
+
+    /// After a sweep: the next request that waited past the timeout, given up on as a
+    /// failure (call until `None`).
+    pub fn expired<N: Node>(&mut self, ctx: &mut Ctx<'_, N>) -> Option<u64> {
         let &(id, _, at) = self.waiting.front()?;
         (self.sweeps - at >= SWEEPS).then(|| {
             self.waiting.pop_front();
+            self.fail(ctx);
             id
         })
     }
@@ -80,6 +105,11 @@ impl Outstanding {
     /// Requests in flight.
     pub fn len(&self) -> usize {
         self.waiting.len()
+    }
+
+    /// Requests answered, and requests failed or timed out, for a view.
+    pub fn ended(&self) -> [u64; 2] {
+        [self.answered, self.failed]
     }
 
     /// Whether none is in flight.

@@ -15,8 +15,6 @@ pub struct Client {
     waiting: Outstanding,
     next_id: u64,
     turn: usize,
-    answered: u64,
-    failed: u64,
 }
 
 impl Client {
@@ -25,11 +23,9 @@ impl Client {
     pub fn new(balancers: Vec<NodeId>, arrivals: Arrivals, timeout_us: u64) -> Client {
         Client {
             balancers,
-            waiting: Outstanding::new(arrivals, timeout_us),
+            waiting: Outstanding::new(arrivals, timeout_us, [LATENCY, FAILED]),
             next_id: 0,
             turn: 0,
-            answered: 0,
-            failed: 0,
         }
     }
 
@@ -50,10 +46,8 @@ impl Client {
             }
             Timer::Sweep => {
                 self.waiting.sweep(ctx, Timer::Sweep);
-                while let Some(id) = self.waiting.expired() {
-                    self.failed += 1;
+                while let Some(id) = self.waiting.expired(ctx) {
                     ctx.note(Note::TimedOut { id });
-                    ctx.measure(FAILED, 1);
                 }
             }
             Timer::HealthRound => {}
@@ -64,16 +58,7 @@ impl Client {
         let Msg::Response { id, served } = msg else {
             return;
         };
-        let Some(sent) = self.waiting.answer(id) else {
-            return;
-        };
-        if served {
-            self.answered += 1;
-            ctx.measure_since(LATENCY, sent);
-        } else {
-            self.failed += 1;
-            ctx.measure(FAILED, 1);
-        }
+        self.waiting.answer(ctx, id, served);
     }
 
     pub(super) fn on_crash(&mut self) {
@@ -81,13 +66,14 @@ impl Client {
     }
 
     pub(super) fn view(&self) -> NodeView {
+        let [answered, failed] = self.waiting.ended();
         NodeView {
             role: "client",
             headline: format!("{} waiting", self.waiting.len()),
             fields: vec![
                 ("sent", self.next_id.to_string()),
-                ("answered", self.answered.to_string()),
-                ("failed or timed out", self.failed.to_string()),
+                ("answered", answered.to_string()),
+                ("failed or timed out", failed.to_string()),
             ],
         }
     }

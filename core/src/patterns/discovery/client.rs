@@ -26,8 +26,6 @@ pub struct Client {
     // Volatile.
     waiting: Outstanding,
     next_id: u64,
-    answered: u64,
-    failed: u64,
 }
 
 impl Client {
@@ -36,10 +34,8 @@ impl Client {
     pub fn new(route: Route, arrivals: Arrivals, timeout_us: u64) -> Client {
         Client {
             route,
-            waiting: Outstanding::new(arrivals, timeout_us),
+            waiting: Outstanding::new(arrivals, timeout_us, [LATENCY, FAILED]),
             next_id: 0,
-            answered: 0,
-            failed: 0,
         }
     }
 
@@ -50,11 +46,6 @@ impl Client {
             Route::Cache(cache) => cache.refresh(ctx),
             Route::Balancer(_) => self.waiting.start(ctx, Timer::Arrival, Timer::Sweep),
         }
-    }
-
-    fn fail(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
-        self.failed += 1;
-        ctx.measure(FAILED, 1);
     }
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, timer: Timer) {
@@ -74,15 +65,14 @@ impl Client {
                         ctx.send(to, msg);
                         self.waiting.push(id, ctx.stamp());
                     }
-                    None => self.fail(ctx),
+                    None => self.waiting.fail(ctx),
                 }
                 self.waiting.next_arrival(ctx, Timer::Arrival);
             }
             Timer::Sweep => {
                 self.waiting.sweep(ctx, Timer::Sweep);
-                while let Some(id) = self.waiting.expired() {
+                while let Some(id) = self.waiting.expired(ctx) {
                     ctx.note(Note::TimedOut { id });
-                    self.fail(ctx);
                 }
             }
             Timer::Refresh => {
@@ -108,15 +98,7 @@ impl Client {
             Msg::Response { id, served } => (id, served),
             _ => return,
         };
-        let Some(sent) = self.waiting.answer(id) else {
-            return;
-        };
-        if served {
-            self.answered += 1;
-            ctx.measure_since(LATENCY, sent);
-        } else {
-            self.fail(ctx);
-        }
+        self.waiting.answer(ctx, id, served);
     }
 
     pub(super) fn on_crash(&mut self) {
@@ -127,6 +109,7 @@ impl Client {
     }
 
     pub(super) fn view(&self) -> NodeView {
+        let [answered, failed] = self.waiting.ended();
         let known = match &self.route {
             Route::Cache(cache) => cache.describe(),
             Route::Balancer(_) => "(asks the balancer)".to_string(),
@@ -136,8 +119,8 @@ impl Client {
             headline: format!("{} waiting", self.waiting.len()),
             fields: vec![
                 ("sent", self.next_id.to_string()),
-                ("answered", self.answered.to_string()),
-                ("failed or timed out", self.failed.to_string()),
+                ("answered", answered.to_string()),
+                ("failed or timed out", failed.to_string()),
                 ("cached instances", known),
             ],
         }
