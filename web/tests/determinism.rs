@@ -53,6 +53,10 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("resilience-volume-trap"),
     golden!("resilience-flapping"),
     golden!("resilience-slow-calls"),
+    golden!("discovery-registry-lag"),
+    golden!("discovery-self-preservation"),
+    golden!("discovery-server-side"),
+    golden!("discovery-registration"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
 ];

@@ -1,8 +1,10 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod balance;
-pub mod breaches;
 pub mod consistent;
+pub mod discovery;
+pub mod downtime;
+pub mod findings;
 pub mod gateway;
 pub mod generation;
 pub mod hybrid;
@@ -83,6 +85,10 @@ impl Registry {
                 &resilience::VOLUME_TRAP,
                 &resilience::FLAPPING,
                 &resilience::SLOW_CALLS,
+                &discovery::REGISTRY_LAG,
+                &discovery::SELF_PRESERVATION,
+                &discovery::SERVER_SIDE_STORY,
+                &discovery::REGISTRATION,
                 &gateway::ROUTING,
                 &gateway::SPOF,
             ],

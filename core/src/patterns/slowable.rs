@@ -31,7 +31,8 @@ pub const fn slow_verb(
     }
 }
 
-/// The `slow` verb for a service's instances.
+/// The `slow` verb of a service's instances (load balancing's, discovery's, the API
+/// gateway's).
 pub const SLOW_VERB: VerbSpec = slow_verb(
     &["instance"],
     "Multiply this instance's service time (a noisy neighbour, a bad disk); 1 makes it \

@@ -3,8 +3,10 @@
 
 use super::msg::{Msg, Note};
 use super::node::BalanceNode;
+use crate::patterns::downtime::Downtime;
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
-use crate::sim::node::NodeStatus;
+use crate::sim::node::NodeId;
 use crate::sim::time::SimTime;
 use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 
@@ -30,28 +32,19 @@ const IN_TIME: usize = 1;
 /// The load balancer's checker.
 #[derive(Clone, Debug)]
 pub struct BalanceChecker {
-    names: Vec<String>,
+    findings: Findings,
     bound_us: u64,
-    /// For each node, since when it has not been up.
-    down_since: Vec<Option<SimTime>>,
-    found: Vec<Breach>,
+    down: Downtime,
 }
 
 impl BalanceChecker {
     /// A checker for nodes named `names`, with the detection bound `bound_us`.
     pub fn new(names: &[String], bound_us: u64) -> BalanceChecker {
         BalanceChecker {
-            names: names.to_vec(),
+            findings: Findings::new(names),
             bound_us,
-            down_since: vec![None; names.len()],
-            found: Vec::new(),
+            down: Downtime::new(names.len()),
         }
-    }
-
-    fn name(&self, index: Option<usize>) -> &str {
-        index
-            .and_then(|i| self.names.get(i))
-            .map_or("?", String::as_str)
     }
 }
 
@@ -71,35 +64,32 @@ impl Checker<BalanceNode> for BalanceChecker {
                 let Msg::Work { client, id } = record.payload else {
                     return;
                 };
-                let Some(since) = self.down_since.get(to.index()).copied().flatten() else {
+                let Some(since) = self.down.since(*to) else {
                     return;
                 };
                 let down_for = event.time.as_micros() - since.as_micros();
                 if down_for > self.bound_us {
-                    let detail = format!(
-                        "{} sent request c{}/r{id} to {}, down since {since} ({} > the bound {})",
-                        self.name(event.node.map(|n| n.index())),
-                        client + 1,
-                        self.name(Some(to.index())),
-                        SimTime(down_for),
-                        SimTime(self.bound_us),
-                    );
-                    self.found.push(Breach {
-                        property: NO_DEAD,
-                        event: Some(index),
-                        detail,
+                    let (from, to, bound) = (record.from, *to, self.bound_us);
+                    self.findings.breach(NO_DEAD, index, |c| {
+                        format!(
+                            "{} sent request c{}/r{id} to {}, down since {since} ({} > the \
+                             bound {})",
+                            c.name(from),
+                            client + 1,
+                            c.name(to),
+                            SimTime(down_for),
+                            SimTime(bound),
+                        )
                     });
                 }
             }
             (EventKind::Note(Note::TimedOut { id }), _) => {
-                let detail = format!(
-                    "{} gave up on r{id}: no answer before its timeout",
-                    self.name(event.node.map(|n| n.index()))
-                );
-                self.found.push(Breach {
-                    property: IN_TIME,
-                    event: Some(index),
-                    detail,
+                let node = event.node.unwrap_or(NodeId(u32::MAX));
+                self.findings.breach(IN_TIME, index, |c| {
+                    format!(
+                        "{} gave up on r{id}: no answer before its timeout",
+                        c.name(node)
+                    )
                 });
             }
             _ => {}
@@ -107,15 +97,8 @@ impl Checker<BalanceNode> for BalanceChecker {
     }
 
     fn check(&mut self, _nodes: &[BalanceNode], world: &World<'_>, out: &mut Vec<Breach>) {
-        for (since, status) in self.down_since.iter_mut().zip(world.status) {
-            match status {
-                NodeStatus::Up => *since = None,
-                _ => {
-                    since.get_or_insert(world.now);
-                }
-            }
-        }
-        out.append(&mut self.found);
+        self.down.update(world);
+        self.findings.drain(out);
     }
 }
 
@@ -123,7 +106,7 @@ impl Checker<BalanceNode> for BalanceChecker {
 mod tests {
     use super::*;
     use crate::sim::clock::WallClock;
-    use crate::sim::node::NodeId;
+    use crate::sim::node::NodeStatus;
     use crate::sim::trace::{Fate, MsgId};
 
     fn names() -> Vec<String> {

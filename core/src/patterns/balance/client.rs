@@ -11,43 +11,26 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 #[derive(Clone, Debug)]
 pub struct Client {
     balancers: Vec<NodeId>,
-    arrivals: Arrivals,
     // Volatile.
-    elapsed_us: u64,
+    waiting: Outstanding,
     next_id: u64,
     turn: usize,
-    out: Outstanding,
-    answered: u64,
-    failed: u64,
 }
 
 impl Client {
     /// A client of `balancers` (taken in turn), with `arrivals`, giving up on a request
-    /// after `timeout_us`.
+    /// after `timeout_us` (checked every `timeout_us / 4`).
     pub fn new(balancers: Vec<NodeId>, arrivals: Arrivals, timeout_us: u64) -> Client {
         Client {
             balancers,
-            arrivals,
-            elapsed_us: 0,
+            waiting: Outstanding::new(arrivals, timeout_us, [LATENCY, FAILED]),
             next_id: 0,
             turn: 0,
-            out: Outstanding::new(timeout_us),
-            answered: 0,
-            failed: 0,
         }
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
-        self.next_arrival(ctx);
-        let sweep = self.out.sweep_us;
-        ctx.set_timer(Timer::Sweep, sweep, sweep);
-    }
-
-    fn next_arrival(&mut self, ctx: &mut Ctx<'_, BalanceNode>) {
-        if let Some(gap) = ctx.arrival_gap(self.arrivals, self.elapsed_us) {
-            self.elapsed_us += gap;
-            ctx.set_timer(Timer::Arrival, gap, gap);
-        }
+        self.waiting.start(ctx, Timer::Arrival, Timer::Sweep);
     }
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, BalanceNode>, timer: Timer) {
@@ -57,18 +40,15 @@ impl Client {
                 if let Some(&balancer) = self.balancers.get(self.turn % self.balancers.len()) {
                     self.turn += 1;
                     ctx.send(balancer, Msg::Request { id: self.next_id });
-                    self.out.sent(self.next_id, ctx.stamp());
+                    self.waiting.push(self.next_id, ctx.stamp());
                 }
-                self.next_arrival(ctx);
+                self.waiting.next_arrival(ctx, Timer::Arrival);
             }
             Timer::Sweep => {
-                for id in self.out.sweep() {
-                    self.failed += 1;
+                self.waiting.sweep(ctx, Timer::Sweep);
+                while let Some(id) = self.waiting.expired(ctx) {
                     ctx.note(Note::TimedOut { id });
-                    ctx.measure(FAILED, 1);
                 }
-                let sweep = self.out.sweep_us;
-                ctx.set_timer(Timer::Sweep, sweep, sweep);
             }
             Timer::HealthRound => {}
         }
@@ -78,30 +58,22 @@ impl Client {
         let Msg::Response { id, served } = msg else {
             return;
         };
-        let Some(sent) = self.out.answered(id) else {
-            return;
-        };
-        if served {
-            self.answered += 1;
-            ctx.measure_since(LATENCY, sent);
-        } else {
-            self.failed += 1;
-            ctx.measure(FAILED, 1);
-        }
+        self.waiting.answer(ctx, id, served);
     }
 
     pub(super) fn on_crash(&mut self) {
-        self.out.clear();
+        self.waiting.clear();
     }
 
     pub(super) fn view(&self) -> NodeView {
+        let [answered, failed] = self.waiting.ended();
         NodeView {
             role: "client",
-            headline: format!("{} waiting", self.out.len()),
+            headline: format!("{} waiting", self.waiting.len()),
             fields: vec![
                 ("sent", self.next_id.to_string()),
-                ("answered", self.answered.to_string()),
-                ("failed or timed out", self.failed.to_string()),
+                ("answered", answered.to_string()),
+                ("failed or timed out", failed.to_string()),
             ],
         }
     }

@@ -48,7 +48,7 @@ const HEALTH: Health = Health {
 /// A client gives up on a request after this long.
 const TIMEOUT_US: u64 = 200_000;
 /// Between zones (and to clients and balancers): 1–2 ms.
-const WIDE: LinkConfig = LinkConfig {
+pub(crate) const WIDE: LinkConfig = LinkConfig {
     latency_min_us: 1_000,
     latency_max_us: 2_000,
     ..LOCAL
@@ -60,12 +60,24 @@ const ZONE: LinkConfig = LinkConfig {
     ..LOCAL
 };
 /// On one host: 50–100 µs.
-const LOCAL: LinkConfig = LinkConfig {
+pub(crate) const LOCAL: LinkConfig = LinkConfig {
     latency_min_us: 50,
     latency_max_us: 100,
     loss: crate::sim::rng::Ratio::NEVER,
     duplication: crate::sim::rng::Ratio::NEVER,
 };
+
+/// Two zones, `z1` and `z2`, with the links inside a zone.
+pub(crate) fn two_zones(topology: &mut Topology) -> [usize; 2] {
+    let zones = [
+        topology.group("z1", "zone", None),
+        topology.group("z2", "zone", None),
+    ];
+    for &zone in &zones {
+        topology.set_local_link(zone, ZONE);
+    }
+    zones
+}
 
 const fn policy(default: i64) -> ParamSpec {
     ParamSpec {
@@ -243,13 +255,7 @@ impl Scenario for BalanceScenario {
 
     fn topology(&self, cfg: &Config) -> Topology {
         let mut topology = Topology::default();
-        let zones = [
-            topology.group("z1", "zone", None),
-            topology.group("z2", "zone", None),
-        ];
-        for &zone in &zones {
-            topology.set_local_link(zone, ZONE);
-        }
+        let zones = two_zones(&mut topology);
         let balancers = self.balancers() as u32;
         let first = CLIENTS as u32 + balancers;
         let count = self.instance_count(cfg);

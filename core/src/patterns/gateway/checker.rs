@@ -4,7 +4,7 @@
 
 use super::msg::{Msg, Note};
 use super::node::GatewayNode;
-use crate::patterns::breaches::FirstBreaches;
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
 use crate::sim::time::SimTime;
@@ -42,7 +42,7 @@ pub const WINDOW_US: u64 = 1_000_000;
 /// The API gateway's checker.
 #[derive(Clone, Debug)]
 pub struct GatewayChecker {
-    first: FirstBreaches,
+    first: Findings,
     /// Per client (the first nodes): whether its credentials are valid.
     valid: Vec<bool>,
     /// Requests a client may get through in any window.
@@ -61,7 +61,7 @@ impl GatewayChecker {
     /// or not, each allowed `allowed` requests through in any window.
     pub fn new(names: &[String], valid: Vec<bool>, allowed: usize) -> GatewayChecker {
         GatewayChecker {
-            first: FirstBreaches::new(names),
+            first: Findings::new(names),
             through: vec![Vec::new(); valid.len()],
             valid,
             allowed,
@@ -94,7 +94,7 @@ impl GatewayChecker {
         let count = sent.len();
         let allowed = self.allowed;
         if count > allowed {
-            self.first.report(LIMITED, index, |_| {
+            self.first.breach(LIMITED, index, |_| {
                 format!(
                     "{count} requests of c{} went on to a service within 1 s (the latest \
                      r{id}): its limit is {}",
@@ -126,7 +126,7 @@ impl Checker<GatewayNode> for GatewayChecker {
                     return;
                 };
                 if !self.valid[client as usize] {
-                    self.first.report(AUTHENTICATED, index, |c| {
+                    self.first.breach(AUTHENTICATED, index, |c| {
                         format!(
                             "{} handled r{id} of c{}, whose token is invalid",
                             c.name(record.to),
@@ -155,7 +155,7 @@ impl Checker<GatewayNode> for GatewayChecker {
             }
             (EventKind::Note(Note::TimedOut { id }), _) => {
                 let node = event.node.unwrap_or(NodeId(0));
-                self.first.report(ANSWERED, index, |c| {
+                self.first.breach(ANSWERED, index, |c| {
                     format!("{} gave up on r{id}: no answer in time", c.name(node))
                 });
             }
@@ -164,7 +164,7 @@ impl Checker<GatewayNode> for GatewayChecker {
     }
 
     fn check(&mut self, _nodes: &[GatewayNode], _world: &World<'_>, out: &mut Vec<Breach>) {
-        self.first.take(out);
+        self.first.drain(out);
     }
 }
 

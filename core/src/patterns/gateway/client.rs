@@ -12,10 +12,8 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 #[derive(Clone, Debug)]
 pub struct Client {
     entry: NodeId,
-    arrivals: Arrivals,
     token: u32,
     // Volatile.
-    elapsed_us: u64,
     next_id: u64,
     out: Outstanding,
     /// Requests that ended each way: 200, 401, 429, failed (503 or no answer in time).
@@ -28,26 +26,15 @@ impl Client {
     pub fn new(entry: NodeId, arrivals: Arrivals, token: u32, timeout_us: u64) -> Client {
         Client {
             entry,
-            arrivals,
             token,
-            elapsed_us: 0,
             next_id: 0,
-            out: Outstanding::new(timeout_us),
+            out: Outstanding::new(arrivals, timeout_us, [LATENCY, FAILED]),
             ended: [0; 4],
         }
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, GatewayNode>) {
-        self.next_arrival(ctx);
-        let sweep = self.out.sweep_us;
-        ctx.set_timer(Timer::Sweep, sweep, sweep);
-    }
-
-    fn next_arrival(&mut self, ctx: &mut Ctx<'_, GatewayNode>) {
-        if let Some(gap) = ctx.arrival_gap(self.arrivals, self.elapsed_us) {
-            self.elapsed_us += gap;
-            ctx.set_timer(Timer::Arrival, gap, gap);
-        }
+        self.out.start(ctx, Timer::Arrival, Timer::Sweep);
     }
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, GatewayNode>, timer: Timer) {
@@ -61,17 +48,16 @@ impl Client {
                     token: self.token,
                 };
                 ctx.send(self.entry, request);
-                self.out.sent(self.next_id, ctx.stamp());
-                self.next_arrival(ctx);
+                self.out.push(self.next_id, ctx.stamp());
+                self.out.next_arrival(ctx, Timer::Arrival);
             }
             Timer::Sweep => {
-                for id in self.out.sweep() {
+                self.out.sweep(ctx, Timer::Sweep);
+                // Each one given up on is measured as a failure.
+                while let Some(id) = self.out.expired(ctx) {
                     self.ended[3] += 1;
                     ctx.note(Note::TimedOut { id });
-                    ctx.measure(FAILED, 1);
                 }
-                let sweep = self.out.sweep_us;
-                ctx.set_timer(Timer::Sweep, sweep, sweep);
             }
             Timer::Refill | Timer::HealthRound => {}
         }
@@ -81,7 +67,7 @@ impl Client {
         let Msg::Reply { id, outcome } = msg else {
             return;
         };
-        let Some(sent) = self.out.answered(id) else {
+        let Some(sent) = self.out.take(id) else {
             return;
         };
         // The outcome metrics follow Outcome's order from ROUTED on.

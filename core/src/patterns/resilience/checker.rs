@@ -8,7 +8,7 @@ use super::caller::BURST;
 use super::msg::{Msg, Note};
 use super::node::ResilienceNode;
 use super::{DB_CALLS, RETRIES};
-use crate::patterns::breaches::FirstBreaches;
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
@@ -66,7 +66,7 @@ struct Sender {
 /// The retries and circuit breaker checker.
 #[derive(Clone, Debug)]
 pub struct ResilienceChecker {
-    first: FirstBreaches,
+    findings: Findings,
     databases: Vec<NodeId>,
     sleep_us: u64,
     budget_pct: u32,
@@ -89,7 +89,7 @@ impl ResilienceChecker {
             recent: VecDeque::new(),
         };
         ResilienceChecker {
-            first: FirstBreaches::new(names),
+            findings: Findings::new(names),
             databases,
             sleep_us,
             budget_pct,
@@ -133,7 +133,7 @@ impl ResilienceChecker {
                 } else {
                     "a probe before the sleep window was over"
                 };
-                self.first.report(ONLY_PROBES, index, |c| {
+                self.findings.breach(ONLY_PROBES, index, |c| {
                     format!(
                         "{} sent {why} (j{job}#{attempt}) to {} while its breaker was open \
                          (since {since})",
@@ -169,13 +169,14 @@ impl ResilienceChecker {
         let new = sender.recent.len() as u64 - retries;
         let allowed = u64::from(self.budget_pct) * new + u64::from(BURST) * 100;
         if retries * 100 > allowed {
-            self.first.report(BUDGET, index, |c| {
+            let pct = self.budget_pct;
+            self.findings.breach(BUDGET, index, |c| {
                 format!(
                     "{} sent {retries} retries within 100 ms (the latest j{job}#{attempt} to \
                      {}) for {new} new calls: more than {} % of them plus {BURST}",
                     c.name(from),
                     c.name(to),
-                    self.budget_pct
+                    pct
                 )
             });
         }
@@ -221,7 +222,7 @@ impl Checker<ResilienceNode> for ResilienceChecker {
                     }
                 }
                 Note::GaveUp { job, why } => {
-                    self.first.report(ANSWERED, index, |c| {
+                    self.findings.breach(ANSWERED, index, |c| {
                         format!("{}'s request j{job} failed ({why})", c.name(node))
                     });
                 }
@@ -232,7 +233,7 @@ impl Checker<ResilienceNode> for ResilienceChecker {
     }
 
     fn check(&mut self, _nodes: &[ResilienceNode], _world: &World<'_>, out: &mut Vec<Breach>) {
-        self.first.take(out);
+        self.findings.drain(out);
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
