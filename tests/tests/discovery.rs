@@ -3,7 +3,8 @@
 //! self-preservation keeps live instances through a partition and dead ones after a zone
 //! dies; server-side discovery adds a hop and stops sending to the dead sooner; a
 //! registrar keeps an instance cut off from the registry listed, and when it dies every
-//! lease lapses and a new instance is never registered.
+//! lease lapses and a new instance is never registered; two peer registry servers cut off
+//! from each other diverge, and converge after the heal.
 
 use playground_core::patterns::discovery::PATTERN;
 use playground_core::sim::run::{Engine, Run};
@@ -259,7 +260,7 @@ fn self_registration_loses_an_instance_cut_off_from_the_registry() {
     // i2 is cut off from the registry at 300 ms, alive: evicted at the round after its
     // lease expires, registered again after the heal (550 ms).
     let (detail, line) = broken(&r, "no-live-evicted").expect("i2 evicted while up");
-    assert_eq!(detail, "the registry evicted i2, which is up");
+    assert_eq!(detail, "registry evicted i2, which is up");
     assert!(
         line.starts_with("  420.000ms registry evicted i2"),
         "{line}"
@@ -296,4 +297,95 @@ fn a_registrar_keeps_a_cut_off_instance_but_its_crash_loses_them_all() {
         .map(|(_, p)| p.sum)
         .sum();
     assert!(failed >= 60, "{failed} requests failed after 800 ms");
+}
+
+fn replicated() -> Session {
+    Session::new("discovery-replicated-registry", 1)
+}
+
+/// The fewest and most instances registry server `server` holds between `from` and `to`
+/// ms (its strip in the chart).
+fn held(engine: &dyn Engine, server: &str, from: u64, to: u64) -> (i64, i64) {
+    let metric = PATTERN.metrics.iter().position(|m| m.id == "registered");
+    let heat = engine.heat(metric.unwrap(), engine.horizon());
+    let node = engine.names().iter().position(|n| n == server).unwrap();
+    let levels: Vec<i64> = heat.rows[node]
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (from * 1_000..to * 1_000).contains(&(*i as u64 * heat.bucket_us)))
+        .map(|(_, &v)| v)
+        .collect();
+    (*levels.iter().min().unwrap(), *levels.iter().max().unwrap())
+}
+
+/// When (ms) `sender` sent its first and last request to `instance`.
+fn sends(engine: &dyn Engine, sender: &str, instance: &str) -> Option<(u64, u64)> {
+    let text = format!(" to {instance} work {sender}/");
+    let at: Vec<u64> = (0..engine.trace_len())
+        .filter(|&i| engine.trace_line(i).contains(&text))
+        .map(|i| engine.event(i).unwrap().time.as_micros() / 1_000)
+        .collect();
+    Some((*at.first()?, *at.last()?))
+}
+
+#[test]
+fn peer_registries_cut_off_from_each_other_diverge_and_converge_after_the_heal() {
+    let r = run(&replicated());
+    let e = r.engine();
+    assert!(guarantee_breaches(&Registry::standard(), &replicated()).is_empty());
+    assert!(e.trace_len() < 4_000, "{} events", e.trace_len());
+    // Both servers hold i1-i4 (two registered directly, two by replication).
+    assert_eq!(held(e, "reg1", 10, 300), (4, 4));
+    assert_eq!(held(e, "reg2", 10, 300), (4, 4));
+    // Cut off at 300 ms: i5 registers with reg2 alone at 350 ms, then each server evicts
+    // the other zone's instances, alive as they are (the contrast breaks).
+    assert_eq!(held(e, "reg2", 355, 420), (5, 5));
+    let (detail, line) = broken(&r, "no-live-evicted").expect("live instances evicted");
+    assert_eq!(detail, "reg1 evicted i4, which is up");
+    assert!(line.starts_with("  420.000ms reg1 evicted i4"), "{line}");
+    assert!(first_line(e, "reg2 evicted i1").is_some_and(|(at, _)| at == 420));
+    assert_eq!(held(e, "reg1", 425, 650), (2, 2));
+    assert_eq!(held(e, "reg2", 425, 600), (3, 3));
+    // i3 crashes at 450 ms: reg2 evicts it, c2 stops sending to it; c1 had stopped.
+    let (evicted, _) = first_line(e, "reg2 evicted i3").expect("reg2 evicts i3");
+    assert!((540..=600).contains(&evicted), "{evicted}");
+    assert_eq!(held(e, "reg2", 605, 650), (2, 2));
+    let (total, first, last) = to_dead(e);
+    assert!(
+        total >= 3 && first >= 450 && last <= evicted + 40,
+        "{total} {first}..{last}"
+    );
+    assert!(sends(e, "c1", "i3").is_some_and(|(_, last)| last < 450));
+    // c2 uses i5 from its start; c1 only once the heal replicates it to reg1.
+    assert!(sends(e, "c2", "i5").is_some_and(|(first, _)| first < 400));
+    let (c1_first, _) = sends(e, "c1", "i5").expect("c1 sends to i5 after the heal");
+    assert!((650..700).contains(&c1_first), "{c1_first}");
+    // After the heal both list i1, i2, i4 and i5.
+    assert_eq!(held(e, "reg1", 700, 1_000), (4, 4));
+    assert_eq!(held(e, "reg2", 700, 1_000), (4, 4));
+    assert!(first_line(e, "reg1 registered i5").is_some_and(|(at, _)| at >= 650));
+}
+
+#[test]
+fn self_preservation_keeps_a_dead_instance_on_both_partitioned_servers() {
+    let off = replicated().with_switch_off("strict-eviction");
+    let r = run(&off);
+    let e = r.engine();
+    // Each server hears only its own zone's renewals: half those expected.
+    let (at, line) = first_line(e, "reg1 self-preservation").expect("reg1 preserves");
+    assert_eq!(at, 360, "{line}");
+    assert!(line.contains("4 of 8 renewals"), "{line}");
+    assert!(first_line(e, "reg2 self-preservation").is_some_and(|(at, _)| at == 360));
+    assert!(broken(&r, "no-live-evicted").is_none());
+    assert!(first_line(e, "evicted").is_none());
+    // i3 dies at 450 ms and stays listed on both, after the heal too (8 renewals of the
+    // 10 expected): both clients send to it to the end, and the guarantee breaks.
+    assert_eq!(held(e, "reg1", 700, 1_000), (5, 5));
+    assert_eq!(held(e, "reg2", 355, 1_000), (5, 5));
+    let (detail, line) = broken(&r, "no-routing-to-dead").expect("the guarantee breaks");
+    assert!(detail.contains("to i3, down since 450.000ms"), "{detail}");
+    assert!(line.contains("to i3 work"), "{line}");
+    for client in ["c1", "c2"] {
+        assert!(sends(e, client, "i3").is_some_and(|(_, last)| last >= 950));
+    }
 }

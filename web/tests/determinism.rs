@@ -57,6 +57,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-self-preservation"),
     golden!("discovery-server-side"),
     golden!("discovery-registration"),
+    golden!("discovery-replicated-registry"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
 ];

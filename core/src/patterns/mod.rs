@@ -89,6 +89,7 @@ impl Registry {
                 &discovery::SELF_PRESERVATION,
                 &discovery::SERVER_SIDE_STORY,
                 &discovery::REGISTRATION,
+                &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
             ],

@@ -44,8 +44,9 @@ pub struct DiscoveryChecker {
     down: Downtime,
     /// For each node, when its latest heartbeat reached the registry.
     last_beat: Vec<SimTime>,
-    /// Evictions in the latest step: the event and the instance's node.
-    evicted: Vec<(usize, NodeId)>,
+    /// Evictions in the latest step: the event, the registry server and the instance's
+    /// node.
+    evicted: Vec<(usize, Option<NodeId>, NodeId)>,
     measures: Vec<Measure>,
 }
 
@@ -118,7 +119,8 @@ impl Checker<DiscoveryNode> for DiscoveryChecker {
                 self.last_beat[instance.index()] = event.time;
             }
             (EventKind::Note(Note::Evicted { instance, .. }), _) => {
-                self.evicted.push((index, NodeId(self.first + instance)));
+                self.evicted
+                    .push((index, event.node, NodeId(self.first + instance)));
             }
             _ => {}
         }
@@ -126,10 +128,11 @@ impl Checker<DiscoveryNode> for DiscoveryChecker {
 
     fn check(&mut self, _nodes: &[DiscoveryNode], world: &World<'_>, out: &mut Vec<Breach>) {
         self.down.update(world);
-        for (index, node) in std::mem::take(&mut self.evicted) {
+        for (index, server, node) in std::mem::take(&mut self.evicted) {
             if world.status.get(node.index()) == Some(&NodeStatus::Up) {
                 self.findings.breach(LIVE_EVICTED, index, |c| {
-                    format!("the registry evicted {}, which is up", c.name(node))
+                    let server = server.map_or("?", |s| c.name(s));
+                    format!("{server} evicted {}, which is up", c.name(node))
                 });
             }
         }

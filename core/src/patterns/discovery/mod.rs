@@ -21,10 +21,14 @@
 //! Variants: a registrar that checks the instances' health and renews for them
 //! (third-party registration: an instance cut off from the registry stays listed, but the
 //! registrar is one more thing that can fail); a balancer that keeps the list for every
-//! client (server-side discovery: one more hop per request, one fresh list).
+//! client (server-side discovery: one more hop per request, one fresh list); a registry
+//! of peer servers, as Eureka's, each passing every renewal and eviction on to the others
+//! without consensus (available through a partition between them, but their lists diverge
+//! until it heals).
 
 mod balancer;
 mod cache;
+mod captions;
 mod checker;
 mod client;
 mod instance;
@@ -37,7 +41,7 @@ mod scenarios;
 pub use checker::{DiscoveryChecker, PROPERTIES};
 pub use node::DiscoveryNode;
 pub use scenarios::{
-    DiscoveryScenario, REGISTRATION, REGISTRY_LAG, SELF_PRESERVATION, SERVER_SIDE_STORY,
+    DiscoveryScenario, REGISTRATION, REGISTRY_LAG, REPLICATED, SELF_PRESERVATION, SERVER_SIDE_STORY,
 };
 
 use crate::patterns::slowable::SLOW_VERB;
@@ -76,7 +80,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
          two refreshes old.",
         "Variants: a registrar checks the instances' health and renews the lease of each \
          one that answers (third-party registration); a balancer keeps the list and \
-         clients send every request through it (server-side discovery).",
+         clients send every request through it (server-side discovery); the registry \
+         runs as peer servers that pass every renewal and eviction on to each other \
+         (Eureka's replication: no consensus, so a partition lets their lists diverge).",
         "The figures are Eureka's defaults, scaled from seconds to milliseconds with their \
          ratios kept: heartbeat 30 ms, lease 90 ms, eviction every 60 ms, client refresh \
          every 30 ms. Eureka's self-preservation stops evicting when renewals fall below \
@@ -135,9 +141,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
             label: "Instances in the registry",
             kind: MetricKind::Gauge,
             unit: "instances",
-            per_node: false,
-            help: "Instances the registry holds, at each registration and after each \
-                   eviction round.",
+            per_node: true,
+            help: "Instances each registry server holds, at each registration and after \
+                   each eviction round.",
         },
         QUEUE,
     ],

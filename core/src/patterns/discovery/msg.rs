@@ -17,6 +17,14 @@ pub enum Msg {
         /// The instance's number.
         instance: u32,
     },
+    /// A registry server passes on to a peer what it heard: a renewal (which registers an
+    /// instance the peer does not list) or an eviction.
+    Replicate {
+        /// The instance's number.
+        instance: u32,
+        /// True for an eviction, false for a renewal.
+        evicted: bool,
+    },
     /// A client (or balancer) asks the registry for the instances.
     Fetch {
         /// The asker's round.
@@ -64,6 +72,16 @@ impl fmt::Display for Msg {
             Msg::Ping => f.write_str("ping"),
             Msg::Pong => f.write_str("pong"),
             Msg::Renew { instance } => write!(f, "renew i{}", instance + 1),
+            Msg::Replicate { instance, evicted } => write!(
+                f,
+                "replicate {} i{}",
+                if *evicted {
+                    "eviction of"
+                } else {
+                    "renewal of"
+                },
+                instance + 1
+            ),
             Msg::Fetch { round } => write!(f, "fetch {round}"),
             Msg::Instances { round, list } => {
                 write!(f, "instances {round}:")?;

@@ -99,6 +99,9 @@ impl Node for DiscoveryNode {
             Msg::Ping => "ping".into(),
             Msg::Pong => "pong".into(),
             Msg::Renew { instance } => format!("♥ i{}", instance + 1),
+            Msg::Replicate { instance, evicted } => {
+                format!("{} i{}", if *evicted { "✕" } else { "⇄" }, instance + 1)
+            }
             Msg::Fetch { .. } => "fetch".into(),
             Msg::Instances { list, .. } => format!("{} up", list.len()),
         }

@@ -1,6 +1,9 @@
 //! The registry: instances register and renew their leases by heartbeat; an eviction
 //! round removes every instance whose lease has expired, unless too few renewals came in
-//! (self-preservation, when it is on).
+//! (self-preservation, when it is on). A registry may be one of several peer servers (as
+//! Eureka's are): each passes on to its peers every renewal an instance sends it and every
+//! eviction it makes, asynchronously and without consensus, so a partition between them
+//! lets their lists diverge.
 
 use super::cache::instance_names;
 use super::msg::{Msg, Note, Timer};
@@ -28,6 +31,8 @@ pub struct Leases {
 pub struct Registry {
     first: u32,
     leases: Leases,
+    /// The other registry servers, which it replicates to.
+    peers: Vec<NodeId>,
     // Volatile.
     /// Each registered instance and when (on this clock) it last renewed.
     entries: Vec<(u32, WallTime)>,
@@ -36,11 +41,12 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// A registry for the instances from node id `first` on.
-    pub fn new(first: u32, leases: Leases) -> Registry {
+    /// A registry for the instances from node id `first` on, replicating to `peers`.
+    pub fn new(first: u32, leases: Leases, peers: Vec<NodeId>) -> Registry {
         Registry {
             first,
             leases,
+            peers,
             entries: Vec::new(),
             renewals: 0,
             preserving: false,
@@ -57,6 +63,19 @@ impl Registry {
         (renewed <= now).then(|| (now.0 - renewed.0) as u64)
     }
 
+    /// A renewal, from the instance or its registrar or a peer: registers it if new.
+    fn renew(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, instance: u32, now: WallTime) {
+        self.renewals += 1;
+        match self.entries.iter_mut().find(|e| e.0 == instance) {
+            Some(entry) => entry.1 = now,
+            None => {
+                self.entries.push((instance, now));
+                ctx.note(Note::Registered { instance });
+                ctx.measure(REGISTERED, self.entries.len() as i64);
+            }
+        }
+    }
+
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, from: NodeId, msg: Msg) {
         let now = ctx.wall_clock();
         match msg {
@@ -65,14 +84,19 @@ impl Registry {
                     Msg::Renew { instance } => instance,
                     _ => from.0 - self.first,
                 };
-                self.renewals += 1;
-                match self.entries.iter_mut().find(|e| e.0 == instance) {
-                    Some(entry) => entry.1 = now,
-                    None => {
-                        self.entries.push((instance, now));
-                        ctx.note(Note::Registered { instance });
-                        ctx.measure(REGISTERED, self.entries.len() as i64);
-                    }
+                self.renew(ctx, instance, now);
+                let evicted = false;
+                ctx.broadcast(
+                    self.peers.iter().copied(),
+                    Msg::Replicate { instance, evicted },
+                );
+            }
+            Msg::Replicate { instance, evicted } => {
+                if !evicted {
+                    self.renew(ctx, instance, now);
+                } else if let Some(at) = self.entries.iter().position(|e| e.0 == instance) {
+                    self.entries.remove(at);
+                    ctx.measure(REGISTERED, self.entries.len() as i64);
                 }
             }
             Msg::Fetch { round } => {
@@ -106,6 +130,7 @@ impl Registry {
         } else {
             let now = ctx.wall_clock();
             let lease = leases.lease_us;
+            let peers = &self.peers;
             self.entries.retain(|&(instance, renewed)| {
                 let silent = Self::silent(renewed, now);
                 let keep = silent.is_some_and(|s| s <= lease);
@@ -115,6 +140,8 @@ impl Registry {
                         instance,
                         silent_ms,
                     });
+                    let evicted = true;
+                    ctx.broadcast(peers.iter().copied(), Msg::Replicate { instance, evicted });
                 }
                 keep
             });

@@ -1,8 +1,10 @@
 //! Discovery's named scenarios: registry lag after a crash, self-preservation,
-//! client-side against server-side discovery, self against third-party registration.
+//! client-side against server-side discovery, self against third-party registration, a
+//! registry of two peer servers cut off from each other.
 
 use super::balancer::Balancer;
 use super::cache::Cache;
+use super::captions::captions;
 use super::checker::DiscoveryChecker;
 use super::client::{Client, Route};
 use super::instance::Instance;
@@ -24,22 +26,23 @@ use crate::sim::topology::Topology;
 
 /// Which story a scenario tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Story {
+pub(super) enum Story {
     RegistryLag,
     SelfPreservation,
     ServerSide,
     Registration,
+    Replicated,
 }
 
 /// A discovery scenario.
 pub struct DiscoveryScenario {
     info: StoryInfo,
-    story: Story,
+    pub(super) story: Story,
 }
 
 /// Clients generating the load.
 const CLIENTS: usize = 2;
-/// The registry's node id.
+/// The registry's node id (the first registry server's, when there are two).
 const REGISTRY: NodeId = NodeId(CLIENTS as u32);
 /// An instance's mean service time: 5 ms, so 200 requests per second at most.
 const SERVICE_US: u64 = 5_000;
@@ -50,7 +53,7 @@ const BALANCER_REFRESH_US: u64 = 5_000;
 /// A client gives up on a request after this long.
 const TIMEOUT_US: u64 = 200_000;
 /// When the scripted crash (or partition) happens.
-const FAULT_MS: u64 = 300;
+pub(super) const FAULT_MS: u64 = 300;
 
 const fn ms(
     name: &'static str,
@@ -167,16 +170,48 @@ pub static REGISTRATION: DiscoveryScenario = DiscoveryScenario {
     story: Story::Registration,
 };
 
+/// Two registry servers, peers, cut off from each other while instances come and go.
+pub static REPLICATED: DiscoveryScenario = DiscoveryScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "discovery-replicated-registry",
+        title: "A replicated registry, partitioned",
+        summary: "Two registry servers, reg1 in zone z1 and reg2 in z2, are peers (as \
+                  Eureka's are): each instance registers with its zone's server, and each \
+                  server passes every renewal and eviction on to the other. c1 asks reg1, \
+                  c2 asks reg2. From 300 to 650 ms the two servers are cut off from each \
+                  other; at 350 ms i5 starts in z2, at 450 ms i3 crashes. Their lists \
+                  diverge, then converge after the heal.",
+        params: &[],
+    },
+    story: Story::Replicated,
+};
+
 impl DiscoveryScenario {
+    /// Registry servers: two peers, or one.
+    fn servers(&self) -> u32 {
+        1 + u32::from(self.story == Story::Replicated)
+    }
+
+    /// The registry server that zone `zone` (or client `zone`) uses.
+    fn server(&self, zone: u32) -> NodeId {
+        NodeId(REGISTRY.0 + zone % self.servers())
+    }
+
+    /// The zone instance `i` runs in: the first third in z1 (0), the rest in z2 (1).
+    fn zone(&self, i: u32) -> u32 {
+        u32::from(i >= (self.instance_count() as u32).div_ceil(3))
+    }
+
     fn instance_count(&self) -> usize {
         match self.story {
             Story::SelfPreservation => 6,
-            Story::Registration => 5,
+            Story::Registration | Story::Replicated => 5,
             _ => 4,
         }
     }
 
-    fn third_party(&self, cfg: &Config) -> bool {
+    pub(super) fn third_party(&self, cfg: &Config) -> bool {
         self.story == Story::Registration && cfg.param("third-party") == 1
     }
 
@@ -187,14 +222,14 @@ impl DiscoveryScenario {
         }
     }
 
-    fn server_side(&self, cfg: &Config) -> bool {
+    pub(super) fn server_side(&self, cfg: &Config) -> bool {
         self.story == Story::ServerSide && cfg.param("server-side") == 1
     }
 
-    /// The first instance's node id (after the clients, the registry, the balancer or
-    /// the registrar).
+    /// The first instance's node id (after the clients, the registry servers, the
+    /// balancer or the registrar).
     fn first(&self, cfg: &Config) -> u32 {
-        CLIENTS as u32 + 1 + u32::from(self.server_side(cfg) || self.third_party(cfg))
+        CLIENTS as u32 + self.servers() + u32::from(self.server_side(cfg) || self.third_party(cfg))
     }
 
     /// A timing parameter in µs, its default where the story has none.
@@ -207,7 +242,7 @@ impl DiscoveryScenario {
         ms.max(1) as u64 * 1_000
     }
 
-    fn leases(cfg: &Config) -> Leases {
+    pub(super) fn leases(cfg: &Config) -> Leases {
         Leases {
             lease_us: Self::time_us(cfg, &TIMES[1]),
             evict_us: EVICT_US,
@@ -217,7 +252,7 @@ impl DiscoveryScenario {
     }
 
     /// How often whoever routes refreshes its list.
-    fn refresh_us(&self, cfg: &Config) -> u64 {
+    pub(super) fn refresh_us(&self, cfg: &Config) -> u64 {
         if self.server_side(cfg) {
             BALANCER_REFRESH_US
         } else {
@@ -226,14 +261,14 @@ impl DiscoveryScenario {
     }
 
     /// The detection bound the checker holds discovery to.
-    fn bound_us(&self, cfg: &Config) -> u64 {
+    pub(super) fn bound_us(&self, cfg: &Config) -> u64 {
         let lag = Self::leases(cfg).lease_us + EVICT_US + 2 * self.refresh_us(cfg);
         lag + lag / 8 + 50_000
     }
 
     /// How long after a crash no cache lists the instance any more, at the latest (the
     /// clocks and links as they start).
-    fn forgotten_us(&self, cfg: &Config) -> u64 {
+    pub(super) fn forgotten_us(&self, cfg: &Config) -> u64 {
         Self::leases(cfg).lease_us + EVICT_US + self.refresh_us(cfg) + 10_000
     }
 }
@@ -250,10 +285,17 @@ impl Scenario for DiscoveryScenario {
                 role: "client",
             })
             .collect();
-        nodes.push(NodeInfo {
-            name: "registry".into(),
-            role: "registry",
-        });
+        if self.servers() == 1 {
+            nodes.push(NodeInfo {
+                name: "registry".into(),
+                role: "registry",
+            });
+        } else {
+            nodes.extend((1..=self.servers()).map(|i| NodeInfo {
+                name: format!("reg{i}"),
+                role: "registry",
+            }));
+        }
         if self.server_side(cfg) {
             nodes.push(NodeInfo {
                 name: "lb".into(),
@@ -276,7 +318,12 @@ impl Scenario for DiscoveryScenario {
     fn topology(&self, cfg: &Config) -> Topology {
         let mut topology = Topology::default();
         let zones = two_zones(&mut topology);
-        topology.place(REGISTRY, zones[0]);
+        for z in 0..self.servers() {
+            topology.place(self.server(z), zones[z as usize]);
+        }
+        if self.servers() == 2 {
+            topology.link(REGISTRY, self.server(1));
+        }
         let first = self.first(cfg);
         let count = self.instance_count() as u32;
         let routers: Vec<NodeId> = if self.server_side(cfg) {
@@ -288,8 +335,8 @@ impl Scenario for DiscoveryScenario {
         } else {
             (0..CLIENTS as u32).map(NodeId).collect()
         };
-        for &r in &routers {
-            topology.link(r, REGISTRY);
+        for (k, &r) in routers.iter().enumerate() {
+            topology.link(r, self.server(k as u32));
         }
         // Who renews the leases: each instance, or the registrar.
         let registrar = self.third_party(cfg).then(|| NodeId(first - 1));
@@ -299,171 +346,21 @@ impl Scenario for DiscoveryScenario {
         }
         for i in 0..count {
             let node = NodeId(first + i);
-            topology.place(node, zones[usize::from(i >= count.div_ceil(3))]);
-            topology.link(node, registrar.unwrap_or(REGISTRY));
+            let zone = self.zone(i);
+            topology.place(node, zones[zone as usize]);
+            topology.link(node, registrar.unwrap_or(self.server(zone)));
             for &r in &routers {
                 topology.link(r, node);
             }
         }
-        if self.story == Story::Registration {
+        if matches!(self.story, Story::Registration | Story::Replicated) {
             topology.start_absent(NodeId(first + count - 1));
         }
         topology
     }
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
-        let caption = |at_ms: u64, text: String| Caption {
-            at: SimTime::from_millis(at_ms),
-            text,
-        };
-        let leases = Self::leases(cfg);
-        let refresh_ms = self.refresh_us(cfg) / 1_000;
-        let start = format!(
-            "{} every {} ms (Eureka: 30 s); the registry evicts leases older than {} ms in \
-             a round every 60 ms. {} asks the registry for the list every {refresh_ms} ms \
-             and sends requests to the listed instances in turn.",
-            if self.third_party(cfg) {
-                "The registrar checks every instance's health and renews the lease of each \
-                 one that answers,"
-            } else {
-                "Each instance registers with the registry and renews its lease"
-            },
-            leases.heartbeat_us / 1_000,
-            leases.lease_us / 1_000,
-            if self.server_side(cfg) {
-                "The balancer lb"
-            } else {
-                "Each client"
-            },
-        );
-        let bound_ms = self.bound_us(cfg) / 1_000;
-        match self.story {
-            Story::RegistryLag | Story::ServerSide => {
-                let crash = if !cfg.switch(REFRESH) {
-                    format!(
-                        "i2 crashes. The list was fetched once and is never refreshed: i2 \
-                         stays in it and keeps getting its share of the requests, which \
-                         are lost; the guarantee breaks once i2 has been dead longer than \
-                         the bound ({bound_ms} ms)."
-                    )
-                } else if self.server_side(cfg) {
-                    "i2 crashes. Requests still go to it until its lease expires and an \
-                     eviction round removes it; the balancer's list is at most 5 ms \
-                     older. Every request takes one more hop, through lb (select one to \
-                     see its path)."
-                        .to_string()
-                } else {
-                    "i2 crashes. It stops renewing, but it stays in the registry until its \
-                     lease expires and an eviction round removes it, and in each client's \
-                     cache until the next refresh: requests still go to it and are lost \
-                     (chart \"Requests sent to a dead instance\")."
-                        .to_string()
-                };
-                let mut captions = vec![caption(0, start), caption(FAULT_MS, crash)];
-                if cfg.switch(REFRESH) {
-                    let gone = FAULT_MS + self.forgotten_us(cfg) / 1_000;
-                    captions.push(caption(gone, {
-                        let mut text = "By now (lease + eviction round + one refresh \
-                                            after the crash) no list holds i2, and no \
-                                            request goes to it."
-                            .to_string();
-                        if self.story == Story::RegistryLag {
-                            text.push_str(" Try a longer lease or refresh: the lag grows.");
-                        }
-                        text
-                    }));
-                }
-                captions
-            }
-            Story::Registration => {
-                let third = self.third_party(cfg);
-                let mut captions = vec![
-                    caption(0, start),
-                    caption(
-                        FAULT_MS,
-                        if third {
-                            "i2 is cut off from the registry, not from the clients nor the \
-                             registrar: the registrar still finds it healthy and renews its \
-                             lease, so it stays listed and keeps serving."
-                        } else {
-                            "i2 is cut off from the registry, not from the clients: it is up \
-                             and serving, but its heartbeats are lost. The registry evicts \
-                             it, and its capacity is lost for nothing (the contrast breaks)."
-                        }
-                        .to_string(),
-                    ),
-                    caption(550, "The partition heals.".to_string()),
-                    caption(
-                        700,
-                        if third {
-                            "A new instance, i5, starts. With the registrar down nobody \
-                             registers it: it never gets a request."
-                        } else {
-                            "A new instance, i5, starts and registers itself; the clients \
-                             use it from their next refresh."
-                        }
-                        .to_string(),
-                    ),
-                ];
-                if third {
-                    captions.insert(
-                        3,
-                        caption(
-                            650,
-                            "The registrar crashes. Nobody renews the leases any more: they \
-                             lapse, the registry evicts every instance, alive as they are, \
-                             and the clients find none and fail fast."
-                                .to_string(),
-                        ),
-                    );
-                }
-                captions
-            }
-            Story::SelfPreservation => {
-                let strict = cfg.switch(STRICT);
-                vec![
-                    caption(0, start),
-                    caption(
-                        FAULT_MS,
-                        if strict {
-                            "The registry is cut off from zone z2. Its four instances are \
-                             alive and clients still reach them, but their renewals stop: \
-                             their leases expire and the registry evicts them. Clients lose \
-                             two thirds of the capacity: queues at i1 and i2 grow."
-                        } else {
-                            "The registry is cut off from zone z2. Renewals fall below 85 % \
-                             of those expected: the registry enters self-preservation and \
-                             evicts nothing. The instances in z2 stay listed, and serve."
-                        }
-                        .to_string(),
-                    ),
-                    caption(
-                        550,
-                        "The partition heals: the instances in z2 renew again (registering \
-                         again if they were evicted)."
-                            .to_string(),
-                    ),
-                    caption(
-                        750,
-                        if strict {
-                            "Zone z2 dies. Its instances stop renewing and are evicted \
-                             within the bound: the clients fall back on i1 and i2, which \
-                             cannot carry the whole load: their queues grow and requests \
-                             time out."
-                                .to_string()
-                        } else {
-                            format!(
-                                "Zone z2 dies. Renewals fall below 85 % again, and \
-                                 self-preservation keeps the dead instances listed: clients \
-                                 keep sending them two thirds of their requests, which are \
-                                 lost. The guarantee breaks once they have been dead longer \
-                                 than the bound ({bound_ms} ms)."
-                            )
-                        },
-                    ),
-                ]
-            }
-        }
+        captions(self, cfg)
     }
 
     fn script(&self, cfg: &Config) -> Vec<TimedAction> {
@@ -486,6 +383,19 @@ impl Scenario for DiscoveryScenario {
                 ),
                 at(550, Action::Heal),
                 at(750, Action::Crash("z2".into())),
+            ],
+            Story::Replicated => vec![
+                at(
+                    FAULT_MS,
+                    Action::Partition {
+                        from: vec!["reg1".into()],
+                        to: vec!["reg2".into()],
+                        one_way: false,
+                    },
+                ),
+                at(350, Action::Join("i5".into())),
+                at(450, Action::Crash("i3".into())),
+                at(650, Action::Heal),
             ],
             Story::Registration => {
                 let mut script = vec![
@@ -517,8 +427,8 @@ impl Scenario for DiscoveryScenario {
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
         let offered = match self.story {
-            Story::SelfPreservation => STRICT,
             Story::Registration => return Vec::new(),
+            Story::SelfPreservation | Story::Replicated => STRICT,
             _ => REFRESH,
         };
         PATTERN
@@ -531,22 +441,29 @@ impl Scenario for DiscoveryScenario {
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         let first = self.first(cfg);
-        let cache = Cache::new(REGISTRY, first, self.refresh_us(cfg), cfg.switch(REFRESH));
-        let route = if self.server_side(cfg) {
-            Route::Balancer(NodeId(first - 1))
-        } else {
-            Route::Cache(cache.clone())
-        };
+        let refresh = (self.refresh_us(cfg), cfg.switch(REFRESH));
+        let cache = |k: u32| Cache::new(self.server(k), first, refresh.0, refresh.1);
         let arrivals = Arrivals::Poisson {
             per_sec: self.rate() / CLIENTS as u64,
         };
-        let mut nodes: Vec<DiscoveryNode> = (0..CLIENTS)
-            .map(|_| DiscoveryNode::Client(Client::new(route.clone(), arrivals, TIMEOUT_US)))
+        let mut nodes: Vec<DiscoveryNode> = (0..CLIENTS as u32)
+            .map(|k| {
+                let route = if self.server_side(cfg) {
+                    Route::Balancer(NodeId(first - 1))
+                } else {
+                    Route::Cache(cache(k))
+                };
+                DiscoveryNode::Client(Client::new(route, arrivals, TIMEOUT_US))
+            })
             .collect();
         let leases = Self::leases(cfg);
-        nodes.push(DiscoveryNode::Registry(Registry::new(first, leases)));
+        let servers: Vec<NodeId> = (0..self.servers()).map(|z| self.server(z)).collect();
+        nodes.extend(servers.iter().map(|&me| {
+            let peers = servers.iter().copied().filter(|&s| s != me).collect();
+            DiscoveryNode::Registry(Registry::new(first, leases, peers))
+        }));
         if self.server_side(cfg) {
-            nodes.push(DiscoveryNode::Balancer(Balancer::new(cache)));
+            nodes.push(DiscoveryNode::Balancer(Balancer::new(cache(0))));
         }
         let count = self.instance_count() as u32;
         let mut heartbeat_us = leases.heartbeat_us;
@@ -559,9 +476,9 @@ impl Scenario for DiscoveryScenario {
             )));
             heartbeat_us = 0;
         }
-        nodes.extend((0..count).map(|_| {
+        nodes.extend((0..count).map(|i| {
             DiscoveryNode::Instance(Instance::new(
-                REGISTRY,
+                self.server(self.zone(i)),
                 heartbeat_us,
                 Delay::Exponential(SERVICE_US),
             ))

@@ -149,5 +149,5 @@ fn evicting_an_instance_that_is_up_breaks_the_contrast() {
     evicted(&mut c, 9, 300_000);
     let found = after_step(&mut c, 300_000, NodeStatus::Up);
     assert_eq!((found[0].property, found[0].event), (LIVE_EVICTED, Some(9)));
-    assert_eq!(found[0].detail, "the registry evicted i1, which is up");
+    assert_eq!(found[0].detail, "registry evicted i1, which is up");
 }
