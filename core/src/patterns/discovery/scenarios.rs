@@ -368,45 +368,30 @@ impl Scenario for DiscoveryScenario {
             at: SimTime::from_millis(ms),
             action,
         };
+        // Cuts `from` off from `to` at the story's fault.
+        let cut = |from: &str, to: &str| {
+            let (from, to) = (vec![from.to_string()], vec![to.to_string()]);
+            let one_way = false;
+            at(FAULT_MS, Action::Partition { from, to, one_way })
+        };
         match self.story {
             Story::RegistryLag | Story::ServerSide => {
                 vec![at(FAULT_MS, Action::Crash("i2".into()))]
             }
             Story::SelfPreservation => vec![
-                at(
-                    FAULT_MS,
-                    Action::Partition {
-                        from: vec!["registry".into()],
-                        to: vec!["z2".into()],
-                        one_way: false,
-                    },
-                ),
+                cut("registry", "z2"),
                 at(550, Action::Heal),
                 at(750, Action::Crash("z2".into())),
             ],
             Story::Replicated => vec![
-                at(
-                    FAULT_MS,
-                    Action::Partition {
-                        from: vec!["reg1".into()],
-                        to: vec!["reg2".into()],
-                        one_way: false,
-                    },
-                ),
+                cut("reg1", "reg2"),
                 at(350, Action::Join("i5".into())),
                 at(450, Action::Crash("i3".into())),
                 at(650, Action::Heal),
             ],
             Story::Registration => {
                 let mut script = vec![
-                    at(
-                        FAULT_MS,
-                        Action::Partition {
-                            from: vec!["i2".into()],
-                            to: vec!["registry".into()],
-                            one_way: false,
-                        },
-                    ),
+                    cut("i2", "registry"),
                     at(550, Action::Heal),
                     at(700, Action::Join("i5".into())),
                 ];
