@@ -1,6 +1,6 @@
 //! What a checker has found in the latest step: the first breach of each property, with
 //! its detail written only then (a switched-off mechanism breaks a property at every
-//! request; the engine keeps only the first). Shared by the Services family's checkers.
+//! request; the engine keeps only the first). Shared by the checkers of the traffic families.
 
 use crate::sim::checker::Breach;
 use crate::sim::node::NodeId;
@@ -42,6 +42,11 @@ impl Findings {
                 detail,
             });
         }
+    }
+
+    /// Whether `property` was reported already (a checker can skip looking again).
+    pub fn reported(&self, property: usize) -> bool {
+        self.reported & 1 << property != 0
     }
 
     /// Hands the breaches found to the engine.

@@ -8,6 +8,7 @@ use super::corpus::{partition, Corpus};
 use super::msg::{Msg, Note, Task};
 use super::node::MapReduceNode;
 use super::{BACKUPS, COMMITTED, SHUFFLED, STARTED};
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::{NodeId, NodeStatus};
@@ -57,7 +58,6 @@ struct Seen {
 /// The map/reduce checker.
 #[derive(Clone, Debug)]
 pub struct MapReduceChecker {
-    names: Vec<String>,
     master: NodeId,
     /// What each partition's output must be: (word, count), by word.
     expected: Rc<Vec<Vec<(u16, u32)>>>,
@@ -65,8 +65,7 @@ pub struct MapReduceChecker {
     reduces: Vec<Seen>,
     /// Per worker (index = id − 1): live in the master's eyes, and what it runs.
     live: Vec<bool>,
-    reported: [bool; 3],
-    found: Vec<Breach>,
+    findings: Findings,
     measures: Vec<Measure>,
     latest: usize,
 }
@@ -82,31 +81,14 @@ impl MapReduceChecker {
             }
         }
         MapReduceChecker {
-            names: names.to_vec(),
             master: NodeId(0),
             expected: Rc::new(expected),
             maps: vec![Seen::default(); maps as usize],
             reduces: vec![Seen::default(); parts as usize],
             live: vec![false; names.len().saturating_sub(1)],
-            reported: [false; 3],
-            found: Vec::new(),
+            findings: Findings::new(names),
             measures: Vec::new(),
             latest: 0,
-        }
-    }
-
-    fn name(&self, node: NodeId) -> &str {
-        self.names.get(node.index()).map_or("?", String::as_str)
-    }
-
-    fn breach(&mut self, property: usize, event: usize, detail: String) {
-        if !self.reported[property] {
-            self.reported[property] = true;
-            self.found.push(Breach {
-                property,
-                event: Some(event),
-                detail,
-            });
         }
     }
 
@@ -204,18 +186,19 @@ impl MapReduceChecker {
                 seen.commits += 1;
                 seen.done_by = Some(self.master);
                 if seen.commits == 2 {
-                    let detail = format!("reduce {part}'s output was committed a second time");
-                    self.breach(ONCE, index, detail);
+                    self.findings.breach(ONCE, index, |_| {
+                        format!("reduce {part}'s output was committed a second time")
+                    });
                 }
                 let expected = self.expected.get(*part as usize);
                 if expected.map(Vec::as_slice) != Some(counts.as_slice()) {
-                    let want = expected.map_or(0, Vec::len);
-                    let detail = format!(
-                        "reduce {part}'s committed output has {} word counts, not the \
-                         {want} the input gives (or a count differs)",
-                        counts.len()
-                    );
-                    self.breach(CORRECT, index, detail);
+                    let (got, want) = (counts.len(), expected.map_or(0, Vec::len));
+                    self.findings.breach(CORRECT, index, |_| {
+                        format!(
+                            "reduce {part}'s committed output has {got} word counts, not the \
+                             {want} the input gives (or a count differs)"
+                        )
+                    });
                 }
             }
             Note::Failed { worker, .. } => {
@@ -294,16 +277,17 @@ impl Checker<MapReduceNode> for MapReduceChecker {
 
     fn check(&mut self, _nodes: &[MapReduceNode], world: &World<'_>, out: &mut Vec<Breach>) {
         let master_up = world.status.get(self.master.index()) == Some(&NodeStatus::Up);
-        if master_up && !self.reported[NO_IDLE] {
+        if master_up && !self.findings.reported(NO_IDLE) {
             if let Some((worker, task)) = self.idle_with_work() {
-                let detail = format!(
-                    "{} had a free slot while {task} could run in it",
-                    self.name(worker)
-                );
-                self.breach(NO_IDLE, self.latest, detail);
+                self.findings.breach(NO_IDLE, self.latest, |f| {
+                    format!(
+                        "{} had a free slot while {task} could run in it",
+                        f.name(worker)
+                    )
+                });
             }
         }
-        out.append(&mut self.found);
+        self.findings.drain(out);
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {

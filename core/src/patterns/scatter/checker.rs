@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::msg::Msg;
 use super::node::ScatterNode;
 use super::{HEDGED, LEAF_CALLS, SEARCHES, SLOW, SLOW_US};
+use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
@@ -33,14 +34,12 @@ const FAST: usize = 1;
 /// The scatter/gather checker.
 #[derive(Clone, Debug)]
 pub struct ScatterChecker {
-    names: Vec<String>,
     root: NodeId,
     /// Per search the root is gathering: the shards whose part reached it.
     parts: BTreeMap<u64, BTreeSet<u32>>,
     /// Per search a client is waiting for: when it sent it.
     sent: BTreeMap<(NodeId, u64), SimTime>,
-    reported: [bool; 2],
-    found: Vec<Breach>,
+    findings: Findings,
     measures: Vec<Measure>,
 }
 
@@ -48,29 +47,11 @@ impl ScatterChecker {
     /// A checker for nodes named `names`, with `root` the root.
     pub fn new(names: &[String], root: NodeId) -> ScatterChecker {
         ScatterChecker {
-            names: names.to_vec(),
             root,
             parts: BTreeMap::new(),
             sent: BTreeMap::new(),
-            reported: [false; 2],
-            found: Vec::new(),
+            findings: Findings::new(names),
             measures: Vec::new(),
-        }
-    }
-
-    fn name(&self, node: NodeId) -> &str {
-        self.names.get(node.index()).map_or("?", String::as_str)
-    }
-
-    fn breach(&mut self, property: usize, event: usize, detail: String) {
-        if !self.reported[property] {
-            self.reported[property] = true;
-            let event = Some(event);
-            self.found.push(Breach {
-                property,
-                event,
-                detail,
-            });
         }
     }
 
@@ -98,12 +79,13 @@ impl ScatterChecker {
                 let got = self.parts.remove(&req).map_or(0, |p| p.len());
                 if let Msg::Answer { of, .. } = *msg {
                     if got < of as usize {
-                        let detail = format!(
-                            "{} answered q{req} when parts from only {got} of its {of} \
-                             shards had reached it",
-                            self.name(from)
-                        );
-                        self.breach(COMPLETE, index, detail);
+                        self.findings.breach(COMPLETE, index, |f| {
+                            format!(
+                                "{} answered q{req} when parts from only {got} of its {of} \
+                                 shards had reached it",
+                                f.name(from)
+                            )
+                        });
                     }
                 }
             }
@@ -129,12 +111,13 @@ impl ScatterChecker {
                 let waited = at.as_micros().saturating_sub(sent.as_micros());
                 if waited > SLOW_US {
                     self.count(SLOW);
-                    let detail = format!(
-                        "{} waited {} ms for the answer to q{req}",
-                        self.name(to),
-                        waited / 1_000
-                    );
-                    self.breach(FAST, index, detail);
+                    self.findings.breach(FAST, index, |f| {
+                        format!(
+                            "{} waited {} ms for the answer to q{req}",
+                            f.name(to),
+                            waited / 1_000
+                        )
+                    });
                 }
             }
             _ => {}
@@ -170,7 +153,7 @@ impl Checker<ScatterNode> for ScatterChecker {
     }
 
     fn check(&mut self, _nodes: &[ScatterNode], _world: &World<'_>, out: &mut Vec<Breach>) {
-        out.append(&mut self.found);
+        self.findings.drain(out);
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
