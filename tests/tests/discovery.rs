@@ -318,12 +318,13 @@ fn held(engine: &dyn Engine, server: &str, from: u64, to: u64) -> (i64, i64) {
     (*levels.iter().min().unwrap(), *levels.iter().max().unwrap())
 }
 
-/// When (ms) `sender` sent its first and last request to `instance`.
-fn sends(engine: &dyn Engine, sender: &str, instance: &str) -> Option<(u64, u64)> {
+/// When (ms) `sender` sent its first and last request to `instance`, from `from` ms on.
+fn sends(engine: &dyn Engine, sender: &str, instance: &str, from: u64) -> Option<(u64, u64)> {
     let text = format!(" to {instance} work {sender}/");
     let at: Vec<u64> = (0..engine.trace_len())
         .filter(|&i| engine.trace_line(i).contains(&text))
         .map(|i| engine.event(i).unwrap().time.as_micros() / 1_000)
+        .filter(|&at| at >= from)
         .collect();
     Some((*at.first()?, *at.last()?))
 }
@@ -355,10 +356,19 @@ fn peer_registries_cut_off_from_each_other_diverge_and_converge_after_the_heal()
         total >= 3 && first >= 450 && last <= evicted + 40,
         "{total} {first}..{last}"
     );
-    assert!(sends(e, "c1", "i3").is_some_and(|(_, last)| last < 450));
+    assert!(sends(e, "c1", "i3", 0).is_some_and(|(_, last)| last < 450));
+    // From reg1's and reg2's evictions to the heal, each client sends only to its own
+    // zone's instances.
+    for (client, other) in [("c1", "i4"), ("c2", "i1"), ("c2", "i2")] {
+        let (first, _) = sends(e, client, other, 460).expect("after the heal");
+        assert!(
+            (650..720).contains(&first),
+            "{client} to {other} at {first}"
+        );
+    }
     // c2 uses i5 from its start; c1 only once the heal replicates it to reg1.
-    assert!(sends(e, "c2", "i5").is_some_and(|(first, _)| first < 400));
-    let (c1_first, _) = sends(e, "c1", "i5").expect("c1 sends to i5 after the heal");
+    assert!(sends(e, "c2", "i5", 0).is_some_and(|(first, _)| first < 400));
+    let (c1_first, _) = sends(e, "c1", "i5", 0).expect("c1 sends to i5 after the heal");
     assert!((650..700).contains(&c1_first), "{c1_first}");
     // After the heal both list i1, i2, i4 and i5.
     assert_eq!(held(e, "reg1", 700, 1_000), (4, 4));
@@ -386,6 +396,6 @@ fn self_preservation_keeps_a_dead_instance_on_both_partitioned_servers() {
     assert!(detail.contains("to i3, down since 450.000ms"), "{detail}");
     assert!(line.contains("to i3 work"), "{line}");
     for client in ["c1", "c2"] {
-        assert!(sends(e, client, "i3").is_some_and(|(_, last)| last >= 950));
+        assert!(sends(e, client, "i3", 0).is_some_and(|(_, last)| last >= 950));
     }
 }

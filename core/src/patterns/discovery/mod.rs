@@ -55,7 +55,8 @@ const LATENCY: usize = 0;
 const FAILED: usize = 1;
 /// Metric: requests sent to an instance that was down (measured by the checker).
 const TO_DEAD: usize = 2;
-/// Metric: instances in the registry, at each registration and eviction round.
+/// Metric: instances each registry server holds, at each registration and eviction
+/// round (and a peer's eviction replicated to it).
 const REGISTERED: usize = 3;
 
 /// The switch that makes clients refresh their cached list.
