@@ -4,6 +4,8 @@
 
 use super::msg::{Msg, Note};
 use super::node::GatewayNode;
+use std::collections::BTreeMap;
+
 use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::node::NodeId;
@@ -47,9 +49,9 @@ pub struct GatewayChecker {
     valid: Vec<bool>,
     /// Requests a client may get through in any window.
     allowed: usize,
-    /// The client each message in flight started from, by message id: bounded by the
-    /// messages in flight, and a plain `Vec` so that no new collection type is compiled.
-    origin: Vec<(u32, u32)>,
+    /// The client each message in flight started from, by message id (bounded by the
+    /// messages in flight, which a loaded run's queues can make many: a map, not a list).
+    origin: BTreeMap<u32, u32>,
     /// The latest delivery (what the sends after it are caused by): its event and client.
     current: (usize, Option<u32>),
     /// Per client: when its requests of the latest window went on to a service.
@@ -65,7 +67,7 @@ impl GatewayChecker {
             through: vec![Vec::new(); valid.len()],
             valid,
             allowed,
-            origin: Vec::new(),
+            origin: BTreeMap::new(),
             current: (usize::MAX, None),
         }
     }
@@ -76,8 +78,7 @@ impl GatewayChecker {
 
     /// The client message `msg` started from, forgotten now that it arrived or was dropped.
     fn carried(&mut self, msg: u32) -> Option<u32> {
-        let at = self.origin.iter().position(|o| o.0 == msg)?;
-        Some(self.origin.swap_remove(at).1)
+        self.origin.remove(&msg)
     }
 
     /// A request of `client` goes on to a service at `at`.
@@ -144,7 +145,7 @@ impl Checker<GatewayNode> for GatewayChecker {
                     return;
                 };
                 if let Fate::Arrives(_) = fate {
-                    self.origin.push((msg.0, client));
+                    self.origin.insert(msg.0, client);
                 }
                 if let (Msg::Work { id, .. }, None) = (&record.payload, record.copy_of) {
                     self.through(index, event.time, client, *id);
