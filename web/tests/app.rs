@@ -147,16 +147,21 @@ impl Page {
     }
 
     /// Plays at 100x until `done` holds (or ten seconds have passed), then pauses.
+    /// Plays at the fastest speed until `done` (for up to 20 s: a loaded machine renders
+    /// late), then pauses, unless playing already stopped (at the run's end: clicking
+    /// play again would start over).
     async fn play_fast_until(&self, done: impl Fn(&Page) -> bool) {
         self.choose("speed", "9").await;
         self.click("play").await;
-        for _ in 0..1000 {
+        for _ in 0..4000 {
             if done(self) {
                 break;
             }
             sleep(Duration::from_millis(5)).await;
         }
-        self.click("play").await;
+        if self.text("play").contains("Pause") {
+            self.click("play").await;
+        }
     }
 
     fn step(&self) -> usize {
