@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each includer uses a different part
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -66,11 +67,13 @@ pub fn serve(dist: PathBuf) -> u16 {
     port
 }
 
-/// A ChromeDriver process, killed on drop.
+/// A ChromeDriver process, killed on drop with the Chromium it started (its process group).
 pub struct Driver(Child, u16);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-9", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -78,8 +81,11 @@ impl Drop for Driver {
 
 pub async fn start_browser() -> (Driver, Client) {
     let port = free_port();
+    // Its own process group, so that dropping the driver also ends the Chromium it
+    // started, even when a test panics before closing its session.
     let child = Command::new("/usr/bin/chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

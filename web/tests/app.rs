@@ -146,7 +146,6 @@ impl Page {
         text[4..].split("ms").next().unwrap().parse().unwrap()
     }
 
-    /// Plays at 100x until `done` holds (or ten seconds have passed), then pauses.
     /// Plays at the fastest speed until `done` (for up to 20 s: a loaded machine renders
     /// late), then pauses, unless playing already stopped (at the run's end: clicking
     /// play again would start over).
@@ -551,14 +550,11 @@ async fn reads_a_transaction_as_of_a_timestamp_from_the_ui() {
 #[wasm_bindgen_test]
 async fn plays_the_lost_response_and_the_retry_is_answered_from_the_session() {
     let page = open("?s=v1~idempotent-lost-response~seed.1").await;
-    // Play at 100x until the retry has been answered (at 108 ms), and not past the last
-    // request.
+    // Play at 100x until the retry has been answered (at 108 ms).
     page.play_fast_until(|page| page.now_ms() > 110.0).await;
-    assert!(
-        page.now_ms() < 300.0,
-        "stopped in time: {}",
-        page.text("time")
-    );
+    // Playback stopped (how far past 110 ms depends on the machine's frame time).
+    assert!(page.text("play").contains("Play"), "{}", page.text("play"));
+    assert!(page.now_ms() > 110.0, "{}", page.text("time"));
     // Playback stops at a frame, maybe past the next request (r3 at ~150 ms under load):
     // look at 110 ms exactly.
     page.set_input("scrubber", "110000", "input").await;
