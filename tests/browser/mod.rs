@@ -166,3 +166,13 @@ pub async fn play_briefly(client: &Client) {
     let after = text(client, "time").await;
     assert_ne!(before, after, "playing moves the cursor");
 }
+
+/// Opens `session` in the page at `base` and moves the cursor to `at_us`.
+pub async fn open_at(client: &Client, base: &str, session: &playground_core::Session, at_us: u64) {
+    client
+        .goto(&format!("{base}?s={}", session.encode()))
+        .await
+        .unwrap();
+    testid(client, "scrubber").await;
+    scrub(client, at_us).await;
+}

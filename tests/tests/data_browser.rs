@@ -10,18 +10,8 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{dist_dir, scrub, serve, start_browser, testid, text, PREFIX};
-use fantoccini::Client;
+use browser::{dist_dir, open_at, serve, start_browser, testid, text, PREFIX};
 use playground_core::Session;
-
-async fn open(client: &Client, base: &str, session: &Session, at_us: u64) {
-    client
-        .goto(&format!("{base}?s={}", session.encode()))
-        .await
-        .unwrap();
-    testid(client, "scrubber").await;
-    scrub(client, at_us).await;
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn map_reduce_and_scatter_gather_in_the_page() {
@@ -33,7 +23,7 @@ async fn map_reduce_and_scatter_gather_in_the_page() {
     for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
         client.set_window_size(width, height).await.unwrap();
         // With backups the job is done by 200 ms, and every property holds.
-        open(&client, &base, &straggler, 200_000).await;
+        open_at(&client, &base, &straggler, 200_000).await;
         assert!(text(&client, "node-m").await.contains("job done"));
         for i in 0..3 {
             let row = text(&client, &format!("property-{i}")).await;
@@ -44,11 +34,11 @@ async fn map_reduce_and_scatter_gather_in_the_page() {
         std::fs::write(shots.join(format!("mapreduce-straggler-{name}.png")), png).unwrap();
         // Without them, the job is still mapping, and a worker sat idle: violated.
         let off = straggler.clone().with_switch_off("backup-tasks");
-        open(&client, &base, &off, 200_000).await;
+        open_at(&client, &base, &off, 200_000).await;
         assert!(text(&client, "node-m").await.contains("map"));
         assert!(text(&client, "property-2").await.contains("VIOLATED"));
         // Scatter/gather: the tail breaks the contrast; the latency chart is drawn.
-        open(&client, &base, &Session::new("scatter-tail", 1), 900_000).await;
+        open_at(&client, &base, &Session::new("scatter-tail", 1), 900_000).await;
         assert!(text(&client, "property-0").await.contains("holds"));
         assert!(text(&client, "property-1").await.contains("VIOLATED"));
         testid(&client, "chart-latency").await;

@@ -12,18 +12,8 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{dist_dir, scrub, serve, start_browser, testid, text, PREFIX};
-use fantoccini::Client;
+use browser::{dist_dir, open_at, serve, start_browser, testid, text, PREFIX};
 use playground_core::Session;
-
-async fn open(client: &Client, base: &str, session: &Session, at_us: u64) {
-    client
-        .goto(&format!("{base}?s={}", session.encode()))
-        .await
-        .unwrap();
-    testid(client, "scrubber").await;
-    scrub(client, at_us).await;
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_breaker_and_the_registry_lag_in_the_page() {
@@ -36,13 +26,13 @@ async fn a_breaker_and_the_registry_lag_in_the_page() {
     for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
         client.set_window_size(width, height).await.unwrap();
         // While the database is slow the breaker is open, and only probes go through.
-        open(&client, &base, &breaker, 400_000).await;
+        open_at(&client, &base, &breaker, 400_000).await;
         assert!(text(&client, "node-s1").await.contains("open"));
         assert!(text(&client, "property-0").await.contains("holds"));
         testid(&client, "chart-breaker").await;
         let png = client.screenshot().await.unwrap();
         std::fs::write(shots.join(format!("resilience-breaker-{name}.png")), png).unwrap();
-        open(
+        open_at(
             &client,
             &base,
             &breaker.clone().with_switch_off("breaker"),
@@ -51,7 +41,7 @@ async fn a_breaker_and_the_registry_lag_in_the_page() {
         .await;
         assert!(text(&client, "property-0").await.contains("VIOLATED"));
         // The registry lag: i2 is down, and no request reached it past the bound.
-        open(&client, &base, &lag, 450_000).await;
+        open_at(&client, &base, &lag, 450_000).await;
         let i2 = testid(&client, "node-i2").await;
         let label = i2.attr("aria-label").await.unwrap().unwrap_or_default();
         assert!(label.contains("crashed"), "{label}");
@@ -64,7 +54,7 @@ async fn a_breaker_and_the_registry_lag_in_the_page() {
         )
         .unwrap();
         let stale = lag.clone().with_switch_off("refresh-cache");
-        open(&client, &base, &stale, 700_000).await;
+        open_at(&client, &base, &stale, 700_000).await;
         assert!(text(&client, "property-0").await.contains("VIOLATED"));
     }
     client.close().await.unwrap();
