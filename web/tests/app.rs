@@ -309,10 +309,19 @@ async fn switching_the_mechanism_off_turns_the_guarantee_red() {
         .search(&["off.carry-clock"])
         .await
         .contains("off.carry-clock"));
-    page.click("show-violation-0").await;
+    assert!(
+        !page.text("property-0").contains("VIOLATED"),
+        "a breach still ahead is not revealed"
+    );
+    page.click("run-on-0").await;
     assert_eq!(
         page.get("property-0").get_attribute("data-status").unwrap(),
         "violated"
+    );
+    assert_eq!(
+        page.get("chip-0").get_attribute("data-status").unwrap(),
+        "violated",
+        "the status strip shows it too"
     );
     assert!(page.text("property-0").contains("VIOLATED"));
     assert!(page.count("violation-mark") >= 1, "marked on the diagram");

@@ -365,3 +365,17 @@ fn panning_moves_the_window_until_the_cursor_moves() {
     p.apply(Command::StepForward);
     assert_eq!(p.diagram_window().0, start, "following the cursor again");
 }
+
+#[test]
+fn zooming_out_at_the_limit_shows_one_notice_however_often_it_is_pressed() {
+    let mut p = open("?s=v1~balance-scale-out~seed.1");
+    for _ in 0..12 {
+        p.apply(Command::Zoom(-1));
+    }
+    let limits = p
+        .notices()
+        .iter()
+        .filter(|n| n.text.contains("at most"))
+        .count();
+    assert_eq!(limits, 1, "{:?}", p.notices());
+}
