@@ -29,7 +29,7 @@ use crate::components::tables::PatternTables;
 use crate::keys;
 use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
 use crate::model::{Command, Playground};
-use crate::url::{iframe_snippet, query_for};
+use crate::url::{iframe_snippet, query_for, share_query};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 16;
@@ -113,8 +113,19 @@ pub fn App() -> Html {
         use_effect_with(query, |query| browser::replace_query(query));
     }
     let page = browser::page_url();
-    let share_url = format!("{page}{}", query_for(m.session(), false));
-    let snippet = iframe_snippet(&page, m.session());
+    // A shared link opens at the instant it was shared at; the address bar does not
+    // follow the cursor (browsers limit how often a page may rewrite it).
+    let at = m.cursor().time;
+    let share_url = format!("{page}{}", share_query(m.session(), false, at));
+    let title = {
+        let run = m.run();
+        format!(
+            "{}: {}",
+            run.scenario().pattern().name,
+            run.scenario().title()
+        )
+    };
+    let snippet = iframe_snippet(&page, m.session(), &title, at);
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();
@@ -257,11 +268,11 @@ pub fn App() -> Html {
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if m.embedded() {
-        let full = format!("{page}{}", query_for(m.session(), false));
+        let full = format!("{page}{}", share_query(m.session(), false, at));
         return html! {
             <main class="embed" data-testid="embed">
                 <header class="embed-head">
-                    <strong>{ format!("{}: {}", pattern.name, scenario.title()) }</strong>
+                    <strong>{ title.clone() }</strong>
                     <a href={full} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
                 </header>
                 <Notices notices={m.notices().to_vec()} on={on.clone()} />
@@ -284,7 +295,7 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="help-button">{ "? Keys" }</button>
             </header>
             <Catalog patterns={catalog} current={AttrValue::from(scenario.id())} drawer={narrow}
-                     current_title={AttrValue::from(format!("{}: {}", pattern.name, scenario.title()))} on={on.clone()} />
+                     current_title={AttrValue::from(title)} on={on.clone()} />
             <main class="main">
                 <Notices notices={m.notices().to_vec()} on={on.clone()} />
                 <Caption text={caption} />

@@ -131,6 +131,7 @@ impl Playground {
     pub fn open(query: Query, reduced_motion: bool) -> Playground {
         let registry = Registry::standard();
         let mut notices = Vec::new();
+        let mut at = query.at;
         let run = match query.session {
             None => None,
             Some(Err(e)) => {
@@ -145,6 +146,10 @@ impl Playground {
                 }
             },
         };
+        if run.is_none() {
+            // The instant belonged to the session that could not open.
+            at = None;
+        }
         let run = match run {
             Some(run) => run,
             None => match registry.start(&registry.default_session()) {
@@ -183,6 +188,17 @@ impl Playground {
         };
         playground.explore();
         playground.fit_diagram();
+        match at {
+            Some(Ok(t)) => playground.seek(t),
+            Some(Err(text)) => playground.notify(Notice {
+                tone: Tone::Error,
+                text: format!(
+                    "The link's time `{text}` is not a whole number of microseconds; \
+                     the run opens at its start."
+                ),
+            }),
+            None => {}
+        }
         playground
     }
 

@@ -379,3 +379,23 @@ fn zooming_out_at_the_limit_shows_one_notice_however_often_it_is_pressed() {
         .count();
     assert_eq!(limits, 1, "{:?}", p.notices());
 }
+
+#[test]
+fn a_shared_link_opens_at_its_instant_and_a_bad_time_opens_at_the_start_with_a_notice() {
+    let p = open("?s=v1~lamport-skew~seed.1&t=20000");
+    assert_eq!(p.cursor().time, SimTime(20_000));
+    assert!(p.cursor().steps > 0 && p.notices().is_empty());
+    let past_the_end = open("?s=v1~lamport-skew~seed.1&t=18446744073709551615");
+    assert_eq!(past_the_end.cursor().time, past_the_end.end());
+    for bad in ["-9223372036854775808", "soon"] {
+        let p = open(&format!("?s=v1~lamport-skew~seed.1&t={bad}"));
+        assert_eq!(p.cursor(), Cursor::default());
+        assert!(p.notices()[0].text.contains(bad), "{:?}", p.notices());
+    }
+    let broken = open("?s=v1~raft~seed.1&t=20000");
+    assert_eq!(
+        broken.cursor(),
+        Cursor::default(),
+        "the time went with its session"
+    );
+}
