@@ -60,6 +60,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-replicated-registry"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
+    golden!("pods-readiness"),
+    golden!("pods-node-failure"),
 ];
 
 fn trace_of(session: &Session) -> String {

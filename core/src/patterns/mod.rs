@@ -2,6 +2,7 @@
 
 pub mod balance;
 pub mod consistent;
+pub mod deploy;
 pub mod discovery;
 pub mod downtime;
 pub mod findings;
@@ -92,6 +93,8 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
+                &deploy::SCALE_UP,
+                &deploy::NODE_FAILURE,
             ],
         }
     }

@@ -34,7 +34,7 @@ mod scenarios;
 pub use balancer::{Health, Policy};
 pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
-pub(crate) use scenarios::{two_zones, WIDE};
+pub(crate) use scenarios::{two_zones, LOCAL, WIDE};
 pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
 
 use crate::patterns::slowable::SLOW_VERB;
