@@ -2,7 +2,7 @@
 //! of the service (without them its first requests fail), and a dead host's capacity
 //! is missing for the grace period, the toleration and a start-up.
 
-use playground_core::patterns::deploy::PATTERN;
+use playground_core::patterns::deploy::pods::PATTERN;
 use playground_core::sim::run::Engine;
 use playground_core::{Registry, Session};
 use playground_tests::{guarantee_breaches, metric_between, only_breach, run_to_end};

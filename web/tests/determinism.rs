@@ -62,6 +62,10 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("gateway-spof"),
     golden!("pods-readiness"),
     golden!("pods-node-failure"),
+    golden!("sidecar-job"),
+    golden!("sidecar-hop"),
+    golden!("sidecar-ambassador"),
+    golden!("sidecar-adapter"),
 ];
 
 fn trace_of(session: &Session) -> String {

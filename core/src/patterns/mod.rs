@@ -93,8 +93,12 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
-                &deploy::SCALE_UP,
-                &deploy::NODE_FAILURE,
+                &deploy::pods::SCALE_UP,
+                &deploy::pods::NODE_FAILURE,
+                &deploy::sidecar::JOB,
+                &deploy::sidecar::HOP_COST,
+                &deploy::sidecar::AMBASSADOR,
+                &deploy::sidecar::ADAPTER,
             ],
         }
     }

@@ -72,6 +72,72 @@ pub enum Msg {
         /// The ready containers.
         ready: Vec<Ready>,
     },
+    /// A kubelet asks a container whether it still runs.
+    Poll,
+    /// A container's answer: whether it has exited.
+    State {
+        /// True once it has exited.
+        exited: bool,
+    },
+    /// The kubelet tells a sidecar to stop (a managed sidecar, after the application).
+    Stop,
+    /// Read a key.
+    Get {
+        /// The operation's number at the application.
+        id: u64,
+        /// The key.
+        key: u64,
+    },
+    /// Write a key.
+    Put {
+        /// The operation's number at the application (also the value's version).
+        id: u64,
+        /// The key.
+        key: u64,
+        /// The value.
+        value: u64,
+    },
+    /// A read's answer.
+    Got {
+        /// The operation's number.
+        id: u64,
+        /// The value, if the key has one.
+        value: Option<u64>,
+    },
+    /// A write's acknowledgement.
+    PutOk {
+        /// The operation's number.
+        id: u64,
+    },
+    /// Monitoring asks for a container's metrics.
+    Scrape,
+    /// Metrics, in some format.
+    Metrics {
+        /// The format they are written in.
+        format: Format,
+    },
+}
+
+/// How an application writes its metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Prometheus' text format: what the monitoring system reads.
+    Prometheus,
+    /// A JSON document of the application's own design.
+    Json,
+    /// Lines in a log.
+    LogLines,
+}
+
+impl Format {
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Prometheus => "Prometheus text",
+            Format::Json => "JSON",
+            Format::LogLines => "log lines",
+        }
+    }
 }
 
 impl fmt::Display for Msg {
@@ -97,6 +163,17 @@ impl fmt::Display for Msg {
             Msg::Endpoints { version, ready } => {
                 write!(f, "endpoints v{version} ({} ready)", ready.len())
             }
+            Msg::Poll => f.write_str("running?"),
+            Msg::State { exited: true } => f.write_str("exited"),
+            Msg::State { exited: false } => f.write_str("running"),
+            Msg::Stop => f.write_str("stop (SIGTERM)"),
+            Msg::Get { id, key } => write!(f, "get k{key} (op {id})"),
+            Msg::Put { id, key, value } => write!(f, "put k{key}={value} (op {id})"),
+            Msg::Got { id, value: Some(v) } => write!(f, "got {v} (op {id})"),
+            Msg::Got { id, value: None } => write!(f, "got nothing (op {id})"),
+            Msg::PutOk { id } => write!(f, "put ok (op {id})"),
+            Msg::Scrape => f.write_str("scrape"),
+            Msg::Metrics { format } => write!(f, "metrics ({})", format.name()),
         }
     }
 }
@@ -114,6 +191,10 @@ pub enum Timer {
     Round,
     /// The control plane looks at its nodes' latest status.
     Monitor,
+    /// An application's next operation is due.
+    Next,
+    /// An application gives up on its operation (or sends its request again).
+    Retry,
 }
 
 impl fmt::Display for Timer {
@@ -124,6 +205,8 @@ impl fmt::Display for Timer {
             Timer::Warm => "start-up done",
             Timer::Round => "probe round",
             Timer::Monitor => "monitor nodes",
+            Timer::Next => "next operation",
+            Timer::Retry => "give up or retry",
         })
     }
 }
@@ -158,6 +241,15 @@ pub enum Note {
         /// The request's number.
         id: u64,
     },
+    /// A container exited (its work done, or told to stop).
+    Exited,
+    /// Every container of the job's pod has exited: the job is complete.
+    JobComplete,
+    /// Monitoring could not parse metrics in this format.
+    Unreadable {
+        /// The format it got.
+        format: Format,
+    },
 }
 
 impl fmt::Display for Note {
@@ -170,6 +262,9 @@ impl fmt::Display for Note {
             }
             Note::NodeReady { host } => write!(f, "h{} ready", host + 1),
             Note::TimedOut { id } => write!(f, "gave up on r{id} (timeout)"),
+            Note::Exited => f.write_str("exited"),
+            Note::JobComplete => f.write_str("job complete"),
+            Note::Unreadable { format } => write!(f, "cannot read {}", format.name()),
         }
     }
 }

@@ -1,11 +1,15 @@
 //! The Deployment family's node: one enum over every role its stories use.
 
 use super::client::Client;
-use super::container::Container;
-use super::control::Control;
-use super::kubelet::Kubelet;
 use super::msg::{Msg, Note, Timer};
-use super::service::Service;
+use super::pods::container::Container;
+use super::pods::control::Control;
+use super::pods::kubelet::Kubelet;
+use super::pods::service::Service;
+use super::sidecar::adapter::{Adapter, Exporter, Monitor};
+use super::sidecar::ambassador::{Ambassador, App};
+use super::sidecar::job::{Agent, Job};
+use super::sidecar::proxy::{Proxy, Server};
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView};
 
@@ -22,6 +26,24 @@ pub enum DeployNode {
     Kubelet(Kubelet),
     /// Node controller, scheduler, endpoints.
     Control(Control),
+    /// A batch job's application container.
+    Job(Job),
+    /// The kubelet of a job's pod.
+    Agent(Agent),
+    /// A forwarding proxy sidecar.
+    Proxy(Proxy),
+    /// A remote server (requests, keys).
+    Server(Server),
+    /// An application reading and writing keys through its ambassador.
+    App(App),
+    /// The ambassador beside it.
+    Ambassador(Ambassador),
+    /// An application exposing metrics in its own format.
+    Exporter(Exporter),
+    /// The adapter beside it.
+    Adapter(Adapter),
+    /// The monitoring system.
+    Monitor(Monitor),
 }
 
 impl Node for DeployNode {
@@ -36,6 +58,11 @@ impl Node for DeployNode {
             DeployNode::Container(n) => n.on_start(ctx),
             DeployNode::Kubelet(n) => n.on_start(ctx),
             DeployNode::Control(n) => n.on_start(ctx),
+            DeployNode::Job(n) => n.on_start(ctx),
+            DeployNode::Agent(n) => n.on_start(ctx),
+            DeployNode::App(n) => n.on_start(ctx),
+            DeployNode::Monitor(n) => n.on_start(ctx),
+            _ => {}
         }
     }
 
@@ -46,16 +73,29 @@ impl Node for DeployNode {
             DeployNode::Container(n) => n.on_message(ctx, from, msg),
             DeployNode::Kubelet(n) => n.on_message(from, msg),
             DeployNode::Control(n) => n.on_message(ctx, from, msg),
+            DeployNode::Job(n) => n.on_message(ctx, from, msg),
+            DeployNode::Agent(n) => n.on_message(from, msg),
+            DeployNode::Proxy(n) => n.on_message(ctx, from, msg),
+            DeployNode::Server(n) => n.on_message(ctx, from, msg),
+            DeployNode::App(n) => n.on_message(ctx, msg),
+            DeployNode::Ambassador(n) => n.on_message(ctx, msg),
+            DeployNode::Exporter(n) => n.on_message(ctx, from, msg),
+            DeployNode::Adapter(n) => n.on_message(ctx, from, msg),
+            DeployNode::Monitor(n) => n.on_message(ctx, msg),
         }
     }
 
     fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: Timer) {
         match self {
             DeployNode::Client(n) => n.on_timer(ctx, timer),
-            DeployNode::Service(_) => {}
             DeployNode::Container(n) => n.on_timer(ctx, timer),
             DeployNode::Kubelet(n) => n.on_timer(ctx, timer),
             DeployNode::Control(n) => n.on_timer(ctx, timer),
+            DeployNode::Job(n) => n.on_timer(ctx),
+            DeployNode::Agent(n) => n.on_timer(ctx),
+            DeployNode::App(n) => n.on_timer(ctx, timer),
+            DeployNode::Monitor(n) => n.on_timer(ctx),
+            _ => {}
         }
     }
 
@@ -64,7 +104,12 @@ impl Node for DeployNode {
             DeployNode::Client(n) => n.on_crash(),
             DeployNode::Container(n) => n.on_crash(),
             DeployNode::Kubelet(n) => n.on_crash(),
-            DeployNode::Service(_) | DeployNode::Control(_) => {}
+            DeployNode::Job(n) => n.on_crash(),
+            DeployNode::Agent(n) => n.on_crash(),
+            DeployNode::App(n) => n.on_crash(),
+            DeployNode::Ambassador(n) => n.on_crash(),
+            DeployNode::Adapter(n) => n.on_crash(),
+            _ => {}
         }
     }
 
@@ -75,12 +120,23 @@ impl Node for DeployNode {
             DeployNode::Container(n) => n.view(),
             DeployNode::Kubelet(n) => n.view(),
             DeployNode::Control(n) => n.view(),
+            DeployNode::Job(n) => n.view(),
+            DeployNode::Agent(n) => n.view(),
+            DeployNode::Proxy(n) => n.view(),
+            DeployNode::Server(n) => n.view(),
+            DeployNode::App(n) => n.view(),
+            DeployNode::Ambassador(n) => n.view(),
+            DeployNode::Exporter(n) => n.view(),
+            DeployNode::Adapter(n) => n.view(),
+            DeployNode::Monitor(n) => n.view(),
         }
     }
 
     fn service(&self, msg: &Msg) -> Option<Delay> {
         match self {
             DeployNode::Container(n) => n.service(msg),
+            DeployNode::Proxy(n) => n.service(msg),
+            DeployNode::Server(n) => n.service(msg),
             _ => None,
         }
     }
@@ -94,6 +150,10 @@ impl Node for DeployNode {
             Msg::Probe { .. } | Msg::Status { .. } => "probe".into(),
             Msg::Heartbeat { .. } => "status".into(),
             Msg::Endpoints { version, .. } => format!("eps v{version}"),
+            Msg::Get { id, .. } | Msg::Put { id, .. } | Msg::Got { id, .. } | Msg::PutOk { id } => {
+                format!("op {id}")
+            }
+            _ => msg.to_string(),
         }
     }
 

@@ -3,8 +3,8 @@
 //! fails. It answers probes with its boot and whether it has started, and refuses a
 //! request routed to a previous boot.
 
-use super::msg::{Msg, Note, Timer};
-use super::node::DeployNode;
+use crate::patterns::deploy::msg::{Msg, Note, Timer};
+use crate::patterns::deploy::DeployNode;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
@@ -35,7 +35,7 @@ impl Container {
         }
     }
 
-    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         self.boot += 1;
         self.warm = self.boot == 1 && self.ready_at_start;
         if !self.warm {
@@ -43,7 +43,11 @@ impl Container {
         }
     }
 
-    pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
+    pub(in crate::patterns::deploy) fn on_timer(
+        &mut self,
+        ctx: &mut Ctx<'_, DeployNode>,
+        timer: Timer,
+    ) {
         if timer == Timer::Warm {
             self.warm = true;
             ctx.note(Note::Warm { boot: self.boot });
@@ -51,11 +55,16 @@ impl Container {
     }
 
     /// A request takes its service time; a probe none.
-    pub(super) fn service(&self, msg: &Msg) -> Option<Delay> {
+    pub(in crate::patterns::deploy) fn service(&self, msg: &Msg) -> Option<Delay> {
         matches!(msg, Msg::Work { .. }).then_some(self.work)
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
+    pub(in crate::patterns::deploy) fn on_message(
+        &mut self,
+        ctx: &mut Ctx<'_, DeployNode>,
+        from: NodeId,
+        msg: Msg,
+    ) {
         match msg {
             Msg::Work { client, id, boot } if boot != self.boot => {
                 ctx.send(from, Msg::Refused { client, id });
@@ -79,11 +88,11 @@ impl Container {
         }
     }
 
-    pub(super) fn on_crash(&mut self) {
+    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
         self.warm = false;
     }
 
-    pub(super) fn view(&self) -> NodeView {
+    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
         NodeView {
             role: "container",
             headline: if self.warm { "ready" } else { "starting" }.to_string(),

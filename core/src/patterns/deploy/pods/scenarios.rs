@@ -1,14 +1,14 @@
 //! The pods-and-services stories: a scale-up (readiness) and a host that dies.
 
 use super::checker::PodsChecker;
-use super::client::Client;
 use super::container::Container;
 use super::control::{Control, Eviction, Host};
 use super::kubelet::{Kubelet, Probes};
-use super::node::DeployNode;
 use super::service::Service;
 use super::{PATTERN, READINESS};
 use crate::patterns::balance::{LOCAL, WIDE};
+use crate::patterns::deploy::client::Client;
+use crate::patterns::deploy::DeployNode;
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};

@@ -7,8 +7,8 @@
 //! in a row go unanswered, or at once when it answers as a restarted container that has
 //! not finished starting.
 
-use super::msg::{Msg, Ready, Timer};
-use super::node::DeployNode;
+use crate::patterns::deploy::msg::{Msg, Ready, Timer};
+use crate::patterns::deploy::DeployNode;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// Probe settings (Kubernetes' defaults: every 10 s, three failures; scaled here).
@@ -68,7 +68,7 @@ impl Kubelet {
         }
     }
 
-    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         self.on_round(ctx);
     }
 
@@ -99,13 +99,17 @@ impl Kubelet {
             .collect()
     }
 
-    pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
+    pub(in crate::patterns::deploy) fn on_timer(
+        &mut self,
+        ctx: &mut Ctx<'_, DeployNode>,
+        timer: Timer,
+    ) {
         if timer == Timer::Round {
             self.on_round(ctx);
         }
     }
 
-    pub(super) fn on_message(&mut self, from: NodeId, msg: Msg) {
+    pub(in crate::patterns::deploy) fn on_message(&mut self, from: NodeId, msg: Msg) {
         let Msg::Status { round, boot, warm } = msg else {
             return;
         };
@@ -121,11 +125,11 @@ impl Kubelet {
         seen.ready = (warm || !self.probes.readiness).then_some(boot);
     }
 
-    pub(super) fn on_crash(&mut self) {
+    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
         self.seen.fill(Seen::default());
     }
 
-    pub(super) fn view(&self) -> NodeView {
+    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
         let ready = self.seen.iter().filter(|s| s.ready.is_some()).count();
         NodeView {
             role: "kubelet",

@@ -3,9 +3,9 @@
 //! each request ended. It also measures the ready pods and the window of lost capacity
 //! from the same ground truth.
 
-use super::msg::{Msg, Note};
-use super::node::DeployNode;
 use super::READY;
+use crate::patterns::deploy::msg::{Msg, Note};
+use crate::patterns::deploy::DeployNode;
 use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;

@@ -2,9 +2,9 @@
 //! over the endpoints the control plane lists as ready, each tagged with the container's
 //! boot it was seen ready in, and relays the answers.
 
-use super::msg::{Msg, Ready};
-use super::node::DeployNode;
 use super::ENDPOINTS;
+use crate::patterns::deploy::msg::{Msg, Ready};
+use crate::patterns::deploy::DeployNode;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// The service (kube-proxy's rules, as one node).
@@ -26,11 +26,16 @@ impl Service {
         }
     }
 
-    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         ctx.measure(ENDPOINTS, self.ready.len() as i64);
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
+    pub(in crate::patterns::deploy) fn on_message(
+        &mut self,
+        ctx: &mut Ctx<'_, DeployNode>,
+        from: NodeId,
+        msg: Msg,
+    ) {
         match msg {
             Msg::Request { id } => {
                 if self.ready.is_empty() {
@@ -55,7 +60,7 @@ impl Service {
         }
     }
 
-    pub(super) fn view(&self) -> NodeView {
+    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
         NodeView {
             role: "service",
             headline: format!("{} endpoints", self.ready.len()),

@@ -3,8 +3,8 @@
 //! evicts its pods after the toleration, scheduling each on another host; and the
 //! endpoints controller, which tells the service which containers are ready.
 
-use super::msg::{Msg, Note, Ready, Timer};
-use super::node::DeployNode;
+use crate::patterns::deploy::msg::{Msg, Note, Ready, Timer};
+use crate::patterns::deploy::DeployNode;
 use crate::sim::clock::WallTime;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
@@ -118,7 +118,7 @@ impl Control {
         }
     }
 
-    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         let now = ctx.wall_clock();
         for host in &mut self.hosts {
             host.last = now;
@@ -126,7 +126,12 @@ impl Control {
         ctx.set_timer(Timer::Monitor, MONITOR_US, MONITOR_US);
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
+    pub(in crate::patterns::deploy) fn on_message(
+        &mut self,
+        ctx: &mut Ctx<'_, DeployNode>,
+        from: NodeId,
+        msg: Msg,
+    ) {
         let Msg::Heartbeat { ready } = msg else {
             return;
         };
@@ -143,7 +148,11 @@ impl Control {
         self.publish(ctx);
     }
 
-    pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
+    pub(in crate::patterns::deploy) fn on_timer(
+        &mut self,
+        ctx: &mut Ctx<'_, DeployNode>,
+        timer: Timer,
+    ) {
         if timer != Timer::Monitor {
             return;
         }
@@ -189,7 +198,7 @@ impl Control {
         replaced
     }
 
-    pub(super) fn view(&self) -> NodeView {
+    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
         let not_ready = self
             .hosts
             .iter()
