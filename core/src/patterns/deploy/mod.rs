@@ -13,21 +13,7 @@ pub mod sidecar;
 
 pub use node::DeployNode;
 
-use crate::sim::metrics::{MetricKind, MetricSpec};
-
 /// Metric, in every pattern of the family: a request's latency, measured by its client.
 const LATENCY: usize = 0;
 /// Metric, in every pattern of the family: requests that failed or timed out.
 const FAILED: usize = 1;
-
-/// The failed-requests chart, counted as `help` says.
-const fn failed_metric(help: &'static str) -> MetricSpec {
-    MetricSpec {
-        id: "failed",
-        label: "Failed requests",
-        kind: MetricKind::Counter,
-        unit: "requests",
-        per_node: false,
-        help,
-    }
-}

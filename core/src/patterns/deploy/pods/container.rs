@@ -35,7 +35,7 @@ impl Container {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         self.boot += 1;
         self.warm = self.boot == 1 && self.ready_at_start;
         if !self.warm {
@@ -43,11 +43,7 @@ impl Container {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        timer: Timer,
-    ) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
         if timer == Timer::Warm {
             self.warm = true;
             ctx.note(Note::Warm { boot: self.boot });
@@ -55,16 +51,11 @@ impl Container {
     }
 
     /// A request takes its service time; a probe none.
-    pub(in crate::patterns::deploy) fn service(&self, msg: &Msg) -> Option<Delay> {
+    pub(crate) fn service(&self, msg: &Msg) -> Option<Delay> {
         matches!(msg, Msg::Work { .. }).then_some(self.work)
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Work { client, id, boot } if boot != self.boot => {
                 ctx.send(from, Msg::Refused { client, id });
@@ -88,11 +79,11 @@ impl Container {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.warm = false;
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "container",
             headline: if self.warm { "ready" } else { "starting" }.to_string(),

@@ -118,7 +118,7 @@ impl Control {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         let now = ctx.wall_clock();
         for host in &mut self.hosts {
             host.last = now;
@@ -126,12 +126,7 @@ impl Control {
         ctx.set_timer(Timer::Monitor, MONITOR_US, MONITOR_US);
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         let Msg::Heartbeat { ready } = msg else {
             return;
         };
@@ -148,11 +143,7 @@ impl Control {
         self.publish(ctx);
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        timer: Timer,
-    ) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
         if timer != Timer::Monitor {
             return;
         }
@@ -198,7 +189,7 @@ impl Control {
         replaced
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         let not_ready = self
             .hosts
             .iter()

@@ -68,7 +68,7 @@ impl Kubelet {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         self.on_round(ctx);
     }
 
@@ -99,17 +99,13 @@ impl Kubelet {
             .collect()
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        timer: Timer,
-    ) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
         if timer == Timer::Round {
             self.on_round(ctx);
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_message(&mut self, from: NodeId, msg: Msg) {
+    pub(crate) fn on_message(&mut self, from: NodeId, msg: Msg) {
         let Msg::Status { round, boot, warm } = msg else {
             return;
         };
@@ -125,11 +121,11 @@ impl Kubelet {
         seen.ready = (warm || !self.probes.readiness).then_some(boot);
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.seen.fill(Seen::default());
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         let ready = self.seen.iter().filter(|s| s.ready.is_some()).count();
         NodeView {
             role: "kubelet",

@@ -27,6 +27,7 @@ pub(super) mod service;
 pub use checker::{PodsChecker, PROPERTIES};
 pub use scenarios::{PodsScenario, NODE_FAILURE, SCALE_UP};
 
+use crate::patterns::outstanding::failed_metric;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
@@ -81,7 +82,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
     ],
     metrics: &[
         MetricSpec::latency("From the client's send to its answer, through the service."),
-        super::failed_metric(
+        failed_metric(
             "Requests answered with an error (a pod still starting, none ready, a \
              restarted pod) or not answered before the client's timeout.",
         ),

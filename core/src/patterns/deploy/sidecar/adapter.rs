@@ -23,19 +23,14 @@ impl Exporter {
         Exporter { format }
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         if msg == Msg::Scrape {
             let format = self.format;
             ctx.send(from, Msg::Metrics { format });
         }
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "app",
             headline: self.format.name().to_string(),
@@ -58,12 +53,7 @@ impl Adapter {
         Adapter { app, asker: None }
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Scrape => {
                 self.asker = Some(from);
@@ -79,11 +69,11 @@ impl Adapter {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.asker = None;
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "adapter",
             headline: "→ Prometheus".to_string(),
@@ -111,20 +101,16 @@ impl Monitor {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         self.on_timer(ctx);
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         ctx.broadcast(self.targets.iter().copied(), Msg::Scrape);
         ctx.set_timer(Timer::Round, SCRAPE_US, SCRAPE_US);
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, msg: Msg) {
         match msg {
             Msg::Metrics {
                 format: Format::Prometheus,
@@ -141,7 +127,7 @@ impl Monitor {
         }
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "monitoring",
             headline: format!("{} read", self.read),

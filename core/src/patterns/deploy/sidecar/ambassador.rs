@@ -34,15 +34,11 @@ impl App {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         ctx.set_timer(Timer::Next, 1_000, 3_000);
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        timer: Timer,
-    ) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
         if timer == Timer::Retry && self.pending.take().is_some() {
             ctx.measure(FAILED, 1);
         }
@@ -58,11 +54,7 @@ impl App {
         ctx.set_timer(Timer::Retry, GIVE_UP_US, GIVE_UP_US);
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, msg: Msg) {
         let (Msg::Got { id, .. } | Msg::PutOk { id }) = msg else {
             return;
         };
@@ -75,11 +67,11 @@ impl App {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.pending = None;
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "app",
             headline: format!("op {}", self.next_id),
@@ -138,11 +130,7 @@ impl Ambassador {
         servers[self.turn % servers.len()]
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, msg: Msg) {
         match (&msg, self.aware) {
             (Msg::Got { .. } | Msg::PutOk { .. }, _) if self.put.is_none() => {
                 ctx.send(self.app, msg);
@@ -176,11 +164,11 @@ impl Ambassador {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.put = None;
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         let (kind, n) = match &self.store {
             Store::Single(_) => ("one server", 1),
             Store::Sharded(s) => ("shards", s.len()),

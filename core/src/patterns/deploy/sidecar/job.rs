@@ -42,24 +42,19 @@ impl Job {
         ctx.set_timer(Timer::Retry, RETRY_US, RETRY_US);
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         if !self.exited {
             self.call(ctx);
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         if !self.exited {
             self.call(ctx);
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Response { id, ok: true } if id == self.done + 1 && !self.exited => {
                 self.done += 1;
@@ -84,11 +79,11 @@ impl Job {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.sent = None;
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "job",
             headline: if self.exited {
@@ -127,13 +122,13 @@ impl Agent {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         if !self.complete {
             self.on_timer(ctx);
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
         if self.exited.iter().all(|&e| e) {
             self.complete = true;
             ctx.note(Note::JobComplete);
@@ -148,7 +143,7 @@ impl Agent {
         ctx.set_timer(Timer::Round, POLL_US, POLL_US);
     }
 
-    pub(in crate::patterns::deploy) fn on_message(&mut self, from: NodeId, msg: Msg) {
+    pub(crate) fn on_message(&mut self, from: NodeId, msg: Msg) {
         if let (Msg::State { exited }, Some(i)) =
             (msg, self.containers.iter().position(|&c| c == from))
         {
@@ -156,11 +151,11 @@ impl Agent {
         }
     }
 
-    pub(in crate::patterns::deploy) fn on_crash(&mut self) {
+    pub(crate) fn on_crash(&mut self) {
         self.exited.fill(false);
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         let running = self.exited.iter().filter(|&&e| !e).count();
         NodeView {
             role: "kubelet",

@@ -27,6 +27,7 @@ mod scenarios;
 pub use checker::{SidecarChecker, PROPERTIES};
 pub use scenarios::{SidecarScenario, ADAPTER, AMBASSADOR, HOP_COST, JOB};
 
+use crate::patterns::outstanding::failed_metric;
 use crate::sim::metrics::{MetricKind, MetricSpec};
 use crate::sim::scenario::looks::{blue, brown, green, purple};
 use crate::sim::scenario::{PatternInfo, SwitchSpec};
@@ -104,9 +105,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
         MetricSpec::latency(
             "From the application's (or client's) send to its answer, through any proxy.",
         ),
-        super::failed_metric(
-            "Requests or operations given up on, and scrapes monitoring could not read.",
-        ),
+        failed_metric("Requests or operations given up on, and scrapes monitoring could not read."),
         MetricSpec {
             id: "read",
             label: "Scrapes read",

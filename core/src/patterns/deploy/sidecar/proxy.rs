@@ -32,17 +32,12 @@ impl Proxy {
         }
     }
 
-    pub(in crate::patterns::deploy) fn service(&self, msg: &Msg) -> Option<Delay> {
+    pub(crate) fn service(&self, msg: &Msg) -> Option<Delay> {
         let traffic = matches!(msg, Msg::Request { .. } | Msg::Response { .. });
         (traffic && !self.exited).then_some(self.work)
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Poll => ctx.send(
                 from,
@@ -64,7 +59,7 @@ impl Proxy {
         }
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "sidecar",
             headline: if self.exited { "exited" } else { "running" }.to_string(),
@@ -93,16 +88,11 @@ impl Server {
         }
     }
 
-    pub(in crate::patterns::deploy) fn service(&self, _msg: &Msg) -> Option<Delay> {
+    pub(crate) fn service(&self, _msg: &Msg) -> Option<Delay> {
         Some(self.work)
     }
 
-    pub(in crate::patterns::deploy) fn on_message(
-        &mut self,
-        ctx: &mut Ctx<'_, DeployNode>,
-        from: NodeId,
-        msg: Msg,
-    ) {
+    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
         self.served += 1;
         let answer = match msg {
             Msg::Request { id } => Msg::Response { id, ok: true },
@@ -120,7 +110,7 @@ impl Server {
         ctx.send(from, answer);
     }
 
-    pub(in crate::patterns::deploy) fn view(&self) -> NodeView {
+    pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "server",
             headline: format!("{} keys", self.data.len()),
