@@ -66,6 +66,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sidecar-hop"),
     golden!("sidecar-ambassador"),
     golden!("sidecar-adapter"),
+    golden!("hosts-three-ways"),
 ];
 
 fn trace_of(session: &Session) -> String {

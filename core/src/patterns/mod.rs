@@ -99,6 +99,7 @@ impl Registry {
                 &deploy::sidecar::HOP_COST,
                 &deploy::sidecar::AMBASSADOR,
                 &deploy::sidecar::ADAPTER,
+                &deploy::hosts::THREE_WAYS,
             ],
         }
     }

@@ -6,6 +6,7 @@
 //! own checker and stories.
 
 mod client;
+pub mod hosts;
 mod msg;
 mod node;
 pub mod pods;

@@ -116,6 +116,12 @@ pub enum Msg {
         /// The format they are written in.
         format: Format,
     },
+    /// A host's scheduler tells a tenant how much slower its work runs now, in percent
+    /// of its normal time (100: normal).
+    Share {
+        /// The tenant's work time, in percent of normal.
+        percent: u64,
+    },
 }
 
 /// How an application writes its metrics.
@@ -174,6 +180,7 @@ impl fmt::Display for Msg {
             Msg::PutOk { id } => write!(f, "put ok (op {id})"),
             Msg::Scrape => f.write_str("scrape"),
             Msg::Metrics { format } => write!(f, "metrics ({})", format.name()),
+            Msg::Share { percent } => write!(f, "cpu: work takes {percent} %"),
         }
     }
 }
@@ -245,6 +252,11 @@ pub enum Note {
     Exited,
     /// Every container of the job's pod has exited: the job is complete.
     JobComplete,
+    /// A tenant of this host runs CPU-bound threads (0: it stopped).
+    Noisy {
+        /// The threads.
+        threads: u64,
+    },
     /// Monitoring could not parse metrics in this format.
     Unreadable {
         /// The format it got.
@@ -263,6 +275,7 @@ impl fmt::Display for Note {
             Note::NodeReady { host } => write!(f, "h{} ready", host + 1),
             Note::TimedOut { id } => write!(f, "gave up on r{id} (timeout)"),
             Note::Exited => f.write_str("exited"),
+            Note::Noisy { threads } => write!(f, "noisy neighbour: {threads} busy threads"),
             Note::JobComplete => f.write_str("job complete"),
             Note::Unreadable { format } => write!(f, "cannot read {}", format.name()),
         }

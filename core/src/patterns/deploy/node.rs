@@ -1,6 +1,7 @@
 //! The Deployment family's node: one enum over every role its stories use.
 
 use super::client::Client;
+use super::hosts::os::HostOs;
 use super::msg::{Msg, Note, Timer};
 use super::pods::container::Container;
 use super::pods::control::Control;
@@ -44,6 +45,8 @@ pub enum DeployNode {
     Adapter(Adapter),
     /// The monitoring system.
     Monitor(Monitor),
+    /// A host's scheduler: its kernel or hypervisor.
+    HostOs(HostOs),
 }
 
 impl Node for DeployNode {
@@ -82,6 +85,7 @@ impl Node for DeployNode {
             DeployNode::Exporter(n) => n.on_message(ctx, from, msg),
             DeployNode::Adapter(n) => n.on_message(ctx, from, msg),
             DeployNode::Monitor(n) => n.on_message(ctx, msg),
+            DeployNode::HostOs(_) => {}
         }
     }
 
@@ -109,6 +113,7 @@ impl Node for DeployNode {
             DeployNode::App(n) => n.on_crash(),
             DeployNode::Ambassador(n) => n.on_crash(),
             DeployNode::Adapter(n) => n.on_crash(),
+            DeployNode::HostOs(n) => n.on_crash(),
             _ => {}
         }
     }
@@ -129,6 +134,7 @@ impl Node for DeployNode {
             DeployNode::Exporter(n) => n.view(),
             DeployNode::Adapter(n) => n.view(),
             DeployNode::Monitor(n) => n.view(),
+            DeployNode::HostOs(n) => n.view(),
         }
     }
 
@@ -138,6 +144,12 @@ impl Node for DeployNode {
             DeployNode::Proxy(n) => n.service(msg),
             DeployNode::Server(n) => n.service(msg),
             _ => None,
+        }
+    }
+
+    fn on_command(&mut self, ctx: &mut Ctx<'_, Self>, verb: &str, arg: i64) {
+        if let DeployNode::HostOs(n) = self {
+            n.on_command(ctx, verb, arg);
         }
     }
 

@@ -11,8 +11,11 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 /// An application container in a pod.
 #[derive(Clone, Debug)]
 pub struct Container {
+    role: &'static str,
     startup_us: u64,
     work: Delay,
+    /// Its work's time in percent of normal, as its host's scheduler last said.
+    percent: u64,
     ready_at_start: bool,
     /// Durable: how many times it has started (the kubelet's restart count).
     boot: u32,
@@ -26,13 +29,20 @@ impl Container {
     /// `work` each; `ready_at_start` when it was already running before the run began.
     pub fn new(startup_us: u64, work: Delay, ready_at_start: bool) -> Container {
         Container {
+            role: "container",
             startup_us,
             work,
+            percent: 100,
             ready_at_start,
             boot: 0,
             served: 0,
             warm: false,
         }
+    }
+
+    /// The same, shown in the role `role` (a process, a VM).
+    pub fn shown_as(self, role: &'static str) -> Container {
+        Container { role, ..self }
     }
 
     pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
@@ -52,7 +62,14 @@ impl Container {
 
     /// A request takes its service time; a probe none.
     pub(crate) fn service(&self, msg: &Msg) -> Option<Delay> {
-        matches!(msg, Msg::Work { .. }).then_some(self.work)
+        let p = self.percent;
+        let scaled = |us: u64| us.saturating_mul(p) / 100;
+        let work = match self.work {
+            Delay::Fixed(us) => Delay::Fixed(scaled(us)),
+            Delay::Uniform(lo, hi) => Delay::Uniform(scaled(lo), scaled(hi)),
+            Delay::Exponential(mean) => Delay::Exponential(scaled(mean)),
+        };
+        matches!(msg, Msg::Work { .. }).then_some(work)
     }
 
     pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
@@ -71,6 +88,7 @@ impl Container {
                     },
                 );
             }
+            Msg::Share { percent } => self.percent = percent,
             Msg::Probe { round } => {
                 let (boot, warm) = (self.boot, self.warm);
                 ctx.send(from, Msg::Status { round, boot, warm });
@@ -85,12 +103,13 @@ impl Container {
 
     pub(crate) fn view(&self) -> NodeView {
         NodeView {
-            role: "container",
+            role: self.role,
             headline: if self.warm { "ready" } else { "starting" }.to_string(),
             fields: vec![
                 ("boot", self.boot.to_string()),
                 ("start-up time", format!("{} ms", self.startup_us / 1_000)),
                 ("requests served", self.served.to_string()),
+                ("work time", format!("{} % of normal", self.percent)),
             ],
         }
     }

@@ -18,11 +18,11 @@
 //! milliseconds (10 ms, 40 ms, 300 ms), their ratios kept.
 
 mod checker;
-pub(super) mod container;
+pub(in crate::patterns::deploy) mod container;
 pub(super) mod control;
 pub(super) mod kubelet;
 mod scenarios;
-pub(super) mod service;
+pub(in crate::patterns::deploy) mod service;
 
 pub use checker::{PodsChecker, PROPERTIES};
 pub use scenarios::{PodsScenario, NODE_FAILURE, SCALE_UP};

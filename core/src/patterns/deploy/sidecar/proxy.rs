@@ -113,7 +113,11 @@ impl Server {
     pub(crate) fn view(&self) -> NodeView {
         NodeView {
             role: "server",
-            headline: format!("{} keys", self.data.len()),
+            headline: if self.data.is_empty() {
+                format!("{} served", self.served)
+            } else {
+                format!("{} keys", self.data.len())
+            },
             fields: vec![("requests served", self.served.to_string())],
         }
     }

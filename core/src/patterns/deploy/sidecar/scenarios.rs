@@ -405,19 +405,27 @@ impl Scenario for SidecarScenario {
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
-        Box::new(Simulation::new(Setup {
-            topology: self.topology(cfg),
-            metrics: PATTERN.metrics,
-            checker: self.checker(&names),
-            nodes: self.build_nodes(cfg),
-            names,
-            clocks: Vec::new(),
-            link: WIDE,
-            horizon: self.horizon(cfg),
-            seed: cfg.seed,
-            script: actions.script,
-            user_actions: actions.user,
-        }))
+        Box::new(
+            Simulation::new(Setup {
+                topology: self.topology(cfg),
+                metrics: PATTERN.metrics,
+                checker: self.checker(&names),
+                nodes: self.build_nodes(cfg),
+                names,
+                clocks: Vec::new(),
+                link: WIDE,
+                horizon: self.horizon(cfg),
+                seed: cfg.seed,
+                script: actions.script,
+                user_actions: actions.user,
+            })
+            // Sparse samples (a call, an operation every few ms; a scrape round every 20 ms):
+            // wider buckets than 1/120 of the run, so each holds several.
+            .with_metric_bucket(match self.story {
+                Story::Job => 10_000,
+                _ => 20_000,
+            }),
+        )
     }
 }
 
