@@ -369,7 +369,7 @@ impl Scenario for PodsScenario {
                 },
                 TIMEOUT_US,
             )),
-            DeployNode::Service(Service::new(control.initial_endpoints())),
+            DeployNode::Service(Service::new(control.initial_endpoints()).charted()),
             DeployNode::Control(control),
         ];
         nodes.extend(

@@ -14,6 +14,8 @@ pub struct Service {
     ready: Vec<Ready>,
     version: u64,
     turn: usize,
+    /// The metric that charts its endpoints, if its pattern has one.
+    gauge: Option<usize>,
 }
 
 impl Service {
@@ -23,11 +25,26 @@ impl Service {
             ready,
             version: 0,
             turn: 0,
+            gauge: None,
+        }
+    }
+
+    /// The same, charting its endpoints (the pods pattern's gauge).
+    pub fn charted(self) -> Service {
+        Service {
+            gauge: Some(ENDPOINTS),
+            ..self
+        }
+    }
+
+    fn measure(&self, ctx: &mut Ctx<'_, DeployNode>) {
+        if let Some(gauge) = self.gauge {
+            ctx.measure(gauge, self.ready.len() as i64);
         }
     }
 
     pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
-        ctx.measure(ENDPOINTS, self.ready.len() as i64);
+        self.measure(ctx);
     }
 
     pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
@@ -49,7 +66,7 @@ impl Service {
             Msg::Endpoints { version, ready } if version > self.version => {
                 self.version = version;
                 self.ready = ready;
-                ctx.measure(ENDPOINTS, self.ready.len() as i64);
+                self.measure(ctx);
             }
             _ => {}
         }
