@@ -4,13 +4,13 @@
 use super::checker::HostsChecker;
 use super::os::{HostOs, Isolation};
 use super::PATTERN;
-use crate::patterns::balance::{LOCAL, WIDE};
+use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
 use crate::patterns::deploy::pods::container::Container;
 use crate::patterns::deploy::pods::service::Service;
+use crate::patterns::deploy::simulation;
 use crate::patterns::deploy::DeployNode;
 use crate::sim::action::{Action, TimedAction};
-use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
@@ -235,7 +235,6 @@ impl Scenario for HostsScenario {
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let isolation = Self::isolation(cfg);
-        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         let serving_on = |h: usize| -> Vec<NodeId> {
             Self::serving()
                 .filter(|t| Self::host_of(t.0 - FIRST) == h)
@@ -263,18 +262,7 @@ impl Scenario for HostsScenario {
             };
             DeployNode::Container(Container::new(startup, WORK, false).shown_as(role))
         }));
-        Box::new(Simulation::new(Setup {
-            topology: self.topology(cfg),
-            metrics: PATTERN.metrics,
-            checker: HostsChecker::new(&names, NodeId(0)),
-            names,
-            nodes,
-            clocks: Vec::new(),
-            link: WIDE,
-            horizon: self.horizon(cfg),
-            seed: cfg.seed,
-            script: actions.script,
-            user_actions: actions.user,
-        }))
+        let checker = |names: &[String]| HostsChecker::new(names, NodeId(0));
+        Box::new(simulation(self, cfg, nodes, checker, actions))
     }
 }

@@ -6,11 +6,11 @@ use super::control::{Control, Eviction, Host};
 use super::kubelet::{Kubelet, Probes};
 use super::service::Service;
 use super::{PATTERN, READINESS};
-use crate::patterns::balance::{LOCAL, WIDE};
+use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
+use crate::patterns::deploy::simulation;
 use crate::patterns::deploy::DeployNode;
 use crate::sim::action::{Action, TimedAction};
-use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
@@ -330,7 +330,6 @@ impl Scenario for PodsScenario {
     }
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
-        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
         let count = self.containers();
         let startup = Self::startup_us(cfg);
         let probes = Probes {
@@ -380,18 +379,7 @@ impl Scenario for PodsScenario {
             (0..count).map(|i| DeployNode::Container(Container::new(startup, WORK, i < RUNNING))),
         );
         let containers = (0..count).map(Self::container).collect();
-        Box::new(Simulation::new(Setup {
-            topology: self.topology(cfg),
-            metrics: PATTERN.metrics,
-            checker: PodsChecker::new(&names, containers, startup),
-            names,
-            nodes,
-            clocks: Vec::new(),
-            link: WIDE,
-            horizon: self.horizon(cfg),
-            seed: cfg.seed,
-            script: actions.script,
-            user_actions: actions.user,
-        }))
+        let checker = |names: &[String]| PodsChecker::new(names, containers, startup);
+        Box::new(simulation(self, cfg, nodes, checker, actions))
     }
 }

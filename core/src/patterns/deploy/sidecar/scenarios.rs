@@ -7,12 +7,12 @@ use super::checker::SidecarChecker;
 use super::job::{Agent, Job};
 use super::proxy::{Proxy, Server};
 use super::{ADAPTERS, MANAGED, PATTERN, STORE_PROTOCOL};
-use crate::patterns::balance::{LOCAL, WIDE};
+use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
 use crate::patterns::deploy::msg::Format;
+use crate::patterns::deploy::simulation;
 use crate::patterns::deploy::DeployNode;
 use crate::sim::action::TimedAction;
-use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
@@ -404,27 +404,16 @@ impl Scenario for SidecarScenario {
     }
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
-        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let nodes = self.build_nodes(cfg);
+        let checker = |names: &[String]| self.checker(names);
         Box::new(
-            Simulation::new(Setup {
-                topology: self.topology(cfg),
-                metrics: PATTERN.metrics,
-                checker: self.checker(&names),
-                nodes: self.build_nodes(cfg),
-                names,
-                clocks: Vec::new(),
-                link: WIDE,
-                horizon: self.horizon(cfg),
-                seed: cfg.seed,
-                script: actions.script,
-                user_actions: actions.user,
-            })
-            // Sparse samples (a call, an operation every few ms; a scrape round every 20 ms):
-            // wider buckets than 1/120 of the run, so each holds several.
-            .with_metric_bucket(match self.story {
-                Story::Job => 10_000,
-                _ => 20_000,
-            }),
+            simulation(self, cfg, nodes, checker, actions)
+                // Sparse samples (a call, an operation every few ms; a scrape round every 20 ms):
+                // wider buckets than 1/120 of the run, so each holds several.
+                .with_metric_bucket(match self.story {
+                    Story::Job => 10_000,
+                    _ => 20_000,
+                }),
         )
     }
 }
