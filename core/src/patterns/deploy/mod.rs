@@ -5,6 +5,7 @@
 //! One node type ([`DeployNode`]) serves every story of the family; each pattern has its
 //! own checker and stories.
 
+mod checker;
 mod client;
 pub mod hosts;
 mod msg;
@@ -12,10 +13,10 @@ mod node;
 pub mod pods;
 pub mod sidecar;
 
+pub use checker::DeployChecker;
 pub use node::DeployNode;
 
 use crate::patterns::balance::WIDE;
-use crate::sim::checker::Checker;
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::scenario::{Config, RunActions, Scenario};
 
@@ -27,11 +28,11 @@ const FAILED: usize = 1;
 /// A run of one of the family's stories: its nodes, its topology, its horizon and its
 /// pattern's metrics for `cfg`, checked by the checker `checker` makes for the nodes'
 /// names, over links of 1–2 ms.
-fn simulation<C: Checker<DeployNode>>(
+fn simulation(
     story: &dyn Scenario,
     cfg: &Config,
     nodes: Vec<DeployNode>,
-    checker: impl FnOnce(&[String]) -> C,
+    checker: impl FnOnce(&[String]) -> DeployChecker,
     actions: RunActions,
 ) -> Simulation {
     let names: Vec<String> = story.nodes(cfg).into_iter().map(|n| n.name).collect();

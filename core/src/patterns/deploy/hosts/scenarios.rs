@@ -8,8 +8,8 @@ use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
 use crate::patterns::deploy::pods::container::Container;
 use crate::patterns::deploy::pods::service::Service;
-use crate::patterns::deploy::simulation;
 use crate::patterns::deploy::DeployNode;
+use crate::patterns::deploy::{simulation, DeployChecker};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::node::NodeId;
@@ -262,7 +262,7 @@ impl Scenario for HostsScenario {
             };
             DeployNode::Container(Container::new(startup, WORK, false).shown_as(role))
         }));
-        let checker = |names: &[String]| HostsChecker::new(names, NodeId(0));
+        let checker = |names: &[String]| DeployChecker::Hosts(HostsChecker::new(names, NodeId(0)));
         Box::new(simulation(self, cfg, nodes, checker, actions))
     }
 }

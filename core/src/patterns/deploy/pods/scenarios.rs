@@ -8,8 +8,8 @@ use super::service::Service;
 use super::{PATTERN, READINESS};
 use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
-use crate::patterns::deploy::simulation;
 use crate::patterns::deploy::DeployNode;
+use crate::patterns::deploy::{simulation, DeployChecker};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::node::NodeId;
@@ -379,7 +379,8 @@ impl Scenario for PodsScenario {
             (0..count).map(|i| DeployNode::Container(Container::new(startup, WORK, i < RUNNING))),
         );
         let containers = (0..count).map(Self::container).collect();
-        let checker = |names: &[String]| PodsChecker::new(names, containers, startup);
+        let checker =
+            |names: &[String]| DeployChecker::Pods(PodsChecker::new(names, containers, startup));
         Box::new(simulation(self, cfg, nodes, checker, actions))
     }
 }

@@ -10,8 +10,8 @@ use super::{ADAPTERS, MANAGED, PATTERN, STORE_PROTOCOL};
 use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
 use crate::patterns::deploy::msg::Format;
-use crate::patterns::deploy::simulation;
 use crate::patterns::deploy::DeployNode;
+use crate::patterns::deploy::{simulation, DeployChecker};
 use crate::sim::action::TimedAction;
 use crate::sim::load::{Arrivals, Delay};
 use crate::sim::node::NodeId;
@@ -405,7 +405,7 @@ impl Scenario for SidecarScenario {
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
         let nodes = self.build_nodes(cfg);
-        let checker = |names: &[String]| self.checker(names);
+        let checker = |names: &[String]| DeployChecker::Sidecar(self.checker(names));
         Box::new(
             simulation(self, cfg, nodes, checker, actions)
                 // Sparse samples (a call, an operation every few ms; a scrape round every 20 ms):
