@@ -14,6 +14,13 @@ use std::path::Path;
 use browser::{dist_dir, open_at, serve, start_browser, testid, text, PREFIX};
 use playground_core::Session;
 
+/// What a node on the stage says of itself (name, role, status, headline): a small
+/// node draws only its name.
+async fn label(client: &fantoccini::Client, id: &str) -> String {
+    let node = testid(client, id).await;
+    node.attr("aria-label").await.unwrap().unwrap_or_default()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn pods_and_a_sidecar_job_in_the_page() {
     let port = serve(dist_dir());
@@ -28,15 +35,16 @@ async fn pods_and_a_sidecar_job_in_the_page() {
         // Readiness probes: the new containers are starting at 170 ms and the guarantee
         // holds; without probes it breaks.
         open_at(&client, &base, &scale_up, 170_000).await;
-        assert!(text(&client, "node-app7").await.contains("starting"));
+        let app7 = label(&client, "node-app7").await;
+        assert!(app7.contains("up, starting"), "{app7}");
         assert!(text(&client, "property-0").await.contains("holds"));
         let off = scale_up.clone().with_switch_off("readiness");
         open_at(&client, &base, &off, 300_000).await;
         assert!(text(&client, "property-0").await.contains("VIOLATED"));
         // A host dies: at 400 ms its pods are gone, four endpoints left, nothing violated.
         open_at(&client, &base, &failure, 400_000).await;
-        assert!(text(&client, "node-app1").await.contains("crashed"));
-        assert!(text(&client, "node-cp").await.contains("4 endpoints"));
+        assert!(label(&client, "node-app1").await.contains("crashed"));
+        assert!(label(&client, "node-cp").await.contains("4 endpoints"));
         assert!(text(&client, "property-0").await.contains("holds"));
         testid(&client, "chart-endpoints").await;
         testid(&client, "chart-ready").await;
@@ -44,10 +52,10 @@ async fn pods_and_a_sidecar_job_in_the_page() {
         std::fs::write(shots.join(format!("pods-node-failure-{name}.png")), png).unwrap();
         // A job with a managed sidecar completes; with a plain one it never does.
         open_at(&client, &base, &job, 190_000).await;
-        assert!(text(&client, "node-k1").await.contains("job complete"));
+        assert!(label(&client, "node-k1").await.contains("job complete"));
         let plain = job.clone().with_switch_off("managed-sidecar");
         open_at(&client, &base, &plain, 190_000).await;
-        assert!(text(&client, "node-k1").await.contains("1 running"));
+        assert!(label(&client, "node-k1").await.contains("1 running"));
         assert!(text(&client, "property-0").await.contains("VIOLATED"));
         let png = client.screenshot().await.unwrap();
         std::fs::write(shots.join(format!("sidecar-job-plain-{name}.png")), png).unwrap();
