@@ -5,7 +5,9 @@
 //! every format through adapters, and not without them; each proxy hop costs latency.
 
 use playground_core::patterns::deploy::sidecar::PATTERN;
+use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::run::Engine;
+use playground_core::sim::time::SimTime;
 use playground_core::{Registry, Session};
 use playground_tests::{guarantee_breaches, metric_between, only_breach, run_to_end};
 
@@ -119,4 +121,29 @@ fn monitoring_reads_every_format_only_through_adapters() {
     let e = run.engine();
     assert_eq!((total(e, "read"), total(e, "failed")), (6, 12));
     assert!(has(e, "monitor", "cannot read log lines"));
+}
+
+/// Every node and group of the family's stories can be named in a shared link: a crash
+/// of each survives encoding and decoding (a name with a dash would not).
+#[test]
+fn every_node_and_group_of_the_family_can_be_named_in_a_link() {
+    let registry = Registry::standard();
+    for story in registry.scenarios() {
+        if story.pattern().family != "Deployment" {
+            continue;
+        }
+        let run = run_to_end(&Session::new(story.id(), 1));
+        let mut session = Session::new(story.id(), 1);
+        session.actions = run
+            .engine()
+            .ref_names()
+            .iter()
+            .map(|name| TimedAction {
+                at: SimTime::from_millis(1),
+                action: Action::Crash(name.clone()),
+            })
+            .collect();
+        let decoded = Session::decode(&session.encode());
+        assert_eq!(decoded, Ok(session), "{}", story.id());
+    }
 }

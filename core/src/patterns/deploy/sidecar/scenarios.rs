@@ -107,8 +107,8 @@ pub static HOP_COST: SidecarScenario = SidecarScenario {
     story: Story::HopCost,
     nodes: &[
         ("c1", "client"),
-        ("c1-proxy", "sidecar"),
-        ("api-proxy", "sidecar"),
+        ("c1proxy", "sidecar"),
+        ("apiproxy", "sidecar"),
         ("api", "server"),
     ],
 };
@@ -266,14 +266,14 @@ impl Scenario for SidecarScenario {
             Story::Job => {
                 let host = t.group("h1", "host", None);
                 t.place(n(2), host);
-                pod(&mut t, "job-pod", Some(host), &[0, 1]);
+                pod(&mut t, "jobpod", Some(host), &[0, 1]);
                 for (a, b) in [(0, 1), (1, 3), (2, 0), (2, 1)] {
                     t.link(n(a), n(b));
                 }
             }
             Story::HopCost => {
-                pod(&mut t, "client-pod", None, &[0, 1]);
-                pod(&mut t, "api-pod", None, &[2, 3]);
+                pod(&mut t, "clientpod", None, &[0, 1]);
+                pod(&mut t, "apipod", None, &[2, 3]);
                 let sidecars = Self::sidecars(cfg);
                 let chain: &[u32] = match sidecars {
                     2 => &[0, 1, 2, 3],
@@ -288,7 +288,7 @@ impl Scenario for SidecarScenario {
                 }
             }
             Story::Ambassador => {
-                pod(&mut t, "app-pod", None, &[0, 1]);
+                pod(&mut t, "apppod", None, &[0, 1]);
                 t.link(n(0), n(1));
                 let used = if matches!(Self::store(cfg), Store::Single(_)) {
                     1
