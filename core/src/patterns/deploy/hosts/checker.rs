@@ -92,37 +92,12 @@ impl Checker<DeployNode> for HostsChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patterns::deploy::checker::message_event;
     use crate::sim::checker::breaches_after_step;
-    use crate::sim::trace::{Fate, MsgId};
 
     fn message(c: &mut HostsChecker, index: usize, at: u64, payload: Msg, to_client: bool) {
-        let (from, to) = if to_client { (1, 0) } else { (0, 1) };
-        let msg = MsgId(index as u32);
-        let kind = if to_client {
-            EventKind::Deliver {
-                msg,
-                from: NodeId(from),
-            }
-        } else {
-            EventKind::Send {
-                msg,
-                to: NodeId(to),
-                fate: Fate::Arrives(SimTime(at + 1)),
-            }
-        };
-        let event = TraceEvent {
-            time: SimTime(at),
-            node: Some(NodeId(if to_client { to } else { from })),
-            kind,
-        };
-        let record = MessageRecord {
-            from: NodeId(from),
-            to: NodeId(to),
-            sent_at: SimTime(at),
-            copy_of: None,
-            cause: None,
-            payload,
-        };
+        let ends = if to_client { (1, 0) } else { (0, 1) };
+        let (event, record) = message_event(index, at, ends, payload, to_client);
         c.observe(index, &event, Some(&record));
     }
 

@@ -1,6 +1,6 @@
 use super::*;
+use crate::patterns::deploy::checker::message_event;
 use crate::sim::clock::WallClock;
-use crate::sim::trace::{Fate, MsgId};
 
 /// c1, svc, app1, app2: app1 runs from the start, app2 joins later.
 fn checker() -> PodsChecker {
@@ -24,23 +24,7 @@ fn after_step(checker: &mut PodsChecker, at: u64, status: &[NodeStatus]) -> Vec<
 }
 
 fn send(checker: &mut PodsChecker, index: usize, at: u64, from: u32, to: u32, payload: Msg) {
-    let event = TraceEvent {
-        time: SimTime(at),
-        node: Some(NodeId(from)),
-        kind: EventKind::Send {
-            msg: MsgId(index as u32),
-            to: NodeId(to),
-            fate: Fate::Arrives(SimTime(at + 1_000)),
-        },
-    };
-    let record = MessageRecord {
-        from: NodeId(from),
-        to: NodeId(to),
-        sent_at: SimTime(at),
-        copy_of: None,
-        cause: None,
-        payload,
-    };
+    let (event, record) = message_event(index, at, (from, to), payload, false);
     checker.observe(index, &event, Some(&record));
 }
 

@@ -1,6 +1,6 @@
 use super::*;
+use crate::patterns::deploy::checker::message_event;
 use crate::sim::clock::WallClock;
-use crate::sim::trace::{Fate, MsgId};
 
 /// job (0), proxy (1), app (2), monitor (3), app2 (4).
 fn checker() -> SidecarChecker {
@@ -38,29 +38,8 @@ fn note(c: &mut SidecarChecker, index: usize, at: u64, node: u32, note: Note) {
 
 /// A message from `from` to `to`: sent (`deliver` false) or delivered.
 fn message(c: &mut SidecarChecker, index: usize, from: u32, to: u32, payload: Msg, deliver: bool) {
-    let msg = MsgId(index as u32);
-    let kind = if deliver {
-        EventKind::Deliver {
-            msg,
-            from: NodeId(from),
-        }
-    } else {
-        EventKind::Send {
-            msg,
-            to: NodeId(to),
-            fate: Fate::Arrives(SimTime(index as u64 + 1)),
-        }
-    };
-    let node = if deliver { to } else { from };
-    let record = MessageRecord {
-        from: NodeId(from),
-        to: NodeId(to),
-        sent_at: SimTime(index as u64),
-        copy_of: None,
-        cause: None,
-        payload,
-    };
-    c.observe(index, &event(index as u64, node, kind), Some(&record));
+    let (event, record) = message_event(index, index as u64, (from, to), payload, deliver);
+    c.observe(index, &event, Some(&record));
 }
 
 #[test]
