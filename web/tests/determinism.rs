@@ -60,6 +60,13 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-replicated-registry"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
+    golden!("pods-readiness"),
+    golden!("pods-node-failure"),
+    golden!("sidecar-job"),
+    golden!("sidecar-hop"),
+    golden!("sidecar-ambassador"),
+    golden!("sidecar-adapter"),
+    golden!("hosts-three-ways"),
 ];
 
 fn trace_of(session: &Session) -> String {
