@@ -67,15 +67,8 @@ pub fn Stage(props: &StageProps) -> Html {
     let scale = layout.scale;
     let at = |id: NodeId| layout.anchor(id);
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
-    // Which nodes a partition cuts off, once per frame rather than once per node.
-    let mut cut_off = vec![false; snap.nodes.len()];
-    for &(a, b) in &snap.cut_links {
-        for n in [a, b] {
-            if let Some(c) = cut_off.get_mut(n.index()) {
-                *c = true;
-            }
-        }
-    }
+    // Which side of a partition each cut-off node is on, once per frame.
+    let sides = partition_sides(snap);
 
     let groups = layout.groups.iter().filter(|g| g.visible).map(|g| {
         let up = if g.collapsed {
@@ -142,7 +135,7 @@ pub fn Stage(props: &StageProps) -> Html {
                        headline={AttrValue::from(n.headline.clone())}
                        wall={if scale == Scale::Full { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
                        busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
-                       grouped={props.group.contains(&id)} partitioned={cut_off[id.index()]}
+                       grouped={props.group.contains(&id)} side={sides[id.index()]}
                        on_path={props.path.as_ref().is_some_and(|p| p.nodes.contains(&id))}
                        timer={(scale == Scale::Full).then(|| next_timer(n, snap.time)).flatten()}
                        on={props.on.clone()} />
@@ -251,4 +244,29 @@ fn next_timer(n: &NodeSnapshot, now: SimTime) -> Option<(u16, AttrValue)> {
     let permille = (left.saturating_mul(1000) / span).min(1000) as u16;
     let text = format!("⏱ {} in {}", t.label, SimTime(left));
     Some((permille, AttrValue::from(text)))
+}
+
+/// The side of a partition each node is on (`Some(0)` for side A …), `None` for a node no
+/// cut touches: nodes that can still reach each other both ways share a side, each node
+/// joining the first side whose members it can all reach.
+fn partition_sides(snap: &Snapshot) -> Vec<Option<u8>> {
+    let cut =
+        |a: NodeId, b: NodeId| snap.cut_links.contains(&(a, b)) || snap.cut_links.contains(&(b, a));
+    let mut sides: Vec<Vec<NodeId>> = Vec::new();
+    let mut out = vec![None; snap.nodes.len()];
+    for n in &snap.nodes {
+        if !snap.cut_links.iter().any(|&(a, b)| a == n.id || b == n.id) {
+            continue;
+        }
+        let side = match sides.iter().position(|s| s.iter().all(|&m| !cut(m, n.id))) {
+            Some(i) => i,
+            None => {
+                sides.push(Vec::new());
+                sides.len() - 1
+            }
+        };
+        sides[side].push(n.id);
+        out[n.id.index()] = u8::try_from(side).ok();
+    }
+    out
 }

@@ -50,8 +50,8 @@ pub struct NodeProps {
     pub selected: bool,
     /// Picked for one side of a partition.
     pub grouped: bool,
-    /// Cut off from some node by a partition.
-    pub partitioned: bool,
+    /// The side of a partition it is on (0 for side A …), when a cut touches it.
+    pub side: Option<u8>,
     /// On the request path shown.
     pub on_path: bool,
     /// Its soonest pending timer (drawn in full only): the share of its span still to
@@ -75,8 +75,8 @@ impl PartialEq for NodeProps {
         ) == (o.id, o.spot, o.scale, &o.name, o.role, o.look, o.status)
             && (&self.headline, &self.wall, self.busy, self.queued)
                 == (&o.headline, &o.wall, o.busy, o.queued)
-            && (self.selected, self.grouped, self.partitioned, self.on_path)
-                == (o.selected, o.grouped, o.partitioned, o.on_path)
+            && (self.selected, self.grouped, self.side, self.on_path)
+                == (o.selected, o.grouped, o.side, o.on_path)
             && self.timer == o.timer
     }
 }
@@ -116,18 +116,20 @@ pub fn StageNode(p: &NodeProps) -> Html {
     if p.grouped {
         class.push("grouped");
     }
-    if p.partitioned {
+    let side = p.side.map(|s| char::from(b'A' + s.min(25)));
+    if let Some(s) = p.side {
         class.push("partitioned");
+        class.push(["side-a", "side-b", "side-c"][usize::from(s.min(2))]);
     }
     if p.on_path {
         class.push("on-path");
     }
-    let badge = match p.status {
-        NodeStatus::Crashed => Some("✕ CRASHED"),
-        NodeStatus::Paused => Some("❚❚ PAUSED"),
-        NodeStatus::Absent => Some("○ not in the run"),
-        NodeStatus::Up if p.partitioned => Some("✂ PARTITIONED"),
-        NodeStatus::Up => None,
+    let badge = match (p.status, side) {
+        (NodeStatus::Crashed, _) => Some("✕ CRASHED".to_string()),
+        (NodeStatus::Paused, _) => Some("❚❚ PAUSED".to_string()),
+        (NodeStatus::Absent, _) => Some("○ not in the run".to_string()),
+        (NodeStatus::Up, Some(side)) => Some(format!("✂ SIDE {side}")),
+        (NodeStatus::Up, None) => None,
     };
     let colours = format!(
         "--role-stroke: {}; --role-fill: {}",
@@ -206,7 +208,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                     <text class="role" x={x.clone()} y={(c.y + hh + 13.0).to_string()}>
                         { format!("{} · wall {}", p.role, p.wall) }
                     </text>
-                    if let Some(badge) = badge {
+                    if let Some(badge) = &badge {
                         <text class="badge" x={x} y={(c.y - hh - 6.0).to_string()}>{ badge }</text>
                     }
                 </> },
@@ -221,7 +223,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                 // Shown on hover, on keyboard focus and while selected (see the style sheet).
                 <text class="tip" x={c.x.to_string()} y={(c.y - hh - 5.0).to_string()}>
                     { format!("{} · {}", p.name, p.headline) }
-                    if let Some(badge) = badge {
+                    if let Some(badge) = &badge {
                         { format!(" · {badge}") }
                     }
                 </text>
