@@ -12,7 +12,7 @@ use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
 use super::stage_parts::{activate, GroupFrame, StageNode};
-use crate::layout::{along_spots, Scale, Spot, StageLayout};
+use crate::layout::{along_spots, message_label_y, Scale, Spot, StageLayout};
 use crate::model::{Command, PathView};
 
 /// What the stage shows.
@@ -187,8 +187,9 @@ pub fn Stage(props: &StageProps) -> Html {
         let onkeydown = activate(props.on.clone(), Command::SelectMessage(id));
         let label = (scale == Scale::Full || props.selected_msg == Some(id)).then(|| {
             let text = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
-            html! { <text x={p.x.to_string()} y={(p.y - 11.0).to_string()}>{ text }</text> }
-        });
+            let y = message_label_y(p, text.chars().count(), [at(m.from), at(m.to)])?;
+            Some(html! { <text x={p.x.to_string()} y={y.to_string()}>{ text }</text> })
+        }).flatten();
         html! {
             <g key={m.id.0} class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} onkeydown={onkeydown}
                role="button" tabindex="0"
