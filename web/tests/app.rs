@@ -425,9 +425,17 @@ async fn keyboard_steps_and_opens_help() {
     key("?");
     settle().await;
     assert!(page.text("help").contains("Play or pause"));
+    let focused = || {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-testid"))
+            .unwrap_or_default()
+    };
+    assert_eq!(focused(), "close-help", "focus moves into the dialog");
     key("Escape");
     settle().await;
     assert!(page.find("help").is_none());
+    assert_eq!(focused(), "help-button", "and back to its opener");
 }
 
 #[wasm_bindgen_test]
