@@ -1,6 +1,7 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod balance;
+pub mod broker;
 pub mod consistent;
 pub mod discovery;
 pub mod downtime;
@@ -92,6 +93,10 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
+                &broker::PREFETCH,
+                &broker::SLOW_CONSUMER,
+                &broker::POISON,
+                &broker::CRASHES,
             ],
         }
     }
