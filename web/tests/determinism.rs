@@ -60,6 +60,10 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-replicated-registry"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
+    golden!("broker-prefetch"),
+    golden!("broker-slow-consumer"),
+    golden!("broker-poison"),
+    golden!("broker-crashes"),
 ];
 
 fn trace_of(session: &Session) -> String {

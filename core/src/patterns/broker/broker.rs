@@ -83,6 +83,31 @@ impl Broker {
         }
     }
 
+    /// A broker holding `ready` messages and `out` deliveries (tag, consumer, message),
+    /// for the checker's tests.
+    #[cfg(test)]
+    pub(super) fn holding(ready: &[u64], out: &[(u64, NodeId, u64)]) -> Broker {
+        let settings = Settings {
+            durable: true,
+            manual_ack: true,
+            limit: None,
+            consumers: Vec::new(),
+            dead_letters: NodeId(0),
+        };
+        let entry = |id| Entry {
+            id,
+            poison: false,
+            deliveries: 1,
+        };
+        let mut broker = Broker::new(settings);
+        broker.ready = ready.iter().map(|&id| entry(id)).collect();
+        broker.unacked = out
+            .iter()
+            .map(|&(tag, c, id)| (tag, (c, entry(id))))
+            .collect();
+        broker
+    }
+
     /// Messages ready in the queue.
     pub fn ready_len(&self) -> usize {
         self.ready.len()

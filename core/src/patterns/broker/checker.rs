@@ -11,6 +11,8 @@ use imbl::OrdMap;
 use super::broker::Broker;
 use super::msg::Msg;
 use super::node::BrokerNode;
+#[cfg(test)]
+use super::BUSY;
 use super::{ACKED, DELIVERY_LIMIT, READY, REDELIVERED, SHORT_QUEUE, UNACKED};
 use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
