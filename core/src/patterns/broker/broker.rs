@@ -1,10 +1,9 @@
 //! The broker: one queue, competing consumers served round robin within their prefetch
 //! limits, acknowledgements, requeueing, the delivery limit and durability.
 
-use imbl::{OrdMap, OrdSet, Vector};
-
 use super::msg::{Msg, Note};
 use super::node::BrokerNode;
+use super::store::{Entry, Queue, Table};
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// How the broker is set up (from the story's switches).
@@ -20,15 +19,6 @@ pub struct Settings {
     pub consumers: Vec<NodeId>,
     /// The dead-letter queue's node.
     pub dead_letters: NodeId,
-}
-
-/// A message in the broker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Entry {
-    id: u64,
-    poison: bool,
-    /// Deliveries so far.
-    deliveries: u32,
 }
 
 /// A consumer's subscription (its connection).
@@ -52,9 +42,10 @@ pub struct Broker {
     settings: Settings,
     // Durable when the queue is: what it holds, and the ids it accepted (a publish seen
     // twice is stored once).
-    ready: Vector<Entry>,
-    unacked: OrdMap<u64, (NodeId, Entry)>,
-    accepted: OrdSet<u64>,
+    ready: Queue,
+    /// Deliveries out at consumers, by tag.
+    unacked: Table,
+    accepted: Table,
     // Durable: tags only grow, standing for channels (an ack on a closed channel never
     // reaches a new one); how many times it started.
     next_tag: u64,
@@ -71,9 +62,9 @@ impl Broker {
     pub fn new(settings: Settings) -> Broker {
         Broker {
             settings,
-            ready: Vector::new(),
-            unacked: OrdMap::new(),
-            accepted: OrdSet::new(),
+            ready: Queue::default(),
+            unacked: Table::default(),
+            accepted: Table::default(),
             next_tag: 1,
             starts: 0,
             subs: Vec::new(),
@@ -94,17 +85,17 @@ impl Broker {
             consumers: Vec::new(),
             dead_letters: NodeId(0),
         };
-        let entry = |id| Entry {
-            id,
-            poison: false,
-            deliveries: 1,
-        };
         let mut broker = Broker::new(settings);
-        broker.ready = ready.iter().map(|&id| entry(id)).collect();
-        broker.unacked = out
-            .iter()
-            .map(|&(tag, c, id)| (tag, (c, entry(id))))
-            .collect();
+        for &id in ready {
+            broker.ready.push_back(Entry::new(id, false));
+        }
+        for &(tag, consumer, id) in out {
+            let entry = Entry {
+                consumer,
+                ..Entry::new(id, false)
+            };
+            broker.unacked.insert(tag, entry);
+        }
         broker
     }
 
@@ -120,12 +111,12 @@ impl Broker {
 
     /// Whether the broker keeps the delivery with this tag until it is acknowledged.
     pub fn keeps(&self, tag: u64) -> bool {
-        self.unacked.contains_key(&tag)
+        self.unacked.get(tag).is_some()
     }
 
     /// Whether message `id` is in the broker, ready or out at a consumer.
     pub fn holds(&self, id: u64) -> bool {
-        self.ready.iter().any(|e| e.id == id) || self.unacked.values().any(|(_, e)| e.id == id)
+        self.ready.iter().any(|e| e.id == id) || self.unacked.iter().any(|(_, e)| e.id == id)
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BrokerNode>) {
@@ -140,14 +131,10 @@ impl Broker {
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BrokerNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Publish { id, poison } => {
-                if !self.accepted.contains(&id) {
-                    self.accepted.insert(id);
-                    let deliveries = 0;
-                    self.ready.push_back(Entry {
-                        id,
-                        poison,
-                        deliveries,
-                    });
+                if self.accepted.get(id).is_none() {
+                    let entry = Entry::new(id, poison);
+                    self.accepted.insert(id, entry);
+                    self.ready.push_back(entry);
                 }
             }
             Msg::Subscribe { prefetch } => {
@@ -176,11 +163,10 @@ impl Broker {
 
     /// Takes the delivery `tag` back from `consumer`, if it is still out there.
     fn settle(&mut self, consumer: NodeId, tag: u64) -> Option<Entry> {
-        match self.unacked.get(&tag) {
-            Some(&(to, _)) if to == consumer => {}
-            _ => return None,
+        if self.unacked.get(tag)?.consumer != consumer {
+            return None;
         }
-        let (_, entry) = self.unacked.remove(&tag)?;
+        let entry = self.unacked.remove(tag)?;
         if let Some(sub) = self.subs.iter_mut().find(|s| s.consumer == consumer) {
             sub.out = sub.out.saturating_sub(1);
         }
@@ -193,11 +179,11 @@ impl Broker {
         let tags: Vec<u64> = self
             .unacked
             .iter()
-            .filter(|(_, (to, _))| *to == consumer)
-            .map(|(&tag, _)| tag)
+            .filter(|(_, e)| e.consumer == consumer)
+            .map(|(tag, _)| tag)
             .collect();
         for &tag in tags.iter().rev() {
-            if let Some((_, entry)) = self.unacked.remove(&tag) {
+            if let Some(entry) = self.unacked.remove(tag) {
                 self.ready.push_front(entry);
             }
         }
@@ -239,7 +225,8 @@ impl Broker {
             ctx.send(sub.consumer, deliver);
             if manual {
                 sub.out += 1;
-                self.unacked.insert(tag, (sub.consumer, entry));
+                entry.consumer = sub.consumer;
+                self.unacked.insert(tag, entry);
             }
             self.turn = i + 1;
         }
@@ -250,7 +237,7 @@ impl Broker {
         self.turn = 0;
         if self.settings.durable {
             // Connections are gone: what was out goes back to the queue, oldest first.
-            let out: Vec<Entry> = self.unacked.values().map(|&(_, e)| e).collect();
+            let out: Vec<Entry> = self.unacked.iter().map(|(_, e)| e).collect();
             self.unacked.clear();
             for &entry in out.iter().rev() {
                 self.ready.push_front(entry);

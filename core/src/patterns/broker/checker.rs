@@ -95,11 +95,75 @@ struct Ledger {
     deliveries: u32,
 }
 
+impl Ledger {
+    /// As one `u64` (see `store.rs` for why): the slot's kind, whether kept, deliveries
+    /// (12 bits), the consumer (16 bits) and the tag (32 bits).
+    fn pack(self) -> u64 {
+        let (consumer, tag, kept) = match self.slot {
+            Slot::Out {
+                consumer,
+                tag,
+                kept,
+            } => (
+                u64::from(consumer.0 & 0xFFFF),
+                tag & 0xFFFF_FFFF,
+                u64::from(kept),
+            ),
+            _ => (0, 0, 0),
+        };
+        let deliveries = u64::from(self.deliveries.min(0xFFF));
+        self.slot.index() as u64 | kept << 3 | deliveries << 4 | consumer << 16 | tag << 32
+    }
+
+    fn unpack(v: u64) -> Ledger {
+        let slot = match v & 7 {
+            0 => Slot::Ready,
+            1 => Slot::Out {
+                consumer: NodeId((v >> 16 & 0xFFFF) as u32),
+                tag: v >> 32,
+                kept: v >> 3 & 1 == 1,
+            },
+            2 => Slot::Acked,
+            3 => Slot::Dead,
+            _ => Slot::Lost,
+        };
+        let deliveries = (v >> 4 & 0xFFF) as u32;
+        Ledger { slot, deliveries }
+    }
+}
+
+/// Every accepted message's ledger, by id.
+#[derive(Clone, Debug, Default)]
+struct Ledgers {
+    items: OrdMap<usize, u64>,
+}
+
+impl Ledgers {
+    fn get(&self, id: u64) -> Option<Ledger> {
+        self.items.get(&(id as usize)).map(|&v| Ledger::unpack(v))
+    }
+
+    fn put(&mut self, id: u64, ledger: Ledger) {
+        self.items.insert(id as usize, ledger.pack());
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The ids whose ledger `pick` picks, in id order.
+    fn ids(&self, pick: impl Fn(Slot) -> bool) -> Vec<u64> {
+        let items = self.items.iter();
+        let picked = items.filter(|(_, &v)| pick(Ledger::unpack(v).slot));
+        picked.map(|(&id, _)| id as u64).collect()
+    }
+}
+
 /// The message broker's checker.
 #[derive(Clone, Debug)]
 pub struct BrokerChecker {
     broker: NodeId,
-    messages: OrdMap<u64, Ledger>,
+    messages: Ledgers,
     /// Messages per slot (ready, out, acknowledged, dead-lettered, lost).
     by_slot: [u32; 5],
     /// Out and kept by the broker.
@@ -124,7 +188,7 @@ impl BrokerChecker {
     pub fn new(names: &[String], broker: NodeId, consumers: Vec<NodeId>) -> BrokerChecker {
         BrokerChecker {
             broker,
-            messages: OrdMap::new(),
+            messages: Ledgers::default(),
             by_slot: [0; 5],
             kept: 0,
             fresh: Vec::new(),
@@ -148,11 +212,12 @@ impl BrokerChecker {
     }
 
     fn set(&mut self, id: u64, slot: Slot) {
-        let Some(entry) = self.messages.get_mut(&id) else {
+        let Some(mut entry) = self.messages.get(id) else {
             return;
         };
         let was = entry.slot;
         entry.slot = slot;
+        self.messages.put(id, entry);
         let kept = |s: Slot| matches!(s, Slot::Out { kept: true, .. });
         self.kept = self.kept + u32::from(kept(slot)) - u32::from(kept(was));
         self.by_slot[was.index()] -= 1;
@@ -165,7 +230,7 @@ impl BrokerChecker {
     }
 
     fn slot(&self, id: u64) -> Option<Slot> {
-        self.messages.get(&id).map(|e| e.slot)
+        self.messages.get(id).map(|e| e.slot)
     }
 
     /// The broker sent `msg` to `to`.
@@ -183,9 +248,15 @@ impl BrokerChecker {
                         )
                     });
                 }
-                let deliveries = self.messages.get(&id).map_or(0, |e| e.deliveries) + 1;
-                if let Some(entry) = self.messages.get_mut(&id) {
-                    entry.deliveries = deliveries;
+                let deliveries = self.messages.get(id).map_or(0, |e| e.deliveries) + 1;
+                if let Some(entry) = self.messages.get(id) {
+                    self.messages.put(
+                        id,
+                        Ledger {
+                            deliveries,
+                            ..entry
+                        },
+                    );
                 }
                 if deliveries > 1 {
                     self.count(REDELIVERED);
@@ -231,7 +302,7 @@ impl BrokerChecker {
                 Some(Slot::Lost) => self.set(id, Slot::Ready),
                 None => {
                     let (slot, deliveries) = (Slot::Ready, 0);
-                    self.messages.insert(id, Ledger { slot, deliveries });
+                    self.messages.put(id, Ledger { slot, deliveries });
                     self.by_slot[0] += 1;
                     self.counts_changed = true;
                 }
@@ -260,12 +331,9 @@ impl BrokerChecker {
     /// Every delivery the broker kept, out at a consumer that `closed` picks, is ready
     /// again.
     fn requeue(&mut self, closed: impl Fn(NodeId) -> bool) {
-        let back: Vec<u64> = self
+        let back = self
             .messages
-            .iter()
-            .filter(|(_, e)| matches!(e.slot, Slot::Out { consumer, kept: true, .. } if closed(consumer)))
-            .map(|(&id, _)| id)
-            .collect();
+            .ids(|slot| matches!(slot, Slot::Out { consumer, kept: true, .. } if closed(consumer)));
         for id in back {
             self.set(id, Slot::Ready);
         }
@@ -274,12 +342,9 @@ impl BrokerChecker {
     /// The broker went down: every message it should hold must be in what it kept.
     fn on_broker_down(&mut self, broker: &Broker) {
         let mut lost = Vec::new();
-        let held: Vec<u64> = self
+        let held = self
             .messages
-            .iter()
-            .filter(|(_, e)| matches!(e.slot, Slot::Ready | Slot::Out { kept: true, .. }))
-            .map(|(&id, _)| id)
-            .collect();
+            .ids(|slot| matches!(slot, Slot::Ready | Slot::Out { kept: true, .. }));
         for id in held {
             if broker.holds(id) {
                 self.set(id, Slot::Ready);

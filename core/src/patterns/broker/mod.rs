@@ -30,6 +30,7 @@ mod msg;
 mod node;
 mod producer;
 mod scenarios;
+mod store;
 
 pub use checker::{BrokerChecker, PROPERTIES};
 pub use msg::{Msg, Note, Timer};
