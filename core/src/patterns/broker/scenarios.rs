@@ -34,10 +34,13 @@ pub struct BrokerScenario {
     story: Story,
 }
 
-/// The producer, the broker and the dead-letter queue come first; then the consumers.
+/// The producer and the broker come first; then the consumers, then the dead-letter
+/// queue.
 const BROKER: NodeId = NodeId(1);
-const DEAD_LETTERS: NodeId = NodeId(2);
-const FIRST_CONSUMER: u32 = 3;
+const FIRST_CONSUMER: u32 = 2;
+
+/// Charts are drawn per 50 ms: a few messages per bucket at the stories' rates.
+const METRIC_BUCKET_US: u64 = 50_000;
 
 /// When the second consumer joins in the prefetch story, and is slowed in the slow
 /// consumer story; when the poison message is published.
@@ -179,6 +182,10 @@ impl BrokerScenario {
     pub(super) fn story(&self) -> Story {
         self.story
     }
+
+    fn dead_letters(&self) -> NodeId {
+        NodeId(FIRST_CONSUMER + self.consumers())
+    }
 }
 
 impl Scenario for BrokerScenario {
@@ -196,22 +203,22 @@ impl Scenario for BrokerScenario {
                 name: "broker".into(),
                 role: "broker",
             },
-            NodeInfo {
-                name: "dlq".into(),
-                role: "dead letters",
-            },
         ];
         nodes.extend((1..=self.consumers()).map(|k| NodeInfo {
             name: format!("c{k}"),
             role: "consumer",
         }));
+        nodes.push(NodeInfo {
+            name: "dlq".into(),
+            role: "dead letters",
+        });
         nodes
     }
 
     fn topology(&self, _cfg: &Config) -> Topology {
         let mut topology = Topology::default();
         topology.link(NodeId(0), BROKER);
-        topology.link(BROKER, DEAD_LETTERS);
+        topology.link(BROKER, self.dead_letters());
         for k in 0..self.consumers() {
             topology.link(BROKER, NodeId(FIRST_CONSUMER + k));
         }
@@ -290,7 +297,7 @@ impl Scenario for BrokerScenario {
             manual_ack,
             limit: cfg.switch(DEAD_LETTER).then_some(DELIVERY_LIMIT),
             consumers: consumers.clone(),
-            dead_letters: DEAD_LETTERS,
+            dead_letters: self.dead_letters(),
         };
         let per_sec = cfg.param("rate").max(1) as u64;
         let batch = (self.story == Story::Prefetch).then(|| cfg.param("batch").max(0) as u64);
@@ -299,26 +306,29 @@ impl Scenario for BrokerScenario {
         let mut nodes = vec![
             BrokerNode::Producer(Producer::new(BROKER, Arrivals::Poisson { per_sec }, batch)),
             BrokerNode::Broker(Broker::new(settings)),
-            BrokerNode::DeadLetters(DeadLetters::default()),
         ];
         nodes.extend(
             consumers
                 .iter()
                 .map(|_| BrokerNode::Consumer(Consumer::new(BROKER, prefetch, work, manual_ack))),
         );
+        nodes.push(BrokerNode::DeadLetters(DeadLetters::default()));
         let (min, max) = self.link_us();
-        Box::new(Simulation::new(Setup {
-            topology: self.topology(cfg),
-            metrics: PATTERN.metrics,
-            checker: BrokerChecker::new(&names, BROKER, consumers),
-            names,
-            nodes,
-            clocks: Vec::new(),
-            link: LinkConfig::reliable(min, max),
-            horizon: self.horizon(cfg),
-            seed: cfg.seed,
-            script: actions.script,
-            user_actions: actions.user,
-        }))
+        Box::new(
+            Simulation::new(Setup {
+                topology: self.topology(cfg),
+                metrics: PATTERN.metrics,
+                checker: BrokerChecker::new(&names, BROKER, consumers),
+                names,
+                nodes,
+                clocks: Vec::new(),
+                link: LinkConfig::reliable(min, max),
+                horizon: self.horizon(cfg),
+                seed: cfg.seed,
+                script: actions.script,
+                user_actions: actions.user,
+            })
+            .with_metric_bucket(METRIC_BUCKET_US),
+        )
     }
 }

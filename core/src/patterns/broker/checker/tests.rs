@@ -9,8 +9,9 @@ use crate::sim::trace::{DropReason, MsgId};
 
 const P1: NodeId = NodeId(0);
 const BROKER: NodeId = NodeId(1);
-const C1: NodeId = NodeId(3);
-const C2: NodeId = NodeId(4);
+const C1: NodeId = NodeId(2);
+const C2: NodeId = NodeId(3);
+const DLQ: NodeId = NodeId(4);
 
 /// A trace builder: every call appends one event; `step` ends a step with the broker
 /// holding what the test says.
@@ -24,7 +25,7 @@ struct Trace {
 
 impl Trace {
     fn new() -> Trace {
-        let names: Vec<String> = ["p1", "broker", "dlq", "c1", "c2"]
+        let names: Vec<String> = ["p1", "broker", "c1", "c2", "dlq"]
             .map(String::from)
             .to_vec();
         Trace {
