@@ -64,6 +64,9 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("broker-slow-consumer"),
     golden!("broker-poison"),
     golden!("broker-crashes"),
+    golden!("bus-routing"),
+    golden!("bus-accountability"),
+    golden!("bus-bottleneck"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -2,6 +2,7 @@
 
 pub mod balance;
 pub mod broker;
+pub mod bus;
 pub mod consistent;
 pub mod discovery;
 pub mod downtime;
@@ -97,6 +98,9 @@ impl Registry {
                 &broker::SLOW_CONSUMER,
                 &broker::POISON,
                 &broker::CRASHES,
+                &bus::ROUTING,
+                &bus::ACCOUNTABILITY,
+                &bus::BOTTLENECK,
             ],
         }
     }

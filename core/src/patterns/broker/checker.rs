@@ -8,13 +8,13 @@ mod busy;
 
 use imbl::OrdMap;
 
-use super::broker::Broker;
 use super::msg::Msg;
 use super::node::BrokerNode;
+use super::server::Broker;
 #[cfg(test)]
 use super::BUSY;
 use super::{ACKED, DELIVERY_LIMIT, READY, REDELIVERED, SHORT_QUEUE, UNACKED};
-use crate::patterns::findings::Findings;
+use crate::patterns::findings::{run_wide, Findings};
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::{NodeId, NodeStatus};
@@ -204,11 +204,7 @@ impl BrokerChecker {
     }
 
     fn count(&mut self, metric: usize) {
-        self.measures.push(Measure {
-            metric,
-            node: None,
-            value: 1,
-        });
+        self.measures.push(run_wide(metric, 1));
     }
 
     fn set(&mut self, id: u64, slot: Slot) {
@@ -522,12 +518,7 @@ impl Checker<BrokerNode> for BrokerChecker {
     fn measure(&mut self, out: &mut Vec<Measure>) {
         if std::mem::take(&mut self.counts_changed) {
             for (metric, value) in [(READY, self.ready()), (UNACKED, self.kept)] {
-                let value = i64::from(value);
-                out.push(Measure {
-                    metric,
-                    node: None,
-                    value,
-                });
+                out.push(run_wide(metric, i64::from(value)));
             }
         }
         self.busy.measure(out);

@@ -22,7 +22,6 @@
 //! down is lost before the broker accepted it), heartbeats (the broker learns that a
 //! consumer's connection is gone when the consumer connects again), topics.
 
-mod broker;
 mod captions;
 mod checker;
 mod consumer;
@@ -30,6 +29,7 @@ mod msg;
 mod node;
 mod producer;
 mod scenarios;
+mod server;
 mod store;
 
 pub use checker::{BrokerChecker, PROPERTIES};

@@ -1,10 +1,10 @@
 //! The message broker's node: the producer, the broker, a consumer or the dead-letter
 //! queue.
 
-use super::broker::Broker;
 use super::consumer::{Consumer, DeadLetters};
 use super::msg::{Msg, Note, Timer};
 use super::producer::Producer;
+use super::server::Broker;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, Node, NodeId, NodeView};
 

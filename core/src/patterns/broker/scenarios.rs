@@ -1,11 +1,11 @@
 //! The named scenarios: prefetch, a slow consumer, a poison message, crashes.
 
-use super::broker::{Broker, Settings};
 use super::captions::captions;
 use super::checker::BrokerChecker;
 use super::consumer::{Consumer, DeadLetters};
 use super::node::BrokerNode;
 use super::producer::Producer;
+use super::server::{Broker, Settings};
 use super::{DEAD_LETTER, DELIVERY_LIMIT, DURABLE, MANUAL_ACK, PATTERN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};

@@ -313,7 +313,7 @@ fn a_sixth_delivery_breaks_bounded_redelivery_and_dead_lettering_ends_it() {
     d.index = t.index;
     d.send(
         BROKER,
-        NodeId(2),
+        DLQ,
         Msg::DeadLetter {
             id: 1,
             deliveries: 5,

@@ -1,4 +1,4 @@
-//! The broker: one queue, competing consumers served round robin within their prefetch
+//! The broker itself: one queue, competing consumers served round robin within their prefetch
 //! limits, acknowledgements, requeueing, the delivery limit and durability.
 
 use super::msg::{Msg, Note};
