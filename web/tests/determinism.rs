@@ -67,6 +67,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("bus-routing"),
     golden!("bus-accountability"),
     golden!("bus-bottleneck"),
+    golden!("hub-point-to-point"),
+    golden!("hub-and-spoke"),
 ];
 
 fn trace_of(session: &Session) -> String {

@@ -9,6 +9,7 @@ pub mod downtime;
 pub mod findings;
 pub mod gateway;
 pub mod generation;
+pub mod hub;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
@@ -101,6 +102,8 @@ impl Registry {
                 &bus::ROUTING,
                 &bus::ACCOUNTABILITY,
                 &bus::BOTTLENECK,
+                &hub::POINT_TO_POINT,
+                &hub::HUB_AND_SPOKE,
             ],
         }
     }
