@@ -154,7 +154,11 @@ impl BusChecker {
                 self.taken = Some((id, kind, bad, index));
             }
             Msg::Routed { id, .. } | Msg::Invalid { id, .. } => {
-                if self.get(id, REACHED).is_some() {
+                // A copy may arrive though the original was lost.
+                if self
+                    .get(id, REACHED)
+                    .is_some_and(|(_, node)| node != NOWHERE)
+                {
                     return;
                 }
                 self.put(id, REACHED, at, to);

@@ -199,6 +199,18 @@ fn a_history_that_records_a_delivery_that_never_happened_is_false() {
     let answer = t.c.query(&[], "2").unwrap();
     assert!(answer[2].1.starts_with("nowhere: lost"), "{answer:?}");
     assert!(answer[3].1.starts_with("shipping"), "{answer:?}");
+    // Lost, but a network copy of it arrives: the history that follows is true.
+    t.take(6_000, 3, Kind::Order, false);
+    let lost = Fate::Lost;
+    let kind = EventKind::Send {
+        msg: MsgId(20),
+        to: SHIPPING,
+        fate: lost,
+    };
+    t.record(6_000, BUS, kind, Some((BUS, SHIPPING, 6_000, order(3))));
+    t.deliver(7_000, 6_000, BUS, SHIPPING, order(3));
+    t.record(8_000, BUS, history(3), None);
+    assert!(t.breaches().is_empty());
     assert!(t.c.query(&[], "x").is_err());
     assert!(t.c.query(&[], "99").is_err());
 }
