@@ -25,7 +25,7 @@ pub use node::{Bus, BusNode, Routes, Source, Target};
 pub use scenarios::{BusScenario, ACCOUNTABILITY, BOTTLENECK, ROUTING};
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
-use crate::sim::scenario::looks::{blue, brown, purple};
+use crate::sim::scenario::looks::{blue, brown, green, purple};
 use crate::sim::scenario::{PatternInfo, QuerySpec, SwitchSpec};
 
 /// Metric: from a system's send to the receiver (from the trace).
@@ -83,7 +83,12 @@ pub static PATTERN: PatternInfo = PatternInfo {
         help: "Its hops from the trace (sent, routed, reached) next to what the bus's \
                history records.",
     }),
-    roles: &[blue("system"), purple("bus"), brown("invalid")],
+    roles: &[
+        blue("sender"),
+        purple("bus"),
+        green("receiver"),
+        brown("invalid"),
+    ],
     metrics: &[
         MetricSpec {
             id: "latency",

@@ -164,7 +164,7 @@ pub enum BusNode {
     Source(Source),
     /// The bus.
     Bus(Bus),
-    /// Receives messages (role "system", or "invalid" for the invalid-message channel).
+    /// Receives messages (role "receiver", or "invalid" for the invalid-message channel).
     Target(Target, &'static str),
 }
 
@@ -209,13 +209,13 @@ impl Node for BusNode {
     fn view(&self) -> NodeView {
         match self {
             BusNode::Source(s) => NodeView {
-                role: "system",
+                role: "sender",
                 headline: format!("{} sent", s.sent),
                 fields: vec![("format", s.format.name().to_string())],
             },
             BusNode::Bus(b) => NodeView {
                 role: "bus",
-                headline: format!("{} routed, {} invalid", b.routed, b.invalid),
+                headline: format!("{} routed", b.routed),
                 fields: vec![
                     ("routed", b.routed.to_string()),
                     ("to the invalid channel", b.invalid.to_string()),

@@ -129,10 +129,10 @@ impl Scenario for BusScenario {
             name: name.into(),
             role,
         };
-        let mut nodes: Vec<NodeInfo> = SOURCES.iter().map(|s| node(s.0, "system")).collect();
+        let mut nodes: Vec<NodeInfo> = SOURCES.iter().map(|s| node(s.0, "sender")).collect();
         nodes.push(node("bus", "bus"));
-        nodes.push(node("shipping", "system"));
-        nodes.push(node("billing", "system"));
+        nodes.push(node("shipping", "receiver"));
+        nodes.push(node("billing", "receiver"));
         nodes.push(node("invalid", "invalid"));
         nodes
     }
@@ -299,8 +299,8 @@ impl Scenario for BusScenario {
             .collect();
         let work = Delay::Fixed(self.work_us());
         nodes.push(BusNode::Bus(Bus::new(routes.clone(), work)));
-        nodes.push(BusNode::Target(Target::default(), "system"));
-        nodes.push(BusNode::Target(Target::default(), "system"));
+        nodes.push(BusNode::Target(Target::default(), "receiver"));
+        nodes.push(BusNode::Target(Target::default(), "receiver"));
         nodes.push(BusNode::Target(Target::default(), "invalid"));
         Box::new(
             Simulation::new(Setup {

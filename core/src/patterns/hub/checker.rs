@@ -82,7 +82,8 @@ impl HubChecker {
                 let (links, systems) = (self.links, self.systems);
                 self.findings.breach(LINEAR, index, |f| {
                     format!(
-                        "{} and {} make {links} links in use for {systems} systems",
+                        "{} and {} make {links} links in use; {systems} systems need \
+                         {systems} through a hub",
                         f.name(from),
                         f.name(to)
                     )

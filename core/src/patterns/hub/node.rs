@@ -65,8 +65,15 @@ pub enum Note {
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Note::Adapter { writer, format } = self;
-        write!(f, "adapter for node {} now reads v{format}", writer.0)
+        match self {
+            Note::Adapter {
+                format: CANONICAL, ..
+            } => f.write_str("adapter for the hub's canonical model"),
+            // Systems are named s1, s2 … in id order.
+            Note::Adapter { writer, format } => {
+                write!(f, "adapter for s{}'s format v{format}", writer.0 + 1)
+            }
+        }
     }
 }
 

@@ -80,7 +80,7 @@ fn direct_links_outgrow_the_systems_and_a_new_format_changes_every_reader() {
     let found = breaches_after_step(&mut c, 4);
     assert!(only(&found, LINEAR)
         .detail
-        .contains("3 links in use for 2 systems"));
+        .contains("3 links in use; 2 systems need 2"));
 }
 
 #[test]
