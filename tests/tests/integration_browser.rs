@@ -11,25 +11,8 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{dist_dir, open_at, serve, start_browser, testid, text, PREFIX};
-use fantoccini::Client;
+use browser::{dist_dir, open_at, serve, shoot_stage, start_browser, testid, text, PREFIX};
 use playground_core::Session;
-
-/// A screenshot with the stage at the top of the window, written to `shots/name`.
-async fn shoot(client: &Client, shots: &Path, name: &str) {
-    let stage = testid(client, "stage").await;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -130);",
-            vec![serde_json::to_value(&stage).unwrap()],
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let png = client.screenshot().await.unwrap();
-    assert!(png.len() > 10_000, "a real screenshot");
-    std::fs::write(shots.join(name), png).unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_broker_stories_in_the_page() {
@@ -48,12 +31,12 @@ async fn the_broker_stories_in_the_page() {
         assert!(text(&client, "property-0").await.contains("holds"));
         testid(&client, "chart-busy").await;
         testid(&client, "chart-queue").await;
-        shoot(&client, &shots, &format!("broker-prefetch-{name}.png")).await;
+        shoot_stage(&client, &shots.join(format!("broker-prefetch-{name}.png"))).await;
         // A poison message, dead-lettered after 5 deliveries.
         open_at(&client, &base, &poison, 1_000_000).await;
         assert!(text(&client, "node-dlq").await.contains("1 dead letters"));
         assert!(text(&client, "property-1").await.contains("holds"));
-        shoot(&client, &shots, &format!("broker-poison-{name}.png")).await;
+        shoot_stage(&client, &shots.join(format!("broker-poison-{name}.png"))).await;
     }
     client.set_window_size(1400, 900).await.unwrap();
     // Without the delivery limit it comes back forever.
@@ -65,6 +48,6 @@ async fn the_broker_stories_in_the_page() {
     let transient = Session::new("broker-crashes", 1).with_switch_off("durable");
     open_at(&client, &base, &transient, 1_200_000).await;
     assert!(text(&client, "property-0").await.contains("VIOLATED"));
-    shoot(&client, &shots, "broker-crashes-transient-desktop.png").await;
+    shoot_stage(&client, &shots.join("broker-crashes-transient-desktop.png")).await;
     client.close().await.unwrap();
 }
