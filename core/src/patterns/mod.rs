@@ -4,6 +4,7 @@ pub mod balance;
 pub mod broker;
 pub mod bus;
 pub mod consistent;
+pub mod deploy;
 pub mod discovery;
 pub mod downtime;
 pub mod findings;
@@ -95,6 +96,13 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
+                &deploy::pods::SCALE_UP,
+                &deploy::pods::NODE_FAILURE,
+                &deploy::sidecar::JOB,
+                &deploy::sidecar::HOP_COST,
+                &deploy::sidecar::AMBASSADOR,
+                &deploy::sidecar::ADAPTER,
+                &deploy::hosts::THREE_WAYS,
                 &broker::PREFETCH,
                 &broker::SLOW_CONSUMER,
                 &broker::POISON,

@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::scenario::PatternInfo;
-use playground_core::sim::snapshot::Snapshot;
+use playground_core::sim::snapshot::{NodeSnapshot, Snapshot};
+use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
@@ -143,6 +144,7 @@ pub fn Stage(props: &StageProps) -> Html {
                        busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
                        grouped={props.group.contains(&id)} partitioned={cut_off[id.index()]}
                        on_path={props.path.as_ref().is_some_and(|p| p.nodes.contains(&id))}
+                       timer={(scale == Scale::Full).then(|| next_timer(n, snap.time)).flatten()}
                        on={props.on.clone()} />
         }
     });
@@ -234,4 +236,19 @@ pub fn Stage(props: &StageProps) -> Html {
             <>{ for cut_count }</>
         </svg>
     }
+}
+
+/// A node's soonest pending timer: the share of its span still to run (per mille) and
+/// what it is, with the time left.
+fn next_timer(n: &NodeSnapshot, now: SimTime) -> Option<(u16, AttrValue)> {
+    let t = n.timers.iter().find(|t| t.due_at >= now)?;
+    let span = t
+        .due_at
+        .as_micros()
+        .saturating_sub(t.set_at.as_micros())
+        .max(1);
+    let left = t.due_at.as_micros().saturating_sub(now.as_micros());
+    let permille = (left.saturating_mul(1000) / span).min(1000) as u16;
+    let text = format!("⏱ {} in {}", t.label, SimTime(left));
+    Some((permille, AttrValue::from(text)))
 }

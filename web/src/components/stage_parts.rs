@@ -54,6 +54,10 @@ pub struct NodeProps {
     pub partitioned: bool,
     /// On the request path shown.
     pub on_path: bool,
+    /// Its soonest pending timer (drawn in full only): the share of its span still to
+    /// run, per mille, and what it is with the time left.
+    #[prop_or_default]
+    pub timer: Option<(u16, AttrValue)>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -73,6 +77,7 @@ impl PartialEq for NodeProps {
                 == (&o.headline, &o.wall, o.busy, o.queued)
             && (self.selected, self.grouped, self.partitioned, self.on_path)
                 == (o.selected, o.grouped, o.partitioned, o.on_path)
+            && self.timer == o.timer
     }
 }
 
@@ -138,6 +143,23 @@ pub fn StageNode(p: &NodeProps) -> Html {
     if work > 0 {
         label.push_str(&format!(", {} busy, {} queued", p.busy, p.queued));
     }
+    if let Some((_, timer)) = &p.timer {
+        label.push_str(", ");
+        label.push_str(timer);
+    }
+    // Its next timer: a bar along the box's foot that empties as the timer runs down.
+    let timer = p.timer.as_ref().map(|(left, text)| {
+        let (x, width) = (c.x - hw + 10.0, 2.0 * hw - 20.0);
+        let y = (c.y + hh - 7.0).to_string();
+        html! {
+            <g class="timer" data-testid={format!("timer-{}", p.name)}>
+                <title>{ text }</title>
+                <rect class="timer-track" x={x.to_string()} y={y.clone()} width={width.to_string()} height="3" />
+                <rect class="timer-left" x={x.to_string()} y={y}
+                      width={(width * f64::from(*left) / 1000.0).to_string()} height="3" />
+            </g>
+        }
+    });
     let full = p.scale == Scale::Full;
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).
@@ -176,6 +198,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                       width={(2.0 * hw + 8.0).to_string()} height={(2.0 * hh + 8.0).to_string()} rx="6" />
             }
             <>{ for bar }</>
+            <>{ for timer }</>
             { match p.scale {
                 Scale::Full => html! { <>
                     <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
