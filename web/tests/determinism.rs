@@ -67,6 +67,15 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sidecar-ambassador"),
     golden!("sidecar-adapter"),
     golden!("hosts-three-ways"),
+    golden!("broker-prefetch"),
+    golden!("broker-slow-consumer"),
+    golden!("broker-poison"),
+    golden!("broker-crashes"),
+    golden!("bus-routing"),
+    golden!("bus-accountability"),
+    golden!("bus-bottleneck"),
+    golden!("hub-point-to-point"),
+    golden!("hub-and-spoke"),
 ];
 
 fn trace_of(session: &Session) -> String {

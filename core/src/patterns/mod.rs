@@ -1,6 +1,8 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod balance;
+pub mod broker;
+pub mod bus;
 pub mod consistent;
 pub mod deploy;
 pub mod discovery;
@@ -8,6 +10,7 @@ pub mod downtime;
 pub mod findings;
 pub mod gateway;
 pub mod generation;
+pub mod hub;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
@@ -100,6 +103,15 @@ impl Registry {
                 &deploy::sidecar::AMBASSADOR,
                 &deploy::sidecar::ADAPTER,
                 &deploy::hosts::THREE_WAYS,
+                &broker::PREFETCH,
+                &broker::SLOW_CONSUMER,
+                &broker::POISON,
+                &broker::CRASHES,
+                &bus::ROUTING,
+                &bus::ACCOUNTABILITY,
+                &bus::BOTTLENECK,
+                &hub::POINT_TO_POINT,
+                &hub::HUB_AND_SPOKE,
             ],
         }
     }
