@@ -14,6 +14,7 @@ pub mod mapreduce;
 pub mod outstanding;
 pub mod resilience;
 pub mod scatter;
+pub mod sharding;
 pub mod slowable;
 pub mod workload;
 
@@ -92,6 +93,11 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
+                &sharding::FUNCTIONS,
+                &sharding::HOT_RANGE,
+                &sharding::CELEBRITY,
+                &sharding::MONOTONIC,
+                &sharding::RESHARD,
             ],
         }
     }
