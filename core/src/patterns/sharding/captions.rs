@@ -21,7 +21,7 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
     let per_shard = rate / u64::from(plan.shards);
     match story.story() {
         Story::Functions => {
-            let vnodes = cfg.param("vnodes").clamp(1, 10_000) as u32;
+            let vnodes = plan.vnodes;
             let before = ShardMap::new(plan.scheme, plan.shards, vnodes, plan.keys);
             let mut after = before.clone();
             let add = cfg.param("add").clamp(1, 4);

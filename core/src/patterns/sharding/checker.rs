@@ -8,6 +8,7 @@ use super::msg::Msg;
 use super::node::ShardNode;
 use super::{DROPPED, SERVED};
 use crate::patterns::findings::Findings;
+use crate::sim::action::Action;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
@@ -70,6 +71,8 @@ struct Tally {
     /// The lowest and highest key routed to it since the latest change.
     span: Option<(u64, u64)>,
     dropped: u64,
+    /// Whether it was a member of the run before the latest change, and is now.
+    present: [bool; 2],
 }
 
 /// The sharding checker.
@@ -143,6 +146,7 @@ impl ShardChecker {
         self.owners = owners;
         for t in &mut self.tally {
             t.requests = [t.requests[1], 0];
+            t.present = [t.present[1]; 2];
             t.moved = [0, 0];
             t.span = None;
         }
@@ -187,20 +191,20 @@ impl ShardChecker {
         }
     }
 
-    /// Shards routed to before the latest change, and since.
+    /// Shards in the run before the latest change, and since.
     fn serving(&self) -> [u32; 2] {
-        let count = |i: usize| self.tally.iter().filter(|t| t.requests[i] > 0).count() as u32;
+        let count = |i: usize| self.tally.iter().filter(|t| t.present[i]).count() as u32;
         [count(0), count(1)]
     }
 
     /// The standard deviation of requests per shard over their mean, in percent, over
-    /// the shards routed to (before the latest change: 0; since: 1).
+    /// the shards in the run (before the latest change: 0; since: 1).
     fn spread(&self, i: usize) -> Option<f64> {
         let counts: Vec<f64> = self
             .tally
             .iter()
+            .filter(|t| t.present[i])
             .map(|t| t.requests[i] as f64)
-            .filter(|&c| c > 0.0)
             .collect();
         let n = counts.len() as f64;
         let mean = counts.iter().sum::<f64>() / n;
@@ -314,7 +318,16 @@ impl Checker<ShardNode> for ShardChecker {
             (EventKind::Deliver { .. }, Some(record)) if record.payload == Msg::Finish => {
                 self.moving = self.moving.saturating_sub(1);
             }
-            (EventKind::Action(_), _) if self.is_router(node) => self.change(),
+            (EventKind::Action(action), _) if self.is_router(node) => {
+                if matches!(**action, Action::Command { .. }) {
+                    self.change();
+                }
+            }
+            (EventKind::Start | EventKind::Retired, _) => {
+                if let Some(shard) = self.shard(node) {
+                    self.tally[shard as usize].present[1] = matches!(event.kind, EventKind::Start);
+                }
+            }
             (
                 EventKind::Dropped {
                     reason: DropReason::QueueFull,
@@ -389,7 +402,7 @@ impl Checker<ShardNode> for ShardChecker {
             .tally
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.requests != [0, 0] || t.dropped > 0)
+            .filter(|(_, t)| t.present != [false; 2] || t.requests != [0, 0])
             .map(|(s, t)| {
                 let mut cells = vec![
                     format!("s{}", s + 1),

@@ -147,7 +147,8 @@ impl ShardMap {
         self.n += 1;
         if self.scheme == Scheme::Ring {
             for v in 0..self.vnodes {
-                self.ring.insert(mix(u64::from(s) << 32 | u64::from(v)), s);
+                self.ring
+                    .insert(mix((u64::from(s) + 1) << 32 | u64::from(v)), s);
             }
         }
         s

@@ -197,6 +197,8 @@ pub static RESHARD: ShardScenario = ShardScenario {
 pub(super) struct Plan {
     pub scheme: Scheme,
     pub shards: u32,
+    /// Virtual nodes per shard on a ring.
+    pub vnodes: u32,
     pub keys: u64,
     pub clients: u32,
     pub routers: u32,
@@ -216,6 +218,7 @@ impl ShardScenario {
         let hot = Plan {
             scheme: Scheme::Ranges,
             shards: 8,
+            vnodes: 100,
             keys: 1_000,
             clients: 1,
             routers: 1,
@@ -227,6 +230,7 @@ impl ShardScenario {
             Story::Functions => Plan {
                 scheme: Scheme::from_param(cfg.param("scheme")),
                 shards: p("shards", 1, 64) as u32,
+                vnodes: p("vnodes", 1, 10_000) as u32,
                 keys: p("keys", 1, 1_000_000) as u64,
                 work: Delay::Exponential(50),
                 queue: 1_000,
@@ -360,8 +364,7 @@ impl Scenario for ShardScenario {
         } else {
             0
         };
-        let vnodes = cfg.param("vnodes").clamp(1, 10_000) as u32;
-        let map = ShardMap::new(plan.scheme, plan.shards, vnodes, plan.keys);
+        let map = ShardMap::new(plan.scheme, plan.shards, plan.vnodes, plan.keys);
         let keeper = NodeId(first_router);
         let mut nodes: Vec<ShardNode> = (0..plan.clients)
             .map(|c| {
