@@ -60,6 +60,11 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-replicated-registry"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
+    golden!("sharding-functions"),
+    golden!("sharding-hot-range"),
+    golden!("sharding-hot-key"),
+    golden!("sharding-monotonic"),
+    golden!("sharding-reshard"),
 ];
 
 fn trace_of(session: &Session) -> String {

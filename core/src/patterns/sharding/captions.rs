@@ -14,6 +14,18 @@ fn caption(ms: u64, text: String) -> Caption {
     }
 }
 
+/// How far apart `map` puts the key counts of its shards over keys `0..keys`: their
+/// standard deviation over their mean, in percent.
+fn key_spread(map: &ShardMap, keys: u64) -> f64 {
+    let mut counts = vec![0f64; map.shards() as usize];
+    for k in 0..keys {
+        counts[map.owner(k) as usize] += 1.0;
+    }
+    let mean = keys as f64 / counts.len() as f64;
+    let var = counts.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / counts.len() as f64;
+    var.sqrt() / mean * 100.0
+}
+
 /// The captions of `story`, for a config.
 pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
     let plan = story.plan(cfg);
@@ -33,6 +45,7 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                 .count() as f64
                 * 100.0
                 / plan.keys.max(1) as f64;
+            let [was, is] = [&before, &after].map(|map| key_spread(map, plan.keys));
             let n = plan.shards;
             let spread = match plan.scheme {
                 Scheme::Ring => format!(
@@ -51,10 +64,11 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                     0,
                     format!(
                         "c1 reads {rate} keys a second, drawn at random from 0–{}, through \
-                         r1, which sends each to one of {n} shards by {}.{spread} The load \
-                         spread (in the facts) is the standard deviation of requests per \
-                         shard over their mean; a second of random requests adds about \
-                         {:.0} % by chance.",
+                         r1, which sends each to one of {n} shards by {}.{spread} Over these \
+                         keys the function gives the shards key counts {was:.1} % apart \
+                         (standard deviation over mean). The load spread in the facts \
+                         measures the same on requests; a second of random requests adds \
+                         about {:.0} % by chance (raise the rate to see less).",
                         plan.keys - 1,
                         plan.scheme.name(),
                         100.0 / (per_shard.max(1) as f64).sqrt()
@@ -64,9 +78,9 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                     1_000,
                     format!(
                         "r1 adds {add} shard(s): {n} → {}. By the function alone {moved:.1} % \
-                         of the keys change shard (a consistent scheme's ideal is {:.1} %); \
-                         the facts and the table count the keys r1 actually sent before and \
-                         after the change. {}",
+                         of the keys change shard (a consistent scheme's ideal is {:.1} %), \
+                         and key counts end {is:.1} % apart; the facts and the table count \
+                         the keys r1 actually sent before and after the change. {}",
                         n + add as u32,
                         add as f64 * 100.0 / (f64::from(n) + add as f64),
                         if plan.scheme == Scheme::Modulo {
@@ -90,7 +104,7 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                     format!(
                         "c1 reads {rate} keys a second from 0–999 by a Zipf law of skew \
                          {:.1}: low keys are popular. The 8 shards hold ranges of 125 keys \
-                         and serve one request at a time, in about 1 ms (at most about 1,000 \
+                         and serve one request at a time, in about 4 ms (at most about 250 \
                          a second), with {} places in the queue. The first range draws {:.0} % \
                          of the requests, about {hot} a second: see its queue and the drops.",
                         skew as f64 / 100.0,
@@ -113,8 +127,8 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                 0,
                 format!(
                     "c1 reads {rate} keys a second from 0–999 through r1; 8 shards hold \
-                     ranges of 125 keys and serve one request at a time in about 1 ms (about \
-                     1,000 a second at most): each draws about {per_shard} a second."
+                     ranges of 125 keys and serve one request at a time in about 4 ms (about \
+                     250 a second at most): each draws about {per_shard} a second."
                 ),
             ),
             caption(

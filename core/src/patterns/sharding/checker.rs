@@ -59,7 +59,7 @@ const NO_DROPS: usize = 4;
 /// No shard yet.
 const NONE: u32 = u32::MAX;
 /// Keys seen before and after a change before "few keys move" is judged.
-const JUDGE_AFTER: u64 = 500;
+const JUDGE_AFTER: u64 = 200;
 
 /// Per shard, what the checker counts.
 #[derive(Clone, Copy, Debug, Default)]

@@ -25,6 +25,8 @@ use crate::sim::topology::Topology;
 const LINK: LinkConfig = LinkConfig::reliable(100, 300);
 /// Shards that start absent, for the verbs that add one.
 pub(super) const SPARE: u32 = 4;
+/// A shard's mean service time in the hot stories: at most about 250 requests a second.
+pub(super) const WORK_US: u64 = 4_000;
 /// A hot key in the hot-key story.
 pub(super) const HOT_KEY: u64 = 42;
 
@@ -88,7 +90,7 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
             param(
                 "rate",
                 "Requests per second",
-                [1_000, 20_000, 10_000, 1_000],
+                [500, 20_000, 2_000, 500],
                 "/s",
             ),
         ],
@@ -97,12 +99,7 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
 
 const HOT_PARAMS: [ParamSpec; 3] = [
     param("skew", "Zipf skew × 100 (0: uniform)", [0, 200, 80, 10], ""),
-    param(
-        "rate",
-        "Requests per second",
-        [500, 8_000, 2_500, 100],
-        "/s",
-    ),
+    param("rate", "Requests per second", [100, 4_000, 625, 25], "/s"),
     param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
 ];
 
@@ -114,7 +111,7 @@ pub static HOT_RANGE: ShardScenario = ShardScenario {
         id: "sharding-hot-range",
         title: "A hot range",
         summary: "Keys follow a Zipf law (skew 0.8) over 1,000 keys in 8 ranges: the first \
-                  range takes over half the requests, more than its shard can serve (1,000 a \
+                  range takes over half the requests, more than its shard can serve (250 a \
                   second), and its queue overflows. At 1 s the router splits it where the \
                   load is: both halves keep up.",
         params: &HOT_PARAMS,
@@ -134,12 +131,7 @@ pub static CELEBRITY: ShardScenario = ShardScenario {
                   on every shard does.",
         params: &[
             param("skew", "Zipf skew × 100 (0: uniform)", [0, 200, 0, 10], ""),
-            param(
-                "rate",
-                "Requests per second",
-                [500, 8_000, 2_500, 100],
-                "/s",
-            ),
+            param("rate", "Requests per second", [100, 4_000, 800, 25], "/s"),
             param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
         ],
     },
@@ -158,12 +150,7 @@ pub static MONOTONIC: ShardScenario = ShardScenario {
                   new last range. Try a hash (scheme 2): the load spreads.",
         params: &[
             param("scheme", SCHEME_LABEL, [1, 5, 5, 1], ""),
-            param(
-                "rate",
-                "Requests per second",
-                [500, 8_000, 2_500, 100],
-                "/s",
-            ),
+            param("rate", "Requests per second", [100, 4_000, 625, 25], "/s"),
             param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
         ],
     },
@@ -223,7 +210,7 @@ impl ShardScenario {
             clients: 1,
             routers: 1,
             rate: p("rate", 1, 100_000) as u64,
-            work: Delay::Exponential(1_000),
+            work: Delay::Exponential(WORK_US),
             queue: p("queue", 1, 1_000) as u32,
         };
         match self.story {
@@ -333,7 +320,7 @@ impl Scenario for ShardScenario {
     fn horizon(&self, _cfg: &Config) -> SimTime {
         SimTime::from_millis(match self.story {
             Story::HotKey => 2_200,
-            Story::Reshard => 1_000,
+            Story::Reshard => 700,
             _ => 2_000,
         })
     }
