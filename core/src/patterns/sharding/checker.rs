@@ -277,7 +277,7 @@ impl ShardChecker {
                 let (key, id, client) = (req.key, req.id, req.client);
                 self.findings.breach(OWNER, index, |f| {
                     format!(
-                        "{} was sent key {} (r{} of {}), which it neither holds nor knows \
+                        "{} was sent key {} (q{} of {}), which it neither holds nor knows \
                          where it went",
                         f.name(node),
                         key,

@@ -21,7 +21,8 @@ pub struct Client {
     /// Writes in a thousand requests.
     write_permille: u64,
     load: Outstanding,
-    /// Durable: request numbers only grow.
+    /// Durable: request numbers only grow. A write's value is its number followed by
+    /// the client's digit, so every write of up to nine clients is told apart.
     next_id: u64,
     /// The sequential keys' counter.
     counter: u64,
@@ -65,7 +66,7 @@ impl Client {
                     _ => self.offset + ctx.key(&self.keys, &mut self.counter),
                 };
                 let write = (ctx.random_below(1_000) < self.write_permille)
-                    .then(|| u64::from(ctx.me().0) << 32 | id);
+                    .then(|| id * 10 + u64::from(ctx.me().0 % 9) + 1);
                 self.load.push(id, ctx.stamp());
                 let client = ctx.me();
                 ctx.send(

@@ -103,13 +103,13 @@ impl fmt::Display for Msg {
                 key,
                 write: None,
                 ..
-            }) => write!(f, "r{id} get {key}"),
+            }) => write!(f, "q{id} get {key}"),
             Msg::Req(Req {
                 id,
                 key,
                 write: Some(v),
                 ..
-            }) => write!(f, "r{id} put {key}={v}"),
+            }) => write!(f, "q{id} put {key}={v}"),
             Msg::Reply {
                 id,
                 key,
@@ -117,13 +117,13 @@ impl fmt::Display for Msg {
                 write,
             } => write!(
                 f,
-                "r{id} {} {key}={val}",
+                "q{id} {} {key}={val}",
                 if *write { "ok" } else { "value" }
             ),
             Msg::Moved { req, lo, hi, to } => {
-                write!(f, "r{} MOVED {} to s{}", req.id, Span(*lo, *hi), to + 1)
+                write!(f, "q{} MOVED {} to s{}", req.id, Span(*lo, *hi), to + 1)
             }
-            Msg::NotMine { req } => write!(f, "r{} key {} not here", req.id, req.key),
+            Msg::NotMine { req } => write!(f, "q{} key {} not here", req.id, req.key),
             Msg::Split { lo, hi, to } => write!(f, "move {} to s{}", Span(*lo, *hi), to + 1),
             Msg::Copy { entries } => write!(f, "copy ({} keys)", entries.len()),
             Msg::Copied => f.write_str("copied"),
