@@ -1,17 +1,17 @@
 //! The measurements behind `scripts/bench.sh`, shared by the native benchmark and the
 //! same benchmark compiled to wasm (each passes its own monotonic clock, in ms).
 
-use playground_core::patterns::workload::{self, NoChecker, WorkloadNode};
+use playground_core::patterns::workload;
 use playground_core::sim::engine::Simulation;
 use playground_core::sim::rng::Rng;
 use playground_core::sim::time::SimTime;
-use playground_core::sim::trace::{MessageRecord, TraceEvent};
+use playground_core::sim::trace::{Slots, TraceEvent};
 
 /// Nodes in the benchmark workload.
 pub const NODES: u32 = 1_000;
 
 /// A workload run explored until it has at least `events` trace events.
-pub fn workload_run(events: usize) -> Simulation<WorkloadNode, NoChecker> {
+pub fn workload_run(events: usize) -> Simulation {
     // About 1.3 million events per virtual second for 1,000 nodes; leave room.
     let seconds = events as u64 / 1_000_000 + 2;
     let mut sim = workload::simulation(NODES, 7, SimTime::from_millis(seconds * 1_000));
@@ -40,11 +40,7 @@ pub fn throughput(events: usize, now_ms: &dyn Fn() -> f64) -> f64 {
 }
 
 /// Milliseconds to rebuild a snapshot at `samples` random steps of `sim`.
-pub fn seek_latencies(
-    sim: &Simulation<WorkloadNode, NoChecker>,
-    samples: usize,
-    now_ms: &dyn Fn() -> f64,
-) -> Vec<f64> {
+pub fn seek_latencies(sim: &Simulation, samples: usize, now_ms: &dyn Fn() -> f64) -> Vec<f64> {
     let steps = sim.frontier().steps() as u64;
     let mut rng = Rng::seeded(11);
     (0..samples)
@@ -59,28 +55,25 @@ pub fn seek_latencies(
         .collect()
 }
 
-/// Bytes the trace holds per event: the events, the message log, the step index and the
-/// message ends, counted by length (`used`) and by allocated capacity (`allocated`).
-pub fn trace_bytes_per_event(sim: &Simulation<WorkloadNode, NoChecker>) -> (f64, f64) {
+/// Bytes the trace holds per event: the events, the typed log (message records, fired
+/// timers, notes), the step index and the message ends, counted by length (`used`) and by
+/// allocated capacity (`allocated`).
+pub fn trace_bytes_per_event(sim: &Simulation) -> (f64, f64) {
     use std::mem::size_of;
     let t = sim.trace();
-    let per = |events: usize, messages: usize, steps: usize, ends: usize| {
-        (events * size_of::<TraceEvent<WorkloadNode>>()
-            + messages * size_of::<MessageRecord<workload::Msg>>()
+    let (log_used, log_allocated) = t.log().bytes();
+    let per = |events: usize, log: usize, steps: usize, ends: usize| {
+        (events * size_of::<TraceEvent<Slots>>()
+            + log
             + steps * size_of::<u32>()
             + ends * size_of::<Option<u32>>()) as f64
             / t.events.len() as f64
     };
     (
-        per(
-            t.events.len(),
-            t.messages.len(),
-            t.step_ends.len(),
-            t.ends.len(),
-        ),
+        per(t.events.len(), log_used, t.step_ends.len(), t.ends.len()),
         per(
             t.events.capacity(),
-            t.messages.capacity(),
+            log_allocated,
             t.step_ends.capacity(),
             t.ends.capacity(),
         ),

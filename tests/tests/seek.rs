@@ -10,7 +10,7 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 
 /// A busy Lamport run: 6 clients, 3 servers, 60 writes each, with a crash and a pause.
-fn busy_run(checkpoint_interval: usize) -> Simulation<LamportNode, LamportChecker> {
+fn busy_run(checkpoint_interval: usize) -> Simulation {
     let at = |ms| SimTime::from_millis(ms);
     let script = vec![
         TimedAction {
@@ -38,7 +38,7 @@ fn lamport_run(
     checkpoint_interval: usize,
     script: Vec<TimedAction<NodeId>>,
     user_actions: Vec<TimedAction<NodeId>>,
-) -> Simulation<LamportNode, LamportChecker> {
+) -> Simulation {
     let (clients, servers) = (6, 3);
     let server_ids: Vec<NodeId> = (clients..clients + servers).map(NodeId).collect();
     let plan = ClientPlan {

@@ -154,18 +154,13 @@ impl Checker<WorkloadNode> for NoChecker {
 }
 
 /// A workload run of `nodes` nodes that ends at `horizon`.
-pub fn simulation(nodes: u32, seed: u64, horizon: SimTime) -> Simulation<WorkloadNode, NoChecker> {
+pub fn simulation(nodes: u32, seed: u64, horizon: SimTime) -> Simulation {
     build(nodes, seed, horizon, false, &[])
 }
 
 /// The loaded workload (service time, queues, latency measured), recording its metrics
 /// when `metrics` is true and discarding them otherwise.
-pub fn loaded_simulation(
-    nodes: u32,
-    seed: u64,
-    horizon: SimTime,
-    metrics: bool,
-) -> Simulation<WorkloadNode, NoChecker> {
+pub fn loaded_simulation(nodes: u32, seed: u64, horizon: SimTime, metrics: bool) -> Simulation {
     build(
         nodes,
         seed,
@@ -181,7 +176,7 @@ fn build(
     horizon: SimTime,
     loaded: bool,
     metrics: &'static [MetricSpec],
-) -> Simulation<WorkloadNode, NoChecker> {
+) -> Simulation {
     let node = WorkloadNode {
         nodes,
         round: 0,

@@ -26,9 +26,10 @@ use super::clock::WallClock;
 use super::metrics::{MetricKind, MetricSpec, Metrics, LOAD, QUEUE};
 use super::network::{LinkConfig, Network};
 use super::node::{Node, NodeId};
+use super::payloads::{LogRef, Payloads};
 use super::rng::Rng;
 use super::snapshot::Snapshot;
-use super::state::{Builtins, Log, Scratch, State};
+use super::state::{Builtins, PatternState, Scratch, State, Typed};
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::Trace;
@@ -68,6 +69,19 @@ pub struct Setup<N: Node, C: Checker<N>> {
     pub metrics: &'static [MetricSpec],
 }
 
+/// A [`Setup`] without the pattern's nodes and checker.
+struct Plan {
+    names: Vec<String>,
+    clocks: Vec<WallClock>,
+    link: LinkConfig,
+    horizon: SimTime,
+    seed: u64,
+    script: Vec<TimedAction<NodeId>>,
+    user_actions: Vec<TimedAction<NodeId>>,
+    topology: Topology,
+    metrics: &'static [MetricSpec],
+}
+
 /// Where an action in the merged list came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Origin {
@@ -77,8 +91,11 @@ pub(crate) enum Origin {
     User,
 }
 
-/// A run: the frontier state, its trace, its checkpoints and its violations.
-pub struct Simulation<N: Node, C: Checker<N>> {
+/// A run: the frontier state, its trace, its checkpoints and its violations. The same
+/// type for every pattern: the pattern's nodes and checker live behind the state's
+/// `PatternState`, its payloads behind the trace's `PayloadLog`, so this code is compiled
+/// once.
+pub struct Simulation {
     /// Node names, then group names: the namespace actions and trace text use.
     names: Vec<String>,
     node_count: usize,
@@ -86,21 +103,42 @@ pub struct Simulation<N: Node, C: Checker<N>> {
     metrics: Metrics,
     horizon: SimTime,
     actions: Vec<(TimedAction<NodeId>, Origin)>,
-    frontier: State<N, C>,
-    trace: Trace<N>,
-    checkpoints: Vec<State<N, C>>,
+    frontier: State,
+    trace: Trace,
+    checkpoints: Vec<State>,
     fixed_interval: Option<usize>,
     next_checkpoint: usize,
     violations: Vec<Option<Violation>>,
-    scratch: Scratch<N>,
+    scratch: Scratch,
     /// The state most recently rebuilt for a snapshot, kept so that the next one a little
     /// later (playback, stepping) replays only the steps between, not from a checkpoint.
-    recent: RefCell<Option<State<N, C>>>,
+    recent: RefCell<Option<State>>,
 }
 
-impl<N: Node, C: Checker<N>> Simulation<N, C> {
+impl Simulation {
     /// Starts a run: every node's start is queued at time zero, in id order.
-    pub fn new(setup: Setup<N, C>) -> Self {
+    pub fn new<N: Node, C: Checker<N>>(setup: Setup<N, C>) -> Self {
+        let n = setup.nodes.len();
+        let plan = Plan {
+            names: setup.names,
+            clocks: setup.clocks,
+            link: setup.link,
+            horizon: setup.horizon,
+            seed: setup.seed,
+            script: setup.script,
+            user_actions: setup.user_actions,
+            topology: setup.topology,
+            metrics: setup.metrics,
+        };
+        Simulation::start(
+            (Box::new(Typed::new(setup.nodes, setup.checker)), n),
+            Trace::new(Box::new(Payloads::<N>::default())),
+            plan,
+        )
+    }
+
+    /// Starts a run whatever the pattern: the one copy of this code.
+    fn start(pattern: (Box<dyn PatternState>, usize), trace: Trace, setup: Plan) -> Self {
         let topology = Arc::new(setup.topology);
         let builtin = |spec: MetricSpec| setup.metrics.iter().position(|m| m.id == spec.id);
         let node_gauges = (0..setup.metrics.len().min(64))
@@ -115,14 +153,13 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         let mut names = setup.names;
         names.extend(topology.names().map(str::to_string));
         let state = State::new(
-            setup.nodes,
+            pattern,
             setup.clocks,
             Network::new(setup.link),
             (topology.clone(), builtins),
             Rng::seeded(setup.seed),
-            setup.checker,
         );
-        let properties = state.checker().properties().len();
+        let properties = state.properties().len();
         let mut sim = Simulation {
             names,
             node_count,
@@ -132,7 +169,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
             actions: Vec::new(),
             checkpoints: vec![state.clone()],
             frontier: state,
-            trace: Trace::default(),
+            trace,
             fixed_interval: None,
             next_checkpoint: MIN_CHECKPOINT_INTERVAL,
             violations: vec![None; properties],
@@ -215,7 +252,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     }
 
     /// The trace recorded so far.
-    pub fn trace(&self) -> &Trace<N> {
+    pub fn trace(&self) -> &Trace {
         &self.trace
     }
 
@@ -226,11 +263,11 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
 
     /// The properties the checker reports on.
     pub fn properties(&self) -> &'static [Property] {
-        self.frontier.checker().properties()
+        self.frontier.properties()
     }
 
     /// The frontier state (the furthest point explored).
-    pub fn frontier(&self) -> &State<N, C> {
+    pub fn frontier(&self) -> &State {
         &self.frontier
     }
 
@@ -245,7 +282,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     /// Runs one step at the frontier. Returns false when the run is over.
     pub fn step(&mut self) -> bool {
         let base = self.frontier.events();
-        let log = Log::Record(&mut self.trace.messages);
+        let log = LogRef::Record(self.trace.log.as_mut());
         if !self
             .frontier
             .step(&self.actions, self.horizon, log, &mut self.scratch)
@@ -315,7 +352,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
 
     /// The state after `step` recorded steps, rebuilt from the nearest checkpoint.
     /// Steps past the frontier are clamped to it.
-    pub fn state_after(&self, step: usize) -> State<N, C> {
+    pub fn state_after(&self, step: usize) -> State {
         self.with_state_after(step, State::clone)
     }
 
@@ -323,7 +360,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
     /// the state kept from the previous call when it is at or before `step` and no
     /// earlier than the nearest checkpoint, else a clone of that checkpoint, replayed
     /// forward in shadow mode either way.
-    fn with_state_after<R>(&self, step: usize, f: impl FnOnce(&State<N, C>) -> R) -> R {
+    fn with_state_after<R>(&self, step: usize, f: impl FnOnce(&State) -> R) -> R {
         let step = step.min(self.frontier.steps());
         let checkpoint = &self.checkpoints[self.checkpoint_before(step)];
         let mut recent = self.recent.borrow_mut();
@@ -334,7 +371,7 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         let state = recent.insert(state);
         let mut scratch = Scratch::default();
         while state.steps() < step {
-            let log = Log::Shadow(&self.trace.messages);
+            let log = LogRef::Shadow(self.trace.log.as_ref());
             state.step(&self.actions, self.horizon, log, &mut scratch);
             scratch.events.clear();
             scratch.breaches.clear();
@@ -394,8 +431,8 @@ impl<N: Node, C: Checker<N>> Simulation<N, C> {
         self.frontier = self.state_after(steps);
         // What comes after `steps` is about to be explored again, differently.
         self.recent.replace(None);
-        let (events, messages) = (self.frontier.events(), self.frontier.messages_sent());
-        self.trace.truncate(steps, events, messages);
+        let events = self.frontier.events();
+        self.trace.truncate(steps, events, self.frontier.logged());
         self.metrics.truncate(steps);
         self.checkpoints.truncate(self.checkpoint_before(steps) + 1);
         let last = self.checkpoints.last().map_or(0, State::steps);

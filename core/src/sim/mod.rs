@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod network;
 pub mod node;
 pub mod path;
+pub mod payloads;
 pub mod rng;
 pub mod run;
 pub mod scenario;

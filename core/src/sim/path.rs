@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use super::node::{Node, NodeId};
+use super::node::NodeId;
 use super::time::SimTime;
 use super::trace::{EventKind, MsgId, Trace};
 
@@ -59,11 +59,11 @@ impl Path {
     }
 }
 
-impl<N: Node> Trace<N> {
+impl Trace {
     /// When `msg` reached its node to wait for a worker (its `Arrive` event), if it did:
     /// read backwards from its delivery (or the trace's end) to its send.
     pub fn arrival(&self, msg: MsgId) -> Option<SimTime> {
-        let record = self.messages.get(msg.0 as usize)?;
+        let record = self.message(msg)?;
         let last = self.ends.get(msg.0 as usize).copied().flatten();
         let last = last.map_or(self.events.len(), |i| i as usize);
         self.events[..last]
@@ -87,7 +87,7 @@ impl<N: Node> Trace<N> {
 
     /// The message whose delivery caused `msg`, if a delivery did.
     pub fn parent(&self, msg: MsgId) -> Option<MsgId> {
-        let cause = self.messages.get(msg.0 as usize)?.cause?;
+        let cause = self.message(msg)?.cause?;
         match self.events.get(cause as usize)?.kind {
             EventKind::Deliver { msg: parent, .. } => Some(parent),
             _ => None,
@@ -96,7 +96,7 @@ impl<N: Node> Trace<N> {
 
     /// The path `msg` belongs to: its root and everything descended from the root.
     pub fn path(&self, msg: MsgId) -> Option<Path> {
-        self.messages.get(msg.0 as usize)?;
+        self.message(msg)?;
         let mut root = msg;
         while let Some(parent) = self.parent(root) {
             root = parent;
@@ -106,9 +106,9 @@ impl<N: Node> Trace<N> {
         // A descendant is sent when a member is delivered, so the scan stops at the
         // first message sent after every member's delivery.
         let mut until = hops[0].end.map_or(hops[0].sent_at, |e| e.0);
-        for index in root.0 + 1..self.messages.len() as u32 {
+        for index in root.0 + 1..self.message_count() as u32 {
             let id = MsgId(index);
-            if self.messages[index as usize].sent_at > until {
+            if self.message(id).is_none_or(|m| m.sent_at > until) {
                 break;
             }
             let Some(parent) = self.parent(id).filter(|p| members.contains(p)) else {
@@ -123,13 +123,13 @@ impl<N: Node> Trace<N> {
     }
 
     fn hop(&self, msg: MsgId, parent: Option<MsgId>) -> Hop {
-        let record = &self.messages[msg.0 as usize];
+        let record = self.message(msg);
         Hop {
             msg,
             parent,
-            from: record.from,
-            to: record.to,
-            sent_at: record.sent_at,
+            from: record.as_ref().map_or(NodeId(0), |r| r.from),
+            to: record.as_ref().map_or(NodeId(0), |r| r.to),
+            sent_at: record.map_or(SimTime::ZERO, |r| r.sent_at),
             end: self
                 .end_of(msg)
                 .map(|e| (e.time, matches!(e.kind, EventKind::Deliver { .. }))),

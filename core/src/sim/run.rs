@@ -2,10 +2,10 @@
 //! its engine).
 
 use super::action::{Action, TimedAction};
-use super::checker::{Checker, Property, Violation};
+use super::checker::{Property, Violation};
 use super::engine::Simulation;
 use super::metrics::{Heat, Series};
-use super::node::{Node, NodeId};
+use super::node::NodeId;
 use super::path::Path;
 use super::scenario::{Caption, Config, Scenario};
 use super::session::{Session, SessionError, MAX_ENCODED_LEN};
@@ -168,7 +168,7 @@ pub trait Engine {
     fn user_actions(&self) -> Vec<TimedAction<NodeId>>;
 }
 
-impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
+impl Engine for Simulation {
     fn names(&self) -> &[String] {
         Simulation::names(self)
     }
@@ -241,8 +241,8 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
     fn event(&self, index: usize) -> Option<EventInfo> {
         let trace = self.trace();
         let event = trace.events.get(index)?;
-        let note = match &event.kind {
-            EventKind::Note(note) => Some((N::note_label(note), N::note_is_minor(note))),
+        let note = match event.kind {
+            EventKind::Note(slot) => trace.log().note_label(slot),
             _ => None,
         };
         Some(event_info(
@@ -299,14 +299,15 @@ impl<N: Node, C: Checker<N>> Engine for Simulation<N, C> {
         Simulation::query(self, steps, input)
     }
     fn message(&self, msg: MsgId) -> Option<MessageInfo> {
-        let record = self.trace().messages.get(msg.0 as usize)?;
+        let trace = self.trace();
+        let record = trace.message(msg)?;
         Some(MessageInfo {
             id: msg,
             from: record.from,
             to: record.to,
             sent_at: record.sent_at,
-            label: record.payload.to_string(),
-            short: N::short_label(&record.payload),
+            label: trace.log().payload(msg)?.to_string(),
+            short: trace.log().short_label(msg)?,
             end: self
                 .trace()
                 .end_of(msg)

@@ -6,13 +6,19 @@
 //! step (a delivery, a timer, a start or an action) appends one or more events, and
 //! `step_ends` says where each step's events end, which is how a cursor moves by step.
 //!
-//! Memory: an event is `size_of::<TraceEvent<N>>()` bytes (48 for the Lamport clock;
-//! a test pins it), a step adds 4 bytes, and a message adds its record once.
+//! The trace is the same type for every pattern: its events are `TraceEvent<Slots>`, whose
+//! timer and note events hold the index of their value in the typed log
+//! ([`PayloadLog`], see `payloads.rs`), which also holds every message's record. A
+//! checker sees each event in its pattern's types, `TraceEvent<N>`, as it is appended.
+//!
+//! Memory: an event is `size_of::<TraceEvent<Slots>>()` bytes (40; a test pins it), a
+//! step adds 4 bytes, and a message adds its record once.
 
 use std::fmt;
 
 use super::action::Action;
 use super::node::{Node, NodeId};
+use super::payloads::{Envelope, PayloadLog};
 use super::time::{millis_text, write_u64, SimTime, MILLIS_LEN};
 
 /// A message's index in the run's message log, in send order.
@@ -49,9 +55,33 @@ pub enum DropReason {
     NotMember,
 }
 
+/// The types a trace event's timers and notes have: a pattern's own (every [`Node`]), or
+/// [`Slots`], indices into the typed log, in the trace the engine keeps.
+pub trait EventTypes {
+    /// What a timer event holds.
+    type Timer: Clone + fmt::Debug;
+    /// What a note event holds.
+    type Note: Clone + fmt::Debug;
+}
+
+impl<N: Node> EventTypes for N {
+    type Timer = N::Timer;
+    type Note = N::Note;
+}
+
+/// The trace's own event types: a timer or note event holds its value's index in the
+/// typed log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slots;
+
+impl EventTypes for Slots {
+    type Timer = u32;
+    type Note = u32;
+}
+
 /// What happened in one trace event.
 #[derive(Clone, Debug)]
-pub enum EventKind<N: Node> {
+pub enum EventKind<N: EventTypes> {
     /// The node started (at the beginning of the run or on restart).
     Start,
     /// The node sent a message.
@@ -98,7 +128,7 @@ pub enum EventKind<N: Node> {
 
 /// One trace event: when, on which node's lane (none for network-wide actions), what.
 #[derive(Clone, Debug)]
-pub struct TraceEvent<N: Node> {
+pub struct TraceEvent<N: EventTypes> {
     /// Virtual time of the event.
     pub time: SimTime,
     /// The lane it belongs to; `None` for network-wide actions (partition, heal, links).
@@ -126,33 +156,46 @@ pub struct MessageRecord<M> {
 }
 
 /// The append-only record of a run.
-#[derive(Clone, Debug)]
-pub struct Trace<N: Node> {
+pub struct Trace {
     /// Every event, in order.
-    pub events: Vec<TraceEvent<N>>,
-    /// Every message ever sent, indexed by [`MsgId`].
-    pub messages: Vec<MessageRecord<N::Msg>>,
+    pub events: Vec<TraceEvent<Slots>>,
     /// For each step, the number of events once that step was done.
     pub step_ends: Vec<u32>,
     /// For each message, the event that delivered or dropped it, once one has.
     pub ends: Vec<Option<u32>>,
+    /// Every message's record, timer and note, in the pattern's types.
+    pub(crate) log: Box<dyn PayloadLog>,
 }
 
-impl<N: Node> Default for Trace<N> {
-    fn default() -> Self {
+impl Trace {
+    /// An empty trace over the typed log `log`.
+    pub(crate) fn new(log: Box<dyn PayloadLog>) -> Self {
         Trace {
             events: Vec::new(),
-            messages: Vec::new(),
             step_ends: Vec::new(),
             ends: Vec::new(),
+            log,
         }
     }
-}
 
-impl<N: Node> Trace<N> {
+    /// The typed log: every message's record, timer and note.
+    pub fn log(&self) -> &dyn PayloadLog {
+        self.log.as_ref()
+    }
+
+    /// Messages sent so far (duplicates included).
+    pub fn message_count(&self) -> usize {
+        self.log.messages()
+    }
+
+    /// Message `msg`'s record without its payload.
+    pub fn message(&self, msg: MsgId) -> Option<Envelope> {
+        self.log.envelope(msg)
+    }
+
     /// Appends one step's events, noting where messages end.
-    pub(crate) fn append_step(&mut self, events: &mut Vec<TraceEvent<N>>) {
-        self.ends.resize(self.messages.len(), None);
+    pub(crate) fn append_step(&mut self, events: &mut Vec<TraceEvent<Slots>>) {
+        self.ends.resize(self.log.messages(), None);
         for event in events.drain(..) {
             let index = self.events.len() as u32;
             if let EventKind::Deliver { msg, .. } | EventKind::Dropped { msg, .. } = event.kind {
@@ -165,11 +208,12 @@ impl<N: Node> Trace<N> {
         self.step_ends.push(self.events.len() as u32);
     }
 
-    /// Forgets everything after the first `steps` steps, `events` events and `messages`
-    /// messages.
-    pub(crate) fn truncate(&mut self, steps: usize, events: usize, messages: usize) {
+    /// Forgets everything after the first `steps` steps and `events` events, and every
+    /// message, timer and note from the counts `logged` on.
+    pub(crate) fn truncate(&mut self, steps: usize, events: usize, logged: [usize; 3]) {
+        let [messages, timers, notes] = logged;
         self.events.truncate(events);
-        self.messages.truncate(messages);
+        self.log.truncate(messages, timers, notes);
         self.step_ends.truncate(steps);
         self.ends.truncate(messages);
         for end in &mut self.ends {
@@ -180,7 +224,7 @@ impl<N: Node> Trace<N> {
     }
 
     /// The event that delivered or dropped `msg`, if any has.
-    pub fn end_of(&self, msg: MsgId) -> Option<&TraceEvent<N>> {
+    pub fn end_of(&self, msg: MsgId) -> Option<&TraceEvent<Slots>> {
         let index = (*self.ends.get(msg.0 as usize)?)?;
         self.events.get(index as usize)
     }
@@ -255,17 +299,17 @@ impl<N: Node> Trace<N> {
     /// A one-line description of a message: `#4 c1->s1 write e1 clock=3`.
     pub fn describe_message(&self, msg: MsgId, names: &[String]) -> String {
         let mut out = String::new();
-        let m = self.messages.get(msg.0 as usize);
+        let record = self.message(msg).zip(self.log.payload(msg));
         let _ = write_message(
             &mut out,
             msg,
-            m.map(|m| (m.from, m.to, &m.payload as _)),
+            record.map(|(m, payload)| (m.from, m.to, payload)),
             names,
         );
         out
     }
 
-    fn write_line(&self, out: &mut dyn fmt::Write, event: &TraceEvent<N>, names: &[String]) {
+    fn write_line(&self, out: &mut dyn fmt::Write, event: &TraceEvent<Slots>, names: &[String]) {
         write_line(out, event.time, event.node, &self.parts(event), names);
     }
 
@@ -278,18 +322,17 @@ impl<N: Node> Trace<N> {
         out
     }
 
-    /// The event with the pattern's values behind `dyn Display`, so that the text is
-    /// written by one function for every pattern rather than one copy per node type.
-    pub(crate) fn parts<'a>(&'a self, event: &'a TraceEvent<N>) -> Parts<'a> {
-        let record = |msg: MsgId| self.messages.get(msg.0 as usize);
-        let payload = |msg: MsgId| record(msg).map(|m| &m.payload as &dyn fmt::Display);
+    /// The event with the pattern's values behind `dyn Display`, for its text.
+    pub(crate) fn parts<'a>(&'a self, event: &'a TraceEvent<Slots>) -> Parts<'a> {
+        let log = self.log.as_ref();
+        let payload = |msg: MsgId| log.payload(msg);
         match &event.kind {
             EventKind::Start => Parts::Start,
             EventKind::Send { msg, to, fate } => Parts::Send {
                 msg: *msg,
                 to: *to,
                 payload: payload(*msg),
-                copy_of: record(*msg).and_then(|m| m.copy_of),
+                copy_of: log.envelope(*msg).and_then(|m| m.copy_of),
                 fate: *fate,
             },
             EventKind::Deliver { msg, from } => Parts::Deliver {
@@ -309,9 +352,9 @@ impl<N: Node> Trace<N> {
                 payload: payload(*msg),
                 reason: *reason,
             },
-            EventKind::Timer(timer) => Parts::Timer(timer),
+            EventKind::Timer(slot) => Parts::Timer(log.timer(*slot)),
             EventKind::Action(action) => Parts::Action(action),
-            EventKind::Note(note) => Parts::Note(note),
+            EventKind::Note(slot) => Parts::Note(log.note(*slot)),
         }
     }
 }
@@ -343,9 +386,9 @@ pub(crate) enum Parts<'a> {
         reason: DropReason,
     },
     Retired,
-    Timer(&'a dyn fmt::Display),
+    Timer(Option<&'a dyn fmt::Display>),
     Action(&'a Action<NodeId>),
-    Note(&'a dyn fmt::Display),
+    Note(Option<&'a dyn fmt::Display>),
 }
 
 /// `#4 c1->s1 write e1 clock=3`, or `#4 (unknown)`.
@@ -488,10 +531,10 @@ pub(crate) fn write_description(
         Parts::Retired => out.write_str("retired"),
         Parts::Timer(timer) => {
             out.write_str("timer ")?;
-            write!(out, "{timer}")
+            write_payload(out, timer)
         }
         Parts::Action(action) => out.write_str(&action.describe(names)),
-        Parts::Note(note) => write!(out, "{note}"),
+        Parts::Note(note) => write_payload(out, note),
     }
 }
 
@@ -533,6 +576,12 @@ impl fmt::Write for Fnv1a {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ARCHITECTURE.md and the module's doc quote this figure; keep them in step.
+    #[test]
+    fn a_trace_event_is_small() {
+        assert_eq!(std::mem::size_of::<TraceEvent<Slots>>(), 40);
+    }
 
     #[test]
     fn fingerprint_matches_the_fnv1a_reference() {

@@ -61,15 +61,3 @@ pub static PATTERN: PatternInfo = PatternInfo {
     metrics: &[],
     verbs: &[],
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::trace::TraceEvent;
-
-    /// ARCHITECTURE.md and `trace.rs` quote this figure; keep them in step.
-    #[test]
-    fn a_trace_event_is_small() {
-        assert_eq!(std::mem::size_of::<TraceEvent<LamportNode>>(), 48);
-    }
-}

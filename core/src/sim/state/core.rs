@@ -1,7 +1,6 @@
 //! The part of a run's state that does not depend on the pattern's types: time, the
 //! queue, statuses, clocks, the network, messages in flight, the workers' queues, the
-//! RNG. Its code is compiled once for every pattern; `State<N, C>` adds the nodes, their
-//! timers and the checker, and calls in here for everything that is not theirs.
+//! RNG, and how many messages, fired timers and notes the run has logged.
 
 use super::super::action::Action;
 use super::super::load::Delay;
@@ -18,6 +17,10 @@ pub(super) struct Core {
     pub(super) seq: u64,
     pub(super) next_token: u64,
     pub(super) next_msg: u32,
+    /// Timer events so far: the next one's slot in the typed log.
+    pub(super) timers_fired: u32,
+    /// Note events so far: the next one's slot in the typed log.
+    pub(super) notes: u32,
     pub(super) next_action: usize,
     pub(super) rng: Rng,
     pub(super) queue: BinaryHeap<Reverse<Scheduled>>,

@@ -9,12 +9,12 @@ use super::super::action::Action;
 use super::*;
 use crate::sim::metrics::Measure;
 
-impl<N: Node, C: Checker<N>> State<N, C> {
+impl State {
     pub(super) fn apply_action(
         &mut self,
         action: &Action<NodeId>,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         let lane = match action {
             // Only messages already sent: a seek's replay can see the whole log.
@@ -22,14 +22,16 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             | Action::Hold(m)
             | Action::Release(m)
             | Action::Delay { msg: m, .. } => log
-                .get(*m)
+                .read()
+                .envelope(*m)
                 .filter(|_| m.0 < self.core.next_msg)
                 .map(|r| r.to),
             other => other.subject().copied(),
         };
-        let lane = lane.filter(|n| n.index() < self.nodes.len());
+        let nodes = self.core.status.len();
+        let lane = lane.filter(|n| n.index() < nodes);
         self.record(scratch, lane, EventKind::Action(Box::new(action.clone())));
-        let valid = |n: &NodeId| n.index() < self.nodes.len();
+        let valid = |n: &NodeId| n.index() < nodes;
         match action {
             Action::Crash(r)
             | Action::Restart(r)
@@ -37,14 +39,15 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             | Action::Resume(r)
             | Action::Join(r)
             | Action::Retire(r) => {
-                for n in self.core.topology.targets(*r, self.nodes.len()) {
+                for n in self.core.topology.targets(*r, nodes) {
                     self.apply_node_fault(action, n, log, scratch);
                 }
             }
             Action::Command { node, verb, arg }
                 if valid(node) && self.core.status[node.index()] == NodeStatus::Up =>
             {
-                self.run_handler(*node, log, scratch, |n, ctx| n.on_command(ctx, verb, *arg));
+                let call = Call::Command { verb, arg: *arg };
+                self.run_handler(*node, call, log, scratch);
             }
             Action::Drop(msg) if self.core.in_flight.remove(msg).is_some() => {
                 let reason = DropReason::ByUser;
@@ -70,15 +73,15 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &mut self,
         action: &Action<NodeId>,
         n: NodeId,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         match (action, self.core.status[n.index()]) {
             (Action::Crash(_), _) => self.crash(n, scratch),
             (Action::Restart(_), NodeStatus::Crashed) => {
                 self.core.status[n.index()] = NodeStatus::Up;
                 self.record(scratch, Some(n), EventKind::Start);
-                self.run_handler(n, log, scratch, |node, ctx| node.on_start(ctx));
+                self.run_handler(n, Call::Start, log, scratch);
             }
             (Action::Pause(_), NodeStatus::Up) => self.core.status[n.index()] = NodeStatus::Paused,
             (Action::Resume(_), NodeStatus::Paused) => self.core.resume(n),
@@ -89,17 +92,17 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     }
 
     /// Brings an absent node into the run: it starts now.
-    pub(super) fn join(&mut self, n: NodeId, log: &mut Log<'_, N::Msg>, scratch: &mut Scratch<N>) {
+    pub(super) fn join(&mut self, n: NodeId, log: &mut LogRef<'_>, scratch: &mut Scratch) {
         if self.core.status.get(n.index()) != Some(&NodeStatus::Absent) {
             return;
         }
         self.core.status[n.index()] = NodeStatus::Up;
         self.record(scratch, Some(n), EventKind::Start);
-        self.run_handler(n, log, scratch, |node, ctx| node.on_start(ctx));
+        self.run_handler(n, Call::Start, log, scratch);
     }
 
     /// Takes a node out of the run: it forgets what a crash forgets and becomes absent.
-    pub(super) fn retire(&mut self, n: NodeId, scratch: &mut Scratch<N>) {
+    pub(super) fn retire(&mut self, n: NodeId, scratch: &mut Scratch) {
         if matches!(
             self.core.status.get(n.index()),
             None | Some(NodeStatus::Absent)
@@ -111,7 +114,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         self.record(scratch, Some(n), EventKind::Retired);
     }
 
-    fn crash(&mut self, node: NodeId, scratch: &mut Scratch<N>) {
+    fn crash(&mut self, node: NodeId, scratch: &mut Scratch) {
         let i = node.index();
         if matches!(
             self.core.status[i],
@@ -120,8 +123,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             return;
         }
         self.core.status[i] = NodeStatus::Crashed;
-        self.nodes[i].on_crash();
-        self.timers[i].clear();
+        self.pattern.crash(node);
         // What it held or did is gone: its gauges fall to zero.
         let gauges = self.core.builtins.node_gauges;
         for metric in (0..64).filter(|m| gauges & 1 << m != 0) {

@@ -14,26 +14,30 @@ mod faults;
 mod serve;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 
 use super::action::TimedAction;
-use super::checker::{Breach, Checker, World};
+use super::checker::{Breach, Property, World};
 use super::clock::WallClock;
 use super::engine::Origin;
 use super::metrics::Measure;
 use super::network::Network;
-use super::node::{Ctx, Effect, Node, NodeId, NodeStatus, NodeView};
+use super::node::{NodeId, NodeStatus, NodeView};
+use super::payloads::{Envelope, LogRef};
 use super::rng::Rng;
 use super::snapshot::{progress_permille, FlightSnapshot, NodeSnapshot, Snapshot};
 use super::time::SimTime;
 use super::topology::Topology;
-use super::trace::{DropReason, EventKind, Fate, MessageRecord, MsgId, Trace, TraceEvent};
+use super::trace::{DropReason, EventKind, Fate, MessageRecord, MsgId, Slots, Trace, TraceEvent};
 
 use self::core::Core;
 pub(crate) use serve::{Builtins, Server};
+use typed::{Call, HandlerCtx, RawEffect};
+pub(crate) use typed::{PatternState, Typed};
 
 /// Something scheduled in the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,70 +81,44 @@ struct InFlight {
     held_at: Option<SimTime>,
 }
 
-/// The message log as a step sees it: appended to while exploring, read-only while a
-/// seek replays steps that are already recorded.
-pub(crate) enum Log<'a, M> {
-    Record(&'a mut Vec<MessageRecord<M>>),
-    Shadow(&'a [MessageRecord<M>]),
-}
-
-impl<M: Clone> Log<'_, M> {
-    fn push(&mut self, record: MessageRecord<M>) {
-        if let Log::Record(log) = self {
-            log.push(record);
-        }
-    }
-
-    fn get(&self, msg: MsgId) -> Option<&MessageRecord<M>> {
-        match self {
-            Log::Record(log) => log.get(msg.0 as usize),
-            Log::Shadow(log) => log.get(msg.0 as usize),
-        }
-    }
-}
-
 /// Buffers reused across steps, so a step allocates nothing in the common case.
-pub(crate) struct Scratch<N: Node> {
-    pub(crate) effects: Vec<Effect<N>>,
-    pub(crate) events: Vec<TraceEvent<N>>,
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub(crate) effects: Vec<RawEffect>,
+    pub(crate) events: Vec<TraceEvent<Slots>>,
     pub(crate) breaches: Vec<Breach>,
     pub(crate) measures: Vec<Measure>,
 }
 
-impl<N: Node> Default for Scratch<N> {
-    fn default() -> Self {
-        Scratch {
-            effects: Vec::new(),
-            events: Vec::new(),
-            breaches: Vec::new(),
-            measures: Vec::new(),
+/// The complete mutable state of a run after some number of steps.
+pub struct State {
+    /// Everything that does not depend on the pattern's types (see `core.rs`).
+    core: Core,
+    /// The nodes, their timers and the checker, in the pattern's types (see `typed.rs`).
+    pattern: Box<dyn PatternState>,
+}
+
+impl Clone for State {
+    fn clone(&self) -> Self {
+        State {
+            core: self.core.clone(),
+            pattern: self.pattern.clone_box(),
         }
     }
 }
 
-/// The complete mutable state of a run after some number of steps.
-#[derive(Clone)]
-pub struct State<N: Node, C: Checker<N>> {
-    /// Everything that does not depend on the pattern's types: one copy of its code
-    /// serves every pattern (see `core.rs`).
-    core: Core,
-    nodes: Vec<N>,
-    timers: Vec<Vec<(N::Timer, u64)>>,
-    checker: C,
-}
-
-impl<N: Node, C: Checker<N>> State<N, C> {
+impl State {
     /// The state before the first step: every node's start queued at zero, in id order.
+    /// `pattern` holds `n` nodes.
     pub(crate) fn new(
-        nodes: Vec<N>,
+        pattern: (Box<dyn PatternState>, usize),
         mut clocks: Vec<WallClock>,
         network: Network,
         world: (Arc<Topology>, Builtins),
         rng: Rng,
-        checker: C,
     ) -> Self {
+        let (pattern, n) = pattern;
         let (topology, builtins) = world;
-        let n = nodes.len();
         clocks.resize(n, WallClock::new(0, 0));
         let mut state = State {
             core: Core {
@@ -150,6 +128,8 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 seq: 0,
                 next_token: 0,
                 next_msg: 0,
+                timers_fired: 0,
+                notes: 0,
                 next_action: 0,
                 rng,
                 queue: BinaryHeap::new(),
@@ -163,9 +143,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 builtins,
                 cause: None,
             },
-            nodes,
-            timers: vec![Vec::new(); n],
-            checker,
+            pattern,
         };
         for id in (0..n as u32).map(NodeId) {
             if state.core.topology.starts_absent(id) {
@@ -197,14 +175,11 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         self.core.events
     }
 
-    /// Messages sent so far (including duplicates).
-    pub fn messages_sent(&self) -> usize {
-        self.core.next_msg as usize
-    }
-
-    /// Every node's state, in id order.
-    pub fn nodes(&self) -> &[N] {
-        &self.nodes
+    /// How many messages (duplicates included), fired timers and notes the run has
+    /// logged so far.
+    pub(crate) fn logged(&self) -> [usize; 3] {
+        let c = &self.core;
+        [c.next_msg, c.timers_fired, c.notes].map(|n| n as usize)
     }
 
     /// Every node's status, in id order.
@@ -212,22 +187,20 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &self.core.status
     }
 
-    /// The invariant checker.
-    pub fn checker(&self) -> &C {
-        &self.checker
+    /// The properties the pattern's checker reports on.
+    pub fn properties(&self) -> &'static [Property] {
+        self.pattern.properties()
     }
 
     /// Roughly how many bytes a clone of this state takes (for spacing checkpoints).
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
-        let timers: usize = self.timers.iter().map(Vec::len).sum();
         let parked: usize = self.core.parked.iter().map(Vec::len).sum();
         size_of::<Self>()
-            + self.nodes.len()
-                * (size_of::<N>() + size_of::<NodeStatus>() + size_of::<WallClock>() + 48)
+            + self.pattern.approx_bytes()
+            + self.core.status.len() * (size_of::<NodeStatus>() + size_of::<WallClock>() + 48)
             + self.core.queue.len() * size_of::<Reverse<Scheduled>>()
             + self.core.in_flight.len() * (size_of::<MsgId>() + size_of::<InFlight>() + 16)
-            + timers * size_of::<(N::Timer, u64)>()
             + parked * size_of::<Pending>()
             + self
                 .core
@@ -239,7 +212,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
 
     /// Answers the pattern's question about this state.
     pub fn query(&self, input: &str) -> Result<Vec<(String, String)>, String> {
-        self.checker.query(&self.nodes, input)
+        self.pattern.query(input)
     }
 
     /// The network's links and partitions.
@@ -259,8 +232,8 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &mut self,
         actions: &[(TimedAction<NodeId>, Origin)],
         horizon: SimTime,
-        mut log: Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        mut log: LogRef<'_>,
+        scratch: &mut Scratch,
     ) -> bool {
         let first_event = scratch.events.len();
         loop {
@@ -292,38 +265,28 @@ impl<N: Node, C: Checker<N>> State<N, C> {
             self.core.now = before;
         }
         self.core.steps += 1;
-        for (offset, event) in scratch.events[first_event..].iter().enumerate() {
-            let msg = match &event.kind {
-                EventKind::Send { msg, .. }
-                | EventKind::Deliver { msg, .. }
-                | EventKind::Dropped { msg, .. } => log.get(*msg),
-                _ => None,
-            };
-            self.checker.observe(self.core.events + offset, event, msg);
-        }
-        self.core.events += scratch.events.len() - first_event;
         let world = World {
             now: self.core.now,
             status: &self.core.status,
             clocks: &self.core.clocks,
         };
-        self.checker
-            .check(&self.nodes, &world, &mut scratch.breaches);
-        self.checker.measure(&mut scratch.measures);
+        self.pattern.end_step(
+            self.core.events,
+            &scratch.events[first_event..],
+            &mut log,
+            &world,
+            (&mut scratch.breaches, &mut scratch.measures),
+        );
+        self.core.events += scratch.events.len() - first_event;
         true
     }
 
     /// Runs a queued entry. Returns false when it was stale or only parked.
-    fn dispatch(
-        &mut self,
-        what: Pending,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
-    ) -> bool {
+    fn dispatch(&mut self, what: Pending, log: &mut LogRef<'_>, scratch: &mut Scratch) -> bool {
         match what {
             Pending::Start(node) => {
                 self.record(scratch, Some(node), EventKind::Start);
-                self.run_handler(node, log, scratch, |n, ctx| n.on_start(ctx));
+                self.run_handler(node, Call::Start, log, scratch);
                 true
             }
             Pending::Deliver(msg) => {
@@ -333,7 +296,7 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 if flight.held_at.is_some() || flight.due_at != self.core.now {
                     return false;
                 }
-                let Some(record) = log.get(msg) else {
+                let Some(record) = log.read().envelope(msg) else {
                     return false;
                 };
                 let (from, to) = (record.from, record.to);
@@ -353,12 +316,9 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                     }
                     NodeStatus::Up => {
                         self.core.in_flight.remove(&msg);
-                        match self.nodes[to.index()].service(&record.payload) {
+                        match self.pattern.service(to, msg, log.read()) {
                             Some(work) => self.arrive(to, msg, from, work, scratch),
-                            None => {
-                                let payload = record.payload.clone();
-                                self.handle(to, msg, from, payload, log, scratch);
-                            }
+                            None => self.handle(to, msg, from, log, scratch),
                         }
                         true
                     }
@@ -376,17 +336,18 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 true
             }
             Pending::Timer { node, token } => {
-                let timers = &mut self.timers[node.index()];
-                let Some(pos) = timers.iter().position(|(_, t)| *t == token) else {
+                if !self.pattern.has_timer(node, token) {
                     return false;
-                };
+                }
                 if self.core.status[node.index()] == NodeStatus::Paused {
                     self.core.parked[node.index()].push(what);
                     return false;
                 }
-                let (timer, _) = timers.remove(pos);
-                self.record(scratch, Some(node), EventKind::Timer(timer.clone()));
-                self.run_handler(node, log, scratch, |n, ctx| n.on_timer(ctx, timer));
+                self.pattern.fire_timer(node, token);
+                let slot = self.core.timers_fired;
+                self.core.timers_fired += 1;
+                self.record(scratch, Some(node), EventKind::Timer(slot));
+                self.run_handler(node, Call::Timer, log, scratch);
                 true
             }
         }
@@ -398,9 +359,8 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         to: NodeId,
         msg: MsgId,
         from: NodeId,
-        payload: N::Msg,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         self.record(scratch, Some(to), EventKind::Deliver { msg, from });
         if let Some(metric) = self.core.builtins.load {
@@ -411,10 +371,10 @@ impl<N: Node, C: Checker<N>> State<N, C> {
                 value: 1,
             });
         }
-        self.run_handler(to, log, scratch, |n, ctx| n.on_message(ctx, from, payload));
+        self.run_handler(to, Call::Message { from, msg }, log, scratch);
     }
 
-    fn record(&mut self, scratch: &mut Scratch<N>, node: Option<NodeId>, kind: EventKind<N>) {
+    fn record(&mut self, scratch: &mut Scratch, node: Option<NodeId>, kind: EventKind<Slots>) {
         scratch.events.push(TraceEvent {
             time: self.core.now,
             node,
@@ -425,17 +385,20 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     fn run_handler(
         &mut self,
         node: NodeId,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
-        handler: impl FnOnce(&mut N, &mut Ctx<'_, N>),
+        call: Call<'_>,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         let mut effects = std::mem::take(&mut scratch.effects);
-        let wall = self.core.clocks[node.index()].read(self.core.now);
         let server = &self.core.servers[node.index()];
-        let backlog = server.busy() + server.queued();
-        let mut ctx = Ctx::new(node, self.core.now, wall, &mut self.core.rng, &mut effects)
-            .with_backlog(backlog);
-        handler(&mut self.nodes[node.index()], &mut ctx);
+        let ctx = HandlerCtx {
+            me: node,
+            now: self.core.now,
+            wall: self.core.clocks[node.index()].read(self.core.now),
+            backlog: server.busy() + server.queued(),
+            rng: &mut self.core.rng,
+        };
+        self.pattern.run(call, ctx, log.read(), &mut effects);
         // The event just recorded (the start, delivery, timer or action) caused this run.
         let cause = self.core.events + scratch.events.len() - 1;
         let outer = self.core.cause.replace(cause as u32);
@@ -449,35 +412,36 @@ impl<N: Node, C: Checker<N>> State<N, C> {
     fn apply_effect(
         &mut self,
         node: NodeId,
-        effect: Effect<N>,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        effect: RawEffect,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         match effect {
-            Effect::Send { to, msg } => self.send(node, to, msg, None, log, scratch),
-            Effect::SetTimer {
-                timer,
+            RawEffect::Send { to, staged } => self.send(node, to, staged, None, log, scratch),
+            RawEffect::SetTimer {
+                staged,
                 min_us,
                 max_us,
             } => {
-                let timers = &mut self.timers[node.index()];
-                timers.retain(|(t, _)| *t != timer);
                 self.core.next_token += 1;
                 let token = self.core.next_token;
-                timers.push((timer, token));
+                self.pattern.set_timer(node, staged, token);
                 let delay = self.core.rng.in_range(min_us, max_us);
                 self.core.schedule(
                     self.core.now.plus_micros(delay),
                     Pending::Timer { node, token },
                 );
             }
-            Effect::CancelTimer(timer) => {
-                self.timers[node.index()].retain(|(t, _)| *t != timer);
+            RawEffect::CancelTimer(staged) => self.pattern.cancel_timer(node, staged),
+            RawEffect::Note(staged) => {
+                self.pattern.note(staged);
+                let slot = self.core.notes;
+                self.core.notes += 1;
+                self.record(scratch, Some(node), EventKind::Note(slot));
             }
-            Effect::Note(note) => self.record(scratch, Some(node), EventKind::Note(note)),
-            Effect::Measure(measure) => scratch.measures.push(measure),
-            Effect::Join(other) => self.join(other, log, scratch),
-            Effect::Retire(other) => self.retire(other, scratch),
+            RawEffect::Measure(measure) => scratch.measures.push(measure),
+            RawEffect::Join(other) => self.join(other, log, scratch),
+            RawEffect::Retire(other) => self.retire(other, scratch),
         }
     }
 
@@ -485,42 +449,44 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &mut self,
         from: NodeId,
         to: NodeId,
-        payload: N::Msg,
+        staged: u32,
         copy_of: Option<MsgId>,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         let (msg, fate, duplicate) = self.core.route(from, to, copy_of.is_none());
-        let copy = duplicate.then(|| payload.clone());
-        log.push(MessageRecord {
+        let envelope: Envelope = MessageRecord {
             from,
             to,
             sent_at: self.core.now,
             copy_of,
             cause: self.core.cause,
-            payload,
-        });
+            payload: (),
+        };
+        let copy = self.pattern.commit_send(staged, envelope, duplicate, log);
         self.record(scratch, Some(from), EventKind::Send { msg, to, fate });
-        if let Some(payload) = copy {
-            self.send(from, to, payload, Some(msg), log, scratch);
+        if let Some(copy) = copy {
+            self.send(from, to, copy, Some(msg), log, scratch);
         }
     }
 
     /// A plain-data picture of this state, with messages drawn at time `at`.
-    pub(crate) fn snapshot(&self, names: &[String], trace: &Trace<N>, at: SimTime) -> Snapshot {
-        let views: Vec<NodeView> = self.nodes.iter().map(Node::view).collect();
+    pub(crate) fn snapshot(&self, names: &[String], trace: &Trace, at: SimTime) -> Snapshot {
+        let log = trace.log();
         let message = |id: MsgId| {
-            let record = trace.messages.get(id.0 as usize)?;
+            let record = log.envelope(id)?;
             Some((
                 record.from,
                 record.to,
                 record.sent_at,
-                record.payload.to_string(),
+                log.payload(id)?.to_string(),
             ))
         };
-        let mut snapshot = self.core.snapshot(names, views, &message, at);
-        snapshot.facts = self.checker.facts(&self.nodes);
-        snapshot.tables = self.checker.tables(&self.nodes);
+        let mut snapshot = self
+            .core
+            .snapshot(names, self.pattern.views(), &message, at);
+        snapshot.facts = self.pattern.facts();
+        snapshot.tables = self.pattern.tables();
         snapshot
     }
 }

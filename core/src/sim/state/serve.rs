@@ -50,7 +50,7 @@ impl Server {
     }
 }
 
-impl<N: Node, C: Checker<N>> State<N, C> {
+impl State {
     /// `msg` from `from` reaches `to`, whose handling takes `work`: a worker takes it, or
     /// it waits, or the full queue drops it.
     pub(super) fn arrive(
@@ -59,9 +59,9 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         msg: MsgId,
         from: NodeId,
         work: Delay,
-        scratch: &mut Scratch<N>,
+        scratch: &mut Scratch,
     ) {
-        let workers = self.nodes[to.index()].workers();
+        let workers = self.pattern.workers(to);
         match self
             .core
             .admit(to, msg, workers, work, &mut scratch.measures)
@@ -82,29 +82,25 @@ impl<N: Node, C: Checker<N>> State<N, C> {
         &mut self,
         node: NodeId,
         msg: MsgId,
-        log: &mut Log<'_, N::Msg>,
-        scratch: &mut Scratch<N>,
+        log: &mut LogRef<'_>,
+        scratch: &mut Scratch,
     ) {
         let server = &mut self.core.servers[node.index()];
         server.serving.retain(|&m| m != msg);
-        if let Some(record) = log.get(msg) {
-            let (from, payload) = (record.from, record.payload.clone());
-            self.handle(node, msg, from, payload, log, scratch);
+        if let Some(record) = log.read().envelope(msg) {
+            self.handle(node, msg, record.from, log, scratch);
         }
         // The handler may have crashed or retired the node: only a running node goes on.
         if self.core.status[node.index()] != NodeStatus::Up {
             return;
         }
-        let limit = self.nodes[node.index()].workers().limit.max(1) as usize;
+        let limit = self.pattern.workers(node).limit.max(1) as usize;
         while self.core.servers[node.index()].serving.len() < limit {
             let Some(next) = self.core.servers[node.index()].waiting.pop_front() else {
                 break;
             };
             self.core.measure_queue(node, &mut scratch.measures);
-            let Some(work) = log
-                .get(next)
-                .and_then(|r| self.nodes[node.index()].service(&r.payload))
-            else {
+            let Some(work) = self.pattern.service(node, next, log.read()) else {
                 continue;
             };
             self.core.servers[node.index()].serving.push(next);

@@ -71,7 +71,7 @@ impl Checker<Toy> for NoChecks {
 
 const MS: u64 = 1_000;
 
-fn run(topology: Topology, actions: Vec<(u64, Action<NodeId>)>) -> Simulation<Toy, NoChecks> {
+fn run(topology: Topology, actions: Vec<(u64, Action<NodeId>)>) -> Simulation {
     let client = Toy {
         peer: Some(NodeId(1)),
         work: Delay::Fixed(0),
@@ -112,7 +112,7 @@ fn run(topology: Topology, actions: Vec<(u64, Action<NodeId>)>) -> Simulation<To
     sim
 }
 
-fn text(sim: &Simulation<Toy, NoChecks>) -> String {
+fn text(sim: &Simulation) -> String {
     sim.trace().text(sim.ref_names())
 }
 
@@ -146,7 +146,8 @@ fn a_reply_is_caused_by_the_delivery_and_the_path_spans_the_wait() {
     let sim = run(Topology::default(), Vec::new());
     let trace = sim.trace();
     // #5 is s's answer to #0 (sent when #0 reached the handler at 11 ms).
-    assert_eq!(trace.messages[5].payload, 101);
+    let log = crate::sim::payloads::typed::<Toy>(trace.log()).unwrap();
+    assert_eq!(log.messages[5].payload, 101);
     assert_eq!(trace.parent(MsgId(5)), Some(MsgId(0)));
     assert_eq!(trace.parent(MsgId(0)), None, "the start caused the request");
     let path = trace.path(MsgId(5)).unwrap();
@@ -221,7 +222,7 @@ fn an_absent_node_drops_messages_until_it_joins_and_a_command_acts_through_the_n
     assert_eq!(sim.frontier().status()[1], NodeStatus::Absent);
     // The command's send is caused by the action event.
     assert_eq!(sim.trace().parent(MsgId(5)), None);
-    assert!(sim.trace().messages[5].cause.is_some());
+    assert!(sim.trace().message(MsgId(5)).unwrap().cause.is_some());
 }
 
 #[test]
