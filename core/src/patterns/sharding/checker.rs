@@ -2,10 +2,9 @@
 //! after the latest change of its map (a verb applied to a router), which shard
 //! acknowledged each write and what each read returned, and what shards answered.
 
-use imbl::OrdMap;
-
 use super::msg::Msg;
 use super::node::ShardNode;
+use super::KeyMap;
 use super::{DROPPED, SERVED};
 use crate::patterns::findings::Findings;
 use crate::sim::action::Action;
@@ -83,17 +82,19 @@ pub struct ShardChecker {
     first_shard: u32,
     /// Whether the shards hold key ranges (the table shows each one's span).
     ranges: bool,
-    /// Per key: the shard it was routed to before the latest change, and since.
-    owners: OrdMap<u64, (u32, u32)>,
+    /// Per key: the shard it was routed to before the latest change (high half) and
+    /// since (low half).
+    owners: KeyMap,
     tally: Vec<Tally>,
     /// Keys routed before and since the latest change, and of those, moved.
     both: u64,
     moved: u64,
     changes: u32,
     /// Per key: the latest acknowledged write's value.
-    latest: OrdMap<u64, u64>,
-    /// Per key: the shard that acknowledged its latest write, and (bits) those before.
-    writers: OrdMap<u64, (u32, u64)>,
+    latest: KeyMap,
+    /// Per key: the shard that acknowledged its latest write (low byte), and a bit for
+    /// each shard that did before (from bit 8).
+    writers: KeyMap,
     /// Ranges moving now (from a router's request to move, to the source's finish).
     moving: u32,
     findings: Findings,
@@ -114,13 +115,13 @@ impl ShardChecker {
             first_router,
             first_shard,
             ranges,
-            owners: OrdMap::new(),
+            owners: KeyMap::new(),
             tally: vec![Tally::default(); shards],
             both: 0,
             moved: 0,
             changes: 0,
-            latest: OrdMap::new(),
-            writers: OrdMap::new(),
+            latest: KeyMap::new(),
+            writers: KeyMap::new(),
             moving: 0,
             findings: Findings::new(names),
             measures: Vec::new(),
@@ -139,9 +140,10 @@ impl ShardChecker {
     /// A router changed its map: what was routed since becomes "before".
     fn change(&mut self) {
         self.changes += 1;
-        let mut owners = OrdMap::new();
-        for (&key, &(before, after)) in &self.owners {
-            owners.insert(key, (if after == NONE { before } else { after }, NONE));
+        let mut owners = KeyMap::new();
+        for (&key, &pair) in &self.owners {
+            let (before, after) = unpack(pair);
+            owners.insert(key, pack(if after == NONE { before } else { after }, NONE));
         }
         self.owners = owners;
         for t in &mut self.tally {
@@ -155,7 +157,10 @@ impl ShardChecker {
     }
 
     fn routed(&mut self, index: usize, key: u64, shard: u32) {
-        let (before, after) = self.owners.get(&key).copied().unwrap_or((NONE, NONE));
+        let (before, after) = self
+            .owners
+            .get(&(key as usize))
+            .map_or((NONE, NONE), |&p| unpack(p));
         let t = &mut self.tally[shard as usize];
         t.requests[1] += 1;
         t.span = Some(
@@ -165,7 +170,7 @@ impl ShardChecker {
         if after != NONE {
             return;
         }
-        self.owners.insert(key, (before, shard));
+        self.owners.insert(key as usize, pack(before, shard));
         if before == NONE {
             return;
         }
@@ -213,10 +218,14 @@ impl ShardChecker {
     }
 
     fn acked(&mut self, index: usize, shard: u32, key: u64, val: u64) {
-        self.latest.insert(key, val);
-        let bit = 1u64 << (shard % 64);
-        match self.writers.get(&key).copied() {
-            Some((w, _)) if w == shard => {}
+        self.latest.insert(key as usize, val);
+        let bit = 1u64 << (8 + shard % 56);
+        match self
+            .writers
+            .get(&(key as usize))
+            .map(|&w| (w & 0xff, w & !0xff))
+        {
+            Some((w, _)) if w == u64::from(shard) => {}
             Some((w, before)) => {
                 if before & bit != 0 {
                     self.findings.breach(ONE_WRITER, index, |_| {
@@ -228,16 +237,17 @@ impl ShardChecker {
                         )
                     });
                 }
-                self.writers.insert(key, (shard, before | 1u64 << (w % 64)));
+                let former = before | 1u64 << (8 + w % 56);
+                self.writers.insert(key as usize, former | u64::from(shard));
             }
             None => {
-                self.writers.insert(key, (shard, 0));
+                self.writers.insert(key as usize, u64::from(shard));
             }
         }
     }
 
     fn read(&mut self, index: usize, shard: u32, key: u64, val: u64) {
-        let latest = self.latest.get(&key).copied().unwrap_or(0);
+        let latest = self.latest.get(&(key as usize)).copied().unwrap_or(0);
         if self.moving == 0 && val != latest {
             self.findings.breach(READABLE, index, |_| {
                 format!(
@@ -290,6 +300,16 @@ impl ShardChecker {
             _ => {}
         }
     }
+}
+
+/// Two shards (or [`NONE`]) in one number.
+fn pack(high: u32, low: u32) -> u64 {
+    u64::from(high) << 32 | u64::from(low)
+}
+
+/// The two shards [`pack`] put in one number.
+fn unpack(pair: u64) -> (u32, u32) {
+    ((pair >> 32) as u32, pair as u32)
 }
 
 /// `part` of `whole` in percent, one decimal.

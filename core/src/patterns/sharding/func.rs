@@ -2,8 +2,6 @@
 //! with virtual nodes, rendezvous (highest random weight), jump consistent hash or key
 //! ranges, and how each changes when a shard is added, removed or split.
 
-use std::collections::BTreeMap;
-
 /// How keys map to shards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -69,8 +67,8 @@ pub struct ShardMap {
     /// Shards `0..n` hold keys.
     n: u32,
     vnodes: u32,
-    /// The ring's points: position → shard.
-    ring: BTreeMap<u64, u32>,
+    /// The ring's points (position, shard), by position.
+    ring: Vec<(u64, u32)>,
     /// For ranges: (first key, shard), by first key; the first starts at 0.
     ranges: Vec<(u64, u32)>,
     /// Keys `0..key_space` are spread over the ranges at first; later keys fall in the last.
@@ -86,7 +84,7 @@ impl ShardMap {
             scheme,
             n: 0,
             vnodes: vnodes.max(1),
-            ring: BTreeMap::new(),
+            ring: Vec::new(),
             ranges: (0..n)
                 .map(|s| (key_space * u64::from(s) / u64::from(n), s))
                 .collect(),
@@ -113,12 +111,10 @@ impl ShardMap {
         let h = mix(key);
         match self.scheme {
             Scheme::Modulo => (h % u64::from(self.n)) as u32,
-            Scheme::Ring => self
-                .ring
-                .range(h..)
-                .next()
-                .or_else(|| self.ring.iter().next())
-                .map_or(0, |(_, &s)| s),
+            Scheme::Ring => {
+                let i = self.ring.partition_point(|&(at, _)| at < h);
+                self.ring.get(i).or(self.ring.first()).map_or(0, |r| r.1)
+            }
             Scheme::Rendezvous => (0..self.n)
                 .max_by_key(|&s| mix(h ^ mix(u64::from(s) + 1)))
                 .unwrap_or(0),
@@ -147,8 +143,9 @@ impl ShardMap {
         self.n += 1;
         if self.scheme == Scheme::Ring {
             for v in 0..self.vnodes {
-                self.ring
-                    .insert(mix((u64::from(s) + 1) << 32 | u64::from(v)), s);
+                let at = mix((u64::from(s) + 1) << 32 | u64::from(v));
+                let i = self.ring.partition_point(|r| r.0 < at);
+                self.ring.insert(i, (at, s));
             }
         }
         s
@@ -179,7 +176,7 @@ impl ShardMap {
         }
         self.n -= 1;
         let gone = self.n;
-        self.ring.retain(|_, s| *s != gone);
+        self.ring.retain(|r| r.1 != gone);
         let mut i = 0;
         while i < self.ranges.len() {
             if self.ranges[i].1 == gone {

@@ -34,6 +34,12 @@ pub use node::ShardNode;
 pub use scenarios::{ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD};
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
+
+/// Per key, a number: the one persistent map type of the pattern (a shard's store, a
+/// log's positions, the checker's records), keyed by `usize` as another pattern's map
+/// is, because every type an `imbl` map is built for adds kilobytes of wasm. Keys stay
+/// far below 2^32.
+type KeyMap = imbl::OrdMap<usize, u64>;
 use crate::sim::scenario::looks::{blue, brown, purple};
 use crate::sim::scenario::{ParamSpec, PatternInfo, SwitchSpec, VerbSpec};
 

@@ -2,8 +2,6 @@
 //! while a range moves), learns from MOVED redirects, and runs the pattern's verbs: add,
 //! remove or split a shard, replicate a hot key for reads, re-shard a range live.
 
-use std::collections::VecDeque;
-
 use super::func::{Scheme, ShardMap};
 use super::msg::{Msg, Note, Req, Span, Timer};
 use super::node::ShardNode;
@@ -45,7 +43,9 @@ pub struct Router {
     fence: bool,
     /// Keys `0..key_space` were spread over the first ranges.
     key_space: u64,
-    recent: VecDeque<(u32, u64)>,
+    /// The latest keys routed, with their shards (a ring of [`RECENT`]; `routed` counts
+    /// where the next goes).
+    recent: Vec<(u32, u64)>,
     replicated: Vec<u64>,
     turn: u32,
     moving: Option<Move>,
@@ -70,7 +70,7 @@ impl Router {
             keeper,
             fence,
             key_space,
-            recent: VecDeque::new(),
+            recent: Vec::new(),
             replicated: Vec::new(),
             turn: 0,
             moving: None,
@@ -95,10 +95,11 @@ impl Router {
         } else {
             self.maps[usize::from(req.write.is_some())].owner(req.key)
         };
-        if self.recent.len() == RECENT {
-            self.recent.pop_front();
+        if self.recent.len() < RECENT {
+            self.recent.push((shard, req.key));
+        } else {
+            self.recent[self.routed as usize % RECENT] = (shard, req.key);
         }
-        self.recent.push_back((shard, req.key));
         self.routed += 1;
         ctx.send(self.node(shard), Msg::Req(req));
     }

@@ -3,10 +3,9 @@
 //! ships its later writes (catch-up), fences and redirects; as the new shard it applies
 //! the copy and the log, and holds writes until it has caught up.
 
-use imbl::OrdMap;
-
 use super::msg::{Msg, Req, Span};
 use super::node::ShardNode;
+use super::KeyMap;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, NodeId, NodeView, Workers};
 
@@ -25,7 +24,7 @@ struct Outgoing {
 #[derive(Clone, Debug, Default)]
 struct Incoming {
     /// Per key, the newest log entry applied.
-    applied: OrdMap<u64, u64>,
+    applied: KeyMap,
     /// Log entries received.
     got: u64,
     /// The log's length, once the source has fenced.
@@ -50,7 +49,7 @@ pub struct Shard {
     /// Whether it answers MOVED for keys it gave away.
     redirect: bool,
     /// Durable: the keys written here and their values (a key never written reads 0).
-    store: OrdMap<u64, u64>,
+    store: KeyMap,
     outgoing: Option<Outgoing>,
     incoming: Option<Incoming>,
     /// Durable: ranges given away, and to which shard.
@@ -75,7 +74,7 @@ impl Shard {
             queue,
             catch_up,
             redirect,
-            store: OrdMap::new(),
+            store: KeyMap::new(),
             outgoing: None,
             incoming: None,
             gone: Vec::new(),
@@ -114,7 +113,7 @@ impl Shard {
     fn serve(&mut self, ctx: &mut Ctx<'_, ShardNode>, req: Req) {
         let val = match req.write {
             Some(val) => {
-                self.store.insert(req.key, val);
+                self.store.insert(req.key as usize, val);
                 if let Some(o) = self.outgoing.as_mut() {
                     if self.catch_up && (o.lo..o.hi).contains(&req.key) {
                         o.seq += 1;
@@ -131,7 +130,7 @@ impl Shard {
                 }
                 val
             }
-            None => self.store.get(&req.key).copied().unwrap_or(0),
+            None => self.store.get(&(req.key as usize)).copied().unwrap_or(0),
         };
         self.served += 1;
         ctx.send(
@@ -193,7 +192,12 @@ impl Shard {
         match msg {
             Msg::Req(req) => self.on_request(ctx, from, req),
             Msg::Split { lo, hi, to } => {
-                let entries = self.store.range(lo..hi).map(|(&k, &v)| (k, v)).collect();
+                let range = lo as usize..hi.min(usize::MAX as u64) as usize;
+                let entries = self
+                    .store
+                    .range(range)
+                    .map(|(&k, &v)| (k as u64, v))
+                    .collect();
                 self.outgoing = Some(Outgoing {
                     lo,
                     hi,
@@ -206,8 +210,8 @@ impl Shard {
             Msg::Copy { entries } => {
                 let inc = self.incoming.get_or_insert_with(Incoming::default);
                 for (k, v) in entries {
-                    if !inc.applied.contains_key(&k) {
-                        self.store.insert(k, v);
+                    if !inc.applied.contains_key(&(k as usize)) {
+                        self.store.insert(k as usize, v);
                     }
                 }
                 ctx.send(self.keeper, Msg::Copied);
@@ -215,6 +219,7 @@ impl Shard {
             Msg::Binlog { key, val, seq } => {
                 let inc = self.incoming.get_or_insert_with(Incoming::default);
                 inc.got += 1;
+                let key = key as usize;
                 if inc.applied.get(&key).is_none_or(|&s| seq > s) {
                     inc.applied.insert(key, seq);
                     self.store.insert(key, val);
@@ -235,7 +240,8 @@ impl Shard {
             Msg::Cutover => self.open(ctx),
             Msg::Finish => {
                 if let Some(o) = self.outgoing.take() {
-                    let moved: Vec<u64> = self.store.range(o.lo..o.hi).map(|(&k, _)| k).collect();
+                    let range = o.lo as usize..o.hi.min(usize::MAX as u64) as usize;
+                    let moved: Vec<usize> = self.store.range(range).map(|(&k, _)| k).collect();
                     for k in moved {
                         self.store.remove(&k);
                     }
