@@ -16,6 +16,8 @@ pub mod resilience;
 pub mod scatter;
 pub mod sharding;
 pub mod slowable;
+#[cfg(test)]
+pub(crate) mod trace_builder;
 pub mod workload;
 
 use crate::sim::action::TimedAction;

@@ -97,11 +97,23 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
     },
 };
 
-const HOT_PARAMS: [ParamSpec; 3] = [
-    param("skew", "Zipf skew × 100 (0: uniform)", [0, 200, 80, 10], ""),
-    param("rate", "Requests per second", [100, 4_000, 625, 25], "/s"),
-    param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
-];
+/// The hot stories' parameters: `first`, the rate (`rate` by default), the queue.
+const fn hot_params(first: ParamSpec, rate: i64) -> [ParamSpec; 3] {
+    [
+        first,
+        param("rate", "Requests per second", [100, 4_000, rate, 25], "/s"),
+        param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
+    ]
+}
+
+const fn skew(default: i64) -> ParamSpec {
+    param(
+        "skew",
+        "Zipf skew × 100 (0: uniform)",
+        [0, 200, default, 10],
+        "",
+    )
+}
 
 /// A Zipf load on key ranges: the first range is hot; a split by load helps.
 pub static HOT_RANGE: ShardScenario = ShardScenario {
@@ -114,7 +126,7 @@ pub static HOT_RANGE: ShardScenario = ShardScenario {
                   range takes over half the requests, more than its shard can serve (250 a \
                   second), and its queue overflows. At 1 s the router splits it where the \
                   load is: both halves keep up.",
-        params: &HOT_PARAMS,
+        params: &hot_params(skew(80), 625),
     },
 };
 
@@ -129,11 +141,7 @@ pub static CELEBRITY: ShardScenario = ShardScenario {
                   requests read it, more than one shard can serve. Splitting its range \
                   moves the other keys away but not the load; replicating key 42 for reads \
                   on every shard does.",
-        params: &[
-            param("skew", "Zipf skew × 100 (0: uniform)", [0, 200, 0, 10], ""),
-            param("rate", "Requests per second", [100, 4_000, 800, 25], "/s"),
-            param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
-        ],
+        params: &hot_params(skew(0), 800),
     },
 };
 
@@ -148,11 +156,7 @@ pub static MONOTONIC: ShardScenario = ShardScenario {
                   ranges: every one lands in the last range, whose shard cannot keep up \
                   while the others idle. Splitting it at 1 s only moves the hot spot to the \
                   new last range. Try a hash (scheme 2): the load spreads.",
-        params: &[
-            param("scheme", SCHEME_LABEL, [1, 5, 5, 1], ""),
-            param("rate", "Requests per second", [100, 4_000, 625, 25], "/s"),
-            param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
-        ],
+        params: &hot_params(param("scheme", SCHEME_LABEL, [1, 5, 5, 1], ""), 625),
     },
 };
 

@@ -3,9 +3,9 @@
 
 use super::*;
 use crate::patterns::sharding::msg::Req;
+use crate::patterns::trace_builder::TraceBuilder;
 use crate::sim::checker::breaches_after_step;
-use crate::sim::time::SimTime;
-use crate::sim::trace::{Fate, MsgId};
+use crate::sim::trace::MsgId;
 
 const C1: NodeId = NodeId(0);
 const R1: NodeId = NodeId(1);
@@ -13,64 +13,37 @@ const S1: NodeId = NodeId(2);
 const S2: NodeId = NodeId(3);
 const S3: NodeId = NodeId(4);
 
-/// A trace builder: every call appends one event.
-struct Trace {
-    c: ShardChecker,
-    index: usize,
+/// The sharding checker over c1, r1 and s1–s3 (s1 and s2 in the run), with a few
+/// steps of the pattern.
+struct Trace(TraceBuilder<ShardNode, ShardChecker>);
+
+impl std::ops::Deref for Trace {
+    type Target = TraceBuilder<ShardNode, ShardChecker>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Trace {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl Trace {
     fn new() -> Trace {
         let names: Vec<String> = ["c1", "r1", "s1", "s2", "s3"].map(String::from).to_vec();
-        let mut t = Trace {
-            c: ShardChecker::new(&names, 1, 2, true),
-            index: 0,
-        };
+        let mut t = Trace(TraceBuilder::new(ShardChecker::new(&names, 1, 2, true)));
         for node in [S1, S2] {
             t.event(node, EventKind::Start, None);
         }
         t
     }
 
-    fn event(&mut self, node: NodeId, kind: EventKind<ShardNode>, msg: Option<Msg>) {
-        let event = TraceEvent {
-            time: SimTime(self.index as u64),
-            node: Some(node),
-            kind,
-        };
-        let record = msg.map(|payload| MessageRecord {
-            from: node,
-            to: node,
-            sent_at: SimTime(0),
-            copy_of: None,
-            cause: None,
-            payload,
-        });
-        self.c.observe(self.index, &event, record.as_ref());
-        self.index += 1;
-    }
-
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg) {
-        let kind = EventKind::Send {
-            msg: MsgId(self.index as u32),
-            to,
-            fate: Fate::Arrives(SimTime(0)),
-        };
-        self.event(from, kind, Some(msg));
-    }
-
-    fn deliver(&mut self, to: NodeId, msg: Msg) {
-        let kind = EventKind::Deliver {
-            msg: MsgId(self.index as u32),
-            from: R1,
-        };
-        self.event(to, kind, Some(msg));
-    }
-
     /// The router sends `key` to `shard`, which answers with `val` (a write if `write`).
     fn request(&mut self, key: u64, shard: NodeId, val: u64, write: bool) {
         let req = Req {
-            id: self.index as u64,
+            id: key,
             client: C1,
             key,
             write: write.then_some(val),
@@ -99,7 +72,7 @@ impl Trace {
     }
 
     fn breaches(&mut self) -> Vec<&'static str> {
-        breaches_after_step(&mut self.c, 5)
+        breaches_after_step(&mut self.0.checker, 5)
             .into_iter()
             .map(|b| PROPERTIES[b.property].id)
             .collect()
@@ -131,7 +104,7 @@ fn reads_while_a_range_moves_are_not_judged_but_after_the_finish_they_are() {
     );
     t.request(7, S3, 0, false);
     assert!(t.breaches().is_empty());
-    t.deliver(S1, Msg::Finish);
+    t.deliver(R1, S1, Msg::Finish);
     t.request(7, S3, 0, false);
     assert_eq!(t.breaches(), ["acked-writes-readable"]);
 }
@@ -200,7 +173,7 @@ fn moving_most_keys_at_a_change_breaks_few_keys_move() {
         t.request(k, if was == S1 { S2 } else { S1 }, 0, false);
     }
     assert_eq!(t.breaches(), ["few-keys-move"]);
-    let facts = t.c.facts(&[]);
+    let facts = t.checker.facts(&[]);
     assert!(
         facts[1].1.starts_with(&format!("{keys} of {keys} keys")),
         "{facts:?}"
@@ -216,7 +189,7 @@ fn a_drop_at_a_full_queue_breaks_no_drops_and_is_counted() {
     };
     t.event(S2, kind, None);
     assert_eq!(t.breaches(), ["no-drops"]);
-    let table = &t.c.tables(&[])[0];
+    let table = &t.checker.tables(&[])[0];
     assert_eq!(table.rows[1].cells[5], "1");
 }
 
@@ -227,5 +200,5 @@ fn the_spread_is_over_the_shards_in_the_run() {
         t.request(k, S1, 0, false);
     }
     // s2 is in the run and idle: the spread is 100 %, not 0 %.
-    assert_eq!(t.c.spread(1).map(|s| s.round()), Some(100.0));
+    assert_eq!(t.checker.spread(1).map(|s| s.round()), Some(100.0));
 }
