@@ -215,3 +215,45 @@ fn every_story_s_engine_events_stay_bounded() {
         assert!(len < 250_000, "{id}: {len} events");
     }
 }
+
+#[test]
+fn verbs_that_cannot_apply_are_noted_not_fatal() {
+    use playground_core::sim::action::Action;
+    use playground_core::sim::time::SimTime;
+    let verb = |ms: u64, node: &str, verb: &str, arg: i64| {
+        let node = node.to_string();
+        let verb = verb.to_string();
+        (
+            SimTime::from_millis(ms),
+            Action::Command { node, verb, arg },
+        )
+    };
+    let mut session = Session::new("sharding-reshard", 1);
+    for (at, action) in [
+        verb(100, "r1", "split", 16),
+        verb(110, "r1", "reshard", 9),
+        verb(120, "r1", "remove-shard", 4),
+        verb(130, "r1", "add-shard", 4),
+        verb(140, "r1", "add-shard", 4),
+        verb(150, "r2", "replicate", 1_000_000),
+        verb(160, "c1", "hot", 0),
+    ] {
+        session = session.with_action(at, action);
+    }
+    let run = run_to_end(&session);
+    let e = run.engine();
+    let lines: Vec<String> = (0..e.trace_len()).map(|i| e.trace_line(i)).collect();
+    assert!(lines.iter().any(|l| l.contains("s16 holds no range")));
+    assert!(lines.iter().any(|l| l.contains("no spare shard left")));
+    let functions = Session::new("sharding-functions", 1).with_action(
+        SimTime::from_millis(500),
+        Action::Command {
+            node: "r1".into(),
+            verb: "reshard".into(),
+            arg: 1,
+        },
+    );
+    let run = run_to_end(&functions);
+    let e = run.engine();
+    assert!((0..e.trace_len()).any(|i| e.trace_line(i).contains("cannot reshard now")));
+}

@@ -225,7 +225,7 @@ impl Router {
             }
             "split" => {
                 let Some((lo, _)) = self.maps[0].range_of(shard) else {
-                    return;
+                    return ctx.note(Note::Map(format!("s{} holds no range", shard + 1)));
                 };
                 let at = self.load_median(shard, lo);
                 if self.spare(ctx).is_some() {
@@ -240,7 +240,7 @@ impl Router {
             }
             "reshard" => {
                 let Some((lo, hi)) = self.maps[1].range_of(shard) else {
-                    return;
+                    return ctx.note(Note::Map(format!("s{} holds no range", shard + 1)));
                 };
                 let mid = lo + (hi.min(self.key_space.max(lo + 2)) - lo) / 2;
                 if let Some(dest) = self.spare(ctx) {
