@@ -63,7 +63,7 @@ pub enum Msg {
     /// The source's copy of the keys it moves, as they were when it started.
     Copy {
         /// The keys and values.
-        entries: Vec<(u64, u64)>,
+        entries: Vec<(usize, u64)>,
     },
     /// The new shard has the copy.
     Copied,
