@@ -74,12 +74,66 @@ async fn two_hundred_nodes_on_the_stage_desktop_and_phone() {
             serde_json::json!(false),
             "{name}: the stage fits"
         );
-        if name == "desktop" {
-            assert_eq!(overflow, serde_json::json!(false), "no sideways scrolling");
-        }
+        assert_eq!(
+            overflow,
+            serde_json::json!(false),
+            "{name}: no sideways scrolling"
+        );
         let png = client.screenshot().await.unwrap();
         assert!(png.len() > 10_000, "a real screenshot");
         std::fs::write(shots.join(format!("stage-200-{name}.png")), png).unwrap();
+    }
+    client.close().await.unwrap();
+}
+
+/// The first screen holds the stage, the play controls and the run's status (each
+/// invariant, the mechanism's switches) on a desktop and on a phone, where the catalog is a
+/// folded drawer; nothing scrolls sideways.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_screen_holds_the_stage_the_controls_and_the_status() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        for story in [
+            "lamport-skew",
+            "mapreduce-straggler",
+            "resilience-breaker",
+            "discovery-registry-lag",
+        ] {
+            client
+                .goto(&format!("{base}?s=v1~{story}~seed.1"))
+                .await
+                .unwrap();
+            testid(&client, "status-strip").await;
+            let fits = client
+                .execute(
+                    "const bottom = id => document.querySelector(`[data-testid=${id}]`)\
+                       .getBoundingClientRect().bottom; \
+                     return [['stage', 'play', 'status-strip'].every(id => bottom(id) <= window.innerHeight), \
+                             document.documentElement.scrollWidth <= window.innerWidth, \
+                             !!document.querySelector('.catalog.drawer')]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let phone = name == "phone";
+            let sizes = client
+                .execute(
+                    "const r = id => Math.round(document.querySelector(`[data-testid=${id}]`).getBoundingClientRect().bottom); \
+                     return [window.innerHeight, r('stage'), r('play'), r('status-strip')].join(' ')",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                fits,
+                serde_json::json!([true, true, phone]),
+                "{name} {story}: [first screen, no sideways scroll, catalog as a drawer]; \
+                 window height, bottom of stage, play, status: {sizes}"
+            );
+        }
     }
     client.close().await.unwrap();
 }

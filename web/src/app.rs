@@ -24,11 +24,12 @@ use crate::components::properties::Properties;
 use crate::components::query::Query;
 use crate::components::settings::Settings;
 use crate::components::stage::Stage;
+use crate::components::status::StatusStrip;
 use crate::components::tables::PatternTables;
 use crate::keys;
 use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
 use crate::model::{Command, Playground};
-use crate::url::{iframe_snippet, query_for};
+use crate::url::{iframe_snippet, query_for, share_query};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 16;
@@ -112,11 +113,23 @@ pub fn App() -> Html {
         use_effect_with(query, |query| browser::replace_query(query));
     }
     let page = browser::page_url();
-    let share_url = format!("{page}{}", query_for(m.session(), false));
-    let snippet = iframe_snippet(&page, m.session());
+    // A shared link opens at the instant it was shared at; the address bar does not
+    // follow the cursor (browsers limit how often a page may rewrite it).
+    let at = m.cursor().time;
+    let share_url = format!("{page}{}", share_query(m.session(), false, at));
+    let title = {
+        let run = m.run();
+        format!(
+            "{}: {}",
+            run.scenario().pattern().name,
+            run.scenario().title()
+        )
+    };
+    let snippet = iframe_snippet(&page, m.session(), &title, at);
 
     let snapshot = Rc::new(m.snapshot());
-    let stage_layout = m.stage_layout(if browser::narrow() {
+    let narrow = browser::narrow();
+    let stage_layout = m.stage_layout(if narrow {
         PHONE_STAGE_WIDTH
     } else {
         STAGE_WIDTH
@@ -149,11 +162,15 @@ pub fn App() -> Html {
         .iter()
         .map(|p| (*p, config.param(p.name)))
         .collect::<Vec<_>>();
-    let switches = scenario
-        .offered_switches()
-        .into_iter()
-        .map(|s| (*s, config.switch(s.name)))
-        .collect::<Vec<_>>();
+    let switches = Rc::new(
+        scenario
+            .offered_switches()
+            .into_iter()
+            .map(|s| (*s, config.switch(s.name)))
+            .collect::<Vec<_>>(),
+    );
+    let properties = Rc::new(properties);
+    let status = html! { <StatusStrip rows={properties.clone()} switches={switches.clone()} on={on.clone()} /> };
     let catalog = m
         .registry()
         .patterns()
@@ -215,7 +232,7 @@ pub fn App() -> Html {
         .map(|n| {
             html! {
                 <ActionBar node={AttrValue::from(n.name.clone())} role={n.role} status={n.status}
-                           verbs={pattern.verbs} on={on.clone()} />
+                           headline={AttrValue::from(n.headline.clone())} verbs={pattern.verbs} on={on.clone()} />
             }
         });
     let controls = html! {
@@ -251,17 +268,18 @@ pub fn App() -> Html {
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if m.embedded() {
-        let full = format!("{page}{}", query_for(m.session(), false));
+        let full = format!("{page}{}", share_query(m.session(), false, at));
         return html! {
             <main class="embed" data-testid="embed">
                 <header class="embed-head">
-                    <strong>{ format!("{}: {}", pattern.name, scenario.title()) }</strong>
+                    <strong>{ title.clone() }</strong>
                     <a href={full} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
                 </header>
                 <Notices notices={m.notices().to_vec()} on={on.clone()} />
                 <Caption text={caption} />
                 { stage }
                 { controls }
+                { status }
                 { charts }
                 { diagram }
             </main>
@@ -276,7 +294,8 @@ pub fn App() -> Html {
                 <span class="spacer"></span>
                 <button onclick={on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="help-button">{ "? Keys" }</button>
             </header>
-            <Catalog patterns={catalog} current={AttrValue::from(scenario.id())} on={on.clone()} />
+            <Catalog patterns={catalog} current={AttrValue::from(scenario.id())} drawer={narrow}
+                     current_title={AttrValue::from(title)} on={on.clone()} />
             <main class="main">
                 <Notices notices={m.notices().to_vec()} on={on.clone()} />
                 <Caption text={caption} />
@@ -284,6 +303,7 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel">{ stage }<>{ for action_bar }</></section>
                         { controls }
+                        { status }
                         { charts }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} />
                         { diagram }
@@ -291,7 +311,7 @@ pub fn App() -> Html {
                     </div>
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />
-                        <Properties rows={Rc::new(properties)} on={on.clone()} />
+                        <Properties rows={properties} end={m.end()} on={on.clone()} />
                         if let Some(spec) = pattern.query {
                             <Query spec={spec} input={AttrValue::from(m.query_input().to_string())}
                                    answer={m.query_answer()} on={on.clone()} />

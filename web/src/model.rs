@@ -78,6 +78,8 @@ pub struct Notice {
 /// A property's status at the cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PropertyRow {
+    /// Its short stable id (`no-stale-accept`).
+    pub id: &'static str,
     /// The sentence.
     pub sentence: &'static str,
     /// Guarantee or contrast.
@@ -129,6 +131,7 @@ impl Playground {
     pub fn open(query: Query, reduced_motion: bool) -> Playground {
         let registry = Registry::standard();
         let mut notices = Vec::new();
+        let mut at = query.at;
         let run = match query.session {
             None => None,
             Some(Err(e)) => {
@@ -143,6 +146,10 @@ impl Playground {
                 }
             },
         };
+        if run.is_none() {
+            // The instant belonged to the session that could not open.
+            at = None;
+        }
         let run = match run {
             Some(run) => run,
             None => match registry.start(&registry.default_session()) {
@@ -181,6 +188,17 @@ impl Playground {
         };
         playground.explore();
         playground.fit_diagram();
+        match at {
+            Some(Ok(t)) => playground.seek(t),
+            Some(Err(text)) => playground.notify(Notice {
+                tone: Tone::Error,
+                text: format!(
+                    "The link's time `{text}` is not a whole number of microseconds; \
+                     the run opens at its start."
+                ),
+            }),
+            None => {}
+        }
         playground
     }
 
@@ -440,6 +458,7 @@ impl Playground {
             .map(|(p, v)| {
                 let happened = v.as_ref().is_some_and(|v| v.step < self.cursor.steps);
                 PropertyRow {
+                    id: p.id,
                     sentence: p.sentence,
                     kind: p.kind,
                     violated: v.clone().filter(|_| happened),
@@ -488,10 +507,18 @@ impl Playground {
                 self.fit_diagram();
                 self.seek(if keep_cursor { at } else { SimTime::ZERO });
             }
-            Err(e) => self.notices.push(Notice {
+            Err(e) => self.notify(Notice {
                 tone: Tone::Error,
                 text: format!("That change could not be made: {e}."),
             }),
+        }
+    }
+
+    /// Shows `notice`, unless the very same one is already shown (a control pressed
+    /// again at its limit must not stack banners).
+    fn notify(&mut self, notice: Notice) {
+        if !self.notices.contains(&notice) {
+            self.notices.push(notice);
         }
     }
 
@@ -503,7 +530,7 @@ impl Playground {
         self.path_memo.clear();
         self.fingerprint = None;
         if !self.run.engine().is_finished() {
-            self.notices.push(Notice {
+            self.notify(Notice {
                 tone: Tone::Info,
                 text: format!(
                     "This run is long: the page shows its first {} events.",

@@ -1,10 +1,12 @@
 //! The page's address: which session to open, whether to embed, and share links.
 //!
-//! The query string holds `s=<session text>` and, for the embedded view, `embed`. The
-//! session text uses only URL-unreserved characters, so it is written as is; reading
-//! tolerates percent-encoding in case a browser or a docs tool added some.
+//! The query string holds `s=<session text>`, for the embedded view `embed`, and in a
+//! shared link `t=<microseconds>`, the instant it was shared at. The session text uses
+//! only URL-unreserved characters, so it is written as is; reading tolerates
+//! percent-encoding in case a browser or a docs tool added some.
 
 use playground_core::sim::session::SessionError;
+use playground_core::sim::time::SimTime;
 use playground_core::Session;
 
 /// What the address asks for.
@@ -14,6 +16,8 @@ pub struct Query {
     pub embed: bool,
     /// The session in the address: none, or what decoding it gave.
     pub session: Option<Result<Session, SessionError>>,
+    /// The instant to open at: none, a time in microseconds, or the text that is not one.
+    pub at: Option<Result<SimTime, String>>,
 }
 
 /// Reads a query string (`?s=…&embed` or `s=…`).
@@ -21,12 +25,17 @@ pub fn parse_query(search: &str) -> Query {
     let mut query = Query {
         embed: false,
         session: None,
+        at: None,
     };
     for pair in search.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             "embed" => query.embed = true,
             "s" => query.session = Some(Session::decode(&percent_decode(value))),
+            "t" => {
+                let text = percent_decode(value);
+                query.at = Some(text.parse::<u64>().map(SimTime).map_err(|_| text));
+            }
             _ => {}
         }
     }
@@ -39,15 +48,25 @@ pub fn query_for(session: &Session, embed: bool) -> String {
     format!("?{embed}s={}", session.encode())
 }
 
-/// An `<iframe>` snippet that embeds `session` from the page at `page_url` (the address
-/// without its query).
-pub fn iframe_snippet(page_url: &str, session: &Session) -> String {
+/// The query string of a link that opens `session` at the instant `at` (the start is
+/// left out).
+pub fn share_query(session: &Session, embed: bool, at: SimTime) -> String {
+    let query = query_for(session, embed);
+    match at.as_micros() {
+        0 => query,
+        us => format!("{query}&t={us}"),
+    }
+}
+
+/// An `<iframe>` snippet that embeds `session` at the instant `at` from the page at
+/// `page_url` (the address without its query), titled with the story's `title`.
+pub fn iframe_snippet(page_url: &str, session: &Session, title: &str, at: SimTime) -> String {
+    let title = title.replace('"', "'");
     format!(
         "<iframe src=\"{page_url}{}\" width=\"100%\" height=\"620\" style=\"border:1px solid \
-         #d5d9e0;border-radius:8px\" title=\"{} — Distributed Patterns Playground\" \
+         #d5d9e0;border-radius:8px\" title=\"{title} — Distributed Patterns Playground\" \
          loading=\"lazy\"></iframe>",
-        query_for(session, true),
-        session.scenario
+        share_query(session, true, at),
     )
 }
 
@@ -119,9 +138,28 @@ mod tests {
         let snippet = iframe_snippet(
             "https://docs.example/play/",
             &Session::new("lamport-skew", 2),
+            "Lamport clock: \"Skewed\" wall clocks",
+            SimTime(12_500),
         );
         assert!(snippet.starts_with(
-            "<iframe src=\"https://docs.example/play/?embed&s=v1~lamport-skew~seed.2\""
+            "<iframe src=\"https://docs.example/play/?embed&s=v1~lamport-skew~seed.2&t=12500\""
         ));
+        assert!(snippet.contains("title=\"Lamport clock: 'Skewed' wall clocks — "));
+    }
+
+    #[test]
+    fn a_shared_link_carries_its_instant_and_a_bad_one_is_reported() {
+        let session = Session::new("lamport-skew", 2);
+        let q = parse_query(&share_query(&session, false, SimTime(752_000)));
+        assert_eq!(q.at, Some(Ok(SimTime(752_000))));
+        assert_eq!(q.session, Some(Ok(session.clone())));
+        assert_eq!(
+            share_query(&session, false, SimTime::ZERO),
+            query_for(&session, false)
+        );
+        for bad in ["-9223372036854775808", "1e9", "", "99999999999999999999"] {
+            let q = parse_query(&format!("?s=v1~lamport-skew~seed.2&t={bad}"));
+            assert_eq!(q.at, Some(Err(bad.to_string())), "{bad}");
+        }
     }
 }

@@ -85,6 +85,30 @@ pub fn membership(on: &Callback<Command>, name: &str, status: NodeStatus) -> Htm
     }
 }
 
+/// Crash or restart, pause or resume a node, as its status allows; each button's test id
+/// is `prefix` and the action (`crash`, `bar-crash` …).
+pub fn fault_buttons(on: &Callback<Command>, name: &str, status: NodeStatus, prefix: &str) -> Html {
+    let absent = status == NodeStatus::Absent;
+    let button = |id: &str, label: &'static str, action: Action<String>, disabled: bool| {
+        html! { <button data-testid={format!("{prefix}{id}")} onclick={act(on, action)} {disabled}>{ label }</button> }
+    };
+    let name = name.to_string();
+    html! {
+        <>
+            if status == NodeStatus::Crashed {
+                { button("restart", "↻ Restart", Action::Restart(name.clone()), false) }
+            } else {
+                { button("crash", "✕ Crash", Action::Crash(name.clone()), absent) }
+            }
+            if status == NodeStatus::Paused {
+                { button("resume", "▶ Resume", Action::Resume(name.clone()), false) }
+            } else {
+                { button("pause", "❚❚ Pause (GC)", Action::Pause(name), status == NodeStatus::Crashed || absent) }
+            }
+        </>
+    }
+}
+
 /// What the action bar shows.
 #[derive(Properties, PartialEq)]
 pub struct ActionBarProps {
@@ -94,14 +118,17 @@ pub struct ActionBarProps {
     pub role: &'static str,
     /// Its status.
     pub status: NodeStatus,
+    /// The one value the stage draws on it, and its key fields.
+    pub headline: AttrValue,
     /// The pattern's verbs.
     pub verbs: &'static [VerbSpec],
     /// Where commands go.
     pub on: Callback<Command>,
 }
 
-/// Under the stage while a node is selected: the pattern's verbs for its role (each with
-/// its default argument; the inspector sets another) and joining or retiring it.
+/// On the stage while a node is selected: what it is and shows, the faults, the pattern's
+/// verbs for its role (each with its default argument; the inspector sets another) and
+/// joining or retiring it, so acting on a node needs no scrolling.
 #[component]
 pub fn ActionBar(p: &ActionBarProps) -> Html {
     let verbs = p.verbs.iter().filter(|v| v.applies_to(p.role)).map(|v| {
@@ -118,6 +145,8 @@ pub fn ActionBar(p: &ActionBarProps) -> Html {
     html! {
         <div class="action-bar" data-testid="action-bar" role="toolbar" aria-label={format!("Actions on {}", p.node)}>
             <strong>{ format!("{} · {}", p.node, p.role) }</strong>
+            <span class="bar-state" data-testid="bar-state">{ format!("{} · {}", p.status.word(), p.headline) }</span>
+            { fault_buttons(&p.on, &p.node, p.status, "bar-") }
             <>{ for verbs }</>
             { membership(&p.on, &p.node, p.status) }
         </div>

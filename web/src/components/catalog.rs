@@ -24,11 +24,17 @@ pub struct CatalogProps {
     pub patterns: Vec<(&'static PatternInfo, Vec<ScenarioEntry>)>,
     /// The scenario being shown.
     pub current: AttrValue,
+    /// Folded into a drawer above the stage (a phone), rather than a sidebar.
+    #[prop_or_default]
+    pub drawer: bool,
+    /// The title of the scenario being shown, for the folded drawer's summary.
+    #[prop_or_default]
+    pub current_title: AttrValue,
     /// Where commands go.
     pub on: Callback<Command>,
 }
 
-/// The catalog sidebar.
+/// The catalog: a sidebar, or on a phone a drawer folded above the stage.
 #[component]
 pub fn Catalog(props: &CatalogProps) -> Html {
     let mut families: Vec<&str> = Vec::new();
@@ -57,10 +63,24 @@ pub fn Catalog(props: &CatalogProps) -> Html {
         });
         html! { <div class="family"><h3>{ name.to_string() }</h3><>{ for patterns }</></div> }
     };
+    let list = families.iter().map(|f| family(f));
+    if props.drawer {
+        return html! {
+            <nav class="catalog drawer" data-testid="catalog" aria-label="Patterns">
+                <details>
+                    <summary data-testid="catalog-drawer">
+                        <span class="drawer-label">{ "☰ Patterns" }</span>
+                        <span class="drawer-current">{ &props.current_title }</span>
+                    </summary>
+                    { for list }
+                </details>
+            </nav>
+        };
+    }
     html! {
         <nav class="catalog" data-testid="catalog" aria-label="Patterns">
             <h2>{ "Patterns" }</h2>
-            { for families.iter().map(|f| family(f)) }
+            { for list }
         </nav>
     }
 }

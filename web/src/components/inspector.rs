@@ -7,13 +7,13 @@ use std::rc::Rc;
 
 use playground_core::sim::action::Action;
 use playground_core::sim::clock::MAX_DRIFT_PPM;
-use playground_core::sim::node::{NodeId, NodeStatus};
+use playground_core::sim::node::NodeId;
 use playground_core::sim::scenario::VerbSpec;
 use playground_core::sim::snapshot::Snapshot;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
-use super::actions::{group_menu, membership, GroupSummary, VerbForm};
+use super::actions::{fault_buttons, group_menu, membership, GroupSummary, VerbForm};
 use crate::model::Command;
 
 /// What the inspector shows.
@@ -79,7 +79,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             act(on, Action::SetDrift { node: name.clone(), ppm })
         };
         let in_group = props.group.contains(&id);
-        let absent = n.status == NodeStatus::Absent;
         let verbs = props.verbs.iter().filter(|v| v.applies_to(n.role)).map(|v| {
             html! { <VerbForm key={format!("{}.{}", n.name, v.name)} node={AttrValue::from(n.name.clone())} spec={*v} on={on.clone()} /> }
         });
@@ -93,17 +92,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     { for fields }
                 </dl>
                 <div class="buttons">
-                    if n.status == NodeStatus::Crashed {
-                        <button data-testid="restart" onclick={act(on, Action::Restart(name.clone()))}>{ "↻ Restart" }</button>
-                    } else {
-                        <button data-testid="crash" onclick={act(on, Action::Crash(name.clone()))} disabled={absent}>{ "✕ Crash" }</button>
-                    }
-                    if n.status == NodeStatus::Paused {
-                        <button data-testid="resume" onclick={act(on, Action::Resume(name.clone()))}>{ "▶ Resume" }</button>
-                    } else {
-                        <button data-testid="pause" onclick={act(on, Action::Pause(name.clone()))}
-                                disabled={n.status == NodeStatus::Crashed || absent}>{ "❚❚ Pause (GC)" }</button>
-                    }
+                    { fault_buttons(on, &n.name, n.status, "") }
                     { membership(on, &n.name, n.status) }
                     <button data-testid="skew-back" onclick={skew(-10_000)}>{ "Clock −10 ms" }</button>
                     <button data-testid="skew-ahead" onclick={skew(10_000)}>{ "Clock +10 ms" }</button>

@@ -15,4 +15,5 @@ pub mod query;
 pub mod settings;
 pub mod stage;
 pub mod stage_parts;
+pub mod status;
 pub mod tables;

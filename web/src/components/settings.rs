@@ -1,5 +1,7 @@
 //! Scenario settings: parameters, mechanism switches, and the network's links.
 
+use std::rc::Rc;
+
 use playground_core::sim::scenario::{ParamSpec, SwitchSpec};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -12,7 +14,7 @@ pub struct SettingsProps {
     /// The scenario's parameters with their current values.
     pub params: Vec<(ParamSpec, i64)>,
     /// The pattern's switches and whether each is on.
-    pub switches: Vec<(SwitchSpec, bool)>,
+    pub switches: Rc<Vec<(SwitchSpec, bool)>>,
     /// Every link's longest latency at the cursor, in milliseconds.
     pub latency_ms: u64,
     /// Every link's loss at the cursor, in percent.

@@ -14,7 +14,7 @@ impl Playground {
         let end_of_instant = self.engine().steps_until(at);
         if self.cursor.steps < end_of_instant {
             self.cursor.steps = end_of_instant;
-            self.notices.push(Notice {
+            self.notify(Notice {
                 tone: Tone::Info,
                 text: format!(
                     "Actions apply after every event of an instant, so the view moved to the \
@@ -28,7 +28,7 @@ impl Playground {
         | Action::Delay { msg: m, .. } = &action
         {
             if !self.snapshot().in_flight.iter().any(|f| f.id == *m) {
-                self.notices.push(Notice {
+                self.notify(Notice {
                     tone: Tone::Error,
                     text: format!(
                         "Message {m} is no longer in flight at {at}, so nothing was done."
@@ -40,7 +40,7 @@ impl Playground {
         let future = self.cursor.steps < self.total_steps();
         let before = self.run.session().actions.len();
         if let Err(e) = self.run.act(at, action) {
-            self.notices.push(Notice {
+            self.notify(Notice {
                 tone: Tone::Error,
                 text: format!("That action could not be applied: {e}."),
             });
@@ -59,7 +59,7 @@ impl Playground {
                 n => format!(" Your {n} later actions were discarded too."),
             };
             self.notices.retain(|n| n.tone != Tone::Info);
-            self.notices.push(Notice {
+            self.notify(Notice {
                 tone: Tone::Info,
                 text: format!(
                     "You acted at {at}: everything after that instant was discarded and \
@@ -80,7 +80,7 @@ impl Playground {
             }
         }
         if inside.is_empty() || outside.is_empty() {
-            self.notices.push(Notice {
+            self.notify(Notice {
                 tone: Tone::Error,
                 text: "Pick some nodes (but not all) for one side of the partition first."
                     .to_string(),

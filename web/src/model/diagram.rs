@@ -170,7 +170,7 @@ impl Playground {
         if shown <= MAX_DIAGRAM_EVENTS {
             self.diagram_span_us = wider;
         } else {
-            self.notices.push(Notice {
+            self.notify(Notice {
                 tone: Tone::Info,
                 text: format!(
                     "The diagram shows at most {MAX_DIAGRAM_EVENTS} events at once, \

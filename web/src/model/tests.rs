@@ -365,3 +365,37 @@ fn panning_moves_the_window_until_the_cursor_moves() {
     p.apply(Command::StepForward);
     assert_eq!(p.diagram_window().0, start, "following the cursor again");
 }
+
+#[test]
+fn zooming_out_at_the_limit_shows_one_notice_however_often_it_is_pressed() {
+    let mut p = open("?s=v1~balance-scale-out~seed.1");
+    for _ in 0..12 {
+        p.apply(Command::Zoom(-1));
+    }
+    let limits = p
+        .notices()
+        .iter()
+        .filter(|n| n.text.contains("at most"))
+        .count();
+    assert_eq!(limits, 1, "{:?}", p.notices());
+}
+
+#[test]
+fn a_shared_link_opens_at_its_instant_and_a_bad_time_opens_at_the_start_with_a_notice() {
+    let p = open("?s=v1~lamport-skew~seed.1&t=20000");
+    assert_eq!(p.cursor().time, SimTime(20_000));
+    assert!(p.cursor().steps > 0 && p.notices().is_empty());
+    let past_the_end = open("?s=v1~lamport-skew~seed.1&t=18446744073709551615");
+    assert_eq!(past_the_end.cursor().time, past_the_end.end());
+    for bad in ["-9223372036854775808", "soon"] {
+        let p = open(&format!("?s=v1~lamport-skew~seed.1&t={bad}"));
+        assert_eq!(p.cursor(), Cursor::default());
+        assert!(p.notices()[0].text.contains(bad), "{:?}", p.notices());
+    }
+    let broken = open("?s=v1~raft~seed.1&t=20000");
+    assert_eq!(
+        broken.cursor(),
+        Cursor::default(),
+        "the time went with its session"
+    );
+}
