@@ -65,6 +65,13 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sharding-hot-key"),
     golden!("sharding-monotonic"),
     golden!("sharding-reshard"),
+    golden!("pods-readiness"),
+    golden!("pods-node-failure"),
+    golden!("sidecar-job"),
+    golden!("sidecar-hop"),
+    golden!("sidecar-ambassador"),
+    golden!("sidecar-adapter"),
+    golden!("hosts-three-ways"),
 ];
 
 fn trace_of(session: &Session) -> String {

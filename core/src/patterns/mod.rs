@@ -2,6 +2,7 @@
 
 pub mod balance;
 pub mod consistent;
+pub mod deploy;
 pub mod discovery;
 pub mod downtime;
 pub mod findings;
@@ -100,6 +101,13 @@ impl Registry {
                 &sharding::CELEBRITY,
                 &sharding::MONOTONIC,
                 &sharding::RESHARD,
+                &deploy::pods::SCALE_UP,
+                &deploy::pods::NODE_FAILURE,
+                &deploy::sidecar::JOB,
+                &deploy::sidecar::HOP_COST,
+                &deploy::sidecar::AMBASSADOR,
+                &deploy::sidecar::ADAPTER,
+                &deploy::hosts::THREE_WAYS,
             ],
         }
     }
