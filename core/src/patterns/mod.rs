@@ -18,7 +18,10 @@ pub mod mapreduce;
 pub mod outstanding;
 pub mod resilience;
 pub mod scatter;
+pub mod sharding;
 pub mod slowable;
+#[cfg(test)]
+pub(crate) mod trace_builder;
 pub mod workload;
 
 use crate::sim::action::TimedAction;
@@ -96,6 +99,11 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
+                &sharding::FUNCTIONS,
+                &sharding::HOT_RANGE,
+                &sharding::CELEBRITY,
+                &sharding::MONOTONIC,
+                &sharding::RESHARD,
                 &deploy::pods::SCALE_UP,
                 &deploy::pods::NODE_FAILURE,
                 &deploy::sidecar::JOB,

@@ -1,0 +1,255 @@
+//! What each sharding story's captions say, from its parameters and switches.
+
+use super::func::{Scheme, ShardMap};
+use super::scenarios::{ShardScenario, Story, HOT_KEY};
+use super::{CATCH_UP, REDIRECT, WRITE_FENCE};
+use crate::sim::load::ZipfTable;
+use crate::sim::scenario::{Caption, Config};
+use crate::sim::time::SimTime;
+
+fn caption(ms: u64, text: String) -> Caption {
+    Caption {
+        at: SimTime::from_millis(ms),
+        text,
+    }
+}
+
+/// How far apart `map` puts the key counts of its shards over keys `0..keys`: their
+/// standard deviation over their mean, in percent.
+fn key_spread(map: &ShardMap, keys: u64) -> f64 {
+    let mut counts = vec![0f64; map.shards() as usize];
+    for k in 0..keys {
+        counts[map.owner(k) as usize] += 1.0;
+    }
+    let mean = keys as f64 / counts.len() as f64;
+    let var = counts.iter().map(|c| (c - mean) * (c - mean)).sum::<f64>() / counts.len() as f64;
+    var.sqrt() / mean * 100.0
+}
+
+/// The captions of `story`, for a config.
+pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
+    let plan = story.plan(cfg);
+    let rate = plan.rate;
+    let per_shard = rate / u64::from(plan.shards);
+    match story.story() {
+        Story::Functions => {
+            let vnodes = plan.vnodes;
+            let before = ShardMap::new(plan.scheme, plan.shards, vnodes, plan.keys);
+            let mut after = before.clone();
+            let add = cfg.param("add").clamp(1, 4);
+            for _ in 0..add {
+                after.add();
+            }
+            let moved = (0..plan.keys)
+                .filter(|&k| before.owner(k) != after.owner(k))
+                .count() as f64
+                * 100.0
+                / plan.keys.max(1) as f64;
+            let [was, is] = [&before, &after].map(|map| key_spread(map, plan.keys));
+            let n = plan.shards;
+            let spread = match plan.scheme {
+                Scheme::Ring => format!(
+                    " With {vnodes} virtual nodes a shard's share of the ring varies by about \
+                     1/√{vnodes} ≈ {:.0} %.",
+                    100.0 / f64::from(vnodes).sqrt()
+                ),
+                Scheme::Ranges => " Ranges of equal width hold equal shares of uniform keys; \
+                                   a new shard splits the widest range in two, so shards \
+                                   end up unequal."
+                    .into(),
+                _ => " Every shard's share is even, up to chance.".into(),
+            };
+            vec![
+                caption(
+                    0,
+                    format!(
+                        "c1 reads {rate} keys a second, drawn at random from 0–{}, through \
+                         r1, which sends each to one of {n} shards by {}.{spread} Over these \
+                         keys the function gives the shards key counts {was:.1} % apart \
+                         (standard deviation over mean). The load spread in the facts \
+                         measures the same on requests; a second of random requests adds \
+                         about {:.0} % by chance (raise the rate to see less).",
+                        plan.keys - 1,
+                        plan.scheme.name(),
+                        100.0 / (per_shard.max(1) as f64).sqrt()
+                    ),
+                ),
+                caption(
+                    1_000,
+                    format!(
+                        "r1 adds {add} shard(s): {n} → {}. By the function alone {moved:.1} % \
+                         of the keys change shard (a consistent scheme's ideal is {:.1} %), \
+                         and key counts end {is:.1} % apart; the facts and the table count \
+                         the keys r1 actually sent before and after the change. {}",
+                        n + add as u32,
+                        add as f64 * 100.0 / (f64::from(n) + add as f64),
+                        if plan.scheme == Scheme::Modulo {
+                            "With mod N nearly every key moves: caches go cold and data must \
+                             be copied between old shards too."
+                        } else {
+                            "Only keys that go to a new shard move."
+                        }
+                    ),
+                ),
+            ]
+        }
+        Story::HotRange => {
+            let skew = cfg.param("skew").clamp(0, 400);
+            let table = ZipfTable::new(plan.keys, skew as f64 / 100.0);
+            let first: u64 = (0..125).map(|k| table.ppm(k)).sum();
+            let hot = rate * first / 1_000_000;
+            vec![
+                caption(
+                    0,
+                    format!(
+                        "c1 reads {rate} keys a second from 0–999 by a Zipf law of skew \
+                         {:.1}: low keys are popular. The 8 shards hold ranges of 125 keys \
+                         and serve one request at a time, in about 4 ms (at most about 250 \
+                         a second), with {} places in the queue. The first range draws {:.0} % \
+                         of the requests, about {hot} a second: see its queue and the drops.",
+                        skew as f64 / 100.0,
+                        plan.queue,
+                        first as f64 / 10_000.0
+                    ),
+                ),
+                caption(
+                    1_000,
+                    "r1 splits s1 where the load is, at the median of the keys it sent s1 \
+                     lately (not the middle of the range: with Zipf keys most of the load \
+                     sits in the first few): s9 takes the upper part. Each shard now draws \
+                     about half of what s1 drew, and the drops stop."
+                        .into(),
+                ),
+            ]
+        }
+        Story::HotKey => vec![
+            caption(
+                0,
+                format!(
+                    "c1 reads {rate} keys a second from 0–999 through r1; 8 shards hold \
+                     ranges of 125 keys and serve one request at a time in about 4 ms (about \
+                     250 a second at most): each draws about {per_shard} a second."
+                ),
+            ),
+            caption(
+                300,
+                format!(
+                    "Key {HOT_KEY} goes viral: c1 now sends half its reads, about {} a \
+                     second, to that one key on s1. No shard can serve that: s1's queue \
+                     fills and requests are dropped.",
+                    rate / 2
+                ),
+            ),
+            caption(
+                1_000,
+                format!(
+                    "r1 splits s1 at the median key it sent s1 lately, which is key \
+                     {HOT_KEY} itself: s9 takes keys {HOT_KEY}–124 and with them the whole \
+                     load of key {HOT_KEY}. A split moves keys; it cannot cut one key in two."
+                ),
+            ),
+            caption(
+                1_600,
+                format!(
+                    "r1 replicates key {HOT_KEY} for reads: each of the 9 shards holds a copy \
+                     and serves every ninth read of it, about {} a second. The queues drain. \
+                     (Writes to a replicated key must reach every copy; this story only \
+                     reads. Salting the key, {HOT_KEY}#1 … {HOT_KEY}#9, spreads it the same way.)",
+                    rate / 2 / 9
+                ),
+            ),
+        ],
+        Story::Monotonic => {
+            let ranges = plan.scheme == Scheme::Ranges;
+            vec![
+                caption(
+                    0,
+                    if ranges {
+                        format!(
+                            "c1 inserts keys 1000, 1001, 1002 … ({rate} a second), each larger \
+                             than the last (a timestamp, an auto-increment id). The 8 shards \
+                             hold ranges of 0–999 and the last range runs on: every insert \
+                             lands on s8, whose queue overflows while the other shards idle."
+                        )
+                    } else {
+                        format!(
+                            "c1 inserts keys 1000, 1001, 1002 … ({rate} a second), but r1 \
+                             hashes them ({}): consecutive keys land on different shards, \
+                             about {per_shard} a second each.",
+                            plan.scheme.name()
+                        )
+                    },
+                ),
+                caption(
+                    1_000,
+                    if ranges {
+                        "r1 splits s8 at the median key it sent lately: s9 takes the upper \
+                         part, and with it every later key, since each is larger than the \
+                         last. The hot spot moves to the new shard; it does not spread."
+                            .into()
+                    } else {
+                        "r1 is asked to split s8, but a split needs key ranges: nothing \
+                         changes, and nothing needs to."
+                            .into()
+                    },
+                ),
+            ]
+        }
+        Story::Reshard => reshard_captions(cfg),
+    }
+}
+
+fn reshard_captions(cfg: &Config) -> Vec<Caption> {
+    let mut out = vec![
+        caption(
+            0,
+            "c1 and c2 read and write keys 0–99 through r1 and r2; s1 holds keys 0–49, s2 \
+             50–99. r1 keeps the map; r2 asks it for the map every 250 ms."
+                .into(),
+        ),
+        caption(
+            300,
+            "r1 moves keys 75–99 from s2 to a new shard, s3. s2 sends s3 a copy of them as \
+             they are now; r1 switches reads of 75–99 to s3 once it has the copy."
+                .into(),
+        ),
+    ];
+    out.push(caption(
+        320,
+        if cfg.switch(CATCH_UP) {
+            "Meanwhile writes keep going to s2, which ships each one to s3 as a numbered log \
+             entry (catch-up): s3 follows s2, a few hundred microseconds behind."
+                .into()
+        } else {
+            "Catch-up is off: writes keep going to s2, which acknowledges them but ships \
+             nothing to s3. Those writes exist only on s2, which will drop the range at the \
+             finish."
+                .into()
+        },
+    ));
+    out.push(caption(
+        350,
+        match (cfg.switch(WRITE_FENCE), cfg.switch(REDIRECT)) {
+            (true, true) => "At about 350 ms r1 fences s2: it takes no more writes to \
+                             75–99 and answers MOVED instead (r2, whose map is old, learns \
+                             from it and resends to s3); it tells s3 where its log ends. s3 \
+                             holds writes until it has applied the whole log, then r1 \
+                             switches writes and tells s2 to finish. No write is lost, no key \
+                             has two writers."
+                .into(),
+            (true, false) => "At about 350 ms r1 fences s2, which then answers r2's \
+                              requests for 75–99 with \"not here\" instead of MOVED: r2's \
+                              old map sends them to a shard that neither holds the keys nor \
+                              says where they went, and they fail until r2 asks for the map \
+                              again at 500 ms."
+                .into(),
+            (false, _) => "With no fence, r1 switches writes of 75–99 to s3 at once, and \
+                           tells s2 to finish 100 ms later. r2 keeps the old map until it asks \
+                           again at 500 ms, so its writes still reach s2, which acknowledges \
+                           them: two shards take writes for the same keys, and s2's log \
+                           entries can land on s3 after newer writes."
+                .into(),
+        },
+    ));
+    out
+}

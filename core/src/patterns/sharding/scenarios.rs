@@ -1,0 +1,410 @@
+//! The named scenarios: which keys move under each shard function, a hot range, one hot
+//! key, increasing keys, and a range moved live.
+
+use super::captions::captions;
+use super::checker::ShardChecker;
+use super::client::Client;
+use super::func::{Scheme, ShardMap};
+use super::node::ShardNode;
+use super::router::Router;
+use super::shard::Shard;
+use super::{CATCH_UP, PATTERN, REDIRECT, WRITE_FENCE};
+use crate::sim::action::{Action, TimedAction};
+use crate::sim::engine::{Setup, Simulation};
+use crate::sim::load::{Arrivals, Delay, Keys};
+use crate::sim::network::LinkConfig;
+use crate::sim::node::NodeId;
+use crate::sim::run::Engine;
+use crate::sim::scenario::{
+    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+};
+use crate::sim::time::SimTime;
+use crate::sim::topology::Topology;
+
+/// Every link: 100–300 µs, one datacenter.
+const LINK: LinkConfig = LinkConfig::reliable(100, 300);
+/// Shards that start absent, for the verbs that add one.
+pub(super) const SPARE: u32 = 4;
+/// A shard's mean service time in the hot stories: at most about 250 requests a second.
+pub(super) const WORK_US: u64 = 4_000;
+/// A hot key in the hot-key story.
+pub(super) const HOT_KEY: u64 = 42;
+
+/// Which story.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Story {
+    Functions,
+    HotRange,
+    HotKey,
+    Monotonic,
+    Reshard,
+}
+
+/// A sharding scenario.
+pub struct ShardScenario {
+    info: StoryInfo,
+    story: Story,
+}
+
+const fn param(
+    name: &'static str,
+    label: &'static str,
+    range: [i64; 4],
+    unit: &'static str,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        label,
+        min: range[0],
+        max: range[1],
+        default: range[2],
+        unit,
+        step: range[3],
+    }
+}
+
+const SCHEME_LABEL: &str = "Shard function (1 hash mod N, 2 ring, 3 rendezvous, 4 jump, 5 ranges)";
+
+/// Which keys move when shards are added, by shard function.
+pub static FUNCTIONS: ShardScenario = ShardScenario {
+    story: Story::Functions,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-functions",
+        title: "Which keys move",
+        summary: "A client reads 10,000 keys at random through a router over 10 shards; at \
+                  1 s two shards are added. hash mod N sends 5/6 of the keys elsewhere; \
+                  try the ring (and its virtual nodes), rendezvous, jump hashing and \
+                  ranges: about 1/6, and how evenly each spreads the load.",
+        params: &[
+            param("scheme", SCHEME_LABEL, [1, 5, 1, 1], ""),
+            param("shards", "Shards at first", [2, 32, 10, 1], ""),
+            param("add", "Shards added at 1 s", [1, 4, 2, 1], ""),
+            param(
+                "vnodes",
+                "Virtual nodes per shard (ring)",
+                [1, 1_000, 100, 1],
+                "",
+            ),
+            param("keys", "Keys", [1_000, 50_000, 10_000, 1_000], ""),
+            param(
+                "rate",
+                "Requests per second",
+                [500, 20_000, 2_000, 500],
+                "/s",
+            ),
+        ],
+    },
+};
+
+/// The hot stories' parameters: `first`, the rate (`rate` by default), the queue.
+const fn hot_params(first: ParamSpec, rate: i64) -> [ParamSpec; 3] {
+    [
+        first,
+        param("rate", "Requests per second", [100, 4_000, rate, 25], "/s"),
+        param("queue", "Places in a shard's queue", [1, 200, 20, 1], ""),
+    ]
+}
+
+const fn skew(default: i64) -> ParamSpec {
+    param(
+        "skew",
+        "Zipf skew × 100 (0: uniform)",
+        [0, 200, default, 10],
+        "",
+    )
+}
+
+/// A Zipf load on key ranges: the first range is hot; a split by load helps.
+pub static HOT_RANGE: ShardScenario = ShardScenario {
+    story: Story::HotRange,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-hot-range",
+        title: "A hot range",
+        summary: "Keys follow a Zipf law (skew 0.8) over 1,000 keys in 8 ranges: the first \
+                  range takes over half the requests, more than its shard can serve (250 a \
+                  second), and its queue overflows. At 1 s the router splits it where the \
+                  load is: both halves keep up.",
+        params: &hot_params(skew(80), 625),
+    },
+};
+
+/// One celebrity key: splitting its range cannot help, replicating it for reads can.
+pub static CELEBRITY: ShardScenario = ShardScenario {
+    story: Story::HotKey,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-hot-key",
+        title: "One hot key",
+        summary: "Uniform reads over 8 ranges, until key 42 becomes a celebrity: half the \
+                  requests read it, more than one shard can serve. Splitting its range \
+                  moves the other keys away but not the load; replicating key 42 for reads \
+                  on every shard does.",
+        params: &hot_params(skew(0), 800),
+    },
+};
+
+/// Monotonically increasing keys under ranges: every insert lands in the last range.
+pub static MONOTONIC: ShardScenario = ShardScenario {
+    story: Story::Monotonic,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-monotonic",
+        title: "Increasing keys",
+        summary: "Inserts with increasing keys (timestamps, auto-increment ids) over 8 key \
+                  ranges: every one lands in the last range, whose shard cannot keep up \
+                  while the others idle. Splitting it at 1 s only moves the hot spot to the \
+                  new last range. Try a hash (scheme 2): the load spreads.",
+        params: &hot_params(param("scheme", SCHEME_LABEL, [1, 5, 5, 1], ""), 625),
+    },
+};
+
+/// A range moved to a new shard while clients read and write.
+pub static RESHARD: ShardScenario = ShardScenario {
+    story: Story::Reshard,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-reshard",
+        title: "Moving a range live",
+        summary: "Two clients read and write 100 keys through two routers; at 0.3 s r1 \
+                  moves the upper half of s2's range to a new shard: copy, catch up, switch \
+                  reads, fence and switch writes, finish. r2 learns the new map late, from \
+                  MOVED answers. Switch off the catch-up or the fence and writes are lost \
+                  or taken by two shards.",
+        params: &[
+            param(
+                "rate",
+                "Requests per second per client",
+                [100, 4_000, 1_000, 100],
+                "/s",
+            ),
+            param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
+        ],
+    },
+};
+
+/// The numbers a story runs with.
+pub(super) struct Plan {
+    pub scheme: Scheme,
+    pub shards: u32,
+    /// Virtual nodes per shard on a ring.
+    pub vnodes: u32,
+    pub keys: u64,
+    pub clients: u32,
+    pub routers: u32,
+    /// Requests per second, per client.
+    pub rate: u64,
+    pub work: Delay,
+    pub queue: u32,
+}
+
+impl ShardScenario {
+    pub(super) fn story(&self) -> Story {
+        self.story
+    }
+
+    pub(super) fn plan(&self, cfg: &Config) -> Plan {
+        let p = |name: &str, lo: i64, hi: i64| cfg.param(name).clamp(lo, hi);
+        let hot = Plan {
+            scheme: Scheme::Ranges,
+            shards: 8,
+            vnodes: 100,
+            keys: 1_000,
+            clients: 1,
+            routers: 1,
+            rate: p("rate", 1, 100_000) as u64,
+            work: Delay::Exponential(WORK_US),
+            queue: p("queue", 1, 1_000) as u32,
+        };
+        match self.story {
+            Story::Functions => Plan {
+                scheme: Scheme::from_param(cfg.param("scheme")),
+                shards: p("shards", 1, 64) as u32,
+                vnodes: p("vnodes", 1, 10_000) as u32,
+                keys: p("keys", 1, 1_000_000) as u64,
+                work: Delay::Exponential(50),
+                queue: 1_000,
+                ..hot
+            },
+            Story::HotRange | Story::HotKey => hot,
+            Story::Monotonic => Plan {
+                scheme: Scheme::from_param(cfg.param("scheme")),
+                ..hot
+            },
+            Story::Reshard => Plan {
+                shards: 2,
+                keys: 100,
+                clients: 2,
+                routers: 2,
+                work: Delay::Exponential(100),
+                queue: 100,
+                ..hot
+            },
+        }
+    }
+
+    fn keys(&self, cfg: &Config, plan: &Plan) -> Keys {
+        match self.story {
+            Story::Monotonic => Keys::Sequential,
+            Story::HotRange | Story::HotKey => {
+                Keys::zipf(plan.keys, cfg.param("skew").clamp(0, 400) as f64 / 100.0)
+            }
+            Story::Functions | Story::Reshard => Keys::Uniform(plan.keys),
+        }
+    }
+}
+
+impl Scenario for ShardScenario {
+    fn info(&self) -> &StoryInfo {
+        &self.info
+    }
+
+    fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
+        let plan = self.plan(cfg);
+        let named = |prefix: &'static str, n: u32, role| {
+            (1..=n).map(move |i| NodeInfo {
+                name: format!("{prefix}{i}"),
+                role,
+            })
+        };
+        named("c", plan.clients, "client")
+            .chain(named("r", plan.routers, "router"))
+            .chain(named("s", plan.shards + SPARE, "shard"))
+            .collect()
+    }
+
+    fn topology(&self, cfg: &Config) -> Topology {
+        let plan = self.plan(cfg);
+        let first_shard = plan.clients + plan.routers;
+        let mut topology = Topology::default();
+        let group = topology.group("shards", "cluster", None);
+        for c in 0..plan.clients {
+            topology.link(NodeId(c), NodeId(plan.clients + c % plan.routers));
+        }
+        for s in 0..plan.shards + SPARE {
+            let node = NodeId(first_shard + s);
+            topology.place(node, group);
+            for r in 0..plan.routers {
+                topology.link(NodeId(plan.clients + r), node);
+            }
+            if s >= plan.shards {
+                topology.start_absent(node);
+            }
+        }
+        topology
+    }
+
+    fn captions(&self, cfg: &Config) -> Vec<Caption> {
+        captions(self, cfg)
+    }
+
+    fn script(&self, cfg: &Config) -> Vec<TimedAction> {
+        let at = |ms: u64, node: &str, verb: &str, arg: i64| TimedAction {
+            at: SimTime::from_millis(ms),
+            action: Action::Command {
+                node: node.into(),
+                verb: verb.into(),
+                arg,
+            },
+        };
+        match self.story {
+            Story::Functions => vec![at(1_000, "r1", "add-shard", cfg.param("add"))],
+            Story::HotRange => vec![at(1_000, "r1", "split", 1)],
+            Story::HotKey => vec![
+                at(300, "c1", "hot", HOT_KEY as i64),
+                at(1_000, "r1", "split", 1),
+                at(1_600, "r1", "replicate", HOT_KEY as i64),
+            ],
+            Story::Monotonic => vec![at(1_000, "r1", "split", 8)],
+            Story::Reshard => vec![at(300, "r1", "reshard", 2)],
+        }
+    }
+
+    fn horizon(&self, _cfg: &Config) -> SimTime {
+        SimTime::from_millis(match self.story {
+            Story::HotKey => 2_200,
+            Story::Reshard => 700,
+            _ => 2_000,
+        })
+    }
+
+    fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        if self.story == Story::Reshard {
+            PATTERN.switches.iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
+        let names: Vec<String> = self.nodes(cfg).into_iter().map(|n| n.name).collect();
+        let plan = self.plan(cfg);
+        let first_router = plan.clients;
+        let first_shard = plan.clients + plan.routers;
+        let keys = self.keys(cfg, &plan);
+        let offset = if self.story == Story::Monotonic {
+            plan.keys
+        } else {
+            0
+        };
+        let writes = if self.story == Story::Reshard {
+            cfg.param("writes").clamp(0, 100) as u64 * 10
+        } else if self.story == Story::Monotonic {
+            1_000
+        } else {
+            0
+        };
+        let map = ShardMap::new(plan.scheme, plan.shards, plan.vnodes, plan.keys);
+        let keeper = NodeId(first_router);
+        let mut nodes: Vec<ShardNode> = (0..plan.clients)
+            .map(|c| {
+                ShardNode::Client(Client::new(
+                    NodeId(first_router + c % plan.routers),
+                    Arrivals::Poisson { per_sec: plan.rate },
+                    keys.clone(),
+                    offset,
+                    writes,
+                ))
+            })
+            .collect();
+        nodes.extend((0..plan.routers).map(|r| {
+            ShardNode::Router(Router::new(
+                map.clone(),
+                first_shard,
+                plan.shards + SPARE,
+                (r > 0).then_some(keeper),
+                cfg.switch(WRITE_FENCE),
+                plan.keys,
+            ))
+        }));
+        nodes.extend((0..plan.shards + SPARE).map(|_| {
+            ShardNode::Shard(Shard::new(
+                first_shard,
+                keeper,
+                plan.work,
+                plan.queue,
+                cfg.switch(CATCH_UP),
+                cfg.switch(REDIRECT),
+            ))
+        }));
+        Box::new(Simulation::new(Setup {
+            topology: self.topology(cfg),
+            metrics: PATTERN.metrics,
+            checker: ShardChecker::new(
+                &names,
+                first_router,
+                first_shard,
+                plan.scheme == Scheme::Ranges,
+            ),
+            names,
+            nodes,
+            clocks: Vec::new(),
+            link: LINK,
+            horizon: self.horizon(cfg),
+            seed: cfg.seed,
+            script: actions.script,
+            user_actions: actions.user,
+        }))
+    }
+}
