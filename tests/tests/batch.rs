@@ -53,6 +53,17 @@ fn finals(results: &[Published]) -> Vec<(u32, u64)> {
         .collect()
 }
 
+/// The levels "tasks in the latest result" reaches, bucket by bucket.
+fn covered(engine: &dyn Engine) -> Vec<i64> {
+    let metric = PATTERN
+        .metrics
+        .iter()
+        .position(|m| m.id == "covered")
+        .unwrap();
+    let series = engine.series(metric, engine.horizon());
+    series.points.iter().map(|p| p.max).collect()
+}
+
 /// Metric `id` over the whole run: a latency's highest p99.
 fn total(engine: &dyn Engine, id: &str) -> i64 {
     metric_between(engine, PATTERN.metrics, id, 0, 1_000)
@@ -119,6 +130,9 @@ fn a_reduce_publishes_early_and_ends_with_the_joins_sums() {
                 .all(|w| w[0].value < w[1].value && w[0].at < w[1].at));
             assert!(mine.last().unwrap().last && mine.len() >= 2, "{mine:?}");
         }
+        // The published result covers part of a batch for most of its time.
+        let part = covered(e).iter().filter(|&&c| (1..12).contains(&c)).count();
+        assert!(part > covered(e).len() / 3, "{:?}", covered(e));
         let contrast = &e.violations()[1];
         assert!(contrast.is_none(), "seed {seed}: {contrast:?}");
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::msg::Msg;
 use super::node::BatchNode;
-use super::{EARLY_US, FINAL, FIRST, RESULTS};
+use super::{COVERED, EARLY_US, FINAL, FIRST, RESULTS};
 use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
@@ -75,12 +75,17 @@ impl BatchChecker {
         let coordinator = from == self.coordinator;
         match *msg {
             Msg::Task { batch, .. } if coordinator => {
-                let tasks = self.tasks as usize;
-                self.open.entry(batch).or_insert_with(|| Seen {
-                    start: at,
-                    outputs: vec![None; tasks],
-                    published: false,
-                });
+                if !self.open.contains_key(&batch) {
+                    let outputs = vec![None; self.tasks as usize];
+                    let published = false;
+                    let seen = Seen {
+                        start: at,
+                        outputs,
+                        published,
+                    };
+                    self.open.insert(batch, seen);
+                    self.record(COVERED, 0);
+                }
             }
             Msg::Output { batch, task, value } => {
                 let seen = self.open.get_mut(&batch);
@@ -90,6 +95,11 @@ impl BatchChecker {
             }
             Msg::Running { batch, .. } | Msg::Final { batch, .. } if coordinator => {
                 self.record(RESULTS, 1);
+                let covered = match *msg {
+                    Msg::Running { folded, .. } => folded,
+                    _ => self.tasks,
+                };
+                self.record(COVERED, i64::from(covered));
                 self.publish(index, at, batch, msg);
             }
             _ => {}

@@ -43,6 +43,8 @@ const FIRST: usize = 0;
 const FINAL: usize = 1;
 /// Metric: results (running or final) the coordinator published (from the trace).
 const RESULTS: usize = 2;
+/// Metric: tasks in the latest published result, 0 when a batch starts (from the trace).
+const COVERED: usize = 3;
 
 /// A batch whose first result takes longer than this breaks "early results".
 pub const EARLY_US: u64 = 20_000;
@@ -54,7 +56,7 @@ pub const FOLD_ONCE: &str = "fold-once";
 pub static PATTERN: PatternInfo = PatternInfo {
     id: "batch",
     family: "Data processing",
-    name: "Coordinated batch: join vs reduce",
+    name: "Coordinated batch (join vs reduce)",
     problem: "A coordinator hands a batch's tasks to workers and combines their results. \
               One slow worker holds the whole batch back: when is the answer ready, and \
               can anyone see part of it sooner?",
@@ -107,7 +109,16 @@ pub static PATTERN: PatternInfo = PatternInfo {
             unit: "results",
             per_node: false,
             help: "Running and final results the coordinator sent to the consumer, \
-                   counted from the trace.",
+                   counted from the trace: a reduce sends one per task.",
+        },
+        MetricSpec {
+            id: "covered",
+            label: "Tasks in the latest result",
+            kind: MetricKind::Gauge,
+            unit: "tasks",
+            per_node: false,
+            help: "How many tasks the latest published result covers, as it says (all of \
+                   them for a final result); back to 0 when a new batch starts.",
         },
     ],
     verbs: &[slow_verb(

@@ -22,10 +22,9 @@ const LINK: LinkConfig = LinkConfig {
     ..LinkConfig::reliable(200, 400)
 };
 
-/// The coordinator, then the consumer, then the workers.
+/// The coordinator, then the workers, then the consumer.
 const COORDINATOR: NodeId = NodeId(0);
-const CONSUMER: NodeId = NodeId(1);
-const FIRST_WORKER: u32 = 2;
+const FIRST_WORKER: u32 = 1;
 
 /// A coordinated batch scenario: `reduce` or join.
 pub struct BatchScenario {
@@ -68,7 +67,7 @@ pub static JOIN: BatchScenario = BatchScenario {
     info: StoryInfo {
         pattern: &PATTERN,
         id: "batch-join",
-        title: "Join: wait for every task",
+        title: "Join waits for every task",
         summary: "A coordinator hands 12 tasks to 4 workers, one of them 10× slower, and \
                   joins: nothing is published until the slow worker's last task is in \
                   and the 12 outputs are combined. First result = final result, late.",
@@ -82,7 +81,7 @@ pub static REDUCE: BatchScenario = BatchScenario {
     info: StoryInfo {
         pattern: &PATTERN,
         id: "batch-reduce",
-        title: "Reduce: fold as results arrive",
+        title: "Reduce folds as results arrive",
         summary: "The same batches, reduced: the coordinator folds each output as it \
                   arrives and publishes the running sum, so the first result is out after \
                   one task, the final one right after the slowest, with the same sum as \
@@ -115,27 +114,26 @@ impl Scenario for BatchScenario {
     }
 
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo> {
-        let mut nodes = vec![
-            NodeInfo {
-                name: "coord".into(),
-                role: "coordinator",
-            },
-            NodeInfo {
-                name: "out".into(),
-                role: "consumer",
-            },
-        ];
+        let mut nodes = vec![NodeInfo {
+            name: "coord".into(),
+            role: "coordinator",
+        }];
         nodes.extend((1..=Shape::of(cfg).workers).map(|k| NodeInfo {
             name: format!("w{k}"),
             role: "worker",
         }));
+        nodes.push(NodeInfo {
+            name: "out".into(),
+            role: "consumer",
+        });
         nodes
     }
 
     fn topology(&self, cfg: &Config) -> Topology {
         let mut topology = Topology::default();
-        topology.link(COORDINATOR, CONSUMER);
-        for k in 0..Shape::of(cfg).workers {
+        let workers = Shape::of(cfg).workers;
+        for k in 0..=workers {
+            // The last one is the consumer.
             topology.link(COORDINATOR, NodeId(FIRST_WORKER + k));
         }
         topology
@@ -170,16 +168,14 @@ impl Scenario for BatchScenario {
             tasks: shape.tasks,
             first_worker: FIRST_WORKER,
             workers: shape.workers,
-            consumer: CONSUMER,
+            consumer: NodeId(FIRST_WORKER + shape.workers),
         };
-        let mut nodes = vec![
-            BatchNode::Coordinator(Coordinator::new(plan)),
-            BatchNode::Consumer { latest: None },
-        ];
+        let mut nodes = vec![BatchNode::Coordinator(Coordinator::new(plan))];
         nodes.extend(
             (0..shape.workers)
                 .map(|k| BatchNode::worker(COORDINATOR, if k == 0 { shape.slow } else { 1 })),
         );
+        nodes.push(BatchNode::Consumer { latest: None });
         Box::new(Simulation::new(Setup {
             topology: self.topology(cfg),
             metrics: PATTERN.metrics,
@@ -222,16 +218,18 @@ fn captions(reduce: bool, cfg: &Config) -> Vec<Caption> {
              note). The fast workers are done within about {} ms, but nothing is \
              published until w1's last task is in; then coord folds the {tasks} outputs \
              ({fold} ms) and sends out the final result: the first result is the final \
-             one, about {} ms after the batch starts (\"time to first result\"). A \
-             repeated output only fills its slot again.",
+             one, about {} ms after the batch starts (\"time to first result\"; \
+             \"tasks in the latest result\" jumps from 0 to {tasks}). A repeated output \
+             only fills its slot again.",
             mine * 5,
             slowest + fold as i64
         )
     } else if cfg.switch(FOLD_ONCE) {
         format!(
             "Reduce: coord folds each output as it arrives (1 ms each) and sends out the \
-             running sum: the first result about 6 ms after the batch starts, the final \
-             one about 1 ms after w1's last task, some {slowest} ms in. A repeated \
+             running sum (\"tasks in the latest result\" climbs a task at a time): the \
+             first result about 6 ms after the batch starts, the final one about 1 ms \
+             after w1's last task, some {slowest} ms in. A repeated \
              output is dropped (\"repeat\" notes), so each batch's final sum is the same \
              as the join's at any seed."
         )

@@ -118,6 +118,8 @@ fn a_final_sum_of_the_sent_outputs_holds_and_is_measured() {
     assert_eq!(values(FIRST), [6_000]);
     assert_eq!(values(FINAL), [51_000]);
     assert_eq!(values(RESULTS).len(), 2);
+    // The batch starts at 0 tasks covered; the running result covers 1, the final both.
+    assert_eq!(values(COVERED), [0, 1, 2]);
 }
 
 #[test]
