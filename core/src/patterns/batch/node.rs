@@ -21,10 +21,10 @@ pub enum BatchNode {
         /// Its speed and what it served.
         work: SlowableWork,
     },
-    /// Receives the results: the last one it got (durable only in the trace).
+    /// Receives the results.
     Consumer {
-        /// The latest result, as its message reads.
-        latest: Option<String>,
+        /// The latest result.
+        latest: Option<Msg>,
     },
 }
 
@@ -69,7 +69,7 @@ impl Node for BatchNode {
                 let value = task_output(lo, hi);
                 ctx.send(*coordinator, Msg::Output { batch, task, value });
             }
-            (BatchNode::Consumer { latest }, msg) => *latest = Some(msg.to_string()),
+            (BatchNode::Consumer { latest }, msg) => *latest = Some(msg),
             (BatchNode::Worker { .. }, _) => {}
         }
     }
@@ -98,8 +98,15 @@ impl Node for BatchNode {
             },
             BatchNode::Consumer { latest } => NodeView {
                 role: "consumer",
-                headline: latest.clone().unwrap_or_else(|| "no result yet".into()),
-                fields: Vec::new(),
+                headline: match latest {
+                    Some(Msg::Running { batch, folded, .. }) => format!("b{batch}: {folded} tasks"),
+                    Some(Msg::Final { batch, .. }) => format!("b{batch}: final"),
+                    _ => "no result yet".into(),
+                },
+                fields: latest
+                    .iter()
+                    .map(|msg| ("latest result", msg.to_string()))
+                    .collect(),
             },
         }
     }
