@@ -1,8 +1,6 @@
 //! Checks a coordinated batch from the trace: what each worker sent for each task, what
 //! the coordinator published and when (whatever the coordinator counts).
 
-use std::collections::BTreeMap;
-
 use super::msg::Msg;
 use super::node::BatchNode;
 use super::{COVERED, EARLY_US, FINAL, FIRST, RESULTS};
@@ -34,6 +32,7 @@ const EARLY: usize = 1;
 /// One batch as the trace shows it.
 #[derive(Clone, Debug)]
 struct Seen {
+    batch: u32,
     start: SimTime,
     /// Per task: the output its worker sent, once sent.
     outputs: Vec<Option<u64>>,
@@ -45,8 +44,9 @@ struct Seen {
 pub struct BatchChecker {
     coordinator: NodeId,
     tasks: u32,
-    /// The batches whose final result is not out yet.
-    open: BTreeMap<u32, Seen>,
+    /// The batches whose final result is not out yet: at most one, since the coordinator
+    /// starts the next after a final result or a restart (which clears this).
+    open: Vec<Seen>,
     findings: Findings,
     measures: Vec<Measure>,
 }
@@ -57,7 +57,7 @@ impl BatchChecker {
         BatchChecker {
             coordinator,
             tasks,
-            open: BTreeMap::new(),
+            open: Vec::new(),
             findings: Findings::new(names),
             measures: Vec::new(),
         }
@@ -74,21 +74,22 @@ impl BatchChecker {
     fn on_send(&mut self, index: usize, at: SimTime, from: NodeId, msg: &Msg) {
         let coordinator = from == self.coordinator;
         match *msg {
-            Msg::Task { batch, .. } if coordinator => {
-                if !self.open.contains_key(&batch) {
-                    let outputs = vec![None; self.tasks as usize];
-                    let published = false;
-                    let seen = Seen {
-                        start: at,
-                        outputs,
-                        published,
-                    };
-                    self.open.insert(batch, seen);
-                    self.record(COVERED, 0);
-                }
+            Msg::Task { batch, .. }
+                if coordinator && self.open.iter().all(|s| s.batch != batch) =>
+            {
+                let outputs = vec![None; self.tasks as usize];
+                let published = false;
+                let seen = Seen {
+                    batch,
+                    start: at,
+                    outputs,
+                    published,
+                };
+                self.open.push(seen);
+                self.record(COVERED, 0);
             }
             Msg::Output { batch, task, value } => {
-                let seen = self.open.get_mut(&batch);
+                let seen = self.open.iter_mut().find(|s| s.batch == batch);
                 if let Some(slot) = seen.and_then(|s| s.outputs.get_mut(task as usize)) {
                     *slot = Some(value);
                 }
@@ -107,9 +108,10 @@ impl BatchChecker {
     }
 
     fn publish(&mut self, index: usize, at: SimTime, batch: u32, msg: &Msg) {
-        let Some(seen) = self.open.get_mut(&batch) else {
+        let Some(at_index) = self.open.iter().position(|s| s.batch == batch) else {
             return;
         };
+        let seen = &mut self.open[at_index];
         let took = |seen: &Seen| (at.as_micros() - seen.start.as_micros()) as i64;
         if !seen.published {
             seen.published = true;
@@ -127,9 +129,7 @@ impl BatchChecker {
         let Msg::Final { value, .. } = *msg else {
             return;
         };
-        let Some(seen) = self.open.remove(&batch) else {
-            return;
-        };
+        let seen = self.open.remove(at_index);
         self.record(FINAL, took(&seen));
         let missing = seen.outputs.iter().position(Option::is_none);
         let sum: u64 = seen.outputs.iter().flatten().sum();
