@@ -73,6 +73,18 @@ impl Trace {
         self.send(at_us, COORD, OUT, msg);
     }
 
+    fn final_result(&mut self, at_us: u64, batch: u32, value: u64) {
+        self.publish(at_us, Msg::Final { batch, value });
+    }
+
+    /// Batch `batch` starts at `at_us`; w2 sends 20 for task 1 at `w2_us`, w1 sends 7
+    /// for task 0 at `w1_us`.
+    fn outputs(&mut self, at_us: u64, batch: u32, w2_us: u64, w1_us: u64) {
+        self.start(at_us, batch);
+        self.output(w2_us, W2, batch, 1, 20);
+        self.output(w1_us, W1, batch, 0, 7);
+    }
+
     fn breaches(&mut self) -> Vec<Breach> {
         breaches_after_step(&mut self.c, 4)
     }
@@ -100,13 +112,7 @@ fn a_final_sum_of_the_sent_outputs_holds_and_is_measured() {
     t.output(50_000, W1, 1, 0, 7);
     // The same output sent twice counts once.
     t.output(50_000, W1, 1, 0, 7);
-    t.publish(
-        51_000,
-        Msg::Final {
-            batch: 1,
-            value: 27,
-        },
-    );
+    t.final_result(51_000, 1, 27);
     assert!(t.breaches().is_empty());
     let m = t.measures();
     let values = |metric: usize| -> Vec<i64> {
@@ -125,17 +131,9 @@ fn a_final_sum_of_the_sent_outputs_holds_and_is_measured() {
 #[test]
 fn a_final_result_that_counts_an_output_twice_breaks_the_sum() {
     let mut t = Trace::new();
-    t.start(0, 1);
-    t.output(5_000, W2, 1, 1, 20);
-    t.output(6_000, W1, 1, 0, 7);
+    t.outputs(0, 1, 5_000, 6_000);
     // What a reducer folding a repeat would publish: 20 + 20 + 7.
-    t.publish(
-        7_000,
-        Msg::Final {
-            batch: 1,
-            value: 47,
-        },
-    );
+    t.final_result(7_000, 1, 47);
     let found = t.breaches();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].property, SUM);
@@ -149,13 +147,7 @@ fn a_final_result_before_every_task_answered_breaks_the_sum_whatever_its_value()
     t.start(0, 1);
     t.output(5_000, W2, 1, 1, 20);
     // 20 is right for what was sent so far, but task 0 has not answered.
-    t.publish(
-        6_000,
-        Msg::Final {
-            batch: 1,
-            value: 20,
-        },
-    );
+    t.final_result(6_000, 1, 20);
     let found = t.breaches();
     assert_eq!(found[0].property, SUM);
     assert!(
@@ -168,27 +160,11 @@ fn a_final_result_before_every_task_answered_breaks_the_sum_whatever_its_value()
 #[test]
 fn a_late_first_result_breaks_the_contrast_once_per_run() {
     let mut t = Trace::new();
-    t.start(0, 1);
-    t.output(5_000, W2, 1, 1, 20);
-    t.output(19_000, W1, 1, 0, 7);
-    t.publish(
-        20_000,
-        Msg::Final {
-            batch: 1,
-            value: 27,
-        },
-    );
+    t.outputs(0, 1, 5_000, 19_000);
+    t.final_result(20_000, 1, 27);
     assert!(t.breaches().is_empty(), "20 ms is early enough");
-    t.start(100_000, 2);
-    t.output(105_000, W2, 2, 1, 20);
-    t.output(150_000, W1, 2, 0, 7);
-    t.publish(
-        162_000,
-        Msg::Final {
-            batch: 2,
-            value: 27,
-        },
-    );
+    t.outputs(100_000, 2, 105_000, 150_000);
+    t.final_result(162_000, 2, 27);
     let found = t.breaches();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].property, EARLY);
