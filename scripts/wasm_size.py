@@ -74,7 +74,7 @@ def function_sizes(path):
 
 
 # Add each new pattern's module name here.
-PATS = ['lamport','generation','hybrid','idempotent','consistent','balance','resilience','discovery','gateway','scatter','mapreduce','workload']
+PATS = ['lamport','generation','hybrid','idempotent','consistent','balance','resilience','discovery','gateway','broker','bus','hub','scatter','mapreduce','workload']
 
 
 def clean(n): return re.sub(r'\[[0-9a-f]+\]', '', n)

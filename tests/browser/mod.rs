@@ -176,3 +176,20 @@ pub async fn open_at(client: &Client, base: &str, session: &playground_core::Ses
     testid(client, "scrubber").await;
     scrub(client, at_us).await;
 }
+
+/// Scrolls the stage to the top of the window (under the header) and writes a
+/// screenshot to `path`.
+pub async fn shoot_stage(client: &Client, path: &Path) {
+    let stage = testid(client, "stage").await;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -130);",
+            vec![serde_json::to_value(&stage).unwrap()],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let png = client.screenshot().await.unwrap();
+    assert!(png.len() > 10_000, "a real screenshot");
+    std::fs::write(path, png).unwrap();
+}

@@ -400,3 +400,43 @@ fn idempotent_retries_and_answers_from_the_session_are_charted_from_the_trace() 
         "without sessions an operation is applied again"
     );
 }
+
+/// A snapshot shows each node's pending timers as the trace has them: right before a
+/// timer fires, its node's timers include it, due then; every pending timer was set at or
+/// before the instant and fires after it; a crashed node has none (it lost them).
+#[test]
+fn snapshots_show_pending_timers_as_the_trace_fires_them() {
+    let run = explored(&Session::new("generation-crash", 1));
+    let engine = run.engine();
+    let mut fired = 0;
+    for index in 0..engine.trace_len() {
+        let Some(event) = engine.event(index).filter(|e| e.tag == EventTag::Timer) else {
+            continue;
+        };
+        let before = engine.snapshot_after_step(event.step.saturating_sub(1));
+        let node = &before.nodes[event.node.expect("a timer has a lane").index()];
+        assert!(
+            node.timers
+                .iter()
+                .any(|t| t.due_at == event.time && event.label.contains(&t.label)),
+            "{} before `{}` at {}: {:?}",
+            node.name,
+            event.label,
+            event.time,
+            node.timers
+        );
+        fired += 1;
+    }
+    assert!(fired > 10, "the story runs on timers");
+    for step in (0..engine.steps()).step_by(5) {
+        let snap = engine.snapshot_after_step(step);
+        for node in &snap.nodes {
+            if node.status == NodeStatus::Crashed {
+                assert!(node.timers.is_empty(), "{} lost its timers", node.name);
+            }
+            for timer in &node.timers {
+                assert!(timer.set_at <= snap.time && snap.time <= timer.due_at);
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{click, dist_dir, scrub, serve, start_browser, testid, text, PREFIX};
+use browser::{click, dist_dir, scrub, serve, shoot_stage, start_browser, testid, text, PREFIX};
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
 
@@ -54,18 +54,7 @@ async fn a_request_path_and_the_gateway_outage_desktop_and_phone() {
         click(&client, &format!("msg-{work}")).await;
         let hops = text(&client, "path-panel").await;
         assert!(hops.contains("auth"), "{hops}");
-        let stage = testid(&client, "stage").await;
-        client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -130);",
-                vec![serde_json::to_value(&stage).unwrap()],
-            )
-            .await
-            .unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        let png = client.screenshot().await.unwrap();
-        assert!(png.len() > 10_000, "a real screenshot");
-        std::fs::write(shots.join(format!("gateway-path-{name}.png")), png).unwrap();
+        shoot_stage(&client, &shots.join(format!("gateway-path-{name}.png"))).await;
     }
     client.set_window_size(1400, 1300).await.unwrap();
     for replicas in [1, 3] {

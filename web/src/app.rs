@@ -288,6 +288,7 @@ pub fn App() -> Html {
 
     html! {
         <div class="app">
+            <a class="skip-link" href="#stage-panel">{ "Skip to the stage" }</a>
             <header class="top">
                 <h1>{ "Distributed Patterns Playground" }</h1>
                 <span class="muted">{ "watch, break and replay distributed-systems patterns" }</span>
@@ -301,7 +302,7 @@ pub fn App() -> Html {
                 <Caption text={caption} />
                 <div class="workspace">
                     <div class="left">
-                        <section class="panel stage-panel">{ stage }<>{ for action_bar }</></section>
+                        <section class="panel stage-panel" id="stage-panel" tabindex="-1">{ stage }<>{ for action_bar }</></section>
                         { controls }
                         { status }
                         { charts }

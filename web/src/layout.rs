@@ -140,6 +140,25 @@ pub fn along_spots(a: Spot, b: Spot, permille: u16) -> Point {
     }
 }
 
+/// Where a message's label goes (its text's baseline), with the message drawn at `p`:
+/// above the dot, else below it, wherever it covers neither the sender's nor the
+/// receiver's box; `None` when both would (the dot's tooltip still names it). The label
+/// is `chars` characters of about 6.5 units each, 12 units tall.
+pub fn message_label_y(p: Point, chars: usize, ends: [Spot; 2]) -> Option<f64> {
+    let half_w = chars as f64 * 3.25;
+    [p.y - 11.0, p.y + 21.0].into_iter().find(|&baseline| {
+        let label = Spot {
+            center: Point {
+                x: p.x,
+                y: baseline - 4.0,
+            },
+            half_w,
+            half_h: 6.0,
+        };
+        ends.iter().all(|end| !label.overlaps(end))
+    })
+}
+
 /// How far apart the brackets of nested groups sit in the diagram's label column.
 const BRACKET_STEP: f64 = 6.0;
 
@@ -271,6 +290,30 @@ impl DiagramGeometry {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_message_label_never_covers_its_ends() {
+        let spot = |x: f64, y: f64| Spot {
+            center: Point { x, y },
+            half_w: 60.0,
+            half_h: 27.0,
+        };
+        let (top, bottom) = (spot(200.0, 50.0), spot(200.0, 200.0));
+        // Going up, just below the upper box: above would cover it, so below.
+        let near_top = along_spots(bottom, top, 990);
+        let y = message_label_y(near_top, 15, [bottom, top]).unwrap();
+        assert!(y > near_top.y, "{y} below {near_top:?}");
+        // Half way, above is clear.
+        let middle = along_spots(bottom, top, 500);
+        assert_eq!(
+            message_label_y(middle, 15, [bottom, top]),
+            Some(middle.y - 11.0)
+        );
+        // Boxes so close that neither place is clear: no label.
+        let (a, b) = (spot(200.0, 50.0), spot(200.0, 112.0));
+        let squeezed = along_spots(a, b, 500);
+        assert_eq!(message_label_y(squeezed, 15, [a, b]), None);
+    }
+
     use super::*;
 
     #[test]

@@ -505,7 +505,13 @@ impl Playground {
                 self.log.node = None;
                 self.explore();
                 self.fit_diagram();
-                self.seek(if keep_cursor { at } else { SimTime::ZERO });
+                if keep_cursor {
+                    self.seek(at);
+                } else {
+                    // A story chosen from the catalog starts where its link starts: before
+                    // its first step.
+                    self.cursor = Cursor::default();
+                }
             }
             Err(e) => self.notify(Notice {
                 tone: Tone::Error,

@@ -425,9 +425,17 @@ async fn keyboard_steps_and_opens_help() {
     key("?");
     settle().await;
     assert!(page.text("help").contains("Play or pause"));
+    let focused = || {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-testid"))
+            .unwrap_or_default()
+    };
+    assert_eq!(focused(), "close-help", "focus moves into the dialog");
     key("Escape");
     settle().await;
     assert!(page.find("help").is_none());
+    assert_eq!(focused(), "help-button", "and back to its opener");
 }
 
 #[wasm_bindgen_test]
@@ -443,8 +451,10 @@ async fn one_way_partition_hold_release_delay_and_link_sliders() {
         "c1 to each of the three others, one way"
     );
     assert!(
-        page.text("node-c1").contains("PARTITIONED"),
-        "partitioned is written, not only colored"
+        page.text("node-c1").contains("SIDE A") && page.text("node-s1").contains("SIDE B"),
+        "each side is written, not only colored: {} / {}",
+        page.text("node-c1"),
+        page.text("node-s1")
     );
     assert!(page
         .search(&["oneway.c1.c2-s1-s2"])

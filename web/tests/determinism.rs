@@ -62,6 +62,22 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("discovery-replicated-registry"),
     golden!("gateway-routing"),
     golden!("gateway-spof"),
+    golden!("pods-readiness"),
+    golden!("pods-node-failure"),
+    golden!("sidecar-job"),
+    golden!("sidecar-hop"),
+    golden!("sidecar-ambassador"),
+    golden!("sidecar-adapter"),
+    golden!("hosts-three-ways"),
+    golden!("broker-prefetch"),
+    golden!("broker-slow-consumer"),
+    golden!("broker-poison"),
+    golden!("broker-crashes"),
+    golden!("bus-routing"),
+    golden!("bus-accountability"),
+    golden!("bus-bottleneck"),
+    golden!("hub-point-to-point"),
+    golden!("hub-and-spoke"),
 ];
 
 fn trace_of(session: &Session) -> String {

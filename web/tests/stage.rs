@@ -67,6 +67,7 @@ fn snapshot(roles: &[&'static str]) -> Snapshot {
             fields: Vec::new(),
             busy: u32::from(i == 20),
             queued: if i == 20 { 3 } else { 0 },
+            timers: Vec::new(),
         })
         .collect();
     Snapshot {

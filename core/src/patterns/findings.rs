@@ -3,6 +3,7 @@
 //! request; the engine keeps only the first). Shared by the checkers of the traffic families.
 
 use crate::sim::checker::Breach;
+use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
 
 /// The node names a detail quotes, and the breaches found since the last step.
@@ -52,5 +53,14 @@ impl Findings {
     /// Hands the breaches found to the engine.
     pub fn drain(&mut self, out: &mut Vec<Breach>) {
         out.append(&mut self.found);
+    }
+}
+
+/// A measurement of a run-wide metric (no node): what a checker counts from the trace.
+pub fn run_wide(metric: usize, value: i64) -> Measure {
+    Measure {
+        metric,
+        node: None,
+        value,
     }
 }

@@ -2,12 +2,16 @@
 
 pub mod balance;
 pub mod batch;
+pub mod broker;
+pub mod bus;
 pub mod consistent;
+pub mod deploy;
 pub mod discovery;
 pub mod downtime;
 pub mod findings;
 pub mod gateway;
 pub mod generation;
+pub mod hub;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
@@ -95,6 +99,22 @@ impl Registry {
                 &discovery::REPLICATED,
                 &gateway::ROUTING,
                 &gateway::SPOF,
+                &deploy::pods::SCALE_UP,
+                &deploy::pods::NODE_FAILURE,
+                &deploy::sidecar::JOB,
+                &deploy::sidecar::HOP_COST,
+                &deploy::sidecar::AMBASSADOR,
+                &deploy::sidecar::ADAPTER,
+                &deploy::hosts::THREE_WAYS,
+                &broker::PREFETCH,
+                &broker::SLOW_CONSUMER,
+                &broker::POISON,
+                &broker::CRASHES,
+                &bus::ROUTING,
+                &bus::ACCOUNTABILITY,
+                &bus::BOTTLENECK,
+                &hub::POINT_TO_POINT,
+                &hub::HUB_AND_SPOKE,
             ],
         }
     }

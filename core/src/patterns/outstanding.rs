@@ -7,7 +7,21 @@
 use std::collections::VecDeque;
 
 use crate::sim::load::Arrivals;
-use crate::sim::node::{Ctx, Node, Stamp};
+use crate::sim::metrics::{MetricKind, MetricSpec};
+use crate::sim::node::{Ctx, Node, NodeView, Stamp};
+
+/// The failed-requests chart of a pattern whose clients keep an [`Outstanding`],
+/// counted as `help` says.
+pub const fn failed_metric(help: &'static str) -> MetricSpec {
+    MetricSpec {
+        id: "failed",
+        label: "Failed requests",
+        kind: MetricKind::Counter,
+        unit: "requests",
+        per_node: false,
+        help,
+    }
+}
 
 /// Sweeps per timeout: a request is given up on after between 3/4 and 1 timeout.
 const SWEEPS: u64 = 4;
@@ -121,6 +135,20 @@ impl Outstanding {
     /// Whether none is in flight.
     pub fn is_empty(&self) -> bool {
         self.waiting.is_empty()
+    }
+
+    /// A client's view: requests waiting, and `sent`, answered, failed or timed out.
+    pub fn view(&self, sent: u64) -> NodeView {
+        let [answered, failed] = self.ended();
+        NodeView {
+            role: "client",
+            headline: format!("{} waiting", self.len()),
+            fields: vec![
+                ("sent", sent.to_string()),
+                ("answered", answered.to_string()),
+                ("failed or timed out", failed.to_string()),
+            ],
+        }
     }
 
     /// Forgets every request (a crash).

@@ -34,6 +34,19 @@ pub struct NodeSnapshot {
     pub busy: u32,
     /// Messages waiting in its queue.
     pub queued: u32,
+    /// Its pending timers, the soonest first.
+    pub timers: Vec<TimerSnapshot>,
+}
+
+/// A pending timer: what it is, when it was set and when it fires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimerSnapshot {
+    /// The timer, as its pattern writes it (`election timeout`).
+    pub label: String,
+    /// When it was set.
+    pub set_at: SimTime,
+    /// When it fires (later, if its node is paused then).
+    pub due_at: SimTime,
 }
 
 /// A message in flight at the snapshot's instant.

@@ -4,7 +4,15 @@ use playground_core::sim::time::SimTime;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::{Command, SPEEDS};
+use crate::model::{Command, ONE_X_RUN_SECONDS, SPEEDS};
+
+/// What the speeds mean, for the speed control's tooltip.
+fn speed_meaning() -> String {
+    format!(
+        "1× plays the whole run in about {ONE_X_RUN_SECONDS} seconds (at most 100 ms and at \
+         least 1 ms of simulated time a second); 2× twice as fast, and so on."
+    )
+}
 
 /// What the controls show.
 #[derive(Properties, PartialEq)]
@@ -90,7 +98,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         disabled={props.steps == 0}>{ "◀ Step back" }</button>
                 <button data-testid="step-forward" onclick={send(Command::StepForward)}
                         disabled={props.steps >= props.total_steps}>{ "Step ▶" }</button>
-                <label class="speed">{ "Speed " }
+                <label class="speed" title={speed_meaning()}>{ "Speed " }
                     <select data-testid="speed" onchange={on_speed}>
                         { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! {
                             <option value={i.to_string()} selected={i == props.speed}>{ *label }</option>
@@ -112,6 +120,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </button>
             </div>
             <input class="scrubber" data-testid="scrubber" type="range" aria-label="Time"
+                   aria-valuetext={format!("{} of {}", props.time, props.end)}
                    min="0" max={props.end.as_micros().to_string()} step="1"
                    value={props.time.as_micros().to_string()} oninput={on_scrub} />
             if !props.embedded {

@@ -12,9 +12,28 @@ pub struct HelpProps {
     pub on: Callback<Command>,
 }
 
-/// The help overlay listing every shortcut.
+/// The help overlay listing every shortcut. Focus moves into it when it opens and back
+/// to the "? Keys" button when it closes.
 #[component]
 pub fn Help(props: &HelpProps) -> Html {
+    let close = use_node_ref();
+    {
+        let close = close.clone();
+        use_effect_with((), move |_| {
+            if let Some(button) = close.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+            || {
+                let opener = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector("[data-testid=help-button]").ok().flatten())
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(opener) = opener {
+                    let _ = opener.focus();
+                }
+            }
+        });
+    }
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help">
             <div class="dialog">
@@ -31,7 +50,7 @@ pub fn Help(props: &HelpProps) -> Html {
                     <li>{ "Click an event in the diagram or the log: show that instant everywhere." }</li>
                     <li>{ "Acting at a past instant discards what came after it and records your action in the link." }</li>
                 </ul>
-                <button onclick={props.on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="close-help">{ "Close" }</button>
+                <button ref={close} onclick={props.on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="close-help">{ "Close" }</button>
             </div>
         </div>
     }

@@ -73,6 +73,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         let name = n.name.clone();
         let id = n.id;
         let fields = n.fields.iter().map(|(k, v)| html! { <><dt>{ *k }</dt><dd>{ v }</dd></> });
+        let timers = n.timers.iter().map(|t| html! {
+            <><dt>{ "timer" }</dt><dd data-testid="node-timer">{ format!("{} fires at {} (set at {})", t.label, t.due_at, t.set_at) }</dd></>
+        });
         let skew = |delta_us: i64| act(on, Action::SkewClock { node: name.clone(), delta_us });
         let drift = |change: i64| {
             let ppm = (n.drift_ppm + change).clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
@@ -90,6 +93,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <dt>{ "wall clock" }</dt>
                     <dd data-testid="wall-clock">{ format!("{} (skew {:+.3} ms, drift {:+} ppm)", n.wall_clock, n.skew_us as f64 / 1000.0, n.drift_ppm) }</dd>
                     { for fields }
+                    { for timers }
                 </dl>
                 <div class="buttons">
                     { fault_buttons(on, &n.name, n.status, "") }

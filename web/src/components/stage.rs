@@ -6,12 +6,13 @@ use std::rc::Rc;
 
 use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::scenario::PatternInfo;
-use playground_core::sim::snapshot::Snapshot;
+use playground_core::sim::snapshot::{NodeSnapshot, Snapshot};
+use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
 use super::stage_parts::{activate, GroupFrame, StageNode};
-use crate::layout::{along_spots, Scale, Spot, StageLayout};
+use crate::layout::{along_spots, message_label_y, Scale, Spot, StageLayout};
 use crate::model::{Command, PathView};
 
 /// What the stage shows.
@@ -66,15 +67,8 @@ pub fn Stage(props: &StageProps) -> Html {
     let scale = layout.scale;
     let at = |id: NodeId| layout.anchor(id);
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
-    // Which nodes a partition cuts off, once per frame rather than once per node.
-    let mut cut_off = vec![false; snap.nodes.len()];
-    for &(a, b) in &snap.cut_links {
-        for n in [a, b] {
-            if let Some(c) = cut_off.get_mut(n.index()) {
-                *c = true;
-            }
-        }
-    }
+    // Which side of a partition each cut-off node is on, once per frame.
+    let sides = partition_sides(snap);
 
     let groups = layout.groups.iter().filter(|g| g.visible).map(|g| {
         let up = if g.collapsed {
@@ -141,8 +135,9 @@ pub fn Stage(props: &StageProps) -> Html {
                        headline={AttrValue::from(n.headline.clone())}
                        wall={if scale == Scale::Full { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
                        busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
-                       grouped={props.group.contains(&id)} partitioned={cut_off[id.index()]}
+                       grouped={props.group.contains(&id)} side={sides[id.index()]}
                        on_path={props.path.as_ref().is_some_and(|p| p.nodes.contains(&id))}
+                       timer={(scale == Scale::Full).then(|| next_timer(n, snap.time)).flatten()}
                        on={props.on.clone()} />
         }
     });
@@ -192,8 +187,9 @@ pub fn Stage(props: &StageProps) -> Html {
         let onkeydown = activate(props.on.clone(), Command::SelectMessage(id));
         let label = (scale == Scale::Full || props.selected_msg == Some(id)).then(|| {
             let text = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
-            html! { <text x={p.x.to_string()} y={(p.y - 11.0).to_string()}>{ text }</text> }
-        });
+            let y = message_label_y(p, text.chars().count(), [at(m.from), at(m.to)])?;
+            Some(html! { <text x={p.x.to_string()} y={y.to_string()}>{ text }</text> })
+        }).flatten();
         html! {
             <g key={m.id.0} class={class} data-testid={format!("msg-{}", m.id.0)} onclick={onclick} onkeydown={onkeydown}
                role="button" tabindex="0"
@@ -234,4 +230,44 @@ pub fn Stage(props: &StageProps) -> Html {
             <>{ for cut_count }</>
         </svg>
     }
+}
+
+/// A node's soonest pending timer: the share of its span still to run (per mille) and
+/// what it is, with the time left.
+fn next_timer(n: &NodeSnapshot, now: SimTime) -> Option<(u16, AttrValue)> {
+    let t = n.timers.iter().find(|t| t.due_at >= now)?;
+    let span = t
+        .due_at
+        .as_micros()
+        .saturating_sub(t.set_at.as_micros())
+        .max(1);
+    let left = t.due_at.as_micros().saturating_sub(now.as_micros());
+    let permille = (left.saturating_mul(1000) / span).min(1000) as u16;
+    let text = format!("⏱ {} in {}", t.label, SimTime(left));
+    Some((permille, AttrValue::from(text)))
+}
+
+/// The side of a partition each node is on (`Some(0)` for side A …), `None` for a node no
+/// cut touches: nodes that can still reach each other both ways share a side, each node
+/// joining the first side whose members it can all reach.
+fn partition_sides(snap: &Snapshot) -> Vec<Option<u8>> {
+    let cut =
+        |a: NodeId, b: NodeId| snap.cut_links.contains(&(a, b)) || snap.cut_links.contains(&(b, a));
+    let mut sides: Vec<Vec<NodeId>> = Vec::new();
+    let mut out = vec![None; snap.nodes.len()];
+    for n in &snap.nodes {
+        if !snap.cut_links.iter().any(|&(a, b)| a == n.id || b == n.id) {
+            continue;
+        }
+        let side = match sides.iter().position(|s| s.iter().all(|&m| !cut(m, n.id))) {
+            Some(i) => i,
+            None => {
+                sides.push(Vec::new());
+                sides.len() - 1
+            }
+        };
+        sides[side].push(n.id);
+        out[n.id.index()] = u8::try_from(side).ok();
+    }
+    out
 }

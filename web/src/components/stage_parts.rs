@@ -50,10 +50,14 @@ pub struct NodeProps {
     pub selected: bool,
     /// Picked for one side of a partition.
     pub grouped: bool,
-    /// Cut off from some node by a partition.
-    pub partitioned: bool,
+    /// The side of a partition it is on (0 for side A …), when a cut touches it.
+    pub side: Option<u8>,
     /// On the request path shown.
     pub on_path: bool,
+    /// Its soonest pending timer (drawn in full only): the share of its span still to
+    /// run, per mille, and what it is with the time left.
+    #[prop_or_default]
+    pub timer: Option<(u16, AttrValue)>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -71,8 +75,9 @@ impl PartialEq for NodeProps {
         ) == (o.id, o.spot, o.scale, &o.name, o.role, o.look, o.status)
             && (&self.headline, &self.wall, self.busy, self.queued)
                 == (&o.headline, &o.wall, o.busy, o.queued)
-            && (self.selected, self.grouped, self.partitioned, self.on_path)
-                == (o.selected, o.grouped, o.partitioned, o.on_path)
+            && (self.selected, self.grouped, self.side, self.on_path)
+                == (o.selected, o.grouped, o.side, o.on_path)
+            && self.timer == o.timer
     }
 }
 
@@ -111,18 +116,20 @@ pub fn StageNode(p: &NodeProps) -> Html {
     if p.grouped {
         class.push("grouped");
     }
-    if p.partitioned {
+    let side = p.side.map(|s| char::from(b'A' + s.min(25)));
+    if let Some(s) = p.side {
         class.push("partitioned");
+        class.push(["side-a", "side-b", "side-c"][usize::from(s.min(2))]);
     }
     if p.on_path {
         class.push("on-path");
     }
-    let badge = match p.status {
-        NodeStatus::Crashed => Some("✕ CRASHED"),
-        NodeStatus::Paused => Some("❚❚ PAUSED"),
-        NodeStatus::Absent => Some("○ not in the run"),
-        NodeStatus::Up if p.partitioned => Some("✂ PARTITIONED"),
-        NodeStatus::Up => None,
+    let badge = match (p.status, side) {
+        (NodeStatus::Crashed, _) => Some("✕ CRASHED".to_string()),
+        (NodeStatus::Paused, _) => Some("❚❚ PAUSED".to_string()),
+        (NodeStatus::Absent, _) => Some("○ not in the run".to_string()),
+        (NodeStatus::Up, Some(side)) => Some(format!("✂ SIDE {side}")),
+        (NodeStatus::Up, None) => None,
     };
     let colours = format!(
         "--role-stroke: {}; --role-fill: {}",
@@ -138,6 +145,23 @@ pub fn StageNode(p: &NodeProps) -> Html {
     if work > 0 {
         label.push_str(&format!(", {} busy, {} queued", p.busy, p.queued));
     }
+    if let Some((_, timer)) = &p.timer {
+        label.push_str(", ");
+        label.push_str(timer);
+    }
+    // Its next timer: a bar along the box's foot that empties as the timer runs down.
+    let timer = p.timer.as_ref().map(|(left, text)| {
+        let (x, width) = (c.x - hw + 10.0, 2.0 * hw - 20.0);
+        let y = (c.y + hh - 7.0).to_string();
+        html! {
+            <g class="timer" data-testid={format!("timer-{}", p.name)}>
+                <title>{ text }</title>
+                <rect class="timer-track" x={x.to_string()} y={y.clone()} width={width.to_string()} height="3" />
+                <rect class="timer-left" x={x.to_string()} y={y}
+                      width={(width * f64::from(*left) / 1000.0).to_string()} height="3" />
+            </g>
+        }
+    });
     let full = p.scale == Scale::Full;
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).
@@ -176,6 +200,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                       width={(2.0 * hw + 8.0).to_string()} height={(2.0 * hh + 8.0).to_string()} rx="6" />
             }
             <>{ for bar }</>
+            <>{ for timer }</>
             { match p.scale {
                 Scale::Full => html! { <>
                     <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
@@ -183,7 +208,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                     <text class="role" x={x.clone()} y={(c.y + hh + 13.0).to_string()}>
                         { format!("{} · wall {}", p.role, p.wall) }
                     </text>
-                    if let Some(badge) = badge {
+                    if let Some(badge) = &badge {
                         <text class="badge" x={x} y={(c.y - hh - 6.0).to_string()}>{ badge }</text>
                     }
                 </> },
@@ -198,7 +223,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                 // Shown on hover, on keyboard focus and while selected (see the style sheet).
                 <text class="tip" x={c.x.to_string()} y={(c.y - hh - 5.0).to_string()}>
                     { format!("{} · {}", p.name, p.headline) }
-                    if let Some(badge) = badge {
+                    if let Some(badge) = &badge {
                         { format!(" · {badge}") }
                     }
                 </text>

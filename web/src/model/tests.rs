@@ -399,3 +399,12 @@ fn a_shared_link_opens_at_its_instant_and_a_bad_time_opens_at_the_start_with_a_n
         "the time went with its session"
     );
 }
+
+#[test]
+fn a_story_chosen_from_the_catalog_starts_where_its_link_starts() {
+    let mut p = open("?s=v1~lamport-skew~seed.1&t=20000");
+    p.apply(Command::OpenScenario("generation-crash".into()));
+    let linked = open("?s=v1~generation-crash~seed.1");
+    assert_eq!(p.cursor(), linked.cursor());
+    assert_eq!(p.cursor(), Cursor::default());
+}

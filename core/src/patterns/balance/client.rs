@@ -66,15 +66,6 @@ impl Client {
     }
 
     pub(super) fn view(&self) -> NodeView {
-        let [answered, failed] = self.waiting.ended();
-        NodeView {
-            role: "client",
-            headline: format!("{} waiting", self.waiting.len()),
-            fields: vec![
-                ("sent", self.next_id.to_string()),
-                ("answered", answered.to_string()),
-                ("failed or timed out", failed.to_string()),
-            ],
-        }
+        self.waiting.view(self.next_id)
     }
 }

@@ -34,9 +34,10 @@ mod scenarios;
 pub use balancer::{Health, Policy};
 pub use checker::{BalanceChecker, PROPERTIES};
 pub use node::BalanceNode;
-pub(crate) use scenarios::{two_zones, WIDE};
+pub(crate) use scenarios::{two_zones, LOCAL, WIDE};
 pub use scenarios::{BalanceScenario, HOST_FAILURE, SCALE_OUT, SLOW_INSTANCE, STALE_LOAD};
 
+use crate::patterns::outstanding::failed_metric;
 use crate::patterns::slowable::SLOW_VERB;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, green, purple};
@@ -85,14 +86,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
             "From the client's send to its answer, including the wait in an \
                    instance's queue.",
         ),
-        MetricSpec {
-            id: "failed",
-            label: "Failed requests",
-            kind: MetricKind::Counter,
-            unit: "requests",
-            per_node: false,
-            help: "Requests answered \"unavailable\" or never answered before the timeout.",
-        },
+        failed_metric("Requests answered \"unavailable\" or never answered before the timeout."),
         MetricSpec {
             id: "served",
             label: "Requests served",

@@ -109,20 +109,12 @@ impl Client {
     }
 
     pub(super) fn view(&self) -> NodeView {
-        let [answered, failed] = self.waiting.ended();
         let known = match &self.route {
             Route::Cache(cache) => cache.describe(),
             Route::Balancer(_) => "(asks the balancer)".to_string(),
         };
-        NodeView {
-            role: "client",
-            headline: format!("{} waiting", self.waiting.len()),
-            fields: vec![
-                ("sent", self.next_id.to_string()),
-                ("answered", answered.to_string()),
-                ("failed or timed out", failed.to_string()),
-                ("cached instances", known),
-            ],
-        }
+        let mut view = self.waiting.view(self.next_id);
+        view.fields.push(("cached instances", known));
+        view
     }
 }

@@ -44,6 +44,7 @@ pub use scenarios::{
     DiscoveryScenario, REGISTRATION, REGISTRY_LAG, REPLICATED, SELF_PRESERVATION, SERVER_SIDE_STORY,
 };
 
+use crate::patterns::outstanding::failed_metric;
 use crate::patterns::slowable::SLOW_VERB;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, green, purple};
@@ -119,15 +120,7 @@ pub static PATTERN: PatternInfo = PatternInfo {
             "From the client's send to its answer, including the wait in an instance's \
              queue.",
         ),
-        MetricSpec {
-            id: "failed",
-            label: "Failed requests",
-            kind: MetricKind::Counter,
-            unit: "requests",
-            per_node: false,
-            help: "Requests with no instance to go to, or never answered before the \
-                   timeout.",
-        },
+        failed_metric("Requests with no instance to go to, or never answered before the timeout."),
         MetricSpec {
             id: "to-dead",
             label: "Requests sent to a dead instance",

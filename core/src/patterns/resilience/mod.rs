@@ -51,6 +51,7 @@ pub use scenarios::{
     ResilienceScenario, BREAKER_TRIP, FLAPPING, RETRY_STORM, SLOW_CALLS, VOLUME_TRAP,
 };
 
+use crate::patterns::outstanding::failed_metric;
 use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, purple};
@@ -132,15 +133,10 @@ pub static PATTERN: PatternInfo = PatternInfo {
                    that comes fast is what a breaker is for), retries and waiting for a \
                    thread included.",
         ),
-        MetricSpec {
-            id: "failed",
-            label: "Failed requests",
-            kind: MetricKind::Counter,
-            unit: "requests",
-            per_node: false,
-            help: "Client requests that failed for good: timed out, refused by an open \
-                   breaker, or failed after their retries.",
-        },
+        failed_metric(
+            "Client requests that failed for good: timed out, refused by an open breaker, \
+             or failed after their retries.",
+        ),
         MetricSpec {
             id: "offered",
             label: "Offered load",

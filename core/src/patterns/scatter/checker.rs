@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::msg::Msg;
 use super::node::ScatterNode;
 use super::{HEDGED, LEAF_CALLS, SEARCHES, SLOW, SLOW_US};
-use crate::patterns::findings::Findings;
+use crate::patterns::findings::{run_wide, Findings};
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
@@ -56,11 +56,7 @@ impl ScatterChecker {
     }
 
     fn count(&mut self, metric: usize) {
-        self.measures.push(Measure {
-            metric,
-            node: None,
-            value: 1,
-        });
+        self.measures.push(run_wide(metric, 1));
     }
 
     fn on_send(&mut self, index: usize, at: SimTime, from: NodeId, msg: &Msg) {

@@ -170,21 +170,22 @@ impl Core {
         }
     }
 
-    /// A plain-data picture with messages drawn at `at`, from the nodes' `views` and each
-    /// message's sender, receiver, send time and text; the checker's facts and tables are
-    /// the caller's to add.
+    /// A plain-data picture with messages drawn at `at`, from the nodes' views and pending
+    /// timers and each message's sender, receiver, send time and text; the checker's facts
+    /// and tables are the caller's to add.
     pub(super) fn snapshot(
         &self,
         names: &[String],
-        views: Vec<NodeView>,
+        (views, timers): (Vec<NodeView>, Vec<Vec<TimerSnapshot>>),
         message: &dyn Fn(MsgId) -> Option<(NodeId, NodeId, SimTime, String)>,
         at: SimTime,
     ) -> Snapshot {
         let at = at.max(self.now);
         let nodes = views
             .into_iter()
+            .zip(timers)
             .enumerate()
-            .map(|(i, view)| NodeSnapshot {
+            .map(|(i, (view, timers))| NodeSnapshot {
                 id: NodeId(i as u32),
                 name: names.get(i).cloned().unwrap_or_default(),
                 role: view.role,
@@ -196,6 +197,7 @@ impl Core {
                 fields: view.fields,
                 busy: self.servers[i].busy(),
                 queued: self.servers[i].queued(),
+                timers,
             })
             .collect();
         let in_flight = self

@@ -29,7 +29,7 @@ use super::network::Network;
 use super::node::{NodeId, NodeStatus, NodeView};
 use super::payloads::{Envelope, LogRef};
 use super::rng::Rng;
-use super::snapshot::{progress_permille, FlightSnapshot, NodeSnapshot, Snapshot};
+use super::snapshot::{progress_permille, FlightSnapshot, NodeSnapshot, Snapshot, TimerSnapshot};
 use super::time::SimTime;
 use super::topology::Topology;
 use super::trace::{DropReason, EventKind, Fate, MessageRecord, MsgId, Slots, Trace, TraceEvent};
@@ -425,12 +425,13 @@ impl State {
             } => {
                 self.core.next_token += 1;
                 let token = self.core.next_token;
-                self.pattern.set_timer(node, staged, token);
-                let delay = self.core.rng.in_range(min_us, max_us);
-                self.core.schedule(
-                    self.core.now.plus_micros(delay),
-                    Pending::Timer { node, token },
-                );
+                let due = self
+                    .core
+                    .now
+                    .plus_micros(self.core.rng.in_range(min_us, max_us));
+                self.pattern
+                    .set_timer(node, staged, token, (self.core.now, due));
+                self.core.schedule(due, Pending::Timer { node, token });
             }
             RawEffect::CancelTimer(staged) => self.pattern.cancel_timer(node, staged),
             RawEffect::Note(staged) => {
@@ -482,9 +483,8 @@ impl State {
                 log.payload(id)?.to_string(),
             ))
         };
-        let mut snapshot = self
-            .core
-            .snapshot(names, self.pattern.views(), &message, at);
+        let nodes = (self.pattern.views(), self.pattern.timers());
+        let mut snapshot = self.core.snapshot(names, nodes, &message, at);
         snapshot.facts = self.pattern.facts();
         snapshot.tables = self.pattern.tables();
         snapshot

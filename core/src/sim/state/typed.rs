@@ -18,7 +18,7 @@ use super::super::metrics::Measure;
 use super::super::node::{Ctx, Effect, Node, NodeId, NodeView, Workers};
 use super::super::payloads::{typed, Envelope, LogRef, PayloadLog};
 use super::super::rng::Rng;
-use super::super::snapshot::Table;
+use super::super::snapshot::{Table, TimerSnapshot};
 use super::super::time::SimTime;
 use super::super::trace::{EventKind, MessageRecord, MsgId, Slots, TraceEvent};
 
@@ -82,8 +82,9 @@ pub(crate) trait PatternState {
         duplicate: bool,
         log: &mut LogRef<'_>,
     ) -> Option<u32>;
-    /// Staged timer `staged` is pending at `node` with `token`, replacing an equal one.
-    fn set_timer(&mut self, node: NodeId, staged: u32, token: u64);
+    /// Staged timer `staged` is pending at `node` with `token` from now until `due_at`,
+    /// replacing an equal one.
+    fn set_timer(&mut self, node: NodeId, staged: u32, token: u64, span: (SimTime, SimTime));
     fn cancel_timer(&mut self, node: NodeId, staged: u32);
     /// Staged note `staged` is the step's next note event.
     fn note(&mut self, staged: u32);
@@ -106,6 +107,8 @@ pub(crate) trait PatternState {
         out: (&mut Vec<Breach>, &mut Vec<Measure>),
     );
     fn views(&self) -> Vec<NodeView>;
+    /// Every node's pending timers, the soonest first.
+    fn timers(&self) -> Vec<Vec<TimerSnapshot>>;
     fn facts(&self) -> Vec<(&'static str, String)>;
     fn tables(&self) -> Vec<Table>;
     fn query(&self, input: &str) -> Result<Vec<(String, String)>, String>;
@@ -146,11 +149,21 @@ impl<N: Node> Clone for Staged<N> {
     }
 }
 
+/// A timer a node has set and that has not fired: its token in the queue, when it was set
+/// and when it is due.
+#[derive(Clone)]
+struct Armed<T> {
+    timer: T,
+    token: u64,
+    set_at: SimTime,
+    due_at: SimTime,
+}
+
 /// The nodes, timers and checker of a pattern whose nodes are `N`.
 #[derive(Clone)]
 pub(crate) struct Typed<N: Node, C: Checker<N>> {
     nodes: Vec<N>,
-    timers: Vec<Vec<(N::Timer, u64)>>,
+    timers: Vec<Vec<Armed<N::Timer>>>,
     checker: C,
     staged: Staged<N>,
 }
@@ -258,15 +271,21 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
         copy
     }
 
-    fn set_timer(&mut self, node: NodeId, staged: u32, token: u64) {
+    fn set_timer(&mut self, node: NodeId, staged: u32, token: u64, span: (SimTime, SimTime)) {
         let (Some(timer), Some(timers)) = (
             unstage(&mut self.staged.timers, staged),
             self.timers.get_mut(node.index()),
         ) else {
             return;
         };
-        timers.retain(|(t, _)| *t != timer);
-        timers.push((timer, token));
+        timers.retain(|a| a.timer != timer);
+        let (set_at, due_at) = span;
+        timers.push(Armed {
+            timer,
+            token,
+            set_at,
+            due_at,
+        });
     }
 
     fn cancel_timer(&mut self, node: NodeId, staged: u32) {
@@ -276,7 +295,7 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
         ) else {
             return;
         };
-        timers.retain(|(t, _)| *t != timer);
+        timers.retain(|a| a.timer != timer);
     }
 
     fn note(&mut self, staged: u32) {
@@ -288,15 +307,15 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
     fn has_timer(&self, node: NodeId, token: u64) -> bool {
         self.timers
             .get(node.index())
-            .is_some_and(|timers| timers.iter().any(|(_, t)| *t == token))
+            .is_some_and(|timers| timers.iter().any(|a| a.token == token))
     }
 
     fn fire_timer(&mut self, node: NodeId, token: u64) {
         let Some(timers) = self.timers.get_mut(node.index()) else {
             return;
         };
-        if let Some(pos) = timers.iter().position(|(_, t)| *t == token) {
-            let (timer, _) = timers.remove(pos);
+        if let Some(pos) = timers.iter().position(|a| a.token == token) {
+            let timer = timers.remove(pos).timer;
             self.staged.step_timers.push(timer.clone());
             self.staged.fired = Some(timer);
         }
@@ -372,6 +391,24 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
         self.nodes.iter().map(Node::view).collect()
     }
 
+    fn timers(&self) -> Vec<Vec<TimerSnapshot>> {
+        self.timers
+            .iter()
+            .map(|armed| {
+                let mut out: Vec<TimerSnapshot> = armed
+                    .iter()
+                    .map(|a| TimerSnapshot {
+                        label: a.timer.to_string(),
+                        set_at: a.set_at,
+                        due_at: a.due_at,
+                    })
+                    .collect();
+                out.sort_by_key(|t| t.due_at);
+                out
+            })
+            .collect()
+    }
+
     fn facts(&self) -> Vec<(&'static str, String)> {
         self.checker.facts(&self.nodes)
     }
@@ -389,7 +426,7 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
         let timers: usize = self.timers.iter().map(Vec::len).sum();
         size_of::<Self>()
             + self.nodes.len() * size_of::<N>()
-            + timers * size_of::<(N::Timer, u64)>()
+            + timers * size_of::<Armed<N::Timer>>()
     }
 }
 

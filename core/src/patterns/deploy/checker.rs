@@ -1,0 +1,110 @@
+//! The family's checker: one type over its patterns' checkers, so that the engine's
+//! pattern-facing code is compiled once for the family, not once per pattern.
+
+use super::hosts::HostsChecker;
+use super::msg::Msg;
+use super::pods::PodsChecker;
+use super::sidecar::SidecarChecker;
+use super::DeployNode;
+use crate::sim::checker::{Breach, Checker, Property, World};
+use crate::sim::metrics::Measure;
+use crate::sim::trace::{MessageRecord, TraceEvent};
+
+/// The checker of one of the family's stories.
+#[derive(Clone, Debug)]
+pub enum DeployChecker {
+    /// Pods and services.
+    Pods(PodsChecker),
+    /// Sidecar, ambassador, adapter.
+    Sidecar(SidecarChecker),
+    /// Hosts, VMs, containers.
+    Hosts(HostsChecker),
+}
+
+impl Checker<DeployNode> for DeployChecker {
+    fn properties(&self) -> &'static [Property] {
+        match self {
+            DeployChecker::Pods(c) => c.properties(),
+            DeployChecker::Sidecar(c) => c.properties(),
+            DeployChecker::Hosts(c) => c.properties(),
+        }
+    }
+
+    fn observe(
+        &mut self,
+        index: usize,
+        event: &TraceEvent<DeployNode>,
+        msg: Option<&MessageRecord<Msg>>,
+    ) {
+        match self {
+            DeployChecker::Pods(c) => c.observe(index, event, msg),
+            DeployChecker::Sidecar(c) => c.observe(index, event, msg),
+            DeployChecker::Hosts(c) => c.observe(index, event, msg),
+        }
+    }
+
+    fn check(&mut self, nodes: &[DeployNode], world: &World<'_>, out: &mut Vec<Breach>) {
+        match self {
+            DeployChecker::Pods(c) => c.check(nodes, world, out),
+            DeployChecker::Sidecar(c) => c.check(nodes, world, out),
+            DeployChecker::Hosts(c) => c.check(nodes, world, out),
+        }
+    }
+
+    fn measure(&mut self, out: &mut Vec<Measure>) {
+        if let DeployChecker::Pods(c) = self {
+            c.measure(out);
+        }
+    }
+
+    fn facts(&self, nodes: &[DeployNode]) -> Vec<(&'static str, String)> {
+        match self {
+            DeployChecker::Pods(c) => c.facts(nodes),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A message event for the family's checkers' unit tests: message `index` from `from` to
+/// `to` at `at` µs, sent (`deliver` false) or delivered, with its record.
+#[cfg(test)]
+pub(crate) fn message_event(
+    index: usize,
+    at: u64,
+    (from, to): (u32, u32),
+    payload: Msg,
+    deliver: bool,
+) -> (TraceEvent<DeployNode>, MessageRecord<Msg>) {
+    use crate::sim::node::NodeId;
+    use crate::sim::time::SimTime;
+    use crate::sim::trace::{EventKind, Fate, MsgId};
+    let msg = MsgId(index as u32);
+    let (node, kind) = if deliver {
+        let from = NodeId(from);
+        (to, EventKind::Deliver { msg, from })
+    } else {
+        let fate = Fate::Arrives(SimTime(at + 1));
+        (
+            from,
+            EventKind::Send {
+                msg,
+                to: NodeId(to),
+                fate,
+            },
+        )
+    };
+    let event = TraceEvent {
+        time: SimTime(at),
+        node: Some(NodeId(node)),
+        kind,
+    };
+    let record = MessageRecord {
+        from: NodeId(from),
+        to: NodeId(to),
+        sent_at: SimTime(at),
+        copy_of: None,
+        cause: None,
+        payload,
+    };
+    (event, record)
+}

@@ -1,0 +1,65 @@
+//! A client: an open-loop load generator sending every request to one address (a
+//! service, a proxy) and measuring how each ended.
+
+use super::msg::{Msg, Note, Timer};
+use super::node::DeployNode;
+use super::{FAILED, LATENCY};
+use crate::patterns::outstanding::Outstanding;
+use crate::sim::load::Arrivals;
+use crate::sim::node::{Ctx, NodeId, NodeView};
+
+/// A client sending requests at a rate, whatever the answers (open loop).
+#[derive(Clone, Debug)]
+pub struct Client {
+    target: NodeId,
+    // Volatile.
+    waiting: Outstanding,
+    next_id: u64,
+}
+
+impl Client {
+    /// A client of `target` with `arrivals`, giving up on a request after `timeout_us`.
+    pub fn new(target: NodeId, arrivals: Arrivals, timeout_us: u64) -> Client {
+        Client {
+            target,
+            waiting: Outstanding::new(arrivals, timeout_us, [LATENCY, FAILED]),
+            next_id: 0,
+        }
+    }
+
+    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
+        self.waiting.start(ctx, Timer::Arrival, Timer::Sweep);
+    }
+
+    pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, DeployNode>, timer: Timer) {
+        match timer {
+            Timer::Arrival => {
+                self.next_id += 1;
+                ctx.send(self.target, Msg::Request { id: self.next_id });
+                self.waiting.push(self.next_id, ctx.stamp());
+                self.waiting.next_arrival(ctx, Timer::Arrival);
+            }
+            Timer::Sweep => {
+                self.waiting.sweep(ctx, Timer::Sweep);
+                while let Some(id) = self.waiting.expired(ctx) {
+                    ctx.note(Note::TimedOut { id });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, msg: Msg) {
+        if let Msg::Response { id, ok } = msg {
+            self.waiting.answer(ctx, id, ok);
+        }
+    }
+
+    pub(super) fn on_crash(&mut self) {
+        self.waiting.clear();
+    }
+
+    pub(super) fn view(&self) -> NodeView {
+        self.waiting.view(self.next_id)
+    }
+}
