@@ -234,9 +234,10 @@ fn captions(reduce: bool, cfg: &Config) -> Vec<Caption> {
              as the join's at any seed."
         )
     } else {
-        "Reduce without remembering what it folded: an output delivered twice is counted \
-         twice, so coord counts the batch complete before its last task is in and \
-         publishes a wrong final sum (see the invariants)."
+        "Reduce without remembering what it folded: an output that arrives twice (1 \
+         message in 20 does) is counted twice, so coord counts its batch complete before \
+         the last task is in and publishes a wrong final sum (see the invariants; at a \
+         seed where no output arrives twice, every sum is still right)."
             .to_string()
     };
     out.push(Caption {
