@@ -44,6 +44,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("mapreduce-worker-dies"),
     golden!("scatter-tail"),
     golden!("scatter-hedged"),
+    golden!("batch-join"),
+    golden!("batch-reduce"),
     golden!("balance-slow-instance"),
     golden!("balance-host-failure"),
     golden!("balance-scale-out"),

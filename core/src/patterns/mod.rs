@@ -1,6 +1,7 @@
 //! The pattern catalog: one module per pattern, and the [`Registry`] of their scenarios.
 
 pub mod balance;
+pub mod batch;
 pub mod broker;
 pub mod bus;
 pub mod consistent;
@@ -83,6 +84,8 @@ impl Registry {
                 &mapreduce::WORKER_DIES,
                 &scatter::TAIL_AT_SCALE,
                 &scatter::HEDGED_REQUESTS,
+                &batch::JOIN,
+                &batch::REDUCE,
                 &balance::SLOW_INSTANCE,
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
