@@ -12,7 +12,12 @@ use super::sidecar::ambassador::{Ambassador, App};
 use super::sidecar::job::{Agent, Job};
 use super::sidecar::proxy::{Proxy, Server};
 use crate::sim::load::Delay;
-use crate::sim::node::{Ctx, Node, NodeId, NodeView};
+use crate::sim::node::{Ctx, Node, NodeId, NodeView, Workers};
+
+/// How many requests a process keeps waiting for its one thread (its accept backlog);
+/// one more is refused. The stories' own runs never come near it (at most 7 wait); it
+/// keeps an overloaded run (the largest settings, a host down) from queueing without end.
+const BACKLOG: u32 = 128;
 
 /// A node of the Deployment family.
 #[derive(Clone, Debug)]
@@ -144,6 +149,13 @@ impl Node for DeployNode {
             DeployNode::Proxy(n) => n.service(msg),
             DeployNode::Server(n) => n.service(msg),
             _ => None,
+        }
+    }
+
+    fn workers(&self) -> Workers {
+        Workers {
+            limit: 1,
+            queue: Some(BACKLOG),
         }
     }
 
