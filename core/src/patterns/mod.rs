@@ -82,6 +82,7 @@ impl Registry {
                 &consistent::LEASE_CLOCK,
                 &mapreduce::STRAGGLER,
                 &mapreduce::WORKER_DIES,
+                &mapreduce::DIES_MID_MAP,
                 &scatter::TAIL_AT_SCALE,
                 &scatter::HEDGED_REQUESTS,
                 &batch::JOIN,

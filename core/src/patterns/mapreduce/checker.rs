@@ -12,7 +12,11 @@ use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::{NodeId, NodeStatus};
-use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
+use crate::sim::trace::{DropReason, EventKind, Fate, MessageRecord, TraceEvent};
+
+use rerun::Places;
+
+mod rerun;
 
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
@@ -35,11 +39,22 @@ pub const PROPERTIES: &[Property] = &[
                    elsewhere (a backup).",
         kind: PropertyKind::Guarantee,
     },
+    Property {
+        id: "started-tasks-finish",
+        sentence: "Every task that was started finishes or runs again elsewhere: once its \
+                   worker dies (taking a finished map task's output with its disk, while \
+                   a reduce still needs it), the task waits at most 60 ms while it could \
+                   run (a reduce: every map output is on a live disk), a live worker has \
+                   a free slot for it and the master is up. Judged while no message is \
+                   lost: the master resends nothing.",
+        kind: PropertyKind::Guarantee,
+    },
 ];
 
 const ONCE: usize = 0;
 const CORRECT: usize = 1;
 const NO_IDLE: usize = 2;
+const RERUN: usize = 3;
 
 /// Makes a task of one kind from its number.
 type TaskOf = fn(u32) -> Task;
@@ -65,6 +80,8 @@ pub struct MapReduceChecker {
     reduces: Vec<Seen>,
     /// Per worker (index = id − 1): live in the master's eyes, and what it runs.
     live: Vec<bool>,
+    /// Where each task's work lives, from the trace and the nodes' statuses.
+    places: Places,
     findings: Findings,
     measures: Vec<Measure>,
     latest: usize,
@@ -86,6 +103,7 @@ impl MapReduceChecker {
             maps: vec![Seen::default(); maps as usize],
             reduces: vec![Seen::default(); parts as usize],
             live: vec![false; names.len().saturating_sub(1)],
+            places: Places::new(maps, parts, names.len()),
             findings: Findings::new(names),
             measures: Vec::new(),
             latest: 0,
@@ -129,6 +147,7 @@ impl MapReduceChecker {
     }
 
     fn on_send(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+        self.places.on_send(from, to, msg, self.master);
         match msg {
             Msg::Assign { task, copy, .. } if from == self.master => {
                 self.count(STARTED, 1);
@@ -147,6 +166,9 @@ impl MapReduceChecker {
     }
 
     fn on_deliver(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+        if let Msg::Assign { task, .. } = msg {
+            self.places.on_assigned(to, *task);
+        }
         if to != self.master {
             return;
         }
@@ -180,6 +202,7 @@ impl MapReduceChecker {
         match note {
             Note::Committed { part, counts } => {
                 self.count(COMMITTED, 1);
+                self.places.committed(*part);
                 let Some(seen) = self.reduces.get_mut(*part as usize) else {
                     return;
                 };
@@ -263,6 +286,18 @@ impl Checker<MapReduceNode> for MapReduceChecker {
         let Some(node) = event.node else {
             return;
         };
+        match &event.kind {
+            EventKind::Send {
+                fate: Fate::Lost | Fate::Cut,
+                ..
+            } => self.places.message_lost(),
+            EventKind::Dropped { reason, .. }
+                if node == self.master || *reason != DropReason::ReceiverDown =>
+            {
+                self.places.message_lost();
+            }
+            _ => {}
+        }
         match (&event.kind, msg) {
             (EventKind::Send { to, .. }, Some(record)) if record.copy_of.is_none() => {
                 self.on_send(node, *to, &record.payload);
@@ -283,6 +318,20 @@ impl Checker<MapReduceNode> for MapReduceChecker {
                     format!(
                         "{} had a free slot while {task} could run in it",
                         f.name(worker)
+                    )
+                });
+            }
+        }
+        if !self.findings.reported(RERUN) {
+            if let Some((task, died, since)) =
+                self.places.overdue(world.now, world.status, self.master)
+            {
+                self.findings.breach(RERUN, self.latest, |f| {
+                    format!(
+                        "{task} had no copy running and no output on a live worker since \
+                         {since} ({} died), and was not started again while a worker had a \
+                         free slot",
+                        f.name(died)
                     )
                 });
             }
