@@ -21,6 +21,7 @@ pub mod resilience;
 pub mod scatter;
 pub mod sharding;
 pub mod slowable;
+pub mod timeline;
 #[cfg(test)]
 pub(crate) mod trace_builder;
 pub mod workload;

@@ -12,10 +12,14 @@ use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::{NodeId, NodeStatus};
+use crate::sim::snapshot::Table;
+use crate::sim::time::SimTime;
 use crate::sim::trace::{DropReason, EventKind, Fate, MessageRecord, TraceEvent};
 
+use attempts::Attempts;
 use rerun::Places;
 
+mod attempts;
 mod rerun;
 
 /// The properties, in the order the checker reports them.
@@ -82,6 +86,11 @@ pub struct MapReduceChecker {
     live: Vec<bool>,
     /// Where each task's work lives, from the trace and the nodes' statuses.
     places: Places,
+    /// Every task attempt: the timeline.
+    attempts: Attempts,
+    /// Per node: up (or paused) at the latest step; a worker that crashes or leaves loses
+    /// its work and its disk.
+    up: Vec<bool>,
     findings: Findings,
     measures: Vec<Measure>,
     latest: usize,
@@ -103,7 +112,9 @@ impl MapReduceChecker {
             maps: vec![Seen::default(); maps as usize],
             reduces: vec![Seen::default(); parts as usize],
             live: vec![false; names.len().saturating_sub(1)],
-            places: Places::new(maps, parts, names.len()),
+            places: Places::new(maps, parts),
+            attempts: Attempts::default(),
+            up: vec![true; names.len()],
             findings: Findings::new(names),
             measures: Vec::new(),
             latest: 0,
@@ -146,8 +157,10 @@ impl MapReduceChecker {
         }
     }
 
-    fn on_send(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+    fn on_send(&mut self, at: SimTime, from: NodeId, to: NodeId, msg: &Msg) {
         self.places.on_send(from, to, msg, self.master);
+        let master = from == self.master;
+        self.attempts.on_send(at, master, from, to, msg);
         match msg {
             Msg::Assign { task, copy, .. } if from == self.master => {
                 self.count(STARTED, 1);
@@ -165,9 +178,10 @@ impl MapReduceChecker {
         }
     }
 
-    fn on_deliver(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
-        if let Msg::Assign { task, .. } = msg {
-            self.places.on_assigned(to, *task);
+    fn on_deliver(&mut self, at: SimTime, from: NodeId, to: NodeId, msg: &Msg) {
+        if let Msg::Assign { task, copy, .. } = *msg {
+            self.places.on_assigned(to, task);
+            self.attempts.on_assigned(at, to, task, copy);
         }
         if to != self.master {
             return;
@@ -224,6 +238,7 @@ impl MapReduceChecker {
                     });
                 }
             }
+            Note::Discarded { task, copy } => self.attempts.discarded(*task, *copy),
             Note::Failed { worker, .. } => {
                 self.set_live(*worker, false);
                 self.forget(*worker);
@@ -300,10 +315,10 @@ impl Checker<MapReduceNode> for MapReduceChecker {
         }
         match (&event.kind, msg) {
             (EventKind::Send { to, .. }, Some(record)) if record.copy_of.is_none() => {
-                self.on_send(node, *to, &record.payload);
+                self.on_send(event.time, node, *to, &record.payload);
             }
             (EventKind::Deliver { from, .. }, Some(record)) => {
-                self.on_deliver(*from, node, &record.payload);
+                self.on_deliver(event.time, *from, node, &record.payload);
             }
             (EventKind::Note(note), _) => self.on_note(index, note),
             _ => {}
@@ -311,6 +326,18 @@ impl Checker<MapReduceNode> for MapReduceChecker {
     }
 
     fn check(&mut self, _nodes: &[MapReduceNode], world: &World<'_>, out: &mut Vec<Breach>) {
+        for (i, s) in world.status.iter().enumerate() {
+            // A paused worker keeps its disk and its work; a crashed or absent one not.
+            let up = matches!(s, NodeStatus::Up | NodeStatus::Paused);
+            if self.up.get(i) == Some(&true) && !up && i != self.master.index() {
+                let gone = NodeId(i as u32);
+                self.places.died(gone);
+                self.attempts.died(world.now, gone);
+            }
+            if let Some(u) = self.up.get_mut(i) {
+                *u = up;
+            }
+        }
         let master_up = world.status.get(self.master.index()) == Some(&NodeStatus::Up);
         if master_up && !self.findings.reported(NO_IDLE) {
             if let Some((worker, task)) = self.idle_with_work() {
@@ -341,6 +368,10 @@ impl Checker<MapReduceNode> for MapReduceChecker {
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
         out.append(&mut self.measures);
+    }
+
+    fn tables(&self, _nodes: &[MapReduceNode]) -> Vec<Table> {
+        vec![self.attempts.table(&|n| self.findings.name(n).to_string())]
     }
 }
 

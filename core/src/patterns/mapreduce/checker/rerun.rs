@@ -36,8 +36,6 @@ pub(super) type Overdue = (Task, NodeId, SimTime);
 pub(super) struct Places {
     maps: usize,
     tasks: Vec<Place>,
-    /// Per node: up at the latest step (a worker that stops being up loses its work).
-    up: Vec<bool>,
     /// The latest worker that died, for the detail.
     died: NodeId,
     /// Whether the network lost a message (or a crashed master one sent to it): the
@@ -46,12 +44,11 @@ pub(super) struct Places {
 }
 
 impl Places {
-    /// A job of `maps` map and `parts` reduce tasks on `nodes` nodes.
-    pub(super) fn new(maps: u32, parts: u32, nodes: usize) -> Places {
+    /// A job of `maps` map and `parts` reduce tasks.
+    pub(super) fn new(maps: u32, parts: u32) -> Places {
         Places {
             maps: maps as usize,
             tasks: vec![Place::default(); (maps + parts) as usize],
-            up: vec![true; nodes],
             died: NodeId(0),
             lossy: false,
         }
@@ -113,6 +110,15 @@ impl Places {
         }
     }
 
+    /// `worker` crashed or left: its copies and its disk are gone.
+    pub(super) fn died(&mut self, worker: NodeId) {
+        self.died = worker;
+        for p in &mut self.tasks {
+            remove(&mut p.running, worker);
+            remove(&mut p.outputs, worker);
+        }
+    }
+
     /// Reduce `part`'s output is committed.
     pub(super) fn committed(&mut self, part: u32) {
         if let Some(p) = self.place(Task::Reduce(part)) {
@@ -120,8 +126,7 @@ impl Places {
         }
     }
 
-    /// After a step at `now`, with the nodes' `status`: a worker that crashed or left
-    /// loses its copies and its disk. Returns the first task orphaned for longer than the
+    /// After a step at `now`, with the nodes' `status`, returns the first task orphaned for longer than the
     /// bound while the master is up, it could run (a reduce once every map output is on a
     /// live worker) and a live worker runs no task of its kind (a free slot it could run
     /// in). While that is not so, its clock starts again.
@@ -131,21 +136,6 @@ impl Places {
         status: &[NodeStatus],
         master: NodeId,
     ) -> Option<Overdue> {
-        for (i, s) in status.iter().enumerate() {
-            // A paused worker keeps its disk and its work; a crashed or absent one not.
-            let up = matches!(s, NodeStatus::Up | NodeStatus::Paused);
-            if self.up.get(i) == Some(&true) && !up {
-                let gone = NodeId(i as u32);
-                self.died = gone;
-                for p in &mut self.tasks {
-                    remove(&mut p.running, gone);
-                    remove(&mut p.outputs, gone);
-                }
-            }
-            if let Some(u) = self.up.get_mut(i) {
-                *u = up;
-            }
-        }
         if self.lossy {
             return None;
         }

@@ -324,3 +324,33 @@ fn after_a_lost_message_the_rerun_property_is_not_judged() {
     assert!(reruns(t.breaches_at(10, false)).is_empty());
     assert!(reruns(t.breaches_at(500, false)).is_empty());
 }
+
+#[test]
+fn the_timeline_holds_every_attempt_with_how_it_ended() {
+    let mut t = Trace::running_maps();
+    t.map_done(W1, 0);
+    t.assign(W1, Task::Map(1), 2);
+    // w2 dies while running map 1; w1 runs a backup copy of it.
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    let table = &t.c.tables(&[])[0];
+    assert_eq!(table.columns, crate::patterns::timeline::COLUMNS);
+    let rows: Vec<Vec<&str>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            let c = &r.cells;
+            vec![&*c[0], &*c[1], &*c[5], &*c[6]]
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["w1", "map 0 #1", "first", "finished"],
+            ["w2", "map 1 #1", "first", "killed"],
+            ["w1", "map 1 #2", "backup", "running"],
+        ]
+    );
+    // A running attempt has no end yet; the killed one ended at w2's death (10 ms).
+    assert_eq!(table.rows[2].cells[3], "");
+    assert_eq!(table.rows[1].cells[3], "10000");
+}
