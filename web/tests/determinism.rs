@@ -43,6 +43,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("mapreduce-straggler"),
     golden!("mapreduce-worker-dies"),
     golden!("mapreduce-dies-mid-map"),
+    golden!("rdd-lineage"),
     golden!("scatter-tail"),
     golden!("scatter-hedged"),
     golden!("batch-join"),

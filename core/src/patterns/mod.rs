@@ -15,8 +15,10 @@ pub mod hub;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod lineage;
 pub mod mapreduce;
 pub mod outstanding;
+pub mod rdd;
 pub mod resilience;
 pub mod scatter;
 pub mod sharding;
@@ -84,6 +86,7 @@ impl Registry {
                 &mapreduce::STRAGGLER,
                 &mapreduce::WORKER_DIES,
                 &mapreduce::DIES_MID_MAP,
+                &rdd::LINEAGE,
                 &scatter::TAIL_AT_SCALE,
                 &scatter::HEDGED_REQUESTS,
                 &batch::JOIN,

@@ -17,3 +17,4 @@ pub mod stage;
 pub mod stage_parts;
 pub mod status;
 pub mod tables;
+pub mod timeline;

@@ -28,8 +28,8 @@ mod scenarios;
 mod worker;
 
 pub use checker::{MapReduceChecker, PROPERTIES};
-pub use corpus::{Corpus, TEXT};
-pub use msg::{Msg, Note, Task, Timer};
+pub use corpus::{partition, Corpus, TEXT};
+pub use msg::{Counts, Msg, Note, Task, Timer};
 pub use node::MapReduceNode;
 pub use scenarios::{MapReduceScenario, DIES_MID_MAP, STRAGGLER, WORKER_DIES};
 
