@@ -7,6 +7,7 @@ pub mod controls;
 pub mod diagram;
 pub mod help;
 pub mod inspector;
+pub mod lineage;
 pub mod log;
 pub mod notices;
 pub mod path;

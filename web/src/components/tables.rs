@@ -8,6 +8,7 @@ use playground_core::sim::snapshot::{Mark, MarkKind, Table};
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
+use super::lineage::{is_lineage, Lineage};
 use super::timeline::{is_timeline, Timeline};
 use crate::model::Command;
 
@@ -108,10 +109,16 @@ pub fn PatternTables(props: &TablesProps) -> Html {
     if props.tables.is_empty() {
         return html! {};
     }
-    let (timelines, plain): (Vec<&Table>, Vec<&Table>) =
-        props.tables.iter().partition(|t| is_timeline(t));
-    let timelines = timelines.into_iter().map(|t| {
-        html! { <Timeline table={t.clone()} end={props.end} cursor={props.cursor} on={props.on.clone()} /> }
+    let (drawn, plain): (Vec<&Table>, Vec<&Table>) = props
+        .tables
+        .iter()
+        .partition(|t| is_timeline(t) || is_lineage(t));
+    let timelines = drawn.into_iter().map(|t| {
+        if is_lineage(t) {
+            html! { <Lineage table={t.clone()} /> }
+        } else {
+            html! { <Timeline table={t.clone()} end={props.end} cursor={props.cursor} on={props.on.clone()} /> }
+        }
     });
     let has_plain = !plain.is_empty();
     html! {
