@@ -10,31 +10,14 @@
 mod browser;
 
 use std::path::Path;
-use std::time::Duration;
 
-use browser::{dist_dir, open_at, serve, start_browser, testid, text, wait_for, PREFIX};
+use browser::{dist_dir, open_at, serve, shoot, start_browser, testid, text, wait_for, PREFIX};
 use fantoccini::{Client, Locator};
 use playground_core::Session;
 
 /// How many elements match `css`.
 async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
-}
-
-/// Scrolls the element with test id `id` into view and writes a screenshot to `path`.
-async fn shoot(client: &Client, id: &str, path: &Path) {
-    let element = testid(client, id).await;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -20);",
-            vec![serde_json::to_value(&element).unwrap()],
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let png = client.screenshot().await.unwrap();
-    assert!(png.len() > 10_000, "a real screenshot");
-    std::fs::write(path, png).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -52,12 +35,20 @@ async fn task_timeline_and_lineage_graph_in_the_page() {
         testid(&client, "timeline").await;
         assert!(count(&client, ".timeline .bar.killed").await >= 1);
         assert!(count(&client, ".timeline .bar.re-run, .timeline .bar.backup").await >= 1);
-        assert!(text(&client, "timeline-legend").await.contains("killed with its worker"));
+        assert!(text(&client, "timeline-legend")
+            .await
+            .contains("killed with its worker"));
         for i in 0..4 {
             let row = text(&client, &format!("property-{i}")).await;
             assert!(row.contains("holds") && !row.contains("VIOLATED"), "{row}");
         }
-        shoot(&client, "timeline", &shots.join(format!("mapreduce-dies-mid-map-{name}.png"))).await;
+        shoot(
+            &client,
+            "timeline",
+            20,
+            &shots.join(format!("mapreduce-dies-mid-map-{name}.png")),
+        )
+        .await;
         // RDD: e3 dies at 114 ms; at 118 ms two cached and two shuffle partitions are lost.
         let rdd = Session::new("rdd-lineage", 1);
         open_at(&client, &base, &rdd, 121_000).await;
@@ -73,8 +64,20 @@ async fn task_timeline_and_lineage_graph_in_the_page() {
             let row = text(&client, &format!("property-{i}")).await;
             assert!(row.contains("holds") && !row.contains("VIOLATED"), "{row}");
         }
-        shoot(&client, "lineage", &shots.join(format!("rdd-lineage-{name}.png"))).await;
-        shoot(&client, "charts", &shots.join(format!("rdd-lineage-charts-{name}.png"))).await;
+        shoot(
+            &client,
+            "lineage",
+            20,
+            &shots.join(format!("rdd-lineage-{name}.png")),
+        )
+        .await;
+        shoot(
+            &client,
+            "charts",
+            20,
+            &shots.join(format!("rdd-lineage-charts-{name}.png")),
+        )
+        .await;
         // Without lineage the job starts over: an iteration computed twice.
         let off = rdd.clone().with_switch_off("lineage");
         open_at(&client, &base, &off, 300_000).await;

@@ -72,23 +72,27 @@ pub fn Lineage(props: &LineageProps) -> Html {
             }
         }
     }
-    let heads = datasets.iter().enumerate().map(|(c, (name, dependency, _))| {
-        let sub = match *dependency {
-            "" => "stable storage",
-            "wide" => "wide: every parent",
-            _ => "narrow: one parent",
-        };
-        let cx = x(c) + BOX_W / 2.0;
-        html! {
-            <>
-                <text class="dataset" x={cx.to_string()} y="11">{ *name }</text>
-                <text class="dependency" x={cx.to_string()} y="23">{ sub }</text>
-            </>
-        }
-    });
-    let boxes = datasets.iter().enumerate().flat_map(|(c, (_, _, parts))| {
-        parts.iter().enumerate().map(move |(p, &r)| (c, p, r))
-    });
+    let heads = datasets
+        .iter()
+        .enumerate()
+        .map(|(c, (name, dependency, _))| {
+            let sub = match *dependency {
+                "" => "stable storage",
+                "wide" => "wide: every parent",
+                _ => "narrow: one parent",
+            };
+            let cx = x(c) + BOX_W / 2.0;
+            html! {
+                <>
+                    <text class="dataset" x={cx.to_string()} y="11">{ *name }</text>
+                    <text class="dependency" x={cx.to_string()} y="23">{ sub }</text>
+                </>
+            }
+        });
+    let boxes = datasets
+        .iter()
+        .enumerate()
+        .flat_map(|(c, (_, _, parts))| parts.iter().enumerate().map(move |(p, &r)| (c, p, r)));
     let boxes = boxes.map(|(c, p, r)| {
         let (state, at, checkpointed) = (cell(r, 3), cell(r, 4), cell(r, 5) == "yes");
         let (bx, by) = (x(c), y(p));

@@ -195,15 +195,23 @@ impl Scenario for RddScenario {
         ]
     }
 
-    /// Long enough for the job: the text parsed and iterated over, spread over the
-    /// executors, ten times, plus a crash's recovery, or the whole job again.
+    /// Long enough for the job: about an iteration's work (the busiest executor's word
+    /// counts) twelve times (the first builds `links`), plus a crash's recovery (three
+    /// iterations' worth), or, without lineage, the whole job again after the crash.
     fn horizon(&self, cfg: &Config) -> SimTime {
-        let (executors, _) = Self::sizes(cfg);
+        let (executors, parts) = Self::sizes(cfg);
         let words = Corpus::new().counts().iter().filter(|&&n| n > 0).count() as u64;
-        let iteration_ms = words * 2 / 5 / u64::from(executors) + 5;
-        let job = 2 * iteration_ms * u64::from(ITERATIONS) + 60;
+        // The busiest executor's partitions, at 0.4 ms a word count.
+        let busiest = u64::from(parts.div_ceil(executors));
+        let iteration_ms = busiest * words * 2 / 5 / u64::from(parts) + 2;
+        let job = iteration_ms * u64::from(ITERATIONS + 2);
         let crash = Self::crash(cfg).unwrap_or(0);
-        SimTime::from_millis(crash.max(job / 2) + job)
+        let end = if cfg.switch(LINEAGE_SWITCH) {
+            job.max(crash) + 3 * iteration_ms
+        } else {
+            crash + job
+        };
+        SimTime::from_millis(end + 40)
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
