@@ -32,6 +32,11 @@ struct Running {
     blocks: Vec<Option<Counts>>,
 }
 
+/// The indices of the partitions held in `slots`.
+fn held<T>(slots: &[Option<T>]) -> Vec<u32> {
+    (0..).zip(slots).filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect()
+}
+
 /// An executor.
 #[derive(Clone, Debug)]
 pub struct Executor {
@@ -40,10 +45,11 @@ pub struct Executor {
     parts: u32,
     checkpoint: bool,
     // Volatile: lost when it dies.
-    /// `links` partitions cached in memory.
-    cache: BTreeMap<u32, Counts>,
-    /// `pairs` shuffle outputs on its disk: per partition q, a block per `links` partition.
-    shuffle: BTreeMap<u32, Vec<Counts>>,
+    /// `links` partitions cached in memory, by partition.
+    cache: Vec<Option<Counts>>,
+    /// `pairs` shuffle outputs on its disk: per partition q, if held, a block per `links`
+    /// partition.
+    shuffle: Vec<Option<Vec<Counts>>>,
     running: Option<Running>,
     fresh: bool,
 }
@@ -57,8 +63,8 @@ impl Executor {
             corpus,
             parts,
             checkpoint,
-            cache: BTreeMap::new(),
-            shuffle: BTreeMap::new(),
+            cache: vec![None; parts as usize],
+            shuffle: vec![None; parts as usize],
             running: None,
             fresh: true,
         }
@@ -97,7 +103,7 @@ impl Executor {
                 self.begin(ctx, &sources);
             }
             Msg::Fetch { q, part } => {
-                let block = self.shuffle.get(&q).and_then(|b| b.get(part as usize));
+                let block = self.block(q, part);
                 if let Some(counts) = block.cloned() {
                     ctx.send(from, Msg::Block { q, part, counts });
                 }
@@ -119,7 +125,7 @@ impl Executor {
                 self.work(ctx, job, &[(PARSE, words)]);
             }
             Job::Iter { part, source, .. } => match source {
-                Source::Cached => match self.cache.get(&part).map(|c| c.len()) {
+                Source::Cached => match self.cached(part).map(|c| c.len()) {
                     Some(n) => self.work(ctx, job, &[(STEP, n)]),
                     // Not here (it restarted since): the driver must find it elsewhere.
                     None => self.give_up(ctx, Vec::new()),
@@ -131,7 +137,7 @@ impl Executor {
                 Source::Lineage => {
                     // A wide dependency: a block from every parent partition.
                     for (q, &holder) in (0..).zip(sources) {
-                        match self.shuffle.get(&q).and_then(|b| b.get(part as usize)) {
+                        match self.block(q, part) {
                             Some(local) if holder == ctx.me() => {
                                 let counts = local.clone();
                                 self.take_block(ctx, q, part, counts);
@@ -225,18 +231,22 @@ impl Executor {
         let reply = match job {
             Job::Parse(q) => {
                 let blocks = self.corpus.split_counts(q, self.parts, self.parts);
-                self.shuffle.insert(q, blocks);
+                if let Some(slot) = self.shuffle.get_mut(q as usize) {
+                    *slot = Some(blocks);
+                }
                 Msg::Parsed { q }
             }
             Job::Iter { iter, part, source } => {
                 let links = match source {
-                    Source::Cached => self.cache.get(&part).cloned().unwrap_or_default(),
+                    Source::Cached => self.cached(part).cloned().unwrap_or_default(),
                     Source::Checkpoint => Rc::new(self.links(part)),
                     Source::Lineage => self.gathered(),
                 };
                 let x = self.running.as_ref().map_or(0, |r| r.x);
                 let built = source != Source::Cached;
-                self.cache.insert(part, links.clone());
+                if let Some(slot) = self.cache.get_mut(part as usize) {
+                    *slot = Some(links.clone());
+                }
                 Msg::IterDone {
                     iter,
                     part,
@@ -251,9 +261,20 @@ impl Executor {
         ctx.send(self.driver, reply);
     }
 
+    /// Its cached `links` partition `part`, if any.
+    fn cached(&self, part: u32) -> Option<&Counts> {
+        self.cache.get(part as usize).and_then(Option::as_ref)
+    }
+
+    /// Its shuffle output of `pairs` partition `q` for `links` partition `part`, if any.
+    fn block(&self, q: u32, part: u32) -> Option<&Counts> {
+        let output = self.shuffle.get(q as usize).and_then(Option::as_ref);
+        output.and_then(|b| b.get(part as usize))
+    }
+
     pub(super) fn on_crash(&mut self) {
-        self.cache.clear();
-        self.shuffle.clear();
+        self.cache.iter_mut().for_each(|c| *c = None);
+        self.shuffle.iter_mut().for_each(|s| *s = None);
         self.running = None;
     }
 
@@ -276,11 +297,11 @@ impl Executor {
             fields: vec![
                 (
                     "links cached (memory)",
-                    list(self.cache.keys().copied().collect()),
+                    list(held(&self.cache)),
                 ),
                 (
                     "pairs shuffle outputs (disk)",
-                    list(self.shuffle.keys().copied().collect()),
+                    list(held(&self.shuffle)),
                 ),
             ],
         }

@@ -168,8 +168,8 @@ impl Scenario for RddScenario {
             out.push(caption(
                 crash,
                 format!(
-                    "e3 dies, with the `links` partitions cached in its memory and the \
-                     `pairs` shuffle outputs on its disk. A replacement e3 starts \
+                    "e3 dies, and with it whatever it held: `links` partitions cached in \
+                     its memory, `pairs` shuffle outputs on its disk. A replacement e3 starts \
                      {REPLACE_MS} ms later, empty: its first heartbeat tells the driver \
                      the old one is lost (15 ms of silence would have too). {recovery}"
                 ),
