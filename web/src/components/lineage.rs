@@ -134,6 +134,7 @@ pub fn Lineage(props: &LineageProps) -> Html {
                     <span class="key"><span class="swatch ckpt"></span>{ "checkpointed" }</span>
                 </span>
             </figcaption>
+            <div class="chart-scroll">
             <svg viewBox={format!("0 0 {WIDTH} {height}")} style={format!("aspect-ratio: {WIDTH} / {height}")}
                  role="img" aria-label={format!("{}: {} datasets", props.table.title, datasets.len())}>
                 <path class="edge" d={edges} />
@@ -141,6 +142,7 @@ pub fn Lineage(props: &LineageProps) -> Html {
                 <>{ for heads }</>
                 <>{ for boxes }</>
             </svg>
+            </div>
             <p class="hint">{ &props.table.caption }</p>
         </figure>
     }

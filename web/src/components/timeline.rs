@@ -169,6 +169,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <span class="key"><span class="swatch discarded"></span>{ "discarded or replaced" }</span>
                 </span>
             </figcaption>
+            <div class="chart-scroll">
             <svg viewBox={format!("0 0 {WIDTH} {height}")} preserveAspectRatio="none"
                  style={format!("aspect-ratio: {WIDTH} / {height}")} role="img"
                  aria-label={format!("{}: {} spans on {} lanes over time", props.table.title, bars.len(), lanes.len())}
@@ -185,6 +186,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <>{ for bar_marks }</>
                 <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="0" y2={plot_h.to_string()} />
             </svg>
+            </div>
             <p class="hint">{ &props.table.caption }</p>
         </figure>
     }

@@ -34,7 +34,11 @@ struct Running {
 
 /// The indices of the partitions held in `slots`.
 fn held<T>(slots: &[Option<T>]) -> Vec<u32> {
-    (0..).zip(slots).filter(|(_, s)| s.is_some()).map(|(i, _)| i).collect()
+    (0..)
+        .zip(slots)
+        .filter(|(_, s)| s.is_some())
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// An executor.
@@ -295,14 +299,8 @@ impl Executor {
             role: "executor",
             headline,
             fields: vec![
-                (
-                    "links cached (memory)",
-                    list(held(&self.cache)),
-                ),
-                (
-                    "pairs shuffle outputs (disk)",
-                    list(held(&self.shuffle)),
-                ),
+                ("links cached (memory)", list(held(&self.cache))),
+                ("pairs shuffle outputs (disk)", list(held(&self.shuffle))),
             ],
         }
     }
