@@ -216,11 +216,17 @@ pub async fn open_at(client: &Client, base: &str, session: &playground_core::Ses
 /// Scrolls the stage to the top of the window (under the header) and writes a
 /// screenshot to `path`.
 pub async fn shoot_stage(client: &Client, path: &Path) {
-    let stage = testid(client, "stage").await;
+    shoot(client, "stage", 130, path).await;
+}
+
+/// Scrolls the element with test id `id` to `above` pixels below the top of the window
+/// and writes a screenshot to `path`.
+pub async fn shoot(client: &Client, id: &str, above: u32, path: &Path) {
+    let element = testid(client, id).await;
     client
         .execute(
-            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -130);",
-            vec![serde_json::to_value(&stage).unwrap()],
+            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -arguments[1]);",
+            vec![serde_json::to_value(&element).unwrap(), json!(above)],
         )
         .await
         .unwrap();

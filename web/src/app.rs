@@ -306,7 +306,7 @@ pub fn App() -> Html {
                         { controls }
                         { status }
                         { charts }
-                        <PatternTables tables={Rc::new(snapshot.tables.clone())} />
+                        <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
                         { diagram }
                         <>{ for path_panel }</>
                     </div>

@@ -42,6 +42,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("consistent-lease-clock"),
     golden!("mapreduce-straggler"),
     golden!("mapreduce-worker-dies"),
+    golden!("mapreduce-dies-mid-map"),
+    golden!("rdd-lineage"),
     golden!("scatter-tail"),
     golden!("scatter-hedged"),
     golden!("batch-join"),
