@@ -78,6 +78,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("broker-slow-consumer"),
     golden!("broker-poison"),
     golden!("broker-crashes"),
+    golden!("broker-topics"),
     golden!("bus-routing"),
     golden!("bus-accountability"),
     golden!("bus-bottleneck"),

@@ -118,6 +118,7 @@ impl Registry {
                 &broker::SLOW_CONSUMER,
                 &broker::POISON,
                 &broker::CRASHES,
+                &broker::TOPICS,
                 &bus::ROUTING,
                 &bus::ACCOUNTABILITY,
                 &bus::BOTTLENECK,
