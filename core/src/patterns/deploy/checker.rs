@@ -60,7 +60,8 @@ impl Checker<DeployNode> for DeployChecker {
     fn facts(&self, nodes: &[DeployNode]) -> Vec<(&'static str, String)> {
         match self {
             DeployChecker::Pods(c) => c.facts(nodes),
-            _ => Vec::new(),
+            DeployChecker::Sidecar(c) => c.facts(),
+            DeployChecker::Hosts(_) => Vec::new(),
         }
     }
 }

@@ -20,9 +20,19 @@ pub struct Client {
 impl Client {
     /// A client of `target` with `arrivals`, giving up on a request after `timeout_us`.
     pub fn new(target: NodeId, arrivals: Arrivals, timeout_us: u64) -> Client {
+        Client::measured_as(target, arrivals, timeout_us, LATENCY)
+    }
+
+    /// The same, recording its latencies as metric `latency`.
+    pub fn measured_as(
+        target: NodeId,
+        arrivals: Arrivals,
+        timeout_us: u64,
+        latency: usize,
+    ) -> Client {
         Client {
             target,
-            waiting: Outstanding::new(arrivals, timeout_us, [LATENCY, FAILED]),
+            waiting: Outstanding::new(arrivals, timeout_us, [latency, FAILED]),
             next_id: 0,
         }
     }
