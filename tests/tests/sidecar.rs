@@ -91,11 +91,17 @@ fn the_facts_give_the_p90_with_and_without_the_sidecars_measured_in_the_same_run
     // Through a mesh's two sidecars: four passes, 0.2–0.9 ms each, and the localhost
     // hops: about +2 to +4 ms at p90 (Istio published about +2.65 ms).
     let (via, direct, added) = facts(2);
-    assert!((1.8..4.0).contains(&(via - direct)), "{via} against {direct}");
+    assert!(
+        (1.8..4.0).contains(&(via - direct)),
+        "{via} against {direct}"
+    );
     assert!(added.ends_with("for 4 passes through a proxy"), "{added}");
     assert!((ms(&added) - (via - direct)).abs() < 0.01, "{added}");
     let (via, direct, _) = facts(1);
-    assert!((0.6..2.2).contains(&(via - direct)), "{via} against {direct}");
+    assert!(
+        (0.6..2.2).contains(&(via - direct)),
+        "{via} against {direct}"
+    );
     // Without a sidecar both call directly: about the same.
     let (via, direct, added) = facts(0);
     assert!((via - direct).abs() < 0.5, "{via} against {direct}");
