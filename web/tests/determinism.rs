@@ -74,6 +74,8 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sidecar-ambassador"),
     golden!("sidecar-adapter"),
     golden!("hosts-three-ways"),
+    golden!("proxy-reverse"),
+    golden!("proxy-client"),
     golden!("broker-prefetch"),
     golden!("broker-slow-consumer"),
     golden!("broker-poison"),

@@ -114,6 +114,8 @@ impl Registry {
                 &deploy::sidecar::AMBASSADOR,
                 &deploy::sidecar::ADAPTER,
                 &deploy::hosts::THREE_WAYS,
+                &deploy::proxies::REVERSE,
+                &deploy::proxies::CLIENT_SIDE,
                 &broker::PREFETCH,
                 &broker::SLOW_CONSUMER,
                 &broker::POISON,
