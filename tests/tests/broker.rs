@@ -22,17 +22,22 @@ fn fact(run: &Run, ms: u64, label: &str) -> String {
     found.expect("a fact").1.clone()
 }
 
-/// The share of the run so far (%) that consumer `name` spent processing, at `ms`.
-fn busy_pct(run: &Run, ms: u64, name: &str) -> u64 {
-    let facts = fact(run, ms, "consumers busy");
+/// The number a fact listing "name number, name number …" gives `name`, at `ms`.
+fn part_of(run: &Run, ms: u64, label: &str, name: &str) -> u64 {
+    let facts = fact(run, ms, label);
     let part = facts
         .split(", ")
         .find(|p| p.starts_with(&format!("{name} ")))
-        .expect("the consumer");
+        .expect("the name");
     part[name.len() + 1..]
         .trim_end_matches(" %")
         .parse()
         .unwrap()
+}
+
+/// The share of the run so far (%) that consumer `name` spent processing, at `ms`.
+fn busy_pct(run: &Run, ms: u64, name: &str) -> u64 {
+    part_of(run, ms, "consumers busy", name)
 }
 
 /// What the node named `name` shows on the stage at the end.
@@ -177,12 +182,7 @@ fn crashes_lose_nothing_with_acknowledgements_and_a_durable_queue() {
 
 /// The count a queue got, from the fact "copies routed per queue" at `ms`.
 fn copies(run: &Run, ms: u64, queue: &str) -> u64 {
-    let facts = fact(run, ms, "copies routed per queue");
-    let part = facts
-        .split(", ")
-        .find(|p| p.starts_with(&format!("{queue} ")))
-        .expect("the queue");
-    part[queue.len() + 1..].parse().unwrap()
+    part_of(run, ms, "copies routed per queue", queue)
 }
 
 #[test]

@@ -88,8 +88,7 @@ fn without_cpu_limits_containers_and_vms_slow_down_like_processes_and_break_isol
         let breach = only_breach(&off, "isolated-from-neighbours");
         // After the batch job starts its threads at 200 ms, before it stops at 350 ms
         // (plus the answer's 50 ms).
-        let ms = breach.line.trim_start().split("ms").next().unwrap();
-        let at = ms.parse::<f64>().unwrap() as u64;
+        let at = breach.ms() as u64;
         assert!(
             (250..=420).contains(&at),
             "way {way}: at {at} ms: {breach:?}"

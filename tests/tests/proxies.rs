@@ -80,14 +80,7 @@ fn without_health_checks_a_proxy_keeps_sending_to_the_dead_server() {
         let breach = only_breach(&off, "no-dead-server");
         assert!(breach.line.contains("to s2"), "{breach:?}");
         // s2 died at 250 ms: the breach is past the 60 ms bound.
-        let ms: f64 = breach
-            .line
-            .trim_start()
-            .split("ms")
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let ms = breach.ms();
         assert!((310.0..400.0).contains(&ms), "{story}: {breach:?}");
         // Its requests time out, where the health checks had stopped them.
         let lossy = run_to_end(&off);

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::patterns::deploy::checker::message_event;
-use crate::sim::clock::WallClock;
+use crate::patterns::findings::breaches_with;
 
 /// c1, its proxy p1, servers s1 and s2.
 fn checker() -> ProxiesChecker {
@@ -35,16 +35,7 @@ fn step(c: &mut ProxiesChecker, at: u64, s1: NodeStatus) -> Vec<Breach> {
 
 /// Ends a step at `at` µs with p1's status `p1` and s1's `s1`.
 fn step_with(c: &mut ProxiesChecker, at: u64, p1: NodeStatus, s1: NodeStatus) -> Vec<Breach> {
-    let status = vec![NodeStatus::Up, p1, s1, NodeStatus::Up];
-    let clocks = vec![WallClock::new(0, 0); 4];
-    let world = World {
-        now: SimTime(at),
-        status: &status,
-        clocks: &clocks,
-    };
-    let mut out = Vec::new();
-    c.check(&[], &world, &mut out);
-    out
+    breaches_with(c, at, &[NodeStatus::Up, p1, s1, NodeStatus::Up])
 }
 
 #[test]
