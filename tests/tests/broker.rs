@@ -236,7 +236,7 @@ fn a_crash_takes_the_transient_queue_and_its_copies_but_durable_queues_keep_thei
         fact(&run, 1_450, "gone with a transient queue"),
         fact(&run, 2_200, "gone with a transient queue")
     );
-    assert_eq!(fact(&run, 2_200, "lost"), "0");
+    assert_eq!(fact(&run, 2_200, "copies lost"), "0");
     // The durable queues' unacknowledged copies come back and are delivered again.
     assert!(metric(run.engine(), "redelivered", 1_600, 1_800) >= 1);
     // c3 declared shipments again when it reconnected: it gets copies again.
@@ -246,5 +246,5 @@ fn a_crash_takes_the_transient_queue_and_its_copies_but_durable_queues_keep_thei
     let lossy = session.with_switch_off("durable");
     let breach = only_breach(&lossy, "conservation");
     assert!(breach.line.contains("CRASH broker"), "{breach:?}");
-    assert!(fact(&run_to_end(&lossy), 2_200, "lost") != "0");
+    assert!(fact(&run_to_end(&lossy), 2_200, "copies lost") != "0");
 }

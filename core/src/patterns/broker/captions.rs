@@ -153,7 +153,7 @@ fn topics(cfg: &Config, rate: i64) -> Vec<Caption> {
             TOPIC_CRASH_MS.1 + 200,
             "Every message the broker accepted is, for each queue it was routed to, ready, \
              out at a consumer, acknowledged, dead-lettered, or gone with a transient queue \
-             (\"facts\"): the invariant holds if no copy is lost."
+             (the facts count copies): the invariant holds if no copy is lost."
                 .to_string(),
         ),
     ]

@@ -450,15 +450,28 @@ impl Checker<BrokerNode> for BrokerChecker {
 
     fn facts(&self, _nodes: &[BrokerNode]) -> Vec<(&'static str, String)> {
         let [ready, out, acked, dead, lost, gone] = self.by_slot.map(|n| n.to_string());
-        let mut facts = vec![
-            ("accepted by the broker", self.accepted.to_string()),
-            ("ready", ready),
-            ("out at consumers", out),
-            ("acknowledged", acked),
-            ("dead-lettered", dead),
-            ("lost", lost),
-        ];
-        if self.routed[0] < self.accepted {
+        // With topics a message has a copy in each queue it was routed to: count copies.
+        let topics = self.routed[0] < self.accepted;
+        let labels = if topics {
+            [
+                "copies ready",
+                "copies out at consumers",
+                "copies acknowledged",
+                "copies dead-lettered",
+                "copies lost",
+            ]
+        } else {
+            [
+                "ready",
+                "out at consumers",
+                "acknowledged",
+                "dead-lettered",
+                "lost",
+            ]
+        };
+        let mut facts = vec![("accepted by the broker", self.accepted.to_string())];
+        facts.extend(labels.into_iter().zip([ready, out, acked, dead, lost]));
+        if topics {
             let mut copies = String::new();
             for (q, n) in self.routed.iter().enumerate().skip(1) {
                 if !copies.is_empty() {

@@ -451,10 +451,13 @@ fn a_publish_is_copied_into_every_bound_queue_that_matches_and_each_copy_counts(
     assert!(t.step_in(&[(1, 1), (3, 1)], &[]).is_empty());
     let facts = t.c.facts(&[]);
     assert!(
-        facts.contains(&("acknowledged", "1".to_string())),
+        facts.contains(&("copies acknowledged", "1".to_string())),
         "{facts:?}"
     );
-    assert!(facts.contains(&("ready", "2".to_string())), "{facts:?}");
+    assert!(
+        facts.contains(&("copies ready", "2".to_string())),
+        "{facts:?}"
+    );
     // A broker that copied it into one queue only breaks conservation.
     let mut t = Trace::topics();
     t.publish_to(1, ORDERS_EU_SHIPPED);
@@ -505,7 +508,7 @@ fn a_transient_queue_takes_its_copies_away_by_design_but_a_durable_one_must_keep
     assert!(t.step_in(&[(1, 1), (2, 1)], &[]).is_empty());
     let facts = t.c.facts(&[]);
     assert!(facts.contains(&("gone with a transient queue", "1".to_string())));
-    assert!(facts.contains(&("lost", "0".to_string())));
+    assert!(facts.contains(&("copies lost", "0".to_string())));
     // shipments is unbound until c3 declares it again: a publish now skips it.
     t.publish_to(2, ORDERS_EU_SHIPPED);
     assert!(t.step_in(&[(1, 1), (2, 1), (1, 2), (2, 2)], &[]).is_empty());

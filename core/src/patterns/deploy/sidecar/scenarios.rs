@@ -349,8 +349,8 @@ impl Scenario for SidecarScenario {
                      proxy, each 0.2 to 0.9 ms. c2 calls the same server directly, as \
                      often, at the same time. The facts give each one's measured p90 \
                      latency and the difference, the price of the two sidecars (Istio \
-                     published about 2.65 ms at p90 through two; its proxies do more per \
-                     pass than these); the two latency charts show the same."
+                     published about 2.65 ms at p90 for a call through two); the two \
+                     latency charts show the same."
                 }
                 1 => {
                     "Each of c1's requests goes through the server's proxy only: two \
