@@ -96,7 +96,7 @@ async fn proxies_the_hop_and_cpu_limits_in_the_page() {
         testid(&client, "chart-direct").await;
         let png = client.screenshot().await.unwrap();
         std::fs::write(shots.join(format!("sidecar-hop-{name}.png")), png).unwrap();
-        open_at(&client, &base, &no_limits, 340_000).await;
+        open_at(&client, &base, &no_limits, 440_000).await;
         assert!(text(&client, "property-1").await.contains("VIOLATED"));
         let png = client.screenshot().await.unwrap();
         std::fs::write(shots.join(format!("hosts-no-limits-{name}.png")), png).unwrap();

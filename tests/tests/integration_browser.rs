@@ -81,10 +81,9 @@ async fn topics_the_bus_and_the_hub_in_the_page() {
         shoot_stage(&client, &shots.join(format!("broker-topics-{name}.png"))).await;
         for (story, at) in shown {
             open_at(&client, &base, &Session::new(story, 1), at).await;
-            assert!(
-                !text(&client, "property-0").await.contains("VIOLATED"),
-                "{story}"
-            );
+            // Only point to point breaks its contrast: more links than systems.
+            let broken = text(&client, "property-0").await.contains("VIOLATED");
+            assert_eq!(broken, story == "hub-point-to-point", "{story}");
             shoot_stage(&client, &shots.join(format!("{story}-{name}.png"))).await;
         }
     }
