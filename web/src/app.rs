@@ -249,8 +249,9 @@ pub fn App() -> Html {
     let cone_line = m.cone_summary().map(|text| {
         html! {
             <p class="cone-summary" data-testid="cone-summary" role="status">
-                <span class="swatch before"></span><span class="swatch after"></span>
                 { text }
+                <span class="key"><span class="swatch before"></span>{ "before" }</span>
+                <span class="key"><span class="swatch after"></span>{ "after" }</span>
                 <button data-testid="cone-clear" onclick={on.reform(|_: MouseEvent| Command::ClearFocus)}>{ "✕ Clear" }</button>
             </p>
         }
