@@ -270,7 +270,7 @@ pub fn App() -> Html {
                      cursor={cursor.time} shown_events={m.snapshot_events()}
                      violations={Rc::new(violations)} path={path.clone()} cone={m.cone()} on={on.clone()} />
             { cone_line }
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there." }</p>
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };
     let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };

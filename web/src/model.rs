@@ -284,6 +284,7 @@ impl Playground {
             }
             Command::ClearPath => self.path_msg = None,
             Command::ShowCausality(index) => self.show_causality(index),
+            Command::NextEvent(forward) => self.next_event(forward),
             Command::ClearFocus => (self.cone_event, self.path_msg) = (None, None),
             Command::SelectGroup(group) => self.select_group(group),
             Command::ToggleCollapse(group) => self.toggle_collapse(group),

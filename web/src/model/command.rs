@@ -55,6 +55,9 @@ pub enum Command {
     ShowCausality(usize),
     /// Stop highlighting a path or an event's causality.
     ClearFocus,
+    /// Show the next (or, with `false`, the previous) event on a node and its causality:
+    /// the diagram's events, one by one from the keyboard.
+    NextEvent(bool),
     /// Apply a fault or change at the cursor.
     Act(Action<String>),
     /// Add or remove a node from the partition group.
