@@ -106,11 +106,34 @@ pub fn App() -> Html {
         });
     }
 
+    // Choosing another story adds a history entry; Back (or Forward) opens the address's
+    // session again, as a fresh visit to that link would.
+    let shown_story = use_mut_ref(|| model.borrow().session().scenario.clone());
+    {
+        let (model, shown_story, redraw) = (model.clone(), shown_story.clone(), redraw.clone());
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, "popstate", move |_| {
+                    let reopened =
+                        Playground::open(browser::query(), browser::prefers_reduced_motion());
+                    *shown_story.borrow_mut() = reopened.session().scenario.clone();
+                    *model.borrow_mut() = reopened;
+                    redraw.force_update();
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let m = model.borrow();
     let query = query_for(m.session(), m.embedded());
     {
         let query = query.clone();
-        use_effect_with(query, |query| browser::replace_query(query));
+        let story = m.session().scenario.clone();
+        use_effect_with(query, move |query| {
+            let push = *shown_story.borrow() != story;
+            *shown_story.borrow_mut() = story;
+            browser::write_query(query, push);
+        });
     }
     let page = browser::page_url();
     // A shared link opens at the instant it was shared at; the address bar does not
