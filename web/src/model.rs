@@ -30,6 +30,7 @@ mod causality;
 mod charts;
 mod command;
 mod diagram;
+mod params;
 mod path;
 mod playback;
 mod stage;
@@ -317,6 +318,7 @@ impl Playground {
                 }
                 self.restart(session, true);
             }
+            Command::TypeParam(name, typed) => self.type_param(&name, &typed),
             Command::SetParam(name, value) => {
                 let session = self.run.session().clone().with_param(&name, value);
                 self.restart(session, false);

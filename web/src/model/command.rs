@@ -76,6 +76,9 @@ pub enum Command {
     },
     /// Turn a mechanism on or off (restarts the run with the same seed and actions).
     SetSwitch(String, bool),
+    /// A parameter as typed into its field (name, text): the nearest allowed value is
+    /// used, and a notice says so when it is not what was typed.
+    TypeParam(String, String),
     /// Change a parameter (restarts the run).
     SetParam(String, i64),
     /// Open a scenario with its defaults.
