@@ -4,7 +4,9 @@
 //! the last range; a range moved live, and what each of its switches guards.
 
 use playground_core::patterns::sharding::PATTERN;
+use playground_core::sim::plot::{MarkShape, Plot};
 use playground_core::sim::run::Run;
+use playground_core::sim::time::SimTime;
 use playground_core::Session;
 use playground_tests::{metric_between, only_breach, run_to_end};
 
@@ -256,4 +258,59 @@ fn verbs_that_cannot_apply_are_noted_not_fatal() {
     let run = run_to_end(&functions);
     let e = run.engine();
     assert!((0..e.trace_len()).any(|i| e.trace_line(i).contains("cannot reshard now")));
+}
+
+/// The run's plot titled `title` at `ms`.
+fn plot_at(run: &Run, title: &str, ms: u64) -> Plot {
+    let snap = run.engine().snapshot_at(SimTime::from_millis(ms));
+    let found = snap.plots.into_iter().find(|p| p.title == title);
+    found.unwrap_or_else(|| panic!("no plot {title}"))
+}
+
+#[test]
+fn the_ring_marks_the_keys_the_change_moved_five_sixths_under_mod_n_a_sixth_on_a_ring() {
+    for (scheme, title, share) in [
+        (1, "The hash ring", 5.0 / 6.0),
+        (2, "The hash ring", 1.0 / 6.0),
+        (5, "The range bar", 0.1),
+    ] {
+        let run = run_to_end(&functions(scheme));
+        let before = plot_at(&run, title, 900);
+        assert!(!before.marks.iter().any(|m| m.shape == MarkShape::Ringed));
+        let plot = plot_at(&run, title, 1_900);
+        let dots = |shape| plot.marks.iter().filter(|m| m.shape == shape).count() as f64;
+        let moved = dots(MarkShape::Ringed) / (dots(MarkShape::Dot) + dots(MarkShape::Ringed));
+        assert!((moved - share).abs() < 0.06, "scheme {scheme}: {moved}");
+        // A tick per virtual node on the ring, one per range on the bar, none for mod N.
+        let ticks = dots(MarkShape::Tick) as u32;
+        assert_eq!(ticks, [0, 1_200, 0, 0, 12][scheme as usize - 1], "{scheme}");
+        assert_eq!(plot.series.len(), 12);
+        let notes: Vec<&str> = plot.notes.iter().map(|n| n.0.as_str()).collect();
+        assert!(notes.contains(&"keys routed before and after the change that moved"));
+    }
+}
+
+#[test]
+fn the_heat_map_shows_the_hot_key_s_band_and_its_shard_above_capacity_until_replicated() {
+    let run = run_to_end(&Session::new("sharding-hot-key", 1));
+    let heat = plot_at(&run, "Key-space heat map", 1_200);
+    let hottest = heat.marks.iter().max_by_key(|m| m.v).unwrap();
+    assert!(
+        (hottest.y..hottest.y + hottest.h).contains(&42) && hottest.x >= 300,
+        "{hottest:?}"
+    );
+    let bars = |ms| {
+        let plot = plot_at(&run, "Throughput per shard", ms);
+        let limit = plot.marks.iter().find(|m| m.shape == MarkShape::Limit);
+        assert_eq!(limit.map(|m| m.y), Some(250));
+        let routed = plot
+            .marks
+            .iter()
+            .filter(|m| m.shape == MarkShape::Bar && m.series == 0);
+        routed.map(|m| m.y).max().unwrap()
+    };
+    // Split at 1 s: the hot key's new shard is still over capacity; replicated at 1.6 s,
+    // none is.
+    assert!(bars(1_200) > 350, "{}", bars(1_200));
+    assert!(bars(2_100) < 200, "{}", bars(2_100));
 }

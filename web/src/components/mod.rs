@@ -10,6 +10,7 @@ pub mod inspector;
 pub mod log;
 pub mod notices;
 pub mod path;
+pub mod plots;
 pub mod properties;
 pub mod query;
 pub mod settings;

@@ -78,6 +78,11 @@ impl Router {
         }
     }
 
+    /// Where reads go now (the map a view draws).
+    pub(super) fn map(&self) -> &ShardMap {
+        &self.maps[0]
+    }
+
     fn node(&self, shard: u32) -> NodeId {
         NodeId(self.first_shard + shard)
     }

@@ -2,7 +2,7 @@
 //! key, increasing keys, and a range moved live.
 
 use super::captions::captions;
-use super::checker::ShardChecker;
+use super::checker::{ShardChecker, View};
 use super::client::Client;
 use super::func::{Scheme, ShardMap};
 use super::node::ShardNode;
@@ -356,6 +356,19 @@ impl Scenario for ShardScenario {
             0
         };
         let map = ShardMap::new(plan.scheme, plan.shards, plan.vnodes, plan.keys);
+        let view = match self.story {
+            Story::Functions => View::Ring,
+            Story::Reshard => View::Plain,
+            _ => View::Heat {
+                // Increasing keys run on from `offset`, `rate` a second.
+                keys: if self.story == Story::Monotonic {
+                    offset + plan.rate * self.horizon(cfg).as_micros() / 1_000_000
+                } else {
+                    plan.keys
+                },
+                capacity: 1_000_000 / WORK_US,
+            },
+        };
         let keeper = NodeId(first_router);
         let mut nodes: Vec<ShardNode> = (0..plan.clients)
             .map(|c| {
@@ -396,7 +409,8 @@ impl Scenario for ShardScenario {
                 first_router,
                 first_shard,
                 plan.scheme == Scheme::Ranges,
-            ),
+            )
+            .with_view(view, plan.keys),
             names,
             nodes,
             clocks: Vec::new(),
