@@ -314,3 +314,27 @@ fn the_heat_map_shows_the_hot_key_s_band_and_its_shard_above_capacity_until_repl
     assert!(bars(1_200) > 350, "{}", bars(1_200));
     assert!(bars(2_100) < 200, "{}", bars(2_100));
 }
+
+#[test]
+fn salting_a_hot_key_that_takes_writes_spreads_them_and_one_sub_key_does_not() {
+    let salted = Session::new("sharding-salted-key", 1);
+    let run = run_to_end(&salted);
+    assert!(between(&run, "dropped", 400, 1_000) > 25);
+    assert!(between(&run, "dropped", 1_150, 2_000) < 5);
+    let hottest = |run: &Run, ms| {
+        let plot = plot_at(run, "Throughput per shard", ms);
+        let routed = plot
+            .marks
+            .iter()
+            .filter(|m| m.shape == MarkShape::Bar && m.series == 0);
+        routed.map(|m| m.y).max().unwrap()
+    };
+    assert!(hottest(&run, 900) > 350, "{}", hottest(&run, 900));
+    assert!(hottest(&run, 1_900) < 200, "{}", hottest(&run, 1_900));
+    // The heat map still shows the load on key 42's band: salting spreads shards, not keys.
+    let heat = plot_at(&run, "Key-space heat map", 1_900);
+    let top = heat.marks.iter().max_by_key(|m| m.v).unwrap();
+    assert!((top.y..top.y + top.h).contains(&42), "{top:?}");
+    let whole = run_to_end(&salted.with_param("salts", 1));
+    assert!(between(&whole, "dropped", 1_150, 2_000) > 25);
+}

@@ -65,6 +65,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sharding-functions"),
     golden!("sharding-hot-range"),
     golden!("sharding-hot-key"),
+    golden!("sharding-salted-key"),
     golden!("sharding-monotonic"),
     golden!("sharding-reshard"),
     golden!("pods-readiness"),

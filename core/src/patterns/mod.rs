@@ -105,6 +105,7 @@ impl Registry {
                 &sharding::FUNCTIONS,
                 &sharding::HOT_RANGE,
                 &sharding::CELEBRITY,
+                &sharding::SALTED,
                 &sharding::MONOTONIC,
                 &sharding::RESHARD,
                 &deploy::pods::SCALE_UP,

@@ -220,7 +220,11 @@ fn plot_view(plot: &Plot) -> Html {
                 html! { <text class="x" x={format!("{x:.1}")} y={(HEIGHT - BOTTOM + 11.0).to_string()}>{ label }</text> }
             });
             // An axis with no label is only a spread (dots apart), with no values to read.
-            let y_ticks = if plot.y.label.is_empty() { Vec::new() } else { round_ticks(&plot.y) };
+            let y_ticks = if plot.y.label.is_empty() {
+                Vec::new()
+            } else {
+                round_ticks(&plot.y)
+            };
             let y_ticks = y_ticks.into_iter().map(|(v, label)| {
                 let (_, y) = scale.point(plot.x.min, v);
                 html! {

@@ -159,6 +159,7 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                 ),
             ),
         ],
+        Story::Salted => salted_captions(cfg, rate),
         Story::Monotonic => {
             let ranges = plan.scheme == Scheme::Ranges;
             vec![
@@ -197,6 +198,52 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
         }
         Story::Reshard => reshard_captions(cfg),
     }
+}
+
+fn salted_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
+    let k = cfg.param("salts").clamp(1, 64) as u64;
+    // Half the requests go to the hot key, 9 in 10 writes; the other half spread evenly.
+    let (hot, base) = (rate / 2, rate / 2 / 8);
+    let (writes, reads) = (hot * 9 / 10, hot / 10);
+    let used = k.min(8);
+    let salted = if k > 1 {
+        format!(
+            "r1 salts key {HOT_KEY} over {k} sub-keys, {HOT_KEY}#0 … {HOT_KEY}#{}, on {used} \
+             shards from s1 on: each write goes to the next sub-key in turn, each read to all \
+             {k} (c1 takes the first part's answer as the read's; a real reader waits for \
+             all {k} and adds them up). Each of those shards now draws about {} a second: \
+             the queues drain. Reads of the key cost {k} requests now; for a key mostly \
+             read, replicate it instead.",
+            k - 1,
+            base + (writes + reads * k) / used
+        )
+    } else {
+        format!(
+            "r1 is told to salt key {HOT_KEY}, but over 1 sub-key (the parameter): nothing \
+             changes, and s1 stays over its capacity."
+        )
+    };
+    vec![
+        caption(
+            0,
+            format!(
+                "c1 sends {rate} requests a second, 9 in 10 writes, over keys 0–999 through \
+                 r1; 8 shards hold ranges of 125 keys and serve one request at a time in \
+                 about 4 ms (about 250 a second at most): each draws about {} a second.",
+                rate / 8
+            ),
+        ),
+        caption(
+            300,
+            format!(
+                "Key {HOT_KEY} goes viral (say, a like counter): c1 now sends half its \
+                 requests to it, about {writes} writes and {reads} reads a second, all on s1, \
+                 which can serve 250: its queue fills and requests are dropped. Read replicas \
+                 would not help: every write would have to reach every copy."
+            ),
+        ),
+        caption(1_000, salted),
+    ]
 }
 
 fn reshard_captions(cfg: &Config) -> Vec<Caption> {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use grid::Grid;
 
 use super::func::ShardMap;
-use super::msg::Msg;
+use super::msg::{Msg, SALT};
 use super::node::ShardNode;
 use super::KeyMap;
 use super::{DROPPED, SERVED};
@@ -185,7 +185,7 @@ impl ShardChecker {
     /// The band of the key-space heat map that `key` falls in.
     fn key_row(&self, key: u64) -> usize {
         match self.view {
-            View::Heat { keys, .. } => (key * KEY_ROWS as u64 / keys.max(1)) as usize,
+            View::Heat { keys, .. } => (key % SALT * KEY_ROWS as u64 / keys.max(1)) as usize,
             _ => 0,
         }
     }

@@ -36,6 +36,7 @@ pub(super) enum Story {
     Functions,
     HotRange,
     HotKey,
+    Salted,
     Monotonic,
     Reshard,
 }
@@ -145,6 +146,30 @@ pub static CELEBRITY: ShardScenario = ShardScenario {
     },
 };
 
+/// One hot key that takes writes: salting spreads them over sub-keys on several shards.
+pub static SALTED: ShardScenario = ShardScenario {
+    story: Story::Salted,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-salted-key",
+        title: "Salting a hot key",
+        summary: "Uniform requests, 9 in 10 writes, over 8 ranges, until key 42 (a like \
+                  counter) takes half of them: more writes than its shard can serve, and \
+                  read replicas would not help, since every write must reach every copy. At \
+                  1 s r1 salts it: each write goes to one of 8 sub-keys on 8 shards, and each \
+                  read asks all 8.",
+        params: &hot_params(
+            param(
+                "salts",
+                "Sub-keys the hot key is salted over at 1 s (1: not salted)",
+                [1, 16, 8, 1],
+                "",
+            ),
+            800,
+        ),
+    },
+};
+
 /// Monotonically increasing keys under ranges: every insert lands in the last range.
 pub static MONOTONIC: ShardScenario = ShardScenario {
     story: Story::Monotonic,
@@ -227,7 +252,7 @@ impl ShardScenario {
                 queue: 1_000,
                 ..hot
             },
-            Story::HotRange | Story::HotKey => hot,
+            Story::HotRange | Story::HotKey | Story::Salted => hot,
             Story::Monotonic => Plan {
                 scheme: Scheme::from_param(cfg.param("scheme")),
                 ..hot
@@ -250,7 +275,7 @@ impl ShardScenario {
             Story::HotRange | Story::HotKey => {
                 Keys::zipf(plan.keys, cfg.param("skew").clamp(0, 400) as f64 / 100.0)
             }
-            Story::Functions | Story::Reshard => Keys::Uniform(plan.keys),
+            Story::Functions | Story::Reshard | Story::Salted => Keys::Uniform(plan.keys),
         }
     }
 }
@@ -316,6 +341,10 @@ impl Scenario for ShardScenario {
                 at(1_000, "r1", "split", 1),
                 at(1_600, "r1", "replicate", HOT_KEY as i64),
             ],
+            Story::Salted => vec![
+                at(300, "c1", "hot", HOT_KEY as i64),
+                at(1_000, "r1", "salt", HOT_KEY as i64),
+            ],
             Story::Monotonic => vec![at(1_000, "r1", "split", 8)],
             Story::Reshard => vec![at(300, "r1", "reshard", 2)],
         }
@@ -352,6 +381,8 @@ impl Scenario for ShardScenario {
             cfg.param("writes").clamp(0, 100) as u64 * 10
         } else if self.story == Story::Monotonic {
             1_000
+        } else if self.story == Story::Salted {
+            900
         } else {
             0
         };
@@ -381,15 +412,23 @@ impl Scenario for ShardScenario {
                 ))
             })
             .collect();
+        let salts = if self.story == Story::Salted {
+            cfg.param("salts").clamp(1, 64) as u32
+        } else {
+            1
+        };
         nodes.extend((0..plan.routers).map(|r| {
-            ShardNode::Router(Router::new(
-                map.clone(),
-                first_shard,
-                plan.shards + SPARE,
-                (r > 0).then_some(keeper),
-                cfg.switch(WRITE_FENCE),
-                plan.keys,
-            ))
+            ShardNode::Router(
+                Router::new(
+                    map.clone(),
+                    first_shard,
+                    plan.shards + SPARE,
+                    (r > 0).then_some(keeper),
+                    cfg.switch(WRITE_FENCE),
+                    plan.keys,
+                )
+                .with_salts(salts),
+            )
         }));
         nodes.extend((0..plan.shards + SPARE).map(|_| {
             ShardNode::Shard(Shard::new(
