@@ -338,3 +338,41 @@ fn salting_a_hot_key_that_takes_writes_spreads_them_and_one_sub_key_does_not() {
     let whole = run_to_end(&salted.with_param("salts", 1));
     assert!(between(&whole, "dropped", 1_150, 2_000) > 25);
 }
+
+#[test]
+fn a_client_with_its_own_table_goes_straight_to_the_shards_and_learns_from_moved() {
+    let run = run_to_end(&Session::new("sharding-routers", 1));
+    let e = run.engine();
+    let lines: Vec<String> = (0..e.trace_len()).map(|i| e.trace_line(i)).collect();
+    // c2 sends to the shards itself, c1 only to its router.
+    // "4.325ms s2   send #35 to c1 q8 ok 91=81; …"
+    let sent = |l: &str, from: &str, to: &str| {
+        let words: Vec<&str> = l.split_whitespace().take(6).collect();
+        words.len() == 6 && words[1] == from && words[2] == "send" && words[5] == to
+    };
+    let sends = |from: &str, to: &str| lines.iter().filter(|l| sent(l, from, to)).count();
+    assert!(
+        sends("c2", "s1") > 50 && sends("c2", "s2") > 50,
+        "{}",
+        lines[100]
+    );
+    assert_eq!(sends("c1", "s1") + sends("c1", "s2"), 0);
+    // After the fence, s2 redirects c2, which resends to s3; nothing fails.
+    assert!(lines
+        .iter()
+        .any(|l| sent(l, "s2", "c2") && l.contains("MOVED")));
+    assert!(sends("c2", "s3") > 10);
+    assert_eq!(between(&run, "failed", 0, 700), 0);
+}
+
+#[test]
+fn without_redirects_a_client_s_stale_table_sends_to_a_shard_that_neither_owns_nor_redirects() {
+    let off = Session::new("sharding-routers", 1).with_switch_off("redirect");
+    let breach = only_breach(&off, "owner-or-redirect");
+    assert!(
+        breach.line.contains("c2") && breach.line.contains("not here"),
+        "{breach:?}"
+    );
+    let run = run_to_end(&off);
+    assert!(between(&run, "failed", 300, 700) > 0);
+}

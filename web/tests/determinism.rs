@@ -68,6 +68,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sharding-salted-key"),
     golden!("sharding-monotonic"),
     golden!("sharding-reshard"),
+    golden!("sharding-routers"),
     golden!("pods-readiness"),
     golden!("pods-node-failure"),
     golden!("sidecar-job"),

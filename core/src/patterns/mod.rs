@@ -108,6 +108,7 @@ impl Registry {
                 &sharding::SALTED,
                 &sharding::MONOTONIC,
                 &sharding::RESHARD,
+                &sharding::ROUTERS,
                 &deploy::pods::SCALE_UP,
                 &deploy::pods::NODE_FAILURE,
                 &deploy::sidecar::JOB,

@@ -197,6 +197,7 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
             ]
         }
         Story::Reshard => reshard_captions(cfg),
+        Story::Routers => routers_captions(cfg),
     }
 }
 
@@ -243,6 +244,40 @@ fn salted_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
             ),
         ),
         caption(1_000, salted),
+    ]
+}
+
+fn routers_captions(cfg: &Config) -> Vec<Caption> {
+    vec![
+        caption(
+            0,
+            "c1 reads and writes keys 0–99 through r1, which keeps the map. c2 holds its own \
+             copy of the map, a routing table, and sends straight to the shards: one hop \
+             fewer (select a request to see its path), but its table can go stale; it asks \
+             r1 for the map every 250 ms. s1 holds keys 0–49, s2 50–99."
+                .into(),
+        ),
+        caption(
+            300,
+            "r1 moves keys 75–99 from s2 to a new shard, s3: copy, catch up, switch reads, \
+             fence and switch writes, finish, as in \"Moving a range live\". r1's map follows \
+             every step; c2's table does not."
+                .into(),
+        ),
+        caption(
+            350,
+            if cfg.switch(REDIRECT) {
+                "Once s2 is fenced, c2's stale table still sends requests for 75–99 to s2, \
+                 which answers MOVED with where they went: c2 updates its table and resends to \
+                 s3 (Redis Cluster's MOVED). Nothing fails."
+                    .into()
+            } else {
+                "Redirects are off: once s2 is fenced it answers c2's requests for 75–99 with \
+                 \"not here\", and says nothing of where they went. They fail (c2 gives up \
+                 after 100 ms) until c2 asks r1 for the map at 500 ms."
+                    .into()
+            },
+        ),
     ]
 }
 

@@ -37,8 +37,9 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         id: "owner-or-redirect",
-        sentence: "A router never sends a request to a shard that neither owns its key nor \
-                   redirects it: every shard asked answers with the data or MOVED.",
+        sentence: "A router, or a client routing by its own table, never sends a request to \
+                   a shard that neither owns its key nor redirects it: every shard asked \
+                   answers with the data or MOVED.",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -325,7 +326,8 @@ impl ShardChecker {
 
     fn on_send(&mut self, index: usize, node: NodeId, to: NodeId, msg: &Msg) {
         match *msg {
-            Msg::Req(req) if self.is_router(node) => {
+            // A router's request to a shard, or a client's routing by its own table.
+            Msg::Req(req) if self.shard(node).is_none() => {
                 if let Some(shard) = self.shard(to) {
                     self.routed(index, req.key, shard);
                 }

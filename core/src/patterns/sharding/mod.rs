@@ -31,7 +31,9 @@ mod shard;
 pub use checker::{ShardChecker, PROPERTIES};
 pub use msg::{Msg, Note, Req, Timer};
 pub use node::ShardNode;
-pub use scenarios::{ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD, SALTED};
+pub use scenarios::{
+    ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD, ROUTERS, SALTED,
+};
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 

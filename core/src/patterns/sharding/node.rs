@@ -33,7 +33,7 @@ impl Node for ShardNode {
 
     fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match self {
-            ShardNode::Client(c) => c.on_message(ctx, msg),
+            ShardNode::Client(c) => c.on_message(ctx, from, msg),
             ShardNode::Router(r) => r.on_message(ctx, from, msg),
             ShardNode::Shard(s) => s.on_message(ctx, from, msg),
         }

@@ -136,7 +136,8 @@ impl Router {
         self.routed += 1;
     }
 
-    fn route(&mut self, ctx: &mut Ctx<'_, ShardNode>, req: Req) {
+    /// Sends `req` to the shard its key's map names.
+    pub(super) fn route(&mut self, ctx: &mut Ctx<'_, ShardNode>, req: Req) {
         if self.salted == Some(req.key) {
             return self.route_salted(ctx, req);
         }

@@ -39,6 +39,7 @@ pub(super) enum Story {
     Salted,
     Monotonic,
     Reshard,
+    Routers,
 }
 
 /// A sharding scenario.
@@ -209,6 +210,30 @@ pub static RESHARD: ShardScenario = ShardScenario {
     },
 };
 
+/// A router tier against clients that route by their own table, while a range moves.
+pub static ROUTERS: ShardScenario = ShardScenario {
+    story: Story::Routers,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-routers",
+        title: "Who routes: routers or clients",
+        summary: "c1 sends through a router, r1; c2 holds a routing table and goes straight \
+                  to the shards, one hop fewer. At 0.3 s r1 moves keys 75–99 to a new shard: \
+                  c2's table is stale until s2 answers MOVED, or until c2 asks r1 for the \
+                  map. Switch the redirect off and c2 sends requests to a shard that neither \
+                  holds the keys nor says where they went.",
+        params: &[
+            param(
+                "rate",
+                "Requests per second per client",
+                [100, 4_000, 1_000, 100],
+                "/s",
+            ),
+            param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
+        ],
+    },
+};
+
 /// The numbers a story runs with.
 pub(super) struct Plan {
     pub scheme: Scheme,
@@ -257,11 +282,11 @@ impl ShardScenario {
                 scheme: Scheme::from_param(cfg.param("scheme")),
                 ..hot
             },
-            Story::Reshard => Plan {
+            Story::Reshard | Story::Routers => Plan {
                 shards: 2,
                 keys: 100,
                 clients: 2,
-                routers: 2,
+                routers: if self.story == Story::Routers { 1 } else { 2 },
                 work: Delay::Exponential(100),
                 queue: 100,
                 ..hot
@@ -275,7 +300,9 @@ impl ShardScenario {
             Story::HotRange | Story::HotKey => {
                 Keys::zipf(plan.keys, cfg.param("skew").clamp(0, 400) as f64 / 100.0)
             }
-            Story::Functions | Story::Reshard | Story::Salted => Keys::Uniform(plan.keys),
+            Story::Functions | Story::Reshard | Story::Routers | Story::Salted => {
+                Keys::Uniform(plan.keys)
+            }
         }
     }
 }
@@ -313,6 +340,9 @@ impl Scenario for ShardScenario {
             for r in 0..plan.routers {
                 topology.link(NodeId(plan.clients + r), node);
             }
+            if self.story == Story::Routers {
+                topology.link(NodeId(1), node);
+            }
             if s >= plan.shards {
                 topology.start_absent(node);
             }
@@ -346,23 +376,27 @@ impl Scenario for ShardScenario {
                 at(1_000, "r1", "salt", HOT_KEY as i64),
             ],
             Story::Monotonic => vec![at(1_000, "r1", "split", 8)],
-            Story::Reshard => vec![at(300, "r1", "reshard", 2)],
+            Story::Reshard | Story::Routers => vec![at(300, "r1", "reshard", 2)],
         }
     }
 
     fn horizon(&self, _cfg: &Config) -> SimTime {
         SimTime::from_millis(match self.story {
             Story::HotKey => 2_200,
-            Story::Reshard => 700,
+            Story::Reshard | Story::Routers => 700,
             _ => 2_000,
         })
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
-        if self.story == Story::Reshard {
-            PATTERN.switches.iter().collect()
-        } else {
-            Vec::new()
+        match self.story {
+            Story::Reshard => PATTERN.switches.iter().collect(),
+            Story::Routers => PATTERN
+                .switches
+                .iter()
+                .filter(|s| s.name == REDIRECT)
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -377,7 +411,7 @@ impl Scenario for ShardScenario {
         } else {
             0
         };
-        let writes = if self.story == Story::Reshard {
+        let writes = if matches!(self.story, Story::Reshard | Story::Routers) {
             cfg.param("writes").clamp(0, 100) as u64 * 10
         } else if self.story == Story::Monotonic {
             1_000
@@ -389,7 +423,7 @@ impl Scenario for ShardScenario {
         let map = ShardMap::new(plan.scheme, plan.shards, plan.vnodes, plan.keys);
         let view = match self.story {
             Story::Functions => View::Ring,
-            Story::Reshard => View::Plain,
+            Story::Reshard | Story::Routers => View::Plain,
             _ => View::Heat {
                 // Increasing keys run on from `offset`, `rate` a second.
                 keys: if self.story == Story::Monotonic {
@@ -401,15 +435,30 @@ impl Scenario for ShardScenario {
             },
         };
         let keeper = NodeId(first_router);
+        let router = |keeper: Option<NodeId>| {
+            Router::new(
+                map.clone(),
+                first_shard,
+                plan.shards + SPARE,
+                keeper,
+                cfg.switch(WRITE_FENCE),
+                plan.keys,
+            )
+        };
         let mut nodes: Vec<ShardNode> = (0..plan.clients)
             .map(|c| {
-                ShardNode::Client(Client::new(
+                let client = Client::new(
                     NodeId(first_router + c % plan.routers),
                     Arrivals::Poisson { per_sec: plan.rate },
                     keys.clone(),
                     offset,
                     writes,
-                ))
+                );
+                ShardNode::Client(if self.story == Story::Routers && c == 1 {
+                    client.with_table(router(Some(keeper)))
+                } else {
+                    client
+                })
             })
             .collect();
         let salts = if self.story == Story::Salted {

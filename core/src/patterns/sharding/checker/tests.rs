@@ -145,6 +145,35 @@ fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
 }
 
 #[test]
+fn a_client_routing_by_its_own_table_is_judged_like_a_router() {
+    let mut t = Trace::new();
+    let req = Req {
+        id: 1,
+        client: C1,
+        key: 7,
+        write: None,
+    };
+    // c1 sends straight to s2: counted as routed there, as a router's request is.
+    t.send(C1, S2, Msg::Req(req));
+    assert_eq!(t.checker.tally[1].requests[1], 1);
+    // s2 no longer holds key 7 and answers MOVED: fine; "not here": a breach.
+    let moved = Msg::Moved {
+        req,
+        lo: 5,
+        hi: 10,
+        to: 0,
+    };
+    t.send(S2, C1, moved);
+    assert!(t.breaches().is_empty());
+    t.send(C1, S1, Msg::Req(req));
+    t.send(S2, C1, Msg::NotMine { req });
+    assert_eq!(t.breaches(), ["owner-or-redirect"]);
+    // A client's request to its router is not routing.
+    t.send(C1, R1, Msg::Req(req));
+    assert_eq!(t.checker.tally[0].requests[1], 1);
+}
+
+#[test]
 fn moving_most_keys_at_a_change_breaks_few_keys_move() {
     let keys = JUDGE_AFTER;
     let mut t = Trace::new();
