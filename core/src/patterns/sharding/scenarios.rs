@@ -186,6 +186,17 @@ pub static MONOTONIC: ShardScenario = ShardScenario {
     },
 };
 
+/// The parameters of the stories that move a range: each client's rate, the writes.
+const MOVE_PARAMS: [ParamSpec; 2] = [
+    param(
+        "rate",
+        "Requests per second per client",
+        [100, 4_000, 1_000, 100],
+        "/s",
+    ),
+    param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
+];
+
 /// A range moved to a new shard while clients read and write.
 pub static RESHARD: ShardScenario = ShardScenario {
     story: Story::Reshard,
@@ -198,15 +209,7 @@ pub static RESHARD: ShardScenario = ShardScenario {
                   reads, fence and switch writes, finish. r2 learns the new map late, from \
                   MOVED answers. Switch off the catch-up or the fence and writes are lost \
                   or taken by two shards.",
-        params: &[
-            param(
-                "rate",
-                "Requests per second per client",
-                [100, 4_000, 1_000, 100],
-                "/s",
-            ),
-            param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
-        ],
+        params: &MOVE_PARAMS,
     },
 };
 
@@ -222,15 +225,7 @@ pub static ROUTERS: ShardScenario = ShardScenario {
                   c2's table is stale until s2 answers MOVED, or until c2 asks r1 for the \
                   map. Switch the redirect off and c2 sends requests to a shard that neither \
                   holds the keys nor says where they went.",
-        params: &[
-            param(
-                "rate",
-                "Requests per second per client",
-                [100, 4_000, 1_000, 100],
-                "/s",
-            ),
-            param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
-        ],
+        params: &MOVE_PARAMS,
     },
 };
 

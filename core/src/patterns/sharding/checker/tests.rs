@@ -120,15 +120,20 @@ fn a_shard_taking_writes_again_after_another_did_breaks_one_writer() {
     assert_eq!(t.breaches(), ["one-writer"]);
 }
 
-#[test]
-fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
-    let mut t = Trace::new();
-    let req = Req {
+/// c1's read of key 7.
+fn read_of_7() -> Req {
+    Req {
         id: 1,
         client: C1,
         key: 7,
         write: None,
-    };
+    }
+}
+
+#[test]
+fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
+    let mut t = Trace::new();
+    let req = read_of_7();
     t.send(
         S1,
         R1,
@@ -147,12 +152,7 @@ fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
 #[test]
 fn a_client_routing_by_its_own_table_is_judged_like_a_router() {
     let mut t = Trace::new();
-    let req = Req {
-        id: 1,
-        client: C1,
-        key: 7,
-        write: None,
-    };
+    let req = read_of_7();
     // c1 sends straight to s2: counted as routed there, as a router's request is.
     t.send(C1, S2, Msg::Req(req));
     assert_eq!(t.checker.tally[1].requests[1], 1);
