@@ -376,3 +376,45 @@ fn without_redirects_a_client_s_stale_table_sends_to_a_shard_that_neither_owns_n
     let run = run_to_end(&off);
     assert!(between(&run, "failed", 300, 700) > 0);
 }
+
+/// The scaling curve at the run's end: per shard count, (served, busiest shard's limit).
+fn scaling_curve(skew: i64) -> Vec<(i64, i64, i64)> {
+    let session = Session::new("sharding-scaling", 1).with_param("skew", skew);
+    let plot = plot_at(
+        &run_to_end(&session),
+        "Throughput as shards are added",
+        1_600,
+    );
+    let series = |s| {
+        let marks = plot.marks.iter().filter(move |m| m.series == s);
+        marks.map(|m| (m.x, m.y)).collect::<Vec<_>>()
+    };
+    let (served, limit) = (series(0), series(2));
+    served
+        .iter()
+        .zip(&limit)
+        .map(|(a, b)| (a.0, a.1, b.1))
+        .collect()
+}
+
+#[test]
+fn throughput_grows_with_shards_under_even_load_and_stops_at_the_busiest_shard_under_skew() {
+    // Even load: each shard adds its 125 a second, up to the 1,000 offered.
+    let even = scaling_curve(0);
+    assert_eq!(even.len(), 8);
+    for &(n, served, _) in &even {
+        // At most a shard's capacity each; at least 90 % of it, or of what is offered.
+        assert!(
+            served <= n * 125 + 10 && served >= (n * 125).min(1_000) * 9 / 10,
+            "{even:?}"
+        );
+    }
+    assert!(even[7].2 > 600, "{even:?}");
+    // Skew 1.2: key 0 draws 23 % of the requests; the load taken with none dropped stays
+    // under 125 / 23 % whatever the shards, far under what 8 even shards take.
+    let skewed = scaling_curve(120);
+    for &(n, _, limit) in &skewed[3..] {
+        assert!(limit < 545, "{n}: {skewed:?}");
+    }
+    assert!(skewed[7].1 < even[7].1 - 150, "{skewed:?}");
+}

@@ -69,6 +69,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("sharding-monotonic"),
     golden!("sharding-reshard"),
     golden!("sharding-routers"),
+    golden!("sharding-scaling"),
     golden!("pods-readiness"),
     golden!("pods-node-failure"),
     golden!("sidecar-job"),

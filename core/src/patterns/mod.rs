@@ -109,6 +109,7 @@ impl Registry {
                 &sharding::MONOTONIC,
                 &sharding::RESHARD,
                 &sharding::ROUTERS,
+                &sharding::SCALING,
                 &deploy::pods::SCALE_UP,
                 &deploy::pods::NODE_FAILURE,
                 &deploy::sidecar::JOB,

@@ -1,7 +1,7 @@
 //! What each sharding story's captions say, from its parameters and switches.
 
 use super::func::{Scheme, ShardMap};
-use super::scenarios::{ShardScenario, Story, HOT_KEY};
+use super::scenarios::{ShardScenario, Story, HOT_KEY, SCALING_WORK_US};
 use super::{CATCH_UP, REDIRECT, WRITE_FENCE};
 use crate::sim::load::ZipfTable;
 use crate::sim::scenario::{Caption, Config};
@@ -160,6 +160,7 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
             ),
         ],
         Story::Salted => salted_captions(cfg, rate),
+        Story::Scaling => scaling_captions(cfg, rate),
         Story::Monotonic => {
             let ranges = plan.scheme == Scheme::Ranges;
             vec![
@@ -199,6 +200,50 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
         Story::Reshard => reshard_captions(cfg),
         Story::Routers => routers_captions(cfg),
     }
+}
+
+fn scaling_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
+    let skew = cfg.param("skew").clamp(0, 400);
+    let table = ZipfTable::new(1_000, skew as f64 / 100.0);
+    let top = table.ppm(0) as f64 / 10_000.0;
+    let cap = 1_000_000 / SCALING_WORK_US;
+    let even = if skew == 0 {
+        format!(
+            "Keys are drawn evenly: every shard draws its share, and throughput grows by \
+             {cap} a second with each shard until it meets the offered load."
+        )
+    } else {
+        format!(
+            "Keys follow a Zipf law of skew {:.1}: key 0 alone draws {top:.1} % of the \
+             requests, and the shard holding it draws at least that, so however many shards \
+             are added, the load they take with none dropped stays under {cap} ÷ {top:.1} % \
+             ≈ {:.0} a second. Beyond it the other shards serve on, and the busiest drops.",
+            skew as f64 / 100.0,
+            cap as f64 * 100.0 / top
+        )
+    };
+    vec![
+        caption(
+            0,
+            format!(
+                "c1 offers {rate} requests a second over keys 0–999 to r1, which hashes them \
+                 (jump hash) to s1 alone: it serves one at a time in {} ms, at most {cap} a \
+                 second, and drops the rest at its full queue.",
+                SCALING_WORK_US / 1_000
+            ),
+        ),
+        caption(
+            200,
+            format!("Every 200 ms r1 adds a shard, up to 8. {even}"),
+        ),
+        caption(
+            1_400,
+            "8 shards. The curve of throughput against shards (from the trace, one point per \
+             stretch between additions) and the most load taken with no drops show where \
+             adding shards stops paying: at the hottest shard's capacity."
+                .into(),
+        ),
+    ]
 }
 
 fn salted_captions(cfg: &Config, rate: u64) -> Vec<Caption> {

@@ -5,6 +5,8 @@
 use std::rc::Rc;
 
 use grid::Grid;
+pub(super) use plots::View;
+use plots::{Phase, PHASES};
 
 use super::func::ShardMap;
 use super::msg::{Msg, SALT};
@@ -70,18 +72,6 @@ const JUDGE_AFTER: u64 = 200;
 /// Bands of keys in the key-space heat map.
 const KEY_ROWS: usize = 25;
 
-/// What the checker draws for an instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum View {
-    /// Nothing.
-    Plain,
-    /// The ring or the range bar, with the keys the latest change moved.
-    Ring,
-    /// The key-space heat map over keys `0..keys`, and each shard's throughput against
-    /// its `capacity` (requests a second).
-    Heat { keys: u64, capacity: u64 },
-}
-
 /// Per shard, what the checker counts.
 #[derive(Clone, Copy, Debug, Default)]
 struct Tally {
@@ -135,6 +125,11 @@ pub struct ShardChecker {
     map_now: Option<Rc<ShardMap>>,
     before_map: Option<Rc<ShardMap>>,
     map_changed: bool,
+    /// The scaling curve's phases so far, and when the current one began and what its
+    /// shards answered.
+    phases: Vec<Phase>,
+    phase_from: u64,
+    phase_served: u64,
 }
 
 impl ShardChecker {
@@ -169,6 +164,23 @@ impl ShardChecker {
             map_now: None,
             before_map: None,
             map_changed: false,
+            phases: Vec::new(),
+            phase_from: 0,
+            phase_served: 0,
+        }
+    }
+
+    /// The phase since the latest change, up to now.
+    fn current_phase(&self) -> Phase {
+        let counts = self.tally.iter().filter(|t| t.present[1]);
+        let routed = self.tally.iter().map(|t| t.requests[1]);
+        Phase {
+            shards: counts.count() as u32,
+            from: self.phase_from,
+            to: self.now,
+            served: self.phase_served,
+            routed: routed.clone().sum(),
+            hottest: routed.max().unwrap_or(0),
         }
     }
 
@@ -202,6 +214,11 @@ impl ShardChecker {
 
     /// A router changed its map: what was routed since becomes "before".
     fn change(&mut self) {
+        if let (View::Scaling { .. }, true) = (self.view, self.phases.len() < PHASES) {
+            let phase = self.current_phase();
+            self.phases.push(phase);
+        }
+        (self.phase_from, self.phase_served) = (self.now, 0);
         self.changes += 1;
         let mut owners = KeyMap::new();
         for (&key, &pair) in &self.owners {
@@ -339,6 +356,7 @@ impl ShardChecker {
                     return;
                 };
                 self.shard_heat.add(self.now, 2 * shard as usize + 1);
+                self.phase_served += 1;
                 self.measures.push(Measure {
                     metric: SERVED,
                     node: Some(node),

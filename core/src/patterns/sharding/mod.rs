@@ -32,7 +32,7 @@ pub use checker::{ShardChecker, PROPERTIES};
 pub use msg::{Msg, Note, Req, Timer};
 pub use node::ShardNode;
 pub use scenarios::{
-    ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD, ROUTERS, SALTED,
+    ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD, ROUTERS, SALTED, SCALING,
 };
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};

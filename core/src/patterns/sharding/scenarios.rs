@@ -27,6 +27,8 @@ const LINK: LinkConfig = LinkConfig::reliable(100, 300);
 pub(super) const SPARE: u32 = 4;
 /// A shard's mean service time in the hot stories: at most about 250 requests a second.
 pub(super) const WORK_US: u64 = 4_000;
+/// A shard's fixed service time in the scaling story: exactly 125 requests a second.
+pub(super) const SCALING_WORK_US: u64 = 8_000;
 /// A hot key in the hot-key story.
 pub(super) const HOT_KEY: u64 = 42;
 
@@ -40,6 +42,7 @@ pub(super) enum Story {
     Monotonic,
     Reshard,
     Routers,
+    Scaling,
 }
 
 /// A sharding scenario.
@@ -171,6 +174,22 @@ pub static SALTED: ShardScenario = ShardScenario {
     },
 };
 
+/// Throughput as shards are added one by one, under even or skewed load.
+pub static SCALING: ShardScenario = ShardScenario {
+    story: Story::Scaling,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-scaling",
+        title: "Throughput as shards are added",
+        summary: "A client offers 1,000 requests a second over 1,000 keys, hashed (jump hash) \
+                  to one shard at first; every 200 ms r1 adds one, up to 8. Each shard serves \
+                  125 a second, so even load would scale to 1,000; with Zipf keys (skew 1.2) \
+                  the shard holding the hottest keys saturates first and the curve flattens. \
+                  Set the skew to 0 to compare.",
+        params: &hot_params(skew(120), 1_000),
+    },
+};
+
 /// Monotonically increasing keys under ranges: every insert lands in the last range.
 pub static MONOTONIC: ShardScenario = ShardScenario {
     story: Story::Monotonic,
@@ -242,6 +261,8 @@ pub(super) struct Plan {
     pub rate: u64,
     pub work: Delay,
     pub queue: u32,
+    /// Shards that start absent, for the verbs that add one.
+    pub spare: u32,
 }
 
 impl ShardScenario {
@@ -261,6 +282,7 @@ impl ShardScenario {
             rate: p("rate", 1, 100_000) as u64,
             work: Delay::Exponential(WORK_US),
             queue: p("queue", 1, 1_000) as u32,
+            spare: SPARE,
         };
         match self.story {
             Story::Functions => Plan {
@@ -273,6 +295,13 @@ impl ShardScenario {
                 ..hot
             },
             Story::HotRange | Story::HotKey | Story::Salted => hot,
+            Story::Scaling => Plan {
+                scheme: Scheme::Jump,
+                shards: 1,
+                spare: 7,
+                work: Delay::Fixed(SCALING_WORK_US),
+                ..hot
+            },
             Story::Monotonic => Plan {
                 scheme: Scheme::from_param(cfg.param("scheme")),
                 ..hot
@@ -292,7 +321,7 @@ impl ShardScenario {
     fn keys(&self, cfg: &Config, plan: &Plan) -> Keys {
         match self.story {
             Story::Monotonic => Keys::Sequential,
-            Story::HotRange | Story::HotKey => {
+            Story::HotRange | Story::HotKey | Story::Scaling => {
                 Keys::zipf(plan.keys, cfg.param("skew").clamp(0, 400) as f64 / 100.0)
             }
             Story::Functions | Story::Reshard | Story::Routers | Story::Salted => {
@@ -317,7 +346,7 @@ impl Scenario for ShardScenario {
         };
         named("c", plan.clients, "client")
             .chain(named("r", plan.routers, "router"))
-            .chain(named("s", plan.shards + SPARE, "shard"))
+            .chain(named("s", plan.shards + plan.spare, "shard"))
             .collect()
     }
 
@@ -329,7 +358,7 @@ impl Scenario for ShardScenario {
         for c in 0..plan.clients {
             topology.link(NodeId(c), NodeId(plan.clients + c % plan.routers));
         }
-        for s in 0..plan.shards + SPARE {
+        for s in 0..plan.shards + plan.spare {
             let node = NodeId(first_shard + s);
             topology.place(node, group);
             for r in 0..plan.routers {
@@ -371,6 +400,7 @@ impl Scenario for ShardScenario {
                 at(1_000, "r1", "salt", HOT_KEY as i64),
             ],
             Story::Monotonic => vec![at(1_000, "r1", "split", 8)],
+            Story::Scaling => (1..8).map(|i| at(200 * i, "r1", "add-shard", 1)).collect(),
             Story::Reshard | Story::Routers => vec![at(300, "r1", "reshard", 2)],
         }
     }
@@ -379,6 +409,7 @@ impl Scenario for ShardScenario {
         SimTime::from_millis(match self.story {
             Story::HotKey => 2_200,
             Story::Reshard | Story::Routers => 700,
+            Story::Scaling => 1_600,
             _ => 2_000,
         })
     }
@@ -419,6 +450,10 @@ impl Scenario for ShardScenario {
         let view = match self.story {
             Story::Functions => View::Ring,
             Story::Reshard | Story::Routers => View::Plain,
+            Story::Scaling => View::Scaling {
+                capacity: 1_000_000 / SCALING_WORK_US,
+                offered: plan.rate,
+            },
             _ => View::Heat {
                 // Increasing keys run on from `offset`, `rate` a second.
                 keys: if self.story == Story::Monotonic {
@@ -434,7 +469,7 @@ impl Scenario for ShardScenario {
             Router::new(
                 map.clone(),
                 first_shard,
-                plan.shards + SPARE,
+                plan.shards + plan.spare,
                 keeper,
                 cfg.switch(WRITE_FENCE),
                 plan.keys,
@@ -466,7 +501,7 @@ impl Scenario for ShardScenario {
                 Router::new(
                     map.clone(),
                     first_shard,
-                    plan.shards + SPARE,
+                    plan.shards + plan.spare,
                     (r > 0).then_some(keeper),
                     cfg.switch(WRITE_FENCE),
                     plan.keys,
@@ -474,7 +509,7 @@ impl Scenario for ShardScenario {
                 .with_salts(salts),
             )
         }));
-        nodes.extend((0..plan.shards + SPARE).map(|_| {
+        nodes.extend((0..plan.shards + plan.spare).map(|_| {
             ShardNode::Shard(Shard::new(
                 first_shard,
                 keeper,

@@ -9,9 +9,42 @@
 use std::fmt::Write;
 
 use super::grid::{Grid, COLUMN_US};
-use super::{pct, ShardChecker, View, KEY_ROWS};
+use super::{pct, ShardChecker, KEY_ROWS};
 use crate::patterns::sharding::func::{mix, Scheme, ShardMap};
 use crate::sim::plot::{MarkShape, Plot, PlotAxis, PlotMark, PlotShape};
+
+/// What the checker draws for an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::patterns::sharding) enum View {
+    /// Nothing.
+    Plain,
+    /// The ring or the range bar, with the keys the latest change moved.
+    Ring,
+    /// The key-space heat map over keys `0..keys`, and each shard's throughput against
+    /// its `capacity` (requests a second).
+    Heat { keys: u64, capacity: u64 },
+    /// Throughput against the number of shards, each shard serving at most `capacity`
+    /// requests a second, clients offering `offered`.
+    Scaling { capacity: u64, offered: u64 },
+}
+
+/// Phases of the scaling curve kept, at most.
+pub(super) const PHASES: usize = 32;
+
+/// A stretch of the run between two changes of the map, for the scaling curve.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Phase {
+    /// Shards in the run.
+    pub(super) shards: u32,
+    /// When it began and ended (µs).
+    pub(super) from: u64,
+    pub(super) to: u64,
+    /// Requests answered by shards in it.
+    pub(super) served: u64,
+    /// Requests routed in it, and of those to the busiest shard.
+    pub(super) routed: u64,
+    pub(super) hottest: u64,
+}
 
 /// Keys drawn on the ring or bar, at most.
 const SAMPLE: u64 = 400;
@@ -30,6 +63,9 @@ impl ShardChecker {
             (View::Ring, Some(map)) => vec![self.ring(map)],
             (View::Heat { keys, capacity }, _) => {
                 vec![self.key_heat(keys), self.throughput(capacity)]
+            }
+            (View::Scaling { capacity, offered }, _) => {
+                vec![self.scaling(capacity, offered), self.throughput(capacity)]
             }
             _ => Vec::new(),
         }
@@ -150,6 +186,72 @@ impl ShardChecker {
             },
             y: PlotAxis::new("", 0, 100),
             series: shard_names(map.shards()),
+            heat_unit: String::new(),
+            marks,
+            notes,
+        }
+    }
+
+    /// Aggregate throughput against the number of shards, phase by phase (each between
+    /// two changes of the map), with what N shards could serve, the load they could take
+    /// with none dropped (the busiest shard's limit), and the load offered.
+    fn scaling(&self, capacity: u64, offered: u64) -> Plot {
+        let mut phases = self.phases.clone();
+        phases.push(self.current_phase());
+        phases.retain(|p| p.shards > 0 && p.to > p.from);
+        let most = phases.iter().map(|p| p.shards).max().unwrap_or(1).max(8);
+        let mut marks = Vec::new();
+        for p in &phases {
+            let n = i64::from(p.shards);
+            let secs = (p.to - p.from) as f64 / 1e6;
+            let served = (p.served as f64 / secs) as i64;
+            marks.push(PlotMark::at(MarkShape::Point, 0, n, served));
+            marks.push(PlotMark::at(MarkShape::Point, 1, n, n * capacity as i64));
+            if let Some(bound) = (capacity * p.routed).checked_div(p.hottest) {
+                marks.push(PlotMark::at(MarkShape::Point, 2, n, bound as i64));
+            }
+        }
+        marks.push(PlotMark {
+            w: i64::from(most),
+            ..PlotMark::at(MarkShape::Limit, 3, 0, offered as i64)
+        });
+        let mut notes = Vec::new();
+        for p in &phases {
+            let secs = (p.to - p.from) as f64 / 1e6;
+            notes.push((
+                format!(
+                    "{} shard(s), {}–{} ms",
+                    p.shards,
+                    p.from / 1_000,
+                    p.to / 1_000
+                ),
+                format!(
+                    "{:.0} requests/s served; busiest shard drew {}",
+                    p.served as f64 / secs,
+                    pct(p.hottest, p.routed)
+                ),
+            ));
+        }
+        let top = marks.iter().map(|m| m.y).max().unwrap_or(0);
+        Plot {
+            title: "Throughput as shards are added".into(),
+            caption: format!(
+                "Requests answered per second, all shards together, in each stretch between \
+                 two changes of the map (from the trace), against the number of shards. N \
+                 shards serve at most N × {capacity} a second. The busiest shard saturates \
+                 first: the most load the shards take with none dropped is {capacity} ÷ its \
+                 share of the requests. Past it, the other shards still serve their share \
+                 while the busiest drops its excess."
+            ),
+            shape: PlotShape::Axes,
+            x: PlotAxis::new("shards", 0, i64::from(most)),
+            y: PlotAxis::new("requests/s", 0, top + top / 10),
+            series: vec![
+                "served".into(),
+                format!("N × {capacity}/s (even load)"),
+                "most taken with no drops".into(),
+                "offered".into(),
+            ],
             heat_unit: String::new(),
             marks,
             notes,
