@@ -77,7 +77,7 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
         pattern: &PATTERN,
         id: "sharding-functions",
         title: "Which keys move",
-        summary: "A client reads 10,000 keys at random through a router over 10 shards; at \
+        summary: "A client reads 2,000 keys at random through a router over 10 shards; at \
                   1 s two shards are added. hash mod N sends 5/6 of the keys elsewhere; \
                   try the ring (and its virtual nodes), rendezvous, jump hashing and \
                   ranges: about 1/6, and how evenly each spreads the load.",
@@ -91,11 +91,11 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
                 [1, 1_000, 100, 1],
                 "",
             ),
-            param("keys", "Keys", [1_000, 50_000, 10_000, 1_000], ""),
+            param("keys", "Keys", [1_000, 50_000, 2_000, 1_000], ""),
             param(
                 "rate",
                 "Requests per second",
-                [500, 20_000, 2_000, 500],
+                [500, 20_000, 1_000, 500],
                 "/s",
             ),
         ],
