@@ -244,7 +244,10 @@ impl ShardChecker {
                  while the busiest drops its excess."
             ),
             shape: PlotShape::Axes,
-            x: PlotAxis::new("shards", 0, i64::from(most)),
+            x: PlotAxis {
+                ticks: (1..=i64::from(most)).map(|n| (n, n.to_string())).collect(),
+                ..PlotAxis::new("shards", 0, i64::from(most))
+            },
             y: PlotAxis::new("requests/s", 0, top + top / 10),
             series: vec![
                 "served".into(),
