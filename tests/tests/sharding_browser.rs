@@ -96,7 +96,10 @@ async fn keys_moved_by_mod_n_and_two_writers_without_the_fence() {
     let stale = Session::new("sharding-routers", 1).with_switch_off("redirect");
     open_at(&client, &base, &stale, 600_000).await;
     let detail = text(&client, "violation-detail-2").await;
-    assert!(detail.contains("of c2), which it neither holds"), "{detail}");
+    assert!(
+        detail.contains("of c2), which it neither holds"),
+        "{detail}"
+    );
     shoot(
         &client,
         "invariants",

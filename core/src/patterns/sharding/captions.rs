@@ -247,7 +247,7 @@ fn scaling_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
 }
 
 fn salted_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
-    let k = cfg.param("salts").clamp(1, 64) as u64;
+    let k = cfg.param("salts").clamp(1, 8) as u64;
     // Half the requests go to the hot key, 9 in 10 writes; the other half spread evenly.
     let (hot, base) = (rate / 2, rate / 2 / 8);
     let (writes, reads) = (hot * 9 / 10, hot / 10);

@@ -166,7 +166,7 @@ pub static SALTED: ShardScenario = ShardScenario {
             param(
                 "salts",
                 "Sub-keys the hot key is salted over at 1 s (1: not salted)",
-                [1, 16, 8, 1],
+                [1, 8, 8, 1],
                 "",
             ),
             800,
@@ -492,7 +492,7 @@ impl Scenario for ShardScenario {
             })
             .collect();
         let salts = if self.story == Story::Salted {
-            cfg.param("salts").clamp(1, 64) as u32
+            cfg.param("salts").clamp(1, 8) as u32
         } else {
             1
         };

@@ -48,6 +48,8 @@ pub(super) struct Phase {
 
 /// Keys drawn on the ring or bar, at most.
 const SAMPLE: u64 = 400;
+/// Points of the ring drawn, at most (a picture cannot show more).
+const POINTS: usize = 1_500;
 /// Positions around the ring: a hash's top 24 bits.
 const RING: i64 = 1 << 24;
 
@@ -118,7 +120,8 @@ impl ShardChecker {
                 marks.push(PlotMark::at(MarkShape::Tick, s as u16, lo as i64, 0));
             }
         } else {
-            for &(at, s) in map.points() {
+            let points = map.points();
+            for &(at, s) in points.iter().step_by(points.len().div_ceil(POINTS).max(1)) {
                 marks.push(PlotMark::at(
                     MarkShape::Tick,
                     s as u16,
@@ -153,8 +156,9 @@ impl ShardChecker {
         let what = if ranges {
             "Key ranges: keys left to right, a tick where a shard's range starts"
         } else if map.scheme() == Scheme::Ring {
-            "The hash ring: a tick for each virtual node (in its shard's colour); a key goes \
-             to the next tick clockwise from its hash"
+            "The hash ring: a tick for each virtual node (in its shard's colour; past 1,500 \
+             points, an even selection of them); a key goes to the next point clockwise from \
+             its hash"
         } else {
             "Keys around the ring by their hash; this function has no points on the ring \
              and picks a shard by arithmetic"
