@@ -237,7 +237,7 @@ pub fn App() -> Html {
             }
         });
     let controls = html! {
-        <Controls playing={m.playing()} time={cursor.time} steps={cursor.steps}
+        <Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
                   embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
@@ -247,6 +247,15 @@ pub fn App() -> Html {
                selected_msg={m.selected_message()} selected_group={m.selected_group()}
                group={m.group().clone()} path={path.clone()} on={on.clone()} />
     };
+    let cone_line = m.cone_summary().map(|text| {
+        html! {
+            <p class="cone-summary" data-testid="cone-summary" role="status">
+                <span class="swatch before"></span><span class="swatch after"></span>
+                { text }
+                <button data-testid="cone-clear" onclick={on.reform(|_: MouseEvent| Command::ClearFocus)}>{ "✕ Clear" }</button>
+            </p>
+        }
+    });
     let diagram = html! {
         <section class="panel diagram-panel">
             <div class="panel-head">
@@ -259,8 +268,9 @@ pub fn App() -> Html {
             </div>
             <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()}
-                     violations={Rc::new(violations)} path={path.clone()} on={on.clone()} />
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
+                     violations={Rc::new(violations)} path={path.clone()} cone={m.cone()} on={on.clone()} />
+            { cone_line }
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there." }</p>
         </section>
     };
     let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };
@@ -308,7 +318,7 @@ pub fn App() -> Html {
                         { status }
                         <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
                         { charts }
-                        <PatternTables tables={Rc::new(snapshot.tables.clone())} />
+                        <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
                         { diagram }
                         <>{ for path_panel }</>
                     </div>

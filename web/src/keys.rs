@@ -14,7 +14,11 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
     ("-", "−", "Zoom the diagram out"),
     ("n", "N", "Re-run with another seed"),
     ("?", "?", "Show or hide this help"),
-    ("Escape", "Esc", "Close this help"),
+    (
+        "Escape",
+        "Esc",
+        "Close this help; else stop highlighting a path or an event's causality",
+    ),
 ];
 
 /// The command for a key, given the end of the run (for `End`) and whether help is open.
@@ -34,6 +38,7 @@ pub fn command_for(
         "n" | "N" => Command::NewSeed,
         "?" => Command::ToggleHelp,
         "Escape" if help_open => Command::ToggleHelp,
+        "Escape" => Command::ClearFocus,
         _ => return None,
     })
 }
@@ -52,7 +57,10 @@ mod tests {
             command_for("End", SimTime(5), false),
             Some(Command::Scrub(SimTime(5)))
         );
-        assert_eq!(command_for("Escape", SimTime(5), false), None);
+        assert_eq!(
+            command_for("Escape", SimTime(5), false),
+            Some(Command::ClearFocus)
+        );
         assert_eq!(command_for("x", SimTime(5), false), None);
     }
 }

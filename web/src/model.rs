@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use playground_core::sim::action::Action;
+use playground_core::sim::causality::Cone;
 use playground_core::sim::checker::{PropertyKind, Violation};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::node::NodeId;
@@ -25,6 +26,7 @@ use crate::memo::Memo;
 use crate::url::Query;
 
 mod acting;
+mod causality;
 mod charts;
 mod command;
 mod diagram;
@@ -38,7 +40,7 @@ pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
 pub use path::{PathHop, PathView};
 use playback::DEFAULT_SPEED;
-pub use playback::{ONE_X_RUN_SECONDS, SPEEDS};
+pub use playback::{FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
 pub use crate::logview::LogRow;
 
@@ -99,9 +101,13 @@ pub struct Playground {
     speed: usize,
     reduced_motion: bool,
     step_debt_ms: f64,
+    /// Whether the last tick was slowed for messages in flight (see `model/playback.rs`).
+    following: bool,
     selected: Option<NodeId>,
     selected_msg: Option<MsgId>,
     path_msg: Option<MsgId>,
+    /// The event whose causality is shown (see `model/causality.rs`).
+    cone_event: Option<usize>,
     selected_group: Option<usize>,
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
@@ -123,6 +129,8 @@ pub struct Playground {
     charts: Memo<(), Rc<Vec<Rc<Chart>>>>,
     /// The shown path, for the run explored last.
     path_memo: Memo<MsgId, Option<Rc<PathView>>>,
+    /// The shown event's causality, for the run explored last.
+    cone_memo: Memo<usize, Rc<Cone>>,
 }
 
 impl Playground {
@@ -166,9 +174,11 @@ impl Playground {
             speed: DEFAULT_SPEED,
             reduced_motion,
             step_debt_ms: 0.0,
+            following: false,
             selected: None,
             selected_msg: None,
             path_msg: None,
+            cone_event: None,
             selected_group: None,
             collapsed: BTreeSet::new(),
             layout: Memo::default(),
@@ -185,6 +195,7 @@ impl Playground {
             answer: Memo::default(),
             charts: Memo::default(),
             path_memo: Memo::default(),
+            cone_memo: Memo::default(),
         };
         playground.explore();
         playground.fit_diagram();
@@ -267,8 +278,13 @@ impl Playground {
                 self.selected_msg = (self.selected_msg != Some(id)).then_some(id);
                 self.path_msg = self.selected_msg;
             }
-            Command::SelectPath(id) => self.path_msg = Some(id),
+            Command::SelectPath(id) => {
+                self.path_msg = Some(id);
+                self.cone_event = None;
+            }
             Command::ClearPath => self.path_msg = None,
+            Command::ShowCausality(index) => self.show_causality(index),
+            Command::ClearFocus => (self.cone_event, self.path_msg) = (None, None),
             Command::SelectGroup(group) => self.select_group(group),
             Command::ToggleCollapse(group) => self.toggle_collapse(group),
             Command::IsolateGroup { group, one_way } => self.isolate_group(group, one_way),
@@ -497,6 +513,7 @@ impl Playground {
                 self.selected = None;
                 self.selected_msg = None;
                 self.path_msg = None;
+                self.cone_event = None;
                 self.selected_group = None;
                 self.collapsed.clear();
                 self.layout.clear();
@@ -534,6 +551,7 @@ impl Playground {
         self.answer.clear();
         self.charts.clear();
         self.path_memo.clear();
+        self.cone_memo.clear();
         self.fingerprint = None;
         if !self.run.engine().is_finished() {
             self.notify(Notice {
