@@ -137,3 +137,34 @@ async fn the_first_screen_holds_the_stage_the_controls_and_the_status() {
     }
     client.close().await.unwrap();
 }
+
+/// Choosing another story is a history entry: Back opens the story before it, Forward
+/// the chosen one again, each with its own address.
+#[tokio::test(flavor = "multi_thread")]
+async fn back_and_forward_move_between_the_stories_chosen() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    client
+        .goto(&format!("{base}?s=v1~lamport-skew~seed.1"))
+        .await
+        .unwrap();
+    testid(&client, "stage").await;
+    click(&client, "scenario-lamport-concurrent").await;
+    let address = |client: fantoccini::Client| async move {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        client.current_url().await.unwrap().to_string()
+    };
+    assert!(address(client.clone()).await.contains("lamport-concurrent"));
+    assert!(text(&client, "caption").await.contains("same moment"));
+    client.back().await.unwrap();
+    assert!(address(client.clone()).await.contains("lamport-skew"));
+    testid(&client, "stage").await;
+    assert!(
+        !text(&client, "caption").await.contains("same moment"),
+        "Back shows the first story again"
+    );
+    client.forward().await.unwrap();
+    assert!(address(client.clone()).await.contains("lamport-concurrent"));
+    assert!(text(&client, "caption").await.contains("same moment"));
+}

@@ -107,11 +107,34 @@ pub fn App() -> Html {
         });
     }
 
+    // Choosing another story adds a history entry; Back (or Forward) opens the address's
+    // session again, as a fresh visit to that link would.
+    let shown_story = use_mut_ref(|| model.borrow().session().scenario.clone());
+    {
+        let (model, shown_story, redraw) = (model.clone(), shown_story.clone(), redraw.clone());
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, "popstate", move |_| {
+                    let reopened =
+                        Playground::open(browser::query(), browser::prefers_reduced_motion());
+                    *shown_story.borrow_mut() = reopened.session().scenario.clone();
+                    *model.borrow_mut() = reopened;
+                    redraw.force_update();
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let m = model.borrow();
     let query = query_for(m.session(), m.embedded());
     {
         let query = query.clone();
-        use_effect_with(query, |query| browser::replace_query(query));
+        let story = m.session().scenario.clone();
+        use_effect_with(query, move |query| {
+            let push = *shown_story.borrow() != story;
+            *shown_story.borrow_mut() = story;
+            browser::write_query(query, push);
+        });
     }
     let page = browser::page_url();
     // A shared link opens at the instant it was shared at; the address bar does not
@@ -250,8 +273,9 @@ pub fn App() -> Html {
     let cone_line = m.cone_summary().map(|text| {
         html! {
             <p class="cone-summary" data-testid="cone-summary" role="status">
-                <span class="swatch before"></span><span class="swatch after"></span>
                 { text }
+                <span class="key"><span class="swatch before"></span>{ "before" }</span>
+                <span class="key"><span class="swatch after"></span>{ "after" }</span>
                 <button data-testid="cone-clear" onclick={on.reform(|_: MouseEvent| Command::ClearFocus)}>{ "✕ Clear" }</button>
             </p>
         }
@@ -270,7 +294,7 @@ pub fn App() -> Html {
                      cursor={cursor.time} shown_events={m.snapshot_events()}
                      violations={Rc::new(violations)} path={path.clone()} cone={m.cone()} on={on.clone()} />
             { cone_line }
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there." }</p>
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };
     let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };

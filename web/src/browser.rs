@@ -25,11 +25,17 @@ pub fn page_url() -> String {
         .unwrap_or_default()
 }
 
-/// Writes `query` into the address bar without adding a history entry.
-pub fn replace_query(query: &str) {
+/// Writes `query` into the address bar: as a new history entry when `push` (so Back
+/// returns to the address before it), else in place of the current one.
+pub fn write_query(query: &str, push: bool) {
     if let Some(window) = web_sys::window() {
         if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
+            let state = wasm_bindgen::JsValue::NULL;
+            let _ = if push {
+                history.push_state_with_url(&state, "", Some(query))
+            } else {
+                history.replace_state_with_url(&state, "", Some(query))
+            };
         }
     }
 }

@@ -30,6 +30,7 @@ mod causality;
 mod charts;
 mod command;
 mod diagram;
+mod params;
 mod path;
 mod playback;
 mod stage;
@@ -284,6 +285,7 @@ impl Playground {
             }
             Command::ClearPath => self.path_msg = None,
             Command::ShowCausality(index) => self.show_causality(index),
+            Command::NextEvent(forward) => self.next_event(forward),
             Command::ClearFocus => (self.cone_event, self.path_msg) = (None, None),
             Command::SelectGroup(group) => self.select_group(group),
             Command::ToggleCollapse(group) => self.toggle_collapse(group),
@@ -316,6 +318,7 @@ impl Playground {
                 }
                 self.restart(session, true);
             }
+            Command::TypeParam(name, typed) => self.type_param(&name, &typed),
             Command::SetParam(name, value) => {
                 let session = self.run.session().clone().with_param(&name, value);
                 self.restart(session, false);

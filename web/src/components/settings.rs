@@ -46,13 +46,9 @@ pub fn Settings(props: &SettingsProps) -> Html {
     let params = props.params.iter().map(|(spec, value)| {
         let name = spec.name.to_string();
         let (min, max) = (spec.min, spec.max);
-        let spec_copy = *spec;
         let onchange = props.on.reform(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let value = input.value().parse::<i64>().unwrap_or(min).clamp(min, max);
-            // Round down onto an allowed value (e.g. 4 servers → 3).
-            let value = value - (value - min) % spec_copy.step.max(1);
-            Command::SetParam(name.clone(), value)
+            Command::TypeParam(name.clone(), input.value())
         });
         html! {
             <label class="param">

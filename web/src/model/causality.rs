@@ -23,6 +23,27 @@ impl Playground {
         self.path_msg = None;
     }
 
+    /// Shows the event on a node after (or before) the one shown, or after (before) the
+    /// cursor when none is: the diagram's events, reachable one by one from the keyboard.
+    pub(super) fn next_event(&mut self, forward: bool) {
+        let engine = self.engine();
+        let shown = self.snapshot_events();
+        let on_a_node = |i: &usize| {
+            engine
+                .event_class(*i)
+                .is_some_and(|(node, _)| node.is_some())
+        };
+        let next = match (self.cone_event, forward) {
+            (Some(at), true) => (at + 1..engine.trace_len()).find(on_a_node),
+            (Some(at), false) => (0..at).rev().find(on_a_node),
+            (None, true) => (shown..engine.trace_len()).find(on_a_node),
+            (None, false) => (0..shown).rev().find(on_a_node),
+        };
+        if let Some(index) = next {
+            self.show_causality(index);
+        }
+    }
+
     /// The causality shown, if any.
     pub fn cone(&self) -> Option<Rc<Cone>> {
         let chosen = self.cone_event?;
@@ -94,5 +115,32 @@ mod tests {
         p.apply(Command::ShowCausality(delivery.index));
         p.apply(Command::ShowCausality(delivery.index));
         assert!(p.cone().is_none());
+    }
+
+    #[test]
+    fn the_keyboard_walks_the_events_one_by_one() {
+        let mut p = Playground::open(parse_query("?s=v1~lamport-concurrent~seed.2"), false);
+        let on_a_node: Vec<usize> = {
+            let engine = p.run().engine();
+            (0..engine.trace_len())
+                .filter(|i| engine.event(*i).is_some_and(|e| e.node.is_some()))
+                .collect()
+        };
+        // From the start, the first event on a node; then each next one in turn.
+        for expected in &on_a_node[..4] {
+            p.apply(Command::NextEvent(true));
+            assert_eq!(p.cone().map(|c| c.chosen), Some(*expected));
+            assert_eq!(
+                p.cursor().steps,
+                p.run().engine().event(*expected).unwrap().step + 1
+            );
+        }
+        p.apply(Command::NextEvent(false));
+        assert_eq!(p.cone().map(|c| c.chosen), Some(on_a_node[2]));
+        // Back past the first stays on it.
+        for _ in 0..5 {
+            p.apply(Command::NextEvent(false));
+        }
+        assert_eq!(p.cone().map(|c| c.chosen), Some(on_a_node[0]));
     }
 }

@@ -55,6 +55,9 @@ pub enum Command {
     ShowCausality(usize),
     /// Stop highlighting a path or an event's causality.
     ClearFocus,
+    /// Show the next (or, with `false`, the previous) event on a node and its causality:
+    /// the diagram's events, one by one from the keyboard.
+    NextEvent(bool),
     /// Apply a fault or change at the cursor.
     Act(Action<String>),
     /// Add or remove a node from the partition group.
@@ -73,6 +76,9 @@ pub enum Command {
     },
     /// Turn a mechanism on or off (restarts the run with the same seed and actions).
     SetSwitch(String, bool),
+    /// A parameter as typed into its field (name, text): the nearest allowed value is
+    /// used, and a notice says so when it is not what was typed.
+    TypeParam(String, String),
     /// Change a parameter (restarts the run).
     SetParam(String, i64),
     /// Open a scenario with its defaults.
