@@ -1,6 +1,8 @@
 //! Sharding's stories in the built page, in headless Chromium: after two shards join
-//! under hash mod N, the facts and the shards' table show most keys moved; a live move
-//! with the fence off shows two shards taking writes for a key; the hot key's charts.
+//! under hash mod N, the facts, the shards' table and the hash ring show most keys moved;
+//! a live move with the fence off shows two shards taking writes for a key; the hot key's
+//! heat map and throughput per shard, and its charts; a salted key; a client's stale
+//! table with redirects off; the scaling curve.
 //! Screenshots at 1400×1300 and at phone width are written to `tests/screenshots/`.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
@@ -45,12 +47,24 @@ async fn keys_moved_by_mod_n_and_two_writers_without_the_fence() {
             tables.contains("s12") && tables.contains("keys moved in"),
             "{tables}"
         );
+        let plots = text(&client, "pattern-plots").await;
+        assert!(
+            plots.contains("The hash ring") && plots.contains("drawn keys the change moved"),
+            "{plots}"
+        );
         let (id, up) = if width > 1000 {
             ("pattern-tables", 200)
         } else {
             ("stage", 130)
         };
         shoot(&client, id, up, &format!("sharding-functions-{name}.png")).await;
+        shoot(
+            &client,
+            "pattern-plots",
+            10,
+            &format!("sharding-ring-{name}.png"),
+        )
+        .await;
     }
     client.set_window_size(1400, 1300).await.unwrap();
     let unfenced = Session::new("sharding-reshard", 1).with_switch_off("write-fence");
@@ -69,5 +83,43 @@ async fn keys_moved_by_mod_n_and_two_writers_without_the_fence() {
     )
     .await;
     shoot(&client, "charts", 60, "sharding-hot-key.png").await;
+    let plots = text(&client, "pattern-plots").await;
+    assert!(
+        plots.contains("Key-space heat map") && plots.contains("hottest shard"),
+        "{plots}"
+    );
+    shoot(&client, "pattern-plots", 10, "sharding-hot-key-heat.png").await;
+    let salted = Session::new("sharding-salted-key", 1);
+    open_at(&client, &base, &salted, 1_900_000).await;
+    shoot(&client, "pattern-plots", 10, "sharding-salted-key.png").await;
+    // A client's stale table, with redirects off: a shard that neither holds nor redirects.
+    let stale = Session::new("sharding-routers", 1).with_switch_off("redirect");
+    open_at(&client, &base, &stale, 600_000).await;
+    let detail = text(&client, "violation-detail-2").await;
+    assert!(
+        detail.contains("of c2), which it neither holds"),
+        "{detail}"
+    );
+    shoot(
+        &client,
+        "invariants",
+        60,
+        "sharding-routers-no-redirect.png",
+    )
+    .await;
+    let scaling = Session::new("sharding-scaling", 1);
+    for (name, width, height) in [("desktop", 1400, 1300), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        open_at(&client, &base, &scaling, 1_600_000).await;
+        let plots = text(&client, "pattern-plots").await;
+        assert!(plots.contains("8 shard(s)"), "{plots}");
+        shoot(
+            &client,
+            "pattern-plots",
+            10,
+            &format!("sharding-scaling-{name}.png"),
+        )
+        .await;
+    }
     client.close().await.unwrap();
 }

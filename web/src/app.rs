@@ -20,6 +20,7 @@ use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
 use crate::components::notices::{Caption, Notices};
 use crate::components::path::PathPanel;
+use crate::components::plots::PatternPlots;
 use crate::components::properties::Properties;
 use crate::components::query::Query;
 use crate::components::settings::Settings;
@@ -339,6 +340,7 @@ pub fn App() -> Html {
                         <section class="panel stage-panel" id="stage-panel" tabindex="-1">{ stage }<>{ for action_bar }</></section>
                         { controls }
                         { status }
+                        <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
                         { charts }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
                         { diagram }

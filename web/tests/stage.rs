@@ -80,6 +80,7 @@ fn snapshot(roles: &[&'static str]) -> Snapshot {
         facts: Vec::new(),
         link: LinkConfig::default(),
         tables: Vec::new(),
+        plots: Vec::new(),
     }
 }
 

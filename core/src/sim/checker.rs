@@ -9,6 +9,7 @@
 use super::clock::{WallClock, WallTime};
 use super::metrics::Measure;
 use super::node::{Node, NodeStatus};
+use super::plot::Plot;
 use super::snapshot::Table;
 use super::time::SimTime;
 use super::trace::{MessageRecord, TraceEvent};
@@ -108,6 +109,11 @@ pub trait Checker<N: Node>: Clone + 'static {
     /// Small tables worth showing at this instant (e.g. each server's store and the
     /// replay order), drawn near the stage. None by default.
     fn tables(&self, _nodes: &[N]) -> Vec<Table> {
+        Vec::new()
+    }
+    /// Small pictures worth showing at this instant (e.g. a hash ring with its keys),
+    /// drawn near the stage. None by default.
+    fn plots(&self, _nodes: &[N]) -> Vec<Plot> {
         Vec::new()
     }
 }

@@ -14,6 +14,7 @@ pub mod network;
 pub mod node;
 pub mod path;
 pub mod payloads;
+pub mod plot;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -6,6 +6,7 @@
 use super::clock::WallTime;
 use super::network::LinkConfig;
 use super::node::{NodeId, NodeStatus};
+use super::plot::Plot;
 use super::time::SimTime;
 use super::trace::MsgId;
 
@@ -99,6 +100,8 @@ pub struct Snapshot {
     pub link: LinkConfig,
     /// Small tables the pattern's checker draws for this instant (e.g. a replay order).
     pub tables: Vec<Table>,
+    /// Small pictures the pattern's checker draws for this instant (e.g. a hash ring).
+    pub plots: Vec<Plot>,
 }
 
 /// A small table a pattern provides for one instant, for a UI to draw as it is: a

@@ -419,14 +419,16 @@ pub fn heat_runs(heat: &HeatStrip) -> Vec<(usize, usize, usize, usize)> {
 
 /// What the heat legend shows.
 #[derive(Properties, PartialEq)]
-struct HeatLegendProps {
-    max: f64,
-    unit: AttrValue,
+pub struct HeatLegendProps {
+    /// The highest value (the top colour).
+    pub max: f64,
+    /// What a value counts.
+    pub unit: AttrValue,
 }
 
 /// The heat scale: blank for 0, then the colours up to the highest cell.
 #[component]
-fn HeatLegend(props: &HeatLegendProps) -> Html {
+pub fn HeatLegend(props: &HeatLegendProps) -> Html {
     html! {
         <span class="heat-legend" data-testid="heat-legend">
             { "0 " }

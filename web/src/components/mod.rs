@@ -11,6 +11,7 @@ pub mod lineage;
 pub mod log;
 pub mod notices;
 pub mod path;
+pub mod plots;
 pub mod properties;
 pub mod query;
 pub mod settings;

@@ -1,7 +1,7 @@
 //! What each sharding story's captions say, from its parameters and switches.
 
 use super::func::{Scheme, ShardMap};
-use super::scenarios::{ShardScenario, Story, HOT_KEY};
+use super::scenarios::{ShardScenario, Story, HOT_KEY, SCALING_WORK_US};
 use super::{CATCH_UP, REDIRECT, WRITE_FENCE};
 use crate::sim::load::ZipfTable;
 use crate::sim::scenario::{Caption, Config};
@@ -159,6 +159,8 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                 ),
             ),
         ],
+        Story::Salted => salted_captions(cfg, rate),
+        Story::Scaling => scaling_captions(cfg, rate),
         Story::Monotonic => {
             let ranges = plan.scheme == Scheme::Ranges;
             vec![
@@ -196,7 +198,132 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
             ]
         }
         Story::Reshard => reshard_captions(cfg),
+        Story::Routers => routers_captions(cfg),
     }
+}
+
+fn scaling_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
+    let skew = cfg.param("skew").clamp(0, 400);
+    let table = ZipfTable::new(1_000, skew as f64 / 100.0);
+    let top = table.ppm(0) as f64 / 10_000.0;
+    let cap = 1_000_000 / SCALING_WORK_US;
+    let even = if skew == 0 {
+        format!(
+            "Keys are drawn evenly: every shard draws its share, and throughput grows by \
+             {cap} a second with each shard until it meets the offered load."
+        )
+    } else {
+        format!(
+            "Keys follow a Zipf law of skew {:.1}: key 0 alone draws {top:.1} % of the \
+             requests, and the shard holding it draws at least that, so however many shards \
+             are added, the load they take with none dropped stays under {cap} ÷ {top:.1} % \
+             ≈ {:.0} a second. Beyond it the other shards serve on, and the busiest drops.",
+            skew as f64 / 100.0,
+            cap as f64 * 100.0 / top
+        )
+    };
+    vec![
+        caption(
+            0,
+            format!(
+                "c1 offers {rate} requests a second over keys 0–999 to r1, which hashes them \
+                 (jump hash) to s1 alone: it serves one at a time in {} ms, at most {cap} a \
+                 second, and drops the rest at its full queue.",
+                SCALING_WORK_US / 1_000
+            ),
+        ),
+        caption(
+            200,
+            format!("Every 200 ms r1 adds a shard, up to 8. {even}"),
+        ),
+        caption(
+            1_400,
+            "8 shards. The curve of throughput against shards (from the trace, one point per \
+             stretch between additions) and the most load taken with no drops show where \
+             adding shards stops paying: at the hottest shard's capacity."
+                .into(),
+        ),
+    ]
+}
+
+fn salted_captions(cfg: &Config, rate: u64) -> Vec<Caption> {
+    let k = cfg.param("salts").clamp(1, 8) as u64;
+    // Half the requests go to the hot key, 9 in 10 writes; the other half spread evenly.
+    let (hot, base) = (rate / 2, rate / 2 / 8);
+    let (writes, reads) = (hot * 9 / 10, hot / 10);
+    let used = k.min(8);
+    let salted = if k > 1 {
+        format!(
+            "r1 salts key {HOT_KEY} over {k} sub-keys, {HOT_KEY}#0 … {HOT_KEY}#{}, on {used} \
+             shards from s1 on: each write goes to the next sub-key in turn, each read to all \
+             {k} (c1 takes the first part's answer as the read's; a real reader waits for \
+             all {k} and adds them up). Each of those shards now draws about {} a second: \
+             the queues drain. Reads of the key cost {k} requests now; for a key mostly \
+             read, replicate it instead.",
+            k - 1,
+            base + (writes + reads * k) / used
+        )
+    } else {
+        format!(
+            "r1 is told to salt key {HOT_KEY}, but over 1 sub-key (the parameter): nothing \
+             changes, and s1 stays over its capacity."
+        )
+    };
+    vec![
+        caption(
+            0,
+            format!(
+                "c1 sends {rate} requests a second, 9 in 10 writes, over keys 0–999 through \
+                 r1; 8 shards hold ranges of 125 keys and serve one request at a time in \
+                 about 4 ms (about 250 a second at most): each draws about {} a second.",
+                rate / 8
+            ),
+        ),
+        caption(
+            300,
+            format!(
+                "Key {HOT_KEY} goes viral (say, a like counter): c1 now sends half its \
+                 requests to it, about {writes} writes and {reads} reads a second, all on s1, \
+                 which can serve 250: its queue fills and requests are dropped. Read replicas \
+                 would not help: every write would have to reach every copy."
+            ),
+        ),
+        caption(1_000, salted),
+    ]
+}
+
+fn routers_captions(cfg: &Config) -> Vec<Caption> {
+    vec![
+        caption(
+            0,
+            "c1 reads and writes keys 0–99 through r1, which keeps the map. c2 holds its own \
+             copy of the map, a routing table, and sends straight to the shards: one hop \
+             fewer (select a request to see its path), but its table can go stale; it asks \
+             r1 for the map every 250 ms. s1 holds keys 0–49, s2 50–99."
+                .into(),
+        ),
+        caption(
+            300,
+            "r1 moves keys 75–99 from s2 to a new shard, s3: copy, catch up, switch reads, \
+             fence and switch writes, finish, as in \"Moving a range live\". r1's map follows \
+             every step; c2's table does not."
+                .into(),
+        ),
+        caption(
+            350,
+            if cfg.switch(REDIRECT) {
+                "Once s2 is fenced, c2's stale table still sends requests for 75–99 to s2, \
+                 which answers MOVED with where they went: c2 updates its table and resends to \
+                 s3 (Redis Cluster's MOVED). Nothing fails."
+                    .into()
+            } else {
+                "Redirects are off: once s2 is fenced it answers c2's requests for 75–99 with \
+                 \"not here\", and says nothing of where they went. They fail (c2 gives up \
+                 after 100 ms) until c2 asks r1 for the map at 500 ms."
+                    .into()
+            },
+        ),
+    ]
 }
 
 fn reshard_captions(cfg: &Config) -> Vec<Caption> {

@@ -2,7 +2,14 @@
 //! after the latest change of its map (a verb applied to a router), which shard
 //! acknowledged each write and what each read returned, and what shards answered.
 
-use super::msg::Msg;
+use std::rc::Rc;
+
+use grid::Grid;
+pub(super) use plots::View;
+use plots::{Phase, PHASES};
+
+use super::func::ShardMap;
+use super::msg::{Msg, SALT};
 use super::node::ShardNode;
 use super::KeyMap;
 use super::{DROPPED, SERVED};
@@ -11,6 +18,7 @@ use crate::sim::action::Action;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::NodeId;
+use crate::sim::plot::Plot;
 use crate::sim::snapshot::{Table, TableRow};
 use crate::sim::trace::{DropReason, EventKind, MessageRecord, TraceEvent};
 
@@ -31,8 +39,9 @@ pub const PROPERTIES: &[Property] = &[
     },
     Property {
         id: "owner-or-redirect",
-        sentence: "A router never sends a request to a shard that neither owns its key nor \
-                   redirects it: every shard asked answers with the data or MOVED.",
+        sentence: "A router, or a client routing by its own table, never sends a request to \
+                   a shard that neither owns its key nor redirects it: every shard asked \
+                   answers with the data or MOVED.",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -59,6 +68,9 @@ const NO_DROPS: usize = 4;
 const NONE: u32 = u32::MAX;
 /// Keys seen before and after a change before "few keys move" is judged.
 const JUDGE_AFTER: u64 = 200;
+
+/// Bands of keys in the key-space heat map.
+const KEY_ROWS: usize = 25;
 
 /// Per shard, what the checker counts.
 #[derive(Clone, Copy, Debug, Default)]
@@ -99,6 +111,25 @@ pub struct ShardChecker {
     moving: u32,
     findings: Findings,
     measures: Vec<Measure>,
+    /// What it draws, and the keys of the ring or bar.
+    view: View,
+    key_space: u64,
+    /// The latest event's time (µs).
+    now: u64,
+    /// Requests routed per band of keys and per time column.
+    key_heat: Grid,
+    /// Per shard `s` and per time column: requests routed to it (row `2s`) and answered
+    /// by it (row `2s + 1`).
+    shard_heat: Grid,
+    /// The router's map now and before its latest change (the ring view only).
+    map_now: Option<Rc<ShardMap>>,
+    before_map: Option<Rc<ShardMap>>,
+    map_changed: bool,
+    /// The scaling curve's phases so far, and when the current one began and what its
+    /// shards answered.
+    phases: Vec<Phase>,
+    phase_from: u64,
+    phase_served: u64,
 }
 
 impl ShardChecker {
@@ -125,6 +156,50 @@ impl ShardChecker {
             moving: 0,
             findings: Findings::new(names),
             measures: Vec::new(),
+            view: View::Plain,
+            key_space: 0,
+            now: 0,
+            key_heat: Grid::default(),
+            shard_heat: Grid::default(),
+            map_now: None,
+            before_map: None,
+            map_changed: false,
+            phases: Vec::new(),
+            phase_from: 0,
+            phase_served: 0,
+        }
+    }
+
+    /// The phase since the latest change, up to now.
+    fn current_phase(&self) -> Phase {
+        let counts = self.tally.iter().filter(|t| t.present[1]);
+        let routed = self.tally.iter().map(|t| t.requests[1]);
+        Phase {
+            shards: counts.count() as u32,
+            from: self.phase_from,
+            to: self.now,
+            served: self.phase_served,
+            routed: routed.clone().sum(),
+            hottest: routed.max().unwrap_or(0),
+        }
+    }
+
+    /// The checker drawing `view` over keys `0..key_space`.
+    pub(super) fn with_view(mut self, view: View, key_space: u64) -> ShardChecker {
+        if let View::Heat { .. } = view {
+            self.key_heat = Grid::new(KEY_ROWS);
+            self.shard_heat = Grid::new(2 * self.tally.len());
+        }
+        self.view = view;
+        self.key_space = key_space;
+        self
+    }
+
+    /// The band of the key-space heat map that `key` falls in.
+    fn key_row(&self, key: u64) -> usize {
+        match self.view {
+            View::Heat { keys, .. } => (key % SALT * KEY_ROWS as u64 / keys.max(1)) as usize,
+            _ => 0,
         }
     }
 
@@ -139,6 +214,11 @@ impl ShardChecker {
 
     /// A router changed its map: what was routed since becomes "before".
     fn change(&mut self) {
+        if let (View::Scaling { .. }, true) = (self.view, self.phases.len() < PHASES) {
+            let phase = self.current_phase();
+            self.phases.push(phase);
+        }
+        (self.phase_from, self.phase_served) = (self.now, 0);
         self.changes += 1;
         let mut owners = KeyMap::new();
         for (&key, &pair) in &self.owners {
@@ -161,6 +241,8 @@ impl ShardChecker {
             .owners
             .get(&(key as usize))
             .map_or((NONE, NONE), |&p| unpack(p));
+        self.key_heat.add(self.now, self.key_row(key));
+        self.shard_heat.add(self.now, 2 * shard as usize);
         let t = &mut self.tally[shard as usize];
         t.requests[1] += 1;
         t.span = Some(
@@ -261,7 +343,8 @@ impl ShardChecker {
 
     fn on_send(&mut self, index: usize, node: NodeId, to: NodeId, msg: &Msg) {
         match *msg {
-            Msg::Req(req) if self.is_router(node) => {
+            // A router's request to a shard, or a client's routing by its own table.
+            Msg::Req(req) if self.shard(node).is_none() => {
                 if let Some(shard) = self.shard(to) {
                     self.routed(index, req.key, shard);
                 }
@@ -272,6 +355,8 @@ impl ShardChecker {
                 let Some(shard) = self.shard(node) else {
                     return;
                 };
+                self.shard_heat.add(self.now, 2 * shard as usize + 1);
+                self.phase_served += 1;
                 self.measures.push(Measure {
                     metric: SERVED,
                     node: Some(node),
@@ -302,6 +387,14 @@ impl ShardChecker {
     }
 }
 
+/// The first router's map, the one the views draw.
+fn router_map(nodes: &[ShardNode], router: u32) -> Option<&ShardMap> {
+    match nodes.get(router as usize) {
+        Some(ShardNode::Router(r)) => Some(r.map()),
+        _ => None,
+    }
+}
+
 /// Two shards (or [`NONE`]) in one number.
 fn pack(high: u32, low: u32) -> u64 {
     u64::from(high) << 32 | u64::from(low)
@@ -328,6 +421,7 @@ impl Checker<ShardNode> for ShardChecker {
         event: &TraceEvent<ShardNode>,
         msg: Option<&MessageRecord<Msg>>,
     ) {
+        self.now = event.time.as_micros();
         let Some(node) = event.node else {
             return;
         };
@@ -341,6 +435,7 @@ impl Checker<ShardNode> for ShardChecker {
             (EventKind::Action(action), _) if self.is_router(node) => {
                 if matches!(**action, Action::Command { .. }) {
                     self.change();
+                    self.map_changed = true;
                 }
             }
             (EventKind::Start | EventKind::Retired, _) => {
@@ -372,8 +467,17 @@ impl Checker<ShardNode> for ShardChecker {
         }
     }
 
-    fn check(&mut self, _nodes: &[ShardNode], _world: &World<'_>, out: &mut Vec<Breach>) {
+    fn check(&mut self, nodes: &[ShardNode], _world: &World<'_>, out: &mut Vec<Breach>) {
         self.findings.drain(out);
+        if self.view == View::Ring && (self.map_now.is_none() || self.map_changed) {
+            self.map_changed = false;
+            if let Some(map) = router_map(nodes, self.first_router) {
+                if self.map_now.as_deref() != Some(map) {
+                    self.before_map = self.map_now.take();
+                    self.map_now = Some(Rc::new(map.clone()));
+                }
+            }
+        }
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
@@ -454,7 +558,13 @@ impl Checker<ShardNode> for ShardChecker {
             rows,
         }]
     }
+
+    fn plots(&self, nodes: &[ShardNode]) -> Vec<Plot> {
+        self.draw(router_map(nodes, self.first_router))
+    }
 }
 
+mod grid;
+mod plots;
 #[cfg(test)]
 mod tests;

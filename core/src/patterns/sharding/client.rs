@@ -1,8 +1,10 @@
-//! A client: sends reads and writes of keys drawn from a distribution to its router at a
-//! rate (open loop), and can be told to make one key hot.
+//! A client: sends reads and writes of keys drawn from a distribution at a rate (open
+//! loop), to its router or, holding a routing table of its own, straight to the shards;
+//! it can be told to make one key hot.
 
 use super::msg::{Msg, Note, Req, Timer};
 use super::node::ShardNode;
+use super::router::Router;
 use super::{FAILED, LATENCY};
 use crate::patterns::outstanding::Outstanding;
 use crate::sim::load::{Arrivals, Keys};
@@ -28,6 +30,9 @@ pub struct Client {
     counter: u64,
     /// A key that takes half the requests ("make key K hot").
     hot: Option<u64>,
+    /// A routing table of its own (a router's logic inside the client, asking the map's
+    /// keeper for the map and learning from MOVED), or `None` to send through `router`.
+    table: Option<Box<Router>>,
 }
 
 impl Client {
@@ -49,11 +54,21 @@ impl Client {
             next_id: 0,
             counter: 0,
             hot: None,
+            table: None,
         }
+    }
+
+    /// The client, routing its requests itself by `table`.
+    pub fn with_table(mut self, table: Router) -> Client {
+        self.table = Some(Box::new(table));
+        self
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, ShardNode>) {
         self.load.start(ctx, Timer::Arrival, Timer::Sweep);
+        if let Some(table) = self.table.as_mut() {
+            table.on_start(ctx);
+        }
     }
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, ShardNode>, timer: Timer) {
@@ -68,29 +83,35 @@ impl Client {
                 let write = (ctx.random_below(1_000) < self.write_permille)
                     .then(|| id * 10 + u64::from(ctx.me().0 % 9) + 1);
                 self.load.push(id, ctx.stamp());
-                let client = ctx.me();
-                ctx.send(
-                    self.router,
-                    Msg::Req(Req {
-                        id,
-                        client,
-                        key,
-                        write,
-                    }),
-                );
+                let req = Req {
+                    id,
+                    client: ctx.me(),
+                    key,
+                    write,
+                };
+                match self.table.as_mut() {
+                    Some(table) => table.route(ctx, req),
+                    None => ctx.send(self.router, Msg::Req(req)),
+                }
                 self.load.next_arrival(ctx, Timer::Arrival);
             }
             Timer::Sweep => {
                 while self.load.expired(ctx).is_some() {}
                 self.load.sweep(ctx, Timer::Sweep);
             }
-            _ => {}
+            timer => {
+                if let Some(table) = self.table.as_mut() {
+                    table.on_timer(ctx, timer);
+                }
+            }
         }
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ShardNode>, msg: Msg) {
-        if let Msg::Reply { id, .. } = msg {
-            self.load.answer(ctx, id, true);
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ShardNode>, from: NodeId, msg: Msg) {
+        match (msg, self.table.as_mut()) {
+            (Msg::Reply { id, .. }, _) => self.load.answer(ctx, id, true),
+            (msg, Some(table)) => table.on_message(ctx, from, msg),
+            _ => {}
         }
     }
 
@@ -117,6 +138,15 @@ impl Client {
                 (
                     "hot key",
                     self.hot.map_or_else(|| "none".into(), |k| k.to_string()),
+                ),
+                (
+                    "routes",
+                    if self.table.is_some() {
+                        "itself, by its own table"
+                    } else {
+                        "through its router"
+                    }
+                    .into(),
                 ),
             ],
         }

@@ -133,6 +133,11 @@ impl ShardMap {
         Some((self.ranges[i].0, hi))
     }
 
+    /// The ring's points as `(position, shard)`, by position (a ring only).
+    pub fn points(&self) -> &[(u64, u32)] {
+        &self.ring
+    }
+
     /// The ranges as `(first key, shard)`, by key.
     pub fn ranges(&self) -> &[(u64, u32)] {
         &self.ranges

@@ -31,7 +31,9 @@ mod shard;
 pub use checker::{ShardChecker, PROPERTIES};
 pub use msg::{Msg, Note, Req, Timer};
 pub use node::ShardNode;
-pub use scenarios::{ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD};
+pub use scenarios::{
+    ShardScenario, CELEBRITY, FUNCTIONS, HOT_RANGE, MONOTONIC, RESHARD, ROUTERS, SALTED, SCALING,
+};
 
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
 
@@ -103,7 +105,8 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "Key ranges keep neighbouring keys together and split where the load is; \
          monotonically increasing keys all land in the last range.",
         "A hot range is split (by load, not by width); one hot key cannot be split, only \
-         replicated for reads or salted.",
+         replicated for reads or salted: its writes spread over sub-keys on several \
+         shards, and every read must ask them all.",
         "A range moves live (Vitess's Reshard): copy, catch up from the source's log, \
          switch reads, fence the source and switch writes once the new shard has the \
          whole log, finish. A shard that gave keys away answers MOVED (Redis Cluster), \
@@ -197,6 +200,16 @@ pub static PATTERN: PatternInfo = PatternInfo {
             "replicate",
             "Replicate a key for reads",
             "Send reads of this key to every shard in turn (each holds a read replica).",
+            ROUTER,
+            "Key",
+            1_000_000,
+            0,
+        ),
+        verb(
+            "salt",
+            "Salt a hot key",
+            "Spread this key over sub-keys on as many shards (the story's salts): each write \
+             goes to one sub-key in turn, each read to every one.",
             ROUTER,
             "Key",
             1_000_000,

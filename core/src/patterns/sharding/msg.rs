@@ -6,6 +6,22 @@ use std::fmt;
 use super::func::ShardMap;
 use crate::sim::node::NodeId;
 
+/// Sub-key `j` of a salted key `k` is the key `k + (j + 1) × SALT` (keys stay below
+/// `SALT`, and salted keys below 2^32, so they index a map on every platform).
+pub const SALT: u64 = 1 << 24;
+
+/// A key as people write it: `42`, or `42#3` for sub-key 3 of salted key 42.
+pub struct Key(pub u64);
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 / SALT {
+            0 => write!(f, "{}", self.0),
+            j => write!(f, "{}#{}", self.0 % SALT, j - 1),
+        }
+    }
+}
+
 /// A client's request, as a router forwards it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Req {
@@ -103,13 +119,13 @@ impl fmt::Display for Msg {
                 key,
                 write: None,
                 ..
-            }) => write!(f, "q{id} get {key}"),
+            }) => write!(f, "q{id} get {}", Key(*key)),
             Msg::Req(Req {
                 id,
                 key,
                 write: Some(v),
                 ..
-            }) => write!(f, "q{id} put {key}={v}"),
+            }) => write!(f, "q{id} put {}={v}", Key(*key)),
             Msg::Reply {
                 id,
                 key,
@@ -117,8 +133,9 @@ impl fmt::Display for Msg {
                 write,
             } => write!(
                 f,
-                "q{id} {} {key}={val}",
-                if *write { "ok" } else { "value" }
+                "q{id} {} {}={val}",
+                if *write { "ok" } else { "value" },
+                Key(*key)
             ),
             Msg::Moved { req, lo, hi, to } => {
                 write!(f, "q{} MOVED {} to s{}", req.id, Span(*lo, *hi), to + 1)

@@ -1,7 +1,7 @@
 //! The sharding pattern's node: a client, a router or a shard.
 
 use super::client::Client;
-use super::msg::{Msg, Note, Timer};
+use super::msg::{Key, Msg, Note, Req, Timer};
 use super::router::Router;
 use super::shard::Shard;
 use crate::sim::load::Delay;
@@ -33,7 +33,7 @@ impl Node for ShardNode {
 
     fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Msg) {
         match self {
-            ShardNode::Client(c) => c.on_message(ctx, msg),
+            ShardNode::Client(c) => c.on_message(ctx, from, msg),
             ShardNode::Router(r) => r.on_message(ctx, from, msg),
             ShardNode::Shard(s) => s.on_message(ctx, from, msg),
         }
@@ -87,8 +87,7 @@ impl Node for ShardNode {
 
     fn short_label(msg: &Msg) -> String {
         match msg {
-            Msg::Req(req) => format!("{}", req.key),
-            Msg::Reply { key, .. } => format!("{key}"),
+            Msg::Req(Req { key, .. }) | Msg::Reply { key, .. } => Key(*key).to_string(),
             Msg::Moved { .. } => "MOVED".into(),
             other => other.to_string(),
         }

@@ -3,7 +3,7 @@
 //! remove or split a shard, replicate a hot key for reads, re-shard a range live.
 
 use super::func::{Scheme, ShardMap};
-use super::msg::{Msg, Note, Req, Span, Timer};
+use super::msg::{Msg, Note, Req, Span, Timer, SALT};
 use super::node::ShardNode;
 use crate::patterns::sort_short_by_key;
 use crate::sim::node::{Ctx, NodeId, NodeView};
@@ -50,6 +50,11 @@ pub struct Router {
     turn: u32,
     moving: Option<Move>,
     routed: u64,
+    /// Sub-keys a salted key is spread over (1: the `salt` verb does nothing).
+    salts: u32,
+    /// The salted key, and the sub-key its next write goes to.
+    salted: Option<u64>,
+    salt_turn: u32,
 }
 
 impl Router {
@@ -75,7 +80,21 @@ impl Router {
             turn: 0,
             moving: None,
             routed: 0,
+            salts: 1,
+            salted: None,
+            salt_turn: 0,
         }
+    }
+
+    /// The router, salting a key over `salts` sub-keys when told to.
+    pub fn with_salts(mut self, salts: u32) -> Router {
+        self.salts = salts.max(1);
+        self
+    }
+
+    /// Where reads go now (the map a view draws).
+    pub(super) fn map(&self) -> &ShardMap {
+        &self.maps[0]
     }
 
     fn node(&self, shard: u32) -> NodeId {
@@ -88,19 +107,47 @@ impl Router {
         }
     }
 
-    fn route(&mut self, ctx: &mut Ctx<'_, ShardNode>, req: Req) {
+    /// A request to the salted key: a write goes to the next of its sub-keys in turn, a
+    /// read to every one (its parts answer the client).
+    fn route_salted(&mut self, ctx: &mut Ctx<'_, ShardNode>, req: Req) {
+        let map = &self.maps[0];
+        let (home, n) = (map.owner(req.key), map.shards());
+        let parts = match req.write {
+            Some(_) => {
+                self.salt_turn = (self.salt_turn + 1) % self.salts;
+                self.salt_turn..self.salt_turn + 1
+            }
+            None => 0..self.salts,
+        };
+        for j in parts {
+            let key = req.key + (u64::from(j) + 1) * SALT;
+            self.remember((home + j) % n, key);
+            ctx.send(self.node((home + j) % n), Msg::Req(Req { key, ..req }));
+        }
+    }
+
+    /// Notes that `key` went to `shard` (for a split by load).
+    fn remember(&mut self, shard: u32, key: u64) {
+        if self.recent.len() < RECENT {
+            self.recent.push((shard, key));
+        } else {
+            self.recent[self.routed as usize % RECENT] = (shard, key);
+        }
+        self.routed += 1;
+    }
+
+    /// Sends `req` to the shard its key's map names.
+    pub(super) fn route(&mut self, ctx: &mut Ctx<'_, ShardNode>, req: Req) {
+        if self.salted == Some(req.key) {
+            return self.route_salted(ctx, req);
+        }
         let shard = if req.write.is_none() && self.replicated.contains(&req.key) {
             self.turn = (self.turn + 1) % self.maps[0].shards();
             self.turn
         } else {
             self.maps[usize::from(req.write.is_some())].owner(req.key)
         };
-        if self.recent.len() < RECENT {
-            self.recent.push((shard, req.key));
-        } else {
-            self.recent[self.routed as usize % RECENT] = (shard, req.key);
-        }
-        self.routed += 1;
+        self.remember(shard, req.key);
         ctx.send(self.node(shard), Msg::Req(req));
     }
 
@@ -266,6 +313,19 @@ impl Router {
                     )));
                 }
             }
+            "salt" if self.salts > 1 && self.salted.is_none() => {
+                let key = arg.max(0) as u64;
+                self.salted = Some(key);
+                ctx.note(Note::Map(format!(
+                    "key {key} salted over {} sub-keys on {} shards",
+                    self.salts,
+                    self.salts.min(self.maps[0].shards())
+                )));
+            }
+            "salt" => ctx.note(Note::Map(format!(
+                "cannot salt (one key at a time, over more than one sub-key: {} now)",
+                self.salts
+            ))),
             "replicate" => {
                 let key = arg.max(0) as u64;
                 if self.replicated.len() < REPLICATED && !self.replicated.contains(&key) {

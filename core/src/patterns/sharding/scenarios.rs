@@ -2,7 +2,7 @@
 //! key, increasing keys, and a range moved live.
 
 use super::captions::captions;
-use super::checker::ShardChecker;
+use super::checker::{ShardChecker, View};
 use super::client::Client;
 use super::func::{Scheme, ShardMap};
 use super::node::ShardNode;
@@ -27,6 +27,8 @@ const LINK: LinkConfig = LinkConfig::reliable(100, 300);
 pub(super) const SPARE: u32 = 4;
 /// A shard's mean service time in the hot stories: at most about 250 requests a second.
 pub(super) const WORK_US: u64 = 4_000;
+/// A shard's fixed service time in the scaling story: exactly 125 requests a second.
+pub(super) const SCALING_WORK_US: u64 = 8_000;
 /// A hot key in the hot-key story.
 pub(super) const HOT_KEY: u64 = 42;
 
@@ -36,8 +38,11 @@ pub(super) enum Story {
     Functions,
     HotRange,
     HotKey,
+    Salted,
     Monotonic,
     Reshard,
+    Routers,
+    Scaling,
 }
 
 /// A sharding scenario.
@@ -72,7 +77,7 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
         pattern: &PATTERN,
         id: "sharding-functions",
         title: "Which keys move",
-        summary: "A client reads 10,000 keys at random through a router over 10 shards; at \
+        summary: "A client reads 2,000 keys at random through a router over 10 shards; at \
                   1 s two shards are added. hash mod N sends 5/6 of the keys elsewhere; \
                   try the ring (and its virtual nodes), rendezvous, jump hashing and \
                   ranges: about 1/6, and how evenly each spreads the load.",
@@ -86,11 +91,11 @@ pub static FUNCTIONS: ShardScenario = ShardScenario {
                 [1, 1_000, 100, 1],
                 "",
             ),
-            param("keys", "Keys", [1_000, 50_000, 10_000, 1_000], ""),
+            param("keys", "Keys", [1_000, 50_000, 2_000, 1_000], ""),
             param(
                 "rate",
                 "Requests per second",
-                [500, 20_000, 2_000, 500],
+                [500, 20_000, 1_000, 500],
                 "/s",
             ),
         ],
@@ -145,6 +150,46 @@ pub static CELEBRITY: ShardScenario = ShardScenario {
     },
 };
 
+/// One hot key that takes writes: salting spreads them over sub-keys on several shards.
+pub static SALTED: ShardScenario = ShardScenario {
+    story: Story::Salted,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-salted-key",
+        title: "Salting a hot key",
+        summary: "Uniform requests, 9 in 10 writes, over 8 ranges, until key 42 (a like \
+                  counter) takes half of them: more writes than its shard can serve, and \
+                  read replicas would not help, since every write must reach every copy. At \
+                  1 s r1 salts it: each write goes to one of 8 sub-keys on 8 shards, and each \
+                  read asks all 8.",
+        params: &hot_params(
+            param(
+                "salts",
+                "Sub-keys the hot key is salted over at 1 s (1: not salted)",
+                [1, 8, 8, 1],
+                "",
+            ),
+            800,
+        ),
+    },
+};
+
+/// Throughput as shards are added one by one, under even or skewed load.
+pub static SCALING: ShardScenario = ShardScenario {
+    story: Story::Scaling,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-scaling",
+        title: "Throughput as shards are added",
+        summary: "A client offers 1,000 requests a second over 1,000 keys, hashed (jump hash) \
+                  to one shard at first; every 200 ms r1 adds one, up to 8. Each shard serves \
+                  125 a second, so even load would scale to 1,000; with Zipf keys (skew 1.2) \
+                  the shard holding the hottest keys saturates first and the curve flattens. \
+                  Set the skew to 0 to compare.",
+        params: &hot_params(skew(120), 1_000),
+    },
+};
+
 /// Monotonically increasing keys under ranges: every insert lands in the last range.
 pub static MONOTONIC: ShardScenario = ShardScenario {
     story: Story::Monotonic,
@@ -160,6 +205,17 @@ pub static MONOTONIC: ShardScenario = ShardScenario {
     },
 };
 
+/// The parameters of the stories that move a range: each client's rate, the writes.
+const MOVE_PARAMS: [ParamSpec; 2] = [
+    param(
+        "rate",
+        "Requests per second per client",
+        [100, 4_000, 1_000, 100],
+        "/s",
+    ),
+    param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
+];
+
 /// A range moved to a new shard while clients read and write.
 pub static RESHARD: ShardScenario = ShardScenario {
     story: Story::Reshard,
@@ -172,15 +228,23 @@ pub static RESHARD: ShardScenario = ShardScenario {
                   reads, fence and switch writes, finish. r2 learns the new map late, from \
                   MOVED answers. Switch off the catch-up or the fence and writes are lost \
                   or taken by two shards.",
-        params: &[
-            param(
-                "rate",
-                "Requests per second per client",
-                [100, 4_000, 1_000, 100],
-                "/s",
-            ),
-            param("writes", "Writes in 100 requests", [0, 100, 50, 5], "%"),
-        ],
+        params: &MOVE_PARAMS,
+    },
+};
+
+/// A router tier against clients that route by their own table, while a range moves.
+pub static ROUTERS: ShardScenario = ShardScenario {
+    story: Story::Routers,
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "sharding-routers",
+        title: "Who routes: routers or clients",
+        summary: "c1 sends through a router, r1; c2 holds a routing table and goes straight \
+                  to the shards, one hop fewer. At 0.3 s r1 moves keys 75–99 to a new shard: \
+                  c2's table is stale until s2 answers MOVED, or until c2 asks r1 for the \
+                  map. Switch the redirect off and c2 sends requests to a shard that neither \
+                  holds the keys nor says where they went.",
+        params: &MOVE_PARAMS,
     },
 };
 
@@ -197,6 +261,8 @@ pub(super) struct Plan {
     pub rate: u64,
     pub work: Delay,
     pub queue: u32,
+    /// Shards that start absent, for the verbs that add one.
+    pub spare: u32,
 }
 
 impl ShardScenario {
@@ -216,6 +282,7 @@ impl ShardScenario {
             rate: p("rate", 1, 100_000) as u64,
             work: Delay::Exponential(WORK_US),
             queue: p("queue", 1, 1_000) as u32,
+            spare: SPARE,
         };
         match self.story {
             Story::Functions => Plan {
@@ -227,16 +294,23 @@ impl ShardScenario {
                 queue: 1_000,
                 ..hot
             },
-            Story::HotRange | Story::HotKey => hot,
+            Story::HotRange | Story::HotKey | Story::Salted => hot,
+            Story::Scaling => Plan {
+                scheme: Scheme::Jump,
+                shards: 1,
+                spare: 7,
+                work: Delay::Fixed(SCALING_WORK_US),
+                ..hot
+            },
             Story::Monotonic => Plan {
                 scheme: Scheme::from_param(cfg.param("scheme")),
                 ..hot
             },
-            Story::Reshard => Plan {
+            Story::Reshard | Story::Routers => Plan {
                 shards: 2,
                 keys: 100,
                 clients: 2,
-                routers: 2,
+                routers: if self.story == Story::Routers { 1 } else { 2 },
                 work: Delay::Exponential(100),
                 queue: 100,
                 ..hot
@@ -247,10 +321,12 @@ impl ShardScenario {
     fn keys(&self, cfg: &Config, plan: &Plan) -> Keys {
         match self.story {
             Story::Monotonic => Keys::Sequential,
-            Story::HotRange | Story::HotKey => {
+            Story::HotRange | Story::HotKey | Story::Scaling => {
                 Keys::zipf(plan.keys, cfg.param("skew").clamp(0, 400) as f64 / 100.0)
             }
-            Story::Functions | Story::Reshard => Keys::Uniform(plan.keys),
+            Story::Functions | Story::Reshard | Story::Routers | Story::Salted => {
+                Keys::Uniform(plan.keys)
+            }
         }
     }
 }
@@ -270,7 +346,7 @@ impl Scenario for ShardScenario {
         };
         named("c", plan.clients, "client")
             .chain(named("r", plan.routers, "router"))
-            .chain(named("s", plan.shards + SPARE, "shard"))
+            .chain(named("s", plan.shards + plan.spare, "shard"))
             .collect()
     }
 
@@ -282,11 +358,14 @@ impl Scenario for ShardScenario {
         for c in 0..plan.clients {
             topology.link(NodeId(c), NodeId(plan.clients + c % plan.routers));
         }
-        for s in 0..plan.shards + SPARE {
+        for s in 0..plan.shards + plan.spare {
             let node = NodeId(first_shard + s);
             topology.place(node, group);
             for r in 0..plan.routers {
                 topology.link(NodeId(plan.clients + r), node);
+            }
+            if self.story == Story::Routers {
+                topology.link(NodeId(1), node);
             }
             if s >= plan.shards {
                 topology.start_absent(node);
@@ -316,24 +395,34 @@ impl Scenario for ShardScenario {
                 at(1_000, "r1", "split", 1),
                 at(1_600, "r1", "replicate", HOT_KEY as i64),
             ],
+            Story::Salted => vec![
+                at(300, "c1", "hot", HOT_KEY as i64),
+                at(1_000, "r1", "salt", HOT_KEY as i64),
+            ],
             Story::Monotonic => vec![at(1_000, "r1", "split", 8)],
-            Story::Reshard => vec![at(300, "r1", "reshard", 2)],
+            Story::Scaling => (1..8).map(|i| at(200 * i, "r1", "add-shard", 1)).collect(),
+            Story::Reshard | Story::Routers => vec![at(300, "r1", "reshard", 2)],
         }
     }
 
     fn horizon(&self, _cfg: &Config) -> SimTime {
         SimTime::from_millis(match self.story {
             Story::HotKey => 2_200,
-            Story::Reshard => 700,
+            Story::Reshard | Story::Routers => 700,
+            Story::Scaling => 1_600,
             _ => 2_000,
         })
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
-        if self.story == Story::Reshard {
-            PATTERN.switches.iter().collect()
-        } else {
-            Vec::new()
+        match self.story {
+            Story::Reshard => PATTERN.switches.iter().collect(),
+            Story::Routers => PATTERN
+                .switches
+                .iter()
+                .filter(|s| s.name == REDIRECT)
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -348,37 +437,79 @@ impl Scenario for ShardScenario {
         } else {
             0
         };
-        let writes = if self.story == Story::Reshard {
+        let writes = if matches!(self.story, Story::Reshard | Story::Routers) {
             cfg.param("writes").clamp(0, 100) as u64 * 10
         } else if self.story == Story::Monotonic {
             1_000
+        } else if self.story == Story::Salted {
+            900
         } else {
             0
         };
         let map = ShardMap::new(plan.scheme, plan.shards, plan.vnodes, plan.keys);
+        let view = match self.story {
+            Story::Functions => View::Ring,
+            Story::Reshard | Story::Routers => View::Plain,
+            Story::Scaling => View::Scaling {
+                capacity: 1_000_000 / SCALING_WORK_US,
+                offered: plan.rate,
+            },
+            _ => View::Heat {
+                // Increasing keys run on from `offset`, `rate` a second.
+                keys: if self.story == Story::Monotonic {
+                    offset + plan.rate * self.horizon(cfg).as_micros() / 1_000_000
+                } else {
+                    plan.keys
+                },
+                capacity: 1_000_000 / WORK_US,
+            },
+        };
         let keeper = NodeId(first_router);
+        let router = |keeper: Option<NodeId>| {
+            Router::new(
+                map.clone(),
+                first_shard,
+                plan.shards + plan.spare,
+                keeper,
+                cfg.switch(WRITE_FENCE),
+                plan.keys,
+            )
+        };
         let mut nodes: Vec<ShardNode> = (0..plan.clients)
             .map(|c| {
-                ShardNode::Client(Client::new(
+                let client = Client::new(
                     NodeId(first_router + c % plan.routers),
                     Arrivals::Poisson { per_sec: plan.rate },
                     keys.clone(),
                     offset,
                     writes,
-                ))
+                );
+                ShardNode::Client(if self.story == Story::Routers && c == 1 {
+                    client.with_table(router(Some(keeper)))
+                } else {
+                    client
+                })
             })
             .collect();
+        let salts = if self.story == Story::Salted {
+            cfg.param("salts").clamp(1, 8) as u32
+        } else {
+            1
+        };
         nodes.extend((0..plan.routers).map(|r| {
-            ShardNode::Router(Router::new(
-                map.clone(),
-                first_shard,
-                plan.shards + SPARE,
-                (r > 0).then_some(keeper),
-                cfg.switch(WRITE_FENCE),
-                plan.keys,
-            ))
+            ShardNode::Router(
+                Router::new(
+                    map.clone(),
+                    first_shard,
+                    plan.shards + plan.spare,
+                    (r > 0).then_some(keeper),
+                    cfg.switch(WRITE_FENCE),
+                    plan.keys,
+                )
+                .with_salts(salts),
+            )
         }));
-        nodes.extend((0..plan.shards + SPARE).map(|_| {
+        nodes.extend((0..plan.shards + plan.spare).map(|_| {
             ShardNode::Shard(Shard::new(
                 first_shard,
                 keeper,
@@ -396,7 +527,8 @@ impl Scenario for ShardScenario {
                 first_router,
                 first_shard,
                 plan.scheme == Scheme::Ranges,
-            ),
+            )
+            .with_view(view, plan.keys),
             names,
             nodes,
             clocks: Vec::new(),

@@ -227,6 +227,7 @@ impl Core {
             cut_links: self.network.blocked_links().collect(),
             facts: Vec::new(),
             tables: Vec::new(),
+            plots: Vec::new(),
             link: self.network.default_link(),
         }
     }

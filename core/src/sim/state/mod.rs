@@ -487,6 +487,7 @@ impl State {
         let mut snapshot = self.core.snapshot(names, nodes, &message, at);
         snapshot.facts = self.pattern.facts();
         snapshot.tables = self.pattern.tables();
+        snapshot.plots = self.pattern.plots();
         snapshot
     }
 }

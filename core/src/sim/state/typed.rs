@@ -17,6 +17,7 @@ use super::super::load::Delay;
 use super::super::metrics::Measure;
 use super::super::node::{Ctx, Effect, Node, NodeId, NodeView, Workers};
 use super::super::payloads::{typed, Envelope, LogRef, PayloadLog};
+use super::super::plot::Plot;
 use super::super::rng::Rng;
 use super::super::snapshot::{Table, TimerSnapshot};
 use super::super::time::SimTime;
@@ -111,6 +112,7 @@ pub(crate) trait PatternState {
     fn timers(&self) -> Vec<Vec<TimerSnapshot>>;
     fn facts(&self) -> Vec<(&'static str, String)>;
     fn tables(&self) -> Vec<Table>;
+    fn plots(&self) -> Vec<Plot>;
     fn query(&self, input: &str) -> Result<Vec<(String, String)>, String>;
     /// Roughly the bytes a clone takes (for spacing checkpoints).
     fn approx_bytes(&self) -> usize;
@@ -415,6 +417,10 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
 
     fn tables(&self) -> Vec<Table> {
         self.checker.tables(&self.nodes)
+    }
+
+    fn plots(&self) -> Vec<Plot> {
+        self.checker.plots(&self.nodes)
     }
 
     fn query(&self, input: &str) -> Result<Vec<(String, String)>, String> {

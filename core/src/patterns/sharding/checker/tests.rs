@@ -120,15 +120,20 @@ fn a_shard_taking_writes_again_after_another_did_breaks_one_writer() {
     assert_eq!(t.breaches(), ["one-writer"]);
 }
 
-#[test]
-fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
-    let mut t = Trace::new();
-    let req = Req {
+/// c1's read of key 7.
+fn read_of_7() -> Req {
+    Req {
         id: 1,
         client: C1,
         key: 7,
         write: None,
-    };
+    }
+}
+
+#[test]
+fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
+    let mut t = Trace::new();
+    let req = read_of_7();
     t.send(
         S1,
         R1,
@@ -142,6 +147,30 @@ fn a_shard_answering_not_mine_breaks_owner_or_redirect_and_moved_does_not() {
     assert!(t.breaches().is_empty());
     t.send(S1, R1, Msg::NotMine { req });
     assert_eq!(t.breaches(), ["owner-or-redirect"]);
+}
+
+#[test]
+fn a_client_routing_by_its_own_table_is_judged_like_a_router() {
+    let mut t = Trace::new();
+    let req = read_of_7();
+    // c1 sends straight to s2: counted as routed there, as a router's request is.
+    t.send(C1, S2, Msg::Req(req));
+    assert_eq!(t.checker.tally[1].requests[1], 1);
+    // s2 no longer holds key 7 and answers MOVED: fine; "not here": a breach.
+    let moved = Msg::Moved {
+        req,
+        lo: 5,
+        hi: 10,
+        to: 0,
+    };
+    t.send(S2, C1, moved);
+    assert!(t.breaches().is_empty());
+    t.send(C1, S1, Msg::Req(req));
+    t.send(S2, C1, Msg::NotMine { req });
+    assert_eq!(t.breaches(), ["owner-or-redirect"]);
+    // A client's request to its router is not routing.
+    t.send(C1, R1, Msg::Req(req));
+    assert_eq!(t.checker.tally[0].requests[1], 1);
 }
 
 #[test]
