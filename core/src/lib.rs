@@ -8,7 +8,9 @@
 //!   nodes as state machines, the network and fault model, wall clocks, the trace,
 //!   checkpoints, snapshots, invariants, sessions and the object-safe [`Run`] interface.
 //! - [`patterns`] holds one module per pattern and the [`Registry`] that lists them.
+//! - [`compare`] finds where two runs' traces part.
 
+pub mod compare;
 pub mod patterns;
 pub mod sim;
 
