@@ -13,6 +13,7 @@ use crate::browser;
 use crate::components::actions::{ActionBar, GroupSummary};
 use crate::components::catalog::{About, Catalog, ScenarioEntry};
 use crate::components::charts::Charts;
+use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
 use crate::components::help::Help;
@@ -28,7 +29,7 @@ use crate::components::status::StatusStrip;
 use crate::components::tables::PatternTables;
 use crate::keys;
 use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
-use crate::model::{Command, Playground};
+use crate::model::{difference, Command, Playground, PropertyRow};
 use crate::url::{iframe_snippet, query_for, share_query};
 
 /// Milliseconds between playback ticks.
@@ -107,7 +108,8 @@ pub fn App() -> Html {
     }
 
     let m = model.borrow();
-    let query = query_for(m.session(), m.embedded());
+    let vs_session = m.vs().map(Playground::session);
+    let query = query_for(m.session(), vs_session, m.embedded());
     {
         let query = query.clone();
         use_effect_with(query, |query| browser::replace_query(query));
@@ -116,7 +118,7 @@ pub fn App() -> Html {
     // A shared link opens at the instant it was shared at; the address bar does not
     // follow the cursor (browsers limit how often a page may rewrite it).
     let at = m.cursor().time;
-    let share_url = format!("{page}{}", share_query(m.session(), false, at));
+    let share_url = format!("{page}{}", share_query(m.session(), vs_session, false, at));
     let title = {
         let run = m.run();
         format!(
@@ -125,11 +127,12 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    let snippet = iframe_snippet(&page, m.session(), &title, at);
+    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at);
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();
-    let stage_layout = m.stage_layout(if narrow {
+    // Two stages side by side each take a phone's width.
+    let stage_layout = m.stage_layout(if narrow || m.vs().is_some() {
         PHONE_STAGE_WIDTH
     } else {
         STAGE_WIDTH
@@ -144,14 +147,7 @@ pub fn App() -> Html {
     let arrows = Rc::new(m.arrows(&events));
     let path = m.path();
     let properties = m.properties();
-    let violations: Vec<(usize, String)> = properties
-        .iter()
-        .filter_map(|p| {
-            p.violated
-                .as_ref()
-                .map(|v| (v.event, p.sentence.to_string()))
-        })
-        .collect();
+    let violations = breaches(&properties);
     let names: Rc<Vec<String>> = Rc::new(snapshot.nodes.iter().map(|n| n.name.clone()).collect());
     let run = m.run();
     let scenario = run.scenario();
@@ -170,7 +166,8 @@ pub fn App() -> Html {
             .collect::<Vec<_>>(),
     );
     let properties = Rc::new(properties);
-    let status = html! { <StatusStrip rows={properties.clone()} switches={switches.clone()} on={on.clone()} /> };
+    let run_a = m.vs().map(|_| AttrValue::Static("run A"));
+    let status = html! { <StatusStrip rows={properties.clone()} switches={switches.clone()} run={run_a} on={on.clone()} /> };
     let catalog = m
         .registry()
         .patterns()
@@ -246,6 +243,66 @@ pub fn App() -> Html {
                selected_msg={m.selected_message()} selected_group={m.selected_group()}
                group={m.group().clone()} path={path.clone()} on={on.clone()} />
     };
+    let divergence = m.divergence().flatten();
+    let mark = |a_side: bool| {
+        let d = divergence.as_ref()?;
+        let (mine, theirs) = if a_side { (&d.a, &d.b) } else { (&d.b, &d.a) };
+        let t = mine.as_ref().or(theirs.as_ref())?.time;
+        Some((t, AttrValue::from(d.sentence.clone())))
+    };
+    // Run B's views, when comparing: its commands go through `Command::OnB`.
+    let b = m.vs().map(|b| {
+        let on_b = on.reform(|c| Command::OnB(Box::new(c)));
+        let snapshot = Rc::new(b.snapshot());
+        let stage = html! {
+            <Stage snapshot={snapshot} layout={b.stage_layout(PHONE_STAGE_WIDTH)} pattern={pattern} selected={b.selected()}
+                   selected_msg={b.selected_message()} selected_group={b.selected_group()}
+                   group={b.group().clone()} path={b.path()} on={on_b.clone()} />
+        };
+        let lanes = b.lanes();
+        let geometry = DiagramGeometry::following(cursor.time, window_span, m.end())
+            .starting_at(window_start)
+            .for_lanes(&lanes);
+        let events = b.events_between(geometry.start, geometry.end());
+        let arrows = Rc::new(b.arrows(&events));
+        let properties = b.properties();
+        let diagram = html! {
+            <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
+                     cursor={cursor.time} shown_events={b.snapshot_events()}
+                     violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
+                     clip="plot-b" on={on_b.clone()} />
+        };
+        let status = html! {
+            <StatusStrip rows={Rc::new(properties)} switches={Rc::new(Vec::new())}
+                         run={AttrValue::Static("run B")} on={on_b} />
+        };
+        let change = AttrValue::from(difference(m.session(), b.session()));
+        let comparing = Comparing {
+            change: change.clone(),
+            divergence: m
+                .divergence()
+                .map(|d| d.map(|d| AttrValue::from(d.sentence.clone()))),
+            b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, false, at))),
+        };
+        (stage, diagram, status, b.charts(), change, comparing)
+    });
+    let compare_bar = html! {
+        <CompareBar options={Rc::new(if b.is_none() { m.compare_options() } else { Vec::new() })}
+                    comparing={b.as_ref().map(|b| b.5.clone())} on={on.clone()} />
+    };
+    let status = html! { <>{ status }if let Some(b) = &b { { b.2.clone() } }</> };
+    let stage = match &b {
+        None => stage,
+        Some(b) => html! {
+            <div class="run-pair" data-testid="run-pair">
+                <div class="run-side"><h3><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3>{ stage }</div>
+                <div class="run-side" data-testid="run-b"><h3><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.0.clone() }</div>
+            </div>
+        },
+    };
+    let diagram_b = b.as_ref().map(|b| {
+        html! { <><h3 class="run-label"><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.1.clone() }</> }
+    });
     let diagram = html! {
         <section class="panel diagram-panel">
             <div class="panel-head">
@@ -256,19 +313,24 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
+            if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
             <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
-                     cursor={cursor.time} shown_events={m.snapshot_events()}
-                     violations={Rc::new(violations)} path={path.clone()} on={on.clone()} />
+                     cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
+                     violations={violations} path={path.clone()} on={on.clone()} />
+            <>{ for diagram_b }</>
             <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
         </section>
     };
-    let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };
+    let charts = html! {
+        <Charts charts={m.charts()} other={b.as_ref().map(|b| b.3.clone())} names={names.clone()}
+                cursor={cursor.time} on={on.clone()} />
+    };
     let path_panel =
         path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if m.embedded() {
-        let full = format!("{page}{}", share_query(m.session(), false, at));
+        let full = format!("{page}{}", share_query(m.session(), vs_session, false, at));
         return html! {
             <main class="embed" data-testid="embed">
                 <header class="embed-head">
@@ -279,6 +341,7 @@ pub fn App() -> Html {
                 <Caption text={caption} />
                 { stage }
                 { controls }
+                if b.is_some() { { compare_bar } }
                 { status }
                 { charts }
                 { diagram }
@@ -304,6 +367,7 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel" id="stage-panel" tabindex="-1">{ stage }<>{ for action_bar }</></section>
                         { controls }
+                        { compare_bar }
                         { status }
                         { charts }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} />
@@ -357,6 +421,20 @@ fn FactsPanel(props: &FactsProps) -> Html {
             </dl>
         </section>
     }
+}
+
+/// The events that broke a property (by the cursor), with the property's sentence.
+fn breaches(properties: &[PropertyRow]) -> Rc<Vec<(usize, String)>> {
+    Rc::new(
+        properties
+            .iter()
+            .filter_map(|p| {
+                p.violated
+                    .as_ref()
+                    .map(|v| (v.event, p.sentence.to_string()))
+            })
+            .collect(),
+    )
 }
 
 /// A loss ratio in whole percent, for the slider.

@@ -27,12 +27,14 @@ use crate::url::Query;
 mod acting;
 mod charts;
 mod command;
+mod compare;
 mod diagram;
 mod path;
 mod playback;
 mod stage;
 
 pub use command::Command;
+pub use compare::difference;
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
@@ -123,6 +125,10 @@ pub struct Playground {
     charts: Memo<(), Rc<Vec<Rc<Chart>>>>,
     /// The shown path, for the run explored last.
     path_memo: Memo<MsgId, Option<Rc<PathView>>>,
+    /// Run B, when comparing (see `compare.rs`).
+    vs: Option<Box<Playground>>,
+    /// Where runs A and B part, once computed.
+    divergence: Option<Option<Rc<playground_core::compare::Divergence>>>,
 }
 
 impl Playground {
@@ -146,8 +152,9 @@ impl Playground {
                 }
             },
         };
-        if run.is_none() {
-            // The instant belonged to the session that could not open.
+        let opened = run.is_some();
+        if !opened {
+            // The instant (and a second run) belonged to the session that could not open.
             at = None;
         }
         let run = match run {
@@ -158,8 +165,40 @@ impl Playground {
                 Err(e) => panic!("the default session does not start: {e}"),
             },
         };
+        let mut playground = Playground::with_run(run, reduced_motion, query.embed);
+        playground.registry = registry;
+        playground.notices = notices;
+        if let Some(vs) = query.vs.filter(|_| opened) {
+            match vs {
+                Ok(session) => playground.compare_with(&session, true),
+                Err(e) => playground.notify(Notice {
+                    tone: Tone::Error,
+                    text: format!(
+                        "This link's second run (`vs=`) could not be opened: {e}. Showing \
+                         the first run alone."
+                    ),
+                }),
+            }
+        }
+        match at {
+            Some(Ok(t)) => playground.seek(t),
+            Some(Err(text)) => playground.notify(Notice {
+                tone: Tone::Error,
+                text: format!(
+                    "The link's time `{text}` is not a whole number of microseconds; \
+                     the run opens at its start."
+                ),
+            }),
+            None => {}
+        }
+        playground.sync_vs();
+        playground
+    }
+
+    /// A page showing `run`, explored, at its start.
+    fn with_run(run: Run, reduced_motion: bool, embed: bool) -> Playground {
         let mut playground = Playground {
-            registry,
+            registry: Registry::standard(),
             run,
             cursor: Cursor::default(),
             playing: false,
@@ -178,37 +217,36 @@ impl Playground {
             diagram_span_us: 0,
             diagram_start: None,
             help: false,
-            embed: query.embed,
-            notices,
+            embed,
+            notices: Vec::new(),
             fingerprint: None,
             query: String::new(),
             answer: Memo::default(),
             charts: Memo::default(),
             path_memo: Memo::default(),
+            vs: None,
+            divergence: None,
         };
         playground.explore();
         playground.fit_diagram();
-        match at {
-            Some(Ok(t)) => playground.seek(t),
-            Some(Err(text)) => playground.notify(Notice {
-                tone: Tone::Error,
-                text: format!(
-                    "The link's time `{text}` is not a whole number of microseconds; \
-                     the run opens at its start."
-                ),
-            }),
-            None => {}
-        }
         playground
     }
 
     /// Carries out a command.
     pub fn apply(&mut self, command: Command) {
+        if let Some(command) = self.apply_compare(command) {
+            self.apply_one(command);
+        }
+        self.sync_vs();
+    }
+
+    fn apply_one(&mut self, command: Command) {
         match command {
             Command::Fingerprint => {
                 if self.fingerprint.is_none() {
                     self.fingerprint = Some(self.run.engine().trace_fingerprint());
                 }
+                self.fingerprint_vs();
             }
             Command::TogglePlay => {
                 if !self.playing && self.cursor.time >= self.end() {
@@ -326,6 +364,11 @@ impl Playground {
                     self.notices.remove(n);
                 }
             }
+            // Carried out by `apply_compare`.
+            Command::CompareWith(_)
+            | Command::StopCompare
+            | Command::SeekDivergence
+            | Command::OnB(_) => {}
         }
     }
 
@@ -353,9 +396,9 @@ impl Playground {
         self.cursor
     }
 
-    /// The time of the run's last step.
+    /// The time of the run's last step (of the longer run, when comparing).
     pub fn end(&self) -> SimTime {
-        self.engine().now()
+        self.end_with_vs(self.engine().now())
     }
 
     /// Total steps of the explored run.
@@ -492,6 +535,13 @@ impl Playground {
                 if run.scenario().pattern().id != self.run.scenario().pattern().id {
                     self.query.clear();
                 }
+                if self
+                    .vs
+                    .as_ref()
+                    .is_some_and(|b| b.session().scenario != session.scenario)
+                {
+                    self.vs = None;
+                }
                 self.run = run;
                 self.playing = false;
                 self.selected = None;
@@ -535,6 +585,7 @@ impl Playground {
         self.charts.clear();
         self.path_memo.clear();
         self.fingerprint = None;
+        self.divergence = None;
         if !self.run.engine().is_finished() {
             self.notify(Notice {
                 tone: Tone::Info,
@@ -568,6 +619,8 @@ fn next_seed(seed: u64) -> u64 {
 
 #[cfg(test)]
 mod charts_paths_tests;
+#[cfg(test)]
+mod compare_tests;
 #[cfg(test)]
 mod lanes_tests;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod catalog;
 pub mod charts;
+pub mod compare;
 pub mod controls;
 pub mod diagram;
 pub mod help;

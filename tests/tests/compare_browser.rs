@@ -1,0 +1,167 @@
+//! Comparing two runs in the built page, in headless Chromium: a compare link opens both
+//! runs (two stages, two diagrams, both status strips, both runs in each chart), `D` goes
+//! to where they part, a bad second half gets a banner and one run, "compare with…" opens
+//! run B and writes it into the address, and a compare link embeds. Screenshots at
+//! 1400×1000 and at phone width are written to `tests/screenshots/`.
+//!
+//! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
+
+#[path = "../browser/mod.rs"]
+mod browser;
+
+use std::path::Path;
+use std::time::Duration;
+
+use browser::{dist_dir, serve, start_browser, testid, text, PREFIX};
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+const A: &str = "v1~balance-host-failure~seed.1";
+const B: &str = "v1~balance-host-failure~seed.1~off.health-checks";
+
+async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+async fn key(client: &Client, key: &str) {
+    client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}))",
+            vec![json!(key)],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+async fn scrubber_value(client: &Client) -> u64 {
+    let value = client
+        .execute(
+            "return document.querySelector('[data-testid=scrubber]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// Microseconds from a "12.345ms" time in `sentence`, after " at ".
+fn time_in(sentence: &str) -> Option<u64> {
+    let after = sentence.split(" at ").nth(1)?;
+    let ms = after.split("ms").next()?;
+    let (whole, frac) = ms.split_once('.')?;
+    Some(whole.parse::<u64>().ok()? * 1_000 + frac.parse::<u64>().ok()?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    for (name, width, height) in [("desktop", 1400, 1000), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        client.goto(&format!("{base}?s={A}&vs={B}")).await.unwrap();
+        testid(&client, "run-pair").await;
+        assert_eq!(count(&client, "[data-testid=stage]").await, 2, "{name}");
+        assert_eq!(count(&client, "[data-testid=diagram]").await, 2, "{name}");
+        assert_eq!(
+            count(&client, "[data-testid=status-strip]").await,
+            2,
+            "{name}"
+        );
+        assert!(text(&client, "compare-change")
+            .await
+            .contains("health-checks off"));
+        // The divergence comes with the fingerprints, a frame after the runs.
+        let sentence = loop {
+            let s = text(&client, "divergence").await;
+            if s.starts_with("They part at") {
+                break s;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        key(&client, "d").await;
+        let at = time_in(&sentence).expect("the runs part at one instant");
+        assert_eq!(scrubber_value(&client).await, at, "{sentence}");
+        assert_eq!(
+            count(&client, "[data-testid=divergence-mark]").await,
+            2,
+            "{name}"
+        );
+        // Each chart draws both runs, with both values at the cursor.
+        let readout = text(&client, "chart-readout").await;
+        assert!(readout.contains(" vs "), "{readout}");
+        assert!(text(&client, "chart-legend").await.contains('B'));
+        let overflow = client
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(overflow, json!(false), "{name}: no sideways scrolling");
+        // Stacked under 900 px, side by side above.
+        let stacked = client
+            .execute(
+                "const s = document.querySelectorAll('.run-side'); \
+                 return s[1].getBoundingClientRect().top > s[0].getBoundingClientRect().bottom - 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(stacked, json!(name == "phone"), "{name}");
+        let pair = testid(&client, "run-pair").await;
+        client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -60);",
+                vec![serde_json::to_value(&pair).unwrap()],
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let png = client.screenshot().await.unwrap();
+        assert!(png.len() > 10_000, "a real screenshot");
+        std::fs::write(shots.join(format!("compare-{name}.png")), png).unwrap();
+    }
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn compare_with_a_bad_half_and_an_embedded_compare_link() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    // A bad second half: a banner, one run.
+    client
+        .goto(&format!("{base}?s={A}&vs=v1~lamport-skew~seed.1"))
+        .await
+        .unwrap();
+    let notice = text(&client, "error-banner").await;
+    assert!(notice.contains("second run"), "{notice}");
+    assert_eq!(count(&client, "[data-testid=stage]").await, 1);
+    // "Compare with…" the first change on offer: run B opens and the address keeps it.
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=compare-with]'); s.selectedIndex = 1; \
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    testid(&client, "run-pair").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let url = client.current_url().await.unwrap().to_string();
+    assert!(url.contains(&format!("s={A}&vs={B}")), "{url}");
+    browser::click(&client, "stop-compare").await;
+    assert_eq!(count(&client, "[data-testid=stage]").await, 1);
+    // Embedded, a compare link shows both runs.
+    client
+        .goto(&format!("{base}?embed&s={A}&vs={B}"))
+        .await
+        .unwrap();
+    testid(&client, "embed").await;
+    testid(&client, "run-pair").await;
+    assert_eq!(count(&client, "[data-testid=diagram]").await, 2);
+    client.close().await.unwrap();
+}
