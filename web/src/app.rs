@@ -27,9 +27,11 @@ use crate::components::settings::Settings;
 use crate::components::stage::Stage;
 use crate::components::status::StatusStrip;
 use crate::components::tables::PatternTables;
+use crate::components::transfer::Transfer;
+use crate::files;
 use crate::keys;
 use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
-use crate::model::{difference, Command, Playground, PropertyRow};
+use crate::model::{difference, Command, ExportKind, Playground, PropertyRow};
 use crate::url::{iframe_snippet, query_for, share_query};
 
 /// Milliseconds between playback ticks.
@@ -45,7 +47,22 @@ pub fn App() -> Html {
         let (model, redraw) = (model.clone(), redraw.clone());
         Callback::from(move |command: Command| {
             browser::remember_command(&format!("{command:?}"));
-            model.borrow_mut().apply(command);
+            if command == Command::Export(ExportKind::Svg) {
+                // The diagram as drawn: the page's, not the model's.
+                let name = format!("{}-diagram.svg", model.borrow().run().scenario().id());
+                if let Some(svg) = files::diagram_svg() {
+                    files::download(&name, "image/svg+xml", &svg);
+                }
+                return;
+            }
+            let download = {
+                let mut m = model.borrow_mut();
+                m.apply(command);
+                m.take_download()
+            };
+            if let Some((name, mime, text)) = download {
+                files::download(&name, mime, &text);
+            }
             redraw.force_update();
         })
     };
@@ -166,7 +183,7 @@ pub fn App() -> Html {
             .collect::<Vec<_>>(),
     );
     let properties = Rc::new(properties);
-    let run_a = m.vs().map(|_| AttrValue::Static("run A"));
+    let run_a = m.vs().map(|_| AttrValue::Static("A"));
     let status = html! { <StatusStrip rows={properties.clone()} switches={switches.clone()} run={run_a} on={on.clone()} /> };
     let catalog = m
         .registry()
@@ -274,7 +291,7 @@ pub fn App() -> Html {
         };
         let status = html! {
             <StatusStrip rows={Rc::new(properties)} switches={Rc::new(Vec::new())}
-                         run={AttrValue::Static("run B")} on={on_b} />
+                         run={AttrValue::Static("B")} on={on_b} />
         };
         let change = AttrValue::from(difference(m.session(), b.session()));
         let comparing = Comparing {
@@ -394,6 +411,7 @@ pub fn App() -> Html {
                         <Settings params={params} switches={switches} on={on.clone()}
                                   latency_ms={snapshot.link.latency_max_us.div_ceil(1_000)}
                                   loss_percent={loss_percent(snapshot.link.loss)} />
+                        <Transfer test={m.exported_test().map(|t| AttrValue::from(t.to_string()))} on={on.clone()} />
                     </div>
                 </div>
             </main>

@@ -32,9 +32,11 @@ mod diagram;
 mod path;
 mod playback;
 mod stage;
+mod transfer;
 
 pub use command::Command;
 pub use compare::difference;
+pub use transfer::{Download, ExportKind, ImportFields};
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
@@ -129,6 +131,10 @@ pub struct Playground {
     vs: Option<Box<Playground>>,
     /// Where runs A and B part, once computed.
     divergence: Option<Option<Rc<playground_core::compare::Divergence>>>,
+    /// The Rust test exported last, while it is shown.
+    exported_test: Option<String>,
+    /// A file an export made, for the page to offer as a download.
+    download: Option<Download>,
 }
 
 impl Playground {
@@ -226,6 +232,8 @@ impl Playground {
             path_memo: Memo::default(),
             vs: None,
             divergence: None,
+            exported_test: None,
+            download: None,
         };
         playground.explore();
         playground.fit_diagram();
@@ -364,6 +372,9 @@ impl Playground {
                     self.notices.remove(n);
                 }
             }
+            Command::Export(kind) => self.download = self.export(kind),
+            Command::HideTest => self.exported_test = None,
+            Command::Import(file) => self.import(file),
             // Carried out by `apply_compare`.
             Command::CompareWith(_)
             | Command::StopCompare
@@ -374,6 +385,11 @@ impl Playground {
 
     fn engine(&self) -> &dyn playground_core::sim::run::Engine {
         self.run.engine()
+    }
+
+    /// The file the last export made, to download (taken once).
+    pub fn take_download(&mut self) -> Option<Download> {
+        self.download.take()
     }
 
     /// The run being shown.
@@ -530,43 +546,47 @@ impl Playground {
 
     fn restart(&mut self, session: Session, keep_cursor: bool) {
         match self.registry.start(&session) {
-            Ok(run) => {
-                let at = self.cursor.time;
-                if run.scenario().pattern().id != self.run.scenario().pattern().id {
-                    self.query.clear();
-                }
-                if self
-                    .vs
-                    .as_ref()
-                    .is_some_and(|b| b.session().scenario != session.scenario)
-                {
-                    self.vs = None;
-                }
-                self.run = run;
-                self.playing = false;
-                self.selected = None;
-                self.selected_msg = None;
-                self.path_msg = None;
-                self.selected_group = None;
-                self.collapsed.clear();
-                self.layout.clear();
-                self.lanes.clear();
-                self.group.clear();
-                self.log.node = None;
-                self.explore();
-                self.fit_diagram();
-                if keep_cursor {
-                    self.seek(at);
-                } else {
-                    // A story chosen from the catalog starts where its link starts: before
-                    // its first step.
-                    self.cursor = Cursor::default();
-                }
-            }
+            Ok(run) => self.replace_run(run, keep_cursor),
             Err(e) => self.notify(Notice {
                 tone: Tone::Error,
                 text: format!("That change could not be made: {e}."),
             }),
+        }
+    }
+
+    /// Shows `run` instead of the run shown, at the same instant or at its start.
+    fn replace_run(&mut self, run: Run, keep_cursor: bool) {
+        let at = self.cursor.time;
+        if run.scenario().pattern().id != self.run.scenario().pattern().id {
+            self.query.clear();
+        }
+        if self
+            .vs
+            .as_ref()
+            .is_some_and(|b| b.session().scenario != run.session().scenario)
+        {
+            self.vs = None;
+        }
+        self.exported_test = None;
+        self.run = run;
+        self.playing = false;
+        self.selected = None;
+        self.selected_msg = None;
+        self.path_msg = None;
+        self.selected_group = None;
+        self.collapsed.clear();
+        self.layout.clear();
+        self.lanes.clear();
+        self.group.clear();
+        self.log.node = None;
+        self.explore();
+        self.fit_diagram();
+        if keep_cursor {
+            self.seek(at);
+        } else {
+            // A story chosen from the catalog starts where its link starts: before
+            // its first step.
+            self.cursor = Cursor::default();
         }
     }
 
@@ -627,3 +647,5 @@ mod lanes_tests;
 mod stage_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfer_tests;

@@ -18,3 +18,4 @@ pub mod stage;
 pub mod stage_parts;
 pub mod status;
 pub mod tables;
+pub mod transfer;

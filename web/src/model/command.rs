@@ -7,6 +7,8 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::Session;
 
+use super::{ExportKind, ImportFields};
+
 #[cfg(doc)]
 use super::SPEEDS;
 
@@ -98,4 +100,11 @@ pub enum Command {
     SeekDivergence,
     /// A command from one of run B's views.
     OnB(Box<Command>),
+    /// Export the run shown (the page offers the file as a download).
+    Export(ExportKind),
+    /// Stop showing the exported test.
+    HideTest,
+    /// Open an exported run: the fields the browser read from a JSON file, or why it
+    /// could not read one.
+    Import(Result<ImportFields, String>),
 }
