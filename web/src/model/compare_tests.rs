@@ -143,3 +143,63 @@ fn compare_with_offers_one_change_at_a_time() {
     p.apply(Command::OpenScenario("lamport-skew".into()));
     assert!(p.vs().is_none());
 }
+
+/// Seeks the shared cursor to 200 pseudo-random instants of `p` and returns the median
+/// and p95 time (ms) of a seek with every run's snapshot.
+fn seek_times(p: &mut Playground) -> (f64, f64) {
+    use std::time::Instant;
+    let end = p.end().as_micros().max(1);
+    let mut seeks = Vec::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..200 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let started = Instant::now();
+        p.apply(Command::Scrub(SimTime(x % end)));
+        let shown = p.snapshot().nodes.len() + p.vs().map_or(0, |b| b.snapshot().nodes.len());
+        seeks.push(started.elapsed().as_secs_f64() * 1e3);
+        assert!(shown > 0);
+    }
+    seeks.sort_by(f64::total_cmp);
+    (seeks[100], seeks[190])
+}
+
+/// Opening a compare view of two runs of about 100,000 events each, natively, next to
+/// opening one of them alone: opening (exploring), the fingerprints (with the
+/// divergence), and seeking the shared cursor (both runs' snapshots). Prints `BENCH`
+/// lines; see BENCHMARKS.md, "Comparing two runs".
+/// `cargo test --release -p playground-web --lib compare_bench -- --ignored --nocapture`
+#[test]
+#[ignore = "a benchmark: run it in release mode"]
+fn compare_bench() {
+    use std::time::Instant;
+    let a = "v1~lamport-skew~seed.1~p.clients.6~p.servers.6~p.writes.2400";
+    let timed = |search: &str| {
+        let started = Instant::now();
+        let mut p = Playground::open(parse_query(search), false);
+        let opened = started.elapsed().as_secs_f64() * 1e3;
+        let started = Instant::now();
+        p.apply(Command::Fingerprint);
+        (p, opened, started.elapsed().as_secs_f64() * 1e3)
+    };
+    let (mut alone, opened, fingerprinted) = timed(&format!("?s={a}"));
+    let (median, p95) = seek_times(&mut alone);
+    println!(
+        "BENCH one-run-open-ms {opened:.0} ({} events), fingerprint {fingerprinted:.0} ms, \
+         seek median {median:.2} ms p95 {p95:.2} ms",
+        alone.run().engine().trace_len()
+    );
+    for (label, b) in alone.compare_options().iter().take(2) {
+        let (mut p, opened, fingerprinted) = timed(&format!("?s={a}&vs={}", b.encode()));
+        let events = p.vs().unwrap().run().engine().trace_len();
+        let index = p.divergence().unwrap().map_or(0, |d| d.index);
+        let (median, p95) = seek_times(&mut p);
+        println!(
+            "BENCH compare-open-ms {opened:.0} ({label}: {} + {events} events), fingerprints \
+             and divergence (event {index}) {fingerprinted:.0} ms, seek both median \
+             {median:.2} ms p95 {p95:.2} ms",
+            p.run().engine().trace_len(),
+        );
+    }
+}
