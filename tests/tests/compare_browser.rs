@@ -12,7 +12,9 @@ mod browser;
 use std::path::Path;
 use std::time::Duration;
 
-use browser::{dist_dir, serve, start_browser, testid, text, PREFIX};
+use browser::{
+    dist_dir, scrolls_sideways, serve, shoot_stage, start_browser, testid, text, PREFIX,
+};
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -93,14 +95,10 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         let readout = text(&client, "chart-readout").await;
         assert!(readout.contains(" vs "), "{readout}");
         assert!(text(&client, "chart-legend").await.contains('B'));
-        let overflow = client
-            .execute(
-                "return document.documentElement.scrollWidth > window.innerWidth + 1",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(overflow, json!(false), "{name}: no sideways scrolling");
+        assert!(
+            !scrolls_sideways(&client).await,
+            "{name}: no sideways scrolling"
+        );
         // Stacked under 900 px, side by side above.
         let stacked = client
             .execute(
@@ -111,18 +109,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             .await
             .unwrap();
         assert_eq!(stacked, json!(name == "phone"), "{name}");
-        let pair = testid(&client, "run-pair").await;
-        client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -60);",
-                vec![serde_json::to_value(&pair).unwrap()],
-            )
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let png = client.screenshot().await.unwrap();
-        assert!(png.len() > 10_000, "a real screenshot");
-        std::fs::write(shots.join(format!("compare-{name}.png")), png).unwrap();
+        shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
     }
     client.close().await.unwrap();
 }

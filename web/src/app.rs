@@ -5,7 +5,8 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use playground_core::sim::node::NodeStatus;
-use playground_core::sim::run::EventTag;
+use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::time::SimTime;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -30,8 +31,8 @@ use crate::components::tables::PatternTables;
 use crate::components::transfer::Transfer;
 use crate::files;
 use crate::keys;
-use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
-use crate::model::{difference, Command, ExportKind, Playground, PropertyRow};
+use crate::layout::{DiagramGeometry, Lanes, PHONE_STAGE_WIDTH, STAGE_WIDTH};
+use crate::model::{difference, Arrow, Command, ExportKind, Playground, PropertyRow};
 use crate::url::{iframe_snippet, query_for, share_query};
 
 /// Milliseconds between playback ticks.
@@ -155,13 +156,8 @@ pub fn App() -> Html {
         STAGE_WIDTH
     });
     let cursor = m.cursor();
-    let (window_start, window_span) = m.diagram_window();
-    let lanes = m.lanes();
-    let geometry = DiagramGeometry::following(cursor.time, window_span, m.end())
-        .starting_at(window_start)
-        .for_lanes(&lanes);
-    let events = m.events_between(geometry.start, geometry.end());
-    let arrows = Rc::new(m.arrows(&events));
+    let window = m.diagram_window();
+    let (lanes, geometry, events, arrows) = diagram_of(&m, cursor.time, window, m.end());
     let path = m.path();
     let properties = m.properties();
     let violations = breaches(&properties);
@@ -276,15 +272,10 @@ pub fn App() -> Html {
                    selected_msg={b.selected_message()} selected_group={b.selected_group()}
                    group={b.group().clone()} path={b.path()} on={on_b.clone()} />
         };
-        let lanes = b.lanes();
-        let geometry = DiagramGeometry::following(cursor.time, window_span, m.end())
-            .starting_at(window_start)
-            .for_lanes(&lanes);
-        let events = b.events_between(geometry.start, geometry.end());
-        let arrows = Rc::new(b.arrows(&events));
+        let (lanes, geometry, events, arrows) = diagram_of(b, cursor.time, window, m.end());
         let properties = b.properties();
         let diagram = html! {
-            <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
+            <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={b.snapshot_events()}
                      violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
                      clip="plot-b" on={on_b.clone()} />
@@ -331,7 +322,7 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
             if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
-            <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
+            <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
                      violations={violations} path={path.clone()} on={on.clone()} />
             <>{ for diagram_b }</>
@@ -439,6 +430,36 @@ fn FactsPanel(props: &FactsProps) -> Html {
             </dl>
         </section>
     }
+}
+
+/// A diagram's lanes, geometry, events and arrows.
+type DiagramParts = (
+    Rc<Lanes>,
+    DiagramGeometry,
+    Rc<Vec<EventInfo>>,
+    Rc<Vec<Arrow>>,
+);
+
+/// What a run's diagram draws in the time `window` (start, span) of a run ending at
+/// `end`, following `cursor`: its lanes, geometry, events and arrows.
+fn diagram_of(
+    p: &Playground,
+    cursor: SimTime,
+    window: (SimTime, u64),
+    end: SimTime,
+) -> (
+    Rc<Lanes>,
+    DiagramGeometry,
+    Rc<Vec<EventInfo>>,
+    Rc<Vec<Arrow>>,
+) {
+    let lanes = p.lanes();
+    let geometry = DiagramGeometry::following(cursor, window.1, end)
+        .starting_at(window.0)
+        .for_lanes(&lanes);
+    let events = p.events_between(geometry.start, geometry.end());
+    let arrows = Rc::new(p.arrows(&events));
+    (lanes, geometry, Rc::new(events), arrows)
 }
 
 /// The events that broke a property (by the cursor), with the property's sentence.
