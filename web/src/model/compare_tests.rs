@@ -190,8 +190,18 @@ fn compare_bench() {
          seek median {median:.2} ms p95 {p95:.2} ms",
         alone.run().engine().trace_len()
     );
-    for (label, b) in alone.compare_options().iter().take(2) {
-        let (mut p, opened, fingerprinted) = timed(&format!("?s={a}&vs={}", b.encode()));
+    // Two changes "compare with…" offers (they part early), and a crash at 90 % of the
+    // run (they part late: the comparison reads nearly every line of both traces).
+    let late = format!("{a}~{}.crash.s1", alone.end().as_micros() * 9 / 10);
+    let mut changes: Vec<(String, String)> = alone
+        .compare_options()
+        .into_iter()
+        .take(2)
+        .map(|(label, b)| (label, b.encode()))
+        .collect();
+    changes.push(("s1 crashes at 90 %".to_string(), late));
+    for (label, b) in changes {
+        let (mut p, opened, fingerprinted) = timed(&format!("?s={a}&vs={b}"));
         let events = p.vs().unwrap().run().engine().trace_len();
         let index = p.divergence().unwrap().map_or(0, |d| d.index);
         let (median, p95) = seek_times(&mut p);
