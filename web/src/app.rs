@@ -447,12 +447,7 @@ fn diagram_of(
     cursor: SimTime,
     window: (SimTime, u64),
     end: SimTime,
-) -> (
-    Rc<Lanes>,
-    DiagramGeometry,
-    Rc<Vec<EventInfo>>,
-    Rc<Vec<Arrow>>,
-) {
+) -> DiagramParts {
     let lanes = p.lanes();
     let geometry = DiagramGeometry::following(cursor, window.1, end)
         .starting_at(window.0)
