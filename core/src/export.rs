@@ -5,7 +5,7 @@
 //!
 //! The JSON is written by hand: a few fields of plain data do not need serde, whose
 //! derives on the core's types would cost the page's bundle far more (see the report in
-//! BENCHMARKS.md, "Exporting a run").
+//! BENCHMARKS.md, "Bundle: comparing and exporting a run").
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
