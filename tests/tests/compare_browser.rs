@@ -76,13 +76,9 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             .await
             .contains("health-checks off"));
         // The divergence comes with the fingerprints, a frame after the runs.
-        let sentence = loop {
-            let s = text(&client, "divergence").await;
-            if s.starts_with("They part at") {
-                break s;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let sentence = text(&client, "divergence").await;
+        assert!(sentence.starts_with("They part at"), "{sentence}");
         scrub(&client, 620_000).await;
         key(&client, "d").await;
         let at = time_in(&sentence).expect("the runs part at one instant");
@@ -153,5 +149,57 @@ async fn compare_with_a_bad_half_and_an_embedded_compare_link() {
     testid(&client, "embed").await;
     testid(&client, "run-pair").await;
     assert_eq!(count(&client, "[data-testid=diagram]").await, 2);
+    client.close().await.unwrap();
+}
+
+/// Exporting as a test shows the Rust to paste; a JSON export chosen in the file field
+/// opens again (its fingerprint checked), a file that is not one says so and changes
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_exported_as_a_test_and_a_json_export_opened_again() {
+    use playground_core::export::run_json;
+    use playground_core::{Registry, Session};
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    client.goto(&format!("{base}?s={B}")).await.unwrap();
+    testid(&client, "transfer").await;
+    browser::click(&client, "export-test").await;
+    let test = client
+        .execute(
+            "return document.querySelector('[data-testid=exported-test]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let test = test.as_str().unwrap();
+    assert!(test.contains(B) && test.contains("replay::check"), "{test}");
+    // The JSON export of run A, written natively, opens in the page showing run B.
+    let mut run = Registry::standard()
+        .start(&Session::decode(A).unwrap())
+        .unwrap();
+    let engine = run.engine_mut();
+    while engine.trace_len() < playground_tests::replay::PAGE_EVENTS && engine.step() {}
+    let fingerprint = run.engine().trace_fingerprint();
+    let dir = std::env::temp_dir();
+    let good = dir.join(format!("compare-export-{port}.json"));
+    std::fs::write(&good, run_json(&run, fingerprint)).unwrap();
+    let bad = dir.join(format!("compare-not-json-{port}.json"));
+    std::fs::write(&bad, "{ not json").unwrap();
+    for (file, banner, says) in [
+        (&bad, "error-banner", "it is not JSON. Nothing changed."),
+        (&good, "info-banner", "same session, same fingerprint"),
+    ] {
+        let input = testid(&client, "import").await;
+        input.send_keys(file.to_str().unwrap()).await.unwrap();
+        let text = text(&client, banner).await;
+        assert!(text.contains(says), "{text}");
+    }
+    // The fingerprint comes a frame after the run is drawn.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let shown = text(&client, "fingerprint").await;
+    assert_eq!(shown, format!("run {fingerprint:016x}"));
+    let url = client.current_url().await.unwrap().to_string();
+    assert!(url.ends_with(&format!("s={A}")), "{url}");
     client.close().await.unwrap();
 }
