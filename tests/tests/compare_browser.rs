@@ -174,6 +174,11 @@ async fn a_run_exported_as_a_test_and_a_json_export_opened_again() {
         .unwrap();
     let test = test.as_str().unwrap();
     assert!(test.contains(B) && test.contains("replay::check"), "{test}");
+    // The downloads are made (a Blob URL each) without a panic.
+    for export in ["export-json", "export-svg", "export-shiviz"] {
+        browser::click(&client, export).await;
+    }
+    assert_eq!(count(&client, "[data-testid=panic-banner]").await, 0);
     // The JSON export of run A, written natively, opens in the page showing run B.
     let mut run = Registry::standard()
         .start(&Session::decode(A).unwrap())
