@@ -105,7 +105,7 @@ def main():
     for s, n in rows: t[owner(n)][kind(n)] += s
     kinds = ['engine-generic','fmt','collections','clone','drop-glue','logic']
     print(f"{'owner':12s} {'total':>7s} " + ' '.join(f'{k:>14s}' for k in kinds))
-    for o, c in sorted(t.items(), key=lambda x: -sum(x[1].values()))[:16]:
+    for o, c in sorted(t.items(), key=lambda x: -sum(x[1].values()))[:40]:
         print(f"{o:12s} {sum(c.values()):7d} " + ' '.join(f'{c[k]:14d}' for k in kinds))
     if len(sys.argv) > 3:
         for s, n in sorted([(s,n) for s,n in rows if owner(n)==sys.argv[2] and kind(n)==sys.argv[3]], reverse=True)[:int(sys.argv[4]) if len(sys.argv)>4 else 40]: print(s, n[:260])

@@ -40,31 +40,39 @@ pub fn serve(dist: PathBuf) -> u16 {
     let server = tiny_http::Server::http(("127.0.0.1", port)).expect("static server starts");
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
-            let path = request.url().split('?').next().unwrap_or("/").to_string();
-            let file = path
-                .strip_prefix(PREFIX)
-                .map(|rest| if rest.is_empty() { "index.html" } else { rest })
-                .filter(|rest| !rest.contains(".."))
-                .map(|rest| dist.join(rest));
-            let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
-                Some((file, bytes)) => {
-                    let kind = match file.extension().and_then(|e| e.to_str()) {
-                        Some("html") => "text/html; charset=utf-8",
-                        Some("js") => "application/javascript",
-                        Some("wasm") => "application/wasm",
-                        Some("css") => "text/css",
-                        Some("svg") => "image/svg+xml",
-                        _ => "application/octet-stream",
-                    };
-                    let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
-                    tiny_http::Response::from_data(bytes).with_header(header)
-                }
-                None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
+            // One thread per request: a large response (the wasm) written to a slow reader
+            // must not hold up the other frames' requests.
+            let dist = dist.clone();
+            std::thread::spawn(move || respond(request, &dist));
         }
     });
     port
+}
+
+/// Answers one request for a file of `dist/` under [`PREFIX`].
+fn respond(request: tiny_http::Request, dist: &Path) {
+    let path = request.url().split('?').next().unwrap_or("/").to_string();
+    let file = path
+        .strip_prefix(PREFIX)
+        .map(|rest| if rest.is_empty() { "index.html" } else { rest })
+        .filter(|rest| !rest.contains(".."))
+        .map(|rest| dist.join(rest));
+    let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+        Some((file, bytes)) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "application/javascript",
+                Some("wasm") => "application/wasm",
+                Some("css") => "text/css",
+                Some("svg") => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            let header = tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
+            tiny_http::Response::from_data(bytes).with_header(header)
+        }
+        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+    };
+    let _ = request.respond(response);
 }
 
 /// A ChromeDriver process, killed on drop with the Chromium it started (its process group).
@@ -167,6 +175,34 @@ pub async fn play_briefly(client: &Client) {
     assert_ne!(before, after, "playing moves the cursor");
 }
 
+/// Scrolls the iframe `frame` into view, waits (from the parent page: the frame is same
+/// origin) until its own document shows `[data-testid=inner]`, then enters it. Entering a
+/// frame before its document has replaced the initial `about:blank` one can leave
+/// ChromeDriver searching the old document; waiting from outside avoids that. On a timeout
+/// the message says which frame and what its document held.
+pub async fn enter_frame_when_ready(client: &Client, frame: &str, inner: &str) {
+    let probe = "const f = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);\
+                 if (!f) return 'no frame';\
+                 f.scrollIntoView({block: 'center'});\
+                 const d = f.contentDocument;\
+                 if (d && d.querySelector(`[data-testid=\"${arguments[1]}\"]`)) return 'ready';\
+                 return d ? `${d.readyState} ${d.location.href} ${(d.body ? d.body.innerText : '').slice(0, 200)}` : 'no document';";
+    let mut last = String::new();
+    for _ in 0..600 {
+        let state = client
+            .execute(probe, vec![json!(frame), json!(inner)])
+            .await
+            .unwrap();
+        last = state.as_str().unwrap_or_default().to_string();
+        if last == "ready" {
+            testid(client, frame).await.enter_frame().await.unwrap();
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("frame {frame} never showed [data-testid={inner}] within 60 s; its document: {last}");
+}
+
 /// Opens `session` in the page at `base` and moves the cursor to `at_us`.
 pub async fn open_at(client: &Client, base: &str, session: &playground_core::Session, at_us: u64) {
     client
@@ -192,11 +228,17 @@ pub async fn scrolls_sideways(client: &Client) -> bool {
 /// Scrolls the stage to the top of the window (under the header) and writes a
 /// screenshot to `path`.
 pub async fn shoot_stage(client: &Client, path: &Path) {
-    let stage = testid(client, "stage").await;
+    shoot(client, "stage", 130, path).await;
+}
+
+/// Scrolls the element with test id `id` to `above` pixels below the top of the window
+/// and writes a screenshot to `path`.
+pub async fn shoot(client: &Client, id: &str, above: u32, path: &Path) {
+    let element = testid(client, id).await;
     client
         .execute(
-            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -130);",
-            vec![serde_json::to_value(&stage).unwrap()],
+            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -arguments[1]);",
+            vec![serde_json::to_value(&element).unwrap(), json!(above)],
         )
         .await
         .unwrap();

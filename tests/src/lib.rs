@@ -35,6 +35,14 @@ pub struct Breach {
     pub line: String,
 }
 
+impl Breach {
+    /// When the breaking event happened, in ms (from its trace line).
+    pub fn ms(&self) -> f64 {
+        let time = self.line.trim_start().split("ms").next().unwrap_or("");
+        time.parse().expect("a trace line starts with its time")
+    }
+}
+
 /// Metric `id` (one of `metrics`, the pattern's) between `from_ms` and `to_ms`: a
 /// counter's total, a gauge's highest level, a latency's highest p99 (µs).
 pub fn metric_between(

@@ -22,17 +22,22 @@ fn fact(run: &Run, ms: u64, label: &str) -> String {
     found.expect("a fact").1.clone()
 }
 
-/// The share of the run so far (%) that consumer `name` spent processing, at `ms`.
-fn busy_pct(run: &Run, ms: u64, name: &str) -> u64 {
-    let facts = fact(run, ms, "consumers busy");
+/// The number a fact listing "name number, name number …" gives `name`, at `ms`.
+fn part_of(run: &Run, ms: u64, label: &str, name: &str) -> u64 {
+    let facts = fact(run, ms, label);
     let part = facts
         .split(", ")
         .find(|p| p.starts_with(&format!("{name} ")))
-        .expect("the consumer");
+        .expect("the name");
     part[name.len() + 1..]
         .trim_end_matches(" %")
         .parse()
         .unwrap()
+}
+
+/// The share of the run so far (%) that consumer `name` spent processing, at `ms`.
+fn busy_pct(run: &Run, ms: u64, name: &str) -> u64 {
+    part_of(run, ms, "consumers busy", name)
 }
 
 /// What the node named `name` shows on the stage at the end.
@@ -173,4 +178,73 @@ fn crashes_lose_nothing_with_acknowledgements_and_a_durable_queue() {
         "{breach:?}"
     );
     assert!(breach.detail.contains("was lost"), "{breach:?}");
+}
+
+/// The count a queue got, from the fact "copies routed per queue" at `ms`.
+fn copies(run: &Run, ms: u64, queue: &str) -> u64 {
+    part_of(run, ms, "copies routed per queue", queue)
+}
+
+#[test]
+fn topics_fan_each_message_out_to_every_matching_queue_and_a_late_one_misses_the_past() {
+    let session = Session::new("broker-topics", 1);
+    let run = run_to_end(&session);
+    assert!(holds(&session));
+    // Before the crash: audit (#) has a copy of every accepted message, eu-orders and
+    // shipments two in five each; analytics none, since it is not bound yet.
+    let accepted: u64 = fact(&run, 790, "accepted by the broker").parse().unwrap();
+    assert!(accepted >= 50, "{accepted} accepted");
+    assert_eq!(copies(&run, 790, "audit"), accepted);
+    for queue in ["eu-orders", "shipments"] {
+        let n = copies(&run, 790, queue);
+        assert!(
+            n * 5 >= accepted * 2 - 5 && n * 5 <= accepted * 2 + 5,
+            "{queue} {n}"
+        );
+    }
+    assert_eq!(copies(&run, 790, "analytics"), 0);
+    // Bound at 0.8 s, analytics gets four in five from then on, never the past.
+    let (before, later) = (
+        copies(&run, 1_390, "audit"),
+        copies(&run, 1_390, "analytics"),
+    );
+    let since = before - accepted;
+    assert!(
+        later * 5 >= since * 4 - 10 && later <= since,
+        "{later} of {since}"
+    );
+    // Each consumer got its own copies: all four acknowledge.
+    for c in ["c1", "c2", "c3", "c4"] {
+        assert!(
+            !headline(&run, c).starts_with("0 "),
+            "{c}: {}",
+            headline(&run, c)
+        );
+    }
+}
+
+#[test]
+fn a_crash_takes_the_transient_queue_and_its_copies_but_durable_queues_keep_theirs() {
+    let session = Session::new("broker-topics", 1);
+    let run = run_to_end(&session);
+    // The slow shipments consumer had a backlog: gone with its queue, by design.
+    let gone: u64 = fact(&run, 1_450, "gone with a transient queue")
+        .parse()
+        .unwrap();
+    assert!(gone >= 5, "{gone} copies gone");
+    assert_eq!(
+        fact(&run, 1_450, "gone with a transient queue"),
+        fact(&run, 2_200, "gone with a transient queue")
+    );
+    assert_eq!(fact(&run, 2_200, "copies lost"), "0");
+    // The durable queues' unacknowledged copies come back and are delivered again.
+    assert!(metric(run.engine(), "redelivered", 1_600, 1_800) >= 1);
+    // c3 declared shipments again when it reconnected: it gets copies again.
+    let shipments = copies(&run, 2_200, "shipments") - copies(&run, 1_650, "shipments");
+    assert!(shipments >= 5, "{shipments} copies after the restart");
+    // Without persistent messages the durable queues lose theirs: a breach at the crash.
+    let lossy = session.with_switch_off("durable");
+    let breach = only_breach(&lossy, "conservation");
+    assert!(breach.line.contains("CRASH broker"), "{breach:?}");
+    assert!(fact(&run_to_end(&lossy), 2_200, "copies lost") != "0");
 }

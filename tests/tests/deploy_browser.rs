@@ -62,3 +62,44 @@ async fn pods_and_a_sidecar_job_in_the_page() {
     }
     client.close().await.unwrap();
 }
+
+/// The two proxy stories after the proxy died (every client cut off, or one), the hop
+/// story's measured p90s, and the noisy neighbour without CPU limits: screenshots at
+/// desktop and phone width.
+#[tokio::test(flavor = "multi_thread")]
+async fn proxies_the_hop_and_cpu_limits_in_the_page() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let reverse = Session::new("proxy-reverse", 1);
+    let client_side = Session::new("proxy-client", 1);
+    let hop = Session::new("sidecar-hop", 1);
+    let no_limits = Session::new("hosts-three-ways", 1).with_switch_off("cpu-limits");
+    for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        open_at(&client, &base, &reverse, 600_000).await;
+        assert!(label(&client, "node-rp").await.contains("crashed"));
+        assert!(text(&client, "facts").await.contains("timeouts by client"));
+        assert!(text(&client, "property-0").await.contains("holds"));
+        testid(&client, "chart-timeouts").await;
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(shots.join(format!("proxy-reverse-{name}.png")), png).unwrap();
+        open_at(&client, &base, &client_side, 600_000).await;
+        assert!(label(&client, "node-p1").await.contains("crashed"));
+        assert!(label(&client, "node-p2").await.contains("up"));
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(shots.join(format!("proxy-client-{name}.png")), png).unwrap();
+        open_at(&client, &base, &hop, 400_000).await;
+        let facts = text(&client, "facts").await;
+        assert!(facts.contains("added at p90 by the sidecars"), "{facts}");
+        testid(&client, "chart-direct").await;
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(shots.join(format!("sidecar-hop-{name}.png")), png).unwrap();
+        open_at(&client, &base, &no_limits, 440_000).await;
+        assert!(text(&client, "property-1").await.contains("VIOLATED"));
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(shots.join(format!("hosts-no-limits-{name}.png")), png).unwrap();
+    }
+    client.close().await.unwrap();
+}

@@ -10,7 +10,10 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{click, dist_dir, play_briefly, scrub, serve, start_browser, testid, text, PREFIX};
+use browser::{
+    click, dist_dir, enter_frame_when_ready, play_briefly, scrub, serve, start_browser, testid,
+    text, PREFIX,
+};
 use playground_core::{Registry, Session};
 
 /// The run's fingerprint, once the page has computed it (a moment after drawing the run).
@@ -92,7 +95,7 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
         ("embed-skew", "Skewed wall clocks"),
         ("embed-concurrent", "Concurrent writes"),
     ] {
-        testid(&client, frame).await.enter_frame().await.unwrap();
+        enter_frame_when_ready(&client, frame, "embed").await;
         assert!(text(&client, "embed").await.contains(title));
         play_briefly(&client).await;
         client.enter_parent_frame().await.unwrap();

@@ -1,11 +1,13 @@
 //! Hosts, VMs, containers: the same application deployed three ways starts in 20, 50
 //! or 145 ms; a noisy neighbour slows its co-tenants as processes and not as containers
-//! or VMs; a host failure takes its tenants whichever way they run.
+//! or VMs, unless their CPU limits are off; a host failure takes its tenants whichever way
+//! they run.
 
 use playground_core::patterns::deploy::hosts::PATTERN;
 use playground_core::sim::run::Engine;
+use playground_core::Registry;
 use playground_core::Session;
-use playground_tests::{metric_between, run_to_end};
+use playground_tests::{guarantee_breaches, metric_between, only_breach, run_to_end};
 
 fn metric(engine: &dyn Engine, id: &str, from_ms: u64, to_ms: u64) -> i64 {
     metric_between(engine, PATTERN.metrics, id, from_ms, to_ms)
@@ -75,4 +77,31 @@ fn a_host_failure_takes_its_tenants_whichever_way_they_run() {
             .count();
         assert_eq!(down, 4, "way {way}: os2, t4, t5, t6");
     }
+}
+
+#[test]
+fn without_cpu_limits_containers_and_vms_slow_down_like_processes_and_break_isolation() {
+    for way in [1, 2] {
+        let session = Session::new("hosts-three-ways", 1).with_param("way", way);
+        assert!(guarantee_breaches(&Registry::standard(), &session).is_empty());
+        let off = session.with_switch_off("cpu-limits");
+        let breach = only_breach(&off, "isolated-from-neighbours");
+        // After the batch job starts its threads at 200 ms, before it stops at 350 ms
+        // (plus the answer's 50 ms).
+        let at = breach.ms() as u64;
+        assert!(
+            (250..=420).contains(&at),
+            "way {way}: at {at} ms: {breach:?}"
+        );
+        let run = run_to_end(&off);
+        let e = run.engine();
+        let (before, during) = (
+            metric(e, "latency", 150, 200),
+            metric(e, "latency", 200, 350),
+        );
+        assert!(during > 3 * before, "way {way}: p99 {before} → {during} µs");
+    }
+    // As processes the guarantee promises nothing: only the contrast breaks.
+    let processes = Session::new("hosts-three-ways", 1).with_param("way", 0);
+    assert!(guarantee_breaches(&Registry::standard(), &processes).is_empty());
 }

@@ -51,3 +51,51 @@ async fn the_broker_stories_in_the_page() {
     shoot_stage(&client, &shots.join("broker-crashes-transient-desktop.png")).await;
     client.close().await.unwrap();
 }
+
+/// The topic exchange after the broker's crash (the transient queue gone, by design),
+/// the bus routing and converting, the bus as a bottleneck that crashes, and the five
+/// systems point to point and through a hub: screenshots at desktop and phone width.
+#[tokio::test(flavor = "multi_thread")]
+async fn topics_the_bus_and_the_hub_in_the_page() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let topics = Session::new("broker-topics", 1);
+    let shown = [
+        ("bus-routing", 600_000),
+        ("bus-bottleneck", 1_700_000),
+        ("hub-point-to-point", 1_000_000),
+        ("hub-and-spoke", 1_000_000),
+    ];
+    for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        // After the crash: the transient queue's copies gone, none lost.
+        open_at(&client, &base, &topics, 1_500_000).await;
+        let facts = text(&client, "facts").await;
+        assert!(facts.contains("gone with a transient queue"), "{facts}");
+        assert!(facts.contains("copies routed per queue"), "{facts}");
+        assert!(text(&client, "property-0").await.contains("holds"));
+        assert!(text(&client, "node-c4").await.contains("c4"));
+        testid(&client, "chart-ready").await;
+        shoot_stage(&client, &shots.join(format!("broker-topics-{name}.png"))).await;
+        for (story, at) in shown {
+            open_at(&client, &base, &Session::new(story, 1), at).await;
+            // Only point to point breaks its contrast: more links than systems.
+            let broken = text(&client, "property-0").await.contains("VIOLATED");
+            assert_eq!(broken, story == "hub-point-to-point", "{story}");
+            shoot_stage(&client, &shots.join(format!("{story}-{name}.png"))).await;
+        }
+    }
+    // Messages not persistent: the durable queues lose theirs at the crash.
+    client.set_window_size(1400, 900).await.unwrap();
+    open_at(
+        &client,
+        &base,
+        &topics.with_switch_off("durable"),
+        1_500_000,
+    )
+    .await;
+    assert!(text(&client, "property-0").await.contains("VIOLATED"));
+    client.close().await.unwrap();
+}

@@ -125,3 +125,89 @@ fn a_crashed_worker_stops_counting_as_busy() {
     // From the bucket after its crash on, it runs nothing: its gauge fell to zero.
     assert!(w3[crash + 1..].iter().all(|&b| b == 0), "{w3:?}");
 }
+
+fn mid_map() -> Session {
+    Session::new("mapreduce-dies-mid-map", 1)
+}
+
+/// The labels of the trace events on `node`'s lane up to `until_ms`.
+fn labels(engine: &dyn Engine, node: u32, until_ms: u64) -> Vec<String> {
+    (0..engine.trace_len())
+        .map(|i| engine.event(i).unwrap())
+        .filter(|e| e.node == Some(NodeId(node)) && e.time.as_micros() <= until_ms * 1_000)
+        .map(|e| e.label)
+        .collect()
+}
+
+#[test]
+fn a_worker_dying_mid_map_loses_a_finished_and_a_running_map_and_both_run_again() {
+    let dies = run(&mid_map());
+    let e = dies.engine();
+    // At its crash (40 ms) w3 had reported a map done and was running another.
+    let w3 = labels(e, 3, 40);
+    let done = w3.iter().filter(|l| l.contains("done (copy")).count();
+    let assigned = w3.iter().filter(|l| l.contains("from m do map")).count();
+    assert!(done >= 1 && assigned > done, "w3 before its crash: {w3:?}");
+    let (finished, notes) = job(e);
+    let failed = notes.iter().find(|n| n.starts_with("w3 failed")).unwrap();
+    assert!(!failed.contains("(0 map outputs lost)"), "{failed}");
+    assert!(finished.is_some(), "{notes:?}");
+    // Both of w3's maps (finished and running) were handed out again after its crash (the
+    // running one may go first as a backup copy, before the master marks w3 failed).
+    let w3_maps: Vec<String> = w3
+        .iter()
+        .filter_map(|l| l.split("from m do ").nth(1))
+        .map(|t| t.split(" (copy").next().unwrap().to_string())
+        .collect();
+    let again: Vec<String> = (0..e.trace_len())
+        .map(|i| e.event(i).unwrap())
+        .filter(|ev| ev.node == Some(NodeId(0)) && ev.time.as_micros() > 40_000)
+        .map(|ev| ev.label)
+        .filter(|l| l.contains("do map") && !l.contains("to w3 "))
+        .collect();
+    for map in &w3_maps {
+        assert!(
+            again.iter().any(|l| l.contains(&format!("do {map} (copy"))),
+            "{map} not run again: {again:?}"
+        );
+    }
+    assert_eq!(total(e, "committed"), 3);
+    assert!(guarantee_breaches(&Registry::standard(), &mid_map()).is_empty());
+}
+
+#[test]
+fn a_crash_at_any_chosen_time_leaves_the_output_exact_and_committed_once() {
+    for story in ["mapreduce-dies-mid-map", "mapreduce-worker-dies"] {
+        for crash in [0, 15, 40, 55, 70, 90, 120] {
+            let session = Session::new(story, 3).with_param("crash", crash);
+            let breaches = guarantee_breaches(&Registry::standard(), &session);
+            assert!(breaches.is_empty(), "{}: {breaches:?}", session.encode());
+            let run = run(&session);
+            assert!(job(run.engine()).0.is_some(), "{}", session.encode());
+            assert_eq!(total(run.engine(), "committed"), 3);
+        }
+    }
+}
+
+#[test]
+fn without_rerunning_lost_map_outputs_the_job_never_ends() {
+    for story in [mid_map(), Session::new("mapreduce-worker-dies", 1)] {
+        let off = story.with_switch_off("rerun-lost-maps");
+        // The master counts the lost output as done: nobody runs the map again (the
+        // new property), though a worker sits free for it (the scheduler's).
+        let breaches = guarantee_breaches(&Registry::standard(), &off);
+        let ids: Vec<&str> = breaches.iter().map(|b| b.property).collect();
+        assert_eq!(
+            ids,
+            ["no-idle-worker", "started-tasks-finish"],
+            "{breaches:?}"
+        );
+        let breach = &breaches[1];
+        assert!(breach.detail.contains("w3 died"), "{breach:?}");
+        assert!(breach.detail.starts_with("map "), "{breach:?}");
+        let run = run(&off);
+        let (done, notes) = job(run.engine());
+        assert_eq!(done, None, "{notes:?}");
+        assert!(total(run.engine(), "committed") < 3);
+    }
+}

@@ -67,6 +67,47 @@ fn each_proxy_hop_adds_latency() {
     assert!((1_800..3_800).contains(&(two - none)), "{none} → {two}");
 }
 
+/// The milliseconds a fact of the hop story starts with ("+2.45 ms for …": 2.45).
+fn ms(fact: &str) -> f64 {
+    let number = fact.trim_start_matches('+').split(' ').next().unwrap();
+    number.parse().unwrap()
+}
+
+#[test]
+fn the_facts_give_the_p90_with_and_without_the_sidecars_measured_in_the_same_run() {
+    let facts = |sidecars: i64| {
+        let run = run_to_end(&Session::new("sidecar-hop", 1).with_param("sidecars", sidecars));
+        let e = run.engine();
+        let snapshot = e.snapshot_at(e.horizon());
+        let get = |label: &str| {
+            let found = snapshot.facts.iter().find(|(l, _)| l.starts_with(label));
+            found.expect("the fact").1.clone()
+        };
+        let direct = get("p90 latency, c2");
+        let added = get("added at p90");
+        assert!(direct.contains("answered"), "{direct}");
+        (ms(&get("p90 latency, c1")), ms(&direct), added)
+    };
+    // Through a mesh's two sidecars: four passes, 0.2–0.9 ms each, and the localhost
+    // hops: about +2 to +4 ms at p90 (Istio published about +2.65 ms).
+    let (via, direct, added) = facts(2);
+    assert!(
+        (1.8..4.0).contains(&(via - direct)),
+        "{via} against {direct}"
+    );
+    assert!(added.ends_with("for 4 passes through a proxy"), "{added}");
+    assert!((ms(&added) - (via - direct)).abs() < 0.01, "{added}");
+    let (via, direct, _) = facts(1);
+    assert!(
+        (0.6..2.2).contains(&(via - direct)),
+        "{via} against {direct}"
+    );
+    // Without a sidecar both call directly: about the same.
+    let (via, direct, added) = facts(0);
+    assert!((via - direct).abs() < 0.5, "{via} against {direct}");
+    assert!(added.ends_with("for 0 passes through a proxy"), "{added}");
+}
+
 #[test]
 fn the_same_application_reads_its_writes_whatever_the_store() {
     for store in 0..=2 {

@@ -246,7 +246,7 @@ pub fn App() -> Html {
             }
         });
     let controls = html! {
-        <Controls playing={m.playing()} time={cursor.time} steps={cursor.steps}
+        <Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
                   embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
@@ -278,7 +278,7 @@ pub fn App() -> Html {
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={b.snapshot_events()}
                      violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
-                     clip="plot-b" on={on_b.clone()} />
+                     cone={b.cone()} clip="plot-b" on={on_b.clone()} />
         };
         let status = html! {
             <StatusStrip rows={Rc::new(properties)} switches={Rc::new(Vec::new())}
@@ -311,6 +311,15 @@ pub fn App() -> Html {
     let diagram_b = b.as_ref().map(|b| {
         html! { <><h3 class="run-label"><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.1.clone() }</> }
     });
+    let cone_line = m.cone_summary().map(|text| {
+        html! {
+            <p class="cone-summary" data-testid="cone-summary" role="status">
+                <span class="swatch before"></span><span class="swatch after"></span>
+                { text }
+                <button data-testid="cone-clear" onclick={on.reform(|_: MouseEvent| Command::ClearFocus)}>{ "✕ Clear" }</button>
+            </p>
+        }
+    });
     let diagram = html! {
         <section class="panel diagram-panel">
             <div class="panel-head">
@@ -324,9 +333,10 @@ pub fn App() -> Html {
             if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
-                     violations={violations} path={path.clone()} on={on.clone()} />
+                     violations={violations} path={path.clone()} cone={m.cone()} on={on.clone()} />
+            { cone_line }
             <>{ for diagram_b }</>
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant, an arrow for its request's path, or anywhere to jump there." }</p>
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there." }</p>
         </section>
     };
     let charts = html! {
@@ -378,7 +388,7 @@ pub fn App() -> Html {
                         { compare_bar }
                         { status }
                         { charts }
-                        <PatternTables tables={Rc::new(snapshot.tables.clone())} />
+                        <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
                         { diagram }
                         <>{ for path_panel }</>
                     </div>

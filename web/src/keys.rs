@@ -15,7 +15,11 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
     ("n", "N", "Re-run with another seed"),
     ("d", "D", "Go to where two compared runs part"),
     ("?", "?", "Show or hide this help"),
-    ("Escape", "Esc", "Close this help"),
+    (
+        "Escape",
+        "Esc",
+        "Close this help; else stop highlighting a path or an event's causality",
+    ),
 ];
 
 /// The command for a key, given the end of the run (for `End`) and whether help is open.
@@ -36,6 +40,7 @@ pub fn command_for(
         "d" | "D" => Command::SeekDivergence,
         "?" => Command::ToggleHelp,
         "Escape" if help_open => Command::ToggleHelp,
+        "Escape" => Command::ClearFocus,
         _ => return None,
     })
 }
@@ -54,7 +59,10 @@ mod tests {
             command_for("End", SimTime(5), false),
             Some(Command::Scrub(SimTime(5)))
         );
-        assert_eq!(command_for("Escape", SimTime(5), false), None);
+        assert_eq!(
+            command_for("Escape", SimTime(5), false),
+            Some(Command::ClearFocus)
+        );
         assert_eq!(command_for("x", SimTime(5), false), None);
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use playground_core::sim::action::Action;
+use playground_core::sim::causality::Cone;
 use playground_core::sim::checker::{PropertyKind, Violation};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::node::NodeId;
@@ -25,6 +26,7 @@ use crate::memo::Memo;
 use crate::url::Query;
 
 mod acting;
+mod causality;
 mod charts;
 mod command;
 mod compare;
@@ -42,7 +44,7 @@ pub use transfer::{Download, ExportKind, ImportFields};
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
 pub use path::{PathHop, PathView};
-pub use playback::{ONE_X_RUN_SECONDS, SPEEDS};
+pub use playback::{FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
 pub use crate::logview::LogRow;
 
@@ -103,9 +105,13 @@ pub struct Playground {
     speed: usize,
     reduced_motion: bool,
     step_debt_ms: f64,
+    /// Whether the last tick was slowed for messages in flight (see `model/playback.rs`).
+    following: bool,
     selected: Option<NodeId>,
     selected_msg: Option<MsgId>,
     path_msg: Option<MsgId>,
+    /// The event whose causality is shown (see `model/causality.rs`).
+    cone_event: Option<usize>,
     selected_group: Option<usize>,
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
@@ -127,6 +133,8 @@ pub struct Playground {
     charts: Memo<(), Rc<Vec<Rc<Chart>>>>,
     /// The shown path, for the run explored last.
     path_memo: Memo<MsgId, Option<Rc<PathView>>>,
+    /// The shown event's causality, for the run explored last.
+    cone_memo: Memo<usize, Rc<Cone>>,
     /// Run B, when comparing (see `compare.rs`).
     vs: Option<Box<Playground>>,
     /// Where runs A and B part, once computed.
@@ -211,8 +219,13 @@ impl Playground {
                 self.selected_msg = (self.selected_msg != Some(id)).then_some(id);
                 self.path_msg = self.selected_msg;
             }
-            Command::SelectPath(id) => self.path_msg = Some(id),
+            Command::SelectPath(id) => {
+                self.path_msg = Some(id);
+                self.cone_event = None;
+            }
             Command::ClearPath => self.path_msg = None,
+            Command::ShowCausality(index) => self.show_causality(index),
+            Command::ClearFocus => (self.cone_event, self.path_msg) = (None, None),
             Command::SelectGroup(group) => self.select_group(group),
             Command::ToggleCollapse(group) => self.toggle_collapse(group),
             Command::IsolateGroup { group, one_way } => self.isolate_group(group, one_way),
@@ -471,6 +484,7 @@ impl Playground {
         self.selected = None;
         self.selected_msg = None;
         self.path_msg = None;
+        self.cone_event = None;
         self.selected_group = None;
         self.collapsed.clear();
         self.layout.clear();
@@ -502,6 +516,7 @@ impl Playground {
         self.answer.clear();
         self.charts.clear();
         self.path_memo.clear();
+        self.cone_memo.clear();
         self.fingerprint = None;
         self.divergence = None;
         if !self.run.engine().is_finished() {

@@ -56,6 +56,25 @@ impl Findings {
     }
 }
 
+/// The breaches `checker` reports at the end of a step at `at` µs, with the nodes'
+/// statuses `status` (for checkers' unit tests).
+#[cfg(test)]
+pub fn breaches_with<N: crate::sim::node::Node, C: crate::sim::checker::Checker<N>>(
+    checker: &mut C,
+    at: u64,
+    status: &[crate::sim::node::NodeStatus],
+) -> Vec<Breach> {
+    let clocks = vec![crate::sim::clock::WallClock::new(0, 0); status.len()];
+    let world = crate::sim::checker::World {
+        now: crate::sim::time::SimTime(at),
+        status,
+        clocks: &clocks,
+    };
+    let mut out = Vec::new();
+    checker.check(&[], &world, &mut out);
+    out
+}
+
 /// A measurement of a run-wide metric (no node): what a checker counts from the trace.
 pub fn run_wide(metric: usize, value: i64) -> Measure {
     Measure {

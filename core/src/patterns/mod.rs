@@ -15,12 +15,15 @@ pub mod hub;
 pub mod hybrid;
 pub mod idempotent;
 pub mod lamport;
+pub mod lineage;
 pub mod mapreduce;
 pub mod outstanding;
+pub mod rdd;
 pub mod resilience;
 pub mod scatter;
 pub mod sharding;
 pub mod slowable;
+pub mod timeline;
 #[cfg(test)]
 pub(crate) mod trace_builder;
 pub mod workload;
@@ -82,6 +85,8 @@ impl Registry {
                 &consistent::LEASE_CLOCK,
                 &mapreduce::STRAGGLER,
                 &mapreduce::WORKER_DIES,
+                &mapreduce::DIES_MID_MAP,
+                &rdd::LINEAGE,
                 &scatter::TAIL_AT_SCALE,
                 &scatter::HEDGED_REQUESTS,
                 &batch::JOIN,
@@ -114,10 +119,13 @@ impl Registry {
                 &deploy::sidecar::AMBASSADOR,
                 &deploy::sidecar::ADAPTER,
                 &deploy::hosts::THREE_WAYS,
+                &deploy::proxies::REVERSE,
+                &deploy::proxies::CLIENT_SIDE,
                 &broker::PREFETCH,
                 &broker::SLOW_CONSUMER,
                 &broker::POISON,
                 &broker::CRASHES,
+                &broker::TOPICS,
                 &bus::ROUTING,
                 &bus::ACCOUNTABILITY,
                 &bus::BOTTLENECK,

@@ -3,9 +3,11 @@
 //! Read `ARCHITECTURE.md` at the repository root for how the pieces fit together.
 
 pub mod action;
+pub mod causality;
 pub mod checker;
 pub mod clock;
 pub mod engine;
+pub mod flights;
 pub mod load;
 pub mod metrics;
 pub mod network;

@@ -102,7 +102,7 @@ impl Trace {
             root = parent;
         }
         let mut members = BTreeSet::from([root]);
-        let mut hops = vec![self.hop(root, None)];
+        let mut hops = vec![self.hop(root, None)?];
         // A descendant is sent when a member is delivered, so the scan stops at the
         // first message sent after every member's delivery.
         let mut until = hops[0].end.map_or(hops[0].sent_at, |e| e.0);
@@ -115,24 +115,26 @@ impl Trace {
                 continue;
             };
             members.insert(id);
-            let hop = self.hop(id, Some(parent));
+            let Some(hop) = self.hop(id, Some(parent)) else {
+                continue;
+            };
             until = until.max(hop.end.map_or(hop.sent_at, |e| e.0));
             hops.push(hop);
         }
         Some(Path { hops })
     }
 
-    fn hop(&self, msg: MsgId, parent: Option<MsgId>) -> Hop {
-        let record = self.message(msg);
-        Hop {
+    fn hop(&self, msg: MsgId, parent: Option<MsgId>) -> Option<Hop> {
+        let record = self.message(msg)?;
+        Some(Hop {
             msg,
             parent,
-            from: record.as_ref().map_or(NodeId(0), |r| r.from),
-            to: record.as_ref().map_or(NodeId(0), |r| r.to),
-            sent_at: record.map_or(SimTime::ZERO, |r| r.sent_at),
+            from: record.from,
+            to: record.to,
+            sent_at: record.sent_at,
             end: self
                 .end_of(msg)
                 .map(|e| (e.time, matches!(e.kind, EventKind::Deliver { .. }))),
-        }
+        })
     }
 }

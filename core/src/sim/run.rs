@@ -2,8 +2,10 @@
 //! its engine).
 
 use super::action::{Action, TimedAction};
+use super::causality::Cone;
 use super::checker::{Property, Violation};
 use super::engine::Simulation;
+use super::flights::Flights;
 use super::metrics::{Heat, Series};
 use super::node::NodeId;
 use super::path::Path;
@@ -106,6 +108,12 @@ pub trait Engine {
     fn path(&self, msg: MsgId) -> Option<Path>;
     /// The message whose delivery caused `msg`, if one did.
     fn parent(&self, msg: MsgId) -> Option<MsgId>;
+    /// What happened before trace event `index` and after it (see `sim::causality`).
+    fn cone(&self, index: usize) -> Cone;
+    /// The messages in flight at `t` (see `sim::flights`).
+    fn flights_at(&self, t: SimTime) -> Flights;
+    /// Messages sent in the explored run (duplicates included).
+    fn message_count(&self) -> usize;
     /// When `msg` arrived to wait for a worker (its `Arrive` event), if it did.
     fn arrival(&self, msg: MsgId) -> Option<SimTime>;
     /// The message trace event `index` is about, if any (without formatting anything).
@@ -192,6 +200,16 @@ impl Engine for Simulation {
     }
     fn parent(&self, msg: MsgId) -> Option<MsgId> {
         self.trace().parent(msg)
+    }
+    fn cone(&self, index: usize) -> Cone {
+        let trace = self.trace();
+        Cone::of(&trace.events, trace.message_count(), index)
+    }
+    fn flights_at(&self, t: SimTime) -> Flights {
+        self.trace().flights_at(t)
+    }
+    fn message_count(&self) -> usize {
+        self.trace().message_count()
     }
     fn arrival(&self, msg: MsgId) -> Option<SimTime> {
         self.trace().arrival(msg)

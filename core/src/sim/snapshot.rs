@@ -49,6 +49,14 @@ pub struct TimerSnapshot {
     pub due_at: SimTime,
 }
 
+impl TimerSnapshot {
+    /// Orders a node's pending timers by when they fire (earliest first; equal times keep
+    /// the order they were set in). One copy of the sort for every pattern.
+    pub(crate) fn by_due(timers: &mut [TimerSnapshot]) {
+        timers.sort_by_key(|t| t.due_at);
+    }
+}
+
 /// A message in flight at the snapshot's instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlightSnapshot {

@@ -100,7 +100,7 @@ pub fn number(v: f64) -> String {
 }
 
 /// A time tick in ms, or in s for runs of two seconds and more.
-fn time_label(t_us: u64, span_us: u64) -> String {
+pub fn time_label(t_us: u64, span_us: u64) -> String {
     if span_us >= 2_000_000 {
         format!("{}s", number(t_us as f64 / 1e6))
     } else {

@@ -4,13 +4,18 @@ use playground_core::sim::time::SimTime;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::{Command, ONE_X_RUN_SECONDS, SPEEDS};
+use crate::model::{Command, FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
 /// What the speeds mean, for the speed control's tooltip.
-fn speed_meaning() -> String {
+fn speed_meaning(crossing_ms: f64) -> String {
     format!(
         "1× plays the whole run in about {ONE_X_RUN_SECONDS} seconds (at most 100 ms and at \
-         least 1 ms of simulated time a second); 2× twice as fast, and so on."
+         least 1 ms of simulated time a second); 2× twice as fast, and so on. Up to 5×, while \
+         at most {FOLLOW_MAX_FLIGHTS} messages are in flight, time slows so that each takes at \
+         least {:.2} s to cross at 1× in this run (shown as \"following messages\"; shorter in \
+         runs with many messages, so that no run crawls), and no message is sent and \
+         delivered between two frames.",
+        crossing_ms / 1_000.0
     )
 }
 
@@ -19,6 +24,12 @@ fn speed_meaning() -> String {
 pub struct ControlsProps {
     /// Whether it is playing.
     pub playing: bool,
+    /// Whether playing is slowed so that the messages in flight can be followed.
+    #[prop_or_default]
+    pub following: bool,
+    /// How long a message takes at least to cross at 1× in this run, in real ms.
+    #[prop_or_default]
+    pub crossing_ms: f64,
     /// The instant shown.
     pub time: SimTime,
     /// Steps by that instant.
@@ -98,13 +109,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         disabled={props.steps == 0}>{ "◀ Step back" }</button>
                 <button data-testid="step-forward" onclick={send(Command::StepForward)}
                         disabled={props.steps >= props.total_steps}>{ "Step ▶" }</button>
-                <label class="speed" title={speed_meaning()}>{ "Speed " }
+                <label class="speed" title={speed_meaning(props.crossing_ms)}>{ "Speed " }
                     <select data-testid="speed" onchange={on_speed}>
                         { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! {
                             <option value={i.to_string()} selected={i == props.speed}>{ *label }</option>
                         }) }
                     </select>
                 </label>
+                if props.following {
+                    <span class="following" data-testid="following" title={speed_meaning(props.crossing_ms)}>{ "🐢 following messages" }</span>
+                }
                 <span class="clock" data-testid="time">
                     { format!("t = {} of {}", props.time, props.end) }
                     <span class="muted">{ format!(" · step {} of {}", props.steps, props.total_steps) }</span>

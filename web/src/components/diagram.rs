@@ -9,11 +9,12 @@
 
 use std::rc::Rc;
 
+use playground_core::sim::causality::Cone;
 use playground_core::sim::run::EventInfo;
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
-use crate::layout::marks::{arrow_note, DiagramMarks, Hit, Label};
+use crate::layout::marks::{arrow_note, DiagramMarks, Focus, Hit, Label};
 use crate::layout::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, Command, PathView};
 
@@ -42,6 +43,9 @@ pub struct DiagramProps {
     /// The id of the plot's clip path (unique on the page: two diagrams when comparing).
     #[prop_or(AttrValue::Static("plot"))]
     pub clip: AttrValue,
+    /// The event whose causality is shown, if any: what happened before it and after it
+    /// is highlighted, what is concurrent with it dimmed.
+    pub cone: Option<Rc<Cone>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -60,7 +64,11 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         &props.events,
         &props.arrows,
         props.shown_events,
-        props.path.as_ref().map(|p| &p.members),
+        match (&props.path, &props.cone) {
+            (_, Some(cone)) => Focus::Cone(cone),
+            (Some(path), None) => Focus::Path(&path.members),
+            (None, None) => Focus::None,
+        },
     ));
 
     let ticks = g.ticks().into_iter().map(|t| {
@@ -132,7 +140,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let Some((x, y)) = pointer(&e) else { return };
             on.emit(match marks.hit(x - g.offset(), y) {
-                Some(Hit::Event(index)) => Command::JumpToEvent(index),
+                Some(Hit::Event(index)) => Command::ShowCausality(index),
                 Some(Hit::Arrow(msg)) => Command::SelectPath(msg),
                 None => Command::Scrub(g.time_at(x)),
             });
@@ -152,6 +160,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let class = classes!(
         "diagram",
         props.path.is_some().then_some("has-path"),
+        props.cone.is_some().then_some("has-cone"),
         (g.lane_height < 30.0).then_some("thin"),
         hovered.is_some().then_some("pointing")
     );

@@ -53,7 +53,7 @@ pub fn Properties(props: &PropertiesProps) -> Html {
                 html! {
                     <button class="run-on" onclick={onclick} data-testid={format!("run-on-{i}")}
                             title="Go to the first breach of this property still ahead, or to the end of the run if it holds">
-                        { "Run on until it breaks ⏭" }
+                        { "Run on until it breaks ▶▶" }
                     </button>
                 }
             }

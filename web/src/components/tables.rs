@@ -1,16 +1,28 @@
 //! The pattern's tables for the instant shown (for the Lamport clock: each server's store
-//! and the replay order), drawn as the core gives them, marks and all.
+//! and the replay order), drawn as the core gives them, marks and all; a table in the
+//! timeline format is drawn as a timeline chart.
 
 use std::rc::Rc;
 
 use playground_core::sim::snapshot::{Mark, MarkKind, Table};
+use playground_core::sim::time::SimTime;
 use yew::prelude::*;
+
+use super::lineage::{is_lineage, Lineage};
+use super::timeline::{is_timeline, Timeline};
+use crate::model::Command;
 
 /// What the tables panel shows.
 #[derive(Properties, PartialEq)]
 pub struct TablesProps {
     /// The tables, in the pattern's order; the panel is absent when there are none.
     pub tables: Rc<Vec<Table>>,
+    /// The end of the explored run (a timeline's axis).
+    pub end: SimTime,
+    /// The instant shown.
+    pub cursor: SimTime,
+    /// Where commands go (a timeline seeks).
+    pub on: Callback<Command>,
 }
 
 /// A mark's symbol, class and word: the word keeps it readable without color.
@@ -97,13 +109,28 @@ pub fn PatternTables(props: &TablesProps) -> Html {
     if props.tables.is_empty() {
         return html! {};
     }
+    let (drawn, plain): (Vec<&Table>, Vec<&Table>) = props
+        .tables
+        .iter()
+        .partition(|t| is_timeline(t) || is_lineage(t));
+    let timelines = drawn.into_iter().map(|t| {
+        if is_lineage(t) {
+            html! { <Lineage table={t.clone()} /> }
+        } else {
+            html! { <Timeline table={t.clone()} end={props.end} cursor={props.cursor} on={props.on.clone()} /> }
+        }
+    });
+    let has_plain = !plain.is_empty();
     html! {
         <section class="panel tables" data-testid="pattern-tables">
             <h2>{ "At this instant" }</h2>
-            { for props.tables.iter().map(table_view) }
-            <p class="hint legend">
-                { "✗ breaks the pattern's guarantee · ⚠ where the naive order (wall clock) goes wrong · ↕ elsewhere in wall-clock order (hover for where)" }
-            </p>
+            <>{ for timelines }</>
+            <>{ for plain.into_iter().map(table_view) }</>
+            if has_plain {
+                <p class="hint legend">
+                    { "✗ breaks the pattern's guarantee · ⚠ where the naive order (wall clock) goes wrong · ↕ elsewhere in wall-clock order (hover for where)" }
+                </p>
+            }
         </section>
     }
 }

@@ -11,6 +11,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use playground_core::sim::causality::{Cone, Relation};
 use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::trace::MsgId;
 
@@ -121,29 +122,64 @@ pub fn short(text: &str, max: usize) -> String {
     }
 }
 
+/// What the diagram highlights: a request's path, or an event's causality.
+#[derive(Clone, Copy, Default)]
+pub enum Focus<'a> {
+    /// Nothing.
+    #[default]
+    None,
+    /// These messages (a request's path).
+    Path(&'a BTreeSet<MsgId>),
+    /// What happened before and after one event.
+    Cone(&'a Cone),
+}
+
+impl Focus<'_> {
+    /// The class an arrow gets (with its leading space), if highlighted.
+    fn arrow(self, msg: MsgId) -> &'static str {
+        match self {
+            Focus::Path(p) if p.contains(&msg) => " on-path",
+            Focus::Cone(c) => relation_class(c.message(msg)),
+            _ => "",
+        }
+    }
+
+    /// The class an event gets (with its leading space), if highlighted.
+    fn event(self, index: usize) -> &'static str {
+        match self {
+            Focus::Cone(c) => relation_class(c.event(index)),
+            _ => "",
+        }
+    }
+}
+
+fn relation_class(relation: Relation) -> &'static str {
+    match relation {
+        Relation::Concurrent => "",
+        Relation::Before => " before",
+        Relation::Chosen => " chosen",
+        Relation::After => " after",
+    }
+}
+
 impl DiagramMarks {
     /// Lays out `events` and `arrows` in window `g` on `lanes`; events at or after trace
-    /// index `shown` are in the future, and arrows of `path` are highlighted.
+    /// index `shown` are in the future, and what `focus` picks is highlighted.
     pub fn new(
         g: &DiagramGeometry,
         lanes: &Lanes,
         events: &[EventInfo],
         arrows: &[Arrow],
         shown: usize,
-        path: Option<&BTreeSet<MsgId>>,
+        focus: Focus<'_>,
     ) -> DiagramMarks {
         let mut marks = DiagramMarks::default();
-        marks.add_arrows(g, arrows, path);
-        marks.add_events(g, lanes, events, shown);
+        marks.add_arrows(g, arrows, focus);
+        marks.add_events(g, lanes, events, shown, focus);
         marks
     }
 
-    fn add_arrows(
-        &mut self,
-        g: &DiagramGeometry,
-        arrows: &[Arrow],
-        path: Option<&BTreeSet<MsgId>>,
-    ) {
+    fn add_arrows(&mut self, g: &DiagramGeometry, arrows: &[Arrow], focus: Focus<'_>) {
         let left = g.abs_x(g.start);
         let right = left + g.width;
         let clamp_x = |x: f64| x.clamp(left - 4.0, right + 4.0);
@@ -153,14 +189,14 @@ impl DiagramMarks {
         for a in arrows {
             let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
             let y2 = g.lane_y(a.to_lane);
-            let on_path = path.is_some_and(|p| p.contains(&a.msg));
+            let extra = focus.arrow(a.msg);
+            let on_path = !extra.is_empty();
             let (until, kind, mark) = match a.end {
                 ArrowEnd::Delivered(t) => (t, "arrow", None),
                 ArrowEnd::Dropped(t) => (t, "arrow dropped", Some("✕ dropped")),
                 ArrowEnd::Pending(t) => (t, "arrow pending", None),
                 ArrowEnd::Lost => (a.sent, "arrow lost", None),
             };
-            let extra = if on_path { " on-path" } else { "" };
             let i = group_of(
                 &mut self.arrows,
                 (kind, extra),
@@ -231,6 +267,7 @@ impl DiagramMarks {
         lanes: &Lanes,
         events: &[EventInfo],
         shown: usize,
+        focus: Focus<'_>,
     ) {
         // Labels alternate above and below their lane; a label that would overprint the
         // previous one on its row is left out (the event keeps its tooltip).
@@ -241,7 +278,13 @@ impl DiagramMarks {
             let lane = lanes.lane_of(node);
             let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
             let future = e.index >= shown;
-            let extra = if future { " future" } else { "" };
+            let extra = match (future, focus.event(e.index)) {
+                (false, relation) => relation,
+                (true, "") => " future",
+                (true, " before") => " future before",
+                (true, " after") => " future after",
+                (true, _) => " future chosen",
+            };
             let i = group_of(
                 &mut self.events,
                 (event_class(e.tag), extra),

@@ -9,7 +9,7 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::topology::Topology;
 use playground_core::sim::trace::MsgId;
 
-use super::marks::{distance_to_segment, DiagramMarks, Hit};
+use super::marks::{distance_to_segment, DiagramMarks, Focus, Hit};
 use super::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, ArrowEnd};
 
@@ -65,7 +65,7 @@ fn every_kind_of_mark_is_one_path() {
         arrow(1, 200, ArrowEnd::Delivered(SimTime(900))),
         arrow(2, 250, ArrowEnd::Dropped(SimTime(400))),
     ];
-    let marks = DiagramMarks::new(&g, &lanes(), &events, &arrows, 3, None);
+    let marks = DiagramMarks::new(&g, &lanes(), &events, &arrows, 3, Focus::None);
     let classes: Vec<&str> = marks.events.iter().map(|s| s.class.as_str()).collect();
     assert_eq!(
         classes,
@@ -95,7 +95,7 @@ fn a_selected_path_has_its_own_arrows() {
         arrow(1, 200, ArrowEnd::Delivered(SimTime(900))),
     ];
     let path = BTreeSet::from([MsgId(1)]);
-    let marks = DiagramMarks::new(&g, &lanes(), &[], &arrows, 0, Some(&path));
+    let marks = DiagramMarks::new(&g, &lanes(), &[], &arrows, 0, Focus::Path(&path));
     let kinds: Vec<&str> = marks.arrows.iter().map(|k| k.class.as_str()).collect();
     assert_eq!(kinds, ["arrow", "arrow on-path"]);
 }
@@ -108,7 +108,7 @@ fn the_pointer_hits_events_before_arrows_and_nothing_far_away() {
         event(7, 1, 300, EventTag::Deliver),
     ];
     let arrows = [arrow(4, 100, ArrowEnd::Delivered(SimTime(300)))];
-    let marks = DiagramMarks::new(&g, &lanes(), &events, &arrows, 8, None);
+    let marks = DiagramMarks::new(&g, &lanes(), &events, &arrows, 8, Focus::None);
     let (x0, y0) = marks.event_at(0).unwrap();
     let (x1, y1) = marks.event_at(7).unwrap();
     assert_eq!(y0, g.lane_y(0));
@@ -129,7 +129,7 @@ fn labels_that_would_overprint_are_left_out() {
         event(1, 0, 110, EventTag::Note),
         event(2, 0, 120, EventTag::Note),
     ];
-    let marks = DiagramMarks::new(&g, &lanes(), &events, &[], 3, None);
+    let marks = DiagramMarks::new(&g, &lanes(), &events, &[], 3, Focus::None);
     // The first goes above the lane, the second below, the third would overprint the
     // first and is left out (its event keeps its tooltip).
     assert_eq!(marks.event_labels.len(), 2);

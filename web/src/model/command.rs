@@ -54,6 +54,10 @@ pub enum Command {
     SelectPath(MsgId),
     /// Stop showing a path.
     ClearPath,
+    /// Show the instant of this trace event and what happened before and after it.
+    ShowCausality(usize),
+    /// Stop highlighting a path or an event's causality.
+    ClearFocus,
     /// Apply a fault or change at the cursor.
     Act(Action<String>),
     /// Add or remove a node from the partition group.

@@ -1,7 +1,8 @@
 //! The broker stories' captions, computed from the parameters and switches.
 
 use super::scenarios::{
-    BrokerScenario, Story, BROKER_CRASH_MS, C2_CRASH_MS, JOIN_MS, POISON_MS, SLOW_MS,
+    BrokerScenario, Story, BIND_MS, BROKER_CRASH_MS, C2_CRASH_MS, JOIN_MS, POISON_MS, SLOW_MS,
+    SLOW_SHIPMENTS_US, TOPIC_CRASH_MS,
 };
 use super::{DEAD_LETTER, DELIVERY_LIMIT, DURABLE, MANUAL_ACK};
 use crate::sim::scenario::{Caption, Config};
@@ -107,7 +108,55 @@ pub(super) fn captions(s: &BrokerScenario, cfg: &Config) -> Vec<Caption> {
             ]
         }
         Story::Crashes => crashes(cfg, rate, work_ms),
+        Story::Topics => topics(cfg, rate),
     }
+}
+
+fn topics(cfg: &Config, rate: i64) -> Vec<Caption> {
+    let crash = if cfg.switch(DURABLE) {
+        "The broker crashes. audit, eu-orders and analytics are durable queues with \
+         persistent messages: they come back with every copy they held, the unacknowledged \
+         ones back in the queue. shipments is transient: it is gone, with the copies it held \
+         (\"gone with a transient queue\": by design, not a loss), and it is bound again \
+         only when c3 reconnects and declares it anew. Publishes sent while the broker is \
+         down never reach it (no publisher confirms)."
+    } else {
+        "The broker crashes. Messages are not persistent: the durable queues come back \
+         empty, and every copy they held is lost (see the invariants); shipments, \
+         transient, is gone with its copies either way."
+    };
+    vec![
+        caption(
+            0,
+            format!(
+                "p1 publishes about {rate} messages a second, each with a routing key, in \
+                 turn: orders.eu.created, orders.us.created, orders.eu.shipped, \
+                 payments.eu.settled, orders.us.shipped. The topic exchange copies each into \
+                 every queue whose binding matches (* is exactly one word, # zero or more): \
+                 audit (#) gets every message, eu-orders (orders.eu.*) two in five, shipments \
+                 (*.*.shipped) two in five. Each queue has its own consumer: c1, c2 and c3, \
+                 which process a message in 4 ms, 4 ms and {} ms: shipments' consumer is \
+                 slow, and its queue builds a backlog.",
+                SLOW_SHIPMENTS_US / 1_000
+            ),
+        ),
+        caption(
+            BIND_MS,
+            "c4 starts and declares the analytics queue, bound to orders.# (every order, \
+             however many words). It gets copies of what is published from now on only: \
+             nothing published before it bound was copied into it (\"copies routed per \
+             queue\"). A subscriber that binds late misses the past."
+                .to_string(),
+        ),
+        caption(TOPIC_CRASH_MS.0, crash.to_string()),
+        caption(
+            TOPIC_CRASH_MS.1 + 200,
+            "Every message the broker accepted is, for each queue it was routed to, ready, \
+             out at a consumer, acknowledged, dead-lettered, or gone with a transient queue \
+             (the facts count copies): the invariant holds if no copy is lost."
+                .to_string(),
+        ),
+    ]
 }
 
 fn prefetch(cfg: &Config, work_us: u64) -> Vec<Caption> {

@@ -1,16 +1,20 @@
-//! Checks the broker from the trace: a ledger of every message the broker accepted (a
-//! publish reached it), handed out (it sent a delivery), got back (an ack or a reject
-//! for that delivery reached it) or dead-lettered, compared after every step with what
-//! the broker holds; and how busy each consumer was, from when its deliveries arrived and
-//! were done.
+//! Checks the broker from the trace: a ledger of every copy of a message the broker
+//! accepted (a publish reached it: one copy for each queue bound by then whose binding
+//! matches its routing key), handed out (it sent a delivery to a consumer of that queue),
+//! got back (an ack or a reject for that delivery reached it) or dead-lettered, compared
+//! after every step with what the broker holds; and how busy each consumer was, from when
+//! its deliveries arrived and were done. Which queue a consumer takes from, and when a
+//! queue is bound, come from its subscriptions as they reached the broker.
 
 mod busy;
+mod ledger;
 
-use imbl::OrdMap;
+use std::fmt::Write;
 
 use super::msg::Msg;
 use super::node::BrokerNode;
 use super::server::Broker;
+use super::topics::{durable_queues, queue_name, routes, Bound, QUEUES};
 #[cfg(test)]
 use super::BUSY;
 use super::{ACKED, DELIVERY_LIMIT, READY, REDELIVERED, SHORT_QUEUE, UNACKED};
@@ -21,16 +25,18 @@ use crate::sim::node::{NodeId, NodeStatus};
 use crate::sim::trace::{EventKind, Fate, MessageRecord, TraceEvent};
 
 pub use busy::Busy;
+use ledger::{Copy, Ledger, Ledgers, Slot};
 
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
     Property {
         id: "conservation",
-        sentence: "Every message the broker accepted is at every instant exactly one of: \
-                   ready in the queue, out at one consumer unacknowledged, acknowledged, or \
-                   dead-lettered. None is lost, none is handed out while it is out or \
-                   acknowledged, and the broker holds exactly the messages the trace says \
-                   are ready or out.",
+        sentence: "Every message the broker accepted is, for each queue it was routed to, at \
+                   every instant exactly one of: ready in that queue, out at one of its \
+                   consumers unacknowledged, acknowledged, dead-lettered, or gone with a \
+                   transient queue in a broker crash (by design). None is lost, none is \
+                   handed out while it is out or acknowledged, and the broker holds exactly \
+                   the copies the trace says are ready or out.",
         kind: PropertyKind::Guarantee,
     },
     Property {
@@ -50,128 +56,26 @@ const CONSERVATION: usize = 0;
 const BOUNDED: usize = 1;
 const SHORT: usize = 2;
 
-/// Where a message is, by the trace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Slot {
-    Ready,
-    /// Sent to `consumer` as delivery `tag`; `kept` once the broker is known to keep it
-    /// until it is acknowledged (with automatic acknowledgement it does not).
-    Out {
-        consumer: NodeId,
-        tag: u64,
-        kept: bool,
-    },
-    Acked,
-    Dead,
-    Lost,
-}
-
-impl Slot {
-    fn index(self) -> usize {
-        match self {
-            Slot::Ready => 0,
-            Slot::Out { .. } => 1,
-            Slot::Acked => 2,
-            Slot::Dead => 3,
-            Slot::Lost => 4,
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Slot::Ready => "ready",
-            Slot::Out { .. } => "out at a consumer",
-            Slot::Acked => "acknowledged",
-            Slot::Dead => "dead-lettered",
-            Slot::Lost => "lost",
-        }
-    }
-}
-
-/// One accepted message.
-#[derive(Clone, Copy, Debug)]
-struct Ledger {
-    slot: Slot,
-    deliveries: u32,
-}
-
-impl Ledger {
-    /// As one `u64` (see `store.rs` for why): the slot's kind, whether kept, deliveries
-    /// (12 bits), the consumer (16 bits) and the tag (32 bits).
-    fn pack(self) -> u64 {
-        let (consumer, tag, kept) = match self.slot {
-            Slot::Out {
-                consumer,
-                tag,
-                kept,
-            } => (
-                u64::from(consumer.0 & 0xFFFF),
-                tag & 0xFFFF_FFFF,
-                u64::from(kept),
-            ),
-            _ => (0, 0, 0),
-        };
-        let deliveries = u64::from(self.deliveries.min(0xFFF));
-        self.slot.index() as u64 | kept << 3 | deliveries << 4 | consumer << 16 | tag << 32
-    }
-
-    fn unpack(v: u64) -> Ledger {
-        let slot = match v & 7 {
-            0 => Slot::Ready,
-            1 => Slot::Out {
-                consumer: NodeId((v >> 16 & 0xFFFF) as u32),
-                tag: v >> 32,
-                kept: v >> 3 & 1 == 1,
-            },
-            2 => Slot::Acked,
-            3 => Slot::Dead,
-            _ => Slot::Lost,
-        };
-        let deliveries = (v >> 4 & 0xFFF) as u32;
-        Ledger { slot, deliveries }
-    }
-}
-
-/// Every accepted message's ledger, by id.
-#[derive(Clone, Debug, Default)]
-struct Ledgers {
-    items: OrdMap<usize, u64>,
-}
-
-impl Ledgers {
-    fn get(&self, id: u64) -> Option<Ledger> {
-        self.items.get(&(id as usize)).map(|&v| Ledger::unpack(v))
-    }
-
-    fn put(&mut self, id: u64, ledger: Ledger) {
-        self.items.insert(id as usize, ledger.pack());
-    }
-
-    fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// The ids whose ledger `pick` picks, in id order.
-    fn ids(&self, pick: impl Fn(Slot) -> bool) -> Vec<u64> {
-        let items = self.items.iter();
-        let picked = items.filter(|(_, &v)| pick(Ledger::unpack(v).slot));
-        picked.map(|(&id, _)| id as u64).collect()
-    }
-}
-
 /// The message broker's checker.
 #[derive(Clone, Debug)]
 pub struct BrokerChecker {
     broker: NodeId,
     messages: Ledgers,
-    /// Messages per slot (ready, out, acknowledged, dead-lettered, lost).
-    by_slot: [u32; 5],
+    /// Copies per slot (ready, out, acknowledged, dead-lettered, lost, gone).
+    by_slot: [u32; 6],
+    /// Copies routed to each queue.
+    routed: [u32; QUEUES.len()],
+    /// The queues bound, by the trace; the queue each node subscribed to.
+    bound: Bound,
+    subs: Vec<u8>,
+    /// Messages accepted.
+    accepted: u32,
     /// Out and kept by the broker.
     kept: u32,
-    /// Deliveries sent in this step, not yet known to be kept or not: (id, tag).
-    fresh: Vec<(u64, u64)>,
-    /// Deliveries whose only copy was lost in this step: (id, tag, event).
-    dropped: Vec<(u64, u64, usize)>,
+    /// Deliveries sent in this step, not yet known to be kept or not: (copy, tag).
+    fresh: Vec<(Copy, u64)>,
+    /// Deliveries whose only copy was lost in this step: (copy, tag, event).
+    dropped: Vec<(Copy, u64, usize)>,
     broker_down: bool,
     /// The latest fault on the broker's lane (its crash), and the latest event.
     broker_fault: usize,
@@ -183,13 +87,23 @@ pub struct BrokerChecker {
 }
 
 impl BrokerChecker {
-    /// A checker for nodes named `names`, with `broker` the broker and `consumers` the
-    /// consumers whose utilisation it measures.
-    pub fn new(names: &[String], broker: NodeId, consumers: Vec<NodeId>) -> BrokerChecker {
+    /// A checker for nodes named `names`, with `broker` the broker, `consumers` the
+    /// consumers whose utilisation it measures, and `bound` the queues bound from the
+    /// start.
+    pub fn new(
+        names: &[String],
+        broker: NodeId,
+        consumers: Vec<NodeId>,
+        bound: Bound,
+    ) -> BrokerChecker {
         BrokerChecker {
             broker,
             messages: Ledgers::default(),
-            by_slot: [0; 5],
+            by_slot: [0; 6],
+            routed: [0; QUEUES.len()],
+            bound,
+            subs: vec![0; names.len()],
+            accepted: 0,
             kept: 0,
             fresh: Vec::new(),
             dropped: Vec::new(),
@@ -207,13 +121,13 @@ impl BrokerChecker {
         self.measures.push(run_wide(metric, 1));
     }
 
-    fn set(&mut self, id: u64, slot: Slot) {
-        let Some(mut entry) = self.messages.get(id) else {
+    fn set(&mut self, copy: Copy, slot: Slot) {
+        let Some(mut entry) = self.messages.get(copy) else {
             return;
         };
         let was = entry.slot;
         entry.slot = slot;
-        self.messages.put(id, entry);
+        self.messages.put(copy, entry);
         let kept = |s: Slot| matches!(s, Slot::Out { kept: true, .. });
         self.kept = self.kept + u32::from(kept(slot)) - u32::from(kept(was));
         self.by_slot[was.index()] -= 1;
@@ -225,17 +139,23 @@ impl BrokerChecker {
         self.by_slot[0]
     }
 
-    fn slot(&self, id: u64) -> Option<Slot> {
-        self.messages.get(id).map(|e| e.slot)
+    fn slot(&self, copy: Copy) -> Option<Slot> {
+        self.messages.get(copy).map(|e| e.slot)
+    }
+
+    /// The queue `node` takes from (by its latest subscription).
+    fn queue_of(&self, node: NodeId) -> u8 {
+        self.subs.get(node.index()).copied().unwrap_or(0)
     }
 
     /// The broker sent `msg` to `to`.
     fn on_broker_send(&mut self, index: usize, to: NodeId, msg: &Msg) {
         match *msg {
             Msg::Deliver { id, tag, .. } => {
-                let slot = self.slot(id);
+                let copy = (id, self.queue_of(to));
+                let slot = self.slot(copy);
                 if slot != Some(Slot::Ready) {
-                    let was = slot.map_or("never accepted", Slot::describe);
+                    let was = slot.map_or("never routed to its queue", Slot::describe);
                     self.findings.breach(CONSERVATION, index, |f| {
                         format!(
                             "{} handed m{id} to {} while it was {was}",
@@ -244,10 +164,10 @@ impl BrokerChecker {
                         )
                     });
                 }
-                let deliveries = self.messages.get(id).map_or(0, |e| e.deliveries) + 1;
-                if let Some(entry) = self.messages.get(id) {
+                let deliveries = self.messages.get(copy).map_or(0, |e| e.deliveries) + 1;
+                if let Some(entry) = self.messages.get(copy) {
                     self.messages.put(
-                        id,
+                        copy,
                         Ledger {
                             deliveries,
                             ..entry
@@ -267,17 +187,18 @@ impl BrokerChecker {
                 }
                 let kept = false;
                 self.set(
-                    id,
+                    copy,
                     Slot::Out {
                         consumer: to,
                         tag,
                         kept,
                     },
                 );
-                self.fresh.push((id, tag));
+                self.fresh.push((copy, tag));
             }
-            Msg::DeadLetter { id, .. } => {
-                if self.slot(id) != Some(Slot::Ready) {
+            Msg::DeadLetter { id, queue, .. } => {
+                let copy = (id, queue);
+                if self.slot(copy) != Some(Slot::Ready) {
                     self.findings.breach(CONSERVATION, index, |f| {
                         format!(
                             "{} dead-lettered m{id}, which was not ready",
@@ -285,7 +206,7 @@ impl BrokerChecker {
                         )
                     });
                 }
-                self.set(id, Slot::Dead);
+                self.set(copy, Slot::Dead);
             }
             _ => {}
         }
@@ -294,32 +215,51 @@ impl BrokerChecker {
     /// `msg` from `from` reached the broker's handler.
     fn on_broker_receive(&mut self, from: NodeId, msg: &Msg) {
         match *msg {
-            Msg::Publish { id, .. } => match self.slot(id) {
-                Some(Slot::Lost) => self.set(id, Slot::Ready),
-                None => {
-                    let (slot, deliveries) = (Slot::Ready, 0);
-                    self.messages.put(id, Ledger { slot, deliveries });
-                    self.by_slot[0] += 1;
-                    self.counts_changed = true;
+            Msg::Publish { id, topic, .. } => {
+                let copies = self.messages.copies(id);
+                // A publish seen again is routed again only where its copy was lost.
+                for (copy, ledger) in &copies {
+                    if ledger.slot == Slot::Lost {
+                        self.set(*copy, Slot::Ready);
+                    }
                 }
-                Some(_) => {}
-            },
+                if copies.is_empty() {
+                    self.accepted += 1;
+                    for queue in routes(self.bound, topic) {
+                        let (slot, deliveries) = (Slot::Ready, 0);
+                        self.messages.put((id, queue), Ledger { slot, deliveries });
+                        self.by_slot[0] += 1;
+                        self.routed[usize::from(queue)] += 1;
+                        self.counts_changed = true;
+                    }
+                }
+            }
             Msg::Ack { id, tag } | Msg::Reject { id, tag } => {
                 let out = Slot::Out {
                     consumer: from,
                     tag,
                     kept: true,
                 };
-                if self.slot(id) == Some(out) {
+                let copy = (id, self.queue_of(from));
+                if self.slot(copy) == Some(out) {
                     let acked = matches!(msg, Msg::Ack { .. });
                     if acked {
                         self.count(ACKED);
                     }
-                    self.set(id, if acked { Slot::Acked } else { Slot::Ready });
+                    self.set(copy, if acked { Slot::Acked } else { Slot::Ready });
                 }
             }
-            // A new connection closes the old one: what the broker kept goes back.
-            Msg::Subscribe { .. } => self.requeue(|consumer| consumer == from),
+            // A new connection closes the old one: what the broker kept goes back. The
+            // queue it names is bound from now on.
+            Msg::Subscribe { queue, .. } => {
+                self.requeue(|consumer| consumer == from);
+                if let Some(sub) = self.subs.get_mut(from.index()) {
+                    *sub = queue;
+                }
+                if usize::from(queue) < QUEUES.len() {
+                    self.bound |= 1 << queue;
+                }
+            }
             _ => {}
         }
     }
@@ -330,23 +270,28 @@ impl BrokerChecker {
         let back = self
             .messages
             .ids(|slot| matches!(slot, Slot::Out { consumer, kept: true, .. } if closed(consumer)));
-        for id in back {
-            self.set(id, Slot::Ready);
+        for copy in back {
+            self.set(copy, Slot::Ready);
         }
     }
 
-    /// The broker went down: every message it should hold must be in what it kept.
+    /// The broker went down: transient queues are gone, with what they held; every copy
+    /// a durable queue should hold must be in what it kept.
     fn on_broker_down(&mut self, broker: &Broker) {
+        let durable = durable_queues();
+        self.bound &= durable;
         let mut lost = Vec::new();
         let held = self
             .messages
             .ids(|slot| matches!(slot, Slot::Ready | Slot::Out { kept: true, .. }));
-        for id in held {
-            if broker.holds(id) {
-                self.set(id, Slot::Ready);
+        for copy in held {
+            if broker.holds(copy.1, copy.0) {
+                self.set(copy, Slot::Ready);
+            } else if durable & 1 << copy.1 == 0 {
+                self.set(copy, Slot::Gone);
             } else {
-                self.set(id, Slot::Lost);
-                lost.push(id);
+                self.set(copy, Slot::Lost);
+                lost.push(copy.0);
             }
         }
         if let Some(&first) = lost.first() {
@@ -363,14 +308,14 @@ impl BrokerChecker {
 
     /// Deliveries sent this step: kept by the broker, or not; deliveries lost this step.
     fn settle_step(&mut self, broker: &Broker) {
-        for (id, tag) in std::mem::take(&mut self.fresh) {
+        for (copy, tag) in std::mem::take(&mut self.fresh) {
             if let Some(Slot::Out {
                 consumer, tag: t, ..
-            }) = self.slot(id)
+            }) = self.slot(copy)
             {
                 if t == tag && broker.keeps(tag) {
                     self.set(
-                        id,
+                        copy,
                         Slot::Out {
                             consumer,
                             tag,
@@ -380,15 +325,15 @@ impl BrokerChecker {
                 }
             }
         }
-        for (id, tag, index) in std::mem::take(&mut self.dropped) {
+        for ((id, queue), tag, index) in std::mem::take(&mut self.dropped) {
             if let Some(Slot::Out {
                 consumer,
                 tag: t,
                 kept: false,
-            }) = self.slot(id)
+            }) = self.slot((id, queue))
             {
                 if t == tag {
-                    self.set(id, Slot::Lost);
+                    self.set((id, queue), Slot::Lost);
                     self.findings.breach(CONSERVATION, index, |f| {
                         format!(
                             "m{id} was lost: the broker no longer kept it, and its delivery \
@@ -401,10 +346,10 @@ impl BrokerChecker {
         }
     }
 
-    /// A delivery of `msg` that will never reach its consumer (its original copy).
-    fn on_undelivered(&mut self, index: usize, msg: &Msg) {
+    /// A delivery of `msg` to `to` that will never reach it (its original copy).
+    fn on_undelivered(&mut self, index: usize, to: NodeId, msg: &Msg) {
         if let Msg::Deliver { id, tag, .. } = *msg {
-            self.dropped.push((id, tag, index));
+            self.dropped.push(((id, self.queue_of(to)), tag, index));
         }
     }
 }
@@ -435,11 +380,11 @@ impl Checker<BrokerNode> for BrokerChecker {
                     self.on_broker_send(index, *to, &record.payload);
                 }
                 if matches!(fate, Fate::Lost | Fate::Cut) {
-                    self.on_undelivered(index, &record.payload);
+                    self.on_undelivered(index, *to, &record.payload);
                 }
             }
             (EventKind::Dropped { .. }, Some(record)) if original => {
-                self.on_undelivered(index, &record.payload);
+                self.on_undelivered(index, record.to, &record.payload);
             }
             // Only deliveries take time to handle, so whatever arrives is one.
             (EventKind::Arrive { .. }, _) => self.busy.arrive(node, event.time),
@@ -454,9 +399,10 @@ impl Checker<BrokerNode> for BrokerChecker {
                         tag,
                         kept: false,
                     };
-                    if self.slot(id) == Some(unkept) {
+                    let copy = (id, self.queue_of(node));
+                    if self.slot(copy) == Some(unkept) {
                         self.count(ACKED);
-                        self.set(id, Slot::Acked);
+                        self.set(copy, Slot::Acked);
                     }
                 }
             }
@@ -503,16 +449,41 @@ impl Checker<BrokerNode> for BrokerChecker {
     }
 
     fn facts(&self, _nodes: &[BrokerNode]) -> Vec<(&'static str, String)> {
-        let [ready, out, acked, dead, lost] = self.by_slot.map(|n| n.to_string());
-        vec![
-            ("accepted by the broker", self.messages.len().to_string()),
-            ("ready", ready),
-            ("out at consumers", out),
-            ("acknowledged", acked),
-            ("dead-lettered", dead),
-            ("lost", lost),
-            ("consumers busy", self.busy.summary(&self.findings)),
-        ]
+        let [ready, out, acked, dead, lost, gone] = self.by_slot.map(|n| n.to_string());
+        // With topics a message has a copy in each queue it was routed to: count copies.
+        let topics = self.routed[0] < self.accepted;
+        let labels = if topics {
+            [
+                "copies ready",
+                "copies out at consumers",
+                "copies acknowledged",
+                "copies dead-lettered",
+                "copies lost",
+            ]
+        } else {
+            [
+                "ready",
+                "out at consumers",
+                "acknowledged",
+                "dead-lettered",
+                "lost",
+            ]
+        };
+        let mut facts = vec![("accepted by the broker", self.accepted.to_string())];
+        facts.extend(labels.into_iter().zip([ready, out, acked, dead, lost]));
+        if topics {
+            let mut copies = String::new();
+            for (q, n) in self.routed.iter().enumerate().skip(1) {
+                if !copies.is_empty() {
+                    copies.push_str(", ");
+                }
+                let _ = write!(copies, "{} {n}", queue_name(q as u8));
+            }
+            facts.push(("copies routed per queue", copies));
+            facts.push(("gone with a transient queue", gone));
+        }
+        facts.push(("consumers busy", self.busy.summary(&self.findings)));
+        facts
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {

@@ -4,6 +4,7 @@
 
 use super::msg::{Msg, Note};
 use super::node::BrokerNode;
+use super::topics::queue_name;
 use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, NodeId, NodeView};
@@ -12,6 +13,7 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 #[derive(Clone, Debug)]
 pub struct Consumer {
     broker: NodeId,
+    queue: u8,
     prefetch: u32,
     manual_ack: bool,
     /// Its processing time and slow-down.
@@ -21,11 +23,18 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    /// A consumer of `broker` with a prefetch limit (0: unlimited), processing each
-    /// message for `work`, acknowledging it if `manual_ack`.
-    pub fn new(broker: NodeId, prefetch: u32, work: Delay, manual_ack: bool) -> Consumer {
+    /// A consumer of `broker`'s queue `queue` with a prefetch limit (0: unlimited),
+    /// processing each message for `work`, acknowledging it if `manual_ack`.
+    pub fn new(
+        broker: NodeId,
+        queue: u8,
+        prefetch: u32,
+        work: Delay,
+        manual_ack: bool,
+    ) -> Consumer {
         Consumer {
             broker,
+            queue,
             prefetch,
             manual_ack,
             work: SlowableWork::new(work),
@@ -34,8 +43,8 @@ impl Consumer {
     }
 
     pub(super) fn subscribe(&self, ctx: &mut Ctx<'_, BrokerNode>) {
-        let prefetch = self.prefetch;
-        ctx.send(self.broker, Msg::Subscribe { prefetch });
+        let (prefetch, queue) = (self.prefetch, self.queue);
+        ctx.send(self.broker, Msg::Subscribe { prefetch, queue });
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BrokerNode>, msg: Msg) {
@@ -75,6 +84,9 @@ impl Consumer {
             n => n.to_string(),
         };
         fields.push(("prefetch", prefetch));
+        if self.queue > 0 {
+            fields.push(("queue", queue_name(self.queue).to_string()));
+        }
         NodeView {
             role: "consumer",
             headline: self.work.headline(),

@@ -13,14 +13,20 @@
 //! backlog moves into one consumer where nobody else can take it. A message delivered
 //! too many times (a *poison* message that crashes every consumer that reads it) goes to a
 //! *dead-letter queue* after a delivery limit. *Durable* queues keep their messages on disk
-//! across a broker crash; transient ones lose them.
+//! across a broker crash; transient ones lose them. With *topics* a producer gives each
+//! message a routing key, and the broker copies it into every queue whose binding pattern
+//! matches (publish/subscribe, fan-out): each subscriber has its own queue, gets only what
+//! is published after it bound, and a transient queue disappears in a crash, with its
+//! copies, by design.
 //!
-//! The checker keeps a ledger from the trace: a message is accepted when a publish
-//! reaches the broker, out when the broker sends it to a consumer, acknowledged when that
-//! delivery's ack reaches the broker, dead-lettered when the broker sends it to the
-//! dead-letter queue. Not modelled: publisher confirms (a publish sent while the broker is
+//! The checker keeps a ledger from the trace, one line per copy (a message in one queue):
+//! a copy is accepted when a publish reaches the broker and the queue is bound with a
+//! matching pattern, out when the broker sends it to a consumer of that queue,
+//! acknowledged when that delivery's ack reaches the broker, dead-lettered when the broker
+//! sends it to the dead-letter queue. Not modelled: publisher confirms (a publish sent while the broker is
 //! down is lost before the broker accepted it), heartbeats (the broker learns that a
-//! consumer's connection is gone when the consumer connects again), topics.
+//! consumer's connection is gone when the consumer connects again), exchanges other than
+//! one topic exchange.
 
 mod captions;
 mod checker;
@@ -31,11 +37,12 @@ mod producer;
 mod scenarios;
 mod server;
 mod store;
+mod topics;
 
 pub use checker::{BrokerChecker, PROPERTIES};
 pub use msg::{Msg, Note, Timer};
 pub use node::BrokerNode;
-pub use scenarios::{BrokerScenario, CRASHES, POISON, PREFETCH, SLOW_CONSUMER};
+pub use scenarios::{BrokerScenario, CRASHES, POISON, PREFETCH, SLOW_CONSUMER, TOPICS};
 
 use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec, QUEUE};
@@ -88,6 +95,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
          queue: a poison message that fails every consumer stops blocking the queue.",
         "A durable queue with persistent messages survives a broker crash; a transient \
          one loses everything it held.",
+        "With topics, each message carries a routing key and the broker copies it into \
+         every queue whose binding matches (* one word, # any number): each subscriber \
+         has its own queue, and gets only what was published after it bound.",
         "Not in the notes: one producer publishing at a steady rate; the broker learns that \
          a consumer's connection is gone only when the consumer connects again (no \
          heartbeats); publishes sent while the broker is down are lost before it accepted \
@@ -97,9 +107,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
     switches: &[
         SwitchSpec {
             name: DURABLE,
-            label: "Durable queue, persistent messages",
-            when_off: "The queue is transient: a broker crash loses every message it held, \
-                       ready or out at a consumer.",
+            label: "Durable queues, persistent messages",
+            when_off: "Messages are not persistent: a broker crash loses every message a \
+                       queue held, ready or out at a consumer, even in a durable queue.",
         },
         SwitchSpec {
             name: MANUAL_ACK,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::topics::{queue_name, QUEUES, TOPICS};
+
 /// A message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -12,11 +14,16 @@ pub enum Msg {
         id: u64,
         /// Whether it fails every consumer that processes it.
         poison: bool,
+        /// Its routing key, an index into [`TOPICS`] (0: none).
+        topic: u8,
     },
-    /// A consumer opens a connection and subscribes (closing any earlier one).
+    /// A consumer opens a connection and subscribes (closing any earlier one) to a
+    /// queue, declaring it and its binding if the broker does not have it.
     Subscribe {
         /// Its prefetch limit (0: unlimited).
         prefetch: u32,
+        /// The queue, an index into [`QUEUES`].
+        queue: u8,
     },
     /// The broker restarted: a consumer should subscribe again.
     Reconnect,
@@ -51,21 +58,34 @@ pub enum Msg {
         id: u64,
         /// How many times it was delivered.
         deliveries: u32,
+        /// The queue it is taken from.
+        queue: u8,
     },
 }
 
 impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Msg::Publish { id, poison } => {
+            Msg::Publish { id, poison, topic } => {
                 write!(f, "publish m{id}")?;
+                if let Some(key) = TOPICS.get(usize::from(*topic)).filter(|k| !k.is_empty()) {
+                    write!(f, " to {key}")?;
+                }
                 if *poison {
                     f.write_str(" (poison)")?;
                 }
                 Ok(())
             }
-            Msg::Subscribe { prefetch: 0 } => f.write_str("subscribe, prefetch unlimited"),
-            Msg::Subscribe { prefetch } => write!(f, "subscribe, prefetch {prefetch}"),
+            Msg::Subscribe { prefetch, queue } => {
+                f.write_str("subscribe")?;
+                if let Some(q) = QUEUES.get(usize::from(*queue)).filter(|_| *queue > 0) {
+                    write!(f, " to {} ({})", q.name, q.binding)?;
+                }
+                match prefetch {
+                    0 => f.write_str(", prefetch unlimited"),
+                    n => write!(f, ", prefetch {n}"),
+                }
+            }
             Msg::Reconnect => f.write_str("broker restarted: reconnect"),
             Msg::Deliver {
                 id, tag, before, ..
@@ -78,8 +98,16 @@ impl fmt::Display for Msg {
             }
             Msg::Ack { id, tag } => write!(f, "ack m{id} (tag {tag})"),
             Msg::Reject { id, tag } => write!(f, "reject m{id} (tag {tag}), requeue"),
-            Msg::DeadLetter { id, deliveries } => {
-                write!(f, "dead-letter m{id} after {deliveries} deliveries")
+            Msg::DeadLetter {
+                id,
+                deliveries,
+                queue,
+            } => {
+                write!(f, "dead-letter m{id} after {deliveries} deliveries")?;
+                if *queue > 0 {
+                    write!(f, " from {}", queue_name(*queue))?;
+                }
+                Ok(())
             }
         }
     }

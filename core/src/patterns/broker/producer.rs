@@ -1,8 +1,10 @@
 //! The producer: publishes numbered messages at a steady rate (a batch of them, or for
-//! the whole run), and a poison message when told to.
+//! the whole run), with routing keys taken in turn or none, and a poison message when
+//! told to.
 
 use super::msg::{Msg, Timer};
 use super::node::BrokerNode;
+use super::topics::TOPICS;
 use crate::sim::load::Arrivals;
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
@@ -13,6 +15,8 @@ pub struct Producer {
     arrivals: Arrivals,
     /// Messages it publishes before it stops (none: it never stops).
     batch: Option<u64>,
+    /// Whether it gives each message a routing key (the topics, in turn).
+    topics: bool,
     /// Durable: ids only grow, so two messages never share one.
     next_id: u64,
     // Volatile.
@@ -21,12 +25,14 @@ pub struct Producer {
 }
 
 impl Producer {
-    /// A producer publishing to `broker` with `arrivals`, `batch` messages at most.
-    pub fn new(broker: NodeId, arrivals: Arrivals, batch: Option<u64>) -> Producer {
+    /// A producer publishing to `broker` with `arrivals`, `batch` messages at most,
+    /// with routing keys if `topics`.
+    pub fn new(broker: NodeId, arrivals: Arrivals, batch: Option<u64>, topics: bool) -> Producer {
         Producer {
             broker,
             arrivals,
             batch,
+            topics,
             next_id: 0,
             elapsed_us: 0,
             published: 0,
@@ -50,7 +56,13 @@ impl Producer {
     fn publish(&mut self, ctx: &mut Ctx<'_, BrokerNode>, poison: bool) {
         self.next_id += 1;
         let id = self.next_id;
-        ctx.send(self.broker, Msg::Publish { id, poison });
+        let keys = TOPICS.len() as u64 - 1;
+        let topic = if self.topics {
+            ((id - 1) % keys + 1) as u8
+        } else {
+            0
+        };
+        ctx.send(self.broker, Msg::Publish { id, poison, topic });
     }
 
     pub(super) fn on_timer(&mut self, ctx: &mut Ctx<'_, BrokerNode>) {

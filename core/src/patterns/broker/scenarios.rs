@@ -1,4 +1,4 @@
-//! The named scenarios: prefetch, a slow consumer, a poison message, crashes.
+//! The named scenarios: prefetch, a slow consumer, a poison message, crashes, topics.
 
 use super::captions::captions;
 use super::checker::BrokerChecker;
@@ -26,6 +26,7 @@ pub(super) enum Story {
     SlowConsumer,
     Poison,
     Crashes,
+    Topics,
 }
 
 /// A message broker scenario.
@@ -50,6 +51,11 @@ pub(super) const POISON_MS: u64 = 300;
 /// The crash story's faults: c2 down, then the broker down.
 pub(super) const C2_CRASH_MS: (u64, u64) = (400, 500);
 pub(super) const BROKER_CRASH_MS: (u64, u64) = (800, 1_000);
+/// The topic story: when c4 binds the analytics queue, when the broker is down.
+pub(super) const BIND_MS: u64 = 800;
+pub(super) const TOPIC_CRASH_MS: (u64, u64) = (1_400, 1_600);
+/// How long the topic story's shipments consumer (c3) takes per message.
+pub(super) const SLOW_SHIPMENTS_US: u64 = 30_000;
 
 const fn param(
     name: &'static str,
@@ -147,11 +153,44 @@ pub static CRASHES: BrokerScenario = BrokerScenario {
     story: Story::Crashes,
 };
 
+/// Publish/subscribe: a topic exchange fans each message out to every matching queue.
+pub static TOPICS: BrokerScenario = BrokerScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "broker-topics",
+        title: "Topics: fan-out, a late subscriber, a transient queue",
+        summary: "Every message has a routing key such as orders.eu.created; the broker \
+                  copies it into every queue whose binding matches (orders.eu.*, \
+                  *.*.shipped, #), each with its own consumer. A queue bound at 0.8 s gets \
+                  nothing published before; a broker crash at 1.4 s takes the transient \
+                  queue and its copies away, while the durable ones keep theirs.",
+        params: &[param("rate", RATE_LABEL, (10, 1_000, 100), "/s")],
+    },
+    story: Story::Topics,
+};
+
 impl BrokerScenario {
     fn consumers(&self) -> u32 {
         match self.story {
             Story::Poison => 1,
+            Story::Topics => 4,
             _ => 2,
+        }
+    }
+
+    /// The queue consumer `k` (from 0) takes from: its own in the topic story.
+    fn queue(&self, k: u32) -> u8 {
+        match self.story {
+            Story::Topics => k as u8 + 1,
+            _ => 0,
+        }
+    }
+
+    /// The queues bound from the start: the topic story's analytics queue is bound late.
+    fn bound(&self) -> u8 {
+        match self.story {
+            Story::Topics => 0b01110,
+            _ => 1,
         }
     }
 
@@ -159,14 +198,14 @@ impl BrokerScenario {
         match self.story {
             Story::Prefetch | Story::SlowConsumer => cfg.param("prefetch").clamp(0, 10_000) as u32,
             Story::Poison => 1,
-            Story::Crashes => 10,
+            Story::Crashes | Story::Topics => 10,
         }
     }
 
     /// Processing time per message, in µs.
     pub(super) fn work_us(&self) -> u64 {
         match self.story {
-            Story::Prefetch | Story::Poison => 4_000,
+            Story::Prefetch | Story::Poison | Story::Topics => 4_000,
             Story::SlowConsumer | Story::Crashes => 8_000,
         }
     }
@@ -176,6 +215,16 @@ impl BrokerScenario {
         match self.story {
             Story::Prefetch => (50_000, 50_000),
             _ => (1_000, 2_000),
+        }
+    }
+
+    /// Processing time per message of consumer `k` (from 0), in µs: the topic story's
+    /// shipments consumer is a slow one.
+    fn consumer_work_us(&self, k: u32) -> u64 {
+        if self.story == Story::Topics && k == 2 {
+            SLOW_SHIPMENTS_US
+        } else {
+            self.work_us()
         }
     }
 
@@ -222,8 +271,10 @@ impl Scenario for BrokerScenario {
         for k in 0..self.consumers() {
             topology.link(BROKER, NodeId(FIRST_CONSUMER + k));
         }
-        if self.story == Story::Prefetch {
-            topology.start_absent(NodeId(FIRST_CONSUMER + 1));
+        match self.story {
+            Story::Prefetch => topology.start_absent(NodeId(FIRST_CONSUMER + 1)),
+            Story::Topics => topology.start_absent(NodeId(FIRST_CONSUMER + 3)),
+            _ => {}
         }
         topology
     }
@@ -261,6 +312,11 @@ impl Scenario for BrokerScenario {
                 at(BROKER_CRASH_MS.0, Action::Crash("broker".into())),
                 at(BROKER_CRASH_MS.1, Action::Restart("broker".into())),
             ],
+            Story::Topics => vec![
+                at(BIND_MS, Action::Join("c4".into())),
+                at(TOPIC_CRASH_MS.0, Action::Crash("broker".into())),
+                at(TOPIC_CRASH_MS.1, Action::Restart("broker".into())),
+            ],
         }
     }
 
@@ -270,6 +326,7 @@ impl Scenario for BrokerScenario {
             Story::SlowConsumer => 4_000,
             Story::Poison => 1_500,
             Story::Crashes => 1_600,
+            Story::Topics => 2_200,
         })
     }
 
@@ -277,6 +334,7 @@ impl Scenario for BrokerScenario {
         let offered: &[&str] = match self.story {
             Story::Poison => &[DEAD_LETTER],
             Story::Crashes => &[DURABLE, MANUAL_ACK],
+            Story::Topics => &[DURABLE],
             Story::Prefetch | Story::SlowConsumer => &[],
         };
         PATTERN
@@ -295,30 +353,32 @@ impl Scenario for BrokerScenario {
         let settings = Settings {
             durable: cfg.switch(DURABLE),
             manual_ack,
+            bound: self.bound(),
             limit: cfg.switch(DEAD_LETTER).then_some(DELIVERY_LIMIT),
             consumers: consumers.clone(),
             dead_letters: self.dead_letters(),
         };
         let per_sec = cfg.param("rate").max(1) as u64;
         let batch = (self.story == Story::Prefetch).then(|| cfg.param("batch").max(0) as u64);
-        let work = Delay::Fixed(self.work_us());
+        let arrivals = Arrivals::Poisson { per_sec };
+        let topics = self.story == Story::Topics;
         let prefetch = self.prefetch(cfg);
         let mut nodes = vec![
-            BrokerNode::Producer(Producer::new(BROKER, Arrivals::Poisson { per_sec }, batch)),
+            BrokerNode::Producer(Producer::new(BROKER, arrivals, batch, topics)),
             BrokerNode::Broker(Broker::new(settings)),
         ];
-        nodes.extend(
-            consumers
-                .iter()
-                .map(|_| BrokerNode::Consumer(Consumer::new(BROKER, prefetch, work, manual_ack))),
-        );
+        nodes.extend((0..self.consumers()).map(|k| {
+            let queue = self.queue(k);
+            let work = Delay::Fixed(self.consumer_work_us(k));
+            BrokerNode::Consumer(Consumer::new(BROKER, queue, prefetch, work, manual_ack))
+        }));
         nodes.push(BrokerNode::DeadLetters(DeadLetters::default()));
         let (min, max) = self.link_us();
         Box::new(
             Simulation::new(Setup {
                 topology: self.topology(cfg),
                 metrics: PATTERN.metrics,
-                checker: BrokerChecker::new(&names, BROKER, consumers),
+                checker: BrokerChecker::new(&names, BROKER, consumers, self.bound()),
                 names,
                 nodes,
                 clocks: Vec::new(),

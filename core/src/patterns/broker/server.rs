@@ -1,16 +1,23 @@
-//! The broker itself: one queue, competing consumers served round robin within their prefetch
-//! limits, acknowledgements, requeueing, the delivery limit and durability.
+//! The broker itself: its queues (one, or a topic exchange's, each filled with a copy of
+//! every publish whose routing key matches its binding), competing consumers served round
+//! robin within their prefetch limits, acknowledgements, requeueing, the delivery limit
+//! and durability.
+
+use std::fmt::Write;
 
 use super::msg::{Msg, Note};
 use super::node::BrokerNode;
 use super::store::{Entry, Queue, Table};
+use super::topics::{durable_queues, queue_name, routes, Bound, QUEUES};
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// How the broker is set up (from the story's switches).
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Whether the queue and its messages survive a crash.
+    /// Whether messages are persistent: a durable queue keeps them across a crash.
     pub durable: bool,
+    /// The queues bound from the start (others are bound when a consumer subscribes).
+    pub bound: Bound,
     /// Whether consumers acknowledge (false: the broker forgets a message once sent).
     pub manual_ack: bool,
     /// Deliveries after which a message is dead-lettered (none: never).
@@ -25,6 +32,7 @@ pub struct Settings {
 #[derive(Clone, Copy, Debug)]
 struct Sub {
     consumer: NodeId,
+    queue: u8,
     prefetch: u32,
     /// Deliveries it holds unacknowledged.
     out: u32,
@@ -40,15 +48,17 @@ impl Sub {
 #[derive(Clone, Debug)]
 pub struct Broker {
     settings: Settings,
-    // Durable when the queue is: what it holds, and the ids it accepted (a publish seen
-    // twice is stored once).
-    ready: Queue,
+    // Durable when messages are persistent and their queue is durable: what each queue
+    // holds, by queue index, and the ids it accepted (a publish seen twice is stored once).
+    ready: Vec<Queue>,
     /// Deliveries out at consumers, by tag.
     unacked: Table,
     accepted: Table,
     // Durable: tags only grow, standing for channels (an ack on a closed channel never
-    // reaches a new one); how many times it started.
+    // reaches a new one); how many times it started; the queues bound (transient ones
+    // are gone after a crash).
     next_tag: u64,
+    bound: Bound,
     starts: u32,
     // Volatile.
     subs: Vec<Sub>,
@@ -61,8 +71,9 @@ impl Broker {
     /// A broker set up as `settings`.
     pub fn new(settings: Settings) -> Broker {
         Broker {
+            bound: settings.bound,
             settings,
-            ready: Queue::default(),
+            ready: vec![Queue::default(); QUEUES.len()],
             unacked: Table::default(),
             accepted: Table::default(),
             next_tag: 1,
@@ -75,33 +86,44 @@ impl Broker {
     }
 
     /// A broker holding `ready` messages and `out` deliveries (tag, consumer, message),
-    /// for the checker's tests.
+    /// in queue 0, for the checker's tests.
     #[cfg(test)]
     pub(super) fn holding(ready: &[u64], out: &[(u64, NodeId, u64)]) -> Broker {
+        let ready: Vec<(u8, u64)> = ready.iter().map(|&id| (0, id)).collect();
+        let out: Vec<(u64, NodeId, u8, u64)> =
+            out.iter().map(|&(t, c, id)| (t, c, 0, id)).collect();
+        Broker::holding_in(&ready, &out)
+    }
+
+    /// A broker holding `ready` messages (queue, message) and `out` deliveries (tag,
+    /// consumer, queue, message), for the checker's tests.
+    #[cfg(test)]
+    pub(super) fn holding_in(ready: &[(u8, u64)], out: &[(u64, NodeId, u8, u64)]) -> Broker {
         let settings = Settings {
             durable: true,
+            bound: 1,
             manual_ack: true,
             limit: None,
             consumers: Vec::new(),
             dead_letters: NodeId(0),
         };
         let mut broker = Broker::new(settings);
-        for &id in ready {
-            broker.ready.push_back(Entry::new(id, false));
+        for &(queue, id) in ready {
+            broker.ready[usize::from(queue)].push_back(Entry::new(id, false, queue));
         }
-        for &(tag, consumer, id) in out {
+        for &(tag, consumer, queue, id) in out {
             let entry = Entry {
                 consumer,
-                ..Entry::new(id, false)
+                ..Entry::new(id, false, queue)
             };
             broker.unacked.insert(tag, entry);
         }
         broker
     }
 
-    /// Messages ready in the queue.
+    /// Messages ready in the queues.
     pub fn ready_len(&self) -> usize {
-        self.ready.len()
+        self.ready.iter().map(Queue::len).sum()
     }
 
     /// Deliveries out at consumers that the broker keeps until they are acknowledged.
@@ -114,15 +136,20 @@ impl Broker {
         self.unacked.get(tag).is_some()
     }
 
-    /// Whether message `id` is in the broker, ready or out at a consumer.
-    pub fn holds(&self, id: u64) -> bool {
-        self.ready.iter().any(|e| e.id == id) || self.unacked.iter().any(|(_, e)| e.id == id)
+    /// Whether message `id` is in the broker's queue `queue`, ready or out at a consumer.
+    pub fn holds(&self, queue: u8, id: u64) -> bool {
+        let ready = self.ready.get(usize::from(queue));
+        ready.is_some_and(|r| r.iter().any(|e| e.id == id))
+            || self
+                .unacked
+                .iter()
+                .any(|(_, e)| e.id == id && e.queue == queue)
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, BrokerNode>) {
         self.starts += 1;
         if self.starts > 1 {
-            let messages = self.ready.len() as u64;
+            let messages = self.ready_len() as u64;
             ctx.note(Note::Recovered { messages });
             ctx.broadcast(self.settings.consumers.iter().copied(), Msg::Reconnect);
         }
@@ -130,21 +157,27 @@ impl Broker {
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BrokerNode>, from: NodeId, msg: Msg) {
         match msg {
-            Msg::Publish { id, poison } => {
+            Msg::Publish { id, poison, topic } => {
                 if self.accepted.get(id).is_none() {
-                    let entry = Entry::new(id, poison);
-                    self.accepted.insert(id, entry);
-                    self.ready.push_back(entry);
+                    self.accepted.insert(id, Entry::new(id, poison, 0));
+                    for queue in routes(self.bound, topic) {
+                        let entry = Entry::new(id, poison, queue);
+                        self.ready[usize::from(queue)].push_back(entry);
+                    }
                 }
             }
-            Msg::Subscribe { prefetch } => {
+            Msg::Subscribe { prefetch, queue } => {
                 // A new connection closes the consumer's old one: what it held goes back.
                 self.close(from);
-                self.subs.push(Sub {
-                    consumer: from,
-                    prefetch,
-                    out: 0,
-                });
+                if usize::from(queue) < QUEUES.len() {
+                    self.bound |= 1 << queue;
+                    self.subs.push(Sub {
+                        consumer: from,
+                        queue,
+                        prefetch,
+                        out: 0,
+                    });
+                }
             }
             Msg::Ack { tag, .. } => {
                 if self.settle(from, tag).is_some() {
@@ -153,7 +186,7 @@ impl Broker {
             }
             Msg::Reject { tag, .. } => {
                 if let Some(entry) = self.settle(from, tag) {
-                    self.ready.push_front(entry);
+                    self.requeue(entry);
                 }
             }
             Msg::Reconnect | Msg::Deliver { .. } | Msg::DeadLetter { .. } => {}
@@ -184,23 +217,32 @@ impl Broker {
             .collect();
         for &tag in tags.iter().rev() {
             if let Some(entry) = self.unacked.remove(tag) {
-                self.ready.push_front(entry);
+                self.requeue(entry);
             }
+        }
+    }
+
+    /// Puts `entry` back at the head of its queue.
+    fn requeue(&mut self, entry: Entry) {
+        if let Some(queue) = self.ready.get_mut(usize::from(entry.queue)) {
+            queue.push_front(entry);
         }
     }
 
     /// Hands ready messages to subscribers with room, round robin.
     fn dispatch(&mut self, ctx: &mut Ctx<'_, BrokerNode>) {
         let manual = self.settings.manual_ack;
-        while !self.ready.is_empty() {
+        loop {
             let count = self.subs.len();
-            let Some(i) = (0..count)
-                .map(|k| (self.turn + k) % count)
-                .find(|&i| self.subs[i].has_room(manual))
-            else {
+            let ready = &self.ready;
+            let Some(i) = (0..count).map(|k| (self.turn + k) % count).find(|&i| {
+                let sub = self.subs[i];
+                sub.has_room(manual) && !ready[usize::from(sub.queue)].is_empty()
+            }) else {
                 return;
             };
-            let Some(mut entry) = self.ready.pop_front() else {
+            let queue = self.subs[i].queue;
+            let Some(mut entry) = self.ready[usize::from(queue)].pop_front() else {
                 return;
             };
             if self.settings.limit.is_some_and(|l| entry.deliveries >= l) {
@@ -208,7 +250,11 @@ impl Broker {
                 let (id, deliveries) = (entry.id, entry.deliveries);
                 ctx.send(
                     self.settings.dead_letters,
-                    Msg::DeadLetter { id, deliveries },
+                    Msg::DeadLetter {
+                        id,
+                        deliveries,
+                        queue,
+                    },
                 );
                 continue;
             }
@@ -235,34 +281,54 @@ impl Broker {
     pub(super) fn on_crash(&mut self) {
         self.subs.clear();
         self.turn = 0;
-        if self.settings.durable {
-            // Connections are gone: what was out goes back to the queue, oldest first.
-            let out: Vec<Entry> = self.unacked.iter().map(|(_, e)| e).collect();
-            self.unacked.clear();
-            for &entry in out.iter().rev() {
-                self.ready.push_front(entry);
+        // Transient queues are gone; durable ones keep their messages if persistent.
+        self.bound &= durable_queues();
+        let kept = if self.settings.durable { self.bound } else { 0 };
+        let keeps = |queue: u8| kept & 1 << queue != 0;
+        for (q, queue) in self.ready.iter_mut().enumerate() {
+            if !keeps(q as u8) {
+                queue.clear();
             }
-        } else {
-            self.ready.clear();
-            self.unacked.clear();
+        }
+        // Connections are gone: what was out goes back to its queue, oldest first.
+        let out: Vec<Entry> = self.unacked.iter().map(|(_, e)| e).collect();
+        self.unacked.clear();
+        for &entry in out.iter().rev().filter(|e| keeps(e.queue)) {
+            self.requeue(entry);
+        }
+        if !self.settings.durable {
             self.accepted.clear();
         }
     }
 
     pub(super) fn view(&self) -> NodeView {
         let yes_no = |on: bool| if on { "yes" } else { "no" }.to_string();
+        let ready = self.ready_len();
+        let mut fields = vec![
+            ("ready", ready.to_string()),
+            ("out, unacknowledged", self.unacked.len().to_string()),
+            ("subscribed consumers", self.subs.len().to_string()),
+            ("acknowledged", self.acked.to_string()),
+            ("dead-lettered", self.dead.to_string()),
+            ("persistent messages", yes_no(self.settings.durable)),
+            ("consumers acknowledge", yes_no(self.settings.manual_ack)),
+        ];
+        if self.bound > 1 {
+            let mut queues = String::new();
+            for (q, queue) in self.ready.iter().enumerate().skip(1) {
+                if self.bound & 1 << q != 0 {
+                    if !queues.is_empty() {
+                        queues.push_str(", ");
+                    }
+                    let _ = write!(queues, "{} {}", queue_name(q as u8), queue.len());
+                }
+            }
+            fields.push(("ready per queue", queues));
+        }
         NodeView {
             role: "broker",
-            headline: format!("{} ready, {} out", self.ready.len(), self.unacked.len()),
-            fields: vec![
-                ("ready", self.ready.len().to_string()),
-                ("out, unacknowledged", self.unacked.len().to_string()),
-                ("subscribed consumers", self.subs.len().to_string()),
-                ("acknowledged", self.acked.to_string()),
-                ("dead-lettered", self.dead.to_string()),
-                ("durable", yes_no(self.settings.durable)),
-                ("consumers acknowledge", yes_no(self.settings.manual_ack)),
-            ],
+            headline: format!("{ready} ready, {} out", self.unacked.len()),
+            fields,
         }
     }
 }

@@ -7,27 +7,30 @@ use imbl::OrdMap;
 
 use crate::sim::node::NodeId;
 
-/// A message in the broker: its id, whether it is poison, how many times it was
-/// delivered, and the consumer it is out at (when it is).
+/// A message in the broker: its id, the queue it is in, whether it is poison, how many
+/// times it was delivered, and the consumer it is out at (when it is).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// The message's id (kept to 32 bits).
     pub id: u64,
     /// Whether it fails every consumer.
     pub poison: bool,
-    /// Deliveries so far (kept to 16 bits).
+    /// Deliveries so far (kept to 13 bits).
     pub deliveries: u32,
+    /// The queue it is in (3 bits).
+    pub queue: u8,
     /// The consumer it is out at (kept to 15 bits; meaningless while it is ready).
     pub consumer: NodeId,
 }
 
 impl Entry {
-    /// A message just published.
-    pub fn new(id: u64, poison: bool) -> Entry {
+    /// A message just published, copied into `queue`.
+    pub fn new(id: u64, poison: bool, queue: u8) -> Entry {
         Entry {
             id,
             poison,
             deliveries: 0,
+            queue,
             consumer: NodeId(0),
         }
     }
@@ -37,7 +40,8 @@ impl Entry {
         (self.id & 0xFFFF_FFFF) << 32
             | u64::from(self.consumer.0 & 0x7FFF) << 17
             | u64::from(self.poison) << 16
-            | u64::from(self.deliveries.min(0xFFFF))
+            | u64::from(self.queue & 7) << 13
+            | u64::from(self.deliveries.min(0x1FFF))
     }
 
     /// The entry [`Entry::pack`] packed.
@@ -46,7 +50,8 @@ impl Entry {
             id: v >> 32,
             consumer: NodeId((v >> 17 & 0x7FFF) as u32),
             poison: v >> 16 & 1 == 1,
-            deliveries: (v & 0xFFFF) as u32,
+            queue: (v >> 13 & 7) as u8,
+            deliveries: (v & 0x1FFF) as u32,
         }
     }
 }
@@ -161,16 +166,17 @@ mod tests {
         let entry = Entry {
             id: 4_000_000_000,
             poison: true,
-            deliveries: 65_535,
+            deliveries: 8_191,
+            queue: 7,
             consumer: NodeId(32_767),
         };
         assert_eq!(Entry::unpack(entry.pack()), entry);
         let mut queue = Queue::default();
-        queue.push_back(Entry::new(2, false));
-        queue.push_back(Entry::new(3, false));
-        queue.push_front(Entry::new(1, false));
+        queue.push_back(Entry::new(2, false, 0));
+        queue.push_back(Entry::new(3, false, 0));
+        queue.push_front(Entry::new(1, false, 0));
         assert_eq!(queue.pop_front().map(|e| e.id), Some(1));
-        queue.push_front(Entry::new(0, true));
+        queue.push_front(Entry::new(0, true, 0));
         let ids: Vec<u64> = queue.iter().map(|e| e.id).collect();
         assert_eq!(ids, [0, 2, 3]);
         assert!(queue.iter().next().unwrap().poison);

@@ -4,6 +4,7 @@
 use super::hosts::HostsChecker;
 use super::msg::Msg;
 use super::pods::PodsChecker;
+use super::proxies::ProxiesChecker;
 use super::sidecar::SidecarChecker;
 use super::DeployNode;
 use crate::sim::checker::{Breach, Checker, Property, World};
@@ -19,6 +20,8 @@ pub enum DeployChecker {
     Sidecar(SidecarChecker),
     /// Hosts, VMs, containers.
     Hosts(HostsChecker),
+    /// Reverse and client proxies.
+    Proxies(ProxiesChecker),
 }
 
 impl Checker<DeployNode> for DeployChecker {
@@ -27,6 +30,7 @@ impl Checker<DeployNode> for DeployChecker {
             DeployChecker::Pods(c) => c.properties(),
             DeployChecker::Sidecar(c) => c.properties(),
             DeployChecker::Hosts(c) => c.properties(),
+            DeployChecker::Proxies(c) => c.properties(),
         }
     }
 
@@ -40,6 +44,7 @@ impl Checker<DeployNode> for DeployChecker {
             DeployChecker::Pods(c) => c.observe(index, event, msg),
             DeployChecker::Sidecar(c) => c.observe(index, event, msg),
             DeployChecker::Hosts(c) => c.observe(index, event, msg),
+            DeployChecker::Proxies(c) => c.observe(index, event, msg),
         }
     }
 
@@ -48,19 +53,24 @@ impl Checker<DeployNode> for DeployChecker {
             DeployChecker::Pods(c) => c.check(nodes, world, out),
             DeployChecker::Sidecar(c) => c.check(nodes, world, out),
             DeployChecker::Hosts(c) => c.check(nodes, world, out),
+            DeployChecker::Proxies(c) => c.check(nodes, world, out),
         }
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
-        if let DeployChecker::Pods(c) = self {
-            c.measure(out);
+        match self {
+            DeployChecker::Pods(c) => c.measure(out),
+            DeployChecker::Proxies(c) => c.measure(out),
+            _ => {}
         }
     }
 
     fn facts(&self, nodes: &[DeployNode]) -> Vec<(&'static str, String)> {
         match self {
             DeployChecker::Pods(c) => c.facts(nodes),
-            _ => Vec::new(),
+            DeployChecker::Sidecar(c) => c.facts(),
+            DeployChecker::Proxies(c) => c.facts(),
+            DeployChecker::Hosts(_) => Vec::new(),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! # The Deployment family
 //!
 //! Where and how a service's code runs: pods and services (readiness, a host that dies),
-//! and the containers beside an application in its pod: sidecar, ambassador, adapter.
+//! the containers beside an application in its pod: sidecar, ambassador, adapter; and
+//! proxies, in front of the servers or beside each client.
 //! One node type ([`DeployNode`]) serves every story of the family; each pattern has its
 //! own checker and stories.
 
@@ -11,6 +12,7 @@ pub mod hosts;
 mod msg;
 mod node;
 pub mod pods;
+pub mod proxies;
 pub mod sidecar;
 
 pub use checker::DeployChecker;

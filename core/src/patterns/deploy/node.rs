@@ -7,6 +7,7 @@ use super::pods::container::Container;
 use super::pods::control::Control;
 use super::pods::kubelet::Kubelet;
 use super::pods::service::Service;
+use super::proxies::edge::EdgeProxy;
 use super::sidecar::adapter::{Adapter, Exporter, Monitor};
 use super::sidecar::ambassador::{Ambassador, App};
 use super::sidecar::job::{Agent, Job};
@@ -52,6 +53,8 @@ pub enum DeployNode {
     Monitor(Monitor),
     /// A host's scheduler: its kernel or hypervisor.
     HostOs(HostOs),
+    /// A caching, balancing proxy: a reverse proxy or a client proxy.
+    Edge(EdgeProxy),
 }
 
 impl Node for DeployNode {
@@ -70,6 +73,7 @@ impl Node for DeployNode {
             DeployNode::Agent(n) => n.on_start(ctx),
             DeployNode::App(n) => n.on_start(ctx),
             DeployNode::Monitor(n) => n.on_start(ctx),
+            DeployNode::Edge(n) => n.on_start(ctx),
             _ => {}
         }
     }
@@ -91,6 +95,7 @@ impl Node for DeployNode {
             DeployNode::Adapter(n) => n.on_message(ctx, from, msg),
             DeployNode::Monitor(n) => n.on_message(ctx, msg),
             DeployNode::HostOs(_) => {}
+            DeployNode::Edge(n) => n.on_message(ctx, from, msg),
         }
     }
 
@@ -104,6 +109,7 @@ impl Node for DeployNode {
             DeployNode::Agent(n) => n.on_timer(ctx),
             DeployNode::App(n) => n.on_timer(ctx, timer),
             DeployNode::Monitor(n) => n.on_timer(ctx),
+            DeployNode::Edge(n) => n.on_timer(ctx),
             _ => {}
         }
     }
@@ -119,6 +125,7 @@ impl Node for DeployNode {
             DeployNode::Ambassador(n) => n.on_crash(),
             DeployNode::Adapter(n) => n.on_crash(),
             DeployNode::HostOs(n) => n.on_crash(),
+            DeployNode::Edge(n) => n.on_crash(),
             _ => {}
         }
     }
@@ -140,6 +147,7 @@ impl Node for DeployNode {
             DeployNode::Adapter(n) => n.view(),
             DeployNode::Monitor(n) => n.view(),
             DeployNode::HostOs(n) => n.view(),
+            DeployNode::Edge(n) => n.view(),
         }
     }
 

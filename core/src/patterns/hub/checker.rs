@@ -101,7 +101,7 @@ impl HubChecker {
             return;
         }
         self.changes += 1;
-        self.measures.push(run_wide(CHANGES, 1));
+        self.measures.push(run_wide(CHANGES, self.changes as i64));
         let Some(changed) = self.changed_for.get_mut(writer.index()) else {
             return;
         };

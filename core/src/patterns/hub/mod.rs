@@ -72,11 +72,12 @@ pub static PATTERN: PatternInfo = PatternInfo {
         },
         MetricSpec {
             id: "changes",
-            label: "Adapters changed",
-            kind: MetricKind::Counter,
+            label: "Adapters changed so far",
+            kind: MetricKind::Gauge,
             unit: "adapters",
             per_node: false,
-            help: "Adapters changed because a writer's format changed, from the trace.",
+            help: "Adapters changed so far because a writer's format changed, from the \
+                   trace (a count, not a rate: one change is one adapter).",
         },
     ],
     verbs: &[VerbSpec {

@@ -131,7 +131,7 @@ impl Scenario for HubScenario {
                 caption(
                     FORMAT_MS,
                     "s1 changes its format: only the hub reads it, so one adapter changes \
-                     (\"adapters changed\"); the other systems still read the canonical model."
+                     (\"adapters changed so far\"); the other systems still read the canonical model."
                         .to_string(),
                 ),
             ]
@@ -161,7 +161,7 @@ impl Scenario for HubScenario {
                     format!(
                         "s1 changes its format: each of the {} systems that read it must \
                          change its adapter as its next message arrives (\"adapters \
-                         changed\").",
+                         changed so far\").",
                         n - 1
                     ),
                 ),

@@ -12,7 +12,15 @@ use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
 use crate::sim::metrics::Measure;
 use crate::sim::node::{NodeId, NodeStatus};
-use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
+use crate::sim::snapshot::Table;
+use crate::sim::time::SimTime;
+use crate::sim::trace::{DropReason, EventKind, Fate, MessageRecord, TraceEvent};
+
+use attempts::Attempts;
+use rerun::Places;
+
+mod attempts;
+mod rerun;
 
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
@@ -35,11 +43,22 @@ pub const PROPERTIES: &[Property] = &[
                    elsewhere (a backup).",
         kind: PropertyKind::Guarantee,
     },
+    Property {
+        id: "started-tasks-finish",
+        sentence: "Every task that was started finishes or runs again elsewhere: once its \
+                   worker dies (taking a finished map task's output with its disk, while \
+                   a reduce still needs it), the task waits at most 60 ms while it could \
+                   run (a reduce: every map output is on a live disk), a live worker has \
+                   a free slot for it and the master is up. Judged while no message is \
+                   lost: the master resends nothing.",
+        kind: PropertyKind::Guarantee,
+    },
 ];
 
 const ONCE: usize = 0;
 const CORRECT: usize = 1;
 const NO_IDLE: usize = 2;
+const RERUN: usize = 3;
 
 /// Makes a task of one kind from its number.
 type TaskOf = fn(u32) -> Task;
@@ -65,6 +84,13 @@ pub struct MapReduceChecker {
     reduces: Vec<Seen>,
     /// Per worker (index = id − 1): live in the master's eyes, and what it runs.
     live: Vec<bool>,
+    /// Where each task's work lives, from the trace and the nodes' statuses.
+    places: Places,
+    /// Every task attempt: the timeline.
+    attempts: Attempts,
+    /// Per node: up (or paused) at the latest step; a worker that crashes or leaves loses
+    /// its work and its disk.
+    up: Vec<bool>,
     findings: Findings,
     measures: Vec<Measure>,
     latest: usize,
@@ -86,6 +112,9 @@ impl MapReduceChecker {
             maps: vec![Seen::default(); maps as usize],
             reduces: vec![Seen::default(); parts as usize],
             live: vec![false; names.len().saturating_sub(1)],
+            places: Places::new(maps, parts),
+            attempts: Attempts::default(),
+            up: vec![true; names.len()],
             findings: Findings::new(names),
             measures: Vec::new(),
             latest: 0,
@@ -128,7 +157,10 @@ impl MapReduceChecker {
         }
     }
 
-    fn on_send(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+    fn on_send(&mut self, at: SimTime, from: NodeId, to: NodeId, msg: &Msg) {
+        self.places.on_send(from, to, msg, self.master);
+        let master = from == self.master;
+        self.attempts.on_send(at, master, from, to, msg);
         match msg {
             Msg::Assign { task, copy, .. } if from == self.master => {
                 self.count(STARTED, 1);
@@ -146,7 +178,11 @@ impl MapReduceChecker {
         }
     }
 
-    fn on_deliver(&mut self, from: NodeId, to: NodeId, msg: &Msg) {
+    fn on_deliver(&mut self, at: SimTime, from: NodeId, to: NodeId, msg: &Msg) {
+        if let Msg::Assign { task, copy, .. } = *msg {
+            self.places.on_assigned(to, task);
+            self.attempts.on_assigned(at, to, task, copy);
+        }
         if to != self.master {
             return;
         }
@@ -180,6 +216,7 @@ impl MapReduceChecker {
         match note {
             Note::Committed { part, counts } => {
                 self.count(COMMITTED, 1);
+                self.places.committed(*part);
                 let Some(seen) = self.reduces.get_mut(*part as usize) else {
                     return;
                 };
@@ -201,6 +238,7 @@ impl MapReduceChecker {
                     });
                 }
             }
+            Note::Discarded { task, copy } => self.attempts.discarded(*task, *copy),
             Note::Failed { worker, .. } => {
                 self.set_live(*worker, false);
                 self.forget(*worker);
@@ -263,12 +301,24 @@ impl Checker<MapReduceNode> for MapReduceChecker {
         let Some(node) = event.node else {
             return;
         };
+        match &event.kind {
+            EventKind::Send {
+                fate: Fate::Lost | Fate::Cut,
+                ..
+            } => self.places.message_lost(),
+            EventKind::Dropped { reason, .. }
+                if node == self.master || *reason != DropReason::ReceiverDown =>
+            {
+                self.places.message_lost();
+            }
+            _ => {}
+        }
         match (&event.kind, msg) {
             (EventKind::Send { to, .. }, Some(record)) if record.copy_of.is_none() => {
-                self.on_send(node, *to, &record.payload);
+                self.on_send(event.time, node, *to, &record.payload);
             }
             (EventKind::Deliver { from, .. }, Some(record)) => {
-                self.on_deliver(*from, node, &record.payload);
+                self.on_deliver(event.time, *from, node, &record.payload);
             }
             (EventKind::Note(note), _) => self.on_note(index, note),
             _ => {}
@@ -276,6 +326,18 @@ impl Checker<MapReduceNode> for MapReduceChecker {
     }
 
     fn check(&mut self, _nodes: &[MapReduceNode], world: &World<'_>, out: &mut Vec<Breach>) {
+        for (i, s) in world.status.iter().enumerate() {
+            // A paused worker keeps its disk and its work; a crashed or absent one not.
+            let up = matches!(s, NodeStatus::Up | NodeStatus::Paused);
+            if self.up.get(i) == Some(&true) && !up && i != self.master.index() {
+                let gone = NodeId(i as u32);
+                self.places.died(gone);
+                self.attempts.died(world.now, gone);
+            }
+            if let Some(u) = self.up.get_mut(i) {
+                *u = up;
+            }
+        }
         let master_up = world.status.get(self.master.index()) == Some(&NodeStatus::Up);
         if master_up && !self.findings.reported(NO_IDLE) {
             if let Some((worker, task)) = self.idle_with_work() {
@@ -287,11 +349,29 @@ impl Checker<MapReduceNode> for MapReduceChecker {
                 });
             }
         }
+        if !self.findings.reported(RERUN) {
+            if let Some((task, died, since)) =
+                self.places.overdue(world.now, world.status, self.master)
+            {
+                self.findings.breach(RERUN, self.latest, |f| {
+                    format!(
+                        "{task} had no copy running and no output on a live worker since \
+                         {since} ({} died), and was not started again while a worker had a \
+                         free slot",
+                        f.name(died)
+                    )
+                });
+            }
+        }
         self.findings.drain(out);
     }
 
     fn measure(&mut self, out: &mut Vec<Measure>) {
         out.append(&mut self.measures);
+    }
+
+    fn tables(&self, _nodes: &[MapReduceNode]) -> Vec<Table> {
+        vec![self.attempts.table(&|n| self.findings.name(n).to_string())]
     }
 }
 

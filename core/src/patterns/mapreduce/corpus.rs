@@ -35,6 +35,11 @@ a job with many small tasks balances its load well
 a job with a few large tasks waits for the slowest of them
 ";
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use super::msg::Counts;
+
 /// The corpus as the simulation uses it: every line as word ids, and the words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Corpus {
@@ -65,6 +70,20 @@ impl Corpus {
         let from = n * task as usize / tasks;
         let to = n * (task as usize + 1) / tasks;
         &self.lines[from.min(n)..to.min(n)]
+    }
+
+    /// The word counts of split `split` of `splits`, partitioned by word into `parts`:
+    /// a map task's output (map/reduce) or a parsed partition's shuffle output (RDD).
+    pub fn split_counts(&self, split: u32, splits: u32, parts: u32) -> Vec<Counts> {
+        let mut counts: BTreeMap<u16, u32> = BTreeMap::new();
+        for &w in self.split(split, splits).iter().flatten() {
+            *counts.entry(w).or_default() += 1;
+        }
+        let mut out: Vec<Vec<(u16, u32)>> = vec![Vec::new(); parts.max(1) as usize];
+        for (w, n) in counts {
+            out[partition(w, parts) as usize].push((w, n));
+        }
+        out.into_iter().map(Rc::new).collect()
     }
 
     /// Every word's count over the whole text: what the job must output.

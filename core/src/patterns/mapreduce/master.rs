@@ -24,6 +24,9 @@ pub struct Plan {
     /// Whether a reduce output is committed only once (the atomic rename), later copies
     /// discarded.
     pub commit_once: bool,
+    /// Whether a failed worker's finished map tasks run again (their output was on its
+    /// disk) while a reduce still needs them.
+    pub rerun_lost: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,7 +154,9 @@ impl Master {
             let is_map = i < self.plan.maps as usize;
             match t.status {
                 Status::Running if t.copies.is_empty() => t.status = Status::Idle,
-                Status::Done { worker: w } if is_map && w == worker && reducing => {
+                Status::Done { worker: w }
+                    if is_map && w == worker && reducing && self.plan.rerun_lost =>
+                {
                     t.status = Status::Idle;
                     lost += 1;
                 }

@@ -28,10 +28,10 @@ mod scenarios;
 mod worker;
 
 pub use checker::{MapReduceChecker, PROPERTIES};
-pub use corpus::{Corpus, TEXT};
-pub use msg::{Msg, Note, Task, Timer};
+pub use corpus::{partition, Corpus, TEXT};
+pub use msg::{Counts, Msg, Note, Task, Timer};
 pub use node::MapReduceNode;
-pub use scenarios::{MapReduceScenario, STRAGGLER, WORKER_DIES};
+pub use scenarios::{MapReduceScenario, DIES_MID_MAP, STRAGGLER, WORKER_DIES};
 
 use crate::patterns::slowable::slow_verb;
 use crate::sim::metrics::{MetricKind, MetricSpec};
@@ -60,6 +60,11 @@ const DEAD_US: u64 = 30_000;
 pub const BACKUP_TASKS: &str = "backup-tasks";
 /// The switch for committing each reduce output once.
 pub const COMMIT_ONCE: &str = "commit-once";
+/// The switch for running a failed worker's finished map tasks again.
+pub const RERUN_LOST: &str = "rerun-lost-maps";
+/// A task whose every copy and output died with its workers must run again within this
+/// long: failure detection, a scheduling round and a heartbeat's slack.
+const RERUN_BOUND_US: u64 = DEAD_US + ROUND_US + HEARTBEAT_US + 15_000;
 
 /// Map/Reduce in the catalog.
 pub static PATTERN: PatternInfo = PatternInfo {
@@ -99,6 +104,13 @@ pub static PATTERN: PatternInfo = PatternInfo {
             label: "Each reduce output is committed once (atomic rename)",
             when_off: "Every copy of a reduce task that finishes commits its output: a \
                        backup copy commits a partition a second time.",
+        },
+        SwitchSpec {
+            name: RERUN_LOST,
+            label: "A failed worker's finished map tasks run again",
+            when_off: "The master keeps counting a dead worker's map outputs as done: the \
+                       reducers ask for them where nobody can read them, and the job never \
+                       ends.",
         },
     ],
     query: None,

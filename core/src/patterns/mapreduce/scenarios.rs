@@ -1,4 +1,5 @@
-//! The named scenarios: a straggler, and a worker that dies in the reduce phase.
+//! The named scenarios: a straggler, and a worker that dies in the map phase or in the
+//! reduce phase, at a time the story's parameter chooses.
 
 use std::rc::Rc;
 
@@ -7,7 +8,7 @@ use super::corpus::Corpus;
 use super::master::{Master, Plan};
 use super::node::MapReduceNode;
 use super::worker::Worker;
-use super::{BACKUP_TASKS, COMMIT_ONCE, PATTERN};
+use super::{BACKUP_TASKS, COMMIT_ONCE, PATTERN, RERUN_LOST};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::network::LinkConfig;
@@ -26,6 +27,7 @@ const LINK: LinkConfig = LinkConfig::reliable(200, 500);
 enum Story {
     Straggler,
     WorkerDies,
+    DiesMidMap,
 }
 
 /// A map/reduce scenario.
@@ -34,34 +36,38 @@ pub struct MapReduceScenario {
     story: Story,
 }
 
+const WORKERS: ParamSpec = ParamSpec {
+    name: "workers",
+    label: "Workers",
+    min: 2,
+    max: 8,
+    default: 4,
+    unit: "",
+    step: 1,
+};
+const MAPS: ParamSpec = ParamSpec {
+    name: "maps",
+    label: "Map tasks (the input's splits)",
+    min: 2,
+    max: 16,
+    default: 8,
+    unit: "",
+    step: 1,
+};
+const REDUCES: ParamSpec = ParamSpec {
+    name: "reduces",
+    label: "Reduce tasks (partitions)",
+    min: 1,
+    max: 6,
+    default: 3,
+    unit: "",
+    step: 1,
+};
+
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "workers",
-        label: "Workers",
-        min: 2,
-        max: 8,
-        default: 4,
-        unit: "",
-        step: 1,
-    },
-    ParamSpec {
-        name: "maps",
-        label: "Map tasks (the input's splits)",
-        min: 2,
-        max: 16,
-        default: 8,
-        unit: "",
-        step: 1,
-    },
-    ParamSpec {
-        name: "reduces",
-        label: "Reduce tasks (partitions)",
-        min: 1,
-        max: 6,
-        default: 3,
-        unit: "",
-        step: 1,
-    },
+    WORKERS,
+    MAPS,
+    REDUCES,
     ParamSpec {
         name: "slowdown",
         label: "How much slower w2 works",
@@ -72,6 +78,19 @@ const PARAMS: &[ParamSpec] = &[
         step: 1,
     },
 ];
+
+/// When the victim crashes, from `default` ms.
+const fn crash_at(default: i64) -> ParamSpec {
+    ParamSpec {
+        name: "crash",
+        label: "When w3 crashes (w2 of two workers)",
+        min: 0,
+        max: 300,
+        default,
+        unit: "ms",
+        step: 5,
+    }
+}
 
 /// One slow worker, with and without backup tasks.
 pub static STRAGGLER: MapReduceScenario = MapReduceScenario {
@@ -98,9 +117,25 @@ pub static WORKER_DIES: MapReduceScenario = MapReduceScenario {
                   notices its silence, and runs its map tasks again even though they had \
                   finished: their output was on w3's disk. The reducers fetch it from the \
                   new copies, and the output is still exactly the input's counts.",
-        params: PARAMS.split_at(3).0,
+        params: &[WORKERS, MAPS, REDUCES, crash_at(CRASH_MS)],
     },
     story: Story::WorkerDies,
+};
+
+/// A worker dies in the map phase, with a map output on its disk and a map task running.
+pub static DIES_MID_MAP: MapReduceScenario = MapReduceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "mapreduce-dies-mid-map",
+        title: "A worker dies in the map phase",
+        summary: "The same job; w3 crashes halfway through the map phase, with one map \
+                  task finished on its disk and another running. The master runs both \
+                  again on other workers, the reduce phase starts without w3, and the \
+                  output is still exactly the input's counts, committed once. Switch off \
+                  re-running lost map outputs and the job never ends.",
+        params: &[WORKERS, MAPS, REDUCES, crash_at(MID_MAP_MS)],
+    },
+    story: Story::DiesMidMap,
 };
 
 impl MapReduceScenario {
@@ -193,21 +228,33 @@ impl Scenario for MapReduceScenario {
                     caption(50, later.to_string()),
                 ]
             }
-            Story::WorkerDies => vec![
-                start,
-                caption(
-                    CRASH_MS,
-                    format!(
-                        "{} crashes. The master hears no heartbeat from it for 30 ms and \
-                         marks it failed: the task it was running goes back to idle, and so \
-                         do the map tasks it had finished, because their output was on its \
-                         disk. Other workers run them again; the reducers ask the master \
-                         where those outputs are now, fetch them, and finish: the committed \
-                         output still holds exactly the input's counts.",
-                        Self::victim(cfg)
+            Story::WorkerDies | Story::DiesMidMap => {
+                let crash = cfg.param("crash").max(0) as u64;
+                let victim = Self::victim(cfg);
+                let after = if cfg.switch(RERUN_LOST) {
+                    "Other workers run them again; reducers that miss one of those outputs \
+                     ask the master where it is now, fetch it, and finish: the committed \
+                     output still holds exactly the input's counts, each partition \
+                     committed once."
+                } else {
+                    "Re-running lost map outputs is switched off: the master keeps \
+                     counting them as done on the dead worker, the reducers ask for them \
+                     there and never get them, and the job never ends (see the \
+                     invariants: started tasks must finish or run again)."
+                };
+                vec![
+                    start,
+                    caption(
+                        crash,
+                        format!(
+                            "{victim} crashes, and its disk with it. The master hears no \
+                             heartbeat from it for 30 ms and marks it failed: the task it \
+                             was running goes back to idle, and so do the map tasks it had \
+                             finished, because their output was on its disk. {after}"
+                        ),
                     ),
-                ),
-            ],
+                ]
+            }
         }
     }
 
@@ -221,8 +268,8 @@ impl Scenario for MapReduceScenario {
                     arg: cfg.param("slowdown"),
                 },
             }],
-            Story::WorkerDies => vec![TimedAction {
-                at: SimTime::from_millis(CRASH_MS),
+            Story::WorkerDies | Story::DiesMidMap => vec![TimedAction {
+                at: SimTime::from_millis(cfg.param("crash").max(0) as u64),
                 action: Action::Crash(Self::victim(cfg)),
             }],
         }
@@ -242,15 +289,25 @@ impl Scenario for MapReduceScenario {
                 slowdown * (work_ms / u64::from(maps) + work_ms / u64::from(parts))
             }
             Story::Straggler => work_ms / u64::from(maps),
-            Story::WorkerDies => CRASH_MS + work_ms / u64::from(workers),
+            Story::WorkerDies | Story::DiesMidMap => {
+                cfg.param("crash").clamp(0, 10_000) as u64 + work_ms / u64::from(workers)
+            }
         };
         SimTime::from_millis(calm + straggling + 150)
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
         match self.story {
-            Story::Straggler => PATTERN.switches.iter().collect(),
-            Story::WorkerDies => Vec::new(),
+            Story::Straggler => PATTERN
+                .switches
+                .iter()
+                .filter(|s| s.name != RERUN_LOST)
+                .collect(),
+            Story::WorkerDies | Story::DiesMidMap => PATTERN
+                .switches
+                .iter()
+                .filter(|s| s.name == RERUN_LOST)
+                .collect(),
         }
     }
 
@@ -264,6 +321,7 @@ impl Scenario for MapReduceScenario {
             parts,
             backups: cfg.switch(BACKUP_TASKS),
             commit_once: cfg.switch(COMMIT_ONCE),
+            rerun_lost: cfg.switch(RERUN_LOST),
         };
         let mut nodes = vec![MapReduceNode::Master(Master::new(plan))];
         nodes.extend(
@@ -288,4 +346,7 @@ impl Scenario for MapReduceScenario {
 }
 
 /// When w3 crashes in the worker story: after the map phase, while the reducers run.
-const CRASH_MS: u64 = 70;
+const CRASH_MS: i64 = 70;
+/// When w3 crashes in the map phase story: with its first map output on its disk, its
+/// second map task running.
+const MID_MAP_MS: i64 = 40;

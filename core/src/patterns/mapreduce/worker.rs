@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::corpus::{partition, Corpus};
+use super::corpus::Corpus;
 use super::msg::{Counts, Msg, Note, Task, Timer};
 use super::node::MapReduceNode;
 use super::{BUSY, HEARTBEAT_US};
@@ -217,7 +217,8 @@ impl Worker {
                 ctx.measure(BUSY, self.running.len() as i64);
                 match task {
                     Task::Map(map) => {
-                        self.disk.insert(map, self.map_output(map));
+                        self.disk
+                            .insert(map, self.corpus.split_counts(map, self.maps, self.parts));
                         ctx.send(self.master, Msg::MapDone { map, copy });
                     }
                     Task::Reduce(part) => {
@@ -229,19 +230,6 @@ impl Worker {
             }
             Timer::Round => {}
         }
-    }
-
-    /// Counts the words of split `map`, partitioned.
-    fn map_output(&self, map: u32) -> Vec<Counts> {
-        let mut counts: BTreeMap<u16, u32> = BTreeMap::new();
-        for &w in self.corpus.split(map, self.maps).iter().flatten() {
-            *counts.entry(w).or_default() += 1;
-        }
-        let mut parts: Vec<Vec<(u16, u32)>> = vec![Vec::new(); self.parts as usize];
-        for (w, n) in counts {
-            parts[partition(w, self.parts) as usize].push((w, n));
-        }
-        parts.into_iter().map(Rc::new).collect()
     }
 
     /// Sums the gathered chunks.

@@ -252,3 +252,18 @@ fn a_group_fault_reaches_its_members_and_its_local_link_is_used() {
         [NodeStatus::Crashed, NodeStatus::Crashed]
     );
 }
+
+#[test]
+fn flights_at_an_instant_count_what_is_on_its_way_and_find_the_next_send() {
+    let sim = run(Topology::default(), Vec::new());
+    let trace = sim.trace();
+    // c sends five requests at 0 that arrive at 1 ms; s answers each when served, the
+    // first at 11 ms (arriving at 12 ms).
+    let early = trace.flights_at(SimTime(MS / 2));
+    assert_eq!((early.count, early.shortest_us), (5, Some(MS)));
+    let between = trace.flights_at(SimTime(5 * MS));
+    assert_eq!((between.count, between.shortest_us), (0, None));
+    assert_eq!(between.next_send, Some(SimTime(11 * MS)));
+    let answer = trace.flights_at(SimTime(11 * MS + MS / 2));
+    assert_eq!(answer.count, 1);
+}

@@ -403,7 +403,7 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
                         due_at: a.due_at,
                     })
                     .collect();
-                out.sort_by_key(|t| t.due_at);
+                TimerSnapshot::by_due(&mut out);
                 out
             })
             .collect()

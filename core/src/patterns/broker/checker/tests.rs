@@ -25,15 +25,19 @@ struct Trace {
 
 impl Trace {
     fn new() -> Trace {
-        let names: Vec<String> = ["p1", "broker", "c1", "c2", "dlq"]
-            .map(String::from)
-            .to_vec();
+        Trace::with(&["p1", "broker", "c1", "c2", "dlq"], 1)
+    }
+
+    /// A trace of nodes named `names` (the broker second, consumers c1 and c2 third and
+    /// fourth), with the queues `bound` from the start.
+    fn with(names: &[&str], bound: u8) -> Trace {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         Trace {
-            c: BrokerChecker::new(&names, BROKER, vec![C1, C2]),
+            c: BrokerChecker::new(&names, BROKER, vec![C1, C2], bound),
             index: 0,
             now: 0,
             broker: Broker::holding(&[], &[]),
-            status: vec![NodeStatus::Up; 5],
+            status: vec![NodeStatus::Up; names.len()],
         }
     }
 
@@ -79,7 +83,15 @@ impl Trace {
     }
 
     fn publish(&mut self, id: u64) {
-        self.deliver(P1, BROKER, Msg::Publish { id, poison: false });
+        self.deliver(
+            P1,
+            BROKER,
+            Msg::Publish {
+                id,
+                poison: false,
+                topic: 0,
+            },
+        );
     }
 
     fn hand_out(&mut self, id: u64, tag: u64, to: NodeId) {
@@ -99,9 +111,19 @@ impl Trace {
 
     /// Ends a step with the broker holding `ready` and `out`: the breaches reported.
     fn step(&mut self, ready: &[u64], out: &[(u64, NodeId, u64)]) -> Vec<Breach> {
-        self.broker = Broker::holding(ready, out);
+        self.end_step(Broker::holding(ready, out))
+    }
+
+    /// Ends a step with the broker holding `ready` (queue, message) and `out` (tag,
+    /// consumer, queue, message).
+    fn step_in(&mut self, ready: &[(u8, u64)], out: &[(u64, NodeId, u8, u64)]) -> Vec<Breach> {
+        self.end_step(Broker::holding_in(ready, out))
+    }
+
+    fn end_step(&mut self, broker: Broker) -> Vec<Breach> {
+        self.broker = broker;
         let nodes = vec![BrokerNode::Broker(self.broker.clone()); 2];
-        let clocks = vec![WallClock::new(0, 0); 5];
+        let clocks = vec![WallClock::new(0, 0); self.status.len()];
         let world = World {
             now: SimTime(self.now),
             status: &self.status,
@@ -230,7 +252,14 @@ fn a_dropped_delivery_the_broker_still_keeps_is_not_lost() {
     );
     assert!(t.step(&[], &[(1, C1, 1)]).is_empty());
     // c1 reconnects: the broker requeues it and may hand it out again.
-    t.deliver(C1, BROKER, Msg::Subscribe { prefetch: 1 });
+    t.deliver(
+        C1,
+        BROKER,
+        Msg::Subscribe {
+            prefetch: 1,
+            queue: 0,
+        },
+    );
     assert!(t.step(&[1], &[]).is_empty());
     t.hand_out(1, 2, C2);
     assert!(t.step(&[], &[(2, C2, 1)]).is_empty());
@@ -317,6 +346,7 @@ fn a_sixth_delivery_breaks_bounded_redelivery_and_dead_lettering_ends_it() {
         Msg::DeadLetter {
             id: 1,
             deliveries: 5,
+            queue: 0,
         },
     );
     assert!(d.step(&[], &[]).is_empty());
@@ -377,4 +407,120 @@ fn utilisation_is_the_share_of_each_window_a_consumer_had_work() {
     // Over the run: 0.6 ms, then 100.1 ms to 250 ms, of 250 ms.
     let facts = t.c.facts(&[]);
     assert_eq!(facts.last().unwrap().1, "c1 60 %, c2 0 %");
+}
+
+/// The topic story's nodes: c1 takes from audit (#), c2 from eu-orders (orders.eu.*),
+/// c3 from shipments (*.*.shipped, transient), c4 from analytics (orders.#, bound late).
+const C3: NodeId = NodeId(4);
+const C4: NodeId = NodeId(5);
+const TOPIC_NODES: [&str; 7] = ["p1", "broker", "c1", "c2", "c3", "c4", "dlq"];
+const ORDERS_EU_SHIPPED: u8 = 3;
+const ORDERS_US_CREATED: u8 = 2;
+
+impl Trace {
+    fn topics() -> Trace {
+        let mut t = Trace::with(&TOPIC_NODES, 0b01110);
+        for (consumer, queue) in [(C1, 1), (C2, 2), (C3, 3)] {
+            t.subscribe(consumer, queue);
+        }
+        t
+    }
+
+    fn subscribe(&mut self, consumer: NodeId, queue: u8) {
+        let prefetch = 10;
+        self.deliver(consumer, BROKER, Msg::Subscribe { prefetch, queue });
+    }
+
+    fn publish_to(&mut self, id: u64, topic: u8) {
+        let poison = false;
+        let publish = Msg::Publish { id, poison, topic };
+        self.deliver(P1, BROKER, publish);
+    }
+}
+
+#[test]
+fn a_publish_is_copied_into_every_bound_queue_that_matches_and_each_copy_counts() {
+    let mut t = Trace::topics();
+    t.publish_to(1, ORDERS_EU_SHIPPED);
+    // audit, eu-orders and shipments each hold a copy.
+    assert!(t.step_in(&[(1, 1), (2, 1), (3, 1)], &[]).is_empty());
+    t.hand_out(1, 1, C2);
+    assert!(t.step_in(&[(1, 1), (3, 1)], &[(1, C2, 2, 1)]).is_empty());
+    // Acknowledging eu-orders' copy leaves the other two where they are.
+    t.deliver(C2, BROKER, Msg::Ack { id: 1, tag: 1 });
+    assert!(t.step_in(&[(1, 1), (3, 1)], &[]).is_empty());
+    let facts = t.c.facts(&[]);
+    assert!(
+        facts.contains(&("copies acknowledged", "1".to_string())),
+        "{facts:?}"
+    );
+    assert!(
+        facts.contains(&("copies ready", "2".to_string())),
+        "{facts:?}"
+    );
+    // A broker that copied it into one queue only breaks conservation.
+    let mut t = Trace::topics();
+    t.publish_to(1, ORDERS_EU_SHIPPED);
+    let found = t.step_in(&[(1, 1)], &[]);
+    let breach = only(&found, CONSERVATION);
+    assert!(breach.detail.contains("holds 1"), "{}", breach.detail);
+    assert!(breach.detail.contains("should hold 3"), "{}", breach.detail);
+}
+
+#[test]
+fn a_queue_bound_late_has_no_copy_of_what_was_published_before() {
+    let mut t = Trace::topics();
+    t.publish_to(1, ORDERS_US_CREATED);
+    assert!(t.step_in(&[(1, 1)], &[]).is_empty());
+    t.subscribe(C4, 4);
+    t.publish_to(2, ORDERS_US_CREATED);
+    assert!(t.step_in(&[(1, 1), (1, 2), (4, 2)], &[]).is_empty());
+    let facts = t.c.facts(&[]);
+    let copies = facts.iter().find(|(l, _)| *l == "copies routed per queue");
+    assert_eq!(
+        copies.unwrap().1,
+        "audit 2, eu-orders 0, shipments 0, analytics 1"
+    );
+    // Handing m1 to analytics' consumer: it was never routed there.
+    t.hand_out(1, 1, C4);
+    let found = t.step_in(&[(1, 2), (4, 2)], &[(1, C4, 4, 1)]);
+    let breach = only(&found, CONSERVATION);
+    assert!(
+        breach
+            .detail
+            .contains("handed m1 to c4 while it was never routed"),
+        "{}",
+        breach.detail
+    );
+}
+
+#[test]
+fn a_transient_queue_takes_its_copies_away_by_design_but_a_durable_one_must_keep_them() {
+    let mut t = Trace::topics();
+    t.publish_to(1, ORDERS_EU_SHIPPED);
+    t.hand_out(1, 1, C3);
+    assert!(t.step_in(&[(1, 1), (2, 1)], &[(1, C3, 3, 1)]).is_empty());
+    let mut lossy = Trace::topics();
+    lossy.c = t.c.clone();
+    lossy.index = t.index;
+    // The broker comes back with the durable queues' copies: shipments' is gone.
+    t.crash_broker();
+    assert!(t.step_in(&[(1, 1), (2, 1)], &[]).is_empty());
+    let facts = t.c.facts(&[]);
+    assert!(facts.contains(&("gone with a transient queue", "1".to_string())));
+    assert!(facts.contains(&("copies lost", "0".to_string())));
+    // shipments is unbound until c3 declares it again: a publish now skips it.
+    t.publish_to(2, ORDERS_EU_SHIPPED);
+    assert!(t.step_in(&[(1, 1), (2, 1), (1, 2), (2, 2)], &[]).is_empty());
+    // Without persistent messages eu-orders comes back without its copy: lost.
+    lossy.crash_broker();
+    let crash = lossy.index - 1;
+    let found = lossy.step_in(&[(1, 1)], &[]);
+    let breach = only(&found, CONSERVATION);
+    assert_eq!(breach.event, Some(crash));
+    assert!(
+        breach.detail.contains("kept none of 1"),
+        "{}",
+        breach.detail
+    );
 }

@@ -24,7 +24,10 @@ pub use scenarios::{HostsScenario, THREE_WAYS};
 use crate::patterns::outstanding::failed_metric;
 use crate::sim::metrics::{MetricSpec, QUEUE};
 use crate::sim::scenario::looks::{blue, brown, green, purple};
-use crate::sim::scenario::{ParamSpec, PatternInfo, VerbSpec};
+use crate::sim::scenario::{ParamSpec, PatternInfo, SwitchSpec, VerbSpec};
+
+/// The switch that enforces containers' CPU limits and VMs' dedicated virtual CPUs.
+pub const LIMITS: &str = "cpu-limits";
 
 /// Hosts, VMs and containers in the catalog.
 pub static PATTERN: PatternInfo = PatternInfo {
@@ -49,7 +52,13 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "A host that dies takes every tenant on it, whichever way they run.",
     ],
     properties: PROPERTIES,
-    switches: &[],
+    switches: &[SwitchSpec {
+        name: LIMITS,
+        label: "CPU limits: a quota per container, dedicated virtual CPUs per VM",
+        when_off: "Containers run without a CPU limit and VMs' virtual CPUs share the \
+                   host's cores with every other VM's: a noisy neighbour's threads take \
+                   cores from its co-tenants as if they were processes.",
+    }],
     query: None,
     roles: &[
         blue("client"),

@@ -46,6 +46,8 @@ const QUOTA_MILLI: u64 = 1_000;
 #[derive(Clone, Debug)]
 pub struct HostOs {
     isolation: Isolation,
+    /// Whether containers have a CPU limit and VMs dedicated virtual CPUs (the switch).
+    limits: bool,
     /// The serving tenants, and the cores their requests use on average (thousandths).
     tenants: Vec<NodeId>,
     demand_milli: u64,
@@ -56,10 +58,16 @@ pub struct HostOs {
 
 impl HostOs {
     /// The scheduler of a host whose serving `tenants` use `demand_milli` thousandths of
-    /// a core together.
-    pub fn new(isolation: Isolation, tenants: Vec<NodeId>, demand_milli: u64) -> HostOs {
+    /// a core together, enforcing the isolation's CPU limits if `limits`.
+    pub fn new(
+        isolation: Isolation,
+        limits: bool,
+        tenants: Vec<NodeId>,
+        demand_milli: u64,
+    ) -> HostOs {
         HostOs {
             isolation,
+            limits,
             tenants,
             demand_milli,
             noisy: 0,
@@ -78,6 +86,7 @@ impl HostOs {
         // What the noisy tenant's threads may take of the cores.
         let taken = match self.isolation {
             Isolation::Processes => self.noisy * 1_000,
+            _ if !self.limits => self.noisy * 1_000,
             Isolation::Containers => (self.noisy * 1_000).min(QUOTA_MILLI),
             Isolation::Vms => 0,
         };
@@ -103,6 +112,10 @@ impl HostOs {
             fields: vec![
                 ("cores", (CORES_MILLI / 1_000).to_string()),
                 ("tenants", self.isolation.name().to_string()),
+                (
+                    "CPU limits",
+                    if self.limits { "enforced" } else { "none" }.to_string(),
+                ),
                 ("noisy threads", self.noisy.to_string()),
             ],
         }

@@ -3,7 +3,7 @@
 
 use super::checker::HostsChecker;
 use super::os::{HostOs, Isolation};
-use super::PATTERN;
+use super::{LIMITS, PATTERN};
 use crate::patterns::balance::LOCAL;
 use crate::patterns::deploy::client::Client;
 use crate::patterns::deploy::pods::container::Container;
@@ -32,14 +32,15 @@ pub static THREE_WAYS: HostsScenario = HostsScenario {
         summary: "Five copies of a web application and one batch job on two hosts, as \
                   processes, containers or VMs: they start in 20, 50 or 145 ms. At 200 \
                   ms the batch job on h1 keeps eight threads busy: its neighbours slow \
-                  down as processes, not as containers or VMs. At 450 ms h2 dies and \
+                  down as processes, not as containers or VMs (unless their CPU limits \
+                  are off). At 450 ms h2 dies and \
                   takes its three copies, whichever way they run.",
         params: &[ParamSpec {
             name: "way",
             label: "Deployed as: 0 processes, 1 containers, 2 VMs",
             min: 0,
             max: 2,
-            default: 0,
+            default: 1,
             unit: "",
             step: 1,
         }],
@@ -168,6 +169,14 @@ impl Scenario for HostsScenario {
             Isolation::Vms => ("in microVMs: each boots its own guest first", 16),
         };
         let noisy = match isolation {
+            Isolation::Containers | Isolation::Vms if !cfg.switch(LIMITS) => {
+                "The batch job t3 keeps eight threads busy, and nothing holds it back: \
+                 without a CPU limit (or, for VMs, with virtual CPUs that share the host's \
+                 cores) the scheduler shares h1's four cores among all runnable threads, as \
+                 for processes. t1's and t2's work takes 2.3 times as long, their queues \
+                 grow, and their answers take longer than the 50 ms the isolation promises \
+                 (see the invariants)."
+            }
             Isolation::Processes => {
                 "The batch job t3 keeps eight threads busy. As processes, the scheduler \
                  shares h1's four cores among all runnable threads: t1's and t2's work \
@@ -176,7 +185,8 @@ impl Scenario for HostsScenario {
             }
             Isolation::Containers => {
                 "The batch job t3 keeps eight threads busy, but its container's CPU limit \
-                 holds it to one core: t1 and t2 keep their speed."
+                 holds it to one core: t1 and t2 keep their speed. Switch the CPU limits \
+                 off to see what the limit buys."
             }
             Isolation::Vms => {
                 "The batch job t3 keeps eight threads busy on its own VM's virtual CPUs: t1 \
@@ -230,7 +240,7 @@ impl Scenario for HostsScenario {
     }
 
     fn offered_switches(&self) -> Vec<&'static crate::sim::scenario::SwitchSpec> {
-        Vec::new()
+        PATTERN.switches.iter().collect()
     }
 
     fn build(&self, cfg: &Config, actions: RunActions) -> Box<dyn Engine> {
@@ -251,7 +261,7 @@ impl Scenario for HostsScenario {
         nodes.extend((0..2).map(|h| {
             let tenants = serving_on(h);
             let demand = DEMAND_MILLI * tenants.len() as u64;
-            DeployNode::HostOs(HostOs::new(isolation, tenants, demand))
+            DeployNode::HostOs(HostOs::new(isolation, cfg.switch(LIMITS), tenants, demand))
         }));
         let startup = Self::startup_us(isolation);
         nodes.extend((FIRST..FIRST + TENANTS).map(|t| {
@@ -262,7 +272,9 @@ impl Scenario for HostsScenario {
             };
             DeployNode::Container(Container::new(startup, WORK, false).shown_as(role))
         }));
-        let checker = |names: &[String]| DeployChecker::Hosts(HostsChecker::new(names, NodeId(0)));
+        let isolated = isolation != Isolation::Processes;
+        let checker =
+            |names: &[String]| DeployChecker::Hosts(HostsChecker::new(names, NodeId(0), isolated));
         Box::new(simulation(self, cfg, nodes, checker, actions))
     }
 }

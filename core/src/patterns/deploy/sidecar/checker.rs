@@ -3,6 +3,7 @@
 //! what the application was told its writes did against what its reads returned; the
 //! format of every metrics answer that reached monitoring.
 
+use super::hops::HopTimes;
 use crate::patterns::deploy::msg::{Format, Msg, Note};
 use crate::patterns::deploy::DeployNode;
 use crate::patterns::findings::Findings;
@@ -73,6 +74,8 @@ pub struct SidecarChecker {
     acked: Vec<Option<u64>>,
     unacked: Vec<Vec<u64>>,
     monitor: Option<NodeId>,
+    /// The hop story's two clients' latencies.
+    hops: Option<HopTimes>,
 }
 
 impl SidecarChecker {
@@ -96,7 +99,21 @@ impl SidecarChecker {
             acked: vec![None; keys],
             unacked: vec![Vec::new(); keys],
             monitor,
+            hops: None,
         }
+    }
+
+    /// The same, following the hop story's clients' latencies too.
+    pub fn timing(self, hops: HopTimes) -> SidecarChecker {
+        SidecarChecker {
+            hops: Some(hops),
+            ..self
+        }
+    }
+
+    /// What the checker says of the run at its frontier: the hop story's p90 latencies.
+    pub fn facts(&self) -> Vec<(&'static str, String)> {
+        self.hops.as_ref().map_or_else(Vec::new, HopTimes::facts)
     }
 
     fn on_note(&mut self, index: usize, node: NodeId, note: &Note) {
@@ -174,6 +191,18 @@ impl Checker<DeployNode> for SidecarChecker {
         msg: Option<&MessageRecord<Msg>>,
     ) {
         let node = event.node.unwrap_or(NodeId(u32::MAX));
+        if let Some(hops) = &mut self.hops {
+            match (&event.kind, msg) {
+                (EventKind::Send { .. }, Some(record)) => {
+                    hops.on_message(event.time, record, false)
+                }
+                (EventKind::Deliver { .. }, Some(record)) => {
+                    hops.on_message(event.time, record, true);
+                }
+                (EventKind::Note(Note::TimedOut { id }), _) => hops.forget(node, *id),
+                _ => {}
+            }
+        }
         match (&event.kind, msg) {
             (EventKind::Note(note), _) => {
                 if matches!(note, Note::Exited) && self.job.apps.iter().any(|a| a.0 == node) {

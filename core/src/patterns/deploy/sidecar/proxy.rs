@@ -93,6 +93,12 @@ impl Server {
     }
 
     pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_, DeployNode>, from: NodeId, msg: Msg) {
+        if let Msg::Probe { round } = msg {
+            // A health check: it is up.
+            let (boot, warm) = (0, true);
+            ctx.send(from, Msg::Status { round, boot, warm });
+            return;
+        }
         self.served += 1;
         let answer = match msg {
             Msg::Request { id } => Msg::Response { id, ok: true },

@@ -1,7 +1,7 @@
 //! The checker's unit tests: hand-built traces that break each property.
 
 use super::*;
-use crate::sim::clock::WallClock;
+use crate::patterns::findings::breaches_with;
 use crate::sim::trace::{Fate, MsgId};
 
 const C1: NodeId = NodeId(0);
@@ -66,16 +66,7 @@ fn renewal_in(c: &mut DiscoveryChecker, index: usize, at_us: u64, from: NodeId, 
 }
 
 fn after_step(c: &mut DiscoveryChecker, at_us: u64, i1: NodeStatus) -> Vec<Breach> {
-    let status = [NodeStatus::Up, NodeStatus::Up, i1];
-    let clocks = vec![WallClock::new(0, 0); status.len()];
-    let world = World {
-        now: SimTime(at_us),
-        status: &status,
-        clocks: &clocks,
-    };
-    let mut out = Vec::new();
-    c.check(&[], &world, &mut out);
-    out
+    breaches_with(c, at_us, &[NodeStatus::Up, NodeStatus::Up, i1])
 }
 
 #[test]

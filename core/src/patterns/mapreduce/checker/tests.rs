@@ -221,3 +221,136 @@ fn shuffled_counts_backups_and_commits_are_measured_from_the_trace() {
         (3, 1, 2, 1)
     );
 }
+
+impl Trace {
+    /// What the checker reports after a step at `ms` with w2 crashed (or all up).
+    fn breaches_at(&mut self, ms: u64, w2_up: bool) -> Vec<Breach> {
+        let w2 = if w2_up {
+            NodeStatus::Up
+        } else {
+            NodeStatus::Crashed
+        };
+        let status = [NodeStatus::Up, NodeStatus::Up, w2];
+        let clocks = vec![crate::sim::clock::WallClock::new(0, 0); 3];
+        let world = World {
+            now: SimTime::from_millis(ms),
+            status: &status,
+            clocks: &clocks,
+        };
+        let mut out = Vec::new();
+        self.c.check(&[], &world, &mut out);
+        out
+    }
+
+    /// `worker` finished `map`'s copy 1: its output is on the worker's disk.
+    fn map_done(&mut self, worker: NodeId, map: u32) {
+        self.send(worker, M, Msg::MapDone { map, copy: 1 });
+        self.deliver(worker, M, Msg::MapDone { map, copy: 1 });
+    }
+
+    /// Both map tasks done: map 0's output on w1, map 1's on w2.
+    fn map_done_on_w2() -> Trace {
+        let mut t = Trace::running_maps();
+        t.map_done(W2, 1);
+        t.map_done(W1, 0);
+        assert!(reruns(t.breaches_at(1, true)).is_empty());
+        t
+    }
+}
+
+/// The breaches of the re-run property among `found`.
+fn reruns(found: Vec<Breach>) -> Vec<Breach> {
+    found.into_iter().filter(|b| b.property == RERUN).collect()
+}
+
+#[test]
+fn a_finished_map_output_lost_with_its_worker_and_never_rerun_breaks_the_rerun_property() {
+    let mut t = Trace::map_done_on_w2();
+    // w2 dies at 10 ms: map 1's output is gone with its disk, and nothing runs it.
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    assert!(
+        reruns(t.breaches_at(70, false)).is_empty(),
+        "within the bound"
+    );
+    let rerun = reruns(t.breaches_at(71, false));
+    assert_eq!(rerun.len(), 1, "{rerun:?}");
+    assert!(
+        rerun[0].detail.starts_with("map 1 had no copy running")
+            && rerun[0].detail.contains("w2 died"),
+        "{}",
+        rerun[0].detail
+    );
+}
+
+#[test]
+fn a_lost_map_output_run_again_elsewhere_or_no_longer_needed_keeps_the_rerun_property() {
+    let mut t = Trace::map_done_on_w2();
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    t.assign(W1, Task::Map(1), 2);
+    assert!(reruns(t.breaches_at(200, false)).is_empty());
+    // Once reduce 0 is committed no map output is needed any more.
+    let mut t = Trace::map_done_on_w2();
+    t.commit(0, whole_output());
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    assert!(reruns(t.breaches_at(200, false)).is_empty());
+}
+
+#[test]
+fn a_running_copy_lost_with_its_worker_must_run_again_too() {
+    let mut t = Trace::running_maps();
+    // w2 dies while running map 1 (it never reported it done); w1 still runs map 0, so
+    // no slot is free for map 1 yet.
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    assert!(reruns(t.breaches_at(100, false)).is_empty());
+    t.map_done(W1, 0);
+    assert!(reruns(t.breaches_at(101, false)).is_empty());
+    assert!(
+        reruns(t.breaches_at(161, false)).is_empty(),
+        "within the bound"
+    );
+    let rerun = reruns(t.breaches_at(162, false));
+    assert!(rerun[0].detail.starts_with("map 1"), "{rerun:?}");
+}
+
+#[test]
+fn after_a_lost_message_the_rerun_property_is_not_judged() {
+    let mut t = Trace::map_done_on_w2();
+    let lost = EventKind::Send {
+        msg: MsgId(99),
+        to: M,
+        fate: Fate::Lost,
+    };
+    t.message(W1, lost, W1, M, Msg::Heartbeat { fresh: false });
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    assert!(reruns(t.breaches_at(500, false)).is_empty());
+}
+
+#[test]
+fn the_timeline_holds_every_attempt_with_how_it_ended() {
+    let mut t = Trace::running_maps();
+    t.map_done(W1, 0);
+    t.assign(W1, Task::Map(1), 2);
+    // w2 dies while running map 1; w1 runs a backup copy of it.
+    assert!(reruns(t.breaches_at(10, false)).is_empty());
+    let table = &t.c.tables(&[])[0];
+    assert_eq!(table.columns, crate::patterns::timeline::COLUMNS);
+    let rows: Vec<Vec<&str>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            let c = &r.cells;
+            vec![&*c[0], &*c[1], &*c[5], &*c[6]]
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["w1", "map 0 #1", "first", "finished"],
+            ["w2", "map 1 #1", "first", "killed"],
+            ["w1", "map 1 #2", "backup", "running"],
+        ]
+    );
+    // A running attempt has no end yet; the killed one ended at w2's death (10 ms).
+    assert_eq!(table.rows[2].cells[3], "");
+    assert_eq!(table.rows[1].cells[3], "10000");
+}

@@ -1,6 +1,6 @@
 use super::*;
 use crate::patterns::deploy::checker::message_event;
-use crate::sim::clock::WallClock;
+use crate::patterns::findings::breaches_with;
 
 /// job (0), proxy (1), app (2), monitor (3), app2 (4).
 fn checker() -> SidecarChecker {
@@ -12,16 +12,7 @@ fn checker() -> SidecarChecker {
 }
 
 fn after_step(c: &mut SidecarChecker, at: u64) -> Vec<Breach> {
-    let status = [NodeStatus::Up; 5];
-    let clocks = vec![WallClock::new(0, 0); 5];
-    let world = World {
-        now: SimTime(at),
-        status: &status,
-        clocks: &clocks,
-    };
-    let mut out = Vec::new();
-    c.check(&[], &world, &mut out);
-    out
+    breaches_with(c, at, &[NodeStatus::Up; 5])
 }
 
 fn event(at: u64, node: u32, kind: EventKind<DeployNode>) -> TraceEvent<DeployNode> {
