@@ -8,7 +8,11 @@
 //!   nodes as state machines, the network and fault model, wall clocks, the trace,
 //!   checkpoints, snapshots, invariants, sessions and the object-safe [`Run`] interface.
 //! - [`patterns`] holds one module per pattern and the [`Registry`] that lists them.
+//! - [`compare`] finds where two runs' traces part; [`export`] writes a run as JSON, as a
+//!   ShiViz log and as a Rust test.
 
+pub mod compare;
+pub mod export;
 pub mod patterns;
 pub mod sim;
 

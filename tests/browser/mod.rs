@@ -213,6 +213,18 @@ pub async fn open_at(client: &Client, base: &str, session: &playground_core::Ses
     scrub(client, at_us).await;
 }
 
+/// Whether the page scrolls sideways (it must not, at any width).
+pub async fn scrolls_sideways(client: &Client) -> bool {
+    client
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1",
+            vec![],
+        )
+        .await
+        .unwrap()
+        == json!(true)
+}
+
 /// Scrolls the stage to the top of the window (under the header) and writes a
 /// screenshot to `path`.
 pub async fn shoot_stage(client: &Client, path: &Path) {

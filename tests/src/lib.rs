@@ -2,6 +2,7 @@
 //! measurements (`bench`).
 
 pub mod bench;
+pub mod replay;
 pub mod stories;
 
 use playground_core::sim::action::{Action, TimedAction};

@@ -5,7 +5,8 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use playground_core::sim::node::NodeStatus;
-use playground_core::sim::run::EventTag;
+use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::time::SimTime;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -13,6 +14,7 @@ use crate::browser;
 use crate::components::actions::{ActionBar, GroupSummary};
 use crate::components::catalog::{About, Catalog, ScenarioEntry};
 use crate::components::charts::Charts;
+use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
 use crate::components::help::Help;
@@ -27,9 +29,11 @@ use crate::components::settings::Settings;
 use crate::components::stage::Stage;
 use crate::components::status::StatusStrip;
 use crate::components::tables::PatternTables;
+use crate::components::transfer::Transfer;
+use crate::files;
 use crate::keys;
-use crate::layout::{DiagramGeometry, PHONE_STAGE_WIDTH, STAGE_WIDTH};
-use crate::model::{Command, Playground};
+use crate::layout::{DiagramGeometry, Lanes, PHONE_STAGE_WIDTH, STAGE_WIDTH};
+use crate::model::{difference, Arrow, Command, ExportKind, Playground, PropertyRow};
 use crate::url::{iframe_snippet, query_for, share_query};
 
 /// Milliseconds between playback ticks.
@@ -45,7 +49,22 @@ pub fn App() -> Html {
         let (model, redraw) = (model.clone(), redraw.clone());
         Callback::from(move |command: Command| {
             browser::remember_command(&format!("{command:?}"));
-            model.borrow_mut().apply(command);
+            if command == Command::Export(ExportKind::Svg) {
+                // The diagram as drawn: the page's, not the model's.
+                let name = format!("{}-diagram.svg", model.borrow().run().scenario().id());
+                if let Some(svg) = files::diagram_svg() {
+                    files::download(&name, "image/svg+xml", &svg);
+                }
+                return;
+            }
+            let download = {
+                let mut m = model.borrow_mut();
+                m.apply(command);
+                m.take_download()
+            };
+            if let Some((name, mime, text)) = download {
+                files::download(&name, mime, &text);
+            }
             redraw.force_update();
         })
     };
@@ -126,7 +145,8 @@ pub fn App() -> Html {
         });
     }
     let m = model.borrow();
-    let query = query_for(m.session(), m.embedded());
+    let vs_session = m.vs().map(Playground::session);
+    let query = query_for(m.session(), vs_session, m.embedded());
     {
         let query = query.clone();
         let story = m.session().scenario.clone();
@@ -140,7 +160,7 @@ pub fn App() -> Html {
     // A shared link opens at the instant it was shared at; the address bar does not
     // follow the cursor (browsers limit how often a page may rewrite it).
     let at = m.cursor().time;
-    let share_url = format!("{page}{}", share_query(m.session(), false, at));
+    let share_url = format!("{page}{}", share_query(m.session(), vs_session, false, at));
     let title = {
         let run = m.run();
         format!(
@@ -149,33 +169,22 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    let snippet = iframe_snippet(&page, m.session(), &title, at);
+    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at);
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();
-    let stage_layout = m.stage_layout(if narrow {
+    // Two stages side by side each take a phone's width.
+    let stage_layout = m.stage_layout(if narrow || m.vs().is_some() {
         PHONE_STAGE_WIDTH
     } else {
         STAGE_WIDTH
     });
     let cursor = m.cursor();
-    let (window_start, window_span) = m.diagram_window();
-    let lanes = m.lanes();
-    let geometry = DiagramGeometry::following(cursor.time, window_span, m.end())
-        .starting_at(window_start)
-        .for_lanes(&lanes);
-    let events = m.events_between(geometry.start, geometry.end());
-    let arrows = Rc::new(m.arrows(&events));
+    let window = m.diagram_window();
+    let (lanes, geometry, events, arrows) = diagram_of(&m, cursor.time, window, m.end());
     let path = m.path();
     let properties = m.properties();
-    let violations: Vec<(usize, String)> = properties
-        .iter()
-        .filter_map(|p| {
-            p.violated
-                .as_ref()
-                .map(|v| (v.event, p.sentence.to_string()))
-        })
-        .collect();
+    let violations = breaches(&properties);
     let names: Rc<Vec<String>> = Rc::new(snapshot.nodes.iter().map(|n| n.name.clone()).collect());
     let run = m.run();
     let scenario = run.scenario();
@@ -194,7 +203,8 @@ pub fn App() -> Html {
             .collect::<Vec<_>>(),
     );
     let properties = Rc::new(properties);
-    let status = html! { <StatusStrip rows={properties.clone()} switches={switches.clone()} on={on.clone()} /> };
+    let run_a = m.vs().map(|_| AttrValue::Static("A"));
+    let status = html! { <StatusStrip rows={properties.clone()} switches={switches.clone()} run={run_a} on={on.clone()} /> };
     let catalog = m
         .registry()
         .patterns()
@@ -270,6 +280,61 @@ pub fn App() -> Html {
                selected_msg={m.selected_message()} selected_group={m.selected_group()}
                group={m.group().clone()} path={path.clone()} on={on.clone()} />
     };
+    let divergence = m.divergence().flatten();
+    let mark = |a_side: bool| {
+        let d = divergence.as_ref()?;
+        let (mine, theirs) = if a_side { (&d.a, &d.b) } else { (&d.b, &d.a) };
+        let t = mine.as_ref().or(theirs.as_ref())?.time;
+        Some((t, AttrValue::from(d.sentence.clone())))
+    };
+    // Run B's views, when comparing: its commands go through `Command::OnB`.
+    let b = m.vs().map(|b| {
+        let on_b = on.reform(|c| Command::OnB(Box::new(c)));
+        let snapshot = Rc::new(b.snapshot());
+        let stage = html! {
+            <Stage snapshot={snapshot} layout={b.stage_layout(PHONE_STAGE_WIDTH)} pattern={pattern} selected={b.selected()}
+                   selected_msg={b.selected_message()} selected_group={b.selected_group()}
+                   group={b.group().clone()} path={b.path()} on={on_b.clone()} />
+        };
+        let (lanes, geometry, events, arrows) = diagram_of(b, cursor.time, window, m.end());
+        let properties = b.properties();
+        let diagram = html! {
+            <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
+                     cursor={cursor.time} shown_events={b.snapshot_events()}
+                     violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
+                     cone={b.cone()} clip="plot-b" on={on_b.clone()} />
+        };
+        let status = html! {
+            <StatusStrip rows={Rc::new(properties)} switches={Rc::new(Vec::new())}
+                         run={AttrValue::Static("B")} on={on_b} />
+        };
+        let change = AttrValue::from(difference(m.session(), b.session()));
+        let comparing = Comparing {
+            change: change.clone(),
+            divergence: m
+                .divergence()
+                .map(|d| d.map(|d| AttrValue::from(d.sentence.clone()))),
+            b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, false, at))),
+        };
+        (stage, diagram, status, b.charts(), change, comparing)
+    });
+    let compare_bar = html! {
+        <CompareBar options={Rc::new(if b.is_none() { m.compare_options() } else { Vec::new() })}
+                    comparing={b.as_ref().map(|b| b.5.clone())} on={on.clone()} />
+    };
+    let status = html! { <>{ status }if let Some(b) = &b { { b.2.clone() } }</> };
+    let stage = match &b {
+        None => stage,
+        Some(b) => html! {
+            <div class="run-pair" data-testid="run-pair">
+                <div class="run-side"><h3><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3>{ stage }</div>
+                <div class="run-side" data-testid="run-b"><h3><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.0.clone() }</div>
+            </div>
+        },
+    };
+    let diagram_b = b.as_ref().map(|b| {
+        html! { <><h3 class="run-label"><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.1.clone() }</> }
+    });
     let cone_line = m.cone_summary().map(|text| {
         html! {
             <p class="cone-summary" data-testid="cone-summary" role="status">
@@ -290,20 +355,25 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
-            <Diagram lanes={lanes} geometry={geometry} events={Rc::new(events)} arrows={arrows}
-                     cursor={cursor.time} shown_events={m.snapshot_events()}
-                     violations={Rc::new(violations)} path={path.clone()} cone={m.cone()} on={on.clone()} />
+            if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
+            <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
+                     cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
+                     violations={violations} path={path.clone()} cone={m.cone()} on={on.clone()} />
             { cone_line }
+            <>{ for diagram_b }</>
             <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };
-    let charts = html! { <Charts charts={m.charts()} names={names.clone()} cursor={cursor.time} on={on.clone()} /> };
+    let charts = html! {
+        <Charts charts={m.charts()} other={b.as_ref().map(|b| b.3.clone())} names={names.clone()}
+                cursor={cursor.time} on={on.clone()} />
+    };
     let path_panel =
         path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if m.embedded() {
-        let full = format!("{page}{}", share_query(m.session(), false, at));
+        let full = format!("{page}{}", share_query(m.session(), vs_session, false, at));
         return html! {
             <main class="embed" data-testid="embed">
                 <header class="embed-head">
@@ -314,6 +384,7 @@ pub fn App() -> Html {
                 <Caption text={caption} />
                 { stage }
                 { controls }
+                if b.is_some() { { compare_bar } }
                 { status }
                 { charts }
                 { diagram }
@@ -339,6 +410,7 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel" id="stage-panel" tabindex="-1">{ stage }<>{ for action_bar }</></section>
                         { controls }
+                        { compare_bar }
                         { status }
                         <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
                         { charts }
@@ -366,6 +438,7 @@ pub fn App() -> Html {
                         <Settings params={params} switches={switches} on={on.clone()}
                                   latency_ms={snapshot.link.latency_max_us.div_ceil(1_000)}
                                   loss_percent={loss_percent(snapshot.link.loss)} />
+                        <Transfer test={m.exported_test().map(|t| AttrValue::from(t.to_string()))} on={on.clone()} />
                     </div>
                 </div>
             </main>
@@ -393,6 +466,45 @@ fn FactsPanel(props: &FactsProps) -> Html {
             </dl>
         </section>
     }
+}
+
+/// A diagram's lanes, geometry, events and arrows.
+type DiagramParts = (
+    Rc<Lanes>,
+    DiagramGeometry,
+    Rc<Vec<EventInfo>>,
+    Rc<Vec<Arrow>>,
+);
+
+/// What a run's diagram draws in the time `window` (start, span) of a run ending at
+/// `end`, following `cursor`: its lanes, geometry, events and arrows.
+fn diagram_of(
+    p: &Playground,
+    cursor: SimTime,
+    window: (SimTime, u64),
+    end: SimTime,
+) -> DiagramParts {
+    let lanes = p.lanes();
+    let geometry = DiagramGeometry::following(cursor, window.1, end)
+        .starting_at(window.0)
+        .for_lanes(&lanes);
+    let events = p.events_between(geometry.start, geometry.end());
+    let arrows = Rc::new(p.arrows(&events));
+    (lanes, geometry, Rc::new(events), arrows)
+}
+
+/// The events that broke a property (by the cursor), with the property's sentence.
+fn breaches(properties: &[PropertyRow]) -> Rc<Vec<(usize, String)>> {
+    Rc::new(
+        properties
+            .iter()
+            .filter_map(|p| {
+                p.violated
+                    .as_ref()
+                    .map(|v| (v.event, p.sentence.to_string()))
+            })
+            .collect(),
+    )
 }
 
 /// A loss ratio in whole percent, for the slider.

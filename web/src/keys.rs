@@ -19,6 +19,7 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
     ("+", "+", "Zoom the diagram in"),
     ("-", "−", "Zoom the diagram out"),
     ("n", "N", "Re-run with another seed"),
+    ("d", "D", "Go to where two compared runs part"),
     ("?", "?", "Show or hide this help"),
     (
         "Escape",
@@ -44,6 +45,7 @@ pub fn command_for(
         "+" | "=" => Command::Zoom(1),
         "-" => Command::Zoom(-1),
         "n" | "N" => Command::NewSeed,
+        "d" | "D" => Command::SeekDivergence,
         "?" => Command::ToggleHelp,
         "Escape" if help_open => Command::ToggleHelp,
         "Escape" => Command::ClearFocus,

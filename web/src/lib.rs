@@ -7,6 +7,7 @@
 mod app;
 mod browser;
 pub mod components;
+mod files;
 pub mod keys;
 pub mod layout;
 mod logview;

@@ -29,18 +29,22 @@ mod acting;
 mod causality;
 mod charts;
 mod command;
+mod compare;
 mod diagram;
+mod open;
 mod params;
 mod path;
 mod playback;
 mod stage;
+mod transfer;
 
 pub use command::Command;
+pub use compare::difference;
+pub use transfer::{Download, ExportKind, ImportFields};
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
 pub use path::{PathHop, PathView};
-use playback::DEFAULT_SPEED;
 pub use playback::{FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
 pub use crate::logview::LogRow;
@@ -132,95 +136,32 @@ pub struct Playground {
     path_memo: Memo<MsgId, Option<Rc<PathView>>>,
     /// The shown event's causality, for the run explored last.
     cone_memo: Memo<usize, Rc<Cone>>,
+    /// Run B, when comparing (see `compare.rs`).
+    vs: Option<Box<Playground>>,
+    /// Where runs A and B part, once computed.
+    divergence: Option<Option<Rc<playground_core::compare::Divergence>>>,
+    /// The Rust test exported last, while it is shown.
+    exported_test: Option<String>,
+    /// A file an export made, for the page to offer as a download.
+    download: Option<Download>,
 }
 
 impl Playground {
-    /// Opens what the address asks for, falling back to the default session with a notice
-    /// when the address is broken.
-    pub fn open(query: Query, reduced_motion: bool) -> Playground {
-        let registry = Registry::standard();
-        let mut notices = Vec::new();
-        let mut at = query.at;
-        let run = match query.session {
-            None => None,
-            Some(Err(e)) => {
-                notices.push(bad_link(&e.to_string()));
-                None
-            }
-            Some(Ok(session)) => match registry.start(&session) {
-                Ok(run) => Some(run),
-                Err(e) => {
-                    notices.push(bad_link(&e.to_string()));
-                    None
-                }
-            },
-        };
-        if run.is_none() {
-            // The instant belonged to the session that could not open.
-            at = None;
-        }
-        let run = match run {
-            Some(run) => run,
-            None => match registry.start(&registry.default_session()) {
-                Ok(run) => run,
-                // The default session is tested to start; this only guards a broken build.
-                Err(e) => panic!("the default session does not start: {e}"),
-            },
-        };
-        let mut playground = Playground {
-            registry,
-            run,
-            cursor: Cursor::default(),
-            playing: false,
-            speed: DEFAULT_SPEED,
-            reduced_motion,
-            step_debt_ms: 0.0,
-            following: false,
-            selected: None,
-            selected_msg: None,
-            path_msg: None,
-            cone_event: None,
-            selected_group: None,
-            collapsed: BTreeSet::new(),
-            layout: Memo::default(),
-            lanes: Memo::default(),
-            group: BTreeSet::new(),
-            log: LogFilter::default(),
-            diagram_span_us: 0,
-            diagram_start: None,
-            help: false,
-            embed: query.embed,
-            notices,
-            fingerprint: None,
-            query: String::new(),
-            answer: Memo::default(),
-            charts: Memo::default(),
-            path_memo: Memo::default(),
-            cone_memo: Memo::default(),
-        };
-        playground.explore();
-        playground.fit_diagram();
-        match at {
-            Some(Ok(t)) => playground.seek(t),
-            Some(Err(text)) => playground.notify(Notice {
-                tone: Tone::Error,
-                text: format!(
-                    "The link's time `{text}` is not a whole number of microseconds; \
-                     the run opens at its start."
-                ),
-            }),
-            None => {}
-        }
-        playground
-    }
-
     /// Carries out a command.
     pub fn apply(&mut self, command: Command) {
+        if let Some(command) = self.apply_compare(command) {
+            self.apply_one(command);
+        }
+        self.sync_vs();
+    }
+
+    fn apply_one(&mut self, command: Command) {
         match command {
             Command::Fingerprint => {
                 if self.fingerprint.is_none() {
                     self.fingerprint = Some(self.run.engine().trace_fingerprint());
                 }
+                self.fingerprint_vs();
             }
             Command::TogglePlay => {
                 if !self.playing && self.cursor.time >= self.end() {
@@ -345,11 +286,24 @@ impl Playground {
                     self.notices.remove(n);
                 }
             }
+            Command::Export(kind) => self.download = self.export(kind),
+            Command::HideTest => self.exported_test = None,
+            Command::Import(file) => self.import(file),
+            // Carried out by `apply_compare`.
+            Command::CompareWith(_)
+            | Command::StopCompare
+            | Command::SeekDivergence
+            | Command::OnB(_) => {}
         }
     }
 
     fn engine(&self) -> &dyn playground_core::sim::run::Engine {
         self.run.engine()
+    }
+
+    /// The file the last export made, to download (taken once).
+    pub fn take_download(&mut self) -> Option<Download> {
+        self.download.take()
     }
 
     /// The run being shown.
@@ -372,9 +326,9 @@ impl Playground {
         self.cursor
     }
 
-    /// The time of the run's last step.
+    /// The time of the run's last step (of the longer run, when comparing).
     pub fn end(&self) -> SimTime {
-        self.engine().now()
+        self.end_with_vs(self.engine().now())
     }
 
     /// Total steps of the explored run.
@@ -506,37 +460,48 @@ impl Playground {
 
     fn restart(&mut self, session: Session, keep_cursor: bool) {
         match self.registry.start(&session) {
-            Ok(run) => {
-                let at = self.cursor.time;
-                if run.scenario().pattern().id != self.run.scenario().pattern().id {
-                    self.query.clear();
-                }
-                self.run = run;
-                self.playing = false;
-                self.selected = None;
-                self.selected_msg = None;
-                self.path_msg = None;
-                self.cone_event = None;
-                self.selected_group = None;
-                self.collapsed.clear();
-                self.layout.clear();
-                self.lanes.clear();
-                self.group.clear();
-                self.log.node = None;
-                self.explore();
-                self.fit_diagram();
-                if keep_cursor {
-                    self.seek(at);
-                } else {
-                    // A story chosen from the catalog starts where its link starts: before
-                    // its first step.
-                    self.cursor = Cursor::default();
-                }
-            }
+            Ok(run) => self.replace_run(run, keep_cursor),
             Err(e) => self.notify(Notice {
                 tone: Tone::Error,
                 text: format!("That change could not be made: {e}."),
             }),
+        }
+    }
+
+    /// Shows `run` instead of the run shown, at the same instant or at its start.
+    fn replace_run(&mut self, run: Run, keep_cursor: bool) {
+        let at = self.cursor.time;
+        if run.scenario().pattern().id != self.run.scenario().pattern().id {
+            self.query.clear();
+        }
+        if self
+            .vs
+            .as_ref()
+            .is_some_and(|b| b.session().scenario != run.session().scenario)
+        {
+            self.vs = None;
+        }
+        self.exported_test = None;
+        self.run = run;
+        self.playing = false;
+        self.selected = None;
+        self.selected_msg = None;
+        self.path_msg = None;
+        self.cone_event = None;
+        self.selected_group = None;
+        self.collapsed.clear();
+        self.layout.clear();
+        self.lanes.clear();
+        self.group.clear();
+        self.log.node = None;
+        self.explore();
+        self.fit_diagram();
+        if keep_cursor {
+            self.seek(at);
+        } else {
+            // A story chosen from the catalog starts where its link starts: before
+            // its first step.
+            self.cursor = Cursor::default();
         }
     }
 
@@ -556,6 +521,7 @@ impl Playground {
         self.path_memo.clear();
         self.cone_memo.clear();
         self.fingerprint = None;
+        self.divergence = None;
         if !self.run.engine().is_finished() {
             self.notify(Notice {
                 tone: Tone::Info,
@@ -565,16 +531,6 @@ impl Playground {
                 ),
             });
         }
-    }
-}
-
-fn bad_link(error: &str) -> Notice {
-    Notice {
-        tone: Tone::Error,
-        text: format!(
-            "This link's session could not be opened: {error}. Showing the default scenario \
-             instead."
-        ),
     }
 }
 
@@ -590,8 +546,12 @@ fn next_seed(seed: u64) -> u64 {
 #[cfg(test)]
 mod charts_paths_tests;
 #[cfg(test)]
+mod compare_tests;
+#[cfg(test)]
 mod lanes_tests;
 #[cfg(test)]
 mod stage_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfer_tests;

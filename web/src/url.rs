@@ -1,7 +1,8 @@
 //! The page's address: which session to open, whether to embed, and share links.
 //!
-//! The query string holds `s=<session text>`, for the embedded view `embed`, and in a
-//! shared link `t=<microseconds>`, the instant it was shared at. The session text uses
+//! The query string holds `s=<session text>`, when comparing `vs=<session text>` (run B,
+//! the same story with one change), for the embedded view `embed`, and in a shared link
+//! `t=<microseconds>`, the instant it was shared at. The session text uses
 //! only URL-unreserved characters, so it is written as is; reading tolerates
 //! percent-encoding in case a browser or a docs tool added some.
 
@@ -16,6 +17,8 @@ pub struct Query {
     pub embed: bool,
     /// The session in the address: none, or what decoding it gave.
     pub session: Option<Result<Session, SessionError>>,
+    /// The session to compare it with (`vs=`): none, or what decoding it gave.
+    pub vs: Option<Result<Session, SessionError>>,
     /// The instant to open at: none, a time in microseconds, or the text that is not one.
     pub at: Option<Result<SimTime, String>>,
 }
@@ -25,6 +28,7 @@ pub fn parse_query(search: &str) -> Query {
     let mut query = Query {
         embed: false,
         session: None,
+        vs: None,
         at: None,
     };
     for pair in search.trim_start_matches('?').split('&') {
@@ -32,6 +36,7 @@ pub fn parse_query(search: &str) -> Query {
         match key {
             "embed" => query.embed = true,
             "s" => query.session = Some(Session::decode(&percent_decode(value))),
+            "vs" => query.vs = Some(Session::decode(&percent_decode(value))),
             "t" => {
                 let text = percent_decode(value);
                 query.at = Some(text.parse::<u64>().map(SimTime).map_err(|_| text));
@@ -42,16 +47,22 @@ pub fn parse_query(search: &str) -> Query {
     query
 }
 
-/// The query string for a session, with `embed` first when asked.
-pub fn query_for(session: &Session, embed: bool) -> String {
+/// The query string for a session (and the one it is compared with), with `embed`
+/// first when asked.
+pub fn query_for(session: &Session, vs: Option<&Session>, embed: bool) -> String {
     let embed = if embed { "embed&" } else { "" };
-    format!("?{embed}s={}", session.encode())
+    let mut query = format!("?{embed}s={}", session.encode());
+    if let Some(vs) = vs {
+        query.push_str("&vs=");
+        query.push_str(&vs.encode());
+    }
+    query
 }
 
 /// The query string of a link that opens `session` at the instant `at` (the start is
 /// left out).
-pub fn share_query(session: &Session, embed: bool, at: SimTime) -> String {
-    let query = query_for(session, embed);
+pub fn share_query(session: &Session, vs: Option<&Session>, embed: bool, at: SimTime) -> String {
+    let query = query_for(session, vs, embed);
     match at.as_micros() {
         0 => query,
         us => format!("{query}&t={us}"),
@@ -60,13 +71,19 @@ pub fn share_query(session: &Session, embed: bool, at: SimTime) -> String {
 
 /// An `<iframe>` snippet that embeds `session` at the instant `at` from the page at
 /// `page_url` (the address without its query), titled with the story's `title`.
-pub fn iframe_snippet(page_url: &str, session: &Session, title: &str, at: SimTime) -> String {
+pub fn iframe_snippet(
+    page_url: &str,
+    session: &Session,
+    vs: Option<&Session>,
+    title: &str,
+    at: SimTime,
+) -> String {
     let title = title.replace('"', "'");
     format!(
         "<iframe src=\"{page_url}{}\" width=\"100%\" height=\"620\" style=\"border:1px solid \
          #d5d9e0;border-radius:8px\" title=\"{title} — Distributed Patterns Playground\" \
          loading=\"lazy\"></iframe>",
-        share_query(session, true, at),
+        share_query(session, vs, true, at),
     )
 }
 
@@ -114,7 +131,7 @@ mod tests {
     fn round_trips_through_the_query() {
         let session = Session::new("lamport-concurrent", 3).with_param("clients", 4);
         for embed in [false, true] {
-            let q = parse_query(&query_for(&session, embed));
+            let q = parse_query(&query_for(&session, None, embed));
             assert_eq!(q.embed, embed);
             assert_eq!(q.session, Some(Ok(session.clone())));
         }
@@ -138,6 +155,7 @@ mod tests {
         let snippet = iframe_snippet(
             "https://docs.example/play/",
             &Session::new("lamport-skew", 2),
+            None,
             "Lamport clock: \"Skewed\" wall clocks",
             SimTime(12_500),
         );
@@ -150,16 +168,39 @@ mod tests {
     #[test]
     fn a_shared_link_carries_its_instant_and_a_bad_one_is_reported() {
         let session = Session::new("lamport-skew", 2);
-        let q = parse_query(&share_query(&session, false, SimTime(752_000)));
+        let q = parse_query(&share_query(&session, None, false, SimTime(752_000)));
         assert_eq!(q.at, Some(Ok(SimTime(752_000))));
         assert_eq!(q.session, Some(Ok(session.clone())));
         assert_eq!(
-            share_query(&session, false, SimTime::ZERO),
-            query_for(&session, false)
+            share_query(&session, None, false, SimTime::ZERO),
+            query_for(&session, None, false)
         );
         for bad in ["-9223372036854775808", "1e9", "", "99999999999999999999"] {
             let q = parse_query(&format!("?s=v1~lamport-skew~seed.2&t={bad}"));
             assert_eq!(q.at, Some(Err(bad.to_string())), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_compare_link_round_trips_both_halves_and_reports_a_bad_one() {
+        let a = Session::new("balance-host-failure", 3);
+        let b = a.clone().with_switch_off("health-checks");
+        for embed in [false, true] {
+            let text = share_query(&a, Some(&b), embed, SimTime(5_000));
+            let q = parse_query(&text);
+            assert_eq!(q.session, Some(Ok(a.clone())), "{text}");
+            assert_eq!(q.vs, Some(Ok(b.clone())), "{text}");
+            assert_eq!(q.embed, embed);
+            assert_eq!(q.at, Some(Ok(SimTime(5_000))));
+        }
+        let q = parse_query("?s=v1~lamport-skew~seed.2&vs=v1~lamport-skew~seed.%ZZ");
+        assert_eq!(q.session, Some(Ok(Session::new("lamport-skew", 2))));
+        assert!(matches!(q.vs, Some(Err(_))));
+        assert_eq!(parse_query("?s=v1~lamport-skew~seed.2").vs, None);
+        let snippet = iframe_snippet("https://d/", &a, Some(&b), "t", SimTime::ZERO);
+        assert!(
+            snippet.contains("?embed&s=v1~balance-host-failure~seed.3&vs="),
+            "{snippet}"
+        );
     }
 }

@@ -3,6 +3,10 @@
 //! second, a latency as its p50 and p99, a gauge as its highest level; a per-node metric
 //! also gets a heat strip (nodes × time). Hovering reads a bucket; clicking seeks there.
 //!
+//! When two runs are compared, each chart draws both (run A in one colour, run B in
+//! another; a latency's p50 dashed) on one time axis, and its readout gives both values
+//! at the cursor ("p99 180 ms vs 31 ms").
+//!
 //! The charts come computed once per run from the model; the heat cells (the only large
 //! part) are their own component, so moving the cursor redraws only the lines and marks.
 
@@ -40,6 +44,9 @@ pub struct ChartsProps {
     pub charts: Rc<Vec<Rc<Chart>>>,
     /// Node names, in node order (the heat strips' rows).
     pub names: Rc<Vec<String>>,
+    /// Run B's charts, when two runs are compared (in the same order).
+    #[prop_or_default]
+    pub other: Option<Rc<Vec<Rc<Chart>>>>,
     /// The instant shown.
     pub cursor: SimTime,
     /// Where commands go.
@@ -148,8 +155,9 @@ pub fn Charts(props: &ChartsProps) -> Html {
     if props.charts.is_empty() {
         return Html::default();
     }
-    let charts = props.charts.iter().map(|chart| {
-        html! { <ChartView chart={chart.clone()} names={props.names.clone()} cursor={props.cursor} on={props.on.clone()} /> }
+    let charts = props.charts.iter().enumerate().map(|(i, chart)| {
+        let other = props.other.as_ref().and_then(|o| o.get(i)).cloned();
+        html! { <ChartView chart={chart.clone()} {other} names={props.names.clone()} cursor={props.cursor} on={props.on.clone()} /> }
     });
     html! {
         <section class="panel charts" data-testid="charts">
@@ -166,6 +174,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ChartViewProps {
     chart: Rc<Chart>,
+    other: Option<Rc<Chart>>,
     names: Rc<Vec<String>>,
     cursor: SimTime,
     on: Callback<Command>,
@@ -178,9 +187,15 @@ fn ChartView(props: &ChartViewProps) -> Html {
     let strip_open = use_state(|| true);
     let (plot_ref, strip_ref) = (use_node_ref(), use_node_ref());
     let chart = &props.chart;
-    let frame = Frame::of(chart);
+    let other = props.other.as_deref();
+    let mut frame = Frame::of(chart);
+    let mut max = chart.max();
+    if let Some(b) = other {
+        frame.span_us = frame.span_us.max(Frame::of(b).span_us);
+        max = max.max(b.max());
+    }
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let ticks = y_ticks(chart.max());
+    let ticks = y_ticks(max);
     let top = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
     let y = |v: f64| TOP + plot_h - plot_h * v / top;
 
@@ -204,14 +219,31 @@ fn ChartView(props: &ChartViewProps) -> Html {
             </g>
         }
     });
-    let lines = chart.lines.iter().zip(LINE_CLASSES).map(|(line, class)| {
-        let mut d = String::with_capacity(line.values.len() * 14);
-        for (i, v) in line.values.iter().enumerate() {
-            let x = frame.x(i as u64 * frame.bucket_us + frame.bucket_us / 2);
+    let path = |values: &[f64], bucket_us: u64, class: Classes| {
+        let mut d = String::with_capacity(values.len() * 14);
+        for (i, v) in values.iter().enumerate() {
+            let x = frame.x(i as u64 * bucket_us + bucket_us / 2);
             let _ = write!(d, "{}{x:.1} {:.1}", if i == 0 { "M" } else { "L" }, y(*v));
         }
         html! { <path class={classes!("series", class)} d={d} /> }
+    };
+    // Compared, a run is a colour and a latency's p50 is dashed.
+    let two = chart.lines.len() > 1;
+    let runs = [Some((chart.as_ref(), "run-a")), other.map(|b| (b, "run-b"))];
+    let lines = runs.into_iter().flatten().flat_map(|(c, run)| {
+        c.lines
+            .iter()
+            .zip(LINE_CLASSES)
+            .enumerate()
+            .map(move |(i, (line, class))| {
+                let class = match other {
+                    Some(_) => classes!(run, (two && i == 0).then_some("dashed")),
+                    None => classes!(class),
+                };
+                path(&line.values, c.bucket_us, class)
+            })
     });
+    let lines: Vec<Html> = lines.collect();
 
     let cursor_us = props.cursor.as_micros();
     let cursor_x = frame.x(cursor_us);
@@ -236,16 +268,20 @@ fn ChartView(props: &ChartViewProps) -> Html {
             let _ = write!(readout, "{name} {} {}", number(value), heat.unit);
         }
         _ => {
+            // Run B's bucket holding the same instant (its buckets may be wider).
+            let b_at = |b: &Chart, i: usize| {
+                let bucket = (from / b.bucket_us.max(1)) as usize;
+                b.lines.get(i)?.values.get(bucket).copied()
+            };
             for (i, line) in chart.lines.iter().enumerate() {
                 let value = line.values.get(bucket).copied().unwrap_or(0.0);
                 let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(
-                    readout,
-                    "{sep}{} {} {}",
-                    line.name,
-                    number(value),
-                    chart.unit
-                );
+                let _ = write!(readout, "{sep}{} {}", line.name, number(value));
+                if let Some(b) = other {
+                    let b = b_at(b, i).map_or_else(|| "–".to_string(), number);
+                    let _ = write!(readout, " vs {b}");
+                }
+                let _ = write!(readout, " {}", chart.unit);
             }
         }
     }
@@ -272,15 +308,25 @@ fn ChartView(props: &ChartViewProps) -> Html {
         let hover = hover.clone();
         Callback::from(move |_: MouseEvent| hover.set(None))
     };
-    let legend = (chart.lines.len() > 1).then(|| {
-        html! {
+    let legend = if other.is_some() {
+        Some(html! {
             <span class="legend" data-testid="chart-legend">
-                { for chart.lines.iter().zip(LINE_CLASSES).map(|(l, class)| html! {
-                    <span class={classes!("key", class)}>{ l.name }</span>
-                }) }
+                <span class="key run-a">{ "A" }</span>
+                <span class="key run-b">{ "B" }</span>
+                if two { <span class="muted">{ format!("(dashed: {})", chart.lines[0].name) }</span> }
             </span>
-        }
-    });
+        })
+    } else {
+        (chart.lines.len() > 1).then(|| {
+            html! {
+                <span class="legend" data-testid="chart-legend">
+                    { for chart.lines.iter().zip(LINE_CLASSES).map(|(l, class)| html! {
+                        <span class={classes!("key", class)}>{ l.name }</span>
+                    }) }
+                </span>
+            }
+        })
+    };
     let spec = chart.spec;
     let strip = chart.heat.as_ref().map(|heat| {
         let rows = heat.rows.len().max(1);

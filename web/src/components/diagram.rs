@@ -37,6 +37,12 @@ pub struct DiagramProps {
     pub violations: Rc<Vec<(usize, String)>>,
     /// The request path shown, if any: its arrows are highlighted, the others dimmed.
     pub path: Option<Rc<PathView>>,
+    /// Where two compared runs part: the instant and the sentence saying how.
+    #[prop_or_default]
+    pub divergence: Option<(SimTime, AttrValue)>,
+    /// The id of the plot's clip path (unique on the page: two diagrams when comparing).
+    #[prop_or(AttrValue::Static("plot"))]
+    pub clip: AttrValue,
     /// The event whose causality is shown, if any: what happened before it and after it
     /// is highlighted, what is concurrent with it dimmed.
     pub cone: Option<Rc<Cone>>,
@@ -104,6 +110,16 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         })
     });
+    let divergence = props.divergence.as_ref().map(|(t, sentence)| {
+        let x = g.abs_x(*t).to_string();
+        html! {
+            <g class="divergence-mark" data-testid="divergence-mark">
+                <title>{ format!("The runs part at {sentence}") }</title>
+                <line x1={x.clone()} y1={g.top.to_string()} x2={x.clone()} y2={height.to_string()} />
+                <text x={x} y={(g.top + 12.0).to_string()}>{ " ≠ runs part" }</text>
+            </g>
+        }
+    });
     let hovered = hover.and_then(|hit| hovered(props, &marks, hit));
 
     // Where the pointer is, in the plot's units; None outside the plot. (Yew delegates
@@ -152,17 +168,17 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         <svg ref={svg} class={class} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
              role="img" aria-label="Space-time diagram" onclick={on_click} onmousemove={on_move} onmouseleave={on_leave}>
             <defs>
-                <clipPath id="plot"><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
+                <clipPath id={props.clip.clone()}><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
             </defs>
             <>{ for ticks }</>
             <LaneHeaders lanes={props.lanes.clone()} left={g.left} width={g.width} top={g.top}
                          lane_height={g.lane_height} on={props.on.clone()} />
-            <g clip-path="url(#plot)">
+            <g clip-path={format!("url(#{})", props.clip)}>
                 <g transform={format!("translate({:.3},0)", g.offset())}>
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
                     <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
-                    <g class="marks">{ for violations }</g>
+                    <g class="marks">{ for violations }{ for divergence }</g>
                     { hovered }
                     <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.clone()} y1="0"
                           x2={cursor_x} y2={height.to_string()} />

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod catalog;
 pub mod charts;
+pub mod compare;
 pub mod controls;
 pub mod diagram;
 pub mod help;
@@ -20,3 +21,4 @@ pub mod stage_parts;
 pub mod status;
 pub mod tables;
 pub mod timeline;
+pub mod transfer;

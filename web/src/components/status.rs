@@ -19,6 +19,9 @@ pub struct StatusProps {
     pub rows: Rc<Vec<PropertyRow>>,
     /// The switches the story offers, and whether each is on.
     pub switches: Rc<Vec<(SwitchSpec, bool)>>,
+    /// Which run, when two are compared ("A" or "B").
+    #[prop_or_default]
+    pub run: Option<AttrValue>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -73,7 +76,12 @@ pub fn StatusStrip(props: &StatusProps) -> Html {
     html! {
         <section class="panel status-strip" data-testid="status-strip" aria-label="Run status">
             <div class="strip-row">
-                <h2>{ "Invariants" }</h2>
+                <h2>
+                    if let Some(run) = &props.run {
+                        <span class={classes!("run-key", format!("run-{}", run.to_lowercase()))}>{ run.clone() }</span>{ " " }
+                    }
+                    { "Invariants" }
+                </h2>
                 <ul class="chips" aria-live="polite">{ for chips }</ul>
             </div>
             if !props.switches.is_empty() {

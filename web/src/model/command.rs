@@ -5,6 +5,9 @@ use playground_core::sim::node::NodeId;
 use playground_core::sim::run::EventTag;
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
+use playground_core::Session;
+
+use super::{ExportKind, ImportFields};
 
 #[cfg(doc)]
 use super::SPEEDS;
@@ -99,4 +102,19 @@ pub enum Command {
     Dismiss(usize),
     /// Ask the pattern's question (e.g. "read as of") with this input.
     Query(String),
+    /// Open run B, this session with one change, beside the run shown.
+    CompareWith(Session),
+    /// Close run B.
+    StopCompare,
+    /// Show the instant right after the first event where runs A and B part.
+    SeekDivergence,
+    /// A command from one of run B's views.
+    OnB(Box<Command>),
+    /// Export the run shown (the page offers the file as a download).
+    Export(ExportKind),
+    /// Stop showing the exported test.
+    HideTest,
+    /// Open an exported run: the fields the browser read from a JSON file, or why it
+    /// could not read one.
+    Import(Result<ImportFields, String>),
 }

@@ -1,0 +1,210 @@
+//! Comparing two runs in the built page, in headless Chromium: a compare link opens both
+//! runs (two stages, two diagrams, both status strips, both runs in each chart), `D` goes
+//! to where they part, a bad second half gets a banner and one run, "compare with…" opens
+//! run B and writes it into the address, and a compare link embeds. Screenshots at
+//! 1400×1000 and at phone width are written to `tests/screenshots/`.
+//!
+//! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
+
+#[path = "../browser/mod.rs"]
+mod browser;
+
+use std::path::Path;
+use std::time::Duration;
+
+use browser::{
+    dist_dir, scrolls_sideways, scrub, serve, shoot_stage, start_browser, testid, text, PREFIX,
+};
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+const A: &str = "v1~balance-host-failure~seed.1";
+const B: &str = "v1~balance-host-failure~seed.1~off.health-checks";
+
+async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+async fn key(client: &Client, key: &str) {
+    client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}))",
+            vec![json!(key)],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+async fn scrubber_value(client: &Client) -> u64 {
+    let value = client
+        .execute(
+            "return document.querySelector('[data-testid=scrubber]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// Microseconds from the time in "They part at event N at 12.345ms: …".
+fn time_in(sentence: &str) -> Option<u64> {
+    let after = sentence.split(" at ").nth(2)?;
+    let ms = after.split("ms").next()?;
+    let (whole, frac) = ms.split_once('.')?;
+    Some(whole.parse::<u64>().ok()? * 1_000 + frac.parse::<u64>().ok()?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    for (name, width, height) in [("desktop", 1400, 1000), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await.unwrap();
+        client.goto(&format!("{base}?s={A}&vs={B}")).await.unwrap();
+        testid(&client, "run-pair").await;
+        assert_eq!(count(&client, "[data-testid=stage]").await, 2, "{name}");
+        assert_eq!(count(&client, "[data-testid=diagram]").await, 2, "{name}");
+        assert_eq!(
+            count(&client, "[data-testid=status-strip]").await,
+            2,
+            "{name}"
+        );
+        assert!(text(&client, "compare-change")
+            .await
+            .contains("health-checks off"));
+        // The divergence comes with the fingerprints, a frame after the runs.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let sentence = text(&client, "divergence").await;
+        assert!(sentence.starts_with("They part at"), "{sentence}");
+        scrub(&client, 620_000).await;
+        key(&client, "d").await;
+        let at = time_in(&sentence).expect("the runs part at one instant");
+        assert_eq!(scrubber_value(&client).await, at, "{sentence}");
+        assert_eq!(
+            count(&client, "[data-testid=divergence-mark]").await,
+            2,
+            "{name}"
+        );
+        // Each chart draws both runs, with both values at the cursor.
+        let readout = text(&client, "chart-readout").await;
+        assert!(readout.contains(" vs "), "{readout}");
+        assert!(text(&client, "chart-legend").await.contains('B'));
+        assert!(
+            !scrolls_sideways(&client).await,
+            "{name}: no sideways scrolling"
+        );
+        // Stacked under 900 px, side by side above.
+        let stacked = client
+            .execute(
+                "const s = document.querySelectorAll('.run-side'); \
+                 return s[1].getBoundingClientRect().top > s[0].getBoundingClientRect().bottom - 1",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(stacked, json!(name == "phone"), "{name}");
+        // After host h2 died: run B still sends its instances requests.
+        scrub(&client, 700_000).await;
+        shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
+    }
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn compare_with_a_bad_half_and_an_embedded_compare_link() {
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    // A bad second half: a banner, one run.
+    client
+        .goto(&format!("{base}?s={A}&vs=v1~lamport-skew~seed.1"))
+        .await
+        .unwrap();
+    let notice = text(&client, "error-banner").await;
+    assert!(notice.contains("second run"), "{notice}");
+    assert_eq!(count(&client, "[data-testid=stage]").await, 1);
+    // "Compare with…" the first change on offer: run B opens and the address keeps it.
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=compare-with]'); s.selectedIndex = 1; \
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    testid(&client, "run-pair").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let url = client.current_url().await.unwrap().to_string();
+    assert!(url.contains(&format!("s={A}&vs={B}")), "{url}");
+    browser::click(&client, "stop-compare").await;
+    assert_eq!(count(&client, "[data-testid=stage]").await, 1);
+    // Embedded, a compare link shows both runs.
+    client
+        .goto(&format!("{base}?embed&s={A}&vs={B}"))
+        .await
+        .unwrap();
+    testid(&client, "embed").await;
+    testid(&client, "run-pair").await;
+    assert_eq!(count(&client, "[data-testid=diagram]").await, 2);
+    client.close().await.unwrap();
+}
+
+/// Exporting as a test shows the Rust to paste; a JSON export chosen in the file field
+/// opens again (its fingerprint checked), a file that is not one says so and changes
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_exported_as_a_test_and_a_json_export_opened_again() {
+    use playground_core::export::run_json;
+    use playground_core::{Registry, Session};
+    let port = serve(dist_dir());
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, client) = start_browser().await;
+    client.goto(&format!("{base}?s={B}")).await.unwrap();
+    testid(&client, "transfer").await;
+    browser::click(&client, "export-test").await;
+    let test = client
+        .execute(
+            "return document.querySelector('[data-testid=exported-test]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let test = test.as_str().unwrap();
+    assert!(test.contains(B) && test.contains("replay::check"), "{test}");
+    // The downloads are made (a Blob URL each) without a panic.
+    for export in ["export-json", "export-svg", "export-shiviz"] {
+        browser::click(&client, export).await;
+    }
+    assert_eq!(count(&client, "[data-testid=panic-banner]").await, 0);
+    // The JSON export of run A, written natively, opens in the page showing run B.
+    let mut run = Registry::standard()
+        .start(&Session::decode(A).unwrap())
+        .unwrap();
+    let engine = run.engine_mut();
+    while engine.trace_len() < playground_tests::replay::PAGE_EVENTS && engine.step() {}
+    let fingerprint = run.engine().trace_fingerprint();
+    let dir = std::env::temp_dir();
+    let good = dir.join(format!("compare-export-{port}.json"));
+    std::fs::write(&good, run_json(&run, fingerprint)).unwrap();
+    let bad = dir.join(format!("compare-not-json-{port}.json"));
+    std::fs::write(&bad, "{ not json").unwrap();
+    for (file, banner, says) in [
+        (&bad, "error-banner", "it is not JSON. Nothing changed."),
+        (&good, "info-banner", "same session, same fingerprint"),
+    ] {
+        let input = testid(&client, "import").await;
+        input.send_keys(file.to_str().unwrap()).await.unwrap();
+        let text = text(&client, banner).await;
+        assert!(text.contains(says), "{text}");
+    }
+    // The fingerprint comes a frame after the run is drawn.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let shown = text(&client, "fingerprint").await;
+    assert_eq!(shown, format!("run {fingerprint:016x}"));
+    let url = client.current_url().await.unwrap().to_string();
+    assert!(url.ends_with(&format!("s={A}")), "{url}");
+    client.close().await.unwrap();
+}

@@ -1,0 +1,91 @@
+//! The compare bar under the controls: "compare with…" this run with one change, and,
+//! while comparing, what run B changes, where the two runs part (with a button to go
+//! there, also the `D` key), a link to run B alone, and a way back to one run.
+
+use std::rc::Rc;
+
+use playground_core::Session;
+use yew::prelude::*;
+
+use crate::model::Command;
+
+/// What run B is, while comparing.
+#[derive(Clone, PartialEq)]
+pub struct Comparing {
+    /// What run B changes, in a few words.
+    pub change: AttrValue,
+    /// Where the runs part: not computed yet (`None`), or the sentence (`Some(None)`: the
+    /// runs do not part).
+    pub divergence: Option<Option<AttrValue>>,
+    /// A link to run B on its own.
+    pub b_url: AttrValue,
+}
+
+/// What the bar shows.
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// The changes on offer: label and the session they make.
+    pub options: Rc<Vec<(String, Session)>>,
+    /// Run B, while comparing.
+    pub comparing: Option<Comparing>,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The compare bar.
+#[component]
+pub fn CompareBar(props: &CompareProps) -> Html {
+    let on = &props.on;
+    let Some(c) = &props.comparing else {
+        let options = props.options.clone();
+        let onchange = on.reform(move |e: Event| {
+            let index = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map_or(0, |s| s.selected_index().max(0) as usize);
+            // Option 0 is the prompt.
+            match index.checked_sub(1).and_then(|i| options.get(i)) {
+                Some((_, session)) => Command::CompareWith(session.clone()),
+                None => Command::StopCompare,
+            }
+        });
+        return html! {
+            <section class="panel compare-bar" data-testid="compare-bar">
+                <label>
+                    <span class="muted">{ "Compare with the same run but… " }</span>
+                    <select {onchange} data-testid="compare-with">
+                        <option selected=true>{ "choose one change" }</option>
+                        { for props.options.iter().map(|(label, _)| html! { <option>{ label.clone() }</option> }) }
+                    </select>
+                </label>
+            </section>
+        };
+    };
+    let (sentence, seek) = match &c.divergence {
+        None => (AttrValue::from("Finding where the runs part…"), false),
+        Some(None) => (
+            AttrValue::from("The two runs are the same event for event."),
+            false,
+        ),
+        Some(Some(s)) => (AttrValue::from(format!("They part at {s}")), true),
+    };
+    html! {
+        <section class="panel compare-bar comparing" data-testid="compare-bar">
+            <div class="compare-head">
+                <span><span class="run-key run-a">{ "A" }</span>{ " this run · " }
+                      <span class="run-key run-b">{ "B" }</span>{ " " }<strong data-testid="compare-change">{ c.change.clone() }</strong></span>
+                <span class="spacer"></span>
+                <a href={c.b_url.clone()} target="_blank" rel="noopener" data-testid="open-b">{ "Open B alone ↗" }</a>
+                <button onclick={on.reform(|_: MouseEvent| Command::StopCompare)} data-testid="stop-compare">{ "✕ Stop comparing" }</button>
+            </div>
+            <p class="divergence" data-testid="divergence">
+                { sentence }
+                if seek {
+                    { " " }
+                    <button onclick={on.reform(|_: MouseEvent| Command::SeekDivergence)} data-testid="seek-divergence">
+                        { "Go there (D)" }
+                    </button>
+                }
+            </p>
+        </section>
+    }
+}

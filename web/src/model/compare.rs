@@ -1,0 +1,237 @@
+//! Comparing two runs: run B, the same story with one change, beside the run shown (A).
+//!
+//! Run B is a second [`Playground`] held by the first. Both share one cursor in virtual
+//! time: after every command B's cursor is set to A's time (with every step of B at or
+//! before it) and its diagram to A's window, so the two diagrams share their time axis.
+//! B's own views (its stage, lanes, paths) answer B's commands ([`Command::OnB`]); moving
+//! in time from B moves the shared cursor; B's run itself is never changed (it is a
+//! link's second half, made again by "compare with…").
+//!
+//! Where the two traces part is computed with the fingerprints, a frame after the runs
+//! are drawn ([`first_divergence`]): equal fingerprints mean equal texts, so there is
+//! nothing to scan; otherwise the traces are compared line by line up to the first
+//! difference.
+
+use std::rc::Rc;
+
+use playground_core::compare::{first_divergence, Divergence};
+use playground_core::sim::time::SimTime;
+use playground_core::Session;
+
+use super::{next_seed, Command, Cursor, Notice, Playground, Tone};
+
+impl Playground {
+    /// Run B, when comparing.
+    pub fn vs(&self) -> Option<&Playground> {
+        self.vs.as_deref()
+    }
+
+    /// Where runs A and B part, once computed (with the fingerprints): `None` before,
+    /// `Some(None)` when they do not part.
+    pub fn divergence(&self) -> Option<Option<Rc<Divergence>>> {
+        self.vs.as_ref()?;
+        self.divergence.clone()
+    }
+
+    /// Opens run B on `session` beside this run, or says why it cannot.
+    pub(super) fn compare_with(&mut self, session: &Session, from_link: bool) {
+        let mine = &self.run.session().scenario;
+        let problem = if session.scenario != *mine {
+            format!(
+                "it is a run of `{}`, not of `{mine}`, and only two runs of one story compare",
+                session.scenario
+            )
+        } else {
+            match self.registry.start(session) {
+                Ok(run) => {
+                    let mut b = Playground::with_run(run, self.reduced_motion, self.embed);
+                    b.diagram_span_us = self.diagram_span_us;
+                    self.vs = Some(Box::new(b));
+                    self.divergence = None;
+                    self.fingerprint = None;
+                    self.sync_vs();
+                    return;
+                }
+                Err(e) => e.to_string(),
+            }
+        };
+        let text = if from_link {
+            format!("This link's second run (`vs=`) could not be opened: {problem}. Showing the first run alone.")
+        } else {
+            format!("That comparison could not be opened: {problem}.")
+        };
+        self.notify(Notice {
+            tone: Tone::Error,
+            text,
+        });
+    }
+
+    /// Carries out the commands about comparing; hands any other back.
+    pub(super) fn apply_compare(&mut self, command: Command) -> Option<Command> {
+        match command {
+            Command::CompareWith(session) => self.compare_with(&session, false),
+            Command::StopCompare => {
+                self.vs = None;
+                self.divergence = None;
+            }
+            Command::SeekDivergence => self.seek_divergence(),
+            Command::OnB(command) => self.apply_b(*command),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// A command from one of run B's views: moving in time moves the shared cursor; what
+    /// only changes B's view (a selection, a fold) is B's; B's run is not changed.
+    fn apply_b(&mut self, command: Command) {
+        let Some(b) = self.vs.as_mut() else { return };
+        match command {
+            Command::Scrub(_) => self.apply(command),
+            Command::JumpToEvent(index) => {
+                if let Some(event) = b.run.engine().event(index) {
+                    self.playing = false;
+                    self.seek(event.time);
+                }
+            }
+            Command::SelectNode(_)
+            | Command::SelectMessage(_)
+            | Command::SelectPath(_)
+            | Command::ClearPath
+            | Command::SelectGroup(_)
+            | Command::ToggleCollapse(_) => b.apply(command),
+            _ => self.notify(Notice {
+                tone: Tone::Info,
+                text: "Run B stays as it was opened: act on run A, or open run B on its own \
+                       (its link is under the compare bar)."
+                    .to_string(),
+            }),
+        }
+    }
+
+    /// Shows the instant right after the first event where the runs part (in run A; in
+    /// run B when run A ended before it).
+    fn seek_divergence(&mut self) {
+        let Some(Some(d)) = self.divergence() else {
+            return;
+        };
+        self.playing = false;
+        match (&d.a, &d.b) {
+            (Some(a), _) => {
+                self.diagram_start = None;
+                self.cursor = Cursor {
+                    time: a.time,
+                    steps: a.step + 1,
+                };
+            }
+            (None, Some(b)) => self.seek(b.time),
+            (None, None) => {}
+        }
+    }
+
+    /// Fingerprints run B and finds where the runs part, once both are explored.
+    pub(super) fn fingerprint_vs(&mut self) {
+        let Some(b) = self.vs.as_mut() else { return };
+        b.apply(Command::Fingerprint);
+        if self.divergence.is_none() {
+            let same = self.fingerprint.is_some() && self.fingerprint == b.fingerprint;
+            let found = if same {
+                None
+            } else {
+                first_divergence(self.run.engine(), b.run.engine())
+            };
+            self.divergence = Some(found.map(Rc::new));
+        }
+    }
+
+    /// Puts run B at the shared cursor and diagram window.
+    pub(super) fn sync_vs(&mut self) {
+        let (start, span) = self.diagram_window();
+        let time = self.cursor.time;
+        let Some(b) = self.vs.as_mut() else { return };
+        b.cursor = Cursor {
+            time,
+            steps: b.run.engine().steps_until(time),
+        };
+        b.diagram_span_us = span;
+        b.diagram_start = Some(start);
+    }
+
+    /// The later end of the two runs (B's when it is longer), so the shared cursor
+    /// reaches both.
+    pub(super) fn end_with_vs(&self, end: SimTime) -> SimTime {
+        self.vs
+            .as_ref()
+            .map_or(end, |b| end.max(b.run.engine().now()))
+    }
+
+    /// The changes "compare with…" offers: each offered switch flipped, another seed, and
+    /// each parameter halved and doubled (within its range).
+    pub fn compare_options(&self) -> Vec<(String, Session)> {
+        let session = self.run.session();
+        let config = self.run.config();
+        let scenario = self.run.scenario();
+        let mut options = Vec::new();
+        for s in scenario.offered_switches() {
+            let on = config.switch(s.name);
+            let mut other = session.clone();
+            other.switches_off.retain(|n| n != s.name);
+            if on {
+                other.switches_off.push(s.name.to_string());
+            }
+            let verb = if on { "off" } else { "on" };
+            options.push((format!("{} {verb}", s.label), other));
+        }
+        let seed = next_seed(session.seed);
+        let mut reseeded = session.clone();
+        reseeded.seed = seed;
+        options.push((format!("seed {seed}"), reseeded));
+        for p in scenario.params() {
+            let now = config.param(p.name);
+            for value in [now / 2, now.saturating_mul(2)] {
+                let value =
+                    p.min + (value.clamp(p.min, p.max) - p.min) / p.step.max(1) * p.step.max(1);
+                if value != now && p.allows(value) {
+                    let label = format!("{} {value}{}", p.label, p.unit);
+                    options.push((label, session.clone().with_param(p.name, value)));
+                }
+            }
+        }
+        options
+    }
+}
+
+/// What run `b` changes from run `a`, in a few words ("seed 7, Retries off").
+pub fn difference(a: &Session, b: &Session) -> String {
+    let mut parts = Vec::new();
+    if a.seed != b.seed {
+        parts.push(format!("seed {}", b.seed));
+    }
+    for (name, value) in &b.params {
+        if !a.params.contains(&(name.clone(), *value)) {
+            parts.push(format!("{name} {value}"));
+        }
+    }
+    for (name, _) in &a.params {
+        if !b.params.iter().any(|(n, _)| n == name) {
+            parts.push(format!("{name} as by default"));
+        }
+    }
+    for name in &b.switches_off {
+        if !a.switches_off.contains(name) {
+            parts.push(format!("{name} off"));
+        }
+    }
+    for name in &a.switches_off {
+        if !b.switches_off.contains(name) {
+            parts.push(format!("{name} on"));
+        }
+    }
+    if a.actions != b.actions {
+        parts.push(format!("{} of your actions", b.actions.len()));
+    }
+    if parts.is_empty() {
+        "the same session".to_string()
+    } else {
+        parts.join(", ")
+    }
+}

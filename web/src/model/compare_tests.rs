@@ -1,0 +1,217 @@
+//! Tests of comparing two runs: links with two halves, the shared cursor, the divergence.
+use super::*;
+use crate::url::{parse_query, query_for};
+
+const A: &str = "v1~balance-host-failure~seed.1";
+const B: &str = "v1~balance-host-failure~seed.1~off.health-checks";
+
+fn open(search: &str) -> Playground {
+    let mut p = Playground::open(parse_query(search), false);
+    p.apply(Command::Fingerprint);
+    p
+}
+
+#[test]
+fn a_compare_link_opens_both_runs_on_one_cursor() {
+    let mut p = open(&format!("?s={A}&vs={B}&t=600000"));
+    assert!(p.notices().is_empty(), "{:?}", p.notices());
+    let b = p.vs().expect("run B is open");
+    assert_eq!(b.session().switches_off, ["health-checks"]);
+    assert_eq!(p.cursor().time, SimTime(600_000));
+    assert_eq!(b.cursor().time, SimTime(600_000));
+    assert_eq!(
+        b.cursor().steps,
+        b.run().engine().steps_until(SimTime(600_000))
+    );
+    assert_eq!(b.diagram_window(), p.diagram_window());
+    for command in [
+        Command::StepForward,
+        Command::Scrub(SimTime(900_000)),
+        Command::Pan(-1),
+    ] {
+        p.apply(command);
+        let b = p.vs().unwrap();
+        assert_eq!(b.cursor().time, p.cursor().time);
+        assert_eq!(b.diagram_window(), p.diagram_window());
+    }
+    // The address keeps both halves.
+    let again = query_for(p.session(), p.vs().map(Playground::session), false);
+    assert_eq!(again, format!("?s={A}&vs={B}"));
+    // Run B's views answer B's commands; moving in time from B moves both.
+    p.apply(Command::OnB(Box::new(Command::SelectNode(NodeId(3)))));
+    assert_eq!(p.vs().unwrap().selected(), Some(NodeId(3)));
+    assert_eq!(p.selected(), None);
+    p.apply(Command::OnB(Box::new(Command::Scrub(SimTime(100_000)))));
+    assert_eq!(p.cursor().time, SimTime(100_000));
+    assert_eq!(p.vs().unwrap().cursor().time, SimTime(100_000));
+    // Run B's run is not changed from its views.
+    let before = p.vs().unwrap().session().clone();
+    p.apply(Command::OnB(Box::new(Command::NewSeed)));
+    assert_eq!(p.vs().unwrap().session(), &before);
+    assert!(p.notices()[0].text.contains("Run B stays as it was opened"));
+    p.apply(Command::StopCompare);
+    assert!(p.vs().is_none());
+    assert_eq!(query_for(p.session(), None, false), format!("?s={A}"));
+}
+
+#[test]
+fn the_runs_part_where_the_traces_first_differ_and_d_goes_there() {
+    let mut p = open(&format!("?s={A}&vs={B}"));
+    let d = p
+        .divergence()
+        .expect("computed")
+        .expect("a switch off parts the runs");
+    let (a, b) = (p.run().engine(), p.vs().unwrap().run().engine());
+    assert!(d.index > 0);
+    assert_eq!(a.trace_line(d.index - 1), b.trace_line(d.index - 1));
+    assert_ne!(a.trace_line(d.index), b.trace_line(d.index));
+    assert!(d.sentence.starts_with(&format!("event {}", d.index)));
+    let event = a.event(d.index).unwrap();
+    p.apply(Command::SeekDivergence);
+    assert_eq!(p.cursor().time, event.time);
+    assert_eq!(p.cursor().steps, event.step + 1);
+    assert_eq!(p.vs().unwrap().cursor().time, event.time);
+    // The same session twice does not part.
+    let same = open(&format!("?s={A}&vs={A}"));
+    assert_eq!(same.divergence(), Some(None));
+    // Without a run B there is nothing to go to.
+    let mut alone = open(&format!("?s={A}"));
+    alone.apply(Command::SeekDivergence);
+    assert_eq!(alone.cursor(), Cursor::default());
+    assert_eq!(alone.divergence(), None);
+}
+
+#[test]
+fn a_bad_or_mismatched_half_gets_a_clear_banner_and_one_run() {
+    for (search, says) in [
+        (
+            format!("?s={A}&vs=v1~balance-host-failure~seed.x"),
+            "`x` is not a number",
+        ),
+        (format!("?s={A}&vs=garbage"), "version v1"),
+        (
+            format!("?s={A}&vs=v1~lamport-skew~seed.1"),
+            "not of `balance-host-failure`",
+        ),
+        (
+            format!("?s={A}&vs=v1~balance-host-failure~seed.1~off.nope"),
+            "nope",
+        ),
+    ] {
+        let p = open(&search);
+        assert_eq!(p.session().scenario, "balance-host-failure", "{search}");
+        assert!(p.vs().is_none(), "{search}");
+        assert_eq!(p.notices().len(), 1, "{search}");
+        let notice = &p.notices()[0];
+        assert_eq!(notice.tone, Tone::Error);
+        assert!(notice.text.contains(says), "{search}: {}", notice.text);
+        assert!(
+            notice.text.contains("Showing the first run alone"),
+            "{}",
+            notice.text
+        );
+    }
+    // A bad first half falls back to the default session, alone, with one banner.
+    let p = open(&format!("?s=v1~raft~seed.1&vs={B}"));
+    assert_eq!(p.session(), &Registry::standard().default_session());
+    assert!(p.vs().is_none());
+    assert_eq!(p.notices().len(), 1);
+}
+
+#[test]
+fn compare_with_offers_one_change_at_a_time() {
+    let mut p = open(&format!("?s={A}"));
+    let options = p.compare_options();
+    let labels: Vec<&str> = options.iter().map(|(l, _)| l.as_str()).collect();
+    assert!(labels[0].ends_with(" off"), "{labels:?}");
+    assert!(labels.iter().any(|l| l.starts_with("seed ")), "{labels:?}");
+    for (label, session) in &options {
+        assert_eq!(session.scenario, p.session().scenario, "{label}");
+        assert_ne!(session, p.session(), "{label}");
+        assert!(Registry::standard().start(session).is_ok(), "{label}");
+    }
+    let (_, b) = options[0].clone();
+    p.apply(Command::CompareWith(b.clone()));
+    assert_eq!(p.vs().unwrap().session(), &b);
+    assert_eq!(difference(p.session(), &b), "health-checks off",);
+    // The first run changed keeps run B (same story); another story closes it.
+    p.apply(Command::SetSwitch("health-checks".into(), false));
+    assert!(p.vs().is_some());
+    assert_eq!(p.divergence(), None, "found again after the change");
+    p.apply(Command::Fingerprint);
+    assert_eq!(p.divergence(), Some(None), "both are now the same session");
+    p.apply(Command::OpenScenario("lamport-skew".into()));
+    assert!(p.vs().is_none());
+}
+
+/// Seeks the shared cursor to 200 pseudo-random instants of `p` and returns the median
+/// and p95 time (ms) of a seek with every run's snapshot.
+#[cfg(feature = "bench")]
+fn seek_times(p: &mut Playground) -> (f64, f64) {
+    use std::time::Instant;
+    let end = p.end().as_micros().max(1);
+    let mut seeks = Vec::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..200 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let started = Instant::now();
+        p.apply(Command::Scrub(SimTime(x % end)));
+        let shown = p.snapshot().nodes.len() + p.vs().map_or(0, |b| b.snapshot().nodes.len());
+        seeks.push(started.elapsed().as_secs_f64() * 1e3);
+        assert!(shown > 0);
+    }
+    seeks.sort_by(f64::total_cmp);
+    (seeks[100], seeks[190])
+}
+
+/// Opening a compare view of two runs of about 100,000 events each, natively, next to
+/// opening one of them alone: opening (exploring), the fingerprints (with the
+/// divergence), and seeking the shared cursor (both runs' snapshots). Prints `BENCH`
+/// lines; see BENCHMARKS.md, "Comparing two runs".
+/// `cargo test --release -p playground-web --features bench --lib compare_bench -- --nocapture`
+/// (compiled only with the `bench` feature: a benchmark, not a test of the suite).
+#[cfg(feature = "bench")]
+#[test]
+fn compare_bench() {
+    use std::time::Instant;
+    let a = "v1~lamport-skew~seed.1~p.clients.6~p.servers.6~p.writes.2400";
+    let timed = |search: &str| {
+        let started = Instant::now();
+        let mut p = Playground::open(parse_query(search), false);
+        let opened = started.elapsed().as_secs_f64() * 1e3;
+        let started = Instant::now();
+        p.apply(Command::Fingerprint);
+        (p, opened, started.elapsed().as_secs_f64() * 1e3)
+    };
+    let (mut alone, opened, fingerprinted) = timed(&format!("?s={a}"));
+    let (median, p95) = seek_times(&mut alone);
+    println!(
+        "BENCH one-run-open-ms {opened:.0} ({} events), fingerprint {fingerprinted:.0} ms, \
+         seek median {median:.2} ms p95 {p95:.2} ms",
+        alone.run().engine().trace_len()
+    );
+    // Two changes "compare with…" offers (they part early), and a crash at 90 % of the
+    // run (they part late: the comparison reads nearly every line of both traces).
+    let late = format!("{a}~{}.crash.s1", alone.end().as_micros() * 9 / 10);
+    let mut changes: Vec<(String, String)> = alone
+        .compare_options()
+        .into_iter()
+        .take(2)
+        .map(|(label, b)| (label, b.encode()))
+        .collect();
+    changes.push(("s1 crashes at 90 %".to_string(), late));
+    for (label, b) in changes {
+        let (mut p, opened, fingerprinted) = timed(&format!("?s={a}&vs={b}"));
+        let events = p.vs().unwrap().run().engine().trace_len();
+        let index = p.divergence().unwrap().map_or(0, |d| d.index);
+        let (median, p95) = seek_times(&mut p);
+        println!(
+            "BENCH compare-open-ms {opened:.0} ({label}: {} + {events} events), fingerprints \
+             and divergence (event {index}) {fingerprinted:.0} ms, seek both median \
+             {median:.2} ms p95 {p95:.2} ms",
+            p.run().engine().trace_len(),
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! Opening the page: what the address asks for (one run, or two to compare, at an
+//! instant), with a clear notice and a sane fallback for every broken part.
+
+use std::collections::BTreeSet;
+
+use playground_core::{Registry, Run};
+
+use super::playback::DEFAULT_SPEED;
+use super::{Cursor, LogFilter, Memo, Notice, Playground, Query, Tone};
+
+impl Playground {
+    /// Opens what the address asks for, falling back to the default session with a notice
+    /// when the address is broken.
+    pub fn open(query: Query, reduced_motion: bool) -> Playground {
+        let registry = Registry::standard();
+        let mut notices = Vec::new();
+        let mut at = query.at;
+        let run = match query.session {
+            None => None,
+            Some(Err(e)) => {
+                notices.push(bad_link(&e.to_string()));
+                None
+            }
+            Some(Ok(session)) => match registry.start(&session) {
+                Ok(run) => Some(run),
+                Err(e) => {
+                    notices.push(bad_link(&e.to_string()));
+                    None
+                }
+            },
+        };
+        let opened = run.is_some();
+        if !opened {
+            // The instant (and a second run) belonged to the session that could not open.
+            at = None;
+        }
+        let run = match run {
+            Some(run) => run,
+            None => match registry.start(&registry.default_session()) {
+                Ok(run) => run,
+                // The default session is tested to start; this only guards a broken build.
+                Err(e) => panic!("the default session does not start: {e}"),
+            },
+        };
+        let mut playground = Playground::with_run(run, reduced_motion, query.embed);
+        playground.registry = registry;
+        playground.notices = notices;
+        if let Some(vs) = query.vs.filter(|_| opened) {
+            match vs {
+                Ok(session) => playground.compare_with(&session, true),
+                Err(e) => playground.notify(Notice {
+                    tone: Tone::Error,
+                    text: format!(
+                        "This link's second run (`vs=`) could not be opened: {e}. Showing \
+                         the first run alone."
+                    ),
+                }),
+            }
+        }
+        match at {
+            Some(Ok(t)) => playground.seek(t),
+            Some(Err(text)) => playground.notify(Notice {
+                tone: Tone::Error,
+                text: format!(
+                    "The link's time `{text}` is not a whole number of microseconds; \
+                     the run opens at its start."
+                ),
+            }),
+            None => {}
+        }
+        playground.sync_vs();
+        playground
+    }
+
+    /// A page showing `run`, explored, at its start.
+    pub(super) fn with_run(run: Run, reduced_motion: bool, embed: bool) -> Playground {
+        let mut playground = Playground {
+            registry: Registry::standard(),
+            run,
+            cursor: Cursor::default(),
+            playing: false,
+            speed: DEFAULT_SPEED,
+            reduced_motion,
+            step_debt_ms: 0.0,
+            following: false,
+            selected: None,
+            selected_msg: None,
+            path_msg: None,
+            cone_event: None,
+            selected_group: None,
+            collapsed: BTreeSet::new(),
+            layout: Memo::default(),
+            lanes: Memo::default(),
+            group: BTreeSet::new(),
+            log: LogFilter::default(),
+            diagram_span_us: 0,
+            diagram_start: None,
+            help: false,
+            embed,
+            notices: Vec::new(),
+            fingerprint: None,
+            query: String::new(),
+            answer: Memo::default(),
+            charts: Memo::default(),
+            path_memo: Memo::default(),
+            cone_memo: Memo::default(),
+            vs: None,
+            divergence: None,
+            exported_test: None,
+            download: None,
+        };
+        playground.explore();
+        playground.fit_diagram();
+        playground
+    }
+}
+
+fn bad_link(error: &str) -> Notice {
+    Notice {
+        tone: Tone::Error,
+        text: format!(
+            "This link's session could not be opened: {error}. Showing the default scenario \
+             instead."
+        ),
+    }
+}
