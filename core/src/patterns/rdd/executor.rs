@@ -97,6 +97,12 @@ impl Executor {
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, RddNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Run { job, x, sources } => {
+                // The task it is already doing, sent again (the driver saw it free from a
+                // late or duplicated reply): starting it over would let the first
+                // attempt's work timer finish the second one half gathered.
+                if self.running.as_ref().is_some_and(|r| r.job == job) {
+                    return;
+                }
                 ctx.cancel_timer(Timer::FetchTimeout);
                 self.running = Some(Running {
                     job,
