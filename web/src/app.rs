@@ -410,8 +410,8 @@ pub fn App() -> Html {
                     <div class="left">
                         <section class="panel stage-panel" id="stage-panel" tabindex="-1">{ stage }<>{ for action_bar }</></section>
                         { controls }
-                        { compare_bar }
                         { status }
+                        { compare_bar }
                         <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
                         { charts }
                         <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
