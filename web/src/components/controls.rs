@@ -13,8 +13,8 @@ fn speed_meaning(crossing_ms: f64) -> String {
          least 1 ms of simulated time a second); 2× twice as fast, and so on. Up to 5×, while \
          at most {FOLLOW_MAX_FLIGHTS} messages are in flight, time slows so that each takes at \
          least {:.2} s to cross at 1× in this run (shown as \"following messages\"; shorter in \
-         runs with many messages, so that no run crawls), and no message is sent and \
-         delivered between two frames.",
+         runs with many messages, so that no run crawls); while none is in flight, playing \
+         stops at the next message's send rather than jumping past it.",
         crossing_ms / 1_000.0
     )
 }

@@ -67,8 +67,8 @@ impl Playground {
     }
 
     /// Where playing `real_ms` on takes the cursor: at the chosen speed, slowed while a
-    /// few messages are in flight so that each can be followed across the stage, and not
-    /// past the send of the next message (so no message starts and lands unseen).
+    /// few messages are in flight so that each can be followed across the stage, and,
+    /// while none is, not past the send of the next message.
     fn follow(&mut self, real_ms: f64) -> SimTime {
         let speed = SPEEDS[self.speed].0;
         let rate = self.one_x_us_per_s() as f64 / 1_000.0; // virtual µs per real ms
