@@ -31,6 +31,8 @@ mod charts;
 mod command;
 mod compare;
 mod diagram;
+mod guide;
+mod moments;
 mod open;
 mod params;
 mod path;
@@ -44,6 +46,8 @@ pub use transfer::{Download, ExportKind, ImportFields};
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+pub use guide::GuideCard;
+pub use moments::{moments, pause_at, question, Choice, Moment, Question, Why};
 pub use path::{PathHop, PathView};
 pub use playback::{FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
@@ -136,6 +140,8 @@ pub struct Playground {
     path_memo: Memo<MsgId, Option<Rc<PathView>>>,
     /// The shown event's causality, for the run explored last.
     cone_memo: Memo<usize, Rc<Cone>>,
+    /// Guided mode: its moments, the question asked (see `guide.rs`).
+    guide: guide::Guide,
     /// Run B, when comparing (see `compare.rs`).
     vs: Option<Box<Playground>>,
     /// Where runs A and B part, once computed.
@@ -156,6 +162,9 @@ impl Playground {
     }
 
     fn apply_one(&mut self, command: Command) {
+        let Some(command) = self.apply_guide(command) else {
+            return;
+        };
         match command {
             Command::Fingerprint => {
                 if self.fingerprint.is_none() {
@@ -174,7 +183,9 @@ impl Playground {
             Command::Tick(real_ms) => self.tick(real_ms),
             Command::StepForward => {
                 self.playing = false;
+                let before = self.cursor;
                 self.step_forward();
+                self.stop_at_moment(before);
             }
             Command::StepBack => {
                 self.playing = false;
@@ -289,8 +300,12 @@ impl Playground {
             Command::Export(kind) => self.download = self.export(kind),
             Command::HideTest => self.exported_test = None,
             Command::Import(file) => self.import(file),
-            // Carried out by `apply_compare`.
-            Command::CompareWith(_)
+            // Carried out by `apply_guide` and `apply_compare`.
+            Command::SetGuided(_)
+            | Command::GuideDefault(_)
+            | Command::Answer(_)
+            | Command::Continue
+            | Command::CompareWith(_)
             | Command::StopCompare
             | Command::SeekDivergence
             | Command::OnB(_) => {}
@@ -520,6 +535,7 @@ impl Playground {
         self.charts.clear();
         self.path_memo.clear();
         self.cone_memo.clear();
+        self.guide.reset();
         self.fingerprint = None;
         self.divergence = None;
         if !self.run.engine().is_finished() {
@@ -547,6 +563,8 @@ fn next_seed(seed: u64) -> u64 {
 mod charts_paths_tests;
 #[cfg(test)]
 mod compare_tests;
+#[cfg(test)]
+mod guide_tests;
 #[cfg(test)]
 mod lanes_tests;
 #[cfg(test)]

@@ -70,6 +70,8 @@ fn page_opens_the_longest_story_in_wasm() {
                 embed: false,
                 session: Some(Ok(session)),
                 vs: None,
+                at: None,
+                guide: None,
             },
             true,
         );

@@ -84,6 +84,14 @@ pub enum Command {
     TypeParam(String, String),
     /// Change a parameter (restarts the run).
     SetParam(String, i64),
+    /// Turn guided mode on or off (the person's choice, kept for the page's other stories).
+    SetGuided(bool),
+    /// Guided mode as a first visit to a story asks (unless the person chose already).
+    GuideDefault(bool),
+    /// Pick choice `n` of the question asked.
+    Answer(usize),
+    /// Close the question and play on.
+    Continue,
     /// Open a scenario with its defaults.
     OpenScenario(String),
     /// Re-run with another seed.
