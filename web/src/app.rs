@@ -17,6 +17,7 @@ use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
+use crate::components::guide::Guide;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
@@ -42,8 +43,19 @@ const TICK_MS: u32 = 16;
 /// The whole playground, opened on the session the address holds.
 #[component]
 pub fn App() -> Html {
-    let model =
-        use_mut_ref(|| Playground::open(browser::query(), browser::prefers_reduced_motion()));
+    let model = use_mut_ref(|| {
+        let query = browser::query();
+        // A person arriving at the bare page is guided on a first visit; a link is not,
+        // unless it says `guide=1`.
+        let arriving = query.session.is_none() && !query.embed && query.guide.is_none();
+        let mut m = Playground::open(query, browser::prefers_reduced_motion());
+        if arriving {
+            m.apply(Command::GuideDefault(browser::first_visit(
+                &m.session().scenario,
+            )));
+        }
+        m
+    });
     let redraw = use_force_update();
     let on: Callback<Command> = {
         let (model, redraw) = (model.clone(), redraw.clone());
@@ -57,9 +69,17 @@ pub fn App() -> Html {
                 }
                 return;
             }
+            // A story chosen from the catalog is guided on its first visit.
+            let first = match &command {
+                Command::OpenScenario(id) => Some(browser::first_visit(id)),
+                _ => None,
+            };
             let download = {
                 let mut m = model.borrow_mut();
                 m.apply(command);
+                if let Some(first) = first {
+                    m.apply(Command::GuideDefault(first));
+                }
                 m.take_download()
             };
             if let Some((name, mime, text)) = download {
@@ -112,11 +132,11 @@ pub fn App() -> Html {
                         {
                             return;
                         }
-                        let (end, help) = {
+                        let (end, help, guided) = {
                             let m = model.borrow();
-                            (m.end(), m.help_open())
+                            (m.end(), m.help_open(), m.guided())
                         };
-                        if let Some(command) = keys::command_for(&event.key(), end, help) {
+                        if let Some(command) = keys::command_for(&event.key(), end, help, guided) {
                             event.prevent_default();
                             on.emit(command);
                         }
@@ -146,7 +166,12 @@ pub fn App() -> Html {
     }
     let m = model.borrow();
     let vs_session = m.vs().map(Playground::session);
-    let query = query_for(m.session(), vs_session, m.embedded());
+    // Guided mode is in the address and in what is shared when it is on.
+    let guide = if m.guided() { "&guide=1" } else { "" };
+    let query = format!(
+        "{}{guide}",
+        query_for(m.session(), vs_session, m.embedded())
+    );
     {
         let query = query.clone();
         let story = m.session().scenario.clone();
@@ -160,7 +185,10 @@ pub fn App() -> Html {
     // A shared link opens at the instant it was shared at; the address bar does not
     // follow the cursor (browsers limit how often a page may rewrite it).
     let at = m.cursor().time;
-    let share_url = format!("{page}{}", share_query(m.session(), vs_session, false, at));
+    let share_url = format!(
+        "{page}{}{guide}",
+        share_query(m.session(), vs_session, false, at)
+    );
     let title = {
         let run = m.run();
         format!(
@@ -169,7 +197,12 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at);
+    // The snippet's link ends its `src`, before ` width=`: guided mode goes at its end.
+    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at).replacen(
+        "\" width=",
+        &format!("{guide}\" width="),
+        1,
+    );
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();
@@ -270,10 +303,13 @@ pub fn App() -> Html {
             }
         });
     let controls = html! {
-        <Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
+        <><Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
-                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
+                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} guided={m.guided()} on={on.clone()} />
+        if let Some(card) = m.guide_card() {
+            <Guide card={card} on={on.clone()} />
+        }</>
     };
     let stage = html! {
         <Stage snapshot={snapshot.clone()} layout={stage_layout.clone()} pattern={pattern} selected={m.selected()}

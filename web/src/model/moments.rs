@@ -102,7 +102,15 @@ pub fn moments(run: &Run) -> Vec<Moment> {
         action: None,
     }));
     found.retain(|m| m.at > SimTime::ZERO && m.at <= end);
-    found.sort_by_key(|m| m.at);
+    // Captions and actions come in time order, breaches by property: an insertion sort
+    // (a standard sort would add its code for one more element type to the bundle).
+    for i in 1..found.len() {
+        let mut j = i;
+        while j > 0 && found[j - 1].at > found[j].at {
+            found.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let gap = (end.as_micros() / MERGE_FRACTION).max(1);
     let mut merged: Vec<Moment> = Vec::new();
     for m in found {
@@ -185,7 +193,13 @@ fn breaks(engine: &dyn Engine, steps: usize) -> Option<(Asked, bool)> {
     let mut choices = vec![match first {
         Some((p, v)) => Choice {
             text: p.sentence.to_string(),
-            explain: format!("At {} “{}” breaks: {}", v.time, p.id, v.detail),
+            explain: format!(
+                "“{}” breaks at {}: {}{}",
+                p.id,
+                v.time,
+                v.detail,
+                if v.detail.ends_with('.') { "" } else { "." }
+            ),
         },
         None => Choice {
             text: none.clone(),
@@ -259,13 +273,13 @@ fn next_event(run: &Run, steps: usize, echo: Option<SimTime>) -> Option<Asked> {
     let mut choices = vec![Choice {
         text: format!("{}: {label}", name(node)),
         explain: format!(
-            "At {time} {}: {label}, the pattern's first event after this point.",
+            "The pattern's next event is “{}: {label}”, at {time}.",
             name(node)
         ),
     }];
     choices.extend(others.into_iter().take(2).map(|(n, l)| Choice {
         text: format!("{}: {l}", name(n)),
-        explain: format!("“{}: {l}” does not happen after this point.", name(n)),
+        explain: format!("“{}: {l}” never happens after this point.", name(n)),
     }));
     Some(("Which of these happens next?", choices, 0))
 }

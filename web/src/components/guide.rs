@@ -1,0 +1,92 @@
+//! Guided mode's question card, under the play controls: the question asked at a key
+//! moment with its choices as buttons, then what the run does and "Continue". Focus moves
+//! to the first choice when it asks and to "Continue" once a choice is made; the question,
+//! then the answer, is announced.
+
+use yew::prelude::*;
+
+use crate::model::{Command, GuideCard};
+
+/// What the card shows.
+#[derive(Properties, PartialEq)]
+pub struct GuideProps {
+    /// The question and the choice made, if any.
+    pub card: GuideCard,
+    /// Where commands go.
+    pub on: Callback<Command>,
+}
+
+/// The question card.
+#[component]
+pub fn Guide(props: &GuideProps) -> Html {
+    let first = use_node_ref();
+    let go_on = use_node_ref();
+    let q = &props.card.question;
+    let chosen = props.card.chosen;
+    {
+        let (first, go_on) = (first.clone(), go_on.clone());
+        use_effect_with((q.at, chosen.is_some()), move |(_, answered)| {
+            let target = if *answered { go_on } else { first };
+            if let Some(button) = target.cast::<web_sys::HtmlElement>() {
+                // Scrolled into view only as far as needed, so that on a phone as much
+                // of the stage as fits stays in view.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = button.focus_with_options(&options);
+                let view = web_sys::ScrollIntoViewOptions::new();
+                view.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                button.scroll_into_view_with_scroll_into_view_options(&view);
+            }
+        });
+    }
+    let choices = q.choices.iter().enumerate().map(|(i, c)| {
+        let (class, mark) = match chosen {
+            Some(_) if i == q.right => (Some("right"), "✓ "),
+            Some(n) if n == i => (Some("wrong"), "✗ "),
+            _ => (None, ""),
+        };
+        let node_ref = if i == 0 {
+            first.clone()
+        } else {
+            NodeRef::default()
+        };
+        html! {
+            <li>
+                <button class={classes!("choice", class)} ref={node_ref} disabled={chosen.is_some()}
+                        data-testid={format!("guide-choice-{i}")}
+                        onclick={props.on.reform(move |_: MouseEvent| Command::Answer(i))}>
+                    <span class="mark" aria-hidden="true">{ mark }</span>{ &c.text }
+                </button>
+            </li>
+        }
+    });
+    // Once answered: the verdict in bold, then what the run does.
+    let said = match props.card.reveal() {
+        Some(reveal) => match reveal.split_once(". ") {
+            Some((verdict, rest)) => {
+                html! { <><strong>{ verdict }{ "." }</strong>{ " " }{ rest }</> }
+            }
+            None => html! { { reveal } },
+        },
+        None => html! { <strong>{ q.ask }</strong> },
+    };
+    html! {
+        <section class="panel guide-card" data-testid="guide-card" aria-label="Guided mode: a question">
+            <p class="guide-head">
+                <span class="guide-tag">{ "Guided" }</span>
+                { format!(" Paused just before {}", q.at) }
+                if let Some(given) = &q.given {
+                    { ", where the story acts: " }<code>{ given }</code>
+                }
+                { "." }
+            </p>
+            <p class={classes!("guide-say", chosen.map(|c| if c == q.right { "right" } else { "wrong" }))}
+               role="status" aria-live="polite" data-testid="guide-say">{ said }</p>
+            <ul class="guide-choices">{ for choices }</ul>
+            if chosen.is_some() {
+                <button class="primary" ref={go_on} data-testid="guide-continue"
+                        onclick={props.on.reform(|_: MouseEvent| Command::Continue)}>{ "Continue ▶" }</button>
+            }
+        </section>
+    }
+}
