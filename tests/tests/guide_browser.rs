@@ -12,47 +12,39 @@ mod browser;
 use std::path::Path;
 use std::time::Duration;
 
-use browser::{click, dist_dir, serve, start_browser, testid, text, wait_for, PREFIX};
+use browser::{click, dist_dir, open_at, serve, start_browser, testid, text, wait_for, PREFIX};
 use fantoccini::Client;
+use playground_core::Session;
 use serde_json::json;
+
+/// What `script` returns in the page, given `arg` as `arguments[0]`.
+async fn eval(client: &Client, script: &str, arg: &str) -> serde_json::Value {
+    client.execute(script, vec![json!(arg)]).await.unwrap()
+}
 
 /// Picks playback speed `label` (e.g. "10×") from the speed control.
 async fn speed(client: &Client, label: &str) {
-    client
-        .execute(
-            "const s = document.querySelector('[data-testid=speed]'); \
-             s.value = [...s.options].find(o => o.text === arguments[0]).value; \
-             s.dispatchEvent(new Event('change', {bubbles: true}));",
-            vec![json!(label)],
-        )
-        .await
-        .unwrap();
+    let script = "const s = document.querySelector('[data-testid=speed]'); \
+                  s.value = [...s.options].find(o => o.text === arguments[0]).value; \
+                  s.dispatchEvent(new Event('change', {bubbles: true}));";
+    eval(client, script, label).await;
 }
 
 /// The test id of the focused element.
-async fn focused(client: &Client) -> String {
-    client
-        .execute(
-            "return document.activeElement.getAttribute('data-testid') || ''",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+async fn focused(client: &Client) -> serde_json::Value {
+    let script = "return document.activeElement.getAttribute('data-testid') || ''";
+    eval(client, script, "").await
 }
 
 /// Whether the question card is on the page.
 async fn card_shown(client: &Client) -> bool {
-    client
-        .execute(
-            "return !!document.querySelector('[data-testid=guide-card]')",
-            vec![],
-        )
-        .await
-        .unwrap()
-        == json!(true)
+    let script = "return !!document.querySelector('[data-testid=guide-card]')";
+    eval(client, script, "").await == json!(true)
+}
+
+/// The `aria-pressed` state of the button with test id `id`.
+async fn pressed(client: &Client, id: &str) -> Option<String> {
+    testid(client, id).await.attr("aria-pressed").await.unwrap()
 }
 
 /// Writes a screenshot of the window to `tests/screenshots/<name>.png`.
@@ -72,22 +64,14 @@ async fn a_guided_link_stops_asks_reveals_and_plays_on() {
     for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
         client.set_window_size(width, height).await.unwrap();
         client.goto(&guided).await.unwrap();
-        let toggle = testid(&client, "guided").await;
-        assert_eq!(
-            toggle.attr("aria-pressed").await.unwrap().as_deref(),
-            Some("true")
-        );
+        assert_eq!(pressed(&client, "guided").await.as_deref(), Some("true"));
         speed(&client, "10×").await;
         click(&client, "play").await;
         wait_for(&client, "[data-testid=guide-card]").await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         // Stopped just before s1 crashes, asking which follower stands first.
         assert!(text(&client, "time").await.starts_with("t = 399.999ms"));
-        let play = testid(&client, "play").await;
-        assert_eq!(
-            play.attr("aria-pressed").await.unwrap().as_deref(),
-            Some("false")
-        );
+        assert_eq!(pressed(&client, "play").await.as_deref(), Some("false"));
         let card = text(&client, "guide-card").await;
         assert!(card.contains("Which of these happens next?"), "{card}");
         assert!(card.contains("CRASH s1"), "{card}");
@@ -113,7 +97,7 @@ async fn a_guided_link_stops_asks_reveals_and_plays_on() {
             said.contains("next event is “s2: stands for election in gen 2”, at 639.368ms"),
             "{said}"
         );
-        assert_eq!(focused(&client).await, "guide-continue");
+        assert_eq!(focused(&client).await, json!("guide-continue"));
         screenshot(&client, &format!("guide-reveal-{name}")).await;
 
         click(&client, "guide-continue").await;
@@ -132,18 +116,13 @@ async fn a_guided_link_stops_asks_reveals_and_plays_on() {
         .goto(&format!("{base}?s=v1~generation-crash~seed.1&guide=0"))
         .await
         .unwrap();
-    let toggle = testid(&client, "guided").await;
-    assert_eq!(
-        toggle.attr("aria-pressed").await.unwrap().as_deref(),
-        Some("false")
-    );
+    assert_eq!(pressed(&client, "guided").await.as_deref(), Some("false"));
     speed(&client, "100×").await;
     click(&client, "play").await;
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert!(!card_shown(&client).await, "no question with guide=0");
-        let play = testid(&client, "play").await;
-        if play.attr("aria-pressed").await.unwrap().as_deref() == Some("false") {
+        if pressed(&client, "play").await.as_deref() == Some("false") {
             break;
         }
     }
@@ -164,46 +143,35 @@ async fn a_guided_link_stops_asks_reveals_and_plays_on() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_story_from_the_catalog_is_guided_on_its_first_visit_only() {
     let port = serve(dist_dir());
-    let base = format!("http://127.0.0.1:{port}{PREFIX}");
     let (_driver, client) = start_browser().await;
-    client
-        .goto(&format!("{base}?s=v1~lamport-skew~seed.1"))
-        .await
-        .unwrap();
-    testid(&client, "stage").await;
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    open_at(&client, &base, &Session::new("lamport-skew", 1), 0).await;
     // Whatever an earlier test left in this browser's storage is forgotten.
-    client
-        .execute("localStorage.clear()", vec![])
-        .await
-        .unwrap();
-    let pressed = |client: Client| async move {
-        let toggle = testid(&client, "guided").await;
-        toggle.attr("aria-pressed").await.unwrap()
-    };
+    eval(&client, "localStorage.clear()", "").await;
     assert_eq!(
-        pressed(client.clone()).await.as_deref(),
+        pressed(&client, "guided").await.as_deref(),
         Some("false"),
         "a link"
     );
     click(&client, "scenario-generation-crash").await;
     assert_eq!(
-        pressed(client.clone()).await.as_deref(),
+        pressed(&client, "guided").await.as_deref(),
         Some("true"),
         "first visit"
     );
     click(&client, "scenario-lamport-concurrent").await;
-    assert_eq!(pressed(client.clone()).await.as_deref(), Some("true"));
+    assert_eq!(pressed(&client, "guided").await.as_deref(), Some("true"));
     click(&client, "scenario-generation-crash").await;
     assert_eq!(
-        pressed(client.clone()).await.as_deref(),
+        pressed(&client, "guided").await.as_deref(),
         Some("false"),
         "visited"
     );
     // The person's own choice holds for the stories opened after it.
     click(&client, "guided").await;
     click(&client, "scenario-hybrid-lww").await;
-    assert_eq!(pressed(client.clone()).await.as_deref(), Some("true"));
+    assert_eq!(pressed(&client, "guided").await.as_deref(), Some("true"));
     click(&client, "scenario-generation-crash").await;
-    assert_eq!(pressed(client.clone()).await.as_deref(), Some("true"));
+    assert_eq!(pressed(&client, "guided").await.as_deref(), Some("true"));
     client.close().await.unwrap();
 }

@@ -166,7 +166,8 @@ pub fn App() -> Html {
     }
     let m = model.borrow();
     let vs_session = m.vs().map(Playground::session);
-    // Guided mode is in the address and in what is shared when it is on.
+    // Guided mode is in the address and in the share link when it is on (an embed is
+    // guided only when its link is edited to say so).
     let guide = if m.guided() { "&guide=1" } else { "" };
     let query = format!(
         "{}{guide}",
@@ -197,12 +198,7 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    // The snippet's link ends its `src`, before ` width=`: guided mode goes at its end.
-    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at).replacen(
-        "\" width=",
-        &format!("{guide}\" width="),
-        1,
-    );
+    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at);
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();

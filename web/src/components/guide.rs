@@ -28,14 +28,16 @@ pub fn Guide(props: &GuideProps) -> Html {
         use_effect_with((q.at, chosen.is_some()), move |(_, answered)| {
             let target = if *answered { go_on } else { first };
             if let Some(button) = target.cast::<web_sys::HtmlElement>() {
-                // Scrolled into view only as far as needed, so that on a phone as much
-                // of the stage as fits stays in view.
-                let options = web_sys::FocusOptions::new();
-                options.set_prevent_scroll(true);
-                let _ = button.focus_with_options(&options);
-                let view = web_sys::ScrollIntoViewOptions::new();
-                view.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                button.scroll_into_view_with_scroll_into_view_options(&view);
+                if *answered {
+                    // "Continue" ends the card: its bottom at the window's, so that on a
+                    // phone the card and as much of the stage as fits stay in view.
+                    let options = web_sys::FocusOptions::new();
+                    options.set_prevent_scroll(true);
+                    let _ = button.focus_with_options(&options);
+                    button.scroll_into_view_with_bool(false);
+                } else {
+                    let _ = button.focus();
+                }
             }
         });
     }
@@ -60,16 +62,8 @@ pub fn Guide(props: &GuideProps) -> Html {
             </li>
         }
     });
-    // Once answered: the verdict in bold, then what the run does.
-    let said = match props.card.reveal() {
-        Some(reveal) => match reveal.split_once(". ") {
-            Some((verdict, rest)) => {
-                html! { <><strong>{ verdict }{ "." }</strong>{ " " }{ rest }</> }
-            }
-            None => html! { { reveal } },
-        },
-        None => html! { <strong>{ q.ask }</strong> },
-    };
+    // The question, or once answered the verdict in bold and what the run does.
+    let (verdict, said) = props.card.reveal().unwrap_or((q.ask, String::new()));
     html! {
         <section class="panel guide-card" data-testid="guide-card" aria-label="Guided mode: a question">
             <p class="guide-head">
@@ -81,7 +75,7 @@ pub fn Guide(props: &GuideProps) -> Html {
                 { "." }
             </p>
             <p class={classes!("guide-say", chosen.map(|c| if c == q.right { "right" } else { "wrong" }))}
-               role="status" aria-live="polite" data-testid="guide-say">{ said }</p>
+               role="status" aria-live="polite" data-testid="guide-say"><strong>{ verdict }</strong>{ " " }{ said }</p>
             <ul class="guide-choices">{ for choices }</ul>
             if chosen.is_some() {
                 <button class="primary" ref={go_on} data-testid="guide-continue"

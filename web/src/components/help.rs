@@ -52,7 +52,7 @@ pub fn Help(props: &HelpProps) -> Html {
                     <li>{ "Compare with… opens run B, the same run with one change, beside it: one cursor, both stages and diagrams, both runs in every chart; D goes to the first event where they part." }</li>
                 </ul>
                 <h2>{ "Guided mode" }</h2>
-                <p>{ "With Guided on (the button beside Step, or G), playing or stepping stops just before each of the story's key moments (its caption changes, what the script does, a first breach): a card asks which of two or three things happens next, then says what this run does. Continue plays on. Seeking with the slider never asks. It is on for your first visit to a story from the list, off for a shared link unless the link says guide=1." }</p>
+                <p>{ "Guided (G): playing stops before the story's key moments (a caption change, a fault, a first breach) and asks what happens next; pick, see what this run does, Continue. The slider never asks. On for a first visit to a story, off for a shared link unless it says guide=1." }</p>
                 <button ref={close} onclick={props.on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="close-help">{ "Close" }</button>
             </div>
         </div>

@@ -39,7 +39,7 @@ impl Guide {
 }
 
 /// The question card as the page draws it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct GuideCard {
     /// The question, with its choices and the run's answer.
     pub question: Rc<Question>,
@@ -47,18 +47,27 @@ pub struct GuideCard {
     pub chosen: Option<usize>,
 }
 
+/// The same question (not merely an equal one) and the same choice: a card is redrawn
+/// only when one of them changes.
+impl PartialEq for GuideCard {
+    fn eq(&self, other: &GuideCard) -> bool {
+        Rc::ptr_eq(&self.question, &other.question) && self.chosen == other.chosen
+    }
+}
+
 impl GuideCard {
-    /// What the card says once a choice is made: right or not, and why, true of the run.
-    pub fn reveal(&self) -> Option<String> {
+    /// What the card says once a choice is made: whether it was right ("Right" or "Not
+    /// this time"), and what the run does, in sentences true of it.
+    pub fn reveal(&self) -> Option<(&'static str, String)> {
         let chosen = self.chosen?;
         let q = &self.question;
-        let right = &q.choices.get(q.right)?.explain;
+        let right = q.choices.get(q.right)?.explain.clone();
         Some(if chosen == q.right {
-            format!("Right. {right}")
+            ("Right.", right)
         } else {
             match q.choices.get(chosen).map(|c| c.explain.as_str()) {
-                Some(wrong) if !wrong.is_empty() => format!("Not this time. {wrong} {right}"),
-                _ => format!("Not this time. {right}"),
+                Some(wrong) if !wrong.is_empty() => ("Not this time.", format!("{wrong} {right}")),
+                _ => ("Not this time.", right),
             }
         })
     }

@@ -226,48 +226,56 @@ fn breaks(engine: &dyn Engine, steps: usize) -> Option<(Asked, bool)> {
     Some((asked, first.is_some()))
 }
 
-/// One of the pattern's own events: the node it happened on and its label.
-type Noted = (NodeId, String);
+/// Trace event `i` if it is one of the pattern's own events (a note) that is not minor:
+/// its node, label and time.
+fn noted(engine: &dyn Engine, i: usize) -> Option<(NodeId, String, SimTime)> {
+    let (node, tag) = engine.event_class(i)?;
+    if tag != EventTag::Note {
+        return None;
+    }
+    let (node, event) = (node?, engine.event(i)?);
+    (!event.minor).then_some((node, event.label, event.time))
+}
 
 /// "Which happens next?": the first non-minor note after `steps` steps (not at the
 /// instant `echo`), against the same note on other nodes of its role and notes seen
 /// before, none of which happens after.
 fn next_event(run: &Run, steps: usize, echo: Option<SimTime>) -> Option<Asked> {
     let engine = run.engine();
-    let from = engine.events_through(steps);
-    let notes = |range: std::ops::Range<usize>| {
-        range.filter_map(|i| {
-            let (node, tag) = engine.event_class(i)?;
-            if tag != EventTag::Note {
-                return None;
-            }
-            let (node, event) = (node?, engine.event(i)?);
-            (!event.minor).then_some((node, event.label, event.time))
-        })
-    };
-    let (node, label, time) = notes(from..engine.trace_len()).find(|(_, _, t)| Some(*t) != echo)?;
+    let (from, end) = (engine.events_through(steps), engine.trace_len());
+    let (node, label, time) = (from..end)
+        .filter_map(|i| noted(engine, i))
+        .find(|(_, _, t)| Some(*t) != echo)?;
     let names = engine.names();
     let name = |n: NodeId| names.get(n.index()).map_or("?", String::as_str);
     // Other choices: the same event on another node of its role, then events seen before.
     let infos = run.scenario().nodes(run.config());
     let role = |n: &str| infos.iter().find(|i| i.name == n).map(|i| i.role);
-    let mut others: Vec<Noted> = (1..names.len())
+    let mut others: Vec<(NodeId, String)> = (1..names.len())
         .map(|k| NodeId(((node.index() + k) % names.len()) as u32))
         .filter(|n| role(name(*n)).is_some_and(|r| Some(r) == role(name(node))))
         .map(|n| (n, label.clone()))
         .collect();
-    let past = notes(0..from).collect::<Vec<_>>();
-    for (n, l, _) in past.into_iter().rev().take(PAST_NOTES) {
+    let mut looked = 0;
+    for i in (0..from).rev() {
+        if looked == PAST_NOTES || others.len() >= 6 {
+            break;
+        }
+        let Some((n, l, _)) = noted(engine, i) else {
+            continue;
+        };
+        looked += 1;
         if l != label && !others.iter().any(|(m, k)| *m == n && *k == l) {
             others.push((n, l));
         }
     }
-    others.truncate(6);
     // Keep only what does not happen at all after the moment.
-    for (n, l, _) in notes(from..engine.trace_len()) {
-        others.retain(|(m, k)| !(*m == n && *k == l));
-        if others.is_empty() {
-            return None;
+    for i in from..end {
+        if let Some((n, l, _)) = noted(engine, i) {
+            others.retain(|(m, k)| !(*m == n && *k == l));
+            if others.is_empty() {
+                return None;
+            }
         }
     }
     let mut choices = vec![Choice {
