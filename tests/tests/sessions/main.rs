@@ -13,6 +13,7 @@ use playground_core::sim::scenario::Config;
 use playground_core::sim::session::SessionError;
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
+use playground_core::sim::validate::namespace;
 use playground_core::{Registry, Session};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -248,6 +249,36 @@ fn unknown_names_are_refused_with_what_exists() {
         err(unordered).to_string(),
         "actions must be in time order, but an action at 0.005ms follows one at 0.009ms"
     );
+}
+
+/// Every node and group a scenario has, at its defaults and at each parameter's bounds, can
+/// be named in a session's text (an action on it survives a shared link).
+#[test]
+fn every_node_and_group_name_can_be_written_in_a_session() {
+    for &scenario in Registry::standard().scenarios() {
+        let mut configs = vec![Config::defaults(scenario, 1)];
+        for spec in scenario.params() {
+            for value in [spec.min, spec.max] {
+                let mut config = Config::defaults(scenario, 1);
+                config.set_param(spec.name, value);
+                configs.push(config);
+            }
+        }
+        for config in &configs {
+            let (names, _) = namespace(scenario, config);
+            for name in names {
+                let session = Session::new(scenario.id(), 1)
+                    .with_action(SimTime::from_millis(1), Action::Crash(name.clone()));
+                let decoded = Session::decode(&session.encode());
+                assert_eq!(
+                    decoded.as_ref(),
+                    Ok(&session),
+                    "{}: the name `{name}` does not survive a session link",
+                    scenario.id()
+                );
+            }
+        }
+    }
 }
 
 #[test]
