@@ -6,6 +6,7 @@
 mod draw;
 mod oracle;
 
+use playground_core::salvage::salvage;
 use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::Ratio;
@@ -131,7 +132,47 @@ proptest! {
         if let Ok(decoded) = Session::decode(&text) {
             check_start(&decoded)?;
         }
+        check_salvage(&text)?;
     }
+
+    #[test]
+    fn drawn_sessions_are_repaired_to_ones_that_start(s in session()) {
+        check_salvage(&s.encode())?;
+    }
+}
+
+/// A link's text is repaired exactly when it is broken and its story exists: the repair
+/// starts, says what it changed, and keeps the story.
+fn check_salvage(text: &str) -> Result<(), TestCaseError> {
+    let registry = Registry::standard();
+    let starts = Session::decode(text).is_ok_and(|s| registry.start(&s).is_ok());
+    match salvage(&registry, text) {
+        Some(fixed) => {
+            prop_assert!(!starts, "a session that starts was repaired: {text}");
+            prop_assert!(
+                registry.start(&fixed.session).is_ok(),
+                "repair of {text} does not start"
+            );
+            prop_assert!(!fixed.changes.is_empty(), "repair of {text} says nothing");
+            let story = text.trim().split('~').nth(1);
+            prop_assert_eq!(
+                story,
+                Some(fixed.session.scenario.as_str()),
+                "the story changed"
+            );
+        }
+        None => prop_assert!(
+            starts
+                || !text.trim().starts_with("v1~")
+                || text
+                    .trim()
+                    .split('~')
+                    .nth(1)
+                    .is_none_or(|id| registry.scenario(id).is_none()),
+            "{text} was not repaired although its story exists"
+        ),
+    }
+    Ok(())
 }
 
 /// The generator reaches validation and the engine: over fifteen draws per scenario, every
