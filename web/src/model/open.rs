@@ -27,7 +27,7 @@ impl Playground {
             Some(Err(e)) => match salvage(&registry, &query.session_text) {
                 // The same story, with what could not be used left out: say what.
                 Some(fixed) => {
-                    notices.push(repaired_link(&e.to_string(), &fixed.changes));
+                    notices.push(repaired_link(&fixed.changes));
                     registry.start(&fixed.session).ok()
                 }
                 None => {
@@ -132,11 +132,11 @@ fn bad_link(error: &str) -> Notice {
     }
 }
 
-fn repaired_link(error: &str, changes: &[String]) -> Notice {
+fn repaired_link(changes: &[String]) -> Notice {
     Notice {
         tone: Tone::Error,
         text: format!(
-            "This link's session does not start as it is ({error}). It opens repaired: {}.",
+            "This link's session could not be opened as it was; it opens repaired: {}.",
             changes.join("; ")
         ),
     }
