@@ -102,13 +102,29 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     client.close_window().await.unwrap();
     client.switch_to_window(first_window).await.unwrap();
 
-    // A hand-edited link gets a banner and the default scenario.
+    // A hand-edited link opens its story repaired, with a banner saying how; an
+    // unknown story gets the default one and the nearest names.
     client
-        .goto(&format!("{base}?s=v1~lamport-skew~seed.1~p.servers.99"))
+        .goto(&format!(
+            "{base}?s=v1~lamport-concurrent~seed.1~p.servers.99"
+        ))
         .await
         .unwrap();
     let banner = text(&client, "error-banner").await;
-    assert!(banner.contains("must be between 2 and 6"), "{banner}");
+    assert!(
+        banner.contains("(between 2 and 6); the run uses 6"),
+        "{banner}"
+    );
+    assert!(text(&client, "caption").await.contains("same moment"));
+    client
+        .goto(&format!("{base}?s=v1~lamport-concurent~seed.1"))
+        .await
+        .unwrap();
+    let banner = text(&client, "error-banner").await;
+    assert!(
+        banner.contains("the nearest are: lamport-skew, lamport-concurrent"),
+        "{banner}"
+    );
 
     // The example docs page embeds two scenarios; both run.
     client
