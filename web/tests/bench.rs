@@ -69,6 +69,7 @@ fn page_opens_the_longest_story_in_wasm() {
             Query {
                 embed: false,
                 session: Some(Ok(session)),
+                session_text: String::new(),
                 vs: None,
                 at: None,
                 guide: None,
