@@ -74,7 +74,7 @@ async fn a_guided_link_stops_asks_reveals_and_plays_on() {
         assert_eq!(pressed(&client, "play").await.as_deref(), Some("false"));
         let card = text(&client, "guide-card").await;
         assert!(card.contains("Which of these happens next?"), "{card}");
-        assert!(card.contains("CRASH s1"), "{card}");
+        assert!(card.contains("next action: CRASH s1"), "{card}");
         assert!(card.contains("s2: stands for election in gen 2"), "{card}");
         assert_eq!(
             focused(&client).await,

@@ -43,8 +43,8 @@ pub fn Guide(props: &GuideProps) -> Html {
     }
     let choices = q.choices.iter().enumerate().map(|(i, c)| {
         let (class, mark) = match chosen {
-            Some(_) if i == q.right => (Some("right"), "✓ "),
-            Some(n) if n == i => (Some("wrong"), "✗ "),
+            Some(_) if i == q.right => (Some("hit"), "✓ "),
+            Some(n) if n == i => (Some("miss"), "✗ "),
             _ => (None, ""),
         };
         let node_ref = if i == 0 {
@@ -68,13 +68,12 @@ pub fn Guide(props: &GuideProps) -> Html {
         <section class="panel guide-card" data-testid="guide-card" aria-label="Guided mode: a question">
             <p class="guide-head">
                 <span class="guide-tag">{ "Guided" }</span>
-                { format!(" Paused just before {}", q.at) }
+                { format!(" Paused just before {}.", q.at) }
                 if let Some(given) = &q.given {
-                    { ", where the story acts: " }<code>{ given }</code>
+                    { " The story's next action: " }<code>{ given }</code>
                 }
-                { "." }
             </p>
-            <p class={classes!("guide-say", chosen.map(|c| if c == q.right { "right" } else { "wrong" }))}
+            <p class={classes!("guide-say", chosen.map(|c| if c == q.right { "hit" } else { "miss" }))}
                role="status" aria-live="polite" data-testid="guide-say"><strong>{ verdict }</strong>{ " " }{ said }</p>
             <ul class="guide-choices">{ for choices }</ul>
             if chosen.is_some() {

@@ -40,7 +40,7 @@ fn check(run: &Run, moment: &Moment, question: &Question) -> &'static str {
         .map(|(_, c)| c.text.as_str());
     if question.ask.contains("happens next") {
         let future = notes_from(run, engine.events_through(steps));
-        let echo = moment.action.as_ref().map(|_| moment.at);
+        let echo = moment.action.as_ref().map(|(t, _)| *t);
         let next = future
             .iter()
             .find(|(_, t, _)| Some(*t) != echo)
@@ -113,7 +113,7 @@ fn a_crash_asks_which_follower_stands_for_election_first() {
     let p = open("?s=v1~generation-crash~seed.1");
     let found = p.moments();
     let crash = &found[0];
-    assert_eq!(crash.action.as_deref(), Some("CRASH s1"));
+    assert_eq!(crash.action, Some((crash.at, "CRASH s1".to_string())));
     assert_eq!(crash.why, Why::Action);
     let q = question(p.run(), crash).unwrap();
     assert_eq!(q.ask, "Which of these happens next?");

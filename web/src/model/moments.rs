@@ -43,8 +43,9 @@ pub struct Moment {
     pub at: SimTime,
     /// The most telling reason it is a moment.
     pub why: Why,
-    /// What the script or the person does at it (the action's one-line text), if anything.
-    pub action: Option<String>,
+    /// The first thing the script or the person does from it on, within the moment: when,
+    /// and the action's one-line text.
+    pub action: Option<(SimTime, String)>,
 }
 
 /// One choice of a question.
@@ -62,7 +63,7 @@ pub struct Choice {
 pub struct Question {
     /// The moment's instant.
     pub at: SimTime,
-    /// What is about to be done, when the script or the person acts at the moment.
+    /// The next action of the script or the person, when it is part of the moment.
     pub given: Option<String>,
     /// The question.
     pub ask: &'static str,
@@ -91,7 +92,7 @@ pub fn moments(run: &Run) -> Vec<Moment> {
                 found.push(Moment {
                     at: event.time,
                     why: Why::Action,
-                    action: Some(event.label),
+                    action: Some((event.time, event.label)),
                 });
             }
         }
@@ -146,7 +147,7 @@ pub fn question(run: &Run, moment: &Moment) -> Option<Question> {
     let (_, steps) = pause_at(run.engine(), moment);
     // A breach ahead is asked about at its own moment; a note at the very instant of an
     // action is only its echo ("service time now ×10").
-    let echo = moment.action.as_ref().map(|_| moment.at);
+    let echo = moment.action.as_ref().map(|(t, _)| *t);
     let (ask, mut choices, right) = match moment.why {
         Why::Breach => breaks(run.engine(), steps)?.0,
         _ => next_event(run, steps, echo).or_else(|| {
@@ -159,7 +160,7 @@ pub fn question(run: &Run, moment: &Moment) -> Option<Question> {
     choices.swap(right, place);
     Some(Question {
         at: moment.at,
-        given: moment.action.clone(),
+        given: moment.action.as_ref().map(|(_, text)| text.clone()),
         ask,
         choices,
         right: place,
