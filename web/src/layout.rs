@@ -9,6 +9,7 @@
 
 use playground_core::sim::time::SimTime;
 
+pub mod labels;
 mod lanes;
 pub mod marks;
 #[cfg(test)]
@@ -180,8 +181,10 @@ pub struct DiagramGeometry {
 }
 
 impl DiagramGeometry {
-    /// Total width in SVG user units.
+    /// Total width before the diagram's box is measured, in CSS pixels.
     pub const TOTAL_WIDTH: f64 = 780.0;
+    /// The narrowest diagram laid out (a narrower box scrolls it sideways).
+    pub const MIN_WIDTH: f64 = 300.0;
     /// Width of the lane-label column.
     pub const LABEL_WIDTH: f64 = 56.0;
 
@@ -208,13 +211,29 @@ impl DiagramGeometry {
         let brackets = lanes.bands.iter().map(|b| b.depth + 1).max().unwrap_or(0);
         let label = (lanes.widest() as f64 * 7.6 + 14.0 + brackets as f64 * BRACKET_STEP)
             .clamp(Self::LABEL_WIDTH, 150.0);
-        let lane_height = (600.0 / lanes.len().max(1) as f64).clamp(16.0, 46.0);
+        let lane_height = (720.0 / lanes.len().max(1) as f64).clamp(22.0, 52.0);
         DiagramGeometry {
             left: label,
             width: Self::TOTAL_WIDTH - label - 8.0,
             lane_height,
             ..self
         }
+    }
+
+    /// The geometry laid out for a diagram `total` CSS pixels wide (its box's measured
+    /// width, at least [`MIN_WIDTH`](Self::MIN_WIDTH)): one unit is one pixel, so its
+    /// text is drawn at its true size whatever the screen.
+    pub fn fit_width(self, total: f64) -> DiagramGeometry {
+        let total = total.max(Self::MIN_WIDTH);
+        DiagramGeometry {
+            width: (total - self.left - 8.0).max(1.0),
+            ..self
+        }
+    }
+
+    /// The whole width: label column, plot and margin.
+    pub fn total_width(&self) -> f64 {
+        self.left + self.width + 8.0
     }
 
     /// The x coordinate of a group bracket `depth` groups deep, in the label column.
@@ -402,6 +421,40 @@ mod tests {
         let g = DiagramGeometry::following(SimTime::ZERO, 1_000, SimTime(1_000));
         assert!(g.lane_y(0) < g.lane_y(1));
         assert!(g.height(4) > g.lane_y(3));
+    }
+
+    #[test]
+    fn a_fitted_diagram_is_as_wide_as_its_box_in_pixels() {
+        let g = DiagramGeometry::following(SimTime(5_000), 10_000, SimTime(50_000))
+            .for_lanes(&Lanes::default());
+        for total in [340.0, 720.0, 1200.0] {
+            let fitted = g.fit_width(total);
+            assert_eq!(fitted.total_width(), total);
+            assert_eq!(fitted.left, g.left, "the label column keeps its width");
+            assert_eq!(fitted.time_at(fitted.x(SimTime(6_000))), SimTime(6_000));
+        }
+        assert_eq!(g.fit_width(120.0).total_width(), DiagramGeometry::MIN_WIDTH);
+    }
+
+    #[test]
+    fn lanes_are_tall_enough_for_a_label_above_and_below() {
+        let lanes = |n: usize| Lanes {
+            lanes: vec![
+                Lane {
+                    name: "n1".into(),
+                    group: None
+                };
+                n
+            ],
+            of_node: (0..n).collect(),
+            bands: Vec::new(),
+        };
+        let g = DiagramGeometry::following(SimTime::ZERO, 1_000, SimTime(1_000));
+        assert!(g.for_lanes(&lanes(4)).lane_height >= 46.0);
+        assert!(
+            g.for_lanes(&lanes(200)).lane_height >= 22.0,
+            "12 px names stay apart"
+        );
     }
 
     #[test]

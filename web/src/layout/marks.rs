@@ -13,13 +13,12 @@ use std::fmt::Write;
 
 use playground_core::sim::causality::{Cone, Relation};
 use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 
+use super::labels::{place, Rank, Rect, Taken, Wanted, CHAR_WIDTH};
 use super::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, ArrowEnd};
-
-/// Roughly how wide one character of a label is, in SVG units.
-const LABEL_CHAR_WIDTH: f64 = 6.2;
 
 /// How near (in SVG units) the pointer must be to an event or an arrow to hit it.
 const EVENT_REACH: f64 = 7.0;
@@ -82,8 +81,10 @@ pub struct DiagramMarks {
     pub arrows: Vec<ArrowKind>,
     /// Event shapes, one per kind (and whether it is after the cursor).
     pub events: Vec<Shape>,
-    /// Event labels (the pattern's events and actions).
+    /// Event labels (the pattern's events and actions) that found a free place.
     pub event_labels: Vec<Label>,
+    /// Each breach's label that found a place, by the trace index of its event.
+    breach_labels: Vec<(usize, Label)>,
     /// Each event drawn: trace index and position.
     points: Vec<(usize, f64, f64)>,
     /// Each arrow drawn: message and the segment it is drawn along.
@@ -162,30 +163,81 @@ fn relation_class(relation: Relation) -> &'static str {
     }
 }
 
+/// What the marks are drawn for, besides the window: the present, the focus, breaches.
+#[derive(Clone, Copy, Default)]
+pub struct View<'a> {
+    /// Trace events already shown: later ones are in the future.
+    pub shown: usize,
+    /// The cursor: labels near it are placed first.
+    pub cursor: SimTime,
+    /// What is highlighted.
+    pub focus: Focus<'a>,
+    /// Events that broke a property (their label goes first).
+    pub breaches: &'a [usize],
+}
+
+/// Where a placed label goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    /// With the arrows of group `.0`; centered on its spot.
+    Arrow(usize),
+    /// With the event labels.
+    Event,
+    /// With the breach marks, for the event with this trace index.
+    Breach(usize),
+}
+
 impl DiagramMarks {
-    /// Lays out `events` and `arrows` in window `g` on `lanes`; events at or after trace
-    /// index `shown` are in the future, and what `focus` picks is highlighted.
+    /// Lays out `events` and `arrows` in window `g` on `lanes`, for `view`.
     pub fn new(
         g: &DiagramGeometry,
         lanes: &Lanes,
         events: &[EventInfo],
         arrows: &[Arrow],
-        shown: usize,
-        focus: Focus<'_>,
+        view: &View<'_>,
     ) -> DiagramMarks {
         let mut marks = DiagramMarks::default();
-        marks.add_arrows(g, arrows, focus);
-        marks.add_events(g, lanes, events, shown, focus);
+        let cursor = g.abs_x(view.cursor);
+        let mut wanted = Vec::new();
+        marks.add_arrows(g, arrows, view.focus, cursor, &mut wanted);
+        marks.add_events(g, lanes, events, view, &mut wanted);
+        // Labels keep off every event's mark, and off each other.
+        let left = g.abs_x(g.start);
+        let mut taken = Taken::new(left);
+        for &(_, x, y) in &marks.points {
+            taken.take(Rect(
+                x - EVENT_REACH,
+                y - EVENT_REACH,
+                x + EVENT_REACH,
+                y + EVENT_REACH,
+            ));
+        }
+        for ((slot, mut label), x, y) in place(wanted, &mut taken, left, left + g.width) {
+            label.y = y;
+            label.x = x;
+            match slot {
+                Slot::Arrow(i) => {
+                    label.x += label.text.chars().count() as f64 * CHAR_WIDTH / 2.0;
+                    marks.arrows[i].labels.push(label);
+                }
+                Slot::Event => marks.event_labels.push(label),
+                Slot::Breach(index) => marks.breach_labels.push((index, label)),
+            }
+        }
         marks
     }
 
-    fn add_arrows(&mut self, g: &DiagramGeometry, arrows: &[Arrow], focus: Focus<'_>) {
+    fn add_arrows(
+        &mut self,
+        g: &DiagramGeometry,
+        arrows: &[Arrow],
+        focus: Focus<'_>,
+        cursor: f64,
+        wanted: &mut Vec<Wanted<(Slot, Label)>>,
+    ) {
         let left = g.abs_x(g.start);
         let right = left + g.width;
         let clamp_x = |x: f64| x.clamp(left - 4.0, right + 4.0);
-        // Arrow labels sit a third of the way along; one that would overprint an earlier
-        // label is left out (the arrow keeps its tooltip).
-        let mut placed: Vec<(f64, f64, f64)> = Vec::new();
         for a in arrows {
             let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
             let y2 = g.lane_y(a.to_lane);
@@ -207,16 +259,29 @@ impl DiagramMarks {
                 },
             );
             let group = &mut self.arrows[i];
+            let mut want = |rank, x: f64, spots: Vec<(f64, f64)>, text: String, class| {
+                wanted.push(Wanted {
+                    rank,
+                    distance: (x - cursor).abs(),
+                    spots,
+                    chars: text.chars().count(),
+                    item: (
+                        Slot::Arrow(i),
+                        Label {
+                            class,
+                            x: 0.0,
+                            y: 0.0,
+                            text,
+                        },
+                    ),
+                });
+            };
             if a.end == ArrowEnd::Lost {
                 // A lost message: a short stub ending in a cross, a third of the way down.
                 let (x2, y2) = (x1 + 18.0, y1 + (y2 - y1) / 3.0);
                 line(&mut group.lines, x1, y1, x2, y2);
-                group.labels.push(Label {
-                    class: "lost-mark",
-                    x: x2,
-                    y: y2 + 4.0,
-                    text: "✕ lost".into(),
-                });
+                let spots = vec![(x2, y2 + 4.0), (x2 + 4.0, y2 + 16.0)];
+                want(Rank::Loss, x2, spots, "✕ lost".into(), "lost-mark");
                 self.segments.push((a.msg, [x1, y1, x2, y2]));
                 continue;
             }
@@ -227,29 +292,22 @@ impl DiagramMarks {
             if a.arrived.is_some() {
                 line(&mut group.bars, clamp_x(x2), y2, clamp_x(x_end), y2);
             }
-            let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
+            // The label is centered on a point a third, a half or two thirds along.
             let text = short(&a.short, 16);
-            let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
-            let inside = lx - half > left && lx + half < right;
-            let free = placed
+            let half = CHAR_WIDTH * text.chars().count() as f64 / 2.0;
+            let spots = [3.0, 2.0, 1.5]
                 .iter()
-                .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
-            if inside && free {
-                placed.push((lx - half - 2.0, lx + half + 2.0, ly));
-                group.labels.push(Label {
-                    class: "",
-                    x: lx,
-                    y: ly + 3.0,
-                    text,
-                });
-            }
+                .map(|d| (x1 + (x2 - x1) / d - half, y1 + (y2 - y1) / d + 4.0))
+                .collect();
+            let rank = if on_path {
+                Rank::Focused
+            } else {
+                Rank::Message
+            };
+            want(rank, x1, spots, text, "");
             if let Some(mark) = mark {
-                group.labels.push(Label {
-                    class: "lost-mark",
-                    x: x_end,
-                    y: y2 - 6.0,
-                    text: mark.into(),
-                });
+                let spots = vec![(x_end, y2 - 6.0), (x_end, y2 + 16.0)];
+                want(Rank::Loss, x_end, spots, mark.into(), "lost-mark");
             }
             let (cx1, cx2) = (clamp_x(x1), clamp_x(x2));
             line(&mut group.lines, cx1, y1, cx2, y2);
@@ -266,19 +324,17 @@ impl DiagramMarks {
         g: &DiagramGeometry,
         lanes: &Lanes,
         events: &[EventInfo],
-        shown: usize,
-        focus: Focus<'_>,
+        view: &View<'_>,
+        wanted: &mut Vec<Wanted<(Slot, Label)>>,
     ) {
-        // Labels alternate above and below their lane; a label that would overprint the
-        // previous one on its row is left out (the event keeps its tooltip).
-        let mut labelled_per_lane = vec![0usize; lanes.len()];
-        let mut row_ends = vec![[f64::NEG_INFINITY; 2]; lanes.len()];
+        let cursor = g.abs_x(view.cursor);
         for e in events {
             let Some(node) = e.node else { continue };
             let lane = lanes.lane_of(node);
             let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
-            let future = e.index >= shown;
-            let extra = match (future, focus.event(e.index)) {
+            let future = e.index >= view.shown;
+            let relation = view.focus.event(e.index);
+            let extra = match (future, relation) {
                 (false, relation) => relation,
                 (true, "") => " future",
                 (true, " before") => " future before",
@@ -296,36 +352,66 @@ impl DiagramMarks {
             );
             shape(&mut self.events[i].d, e.tag, x, y);
             self.points.push((e.index, x, y));
-            let labelled = matches!(
-                e.tag,
-                EventTag::Note | EventTag::Action | EventTag::Dropped | EventTag::Retired
-            );
-            if !labelled || e.minor {
-                continue;
-            }
-            let text = short(e.label.split(" (").next().unwrap_or_default(), 30);
-            let (Some(count), Some(rows)) =
-                (labelled_per_lane.get_mut(lane), row_ends.get_mut(lane))
-            else {
-                continue;
-            };
-            let below = *count % 2 == 1;
-            let row = &mut rows[usize::from(below)];
-            if x + 5.0 > *row + 4.0 {
-                *row = x + 5.0 + LABEL_CHAR_WIDTH * text.chars().count() as f64;
-                *count += 1;
-                self.event_labels.push(Label {
-                    class: if future {
-                        "event-label future"
-                    } else {
-                        "event-label"
-                    },
-                    x: x + 5.0,
-                    y: if below { y + 17.0 } else { y - 8.0 },
-                    text,
+            if view.breaches.contains(&e.index) {
+                let text = "⚠ broke a property".to_string();
+                wanted.push(Wanted {
+                    rank: Rank::Breach,
+                    distance: 0.0,
+                    spots: vec![(x + 9.0, y + 20.0), (x + 9.0, y - 11.0)],
+                    chars: text.chars().count(),
+                    item: (
+                        Slot::Breach(e.index),
+                        Label {
+                            class: "",
+                            x,
+                            y,
+                            text,
+                        },
+                    ),
                 });
             }
+            let chosen = relation == " chosen";
+            let rank = match e.tag {
+                _ if chosen => Rank::Chosen,
+                _ if e.minor => continue,
+                EventTag::Action => Rank::Action,
+                EventTag::Note => Rank::Note,
+                EventTag::Dropped | EventTag::Retired => Rank::Loss,
+                _ => continue,
+            };
+            let text = short(e.label.split(" (").next().unwrap_or_default(), 30);
+            let width = CHAR_WIDTH * text.chars().count() as f64;
+            // Beside the mark: right above, right below, left above, left below.
+            let (above, below) = (y - 11.0, y + 20.0);
+            let (right, left) = (x + 9.0, x - 9.0 - width);
+            wanted.push(Wanted {
+                rank,
+                distance: (x - cursor).abs(),
+                spots: vec![(right, above), (right, below), (left, above), (left, below)],
+                chars: text.chars().count(),
+                item: (
+                    Slot::Event,
+                    Label {
+                        class: if future {
+                            "event-label future"
+                        } else {
+                            "event-label"
+                        },
+                        x,
+                        y,
+                        text,
+                    },
+                ),
+            });
         }
+    }
+
+    /// Where the label of the breach at trace index `index` went, if it was placed.
+    pub fn breach_label(&self, index: usize) -> Option<&Label> {
+        self.breach_labels
+            .iter()
+            .find(|b| b.0 == index)
+            .map(|b| &b.1)
     }
 
     /// Where an event was drawn, by trace index.

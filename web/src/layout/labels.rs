@@ -1,0 +1,199 @@
+//! Where the diagram's labels go: a greedy placement over the window, most important
+//! first. Each label offers a few spots (beside its event, along its arrow); it takes the
+//! first whose box overlaps neither a label placed before it nor an event's mark, or it
+//! is not drawn (its event or arrow still names it on hover, and a chosen event's label
+//! comes first). Boxes are kept in columns of the plot, so a check looks at its
+//! neighbours only, not at every label of a crowded window.
+
+/// About how wide one character of the diagram's 12 px text is, in pixels.
+pub const CHAR_WIDTH: f64 = 7.2;
+/// How far a label's box reaches above its baseline, and below it.
+const ASCENT: f64 = 10.0;
+const DESCENT: f64 = 3.0;
+/// The width of one column of the index.
+const COLUMN: f64 = 64.0;
+
+/// A rectangle: left, top, right, bottom.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect(pub f64, pub f64, pub f64, pub f64);
+
+impl Rect {
+    /// Whether the two share more than an edge.
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.0 < o.2 && o.0 < self.2 && self.1 < o.3 && o.1 < self.3
+    }
+
+    /// The box of `chars` characters of text starting at `x` on baseline `y`.
+    pub fn text(x: f64, y: f64, chars: usize) -> Rect {
+        Rect(x, y - ASCENT, x + chars as f64 * CHAR_WIDTH, y + DESCENT)
+    }
+}
+
+/// How important a label is: lower ranks are placed first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// A property broke here.
+    Breach,
+    /// The event chosen for its causality (clicked, or walked to with [ and ]).
+    Chosen,
+    /// A person's action.
+    Action,
+    /// The pattern's own event.
+    Note,
+    /// A message lost or dropped, a node retired.
+    Loss,
+    /// A message on the highlighted path or causality.
+    Focused,
+    /// Any other message.
+    Message,
+}
+
+/// A label that wants a place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wanted<T> {
+    /// How important it is.
+    pub rank: Rank,
+    /// How far (in pixels) it is from the cursor: nearer first within a rank.
+    pub distance: f64,
+    /// Where it may start (left x, baseline), best first.
+    pub spots: Vec<(f64, f64)>,
+    /// Its length in characters.
+    pub chars: usize,
+    /// What the caller draws there.
+    pub item: T,
+}
+
+/// Boxes already taken, indexed by column.
+#[derive(Debug, Default)]
+pub struct Taken {
+    left: f64,
+    columns: Vec<Vec<Rect>>,
+}
+
+impl Taken {
+    /// An empty index for boxes from `left` rightwards.
+    pub fn new(left: f64) -> Taken {
+        Taken {
+            left,
+            columns: Vec::new(),
+        }
+    }
+
+    fn span(&self, r: &Rect) -> std::ops::RangeInclusive<usize> {
+        let column = |x: f64| ((x - self.left).max(0.0) / COLUMN) as usize;
+        column(r.0)..=column(r.2)
+    }
+
+    /// Marks `r` as taken.
+    pub fn take(&mut self, r: Rect) {
+        let span = self.span(&r);
+        if self.columns.len() <= *span.end() {
+            self.columns.resize(span.end() + 1, Vec::new());
+        }
+        for c in span {
+            self.columns[c].push(r);
+        }
+    }
+
+    /// Whether `r` overlaps a box taken before.
+    pub fn clashes(&self, r: &Rect) -> bool {
+        self.span(r)
+            .filter_map(|c| self.columns.get(c))
+            .any(|column| column.iter().any(|t| t.overlaps(r)))
+    }
+}
+
+/// Places `wanted` (most important first, then nearest the cursor) in `taken` between
+/// `left` and `right`: each label gets its first spot that is inside and free, or none.
+/// Returns each placed item with where it starts (left x, baseline).
+pub fn place<T>(
+    mut wanted: Vec<Wanted<T>>,
+    taken: &mut Taken,
+    left: f64,
+    right: f64,
+) -> Vec<(T, f64, f64)> {
+    wanted.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.distance.total_cmp(&b.distance)));
+    let mut placed = Vec::with_capacity(wanted.len());
+    for w in wanted {
+        let spot = w.spots.iter().find_map(|&(x, y)| {
+            let r = Rect::text(x, y, w.chars);
+            (r.0 >= left && r.2 <= right && !taken.clashes(&r)).then_some((r, x, y))
+        });
+        if let Some((r, x, y)) = spot {
+            taken.take(r);
+            placed.push((w.item, x, y));
+        }
+    }
+    placed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanted(rank: Rank, distance: f64, x: f64, item: u32) -> Wanted<u32> {
+        Wanted {
+            rank,
+            distance,
+            spots: vec![(x, 50.0), (x, 70.0)],
+            chars: 6,
+            item,
+        }
+    }
+
+    #[test]
+    fn a_label_takes_its_next_spot_or_none() {
+        let mut taken = Taken::new(0.0);
+        let placed = place(
+            vec![
+                wanted(Rank::Message, 0.0, 10.0, 1),
+                wanted(Rank::Message, 1.0, 12.0, 2),
+                wanted(Rank::Message, 2.0, 14.0, 3),
+            ],
+            &mut taken,
+            0.0,
+            500.0,
+        );
+        let got: Vec<(u32, f64)> = placed.iter().map(|p| (p.0, p.2)).collect();
+        assert_eq!(got, [(1, 50.0), (2, 70.0)], "the third has no free spot");
+    }
+
+    #[test]
+    fn important_and_near_labels_go_first() {
+        let mut taken = Taken::new(0.0);
+        let placed = place(
+            vec![
+                wanted(Rank::Message, 0.0, 10.0, 1),
+                wanted(Rank::Note, 9.0, 10.0, 2),
+                wanted(Rank::Note, 3.0, 10.0, 3),
+            ],
+            &mut taken,
+            0.0,
+            500.0,
+        );
+        let order: Vec<u32> = placed.iter().map(|p| p.0).collect();
+        assert_eq!(
+            order,
+            [3, 2],
+            "notes before messages, the nearer note first"
+        );
+    }
+
+    #[test]
+    fn labels_stay_inside_and_off_taken_boxes() {
+        let mut taken = Taken::new(0.0);
+        taken.take(Rect(0.0, 0.0, 100.0, 100.0));
+        let placed = place(
+            vec![
+                wanted(Rank::Note, 0.0, 50.0, 1),
+                wanted(Rank::Note, 0.0, 480.0, 2),
+                wanted(Rank::Note, 0.0, 200.0, 3),
+            ],
+            &mut taken,
+            0.0,
+            500.0,
+        );
+        assert_eq!(placed.len(), 1);
+        assert_eq!(placed[0].0, 3);
+    }
+}
