@@ -14,6 +14,7 @@ mod lanes;
 pub mod marks;
 #[cfg(test)]
 mod marks_tests;
+pub mod repeats;
 mod stage;
 #[cfg(test)]
 mod stage_tests;

@@ -7,6 +7,7 @@
 //! are their own component: they change only with the run and its collapsed groups, so a
 //! frame of 200 lanes does not draw them again.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use playground_core::sim::causality::Cone;
@@ -16,6 +17,7 @@ use yew::prelude::*;
 
 use crate::layout::labels::{Rect, CHAR_WIDTH};
 use crate::layout::marks::{arrow_note, DiagramMarks, Focus, Hit, Label, View};
+use crate::layout::repeats::RepeatKey;
 use crate::layout::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, Command, PathView};
 
@@ -47,6 +49,10 @@ pub struct DiagramProps {
     /// The event whose causality is shown, if any: what happened before it and after it
     /// is highlighted, what is concurrent with it dimmed.
     pub cone: Option<Rc<Cone>>,
+    /// Whether repetitive messages are drawn as one mark per run, and the runs expanded
+    /// (`None`, the default: every message drawn).
+    #[prop_or_default]
+    pub collapse: Option<Rc<BTreeSet<RepeatKey>>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -98,6 +104,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 (None, None) => Focus::None,
             },
             breaches: &breaches,
+            collapse: props.collapse.as_deref(),
         },
     ));
 
@@ -122,6 +129,16 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 <>{ for k.labels.iter().map(label) }</>
             </g>
         }
+    });
+    let repeats = marks.repeats.iter().map(|r| {
+        let Rect(x0, y0, x1, y1) = r.band;
+        let d = format!(
+            "M{x0:.1} {y0:.1}h{:.1}v{:.1}h{:.1}z",
+            x1 - x0,
+            y1 - y0,
+            x0 - x1
+        );
+        html! { <path class={r.class.clone()} d={d} data-testid="repeat" /> }
     });
     let events = marks
         .events
@@ -176,6 +193,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             on.emit(match marks.hit(x - g.offset(), y) {
                 Some(Hit::Event(index)) => Command::ShowCausality(index),
                 Some(Hit::Arrow(msg)) => Command::SelectPath(msg),
+                Some(Hit::Repeat(i)) => match marks.repeats.get(i) {
+                    Some(r) => Command::ExpandRepeat(r.repeat.key),
+                    None => return,
+                },
                 None => Command::Scrub(g.time_at(x)),
             });
         })
@@ -210,6 +231,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                          lane_height={g.lane_height} on={props.on.clone()} />
             <g clip-path={format!("url(#{})", props.clip)}>
                 <g transform={format!("translate({:.3},0)", g.offset())}>
+                    <g class="repeats">{ for repeats }</g>
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
                     <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
@@ -245,6 +267,23 @@ fn hovered(
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
             };
             (title, line, ((x1 + x2) / 2.0, (y1 + y2) / 2.0))
+        }
+        Hit::Repeat(i) => {
+            let r = marks.repeats.get(i)?;
+            let name = |lane: usize| props.lanes.lanes.get(lane).map_or("", |l| l.name.as_str());
+            let (a, b) = (name(r.repeat.key.0), name(r.repeat.key.1));
+            let title = format!(
+                "{} messages {} between {a} and {b}, {} to {}: click to draw each",
+                r.repeat.msgs.len(),
+                r.repeat.kinds,
+                r.repeat.first,
+                r.repeat.last
+            );
+            let Rect(x0, y0, x1, y1) = r.band;
+            let outline = html! {
+                <rect x={x0.to_string()} y={y0.to_string()} width={(x1 - x0).to_string()} height={(y1 - y0).to_string()} />
+            };
+            (title, outline, ((x0 + x1) / 2.0, y0 + 8.0))
         }
     };
     let box_ = callout_box(g, x, y, title.chars().count());

@@ -42,6 +42,8 @@ pub enum Rank {
     Note,
     /// A message lost or dropped, a node retired.
     Loss,
+    /// A run of repetitive messages drawn as one mark.
+    Repeat,
     /// A message on the highlighted path or causality.
     Focused,
     /// Any other message.

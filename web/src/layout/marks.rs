@@ -17,6 +17,7 @@ use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 
 use super::labels::{place, Rank, Rect, Taken, Wanted, CHAR_WIDTH};
+use super::repeats::{self, Repeat, RepeatKey};
 use super::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, ArrowEnd};
 
@@ -65,6 +66,17 @@ pub struct ArrowKind {
     pub labels: Vec<Label>,
 }
 
+/// A run of repetitive messages drawn as one band between its two lanes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepeatMark {
+    /// The run.
+    pub repeat: Repeat,
+    /// Its band: from its first send to its last delivery, between its lanes.
+    pub band: Rect,
+    /// CSS classes, e.g. `"repeat future"`.
+    pub class: String,
+}
+
 /// What the pointer is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hit {
@@ -72,6 +84,8 @@ pub enum Hit {
     Event(usize),
     /// A message's arrow.
     Arrow(MsgId),
+    /// A run of repetitive messages, by its index in [`DiagramMarks::repeats`].
+    Repeat(usize),
 }
 
 /// Everything the diagram's plot draws, and where, for hit-testing.
@@ -85,6 +99,10 @@ pub struct DiagramMarks {
     pub event_labels: Vec<Label>,
     /// Each breach's label that found a place, by the trace index of its event.
     breach_labels: Vec<(usize, Label)>,
+    /// Runs of repetitive messages drawn as one band each.
+    pub repeats: Vec<RepeatMark>,
+    /// The messages inside those runs (not drawn one by one).
+    collapsed: BTreeSet<MsgId>,
     /// Each event drawn: trace index and position.
     points: Vec<(usize, f64, f64)>,
     /// Each arrow drawn: message and the segment it is drawn along.
@@ -174,6 +192,9 @@ pub struct View<'a> {
     pub focus: Focus<'a>,
     /// Events that broke a property (their label goes first).
     pub breaches: &'a [usize],
+    /// Whether runs of repetitive messages are drawn as one mark, and the runs a person
+    /// expanded (`None`: every message drawn).
+    pub collapse: Option<&'a BTreeSet<RepeatKey>>,
 }
 
 /// Where a placed label goes.
@@ -183,6 +204,8 @@ enum Slot {
     Arrow(usize),
     /// With the event labels.
     Event,
+    /// With the event labels, a run's count.
+    Repeat,
     /// With the breach marks, for the event with this trace index.
     Breach(usize),
 }
@@ -199,6 +222,9 @@ impl DiagramMarks {
         let mut marks = DiagramMarks::default();
         let cursor = g.abs_x(view.cursor);
         let mut wanted = Vec::new();
+        if let Some(expanded) = view.collapse {
+            marks.add_repeats(g, lanes, events, arrows, view, expanded, &mut wanted);
+        }
         marks.add_arrows(g, arrows, view.focus, cursor, &mut wanted);
         marks.add_events(g, lanes, events, view, &mut wanted);
         // Labels keep off every event's mark, and off each other.
@@ -220,11 +246,79 @@ impl DiagramMarks {
                     label.x += label.text.chars().count() as f64 * CHAR_WIDTH / 2.0;
                     marks.arrows[i].labels.push(label);
                 }
-                Slot::Event => marks.event_labels.push(label),
+                Slot::Event | Slot::Repeat => marks.event_labels.push(label),
                 Slot::Breach(index) => marks.breach_labels.push((index, label)),
             }
         }
         marks
+    }
+
+    /// Finds the runs of repetitive messages (see `layout/repeats.rs`) and draws each as
+    /// a band with its count; their messages and events are then left out.
+    #[allow(clippy::too_many_arguments)]
+    fn add_repeats(
+        &mut self,
+        g: &DiagramGeometry,
+        lanes: &Lanes,
+        events: &[EventInfo],
+        arrows: &[Arrow],
+        view: &View<'_>,
+        expanded: &BTreeSet<RepeatKey>,
+        wanted: &mut Vec<Wanted<(Slot, Label)>>,
+    ) {
+        // An arrow is in the future when one of its events is.
+        let mut future = BTreeSet::new();
+        let mut keep = BTreeSet::new();
+        for e in events {
+            let Some(msg) = e.msg else { continue };
+            if e.index >= view.shown {
+                future.insert(msg);
+            }
+            if matches!(view.focus, Focus::Cone(c) if c.chosen == e.index) {
+                keep.insert(msg);
+            }
+        }
+        let class_of = |a: &Arrow| match (future.contains(&a.msg), view.focus.arrow(a.msg)) {
+            (false, relation) => relation,
+            (true, "") => " future",
+            (true, " before") => " future before",
+            (true, " after") => " future after",
+            (true, _) => " future on-path",
+        };
+        let cursor = g.abs_x(view.cursor);
+        for repeat in repeats::find(lanes, arrows, events, &class_of, &keep, expanded) {
+            let (x0, x1) = (g.abs_x(repeat.first), g.abs_x(repeat.last));
+            let (y0, y1) = (g.lane_y(repeat.key.0), g.lane_y(repeat.key.1));
+            let band = Rect(x0, y0 + 3.0, x1.max(x0 + 6.0), y1 - 3.0);
+            let text = format!("×{} {}", repeat.msgs.len(), short(&repeat.kinds, 14));
+            let (cx, cy) = ((band.0 + band.2) / 2.0, (y0 + y1) / 2.0 + 4.0);
+            let half = CHAR_WIDTH * text.chars().count() as f64 / 2.0;
+            wanted.push(Wanted {
+                rank: Rank::Repeat,
+                distance: (cx - cursor).abs(),
+                spots: vec![
+                    (cx - half, cy),
+                    (cx - half, cy - 14.0),
+                    (cx - half, cy + 14.0),
+                ],
+                chars: text.chars().count(),
+                item: (
+                    Slot::Repeat,
+                    Label {
+                        class: "repeat-label",
+                        x: 0.0,
+                        y: 0.0,
+                        text,
+                    },
+                ),
+            });
+            self.collapsed.extend(repeat.msgs.iter().copied());
+            self.repeats.push(RepeatMark {
+                class: ["repeat", repeat.class].concat(),
+                repeat,
+                band,
+            });
+        }
     }
 
     fn add_arrows(
@@ -238,7 +332,7 @@ impl DiagramMarks {
         let left = g.abs_x(g.start);
         let right = left + g.width;
         let clamp_x = |x: f64| x.clamp(left - 4.0, right + 4.0);
-        for a in arrows {
+        for a in arrows.iter().filter(|a| !self.collapsed.contains(&a.msg)) {
             let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
             let y2 = g.lane_y(a.to_lane);
             let extra = focus.arrow(a.msg);
@@ -329,7 +423,12 @@ impl DiagramMarks {
     ) {
         let cursor = g.abs_x(view.cursor);
         for e in events {
-            let Some(node) = e.node else { continue };
+            let Some(node) = e.node.filter(|&n| lanes.shows(n)) else {
+                continue;
+            };
+            if e.msg.is_some_and(|m| self.collapsed.contains(&m)) && e.tag != EventTag::Timer {
+                continue;
+            }
             let lane = lanes.lane_of(node);
             let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
             let future = e.index >= view.shown;
@@ -443,7 +542,16 @@ impl DiagramMarks {
             .segments
             .iter()
             .map(|&(m, s)| (Hit::Arrow(m), distance_to_segment(x, y, s)));
-        nearest(&mut events, EVENT_REACH).or_else(|| nearest(&mut arrows, ARROW_REACH))
+        nearest(&mut events, EVENT_REACH)
+            .or_else(|| nearest(&mut arrows, ARROW_REACH))
+            .or_else(|| {
+                let spot = Rect(x, y, x, y);
+                let inside = |r: &Rect| Rect(r.0 - 2.0, r.1, r.2 + 2.0, r.3).overlaps(&spot);
+                self.repeats
+                    .iter()
+                    .position(|r| inside(&r.band))
+                    .map(Hit::Repeat)
+            })
     }
 }
 
@@ -464,7 +572,7 @@ fn line(d: &mut String, x1: f64, y1: f64, x2: f64, y2: f64) {
 }
 
 /// A filled triangle `size` long whose tip is the end of the line.
-fn head(d: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, size: f64) {
+pub fn head(d: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, size: f64) {
     let (dx, dy) = (x2 - x1, y2 - y1);
     let length = dx.hypot(dy);
     if length < 1.0 {
@@ -483,7 +591,7 @@ fn head(d: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, size: f64) {
 }
 
 /// One event's shape at `(x, y)`.
-fn shape(d: &mut String, tag: EventTag, x: f64, y: f64) {
+pub fn shape(d: &mut String, tag: EventTag, x: f64, y: f64) {
     let _ = match tag {
         // A diamond (a square of 10 turned by 45°).
         EventTag::Note => write!(d, "M{x:.1} {:.1}l7.1 7.1l-7.1 7.1l-7.1-7.1z", y - 7.1),
@@ -507,7 +615,7 @@ fn shape(d: &mut String, tag: EventTag, x: f64, y: f64) {
 }
 
 /// The CSS classes of an event's kind.
-fn event_class(tag: EventTag) -> &'static str {
+pub fn event_class(tag: EventTag) -> &'static str {
     match tag {
         EventTag::Start => "event start",
         EventTag::Send => "event send",
