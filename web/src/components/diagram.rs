@@ -7,7 +7,6 @@
 //! are their own component: they change only with the run and its collapsed groups, so a
 //! frame of 200 lanes does not draw them again.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use playground_core::sim::causality::Cone;
@@ -52,7 +51,7 @@ pub struct DiagramProps {
     /// Whether repetitive messages are drawn as one mark per run, and the runs expanded
     /// (`None`, the default: every message drawn).
     #[prop_or_default]
-    pub collapse: Option<Rc<BTreeSet<RepeatKey>>>,
+    pub collapse: Option<Rc<Vec<RepeatKey>>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -104,7 +103,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 (None, None) => Focus::None,
             },
             breaches: &breaches,
-            collapse: props.collapse.as_deref(),
+            collapse: props.collapse.as_deref().map(Vec::as_slice),
         },
     ));
 

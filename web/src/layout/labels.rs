@@ -109,14 +109,28 @@ impl Taken {
 /// `left` and `right`: each label gets its first spot that is inside and free, or none.
 /// Returns each placed item with where it starts (left x, baseline).
 pub fn place<T>(
-    mut wanted: Vec<Wanted<T>>,
+    wanted: Vec<Wanted<T>>,
     taken: &mut Taken,
     left: f64,
     right: f64,
 ) -> Vec<(T, f64, f64)> {
-    wanted.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.distance.total_cmp(&b.distance)));
+    // Sorted as plain numbers: rank, then whole pixels from the cursor, then the order
+    // given (a sort of this one type would cost the bundle a few kB).
+    let mut order: Vec<u64> = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let distance = w.distance.clamp(0.0, f64::from(0xFF_FFFF)) as u64;
+            (w.rank as u64) << 56 | distance << 32 | i as u64
+        })
+        .collect();
+    order.sort_unstable();
+    let mut wanted: Vec<Option<Wanted<T>>> = wanted.into_iter().map(Some).collect();
     let mut placed = Vec::with_capacity(wanted.len());
-    for w in wanted {
+    for i in order {
+        let Some(w) = wanted[(i & 0xFFFF_FFFF) as usize].take() else {
+            continue;
+        };
         let spot = w.spots.iter().find_map(|&(x, y)| {
             let r = Rect::text(x, y, w.chars);
             (r.0 >= left && r.2 <= right && !taken.clashes(&r)).then_some((r, x, y))

@@ -194,7 +194,7 @@ pub struct View<'a> {
     pub breaches: &'a [usize],
     /// Whether runs of repetitive messages are drawn as one mark, and the runs a person
     /// expanded (`None`: every message drawn).
-    pub collapse: Option<&'a BTreeSet<RepeatKey>>,
+    pub collapse: Option<&'a [RepeatKey]>,
 }
 
 /// Where a placed label goes.
@@ -263,7 +263,7 @@ impl DiagramMarks {
         events: &[EventInfo],
         arrows: &[Arrow],
         view: &View<'_>,
-        expanded: &BTreeSet<RepeatKey>,
+        expanded: &[RepeatKey],
         wanted: &mut Vec<Wanted<(Slot, Label)>>,
     ) {
         // An arrow is in the future when one of its events is.
@@ -422,11 +422,18 @@ impl DiagramMarks {
         wanted: &mut Vec<Wanted<(Slot, Label)>>,
     ) {
         let cursor = g.abs_x(view.cursor);
+        // A collapsed message's events are left out, and so is the routine note its
+        // delivery made (the same node at the same instant: "accepts heartbeat").
+        let mut delivered = None;
         for e in events {
             let Some(node) = e.node.filter(|&n| lanes.shows(n)) else {
                 continue;
             };
             if e.msg.is_some_and(|m| self.collapsed.contains(&m)) && e.tag != EventTag::Timer {
+                delivered = (e.tag == EventTag::Deliver).then_some((node, e.time));
+                continue;
+            }
+            if e.tag == EventTag::Note && e.minor && delivered == Some((node, e.time)) {
                 continue;
             }
             let lane = lanes.lane_of(node);

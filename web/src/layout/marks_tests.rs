@@ -263,3 +263,46 @@ fn distance_to_a_segment_is_to_its_nearest_point() {
         2f64.sqrt()
     );
 }
+
+#[test]
+fn a_collapsed_run_leaves_out_its_events_and_the_routine_notes_of_its_deliveries() {
+    let g = geometry();
+    let mut events = Vec::new();
+    let mut arrows = Vec::new();
+    for k in 0..6u32 {
+        let t = 50 + 100 * u64::from(k);
+        let mut send = event(events.len(), 0, t, EventTag::Send);
+        send.msg = Some(MsgId(k));
+        events.push(send);
+        let mut deliver = event(events.len(), 1, t + 20, EventTag::Deliver);
+        deliver.msg = Some(MsgId(k));
+        events.push(deliver);
+        let mut routine = event(events.len(), 1, t + 20, EventTag::Note);
+        routine.minor = true;
+        events.push(routine);
+        arrows.push(arrow(k, t, ArrowEnd::Delivered(SimTime(t + 20))));
+    }
+    let v = View {
+        shown: events.len(),
+        collapse: Some(&[]),
+        ..View::default()
+    };
+    let marks = DiagramMarks::new(&g, &lanes(), &events, &arrows, &v);
+    assert_eq!(marks.repeats.len(), 1);
+    assert!(marks.events.is_empty(), "{:?}", marks.events);
+    assert!(marks.arrows.iter().all(|k| k.lines.is_empty()));
+    let r = &marks.repeats[0];
+    let middle = ((r.band.0 + r.band.2) / 2.0, (r.band.1 + r.band.3) / 2.0);
+    assert_eq!(marks.hit(middle.0, middle.1), Some(Hit::Repeat(0)));
+    assert!(marks.event_labels.iter().any(|l| l.text == "×6 ping"));
+    // Every message drawn: the notes come back.
+    let all = DiagramMarks::new(
+        &g,
+        &lanes(),
+        &events,
+        &arrows,
+        &view(events.len(), Focus::None),
+    );
+    assert!(all.repeats.is_empty());
+    assert!(all.events.iter().any(|s| s.class == "event note"));
+}

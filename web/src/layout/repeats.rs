@@ -63,7 +63,7 @@ pub fn find(
     events: &[EventInfo],
     class_of: &dyn Fn(&Arrow) -> &'static str,
     keep: &BTreeSet<MsgId>,
-    expanded: &BTreeSet<RepeatKey>,
+    expanded: &[RepeatKey],
 ) -> Vec<Repeat> {
     // What ends a run: an action or a loss on a lane, or the chosen event's message.
     let marks: Vec<(usize, SimTime)> = events
@@ -96,12 +96,26 @@ pub fn find(
             }
         })
         .collect();
-    // By pair and signature, then in send order.
-    members.sort_by(|a, b| {
-        a.signature
-            .cmp(&b.signature)
-            .then(a.arrow.sent.cmp(&b.arrow.sent))
-    });
+    // By pair and signature (in order of first appearance), then in send order: by hand,
+    // as a sort of this one type would cost the bundle a few kB.
+    let mut grouped: Vec<Member> = Vec::with_capacity(members.len());
+    while let Some(first) = members.first().map(|m| m.signature) {
+        let at = grouped.len();
+        let mut k = 0;
+        while k < members.len() {
+            if members[k].signature == first {
+                let m = members.remove(k);
+                let mut i = grouped.len();
+                while i > at && grouped[i - 1].arrow.sent > m.arrow.sent {
+                    i -= 1;
+                }
+                grouped.insert(i, m);
+            } else {
+                k += 1;
+            }
+        }
+    }
+    let members = grouped;
     let mut repeats: Vec<Repeat> = Vec::new();
     let mut start = 0;
     while start < members.len() {
@@ -245,7 +259,7 @@ mod tests {
 
     fn runs(arrows: &[Arrow], events: &[EventInfo], keep: &[u32]) -> Vec<Repeat> {
         let keep = keep.iter().map(|&m| MsgId(m)).collect();
-        find(&lanes(), arrows, events, &|_| "", &keep, &BTreeSet::new())
+        find(&lanes(), arrows, events, &|_| "", &keep, &[])
     }
 
     #[test]
@@ -284,7 +298,7 @@ mod tests {
             a.short = a.short.replace("g2", "g3");
         }
         assert_eq!(runs(&relabelled, &[], &[]).len(), 2);
-        let expanded = BTreeSet::from([(0, 1)]);
+        let expanded = [(0, 1)];
         let none = find(
             &lanes(),
             &heartbeats(6),
@@ -341,7 +355,7 @@ mod tests {
                 ""
             }
         };
-        let r = find(&lanes(), &arrows, &[], &class, &keep, &BTreeSet::new());
+        let r = find(&lanes(), &arrows, &[], &class, &keep, &[]);
         assert_eq!(r.len(), 2);
         assert_eq!((r[0].class, r[1].class), ("", " future"));
         assert!(r[0].last < SimTime(400) && r[1].first >= SimTime(400));

@@ -21,7 +21,7 @@ pub struct DiagramView {
     /// Whether every message is drawn, repetitive ones too (off by default).
     pub(super) every_message: bool,
     /// Runs of repetitive messages a person expanded.
-    pub(super) expanded: Rc<BTreeSet<RepeatKey>>,
+    pub(super) expanded: Rc<Vec<RepeatKey>>,
     /// The kinds of event in the run explored last.
     pub(super) tags: Memo<(), Rc<Vec<EventTag>>>,
 }
@@ -58,12 +58,15 @@ impl Playground {
 
     /// Draws the runs `key` names one message at a time.
     pub(super) fn expand_repeat(&mut self, key: RepeatKey) {
-        Rc::make_mut(&mut self.view.expanded).insert(key);
+        let expanded = Rc::make_mut(&mut self.view.expanded);
+        if !expanded.contains(&key) {
+            expanded.push(key);
+        }
     }
 
     /// The runs of repetitive messages a person expanded, or `None` when every message
     /// is drawn.
-    pub fn collapse(&self) -> Option<Rc<BTreeSet<RepeatKey>>> {
+    pub fn collapse(&self) -> Option<Rc<Vec<RepeatKey>>> {
         (!self.view.every_message).then(|| self.view.expanded.clone())
     }
 

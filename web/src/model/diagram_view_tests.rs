@@ -29,7 +29,7 @@ fn marks(p: &Playground) -> (DiagramMarks, DiagramGeometry) {
         cursor: p.cursor().time,
         focus: cone.as_deref().map_or(Focus::None, Focus::Cone),
         breaches: &[],
-        collapse: expanded.as_deref(),
+        collapse: expanded.as_deref().map(Vec::as_slice),
     };
     (DiagramMarks::new(&g, &lanes, &events, &arrows, &view), g)
 }
