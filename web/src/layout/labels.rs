@@ -147,46 +147,40 @@ pub fn place<T>(
 mod tests {
     use super::*;
 
-    fn wanted(rank: Rank, distance: f64, x: f64, item: u32) -> Wanted<u32> {
-        Wanted {
-            rank,
-            distance,
-            spots: vec![(x, 50.0), (x, 70.0)],
-            chars: 6,
-            item,
+    const M: Rank = Rank::Message;
+    const N: Rank = Rank::Note;
+
+    /// Places labels 6 characters long, given as (rank, distance, x) and numbered from
+    /// 1, each with a spot at baselines 50 and 70, on a plot 500 wide with `taken` taken.
+    fn placed(labels: &[(Rank, f64, f64)], taken: &[Rect]) -> Vec<(u32, f64, f64)> {
+        let mut index = Taken::new(0.0);
+        for r in taken {
+            index.take(*r);
         }
+        let wanted = labels
+            .iter()
+            .zip(1..)
+            .map(|(&(rank, distance, x), item)| Wanted {
+                rank,
+                distance,
+                spots: vec![(x, 50.0), (x, 70.0)],
+                chars: 6,
+                item,
+            })
+            .collect();
+        place(wanted, &mut index, 0.0, 500.0)
     }
 
     #[test]
     fn a_label_takes_its_next_spot_or_none() {
-        let mut taken = Taken::new(0.0);
-        let placed = place(
-            vec![
-                wanted(Rank::Message, 0.0, 10.0, 1),
-                wanted(Rank::Message, 1.0, 12.0, 2),
-                wanted(Rank::Message, 2.0, 14.0, 3),
-            ],
-            &mut taken,
-            0.0,
-            500.0,
-        );
+        let placed = placed(&[(M, 0.0, 10.0), (M, 1.0, 12.0), (M, 2.0, 14.0)], &[]);
         let got: Vec<(u32, f64)> = placed.iter().map(|p| (p.0, p.2)).collect();
         assert_eq!(got, [(1, 50.0), (2, 70.0)], "the third has no free spot");
     }
 
     #[test]
     fn important_and_near_labels_go_first() {
-        let mut taken = Taken::new(0.0);
-        let placed = place(
-            vec![
-                wanted(Rank::Message, 0.0, 10.0, 1),
-                wanted(Rank::Note, 9.0, 10.0, 2),
-                wanted(Rank::Note, 3.0, 10.0, 3),
-            ],
-            &mut taken,
-            0.0,
-            500.0,
-        );
+        let placed = placed(&[(M, 0.0, 10.0), (N, 9.0, 10.0), (N, 3.0, 10.0)], &[]);
         let order: Vec<u32> = placed.iter().map(|p| p.0).collect();
         assert_eq!(
             order,
@@ -197,17 +191,9 @@ mod tests {
 
     #[test]
     fn labels_stay_inside_and_off_taken_boxes() {
-        let mut taken = Taken::new(0.0);
-        taken.take(Rect(0.0, 0.0, 100.0, 100.0));
-        let placed = place(
-            vec![
-                wanted(Rank::Note, 0.0, 50.0, 1),
-                wanted(Rank::Note, 0.0, 480.0, 2),
-                wanted(Rank::Note, 0.0, 200.0, 3),
-            ],
-            &mut taken,
-            0.0,
-            500.0,
+        let placed = placed(
+            &[(N, 0.0, 50.0), (N, 0.0, 480.0), (N, 0.0, 200.0)],
+            &[Rect(0.0, 0.0, 100.0, 100.0)],
         );
         assert_eq!(placed.len(), 1);
         assert_eq!(placed[0].0, 3);
