@@ -106,20 +106,26 @@ async fn the_diagram_is_readable_filtered_and_collapsed_on_a_desktop_and_a_phone
         }
     }
 
-    // Walking to an event from the keyboard names it in a callout (its label may have
-    // found no free place).
-    run(
-        &client,
-        "document.dispatchEvent(new KeyboardEvent('keydown', {key: ']', bubbles: true}));",
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(count(&client, "[data-testid=diagram-callout]").await, 1);
-
     // The lane filter: hiding s3 takes its lane and counts its messages.
     client.set_window_size(1400, 900).await.unwrap();
     open(&client, &base, "v1~generation-pause~seed.1", 1_900_000).await;
     run(&client, "document.activeElement.blur();").await;
+    // Walking to an event from the keyboard names it in a callout (its label may have
+    // found no free place).
+    run(
+        &client,
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: '[', bubbles: true}));",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let chosen = count(&client, "[data-testid=diagram] .event.chosen").await;
+    let summary = count(&client, "[data-testid=cone-summary]").await;
+    assert_eq!(
+        count(&client, "[data-testid=diagram-callout]").await,
+        1,
+        "{chosen} {summary}"
+    );
+
     let lanes = count(&client, "[data-testid=diagram] .lane").await;
     run(
         &client,

@@ -274,9 +274,20 @@ impl DiagramMarks {
             if e.index >= view.shown {
                 future.insert(msg);
             }
-            if matches!(view.focus, Focus::Cone(c) if c.chosen == e.index) {
-                keep.insert(msg);
-            }
+        }
+        // The chosen event's message stays drawn: its own, or the one whose delivery it
+        // followed (a note made on the delivery's step).
+        if let Focus::Cone(c) = view.focus {
+            let at = events.iter().position(|e| e.index == c.chosen);
+            let chosen = at.map(|i| &events[i]);
+            let msg = chosen.and_then(|ch| {
+                ch.msg.or_else(|| {
+                    let before = events[..at?].iter().rev();
+                    let mut same = before.take_while(|e| (e.node, e.time) == (ch.node, ch.time));
+                    same.find_map(|e| e.msg)
+                })
+            });
+            keep.extend(msg);
         }
         let class_of = |a: &Arrow| match (future.contains(&a.msg), view.focus.arrow(a.msg)) {
             (false, relation) => relation,
