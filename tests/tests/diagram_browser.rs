@@ -54,12 +54,13 @@ async fn smallest_text(client: &Client) -> f64 {
     .unwrap()
 }
 
-/// How many pairs of the diagram's drawn labels overlap (by their rendered boxes).
+/// How many pairs of the diagram's drawn labels (events, messages, time ticks) overlap,
+/// by their rendered boxes.
 async fn overlapping_labels(client: &Client) -> u64 {
     run(
         client,
         "const boxes = [...document.querySelectorAll('[data-testid=diagram] .event-labels text, \
-           [data-testid=diagram] .arrows text')].map(t => t.getBoundingClientRect()) \
+           [data-testid=diagram] .arrows text, [data-testid=diagram] .tick text')].map(t => t.getBoundingClientRect()) \
            .filter(b => b.width > 0); \
          let n = 0; \
          for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) { \

@@ -291,9 +291,12 @@ impl DiagramGeometry {
         self.start <= t && t < self.end()
     }
 
-    /// Grid ticks: a round step giving about six ticks across the window, and the ticks.
-    pub fn ticks(&self) -> Vec<SimTime> {
-        let rough = (self.span_us / 6).max(1);
+    /// Grid ticks with their labels: a round step giving a tick per 120 pixels or so
+    /// (two to six across the window), so the 11–12 px labels never run together; a
+    /// step of whole milliseconds is labelled in whole milliseconds ("1850ms").
+    pub fn ticks(&self) -> Vec<(SimTime, String)> {
+        let count = (self.width / 120.0).clamp(2.0, 6.0) as u64;
+        let rough = (self.span_us / count).max(1);
         let magnitude = 10u64.pow(rough.ilog10());
         let step = [1, 2, 5, 10]
             .into_iter()
@@ -304,6 +307,14 @@ impl DiagramGeometry {
         (0..)
             .map(|i| SimTime(first + i * step))
             .take_while(|t| *t < self.end())
+            .map(|t| {
+                let label = if step % 1_000 == 0 {
+                    format!("{}ms", t.as_micros() / 1_000)
+                } else {
+                    t.to_string()
+                };
+                (t, label)
+            })
             .collect()
     }
 }
@@ -461,10 +472,20 @@ mod tests {
     #[test]
     fn ticks_are_round_and_inside_the_window() {
         let g = DiagramGeometry::following(SimTime(12_345), 30_000, SimTime(100_000));
-        let ticks = g.ticks();
-        assert!((4..=8).contains(&ticks.len()), "{ticks:?}");
+        let ticks: Vec<SimTime> = g.ticks().into_iter().map(|t| t.0).collect();
+        assert!((3..=8).contains(&ticks.len()), "{ticks:?}");
         assert!(ticks
             .iter()
             .all(|t| g.shows(*t) && t.as_micros() % 5_000 == 0));
+        // On a phone's width, fewer ticks whose labels (12 px, about 7.2 px a character)
+        // stay apart.
+        let narrow = g.fit_width(340.0);
+        let ticks = narrow.ticks();
+        assert!((2..=3).contains(&ticks.len()), "{ticks:?}");
+        assert_eq!(ticks[1].1, "20ms");
+        for pair in ticks.windows(2) {
+            let gap = narrow.x(pair[1].0) - narrow.x(pair[0].0);
+            assert!(gap > 7.2 * pair[0].1.len() as f64 + 8.0, "{pair:?}");
+        }
     }
 }

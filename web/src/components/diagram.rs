@@ -107,12 +107,12 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         },
     ));
 
-    let ticks = g.ticks().into_iter().map(|t| {
+    let ticks = g.ticks().into_iter().map(|(t, text)| {
         let x = g.x(t);
         html! {
             <g class="tick">
                 <line x1={x.to_string()} y1={(g.top - 4.0).to_string()} x2={x.to_string()} y2={height.to_string()} />
-                <text x={x.to_string()} y={(g.top - 8.0).to_string()}>{ t.to_string() }</text>
+                <text x={x.to_string()} y={(g.top - 8.0).to_string()}>{ text }</text>
             </g>
         }
     });
