@@ -362,9 +362,9 @@ pub fn App() -> Html {
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
                      violations={violations} path={path.clone()} cone={m.cone()} collapse={m.collapse()} on={on.clone()} />
-            <Legend tags={m.event_tags()} collapse={m.collapse().is_some()} cone={m.cone().is_some()} path={path.is_some()} />
             { cone_line }
             <>{ for diagram_b }</>
+            <Legend tags={m.event_tags()} collapse={m.collapse().is_some()} cone={m.cone().is_some()} path={path.is_some()} />
             <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane; choose the lanes shown under Lanes). Labels that would overprint another are left out: point at a mark to read it. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };
