@@ -15,6 +15,7 @@ pub mod marks;
 #[cfg(test)]
 mod marks_tests;
 pub mod repeats;
+pub mod shapes;
 mod stage;
 #[cfg(test)]
 mod stage_tests;

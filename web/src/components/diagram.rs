@@ -15,8 +15,9 @@ use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
 use crate::layout::labels::{Rect, CHAR_WIDTH};
-use crate::layout::marks::{arrow_note, DiagramMarks, Focus, Hit, Label, View};
+use crate::layout::marks::{DiagramMarks, Focus, Hit, Label, View};
 use crate::layout::repeats::RepeatKey;
+use crate::layout::shapes::arrow_note;
 use crate::layout::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, Command, PathView};
 

@@ -8,7 +8,7 @@ use playground_core::sim::node::NodeId;
 use playground_core::sim::run::EventTag;
 use yew::prelude::*;
 
-use crate::layout::marks::{event_class, head, shape};
+use crate::layout::shapes::{event_class, head, shape};
 use crate::model::Command;
 
 /// What the lane filter and the repeats switch show.

@@ -10,7 +10,8 @@ use playground_core::sim::topology::Topology;
 use playground_core::sim::trace::MsgId;
 
 use super::labels::{Rect, CHAR_WIDTH};
-use super::marks::{distance_to_segment, DiagramMarks, Focus, Hit, View};
+use super::marks::{DiagramMarks, Focus, Hit, View};
+use super::shapes::distance_to_segment;
 use super::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, ArrowEnd};
 
