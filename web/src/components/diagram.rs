@@ -14,7 +14,7 @@ use playground_core::sim::run::EventInfo;
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
-use crate::layout::labels::{Rect, CHAR_WIDTH};
+use crate::layout::labels::{callout, Rect};
 use crate::layout::marks::{DiagramMarks, Focus, Hit, Label, View};
 use crate::layout::repeats::RepeatKey;
 use crate::layout::shapes::arrow_note;
@@ -286,7 +286,13 @@ fn hovered(
             (title, outline, ((x0 + x1) / 2.0, y0 + 8.0))
         }
     };
-    let box_ = callout_box(g, x, y, title.chars().count());
+    let box_ = callout(
+        g.abs_x(g.start),
+        g.width,
+        g.top,
+        (x, y),
+        title.chars().count(),
+    );
     Some(html! {
         <g class="hover" data-testid="diagram-hover">
             <title>{ title.clone() }</title>{ shape }
@@ -297,16 +303,6 @@ fn hovered(
             </g>
         </g>
     })
-}
-
-/// The callout's box for `chars` characters about the mark at `(x, y)`: above it, kept
-/// inside the plot (below it at the top).
-fn callout_box(g: &DiagramGeometry, x: f64, y: f64, chars: usize) -> Rect {
-    let left = g.abs_x(g.start);
-    let width = (chars as f64 * CHAR_WIDTH * 0.92 + 10.0).min(g.width);
-    let x0 = (x - width / 2.0).clamp(left, left + g.width - width);
-    let y0 = if y - 36.0 < g.top { y + 12.0 } else { y - 36.0 };
-    Rect(x0, y0, x0 + width, y0 + 22.0)
 }
 
 /// What the lane headers need: the lanes and where they go (not the time window, so

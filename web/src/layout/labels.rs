@@ -143,6 +143,17 @@ pub fn place<T>(
     placed
 }
 
+/// The box of a callout naming the mark at `(x, y)` in `chars` characters, on a plot
+/// from `left`, `width` wide, whose lanes start at `top`: above the mark (below it near
+/// the top), as wide as its text or the plot, and inside the plot.
+pub fn callout(left: f64, width: f64, top: f64, (x, y): (f64, f64), chars: usize) -> Rect {
+    let w = (chars as f64 * CHAR_WIDTH * 0.92 + 10.0).min(width);
+    // (Not `clamp`: a text as wide as the plot makes its bounds equal but for rounding.)
+    let x0 = (x - w / 2.0).min(left + width - w).max(left);
+    let y0 = if y - 36.0 < top { y + 12.0 } else { y - 36.0 };
+    Rect(x0, y0, x0 + w, y0 + 22.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +197,23 @@ mod tests {
             order,
             [3, 2],
             "notes before messages, the nearer note first"
+        );
+    }
+
+    #[test]
+    fn a_callout_stays_inside_the_plot_however_long() {
+        // The left edge and width the page met (a rounding error made `clamp` panic).
+        let left = 290.001_409_747_061_13;
+        let plot = |r: Rect| r.0 >= left && r.2 <= left + 310.0 + 1e-9;
+        for chars in [4, 40, 400] {
+            for x in [290.0, 450.0, 600.0] {
+                let r = callout(left, 310.0, 22.0, (x, 100.0), chars);
+                assert!(plot(r), "{r:?}");
+            }
+        }
+        assert!(
+            callout(0.0, 500.0, 22.0, (10.0, 30.0), 5).1 > 30.0,
+            "below near the top"
         );
     }
 
