@@ -17,6 +17,7 @@ use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
+use crate::components::diagram_tools::{DiagramTools, Legend};
 use crate::components::guide::Guide;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
@@ -334,7 +335,7 @@ pub fn App() -> Html {
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={b.snapshot_events()}
                      violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
-                     cone={b.cone()} clip="plot-b" on={on_b.clone()} />
+                     cone={b.cone()} collapse={b.collapse()} clip="plot-b" on={on_b.clone()} />
         };
         let status = html! {
             <StatusStrip rows={Rc::new(properties)} switches={Rc::new(Vec::new())}
@@ -387,13 +388,16 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
+            <DiagramTools names={names.clone()} hidden={Rc::new(m.hidden_lanes().clone())}
+                          hidden_messages={m.hidden_messages(&events)} collapse={m.collapse().is_some()} on={on.clone()} />
             if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
-                     violations={violations} path={path.clone()} cone={m.cone()} on={on.clone()} />
+                     violations={violations} path={path.clone()} cone={m.cone()} collapse={m.collapse()} on={on.clone()} />
             { cone_line }
             <>{ for diagram_b }</>
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
+            <Legend tags={m.event_tags()} collapse={m.collapse().is_some()} cone={m.cone().is_some()} path={path.is_some()} />
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane; choose the lanes shown under Lanes). Labels that would overprint another are left out: point at a mark to read it. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };
     let charts = html! {

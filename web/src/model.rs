@@ -31,6 +31,7 @@ mod charts;
 mod command;
 mod compare;
 mod diagram;
+mod diagram_view;
 mod guide;
 mod moments;
 mod open;
@@ -121,8 +122,10 @@ pub struct Playground {
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
     layout: Memo<(BTreeSet<usize>, u64), Rc<StageLayout>>,
-    /// The diagram's lanes, for the collapsed groups.
-    lanes: Memo<BTreeSet<usize>, Rc<Lanes>>,
+    /// The diagram's lanes, for the collapsed groups and the hidden nodes.
+    lanes: Memo<(BTreeSet<usize>, BTreeSet<usize>), Rc<Lanes>>,
+    /// How the diagram is viewed: hidden lanes, collapsed repetitive messages.
+    view: diagram_view::DiagramView,
     group: BTreeSet<NodeId>,
     log: LogFilter,
     diagram_span_us: u64,
@@ -288,6 +291,10 @@ impl Playground {
                     self.log.hidden.push(tag);
                 }
             }
+            Command::ToggleLane(node) => self.toggle_lane(node),
+            Command::ShowAllLanes => self.show_all_lanes(),
+            Command::ToggleRepeats => self.toggle_repeats(),
+            Command::ExpandRepeat(key) => self.expand_repeat(key),
             Command::Zoom(direction) => self.zoom(direction),
             Command::Pan(direction) => self.pan(direction),
             Command::ToggleHelp => self.help = !self.help,
@@ -497,6 +504,10 @@ impl Playground {
             self.vs = None;
         }
         self.exported_test = None;
+        if self.run.session().scenario != run.session().scenario {
+            self.view.hidden.clear();
+        }
+        self.view.expanded = Rc::default();
         self.run = run;
         self.playing = false;
         self.selected = None;
@@ -533,6 +544,7 @@ impl Playground {
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
         self.answer.clear();
         self.charts.clear();
+        self.view.tags.clear();
         self.path_memo.clear();
         self.cone_memo.clear();
         self.guide.reset();
@@ -563,6 +575,8 @@ fn next_seed(seed: u64) -> u64 {
 mod charts_paths_tests;
 #[cfg(test)]
 mod compare_tests;
+#[cfg(test)]
+mod diagram_view_tests;
 #[cfg(test)]
 mod guide_tests;
 #[cfg(test)]

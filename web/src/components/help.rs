@@ -48,6 +48,7 @@ pub fn Help(props: &HelpProps) -> Html {
                     <li>{ "Click a node: inspect it and crash, pause, skew or partition it." }</li>
                     <li>{ "Click a message in flight: drop, delay or hold it." }</li>
                     <li>{ "Click an event in the diagram or the log: show that instant everywhere." }</li>
+                    <li>{ "In the diagram, point at a mark to read its full label (labels that would overprint another are left out); Lanes chooses the nodes shown; a band \"×12 hb\" is a run of repeated messages: click it to draw each, or untick Collapse repetitive messages." }</li>
                     <li>{ "Acting at a past instant discards what came after it and records your action in the link." }</li>
                     <li>{ "Compare with… opens run B, the same run with one change, beside it: one cursor, both stages and diagrams, both runs in every chart; D goes to the first event where they part." }</li>
                 </ul>

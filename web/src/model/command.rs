@@ -52,6 +52,14 @@ pub enum Command {
     SelectMessage(MsgId),
     /// Show the path of the request this message belongs to.
     SelectPath(MsgId),
+    /// Hide a node's lane in the diagram, or show it again.
+    ToggleLane(NodeId),
+    /// Show every lane in the diagram.
+    ShowAllLanes,
+    /// Draw repetitive messages one by one, or collapse them again.
+    ToggleRepeats,
+    /// Draw these runs of repetitive messages one by one (lanes and kind).
+    ExpandRepeat(crate::layout::repeats::RepeatKey),
     /// Stop showing a path.
     ClearPath,
     /// Show the instant of this trace event and what happened before and after it.

@@ -109,6 +109,7 @@ impl Playground {
             collapsed: BTreeSet::new(),
             layout: Memo::default(),
             lanes: Memo::default(),
+            view: Default::default(),
             group: BTreeSet::new(),
             log: LogFilter::default(),
             diagram_span_us: 0,
