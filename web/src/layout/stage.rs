@@ -1,7 +1,8 @@
 //! The stage's layout for a whole run, computed once per topology (and per collapsed
 //! groups and stage width), never per frame.
 //!
-//! A small flat run keeps the role columns of [`stage_positions`]. A run with groups, or
+//! A small flat run is laid out by `flat.rs` (role columns, a hub in the middle, or a
+//! ring: whichever keeps every link clear of other nodes). A run with groups, or
 //! with many nodes, is packed instead: the nodes outside every group come first, one band
 //! per role, then the groups as nested boxes, each holding its own nodes in a grid and its
 //! inner groups in rows (shelf packing). Nodes shrink with the run's size ([`Scale`]). A
@@ -15,7 +16,8 @@ use std::rc::Rc;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
-use super::{stage_positions, Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH, STAGE_HEIGHT, STAGE_WIDTH};
+use super::flat::flat;
+use super::{Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH};
 
 /// How large nodes are drawn, chosen by the number of nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +156,9 @@ pub struct StageLayout {
     pub groups: Vec<GroupBox>,
     /// The links to draw, between anchors (see [`StageLayout::anchor`]), each once.
     pub links: Vec<(Point, Point)>,
+    /// Whether a node's caption shows its wall clock (a small flat run: a packed stage
+    /// has no room for it beside the role).
+    pub walls: bool,
     /// The same links as one SVG path (`M x y L x y …`), written once and shared by
     /// every frame.
     pub links_path: Rc<str>,
@@ -168,21 +173,16 @@ impl StageLayout {
         width: f64,
     ) -> StageLayout {
         let n = roles.len();
-        let scale = Scale::for_nodes(n);
         let group_count = topology.groups().len();
-        let (width, height, nodes, frames) = if group_count == 0 && scale == Scale::Full {
-            let (hw, hh) = scale.half();
-            let nodes = stage_positions(roles)
-                .into_iter()
-                .map(|center| Spot {
-                    center,
-                    half_w: hw,
-                    half_h: hh,
-                })
-                .collect();
-            (STAGE_WIDTH, STAGE_HEIGHT, nodes, Vec::new())
+        let small_flat = group_count == 0 && Scale::for_nodes(n) == Scale::Full;
+        let ends = link_ends(roles, topology, small_flat);
+        let (width, height, scale, nodes, frames) = if small_flat {
+            let (height, scale, nodes) = flat(roles, &ends, width);
+            (width, height, scale, nodes, Vec::new())
         } else {
-            pack(roles, topology, collapsed, width.max(240.0), scale)
+            let scale = Scale::for_nodes(n);
+            let (w, h, nodes, frames) = pack(roles, topology, collapsed, width.max(240.0), scale);
+            (w, h, scale, nodes, frames)
         };
         let mut groups: Vec<GroupBox> = topology
             .groups()
@@ -230,9 +230,10 @@ impl StageLayout {
             hidden_in,
             groups,
             links: Vec::new(),
+            walls: small_flat && scale == Scale::Full,
             links_path: Rc::from(""),
         };
-        layout.links = layout.links_for(roles, topology);
+        layout.links = layout.links_between(roles.len(), &ends);
         let mut path = String::new();
         for (a, b) in &layout.links {
             let _ = write!(path, "M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y);
@@ -260,38 +261,49 @@ impl StageLayout {
             .is_some_and(Option::is_none)
     }
 
-    /// The declared links between anchors, each once; with none declared, every pair of
-    /// nodes of different roles in a small flat run (and nothing at scale).
-    fn links_for(&self, roles: &[&str], topology: &Topology) -> Vec<(Point, Point)> {
-        let key = |n: NodeId| match self.hidden_in[n.index()] {
-            Some(g) => roles.len() + g,
-            None => n.index(),
+    /// The links between anchors of the node pairs `ends`, each once (a collapsed group's
+    /// members share its box).
+    fn links_between(&self, n: usize, ends: &[(usize, usize)]) -> Vec<(Point, Point)> {
+        let key = |i: usize| match self.hidden_in[i] {
+            Some(g) => n + g,
+            None => i,
         };
         let mut seen = BTreeSet::new();
         let mut links = Vec::new();
-        if topology.links().is_empty() {
-            if self.scale == Scale::Full && topology.groups().is_empty() {
-                for (i, a) in self.nodes.iter().enumerate() {
-                    for (j, b) in self.nodes.iter().enumerate().skip(i + 1) {
-                        if roles[i] != roles[j] {
-                            links.push((a.center, b.center));
-                        }
-                    }
-                }
-            }
-            return links;
-        }
-        for &(a, b) in topology.links() {
-            if a.index() >= roles.len() || b.index() >= roles.len() {
-                continue;
-            }
+        for &(a, b) in ends {
             let (ka, kb) = (key(a), key(b));
             if ka != kb && seen.insert((ka.min(kb), ka.max(kb))) {
-                links.push((self.anchor(a).center, self.anchor(b).center));
+                let at = |i: usize| self.anchor(NodeId(i as u32)).center;
+                links.push((at(a), at(b)));
             }
         }
         links
     }
+}
+
+/// The node pairs the stage links: the declared links; with none declared, every pair
+/// of nodes of different roles in a small flat run (and nothing at scale).
+pub(super) fn link_ends(
+    roles: &[&str],
+    topology: &Topology,
+    small_flat: bool,
+) -> Vec<(usize, usize)> {
+    let n = roles.len();
+    if topology.links().is_empty() {
+        if !small_flat {
+            return Vec::new();
+        }
+        return (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| roles[i] != roles[j])
+            .collect();
+    }
+    topology
+        .links()
+        .iter()
+        .map(|&(a, b)| (a.index(), b.index()))
+        .filter(|&(a, b)| a < n && b < n)
+        .collect()
 }
 
 /// A packed block: its size, and its nodes and groups relative to its top-left corner.
