@@ -17,6 +17,7 @@ use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
+use crate::components::embed::{EmbedDialog, EmbedView};
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
@@ -34,7 +35,7 @@ use crate::files;
 use crate::keys;
 use crate::layout::{DiagramGeometry, Lanes, PHONE_STAGE_WIDTH, STAGE_WIDTH};
 use crate::model::{difference, Arrow, Command, ExportKind, Playground, PropertyRow};
-use crate::url::{iframe_snippet, query_for, share_query};
+use crate::url::{query_for, share_query, EmbedSource};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 16;
@@ -146,7 +147,7 @@ pub fn App() -> Html {
     }
     let m = model.borrow();
     let vs_session = m.vs().map(Playground::session);
-    let query = query_for(m.session(), vs_session, m.embedded());
+    let query = query_for(m.session(), vs_session, m.embed_panels());
     {
         let query = query.clone();
         let story = m.session().scenario.clone();
@@ -160,7 +161,7 @@ pub fn App() -> Html {
     // A shared link opens at the instant it was shared at; the address bar does not
     // follow the cursor (browsers limit how often a page may rewrite it).
     let at = m.cursor().time;
-    let share_url = format!("{page}{}", share_query(m.session(), vs_session, false, at));
+    let share_url = format!("{page}{}", share_query(m.session(), vs_session, None, at));
     let title = {
         let run = m.run();
         format!(
@@ -169,7 +170,16 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at);
+    let embed_dialog = html! {
+        <EmbedDialog source={EmbedSource {
+                         page_url: page.clone(),
+                         session: m.session().clone(),
+                         vs: vs_session.cloned(),
+                         at,
+                         title: title.clone(),
+                     }}
+                     has_charts={!m.run().scenario().pattern().metrics.is_empty()} />
+    };
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();
@@ -273,7 +283,7 @@ pub fn App() -> Html {
         <Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
-                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
+                  embed_dialog={embed_dialog} embedded={m.embedded()} on={on.clone()} />
     };
     let stage = html! {
         <Stage snapshot={snapshot.clone()} layout={stage_layout.clone()} pattern={pattern} selected={m.selected()}
@@ -314,7 +324,7 @@ pub fn App() -> Html {
             divergence: m
                 .divergence()
                 .map(|d| d.map(|d| AttrValue::from(d.sentence.clone()))),
-            b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, false, at))),
+            b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, None, at))),
         };
         (stage, diagram, status, b.charts(), change, comparing)
     });
@@ -372,23 +382,22 @@ pub fn App() -> Html {
         path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
-    if m.embedded() {
-        let full = format!("{page}{}", share_query(m.session(), vs_session, false, at));
+    if let Some(panels) = m.embed_panels() {
+        let full = format!("{page}{}", share_query(m.session(), vs_session, None, at));
+        let has_charts = !pattern.metrics.is_empty();
         return html! {
-            <main class="embed" data-testid="embed">
-                <header class="embed-head">
-                    <strong>{ title.clone() }</strong>
-                    <a href={full} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
-                </header>
-                <Notices notices={m.notices().to_vec()} on={on.clone()} />
-                <Caption text={caption} />
-                { stage }
-                { controls }
-                if b.is_some() { { compare_bar } }
-                { status }
-                { charts }
-                { diagram }
-            </main>
+            <EmbedView title={AttrValue::from(title)} full_url={AttrValue::from(full)} panels={panels.to_vec()}
+                       notices={html! { <Notices notices={m.notices().to_vec()} on={on.clone()} /> }}
+                       controls={controls}
+                       stage={html! { <><Caption text={caption} />{ stage }<>{ for action_bar }</></> }}
+                       diagram={diagram}
+                       invariants={html! { <>{ status }if b.is_some() { { compare_bar } }<Properties rows={properties} end={m.end()} on={on.clone()} /></> }}
+                       facts={html! { <>
+                           <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
+                           <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
+                           <FactsPanel facts={snapshot.facts.clone()} />
+                       </> }}
+                       charts={has_charts.then_some(charts)} />
         };
     }
 

@@ -31,6 +31,7 @@ mod charts;
 mod command;
 mod compare;
 mod diagram;
+mod embed;
 mod open;
 mod params;
 mod path;
@@ -44,6 +45,7 @@ pub use transfer::{Download, ExportKind, ImportFields};
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+pub use embed::{embed_param, panels_or_default, Panel};
 pub use path::{PathHop, PathView};
 pub use playback::{FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
@@ -124,7 +126,8 @@ pub struct Playground {
     diagram_span_us: u64,
     diagram_start: Option<SimTime>,
     help: bool,
-    embed: bool,
+    /// The embedded view's panels, when embedded.
+    embed: Option<Vec<Panel>>,
     notices: Vec<Notice>,
     fingerprint: Option<u64>,
     query: String,
@@ -391,7 +394,12 @@ impl Playground {
 
     /// Whether the page is embedded.
     pub fn embedded(&self) -> bool {
-        self.embed
+        self.embed.is_some()
+    }
+
+    /// The embedded view's panels (the first opens first), when embedded.
+    pub fn embed_panels(&self) -> Option<&[Panel]> {
+        self.embed.as_deref()
     }
 
     /// The notices to show.

@@ -46,8 +46,8 @@ pub struct ControlsProps {
     pub fingerprint: Option<u64>,
     /// The full share link.
     pub share_url: AttrValue,
-    /// The `<iframe>` snippet.
-    pub embed_snippet: AttrValue,
+    /// The Embed dialog (panels, height and the `<iframe>` snippet).
+    pub embed_dialog: Html,
     /// Whether this is the embedded view (no share or embed tools).
     pub embedded: bool,
     /// Where commands go.
@@ -148,11 +148,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             aria-expanded={show_embed.to_string()}>{ "</> Embed" }</button>
                 </div>
                 if *show_embed {
-                    <div class="embed-snippet">
-                        <label for="embed-code">{ "Paste this into your docs to embed this run:" }</label>
-                        <textarea id="embed-code" data-testid="embed-snippet" readonly=true rows="3"
-                                  value={props.embed_snippet.clone()} />
-                    </div>
+                    { props.embed_dialog.clone() }
                 }
             }
         </div>

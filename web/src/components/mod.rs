@@ -6,6 +6,7 @@ pub mod charts;
 pub mod compare;
 pub mod controls;
 pub mod diagram;
+pub mod embed;
 pub mod help;
 pub mod inspector;
 pub mod lineage;
