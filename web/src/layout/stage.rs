@@ -16,7 +16,7 @@ use std::rc::Rc;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
-use super::flat::flat;
+use super::flat::{clear, flat, footprints};
 use super::{Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH};
 
 /// How large nodes are drawn, chosen by the number of nodes.
@@ -180,8 +180,31 @@ impl StageLayout {
             let (height, scale, nodes) = flat(roles, &ends, width);
             (width, height, scale, nodes, Vec::new())
         } else {
-            let scale = Scale::for_nodes(n);
-            let (w, h, nodes, frames) = pack(roles, topology, collapsed, width.max(240.0), scale);
+            let width = width.max(240.0);
+            // The first arrangement of the loose nodes whose links all pass them by (with
+            // every group open, so folding one does not move them); full-size nodes that
+            // fit none are drawn by name only.
+            let covered: Vec<bool> = (0..n)
+                .map(|i| topology.group_of(NodeId(i as u32)).is_some())
+                .collect();
+            let open = BTreeSet::new();
+            let first = Scale::for_nodes(n);
+            let scales = if first == Scale::Full {
+                vec![Scale::Full, Scale::Medium]
+            } else {
+                vec![first]
+            };
+            let (scale, loose) = scales
+                .into_iter()
+                .flat_map(|scale| [Loose::Bands, Loose::TallBands, Loose::Row].map(|l| (scale, l)))
+                .find(|&(scale, loose)| {
+                    let (_, _, spots, _) = pack(roles, topology, &open, width, scale, loose, &ends);
+                    let feet = footprints(roles, &spots, scale, false);
+                    clear(&spots, &feet, &ends, &covered)
+                })
+                .unwrap_or((first, Loose::Bands));
+            let (w, h, nodes, frames) =
+                pack(roles, topology, collapsed, width, scale, loose, &ends);
             (w, h, scale, nodes, frames)
         };
         let mut groups: Vec<GroupBox> = topology
@@ -393,6 +416,22 @@ struct Tree<'a> {
     scale: Scale,
     /// Nodes placed directly in each group, in id order.
     direct: Vec<Vec<usize>>,
+    /// How the nodes outside every group are arranged.
+    loose: Loose,
+    /// The linked node pairs.
+    ends: &'a [(usize, usize)],
+}
+
+/// How the nodes outside every group are arranged above the groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Loose {
+    /// One centered band per role, close together.
+    Bands,
+    /// The same, a node's height apart, so links leave them steeply.
+    TallBands,
+    /// One row, the node with the most links in the middle, a node's height above the
+    /// groups.
+    Row,
 }
 
 impl Tree<'_> {
@@ -440,34 +479,8 @@ impl Tree<'_> {
                 }
             }
             None => {
-                // Nodes in no group: one band per role, in order of first appearance.
                 let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
-                let mut roles: Vec<&str> = Vec::new();
-                for &i in loose {
-                    let role = self.role(i);
-                    if !roles.contains(&role) {
-                        roles.push(role);
-                    }
-                }
-                for role in roles {
-                    let band: Vec<usize> = loose
-                        .iter()
-                        .copied()
-                        .filter(|&i| self.role(i) == role)
-                        .collect();
-                    let block = grid(&band, fit, self.scale);
-                    let h = block.h;
-                    // Centered, so a lone balancer sits above what it balances.
-                    out.put(
-                        block,
-                        ((max_w - cw * band.len().min(fit) as f64) / 2.0).max(0.0),
-                        y,
-                    );
-                    y += h + GAP / 2.0;
-                }
-                if y > 0.0 {
-                    y += GAP / 2.0;
-                }
+                y = self.loose_block(&mut out, loose, max_w, fit);
             }
         }
         let children: Vec<Block> = self
@@ -487,16 +500,72 @@ impl Tree<'_> {
     fn role(&self, node: usize) -> &str {
         self.roles[node]
     }
+
+    /// Puts the nodes outside every group into `out` as [`Loose`] says; returns where
+    /// the groups start.
+    fn loose_block(&self, out: &mut Block, loose: &[usize], max_w: f64, fit: usize) -> f64 {
+        let (cw, ch) = self.scale.cell();
+        let centered = |count: usize| ((max_w - cw * count.min(fit) as f64) / 2.0).max(0.0);
+        if loose.is_empty() {
+            return 0.0;
+        }
+        if self.loose == Loose::Row {
+            let degree = |n: usize| self.ends.iter().filter(|&&(a, b)| a == n || b == n).count();
+            let mut row = loose.to_vec();
+            if let Some(hub) = (0..row.len()).max_by_key(|&k| (degree(row[k]), usize::MAX - k)) {
+                let node = row.remove(hub);
+                row.insert(row.len() / 2, node);
+            }
+            let block = grid(&row, fit, self.scale);
+            let h = block.h;
+            out.put(block, centered(row.len()), 0.0);
+            return h + ch;
+        }
+        let gap = if self.loose == Loose::TallBands {
+            ch
+        } else {
+            GAP / 2.0
+        };
+        // One band per role, in order of first appearance, centered, so a lone balancer
+        // sits above what it balances.
+        let mut roles: Vec<&str> = Vec::new();
+        for &i in loose {
+            let role = self.role(i);
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        let mut y = 0.0;
+        for role in roles {
+            let band: Vec<usize> = loose
+                .iter()
+                .copied()
+                .filter(|&i| self.role(i) == role)
+                .collect();
+            let block = grid(&band, fit, self.scale);
+            let h = block.h;
+            out.put(block, centered(band.len()), y);
+            y += h + gap;
+        }
+        y + if self.loose == Loose::TallBands {
+            0.0
+        } else {
+            GAP / 2.0
+        }
+    }
 }
 
-/// Packs a run with groups or many nodes into a stage `width` wide; returns the width,
-/// the height, every node's box and every group's frame (by index).
+/// Packs a run with groups or many nodes into a stage `width` wide, its loose nodes
+/// arranged as `loose` says; returns the width, the height, every node's box and every
+/// group's frame (by index).
 fn pack(
     roles: &[&str],
     topology: &Topology,
     collapsed: &BTreeSet<usize>,
     width: f64,
     scale: Scale,
+    loose: Loose,
+    ends: &[(usize, usize)],
 ) -> (f64, f64, Vec<Spot>, Vec<Option<Spot>>) {
     let groups = topology.groups().len();
     let mut direct = vec![Vec::new(); groups + 1];
@@ -510,6 +579,8 @@ fn pack(
         collapsed,
         scale,
         direct,
+        loose,
+        ends,
     };
     let margin = 8.0;
     let content = tree.content(None, width - 2.0 * margin);
