@@ -467,22 +467,6 @@ impl Tree<'_> {
         let (cw, _) = self.scale.cell();
         let fit = ((max_w / cw).floor() as usize).max(1);
         let mut out = Block::default();
-        let mut y = 0.0;
-        match parent {
-            Some(g) => {
-                let nodes = &self.direct[g];
-                if !nodes.is_empty() {
-                    let cols = fit.min((nodes.len() as f64).sqrt().ceil().max(6.0) as usize);
-                    let block = grid(nodes, cols, self.scale);
-                    y = block.h + GAP;
-                    out.put(block, 0.0, 0.0);
-                }
-            }
-            None => {
-                let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
-                y = self.loose_block(&mut out, loose, max_w, fit);
-            }
-        }
         let children: Vec<Block> = self
             .topology
             .groups()
@@ -491,8 +475,28 @@ impl Tree<'_> {
             .filter(|(_, group)| group.parent == parent)
             .map(|(i, _)| self.group(i, max_w))
             .collect();
-        if !children.is_empty() {
-            out.put(shelves(children, max_w), 0.0, y);
+        let children = (!children.is_empty()).then(|| shelves(children, max_w));
+        let y = match parent {
+            Some(g) => {
+                let nodes = &self.direct[g];
+                if nodes.is_empty() {
+                    0.0
+                } else {
+                    let cols = fit.min((nodes.len() as f64).sqrt().ceil().max(6.0) as usize);
+                    let block = grid(nodes, cols, self.scale);
+                    let y = block.h + GAP;
+                    out.put(block, 0.0, 0.0);
+                    y
+                }
+            }
+            None => {
+                let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
+                let placed = children.as_ref().map_or(&[][..], |c| c.nodes.as_slice());
+                self.loose_block(&mut out, loose, max_w, fit, placed)
+            }
+        };
+        if let Some(children) = children {
+            out.put(children, 0.0, y);
         }
         out
     }
@@ -501,14 +505,42 @@ impl Tree<'_> {
         self.roles[node]
     }
 
-    /// Puts the nodes outside every group into `out` as [`Loose`] says; returns where
-    /// the groups start.
-    fn loose_block(&self, out: &mut Block, loose: &[usize], max_w: f64, fit: usize) -> f64 {
+    /// Puts the nodes outside every group into `out` as [`Loose`] says, each band (or the
+    /// row) centered over the nodes in groups it links to (`placed`: where they sit
+    /// below); returns where the groups start.
+    fn loose_block(
+        &self,
+        out: &mut Block,
+        loose: &[usize],
+        max_w: f64,
+        fit: usize,
+        placed: &[(usize, Point)],
+    ) -> f64 {
         let (cw, ch) = self.scale.cell();
-        let centered = |count: usize| ((max_w - cw * count.min(fit) as f64) / 2.0).max(0.0);
         if loose.is_empty() {
             return 0.0;
         }
+        // The left edge of a row of `nodes`: centered over their partners below, or on
+        // the stage when they have none there.
+        let left = |nodes: &[usize]| {
+            let xs: Vec<f64> = self
+                .ends
+                .iter()
+                .filter_map(|&(a, b)| match (nodes.contains(&a), nodes.contains(&b)) {
+                    (true, false) => Some(b),
+                    (false, true) => Some(a),
+                    _ => None,
+                })
+                .filter_map(|n| placed.iter().find(|(i, _)| *i == n).map(|(_, p)| p.x))
+                .collect();
+            let width = cw * nodes.len().min(fit) as f64;
+            let center = if xs.is_empty() {
+                max_w / 2.0
+            } else {
+                xs.iter().sum::<f64>() / xs.len() as f64
+            };
+            (center - width / 2.0).clamp(0.0, (max_w - width).max(0.0))
+        };
         if self.loose == Loose::Row {
             let degree = |n: usize| self.ends.iter().filter(|&&(a, b)| a == n || b == n).count();
             let mut row = loose.to_vec();
@@ -518,16 +550,16 @@ impl Tree<'_> {
             }
             let block = grid(&row, fit, self.scale);
             let h = block.h;
-            out.put(block, centered(row.len()), 0.0);
-            return h + ch;
+            out.put(block, left(&row), 0.0);
+            return h + 2.0 * ch;
         }
         let gap = if self.loose == Loose::TallBands {
-            ch
+            2.0 * ch
         } else {
             GAP / 2.0
         };
-        // One band per role, in order of first appearance, centered, so a lone balancer
-        // sits above what it balances.
+        // One band per role, in order of first appearance, so a lone balancer sits above
+        // what it balances.
         let mut roles: Vec<&str> = Vec::new();
         for &i in loose {
             let role = self.role(i);
@@ -544,7 +576,7 @@ impl Tree<'_> {
                 .collect();
             let block = grid(&band, fit, self.scale);
             let h = block.h;
-            out.put(block, centered(band.len()), y);
+            out.put(block, left(&band), y);
             y += h + gap;
         }
         y + if self.loose == Loose::TallBands {
