@@ -20,6 +20,21 @@ use browser::{
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
+/// Sizes the window so that the page itself (the viewport) is `width` by `height`.
+async fn viewport(client: &Client, width: u32, height: u32) {
+    client.set_window_size(width, height).await.unwrap();
+    let inner = client
+        .execute("return [window.innerWidth, window.innerHeight]", vec![])
+        .await
+        .unwrap();
+    let inner: Vec<u32> = serde_json::from_value(inner).unwrap();
+    let (w, h) = (
+        2 * width - inner[0].min(width),
+        2 * height - inner[1].min(height),
+    );
+    client.set_window_size(w, h).await.unwrap();
+}
+
 /// The document's height and width against the window's (a frame's own size).
 async fn fits(client: &Client) -> (bool, String) {
     let sizes = client
@@ -102,11 +117,7 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
 
     // Panels from the address, at the snippet's default size and at a phone's.
     for (width, height) in [(900, 620), (390, 600)] {
-        client.set_window_size(width, height).await.unwrap();
-        let inner = client
-            .execute("return [window.innerWidth, window.innerHeight]", vec![])
-            .await
-            .unwrap();
+        viewport(&client, width, height).await;
         client
             .goto(&format!(
                 "{base}?embed=invariants,stage&s=v1~balance-host-failure~seed.1"
@@ -114,7 +125,7 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
             .await
             .unwrap();
         testid(&client, "embed").await;
-        assert_eq!(tabs(&client).await, ["invariants", "stage"], "{inner}");
+        assert_eq!(tabs(&client).await, ["invariants", "stage"]);
         let open = text(&client, "embed-panel-invariants").await;
         assert!(
             open.contains("has been down"),
@@ -188,23 +199,27 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
 }
 
 /// The smallest text on the stage, in CSS pixels as drawn (font size times the SVG's
-/// scale), over the texts shown.
-async fn smallest_stage_text(client: &Client) -> f64 {
+/// scale), over the texts shown, and which text it is.
+async fn smallest_stage_text(client: &Client) -> (f64, String) {
     let px = client
         .execute(
             "const svg = document.querySelector('[data-testid=stage]'); \
-             const k = svg.getScreenCTM().a; let min = 1e9; \
+             const k = svg.getScreenCTM().a; let min = [1e9, '']; \
              for (const t of svg.querySelectorAll('text')) { \
                const s = getComputedStyle(t); \
                if (s.display === 'none' || t.textContent.trim() === '') continue; \
-               if (t.closest('.tip')) continue; \
-               min = Math.min(min, parseFloat(s.fontSize) * k); } \
+               const px = parseFloat(s.fontSize) * k; \
+               if (px < min[0]) min = [px, `${t.textContent} (${s.fontSize} at ${k.toFixed(2)}, \
+                 viewBox ${svg.getAttribute('viewBox')}, ${svg.clientWidth}x${svg.clientHeight})`]; } \
              return min;",
             vec![],
         )
         .await
         .unwrap();
-    px.as_f64().unwrap()
+    (
+        px[0].as_f64().unwrap(),
+        px[1].as_str().unwrap_or_default().to_string(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -221,7 +236,7 @@ async fn stage_text_is_readable_on_a_phone() {
         ("hosts-three-ways", None),
     ] {
         for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
-            client.set_window_size(width, height).await.unwrap();
+            viewport(&client, width, height).await;
             client
                 .goto(&format!("{base}?s=v1~{story}~seed.1"))
                 .await
@@ -229,8 +244,11 @@ async fn stage_text_is_readable_on_a_phone() {
             testid(&client, "scrubber").await;
             tokio::time::sleep(Duration::from_millis(300)).await;
             if name == "phone" {
-                let px = smallest_stage_text(&client).await;
-                assert!(px >= 10.9, "{story} on a phone: stage text {px:.1} px");
+                let (px, which) = smallest_stage_text(&client).await;
+                assert!(
+                    px >= 10.9,
+                    "{story} on a phone: stage text {px:.1} px: {which}"
+                );
             }
             if let Some(shot) = shot {
                 browser::shoot_stage(&client, &shots.join(format!("stage-{shot}-{name}.png")))

@@ -116,7 +116,8 @@ pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
     } else {
         checked
     };
-    let snippet = iframe_snippet(&p.source, &chosen, *height);
+    // Clamped here, not while typing, so "480" can be typed digit by digit.
+    let snippet = iframe_snippet(&p.source, &chosen, (*height).clamp(320, 1_600));
     let boxes = offered.iter().map(|&panel| {
         let panels = panels.clone();
         let on = panels.contains(&panel);
@@ -140,7 +141,7 @@ pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(h) = input.value().trim().parse::<u32>() {
-                height.set(h.clamp(320, 1_600));
+                height.set(h);
             }
         })
     };
