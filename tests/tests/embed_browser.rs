@@ -18,7 +18,6 @@ use browser::{
     click, dist_dir, enter_frame_when_ready, serve, start_browser, testid, text, PREFIX,
 };
 use fantoccini::{Client, Locator};
-use serde_json::json;
 
 /// Sizes the window so that the page itself (the viewport) is `width` by `height`.
 async fn viewport(client: &Client, width: u32, height: u32) {
