@@ -166,6 +166,7 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
         .goto(&format!("{base}?s=v1~lamport-skew~seed.1"))
         .await
         .unwrap();
+    testid(&client, "embed").await;
     click(&client, "embed").await;
     let snippet = testid(&client, "embed-snippet").await;
     let first = snippet.prop("value").await.unwrap().unwrap_or_default();

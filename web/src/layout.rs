@@ -35,8 +35,9 @@ pub struct Point {
 /// Stage size in SVG user units (the SVG scales to its box).
 pub const STAGE_WIDTH: f64 = 720.0;
 /// Stage width in SVG user units on a phone-narrow screen: no wider than the stage is
-/// drawn on a 390 px phone, so its text is drawn at least at its own size.
-pub const PHONE_STAGE_WIDTH: f64 = 340.0;
+/// drawn on a 390 px phone (with a scroll bar beside it), so its text is drawn at least
+/// at its own size.
+pub const PHONE_STAGE_WIDTH: f64 = 330.0;
 /// Half the width of a node's box on the stage.
 pub const NODE_HALF_WIDTH: f64 = 66.0;
 /// Half the height of a node's box on the stage.
