@@ -17,7 +17,7 @@ use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
-use crate::components::embed::{EmbedDialog, EmbedView};
+use crate::components::embed::{embed_view, EmbedParts};
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
@@ -46,6 +46,8 @@ pub fn App() -> Html {
     let model =
         use_mut_ref(|| Playground::open(browser::query(), browser::prefers_reduced_motion()));
     let redraw = use_force_update();
+    // The embedded view's open tab (none chosen yet: its first).
+    let embed_tab = use_state(|| None);
     let on: Callback<Command> = {
         let (model, redraw) = (model.clone(), redraw.clone());
         Callback::from(move |command: Command| {
@@ -170,15 +172,13 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    let embed_dialog = html! {
-        <EmbedDialog source={EmbedSource {
-                         page_url: page.clone(),
-                         session: m.session().clone(),
-                         vs: vs_session.cloned(),
-                         at,
-                         title: title.clone(),
-                     }}
-                     has_charts={!m.run().scenario().pattern().metrics.is_empty()} />
+    let embed_source = EmbedSource {
+        page_url: page.clone(),
+        session: m.session().clone(),
+        vs: vs_session.cloned(),
+        at,
+        title: title.clone(),
+        has_charts: !m.run().scenario().pattern().metrics.is_empty(),
     };
 
     let snapshot = Rc::new(m.snapshot());
@@ -283,7 +283,7 @@ pub fn App() -> Html {
         <Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
-                  embed_dialog={embed_dialog} embedded={m.embedded()} on={on.clone()} />
+                  embed_source={embed_source} embedded={m.embedded()} on={on.clone()} />
     };
     let stage = html! {
         <Stage snapshot={snapshot.clone()} layout={stage_layout.clone()} pattern={pattern} selected={m.selected()}
@@ -383,22 +383,24 @@ pub fn App() -> Html {
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
     if let Some(panels) = m.embed_panels() {
-        let full = format!("{page}{}", share_query(m.session(), vs_session, None, at));
-        let has_charts = !pattern.metrics.is_empty();
-        return html! {
-            <EmbedView title={AttrValue::from(title)} full_url={AttrValue::from(full)} panels={panels.to_vec()}
-                       notices={html! { <Notices notices={m.notices().to_vec()} on={on.clone()} /> }}
-                       controls={controls}
-                       stage={html! { <><Caption text={caption} />{ stage }<>{ for action_bar }</></> }}
-                       diagram={diagram}
-                       invariants={html! { <>{ status }if b.is_some() { { compare_bar } }<Properties rows={properties} end={m.end()} on={on.clone()} /></> }}
-                       facts={html! { <>
-                           <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
-                           <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
-                           <FactsPanel facts={snapshot.facts.clone()} />
-                       </> }}
-                       charts={has_charts.then_some(charts)} />
+        let full_url = format!("{page}{}", share_query(m.session(), vs_session, None, at));
+        let parts = EmbedParts {
+            title,
+            full_url,
+            panels: panels.to_vec(),
+            notices: html! { <Notices notices={m.notices().to_vec()} on={on.clone()} /> },
+            controls,
+            stage: html! { <><Caption text={caption} />{ stage }<>{ for action_bar }</></> },
+            diagram,
+            invariants: html! { <>{ status }if b.is_some() { { compare_bar } }<Properties rows={properties} end={m.end()} on={on.clone()} /></> },
+            facts: html! { <>
+                <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
+                <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
+                <FactsPanel facts={snapshot.facts.clone()} />
+            </> },
+            charts: (!pattern.metrics.is_empty()).then_some(charts),
         };
+        return embed_view(parts, &embed_tab);
     }
 
     html! {

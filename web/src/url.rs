@@ -98,6 +98,8 @@ pub struct EmbedSource {
     pub at: SimTime,
     /// The story's title, with its pattern's name.
     pub title: String,
+    /// Whether the pattern records metrics (the Charts panel can be offered).
+    pub has_charts: bool,
 }
 
 /// The snippet's height when none is chosen, in CSS pixels.
@@ -194,6 +196,7 @@ mod tests {
             vs: None,
             at: SimTime(12_500),
             title: "Lamport clock: \"Skewed\" wall clocks".into(),
+            has_charts: false,
         };
         let snippet = iframe_snippet(&source, &Panel::ALL, EMBED_HEIGHT);
         assert!(snippet.starts_with(
@@ -247,6 +250,7 @@ mod tests {
             vs: Some(b.clone()),
             at: SimTime::ZERO,
             title: "t".into(),
+            has_charts: true,
         };
         let snippet = iframe_snippet(&source, &Panel::ALL, EMBED_HEIGHT);
         assert!(

@@ -4,7 +4,9 @@ use playground_core::sim::time::SimTime;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::{Command, FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
+use super::embed::embed_dialog;
+use crate::model::{Command, Panel, FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
+use crate::url::{EmbedSource, EMBED_HEIGHT};
 
 /// What the speeds mean, for the speed control's tooltip.
 fn speed_meaning(crossing_ms: f64) -> String {
@@ -46,8 +48,8 @@ pub struct ControlsProps {
     pub fingerprint: Option<u64>,
     /// The full share link.
     pub share_url: AttrValue,
-    /// The Embed dialog (panels, height and the `<iframe>` snippet).
-    pub embed_dialog: Html,
+    /// What the Embed dialog's snippet embeds.
+    pub embed_source: EmbedSource,
     /// Whether this is the embedded view (no share or embed tools).
     pub embedded: bool,
     /// Where commands go.
@@ -58,6 +60,8 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let show_embed = use_state(|| false);
+    let embed_panels = use_state(|| Panel::ALL.to_vec());
+    let embed_height = use_state(|| EMBED_HEIGHT);
     let copied = use_state(|| false);
     let send = |c: Command| {
         let on = props.on.clone();
@@ -148,7 +152,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             aria-expanded={show_embed.to_string()}>{ "</> Embed" }</button>
                 </div>
                 if *show_embed {
-                    { props.embed_dialog.clone() }
+                    { embed_dialog(&props.embed_source, &embed_panels, &embed_height) }
                 }
             }
         </div>

@@ -1,20 +1,20 @@
 //! The embedded view (a compact page for an `<iframe>`: one panel at a time behind tabs,
 //! one row of controls, nothing cut off at the frame's height) and the Embed dialog that
-//! writes its snippet.
+//! writes its snippet. Both are plain functions whose state lives in the caller's hooks
+//! (the app's and the controls'), which keeps them out of the bundle's per-component code.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::model::Panel;
-use crate::url::{iframe_snippet, EmbedSource, EMBED_HEIGHT};
+use crate::url::{iframe_snippet, EmbedSource};
 
 /// What the embedded view shows.
-#[derive(Properties, PartialEq)]
-pub struct EmbedViewProps {
+pub struct EmbedParts {
     /// The story's title, with its pattern's name.
-    pub title: AttrValue,
+    pub title: String,
     /// The same run in the whole playground.
-    pub full_url: AttrValue,
+    pub full_url: String,
     /// The panels the address asks for, the first open first.
     pub panels: Vec<Panel>,
     /// Banners.
@@ -33,18 +33,16 @@ pub struct EmbedViewProps {
     pub charts: Option<Html>,
 }
 
-/// The embedded page: a title line, the tabs, the open panel (which scrolls inside
-/// itself, so the page never grows past its frame) and the controls.
-#[component]
-pub fn EmbedView(p: &EmbedViewProps) -> Html {
-    let chosen = use_state(|| None::<Panel>);
+/// The embedded page: a title line, the tabs, the open panel (`chosen`, else the first;
+/// it scrolls inside itself, so the page never grows past its frame) and the controls.
+pub fn embed_view(p: EmbedParts, chosen: &UseStateHandle<Option<Panel>>) -> Html {
     let shown: Vec<Panel> = p
         .panels
         .iter()
         .copied()
         .filter(|&panel| panel != Panel::Charts || p.charts.is_some())
         .collect();
-    let open = (*chosen)
+    let open = (**chosen)
         .filter(|c| shown.contains(c))
         .or(shown.first().copied())
         .unwrap_or(Panel::Stage);
@@ -53,7 +51,7 @@ pub fn EmbedView(p: &EmbedViewProps) -> Html {
             let chosen = chosen.clone();
             let selected = panel == open;
             html! {
-                <button role="tab" aria-selected={selected.to_string()} data-testid={format!("embed-tab-{}", panel.name())}
+                <button role="tab" aria-selected={selected.to_string()} data-testid={panel.tab_id()}
                         class={classes!(selected.then_some("open"))}
                         onclick={Callback::from(move |_: MouseEvent| chosen.set(Some(panel)))}>
                     { panel.label() }
@@ -63,47 +61,38 @@ pub fn EmbedView(p: &EmbedViewProps) -> Html {
         html! { <nav class="embed-tabs" role="tablist" aria-label="Panels">{ for tabs }</nav> }
     });
     let body = match open {
-        Panel::Stage => p.stage.clone(),
-        Panel::Diagram => p.diagram.clone(),
-        Panel::Invariants => p.invariants.clone(),
-        Panel::Facts => p.facts.clone(),
-        Panel::Charts => p.charts.clone().unwrap_or_default(),
+        Panel::Stage => p.stage,
+        Panel::Diagram => p.diagram,
+        Panel::Invariants => p.invariants,
+        Panel::Facts => p.facts,
+        Panel::Charts => p.charts.unwrap_or_default(),
     };
     html! {
         <main class="embed" data-testid="embed">
             <header class="embed-head">
-                <strong>{ p.title.clone() }</strong>
-                <a href={p.full_url.clone()} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+                <strong>{ p.title }</strong>
+                <a href={p.full_url} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
             </header>
-            { p.notices.clone() }
+            { p.notices }
             <>{ for tabs }</>
-            <div class={classes!("embed-body", format!("embed-{}", open.name()))} role="tabpanel"
-                 data-testid={format!("embed-panel-{}", open.name())}>
+            <div class={classes!("embed-body", open.panel_id())} role="tabpanel" data-testid={open.panel_id()}>
                 { body }
             </div>
-            { p.controls.clone() }
+            { p.controls }
         </main>
     }
 }
 
-/// What the Embed dialog embeds.
-#[derive(Properties, PartialEq)]
-pub struct EmbedDialogProps {
-    /// The run, the instant and the title.
-    pub source: EmbedSource,
-    /// Whether the pattern records metrics (offers the Charts panel).
-    pub has_charts: bool,
-}
-
-/// The Embed dialog: the panels (checkboxes, in tab order; the first checked opens
-/// first), the frame's height, and the snippet they give.
-#[component]
-pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
-    let panels = use_state(|| Panel::ALL.to_vec());
-    let height = use_state(|| EMBED_HEIGHT);
+/// The Embed dialog: the panels (checkboxes in tab order, kept in `panels`; the first
+/// checked opens first), the frame's height (`height`), and the snippet they give.
+pub fn embed_dialog(
+    source: &EmbedSource,
+    panels: &UseStateHandle<Vec<Panel>>,
+    height: &UseStateHandle<u32>,
+) -> Html {
     let offered: Vec<Panel> = Panel::ALL
         .into_iter()
-        .filter(|&panel| panel != Panel::Charts || p.has_charts)
+        .filter(|&panel| panel != Panel::Charts || source.has_charts)
         .collect();
     let checked: Vec<Panel> = offered
         .iter()
@@ -117,7 +106,7 @@ pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
         checked
     };
     // Clamped here, not while typing, so "480" can be typed digit by digit.
-    let snippet = iframe_snippet(&p.source, &chosen, (*height).clamp(320, 1_600));
+    let snippet = iframe_snippet(source, &chosen, (**height).clamp(320, 1_600));
     let boxes = offered.iter().map(|&panel| {
         let panels = panels.clone();
         let on = panels.contains(&panel);
@@ -130,8 +119,7 @@ pub fn EmbedDialog(p: &EmbedDialogProps) -> Html {
         });
         html! {
             <label class="check">
-                <input type="checkbox" checked={on} onchange={toggle}
-                       data-testid={format!("embed-choose-{}", panel.name())} />
+                <input type="checkbox" checked={on} onchange={toggle} data-testid={panel.choose_id()} />
                 { panel.label() }
             </label>
         }

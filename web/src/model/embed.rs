@@ -37,6 +37,39 @@ impl Panel {
         }
     }
 
+    /// Its tab's test id.
+    pub fn tab_id(self) -> &'static str {
+        match self {
+            Panel::Stage => "embed-tab-stage",
+            Panel::Diagram => "embed-tab-diagram",
+            Panel::Invariants => "embed-tab-invariants",
+            Panel::Facts => "embed-tab-facts",
+            Panel::Charts => "embed-tab-charts",
+        }
+    }
+
+    /// Its body's test id and class.
+    pub fn panel_id(self) -> &'static str {
+        match self {
+            Panel::Stage => "embed-panel-stage",
+            Panel::Diagram => "embed-panel-diagram",
+            Panel::Invariants => "embed-panel-invariants",
+            Panel::Facts => "embed-panel-facts",
+            Panel::Charts => "embed-panel-charts",
+        }
+    }
+
+    /// Its checkbox's test id in the Embed dialog.
+    pub fn choose_id(self) -> &'static str {
+        match self {
+            Panel::Stage => "embed-choose-stage",
+            Panel::Diagram => "embed-choose-diagram",
+            Panel::Invariants => "embed-choose-invariants",
+            Panel::Facts => "embed-choose-facts",
+            Panel::Charts => "embed-choose-charts",
+        }
+    }
+
     /// Its tab's label.
     pub fn label(self) -> &'static str {
         match self {
