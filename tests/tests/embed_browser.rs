@@ -34,6 +34,12 @@ async fn viewport(client: &Client, width: u32, height: u32) {
     client.set_window_size(w, h).await.unwrap();
 }
 
+/// Opens the page at `base` with `query` and waits for the element with test id `id`.
+async fn visit(client: &Client, base: &str, query: &str, id: &str) {
+    client.goto(&format!("{base}{query}")).await.unwrap();
+    testid(client, id).await;
+}
+
 /// The document's height and width against the window's (a frame's own size).
 async fn fits(client: &Client) -> (bool, String) {
     let sizes = client
@@ -99,31 +105,18 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
         click(&client, "embed-tab-stage").await;
         client.enter_parent_frame().await.unwrap();
     }
-    let frame = testid(&client, "embed-skew").await;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -60);",
-            vec![serde_json::to_value(&frame).unwrap()],
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    std::fs::write(
-        shots.join("embed-example.png"),
-        client.screenshot().await.unwrap(),
-    )
-    .unwrap();
+    browser::shoot(&client, "embed-skew", 60, &shots.join("embed-example.png")).await;
 
     // Panels from the address, at the snippet's default size and at a phone's.
     for (width, height) in [(900, 620), (390, 600)] {
         viewport(&client, width, height).await;
-        client
-            .goto(&format!(
-                "{base}?embed=invariants,stage&s=v1~balance-host-failure~seed.1"
-            ))
-            .await
-            .unwrap();
-        testid(&client, "embed").await;
+        visit(
+            &client,
+            &base,
+            "?embed=invariants,stage&s=v1~balance-host-failure~seed.1",
+            "embed",
+        )
+        .await;
         assert_eq!(tabs(&client).await, ["invariants", "stage"]);
         let open = text(&client, "embed-panel-invariants").await;
         assert!(
@@ -140,19 +133,21 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
 
     // One panel: no tabs at all. An unknown panel: a notice, and every panel.
     client.set_window_size(900, 620).await.unwrap();
-    client
-        .goto(&format!("{base}?embed=diagram&s=v1~lamport-skew~seed.1"))
-        .await
-        .unwrap();
-    testid(&client, "embed-panel-diagram").await;
+    visit(
+        &client,
+        &base,
+        "?embed=diagram&s=v1~lamport-skew~seed.1",
+        "embed-panel-diagram",
+    )
+    .await;
     assert!(tabs(&client).await.is_empty());
-    client
-        .goto(&format!(
-            "{base}?embed=stage,timeline&s=v1~balance-host-failure~seed.1"
-        ))
-        .await
-        .unwrap();
-    testid(&client, "embed").await;
+    visit(
+        &client,
+        &base,
+        "?embed=stage,timeline&s=v1~balance-host-failure~seed.1",
+        "embed",
+    )
+    .await;
     let notice = text(&client, "error-banner").await;
     assert!(notice.contains("`timeline`"), "{notice}");
     assert_eq!(
@@ -162,11 +157,7 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
 
     // The Embed dialog: panels and height land in the snippet, with the story's title.
     client.set_window_size(1400, 900).await.unwrap();
-    client
-        .goto(&format!("{base}?s=v1~lamport-skew~seed.1"))
-        .await
-        .unwrap();
-    testid(&client, "embed").await;
+    visit(&client, &base, "?s=v1~lamport-skew~seed.1", "embed").await;
     click(&client, "embed").await;
     let snippet = testid(&client, "embed-snippet").await;
     let first = snippet.prop("value").await.unwrap().unwrap_or_default();
@@ -237,11 +228,8 @@ async fn stage_text_is_readable_on_a_phone() {
     ] {
         for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
             viewport(&client, width, height).await;
-            client
-                .goto(&format!("{base}?s=v1~{story}~seed.1"))
-                .await
-                .unwrap();
-            testid(&client, "scrubber").await;
+            let query = format!("?s=v1~{story}~seed.1");
+            visit(&client, &base, &query, "scrubber").await;
             tokio::time::sleep(Duration::from_millis(300)).await;
             if name == "phone" {
                 let (px, which) = smallest_stage_text(&client).await;
