@@ -36,7 +36,12 @@ pub(super) fn flat(
 ) -> (f64, Scale, Vec<Spot>) {
     let phone = width < super::STAGE_WIDTH;
     for scale in [Scale::Full, Scale::Medium, Scale::Compact] {
-        let mut height = HEIGHTS.0;
+        // Name-only nodes are short: their stage may be too (a phone's first screen).
+        let mut height = if scale == Scale::Full {
+            HEIGHTS.0
+        } else {
+            HEIGHTS.0 - 2.0 * HEIGHT_STEP
+        };
         let tallest = if phone && scale == Scale::Full {
             PHONE_HEIGHT
         } else {
