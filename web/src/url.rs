@@ -21,6 +21,8 @@ pub struct Query {
     pub embed: Option<String>,
     /// The session in the address: none, or what decoding it gave.
     pub session: Option<Result<Session, SessionError>>,
+    /// The session's text as the address gives it (for repairing a broken link).
+    pub session_text: String,
     /// The session to compare it with (`vs=`): none, or what decoding it gave.
     pub vs: Option<Result<Session, SessionError>>,
     /// The instant to open at: none, a time in microseconds, or the text that is not one.
@@ -32,6 +34,7 @@ pub fn parse_query(search: &str) -> Query {
     let mut query = Query {
         embed: None,
         session: None,
+        session_text: String::new(),
         vs: None,
         at: None,
     };
@@ -39,7 +42,10 @@ pub fn parse_query(search: &str) -> Query {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             "embed" => query.embed = Some(percent_decode(value)),
-            "s" => query.session = Some(Session::decode(&percent_decode(value))),
+            "s" => {
+                query.session_text = percent_decode(value);
+                query.session = Some(Session::decode(&query.session_text));
+            }
             "vs" => query.vs = Some(Session::decode(&percent_decode(value))),
             "t" => {
                 let text = percent_decode(value);
