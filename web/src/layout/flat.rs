@@ -5,7 +5,7 @@
 //! The candidates, in order: one column per role (a role of more than three nodes takes
 //! two), in order of first appearance; the same with the busiest lone node (a hub, a
 //! broker) moved to the middle column; the nodes on an ellipse, where no chord passes
-//! through a third point. Each is tried at a few heights; a phone stage that fits none at
+//! through a third point; the columns as rows, top to bottom (a phone). Each is tried at a few heights; a phone stage that fits none at
 //! full size draws its nodes at [`Scale::Medium`] (name only), or as marks (eleven nodes
 //! of four roles, every pair of roles linked: the consistent core).
 
@@ -178,10 +178,54 @@ fn candidates(
 ) -> Vec<Vec<Point>> {
     let columns = role_columns(roles);
     let mut out = vec![place_columns(&columns, roles.len(), width, height)];
-    if let Some(hubbed) = hub_in_the_middle(&columns, links) {
-        out.push(place_columns(&hubbed, roles.len(), width, height));
+    let hubbed = hub_in_the_middle(&columns, links);
+    if let Some(hubbed) = &hubbed {
+        out.push(place_columns(hubbed, roles.len(), width, height));
     }
     out.push(ring(roles.len(), width, height, scale));
+    // On a narrow stage, the same bands as rows, top to bottom.
+    let cell = match scale {
+        Scale::Full => WALL_CHARS as f64 * CHAR_WIDTH + 40.0,
+        Scale::Medium | Scale::Compact => 80.0,
+    };
+    let fit = ((width / cell).floor() as usize).max(1);
+    for bands in [Some(columns), hubbed].into_iter().flatten() {
+        for zigzag in [false, true] {
+            out.push(place_rows(&bands, roles.len(), fit, zigzag, width, height));
+        }
+    }
+    out
+}
+
+/// The centers of `bands` as rows down the height, a band of more than `fit` nodes
+/// taking several rows, each row's nodes spread across the width; with `zigzag`, a lone
+/// node sits left of the middle in one row and right of it in the next, so a link that
+/// skips rows passes beside the rows between.
+fn place_rows(
+    bands: &[Vec<usize>],
+    n: usize,
+    fit: usize,
+    zigzag: bool,
+    width: f64,
+    height: f64,
+) -> Vec<Point> {
+    let rows: Vec<&[usize]> = bands.iter().flat_map(|band| band.chunks(fit)).collect();
+    let mut out = vec![Point { x: 0.0, y: 0.0 }; n];
+    let row_height = height / rows.len().max(1) as f64;
+    for (r, row) in rows.iter().enumerate() {
+        let cell = width / row.len() as f64;
+        let shift = match (zigzag && row.len() == 1, r % 2) {
+            (false, _) => 0.0,
+            (true, 0) => -width / 5.0,
+            (true, _) => width / 5.0,
+        };
+        for (c, &i) in row.iter().enumerate() {
+            out[i] = Point {
+                x: cell * (c as f64 + 0.5) + shift,
+                y: row_height * (r as f64 + 0.5),
+            };
+        }
+    }
     out
 }
 
