@@ -5,8 +5,8 @@
 //! The candidates, in order: one column per role (a role of more than three nodes takes
 //! two), in order of first appearance; the same with the busiest lone node (a hub, a
 //! broker) moved to the middle column; the nodes on an ellipse, where no chord passes
-//! through a third point; the columns as rows, top to bottom (a phone). Each is tried at a few heights; a phone stage that fits none at
-//! full size draws its nodes at [`Scale::Medium`] (name only), or as marks (eleven nodes
+//! through a third point; the columns as rows, top to bottom (a phone). Each is tried
+//! at a few heights; a phone stage that fits none at full size draws its nodes at [`Scale::Medium`] (name only), or as marks (eleven nodes
 //! of four roles, every pair of roles linked: the consistent core).
 
 use std::f64::consts::PI;
@@ -19,9 +19,6 @@ use super::Point;
 const HEIGHTS: (f64, f64) = (300.0, 480.0);
 /// How much taller each try is.
 const HEIGHT_STEP: f64 = 60.0;
-/// The tallest a full-size phone stage may be: taller, and its text would be drawn
-/// smaller than 11 CSS pixels once the stage is fitted to the first screen.
-const PHONE_HEIGHT: f64 = 420.0;
 /// Characters in a full-size node's caption beside its role: ` · wall 09:00:00.000`.
 const WALL_CHARS: usize = 20;
 /// About how wide one character of a caption is (11 px sans-serif, with a margin).
@@ -34,7 +31,6 @@ pub(super) fn flat(
     links: &[(usize, usize)],
     width: f64,
 ) -> (f64, Scale, Vec<Spot>) {
-    let phone = width < super::STAGE_WIDTH;
     for scale in [Scale::Full, Scale::Medium, Scale::Compact] {
         // Name-only nodes are short: their stage may be too (a phone's first screen).
         let mut height = if scale == Scale::Full {
@@ -42,12 +38,7 @@ pub(super) fn flat(
         } else {
             HEIGHTS.0 - 2.0 * HEIGHT_STEP
         };
-        let tallest = if phone && scale == Scale::Full {
-            PHONE_HEIGHT
-        } else {
-            HEIGHTS.1
-        };
-        while height <= tallest {
+        while height <= HEIGHTS.1 {
             for centers in candidates(roles, links, width, height, scale) {
                 let spots: Vec<Spot> = centers.iter().map(|&c| box_at(c, scale)).collect();
                 let feet = footprints(roles, &spots, scale, true);
