@@ -81,6 +81,11 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
         .goto(&format!("{base}embed-example.html"))
         .await
         .unwrap();
+    // Both frames are up before one of them plays.
+    for frame in ["embed-concurrent", "embed-skew"] {
+        enter_frame_when_ready(&client, frame, "embed").await;
+        client.enter_parent_frame().await.unwrap();
+    }
     for frame in ["embed-skew", "embed-concurrent"] {
         enter_frame_when_ready(&client, frame, "embed").await;
         let (ok, sizes) = fits(&client).await;

@@ -5,9 +5,10 @@
 //! The candidates, in order: one column per role (a role of more than three nodes takes
 //! two), in order of first appearance; the same with the busiest lone node (a hub, a
 //! broker) moved to the middle column; the nodes on an ellipse, where no chord passes
-//! through a third point; the columns as rows, top to bottom (a phone). Each is tried
-//! at a few heights; a phone stage that fits none at full size draws its nodes at [`Scale::Medium`] (name only), or as marks (eleven nodes
-//! of four roles, every pair of roles linked: the consistent core).
+//! through a third point; the columns as rows, top to bottom (a phone), a lone node
+//! zigzagging. Each is tried at a few heights; a phone stage that fits none at full size
+//! draws its nodes at [`Scale::Medium`] (name only), or as marks (eleven nodes of four
+//! roles, every pair of roles linked: the consistent core).
 
 use std::f64::consts::PI;
 
