@@ -14,13 +14,6 @@ use std::path::Path;
 use browser::{dist_dir, open_at, serve, shoot_stage, start_browser, testid, text, PREFIX};
 use playground_core::Session;
 
-/// What a node on the stage says of itself: its accessible label (name, role, status and
-/// state), which a name-only node shows on tap.
-async fn node_state(client: &fantoccini::Client, id: &str) -> String {
-    let node = testid(client, id).await;
-    node.attr("aria-label").await.unwrap().unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_broker_stories_in_the_page() {
     let port = serve(dist_dir());
@@ -35,15 +28,19 @@ async fn the_broker_stories_in_the_page() {
         open_at(&client, &base, &unlimited, 1_500_000).await;
         // A node's state: written on it, or (name-only nodes on a phone) in its label,
         // shown on tap.
-        assert!(node_state(&client, "node-c2").await.contains("0 served"));
-        assert!(node_state(&client, "node-broker").await.contains("0 ready"));
+        assert!(browser::node_state(&client, "node-c2")
+            .await
+            .contains("0 served"));
+        assert!(browser::node_state(&client, "node-broker")
+            .await
+            .contains("0 ready"));
         assert!(text(&client, "property-0").await.contains("holds"));
         testid(&client, "chart-busy").await;
         testid(&client, "chart-queue").await;
         shoot_stage(&client, &shots.join(format!("broker-prefetch-{name}.png"))).await;
         // A poison message, dead-lettered after 5 deliveries.
         open_at(&client, &base, &poison, 1_000_000).await;
-        assert!(node_state(&client, "node-dlq")
+        assert!(browser::node_state(&client, "node-dlq")
             .await
             .contains("1 dead letters"));
         assert!(text(&client, "property-1").await.contains("holds"));
