@@ -141,6 +141,13 @@ pub async fn text(client: &Client, id: &str) -> String {
     testid(client, id).await.text().await.unwrap()
 }
 
+/// What a node on the stage says of itself: its accessible label (name, role, status and
+/// state), which a name-only node (on a phone) shows on tap rather than writes.
+pub async fn node_state(client: &Client, id: &str) -> String {
+    let node = testid(client, id).await;
+    node.attr("aria-label").await.unwrap().unwrap_or_default()
+}
+
 pub async fn click(client: &Client, id: &str) {
     // SVG groups are not "interactable" for WebDriver clicks; a DOM click works for all.
     client

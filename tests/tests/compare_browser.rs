@@ -141,13 +141,15 @@ async fn compare_with_a_bad_half_and_an_embedded_compare_link() {
     assert!(url.contains(&format!("s={A}&vs={B}")), "{url}");
     browser::click(&client, "stop-compare").await;
     assert_eq!(count(&client, "[data-testid=stage]").await, 1);
-    // Embedded, a compare link shows both runs.
+    // Embedded, a compare link shows both runs (both stages, and both diagrams under
+    // the Diagram tab).
     client
         .goto(&format!("{base}?embed&s={A}&vs={B}"))
         .await
         .unwrap();
     testid(&client, "embed").await;
     testid(&client, "run-pair").await;
+    browser::click(&client, "embed-tab-diagram").await;
     assert_eq!(count(&client, "[data-testid=diagram]").await, 2);
     client.close().await.unwrap();
 }

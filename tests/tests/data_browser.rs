@@ -26,7 +26,9 @@ async fn map_reduce_scatter_gather_and_batches_in_the_page() {
         client.set_window_size(width, height).await.unwrap();
         // With backups the job is done by 200 ms, and every property holds.
         open_at(&client, &base, &straggler, 200_000).await;
-        assert!(text(&client, "node-m").await.contains("job done"));
+        assert!(browser::node_state(&client, "node-m")
+            .await
+            .contains("job done"));
         for i in 0..3 {
             let row = text(&client, &format!("property-{i}")).await;
             assert!(row.contains("holds") && !row.contains("VIOLATED"), "{row}");
@@ -37,7 +39,7 @@ async fn map_reduce_scatter_gather_and_batches_in_the_page() {
         // Without them, the job is still mapping, and a worker sat idle: violated.
         let off = straggler.clone().with_switch_off("backup-tasks");
         open_at(&client, &base, &off, 200_000).await;
-        assert!(text(&client, "node-m").await.contains("map"));
+        assert!(browser::node_state(&client, "node-m").await.contains("map"));
         assert!(text(&client, "property-2").await.contains("VIOLATED"));
         // Scatter/gather: the tail breaks the contrast; the latency chart is drawn.
         open_at(&client, &base, &Session::new("scatter-tail", 1), 900_000).await;
@@ -51,12 +53,18 @@ async fn map_reduce_scatter_gather_and_batches_in_the_page() {
         // broke. At 100 ms a reduce shows a running sum of 11 tasks.
         let join = Session::new("batch-join", 1);
         open_at(&client, &base, &join, 100_000).await;
-        assert!(text(&client, "node-out").await.contains("no result yet"));
+        assert!(browser::node_state(&client, "node-out")
+            .await
+            .contains("no result yet"));
         open_at(&client, &base, &join, 200_000).await;
-        assert!(text(&client, "node-out").await.contains("b1: final"));
+        assert!(browser::node_state(&client, "node-out")
+            .await
+            .contains("b1: final"));
         assert!(text(&client, "property-1").await.contains("VIOLATED"));
         open_at(&client, &base, &Session::new("batch-reduce", 1), 100_000).await;
-        assert!(text(&client, "node-out").await.contains("b1: 11 tasks"));
+        assert!(browser::node_state(&client, "node-out")
+            .await
+            .contains("b1: 11 tasks"));
         assert!(text(&client, "property-1").await.contains("holds"));
         testid(&client, "chart-covered").await;
         let png = client.screenshot().await.unwrap();

@@ -26,15 +26,23 @@ async fn the_broker_stories_in_the_page() {
         client.set_window_size(width, height).await.unwrap();
         // Unlimited prefetch: c1 holds the backlog, c2 joined at 1 s and has nothing.
         open_at(&client, &base, &unlimited, 1_500_000).await;
-        assert!(text(&client, "node-c2").await.contains("0 served"));
-        assert!(text(&client, "node-broker").await.contains("0 ready"));
+        // A node's state: written on it, or (name-only nodes on a phone) in its label,
+        // shown on tap.
+        assert!(browser::node_state(&client, "node-c2")
+            .await
+            .contains("0 served"));
+        assert!(browser::node_state(&client, "node-broker")
+            .await
+            .contains("0 ready"));
         assert!(text(&client, "property-0").await.contains("holds"));
         testid(&client, "chart-busy").await;
         testid(&client, "chart-queue").await;
         shoot_stage(&client, &shots.join(format!("broker-prefetch-{name}.png"))).await;
         // A poison message, dead-lettered after 5 deliveries.
         open_at(&client, &base, &poison, 1_000_000).await;
-        assert!(text(&client, "node-dlq").await.contains("1 dead letters"));
+        assert!(browser::node_state(&client, "node-dlq")
+            .await
+            .contains("1 dead letters"));
         assert!(text(&client, "property-1").await.contains("holds"));
         shoot_stage(&client, &shots.join(format!("broker-poison-{name}.png"))).await;
     }

@@ -80,9 +80,9 @@ async fn two_hundred_nodes_on_the_stage_desktop_and_phone() {
     client.close().await.unwrap();
 }
 
-/// The first screen holds the stage, the play controls and the run's status (each
-/// invariant, the mechanism's switches) on a desktop and on a phone, where the catalog is a
-/// folded drawer; nothing scrolls sideways.
+/// The first screen holds the stage's panel (a tall phone stage scrolls inside it), the
+/// play controls and the run's status (each invariant, the mechanism's switches) on a
+/// desktop and on a phone, where the catalog is a folded drawer; nothing scrolls sideways.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_screen_holds_the_stage_the_controls_and_the_status() {
     let port = serve(dist_dir());
@@ -103,8 +103,9 @@ async fn the_first_screen_holds_the_stage_the_controls_and_the_status() {
             testid(&client, "status-strip").await;
             let fits = client
                 .execute(
-                    "const bottom = id => document.querySelector(`[data-testid=${id}]`)\
-                       .getBoundingClientRect().bottom; \
+                    "const el = id => id === 'stage' ? document.getElementById('stage-panel') \
+                       : document.querySelector(`[data-testid=${id}]`); \
+                     const bottom = id => el(id).getBoundingClientRect().bottom; \
                      return [['stage', 'play', 'status-strip'].every(id => bottom(id) <= window.innerHeight), \
                              document.documentElement.scrollWidth <= window.innerWidth, \
                              !!document.querySelector('.catalog.drawer')]",
@@ -115,7 +116,9 @@ async fn the_first_screen_holds_the_stage_the_controls_and_the_status() {
             let phone = name == "phone";
             let sizes = client
                 .execute(
-                    "const r = id => Math.round(document.querySelector(`[data-testid=${id}]`).getBoundingClientRect().bottom); \
+                    "const el = id => id === 'stage' ? document.getElementById('stage-panel') \
+                       : document.querySelector(`[data-testid=${id}]`); \
+                     const r = id => Math.round(el(id).getBoundingClientRect().bottom); \
                      return [window.innerHeight, r('stage'), r('play'), r('status-strip')].join(' ')",
                     vec![],
                 )

@@ -18,6 +18,7 @@ use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
 use crate::components::diagram_tools::{DiagramTools, Legend};
+use crate::components::embed::{embed_view, EmbedParts};
 use crate::components::guide::Guide;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
@@ -36,7 +37,7 @@ use crate::files;
 use crate::keys;
 use crate::layout::{DiagramGeometry, Lanes, PHONE_STAGE_WIDTH, STAGE_WIDTH};
 use crate::model::{difference, Arrow, Command, ExportKind, Playground, PropertyRow};
-use crate::url::{iframe_snippet, query_for, share_query};
+use crate::url::{query_for, share_query, EmbedSource};
 
 /// Milliseconds between playback ticks.
 const TICK_MS: u32 = 16;
@@ -48,7 +49,7 @@ pub fn App() -> Html {
         let query = browser::query();
         // A person arriving at the bare page is guided on a first visit; a link is not,
         // unless it says `guide=1`.
-        let arriving = query.session.is_none() && !query.embed && query.guide.is_none();
+        let arriving = query.session.is_none() && query.embed.is_none() && query.guide.is_none();
         let mut m = Playground::open(query, browser::prefers_reduced_motion());
         if arriving {
             m.apply(Command::GuideDefault(browser::first_visit(
@@ -58,6 +59,8 @@ pub fn App() -> Html {
         m
     });
     let redraw = use_force_update();
+    // The embedded view's open tab (none chosen yet: its first).
+    let embed_tab = use_state(|| None);
     let on: Callback<Command> = {
         let (model, redraw) = (model.clone(), redraw.clone());
         Callback::from(move |command: Command| {
@@ -172,7 +175,7 @@ pub fn App() -> Html {
     let guide = if m.guided() { "&guide=1" } else { "" };
     let query = format!(
         "{}{guide}",
-        query_for(m.session(), vs_session, m.embedded())
+        query_for(m.session(), vs_session, m.embed_panels())
     );
     {
         let query = query.clone();
@@ -189,7 +192,7 @@ pub fn App() -> Html {
     let at = m.cursor().time;
     let share_url = format!(
         "{page}{}{guide}",
-        share_query(m.session(), vs_session, false, at)
+        share_query(m.session(), vs_session, None, at)
     );
     let title = {
         let run = m.run();
@@ -199,7 +202,14 @@ pub fn App() -> Html {
             run.scenario().title()
         )
     };
-    let snippet = iframe_snippet(&page, m.session(), vs_session, &title, at);
+    let embed_source = EmbedSource {
+        page_url: page.clone(),
+        session: m.session().clone(),
+        vs: vs_session.cloned(),
+        at,
+        title: title.clone(),
+        has_charts: !m.run().scenario().pattern().metrics.is_empty(),
+    };
 
     let snapshot = Rc::new(m.snapshot());
     let narrow = browser::narrow();
@@ -303,7 +313,7 @@ pub fn App() -> Html {
         <><Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
-                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} guided={m.guided()} on={on.clone()} />
+                  embed_source={embed_source} embedded={m.embedded()} guided={m.guided()} on={on.clone()} />
         if let Some(card) = m.guide_card() {
             <Guide card={card} on={on.clone()} />
         }</>
@@ -347,7 +357,7 @@ pub fn App() -> Html {
             divergence: m
                 .divergence()
                 .map(|d| d.map(|d| AttrValue::from(d.sentence.clone()))),
-            b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, false, at))),
+            b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, None, at))),
         };
         (stage, diagram, status, b.charts(), change, comparing)
     });
@@ -408,24 +418,25 @@ pub fn App() -> Html {
         path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
     let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
 
-    if m.embedded() {
-        let full = format!("{page}{}", share_query(m.session(), vs_session, false, at));
-        return html! {
-            <main class="embed" data-testid="embed">
-                <header class="embed-head">
-                    <strong>{ title.clone() }</strong>
-                    <a href={full} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
-                </header>
-                <Notices notices={m.notices().to_vec()} on={on.clone()} />
-                <Caption text={caption} />
-                { stage }
-                { controls }
-                if b.is_some() { { compare_bar } }
-                { status }
-                { charts }
-                { diagram }
-            </main>
+    if let Some(panels) = m.embed_panels() {
+        let full_url = format!("{page}{}", share_query(m.session(), vs_session, None, at));
+        let parts = EmbedParts {
+            title,
+            full_url,
+            panels: panels.to_vec(),
+            notices: html! { <Notices notices={m.notices().to_vec()} on={on.clone()} /> },
+            controls,
+            stage: html! { <><Caption text={caption} />{ stage }<>{ for action_bar }</></> },
+            diagram,
+            invariants: html! { <>{ status }if b.is_some() { { compare_bar } }<Properties rows={properties} end={m.end()} on={on.clone()} /></> },
+            facts: html! { <>
+                <PatternTables tables={Rc::new(snapshot.tables.clone())} end={m.end()} cursor={cursor.time} on={on.clone()} />
+                <PatternPlots plots={Rc::new(snapshot.plots.clone())} />
+                <FactsPanel facts={snapshot.facts.clone()} />
+            </> },
+            charts: (!pattern.metrics.is_empty()).then_some(charts),
         };
+        return embed_view(parts, &embed_tab);
     }
 
     html! {

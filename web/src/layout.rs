@@ -1,7 +1,7 @@
 //! Layout math for the views, in plain Rust so it is unit-tested natively.
 //!
-//! The stage places a small flat run's nodes in one column per role (in order of first
-//! appearance); a run with groups or many nodes is packed into nested boxes
+//! The stage places a small flat run's nodes so that no link passes through another node
+//! (`layout/flat.rs`); a run with groups or many nodes is packed into nested boxes
 //! ([`StageLayout`], in `layout/stage.rs`). A message moves along the straight line from
 //! sender to receiver by its progress. The
 //! space-time diagram maps a window of virtual time onto the x axis and gives each node a
@@ -9,6 +9,9 @@
 
 use playground_core::sim::time::SimTime;
 
+#[cfg(test)]
+mod catalog_tests;
+mod flat;
 pub mod labels;
 mod lanes;
 pub mod marks;
@@ -34,60 +37,14 @@ pub struct Point {
 
 /// Stage size in SVG user units (the SVG scales to its box).
 pub const STAGE_WIDTH: f64 = 720.0;
-/// Stage width in SVG user units on a phone-narrow screen (a packed stage only).
-pub const PHONE_STAGE_WIDTH: f64 = 360.0;
-/// Stage height in SVG user units.
-pub const STAGE_HEIGHT: f64 = 300.0;
+/// Stage width in SVG user units on a phone-narrow screen: no wider than the stage is
+/// drawn on a 390 px phone (with a scroll bar beside it), so its text is drawn at least
+/// at its own size.
+pub const PHONE_STAGE_WIDTH: f64 = 330.0;
 /// Half the width of a node's box on the stage.
 pub const NODE_HALF_WIDTH: f64 = 66.0;
 /// Half the height of a node's box on the stage.
 pub const NODE_HALF_HEIGHT: f64 = 28.0;
-
-/// How many nodes fit in one column of the stage.
-const ROWS_PER_COLUMN: usize = 3;
-
-/// Where each node sits on the stage: each role gets its own columns (in order of first
-/// appearance), as many as it needs for [`ROWS_PER_COLUMN`] nodes each; nodes fill their
-/// role's columns top to bottom, then left to right, spread evenly down each column.
-pub fn stage_positions(roles: &[&str]) -> Vec<Point> {
-    let mut groups: Vec<(&str, usize)> = Vec::new();
-    for role in roles {
-        match groups.iter_mut().find(|(r, _)| r == role) {
-            Some(group) => group.1 += 1,
-            None => groups.push((role, 1)),
-        }
-    }
-    let columns_of = |count: usize| count.div_ceil(ROWS_PER_COLUMN);
-    let total_columns: usize = groups.iter().map(|(_, n)| columns_of(*n)).sum();
-    let column_width = STAGE_WIDTH / total_columns.max(1) as f64;
-    roles
-        .iter()
-        .enumerate()
-        .map(|(i, role)| {
-            let group = groups.iter().position(|(r, _)| r == role).unwrap_or(0);
-            let first_column: usize = groups[..group].iter().map(|(_, n)| columns_of(*n)).sum();
-            let count = groups[group].1;
-            let rank = roles[..i].iter().filter(|r| *r == role).count();
-            let column = rank / ROWS_PER_COLUMN;
-            let in_column = count
-                .saturating_sub(column * ROWS_PER_COLUMN)
-                .min(ROWS_PER_COLUMN);
-            let row = rank % ROWS_PER_COLUMN;
-            let row_height = STAGE_HEIGHT / in_column as f64;
-            // Later columns of a role sit a little lower, so links between them stay visible.
-            let offset = if column % 2 == 1 {
-                row_height / 4.0
-            } else {
-                0.0
-            };
-            Point {
-                x: column_width * ((first_column + column) as f64 + 0.5),
-                y: (row_height * (row as f64 + 0.5) + offset)
-                    .min(STAGE_HEIGHT - NODE_HALF_HEIGHT - 16.0),
-            }
-        })
-        .collect()
-}
 
 /// How far from a box's center its edge is, in the direction `(ux, uy)` (a unit vector).
 fn to_edge(half_w: f64, half_h: f64, ux: f64, uy: f64) -> f64 {
@@ -347,36 +304,6 @@ mod tests {
     }
 
     use super::*;
-
-    #[test]
-    fn each_role_gets_a_column_and_nodes_spread_down_it() {
-        let p = stage_positions(&["client", "client", "server", "server", "server"]);
-        assert_eq!(p[0].x, p[1].x);
-        assert!(p[0].x < p[2].x);
-        assert_eq!(p[2].x, p[4].x);
-        assert!(p[2].y < p[3].y && p[3].y < p[4].y);
-        assert_eq!(
-            p[3].y,
-            STAGE_HEIGHT / 2.0,
-            "the middle of three is centered"
-        );
-    }
-
-    #[test]
-    fn a_large_role_spreads_over_several_columns_without_overlap() {
-        let roles = ["client", "server", "server", "server", "server", "server"];
-        let p = stage_positions(&roles);
-        let columns: std::collections::BTreeSet<i64> = p.iter().map(|q| q.x as i64).collect();
-        assert_eq!(columns.len(), 3, "one client column, two server columns");
-        for (i, a) in p.iter().enumerate() {
-            for b in &p[i + 1..] {
-                let apart = (a.x - b.x).abs() > 2.0 * NODE_HALF_WIDTH + 10.0
-                    || (a.y - b.y).abs() > 2.0 * NODE_HALF_HEIGHT + 20.0;
-                assert!(apart, "{a:?} and {b:?} overlap");
-            }
-            assert!(a.y >= NODE_HALF_HEIGHT && a.y <= STAGE_HEIGHT - NODE_HALF_HEIGHT);
-        }
-    }
 
     #[test]
     fn messages_travel_between_the_node_circles() {

@@ -32,6 +32,7 @@ mod command;
 mod compare;
 mod diagram;
 mod diagram_view;
+mod embed;
 mod guide;
 mod moments;
 mod open;
@@ -47,6 +48,7 @@ pub use transfer::{Download, ExportKind, ImportFields};
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+pub use embed::{embed_param, panels_or_default, Panel};
 pub use guide::GuideCard;
 pub use moments::{moments, pause_at, question, Choice, Moment, Question, Why};
 pub use path::{PathHop, PathView};
@@ -131,7 +133,8 @@ pub struct Playground {
     diagram_span_us: u64,
     diagram_start: Option<SimTime>,
     help: bool,
-    embed: bool,
+    /// The embedded view's panels, when embedded.
+    embed: Option<Vec<Panel>>,
     notices: Vec<Notice>,
     fingerprint: Option<u64>,
     query: String,
@@ -413,7 +416,12 @@ impl Playground {
 
     /// Whether the page is embedded.
     pub fn embedded(&self) -> bool {
-        self.embed
+        self.embed.is_some()
+    }
+
+    /// The embedded view's panels (the first opens first), when embedded.
+    pub fn embed_panels(&self) -> Option<&[Panel]> {
+        self.embed.as_deref()
     }
 
     /// The notices to show.

@@ -368,15 +368,31 @@ async fn a_broken_address_shows_a_banner_and_the_default() {
 }
 
 #[wasm_bindgen_test]
-async fn embed_mode_shows_stage_diagram_and_controls_only() {
+async fn embed_mode_shows_one_panel_at_a_time_and_the_controls() {
     let page = open("?embed&s=v1~lamport-concurrent~seed.2").await;
     assert!(page.find("embed").is_some());
-    for id in ["stage", "diagram", "play", "scrubber"] {
+    for id in [
+        "stage",
+        "embed-tab-diagram",
+        "embed-tab-invariants",
+        "embed-tab-facts",
+        "play",
+        "scrubber",
+    ] {
         assert!(page.find(id).is_some(), "{id} is in the embed");
     }
-    for id in ["catalog", "log", "invariants", "share-url"] {
+    for id in [
+        "catalog",
+        "log",
+        "diagram",
+        "invariants",
+        "share-url",
+        "embed-tab-charts",
+    ] {
         assert!(page.find(id).is_none(), "{id} is not in the embed");
     }
+    page.click("embed-tab-invariants").await;
+    assert!(page.find("invariants").is_some() && page.find("stage").is_none());
 }
 
 #[wasm_bindgen_test]

@@ -5,7 +5,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::{Command, FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
+use super::embed::embed_dialog;
+use crate::model::{Command, Panel, FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
+use crate::url::{EmbedSource, EMBED_HEIGHT};
 
 /// What the speeds mean, for the speed control's tooltip.
 fn speed_meaning(crossing_ms: f64) -> String {
@@ -47,8 +49,8 @@ pub struct ControlsProps {
     pub fingerprint: Option<u64>,
     /// The full share link.
     pub share_url: AttrValue,
-    /// The `<iframe>` snippet.
-    pub embed_snippet: AttrValue,
+    /// What the Embed dialog's snippet embeds.
+    pub embed_source: EmbedSource,
     /// Whether this is the embedded view (no share or embed tools).
     pub embedded: bool,
     /// Whether guided mode is on.
@@ -62,6 +64,8 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let show_embed = use_state(|| false);
+    let embed_panels = use_state(|| Panel::ALL.to_vec());
+    let embed_height = use_state(|| EMBED_HEIGHT);
     // None until a copy is tried; then whether the browser let the page write the link.
     let copied = use_state(|| None::<bool>);
     let send = |c: Command| {
@@ -172,11 +176,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             aria-expanded={show_embed.to_string()}>{ "</> Embed" }</button>
                 </div>
                 if *show_embed {
-                    <div class="embed-snippet">
-                        <label for="embed-code">{ "Paste this into your docs to embed this run:" }</label>
-                        <textarea id="embed-code" data-testid="embed-snippet" readonly=true rows="3"
-                                  value={props.embed_snippet.clone()} />
-                    </div>
+                    { embed_dialog(&props.embed_source, &embed_panels, &embed_height) }
                 }
             }
         </div>

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod controls;
 pub mod diagram;
 pub mod diagram_tools;
+pub mod embed;
 pub mod guide;
 pub mod help;
 pub mod inspector;

@@ -133,7 +133,7 @@ pub fn Stage(props: &StageProps) -> Html {
             <StageNode key={id.index()} id={id} spot={spot} scale={scale} name={AttrValue::from(n.name.clone())}
                        role={n.role} look={props.pattern.look(n.role)} status={n.status}
                        headline={AttrValue::from(n.headline.clone())}
-                       wall={if scale == Scale::Full { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
+                       wall={if layout.walls { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
                        busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
                        grouped={props.group.contains(&id)} side={sides[id.index()]}
                        on_path={props.path.as_ref().is_some_and(|p| p.nodes.contains(&id))}

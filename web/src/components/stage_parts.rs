@@ -40,7 +40,8 @@ pub struct NodeProps {
     pub status: NodeStatus,
     /// The value drawn on it.
     pub headline: AttrValue,
-    /// Its wall clock to the millisecond (drawn at full size).
+    /// Its wall clock to the millisecond (drawn beside its role on a small flat stage),
+    /// or empty.
     pub wall: AttrValue,
     /// Messages its workers serve.
     pub busy: u32,
@@ -206,7 +207,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                     <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
                     <text class="headline" x={x.clone()} y={(c.y + 13.0).to_string()}>{ &p.headline }</text>
                     <text class="role" x={x.clone()} y={(c.y + hh + 13.0).to_string()}>
-                        { format!("{} · wall {}", p.role, p.wall) }
+                        if p.wall.is_empty() { { p.role } } else { { format!("{} · wall {}", p.role, p.wall) } }
                     </text>
                     if let Some(badge) = &badge {
                         <text class="badge" x={x} y={(c.y - hh - 6.0).to_string()}>{ badge }</text>

@@ -1,7 +1,8 @@
 //! The stage's layout for a whole run, computed once per topology (and per collapsed
 //! groups and stage width), never per frame.
 //!
-//! A small flat run keeps the role columns of [`stage_positions`]. A run with groups, or
+//! A small flat run is laid out by `flat.rs` (role columns, a hub in the middle, or a
+//! ring: whichever keeps every link clear of other nodes). A run with groups, or
 //! with many nodes, is packed instead: the nodes outside every group come first, one band
 //! per role, then the groups as nested boxes, each holding its own nodes in a grid and its
 //! inner groups in rows (shelf packing). Nodes shrink with the run's size ([`Scale`]). A
@@ -15,7 +16,8 @@ use std::rc::Rc;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
-use super::{stage_positions, Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH, STAGE_HEIGHT, STAGE_WIDTH};
+use super::flat::{clear, flat, footprints};
+use super::{Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH};
 
 /// How large nodes are drawn, chosen by the number of nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +156,9 @@ pub struct StageLayout {
     pub groups: Vec<GroupBox>,
     /// The links to draw, between anchors (see [`StageLayout::anchor`]), each once.
     pub links: Vec<(Point, Point)>,
+    /// Whether a node's caption shows its wall clock (a small flat run: a packed stage
+    /// has no room for it beside the role).
+    pub walls: bool,
     /// The same links as one SVG path (`M x y L x y …`), written once and shared by
     /// every frame.
     pub links_path: Rc<str>,
@@ -168,21 +173,39 @@ impl StageLayout {
         width: f64,
     ) -> StageLayout {
         let n = roles.len();
-        let scale = Scale::for_nodes(n);
         let group_count = topology.groups().len();
-        let (width, height, nodes, frames) = if group_count == 0 && scale == Scale::Full {
-            let (hw, hh) = scale.half();
-            let nodes = stage_positions(roles)
-                .into_iter()
-                .map(|center| Spot {
-                    center,
-                    half_w: hw,
-                    half_h: hh,
-                })
-                .collect();
-            (STAGE_WIDTH, STAGE_HEIGHT, nodes, Vec::new())
+        let small_flat = group_count == 0 && Scale::for_nodes(n) == Scale::Full;
+        let ends = link_ends(roles, topology, small_flat);
+        let (width, height, scale, nodes, frames) = if small_flat {
+            let (height, scale, nodes) = flat(roles, &ends, width);
+            (width, height, scale, nodes, Vec::new())
         } else {
-            pack(roles, topology, collapsed, width.max(240.0), scale)
+            let width = width.max(240.0);
+            // The first arrangement of the loose nodes whose links all pass them by (with
+            // every group open, so folding one does not move them); full-size nodes that
+            // fit none are drawn by name only.
+            let covered: Vec<bool> = (0..n)
+                .map(|i| topology.group_of(NodeId(i as u32)).is_some())
+                .collect();
+            let open = BTreeSet::new();
+            let first = Scale::for_nodes(n);
+            let scales = if first == Scale::Full {
+                vec![Scale::Full, Scale::Medium]
+            } else {
+                vec![first]
+            };
+            let (scale, loose) = scales
+                .into_iter()
+                .flat_map(|scale| [Loose::Bands, Loose::TallBands, Loose::Row].map(|l| (scale, l)))
+                .find(|&(scale, loose)| {
+                    let (_, _, spots, _) = pack(roles, topology, &open, width, scale, loose, &ends);
+                    let feet = footprints(roles, &spots, scale, false);
+                    clear(&spots, &feet, &ends, &covered)
+                })
+                .unwrap_or((first, Loose::Bands));
+            let (w, h, nodes, frames) =
+                pack(roles, topology, collapsed, width, scale, loose, &ends);
+            (w, h, scale, nodes, frames)
         };
         let mut groups: Vec<GroupBox> = topology
             .groups()
@@ -230,9 +253,10 @@ impl StageLayout {
             hidden_in,
             groups,
             links: Vec::new(),
+            walls: small_flat && scale == Scale::Full,
             links_path: Rc::from(""),
         };
-        layout.links = layout.links_for(roles, topology);
+        layout.links = layout.links_between(roles.len(), &ends);
         let mut path = String::new();
         for (a, b) in &layout.links {
             let _ = write!(path, "M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y);
@@ -260,38 +284,49 @@ impl StageLayout {
             .is_some_and(Option::is_none)
     }
 
-    /// The declared links between anchors, each once; with none declared, every pair of
-    /// nodes of different roles in a small flat run (and nothing at scale).
-    fn links_for(&self, roles: &[&str], topology: &Topology) -> Vec<(Point, Point)> {
-        let key = |n: NodeId| match self.hidden_in[n.index()] {
-            Some(g) => roles.len() + g,
-            None => n.index(),
+    /// The links between anchors of the node pairs `ends`, each once (a collapsed group's
+    /// members share its box).
+    fn links_between(&self, n: usize, ends: &[(usize, usize)]) -> Vec<(Point, Point)> {
+        let key = |i: usize| match self.hidden_in[i] {
+            Some(g) => n + g,
+            None => i,
         };
         let mut seen = BTreeSet::new();
         let mut links = Vec::new();
-        if topology.links().is_empty() {
-            if self.scale == Scale::Full && topology.groups().is_empty() {
-                for (i, a) in self.nodes.iter().enumerate() {
-                    for (j, b) in self.nodes.iter().enumerate().skip(i + 1) {
-                        if roles[i] != roles[j] {
-                            links.push((a.center, b.center));
-                        }
-                    }
-                }
-            }
-            return links;
-        }
-        for &(a, b) in topology.links() {
-            if a.index() >= roles.len() || b.index() >= roles.len() {
-                continue;
-            }
+        for &(a, b) in ends {
             let (ka, kb) = (key(a), key(b));
             if ka != kb && seen.insert((ka.min(kb), ka.max(kb))) {
-                links.push((self.anchor(a).center, self.anchor(b).center));
+                let at = |i: usize| self.anchor(NodeId(i as u32)).center;
+                links.push((at(a), at(b)));
             }
         }
         links
     }
+}
+
+/// The node pairs the stage links: the declared links; with none declared, every pair
+/// of nodes of different roles in a small flat run (and nothing at scale).
+pub(super) fn link_ends(
+    roles: &[&str],
+    topology: &Topology,
+    small_flat: bool,
+) -> Vec<(usize, usize)> {
+    let n = roles.len();
+    if topology.links().is_empty() {
+        if !small_flat {
+            return Vec::new();
+        }
+        return (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| roles[i] != roles[j])
+            .collect();
+    }
+    topology
+        .links()
+        .iter()
+        .map(|&(a, b)| (a.index(), b.index()))
+        .filter(|&(a, b)| a < n && b < n)
+        .collect()
 }
 
 /// A packed block: its size, and its nodes and groups relative to its top-left corner.
@@ -381,6 +416,22 @@ struct Tree<'a> {
     scale: Scale,
     /// Nodes placed directly in each group, in id order.
     direct: Vec<Vec<usize>>,
+    /// How the nodes outside every group are arranged.
+    loose: Loose,
+    /// The linked node pairs.
+    ends: &'a [(usize, usize)],
+}
+
+/// How the nodes outside every group are arranged above the groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Loose {
+    /// One centered band per role, close together.
+    Bands,
+    /// The same, a node's height apart, so links leave them steeply.
+    TallBands,
+    /// One row, the node with the most links in the middle, a node's height above the
+    /// groups.
+    Row,
 }
 
 impl Tree<'_> {
@@ -416,48 +467,6 @@ impl Tree<'_> {
         let (cw, _) = self.scale.cell();
         let fit = ((max_w / cw).floor() as usize).max(1);
         let mut out = Block::default();
-        let mut y = 0.0;
-        match parent {
-            Some(g) => {
-                let nodes = &self.direct[g];
-                if !nodes.is_empty() {
-                    let cols = fit.min((nodes.len() as f64).sqrt().ceil().max(6.0) as usize);
-                    let block = grid(nodes, cols, self.scale);
-                    y = block.h + GAP;
-                    out.put(block, 0.0, 0.0);
-                }
-            }
-            None => {
-                // Nodes in no group: one band per role, in order of first appearance.
-                let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
-                let mut roles: Vec<&str> = Vec::new();
-                for &i in loose {
-                    let role = self.role(i);
-                    if !roles.contains(&role) {
-                        roles.push(role);
-                    }
-                }
-                for role in roles {
-                    let band: Vec<usize> = loose
-                        .iter()
-                        .copied()
-                        .filter(|&i| self.role(i) == role)
-                        .collect();
-                    let block = grid(&band, fit, self.scale);
-                    let h = block.h;
-                    // Centered, so a lone balancer sits above what it balances.
-                    out.put(
-                        block,
-                        ((max_w - cw * band.len().min(fit) as f64) / 2.0).max(0.0),
-                        y,
-                    );
-                    y += h + GAP / 2.0;
-                }
-                if y > 0.0 {
-                    y += GAP / 2.0;
-                }
-            }
-        }
         let children: Vec<Block> = self
             .topology
             .groups()
@@ -466,8 +475,28 @@ impl Tree<'_> {
             .filter(|(_, group)| group.parent == parent)
             .map(|(i, _)| self.group(i, max_w))
             .collect();
-        if !children.is_empty() {
-            out.put(shelves(children, max_w), 0.0, y);
+        let children = (!children.is_empty()).then(|| shelves(children, max_w));
+        let y = match parent {
+            Some(g) => {
+                let nodes = &self.direct[g];
+                if nodes.is_empty() {
+                    0.0
+                } else {
+                    let cols = fit.min((nodes.len() as f64).sqrt().ceil().max(6.0) as usize);
+                    let block = grid(nodes, cols, self.scale);
+                    let y = block.h + GAP;
+                    out.put(block, 0.0, 0.0);
+                    y
+                }
+            }
+            None => {
+                let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
+                let placed = children.as_ref().map_or(&[][..], |c| c.nodes.as_slice());
+                self.loose_block(&mut out, loose, max_w, fit, placed)
+            }
+        };
+        if let Some(children) = children {
+            out.put(children, 0.0, y);
         }
         out
     }
@@ -475,16 +504,100 @@ impl Tree<'_> {
     fn role(&self, node: usize) -> &str {
         self.roles[node]
     }
+
+    /// Puts the nodes outside every group into `out` as [`Loose`] says, each band (or the
+    /// row) centered over the nodes in groups it links to (`placed`: where they sit
+    /// below); returns where the groups start.
+    fn loose_block(
+        &self,
+        out: &mut Block,
+        loose: &[usize],
+        max_w: f64,
+        fit: usize,
+        placed: &[(usize, Point)],
+    ) -> f64 {
+        let (cw, ch) = self.scale.cell();
+        if loose.is_empty() {
+            return 0.0;
+        }
+        // The left edge of a row of `nodes`: centered over their partners below, or on
+        // the stage when they have none there.
+        let left = |nodes: &[usize]| {
+            let xs: Vec<f64> = self
+                .ends
+                .iter()
+                .filter_map(|&(a, b)| match (nodes.contains(&a), nodes.contains(&b)) {
+                    (true, false) => Some(b),
+                    (false, true) => Some(a),
+                    _ => None,
+                })
+                .filter_map(|n| placed.iter().find(|(i, _)| *i == n).map(|(_, p)| p.x))
+                .collect();
+            let width = cw * nodes.len().min(fit) as f64;
+            let center = if xs.is_empty() {
+                max_w / 2.0
+            } else {
+                xs.iter().sum::<f64>() / xs.len() as f64
+            };
+            (center - width / 2.0).clamp(0.0, (max_w - width).max(0.0))
+        };
+        if self.loose == Loose::Row {
+            let degree = |n: usize| self.ends.iter().filter(|&&(a, b)| a == n || b == n).count();
+            let mut row = loose.to_vec();
+            if let Some(hub) = (0..row.len()).max_by_key(|&k| (degree(row[k]), usize::MAX - k)) {
+                let node = row.remove(hub);
+                row.insert(row.len() / 2, node);
+            }
+            let block = grid(&row, fit, self.scale);
+            let h = block.h;
+            out.put(block, left(&row), 0.0);
+            return h + 2.0 * ch;
+        }
+        let gap = if self.loose == Loose::TallBands {
+            2.0 * ch
+        } else {
+            GAP / 2.0
+        };
+        // One band per role, in order of first appearance, so a lone balancer sits above
+        // what it balances.
+        let mut roles: Vec<&str> = Vec::new();
+        for &i in loose {
+            let role = self.role(i);
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        let mut y = 0.0;
+        for role in roles {
+            let band: Vec<usize> = loose
+                .iter()
+                .copied()
+                .filter(|&i| self.role(i) == role)
+                .collect();
+            let block = grid(&band, fit, self.scale);
+            let h = block.h;
+            out.put(block, left(&band), y);
+            y += h + gap;
+        }
+        y + if self.loose == Loose::TallBands {
+            0.0
+        } else {
+            GAP / 2.0
+        }
+    }
 }
 
-/// Packs a run with groups or many nodes into a stage `width` wide; returns the width,
-/// the height, every node's box and every group's frame (by index).
+/// Packs a run with groups or many nodes into a stage `width` wide, its loose nodes
+/// arranged as `loose` says; returns the width, the height, every node's box and every
+/// group's frame (by index).
 fn pack(
     roles: &[&str],
     topology: &Topology,
     collapsed: &BTreeSet<usize>,
     width: f64,
     scale: Scale,
+    loose: Loose,
+    ends: &[(usize, usize)],
 ) -> (f64, f64, Vec<Spot>, Vec<Option<Spot>>) {
     let groups = topology.groups().len();
     let mut direct = vec![Vec::new(); groups + 1];
@@ -498,6 +611,8 @@ fn pack(
         collapsed,
         scale,
         direct,
+        loose,
+        ends,
     };
     let margin = 8.0;
     let content = tree.content(None, width - 2.0 * margin);

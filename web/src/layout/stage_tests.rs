@@ -158,23 +158,25 @@ fn nodes_shrink_with_the_run() {
 #[test]
 fn a_small_flat_run_keeps_its_role_columns_and_role_links() {
     let roles = ["client", "server", "server"];
-    let layout = StageLayout::new(&roles, &Topology::default(), &BTreeSet::new(), 360.0);
-    let columns = stage_positions(&roles);
-    assert_eq!(
-        layout.nodes.iter().map(|s| s.center).collect::<Vec<_>>(),
-        columns
-    );
-    assert_eq!(
-        layout.links.len(),
-        2,
-        "client to each server, not server to server"
-    );
+    for width in [STAGE_WIDTH, 360.0] {
+        let layout = StageLayout::new(&roles, &Topology::default(), &BTreeSet::new(), width);
+        let c: Vec<Point> = layout.nodes.iter().map(|s| s.center).collect();
+        assert!(c[0].x < c[1].x && c[1].x == c[2].x, "{c:?}");
+        assert!(c[1].y < c[2].y, "{c:?}");
+        assert_eq!(layout.width, width);
+        assert!(layout.walls && layout.scale == Scale::Full);
+        assert_eq!(
+            layout.links.len(),
+            2,
+            "client to each server, not server to server"
+        );
+    }
     let mut declared = Topology::default();
     declared.link(NodeId(1), NodeId(2));
     let layout = StageLayout::new(&roles, &declared, &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(
         layout.links,
-        [(columns[1], columns[2])],
+        [(layout.nodes[1].center, layout.nodes[2].center)],
         "only the declared link"
     );
 }

@@ -44,7 +44,7 @@ impl Playground {
         } else {
             match self.registry.start(session) {
                 Ok(run) => {
-                    let mut b = Playground::with_run(run, self.reduced_motion, self.embed);
+                    let mut b = Playground::with_run(run, self.reduced_motion, self.embed.clone());
                     b.diagram_span_us = self.diagram_span_us;
                     self.vs = Some(Box::new(b));
                     self.divergence = None;

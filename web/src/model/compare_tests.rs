@@ -35,7 +35,7 @@ fn a_compare_link_opens_both_runs_on_one_cursor() {
         assert_eq!(b.diagram_window(), p.diagram_window());
     }
     // The address keeps both halves.
-    let again = query_for(p.session(), p.vs().map(Playground::session), false);
+    let again = query_for(p.session(), p.vs().map(Playground::session), None);
     assert_eq!(again, format!("?s={A}&vs={B}"));
     // Run B's views answer B's commands; moving in time from B moves both.
     p.apply(Command::OnB(Box::new(Command::SelectNode(NodeId(3)))));
@@ -51,7 +51,7 @@ fn a_compare_link_opens_both_runs_on_one_cursor() {
     assert!(p.notices()[0].text.contains("Run B stays as it was opened"));
     p.apply(Command::StopCompare);
     assert!(p.vs().is_none());
-    assert_eq!(query_for(p.session(), None, false), format!("?s={A}"));
+    assert_eq!(query_for(p.session(), None, None), format!("?s={A}"));
 }
 
 #[test]

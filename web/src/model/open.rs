@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use playground_core::salvage::salvage;
 use playground_core::{Registry, Run};
 
+use super::embed::panels_or_default;
 use super::playback::DEFAULT_SPEED;
-use super::{Cursor, LogFilter, Memo, Notice, Playground, Query, Tone};
+use super::{Cursor, LogFilter, Memo, Notice, Panel, Playground, Query, Tone};
 
 impl Playground {
     /// Opens what the address asks for, falling back to the default session with a notice
@@ -49,7 +50,17 @@ impl Playground {
                 Err(e) => panic!("the default session does not start: {e}"),
             },
         };
-        let mut playground = Playground::with_run(run, reduced_motion, query.embed);
+        let embed = query.embed.as_deref().map(|text| {
+            let (panels, notice) = panels_or_default(text);
+            if let Some(text) = notice {
+                notices.push(Notice {
+                    tone: Tone::Error,
+                    text,
+                });
+            }
+            panels
+        });
+        let mut playground = Playground::with_run(run, reduced_motion, embed);
         playground.registry = registry;
         playground.notices = notices;
         if let Some(vs) = query.vs.filter(|_| opened) {
@@ -91,7 +102,11 @@ impl Playground {
     }
 
     /// A page showing `run`, explored, at its start.
-    pub(super) fn with_run(run: Run, reduced_motion: bool, embed: bool) -> Playground {
+    pub(super) fn with_run(
+        run: Run,
+        reduced_motion: bool,
+        embed: Option<Vec<Panel>>,
+    ) -> Playground {
         let mut playground = Playground {
             registry: Registry::standard(),
             run,

@@ -152,7 +152,7 @@ fn acting_in_the_past_discards_the_future_and_says_so() {
     let snapshot = p.snapshot();
     assert_eq!(snapshot.nodes[2].status.word(), "crashed");
     // The link replays the same run.
-    let replay = open(&crate::url::query_for(p.session(), None, false));
+    let replay = open(&crate::url::query_for(p.session(), None, None));
     assert_eq!(
         replay.run().engine().trace_text(),
         p.run().engine().trace_text()

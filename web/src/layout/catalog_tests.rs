@@ -1,0 +1,110 @@
+//! Every story's stage, as it opens, at the desktop and the phone width: no drawn link
+//! passes through a third node's box, and no two nodes (with their captions) overlap.
+
+use std::collections::BTreeSet;
+
+use playground_core::patterns::Registry;
+use playground_core::sim::node::NodeId;
+use playground_core::Session;
+
+use super::flat::{clear, footprints, inside};
+use super::stage::link_ends;
+use super::{Scale, Spot, StageLayout, PHONE_STAGE_WIDTH, STAGE_WIDTH};
+
+/// What is wrong with one story's stage at `width`, if anything.
+fn fault(id: &str, width: f64) -> Option<String> {
+    let registry = Registry::standard();
+    let run = registry.start(&Session::new(id, 1)).ok()?;
+    let nodes = run.scenario().nodes(run.config());
+    let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
+    let topology = run.engine().topology();
+    let layout = StageLayout::new(&roles, topology, &BTreeSet::new(), width);
+    let small_flat = topology.groups().is_empty() && Scale::for_nodes(roles.len()) == Scale::Full;
+    let ends = link_ends(&roles, topology, small_flat);
+    let feet = footprints(&roles, &layout.nodes, layout.scale, layout.walls);
+    if !inside(&feet, layout.width, layout.height) {
+        return Some(format!("{id} at {width}: a node leaves the stage"));
+    }
+    if layout.width > width {
+        return Some(format!(
+            "{id} at {width}: the stage is {} wide",
+            layout.width
+        ));
+    }
+    let covered: Vec<bool> = (0..roles.len())
+        .map(|i| topology.group_of(NodeId(i as u32)).is_some())
+        .collect();
+    (!clear(&layout.nodes, &feet, &ends, &covered)).then(|| {
+        let crossing = ends.iter().find_map(|&(a, b)| {
+            let k = (0..roles.len()).find(|&k| {
+                k != a
+                    && k != b
+                    && !covered[k]
+                    && super::flat::crosses(
+                        layout.nodes[a].center,
+                        layout.nodes[b].center,
+                        &layout.nodes[k],
+                    )
+            })?;
+            Some(format!(
+                "{} -> {} passes through {}",
+                nodes[a].name, nodes[b].name, nodes[k].name
+            ))
+        });
+        format!(
+            "{id} at {width} ({:?}): {}",
+            layout.scale,
+            crossing.unwrap_or_else(|| "two nodes overlap".into())
+        )
+    })
+}
+
+#[test]
+fn no_story_draws_a_link_through_a_node_or_nodes_over_each_other() {
+    let mut faults = Vec::new();
+    for story in Registry::standard().scenarios() {
+        for width in [STAGE_WIDTH, PHONE_STAGE_WIDTH] {
+            faults.extend(fault(story.id(), width));
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "{} faults:\n{}",
+        faults.len(),
+        faults.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_a_link_behind_a_node_and_captions_that_collide() {
+    let at = |x: f64, y: f64| Spot {
+        center: super::Point { x, y },
+        half_w: 66.0,
+        half_h: 28.0,
+    };
+    // s1 above s2 above the hub: s1's link to the hub passes behind s2.
+    let spots = [at(100.0, 50.0), at(100.0, 150.0), at(100.0, 250.0)];
+    let roles = ["system", "system", "hub"];
+    let feet = footprints(&roles, &spots, Scale::Full, false);
+    assert!(clear(&spots, &feet, &[(1, 2)], &[]));
+    assert!(!clear(&spots, &feet, &[(0, 2)], &[]));
+    assert!(
+        clear(&spots, &feet, &[(0, 2)], &[false, true, false]),
+        "covered by a group"
+    );
+    // Side by side, 140 apart: the boxes clear, the captions with wall clocks do not.
+    let spots = [at(100.0, 50.0), at(240.0, 50.0)];
+    let roles = ["server", "server"];
+    assert!(clear(
+        &spots,
+        &footprints(&roles, &spots, Scale::Full, false),
+        &[],
+        &[]
+    ));
+    assert!(!clear(
+        &spots,
+        &footprints(&roles, &spots, Scale::Full, true),
+        &[],
+        &[]
+    ));
+}
