@@ -164,8 +164,9 @@ impl Playground {
             .map_or(end, |b| end.max(b.run.engine().now()))
     }
 
-    /// The changes "compare with…" offers: each offered switch flipped, another seed, and
-    /// each parameter halved and doubled (within its range).
+    /// The changes "compare with…" offers: each offered switch flipped, another seed, each
+    /// parameter halved and doubled (within its range), and the person's actions: only
+    /// those up to the cursor (when some come after it), and each one left out.
     pub fn compare_options(&self) -> Vec<(String, Session)> {
         let session = self.run.session();
         let config = self.run.config();
@@ -194,6 +195,38 @@ impl Playground {
                     let label = format!("{} {value}{}", p.label, p.unit);
                     options.push((label, session.clone().with_param(p.name, value)));
                 }
+            }
+        }
+        options.extend(self.action_options());
+        options
+    }
+
+    /// The same session with the person's actions up to the cursor only (when some come
+    /// after it), and without each one of them in turn.
+    fn action_options(&self) -> Vec<(String, Session)> {
+        let session = self.run.session();
+        let now = self.cursor.time;
+        let mut options = Vec::new();
+        let later = session.actions.iter().filter(|a| a.at > now).count();
+        if later > 0 {
+            let mut upto = session.clone();
+            upto.actions.retain(|a| a.at <= now);
+            let s = if later == 1 { "" } else { "s" };
+            let label = format!("my actions only up to {now} (without the {later} after it{s})");
+            options.push((label, upto));
+        }
+        // The engine holds the same actions, in the same order, with node ids to name them.
+        let engine = self.engine();
+        let resolved = engine.user_actions();
+        if resolved.len() == session.actions.len() {
+            for (i, action) in resolved.iter().enumerate() {
+                let mut without = session.clone();
+                without.actions.remove(i);
+                let what = action.action.describe(engine.ref_names());
+                options.push((
+                    format!("without my action at {}: {what}", action.at),
+                    without,
+                ));
             }
         }
         options
@@ -227,11 +260,32 @@ pub fn difference(a: &Session, b: &Session) -> String {
         }
     }
     if a.actions != b.actions {
-        parts.push(format!("{} of your actions", b.actions.len()));
+        parts.push(actions_difference(a, b));
     }
     if parts.is_empty() {
         "the same session".to_string()
     } else {
         parts.join(", ")
     }
+}
+
+/// What run `b`'s actions change from run `a`'s: the first few only, one left out, or
+/// another list.
+fn actions_difference(a: &Session, b: &Session) -> String {
+    let (mine, theirs) = (&a.actions, &b.actions);
+    if theirs.len() < mine.len() && mine.starts_with(theirs) {
+        let upto = theirs.last().map_or_else(
+            || "none of your actions".to_string(),
+            |last| format!("your actions up to {}", last.at),
+        );
+        return format!("{upto} (not the {} after)", mine.len() - theirs.len());
+    }
+    if theirs.len() + 1 == mine.len() {
+        let left_out =
+            (0..mine.len()).find(|&i| mine[..i] == theirs[..i] && mine[i + 1..] == theirs[i..]);
+        if let Some(i) = left_out {
+            return format!("without your action at {}", mine[i].at);
+        }
+    }
+    format!("{} of your actions", theirs.len())
 }

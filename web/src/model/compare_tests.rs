@@ -144,6 +144,78 @@ fn compare_with_offers_one_change_at_a_time() {
     assert!(p.vs().is_none());
 }
 
+#[test]
+fn compare_with_offers_my_actions_up_to_now_and_each_one_left_out() {
+    let acted = format!("{A}~300000.crash.i1~500000.restart.i1~700000.crash.i2");
+    let mut p = open(&format!("?s={acted}&t=600000"));
+    assert!(p.notices().is_empty(), "{:?}", p.notices());
+    let options = p.compare_options();
+    let of = |prefix: &str| {
+        options
+            .iter()
+            .filter(|(l, _)| l.starts_with(prefix))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // Up to the cursor: the two actions before 600 ms, not the crash at 700 ms.
+    let upto = of("my actions only up to");
+    assert_eq!(upto.len(), 1, "{options:?}");
+    let (label, session) = &upto[0];
+    assert_eq!(
+        label,
+        "my actions only up to 600.000ms (without the 1 after it)"
+    );
+    assert_eq!(session.actions, p.session().actions[..2]);
+    assert_eq!(
+        difference(p.session(), session),
+        "your actions up to 500.000ms (not the 1 after)"
+    );
+    // Each action left out in turn, named as the log names it.
+    let without = of("without my action at");
+    let labels: Vec<&str> = without.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "without my action at 300.000ms: CRASH i1",
+            "without my action at 500.000ms: RESTART i1",
+            "without my action at 700.000ms: CRASH i2"
+        ]
+    );
+    let (_, middle) = &without[1];
+    assert_eq!(middle.actions.len(), 2);
+    assert_eq!(middle.actions[0], p.session().actions[0]);
+    assert_eq!(middle.actions[1], p.session().actions[2]);
+    assert_eq!(
+        difference(p.session(), middle),
+        "without your action at 500.000ms"
+    );
+    for (label, session) in upto.iter().chain(&without) {
+        assert!(Registry::standard().start(session).is_ok(), "{label}");
+    }
+    // Opened, run B is that session and the runs part where it changes something.
+    p.apply(Command::CompareWith(session.clone()));
+    p.apply(Command::Fingerprint);
+    let d = p
+        .divergence()
+        .flatten()
+        .expect("without the last crash, they part");
+    let at = d.a.as_ref().or(d.b.as_ref()).unwrap().time;
+    assert!(at >= SimTime(700_000), "{}", d.sentence);
+    // At the end of the run no action comes after the cursor: no "up to now".
+    p.apply(Command::StopCompare);
+    p.apply(Command::Scrub(p.end()));
+    assert!(p
+        .compare_options()
+        .iter()
+        .all(|(l, _)| !l.starts_with("my actions only")));
+    // Without actions, neither is offered.
+    let plain = open(&format!("?s={A}&t=600000"));
+    assert!(plain
+        .compare_options()
+        .iter()
+        .all(|(l, _)| !l.contains("my action")));
+}
+
 /// Seeks the shared cursor to 200 pseudo-random instants of `p` and returns the median
 /// and p95 time (ms) of a seek with every run's snapshot.
 #[cfg(feature = "bench")]
