@@ -1,7 +1,9 @@
 //! Comparing two runs in the built page, in headless Chromium: a compare link opens both
 //! runs (two stages, two diagrams, both status strips, both runs in each chart), `D` goes
-//! to where they part, a bad second half gets a banner and one run, "compare with…" opens
-//! run B and writes it into the address, and a compare link embeds. Screenshots at
+//! to where they part, both invariants panels' verdicts and heat strips, a bad second half
+//! gets a banner and one run, "compare with…" opens run B (also "my actions only up to
+//! now") and writes it into the address, both diagrams export as SVG, and a compare link
+//! embeds. Screenshots at
 //! 1400×1000 and at phone width are written to `tests/screenshots/`.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
@@ -45,6 +47,32 @@ async fn scrubber_value(client: &Client) -> u64 {
         .await
         .unwrap();
     value.as_str().unwrap().parse().unwrap()
+}
+
+async fn scrubber_max(client: &Client) -> u64 {
+    let value = client
+        .execute(
+            "return document.querySelector('[data-testid=scrubber]').max",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// Chooses the change labelled `prefix…` in the compare chooser.
+async fn choose(client: &Client, prefix: &str) {
+    let found = client
+        .execute(
+            "const s = document.querySelector('[data-testid=compare-with]'); \
+             const i = [...s.options].findIndex(o => o.text.startsWith(arguments[0])); \
+             if (i < 0) return false; s.selectedIndex = i; \
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+            vec![json!(prefix)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, json!(true), "no change labelled {prefix}…");
 }
 
 /// Microseconds from the time in "They part at event N at 12.345ms: …".
@@ -106,6 +134,40 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             .await
             .unwrap();
         assert_eq!(stacked, json!(name == "phone"), "{name}");
+        // The invariants panel says how each property stands in both runs, and a
+        // per-node heat strip is drawn for each run.
+        let rows = count(&client, "[data-testid=invariants] li.property").await;
+        assert!(rows > 0, "{name}");
+        assert_eq!(
+            count(&client, "[data-testid^=verdict-a-]").await,
+            rows,
+            "{name}"
+        );
+        assert_eq!(
+            count(&client, "[data-testid^=verdict-b-]").await,
+            rows,
+            "{name}"
+        );
+        assert_eq!(
+            count(&client, "[data-testid=heat-strip]").await,
+            count(&client, "[data-testid=heat-strip-b]").await,
+            "{name}"
+        );
+        assert!(
+            count(&client, "[data-testid=heat-strip-b]").await > 0,
+            "{name}"
+        );
+        // By the end, run B (health checks off) breaks a guarantee that run A keeps.
+        scrub(&client, scrubber_max(&client).await).await;
+        assert!(
+            count(
+                &client,
+                "[data-testid=invariants] li.differs [data-testid^=verdict-b-][data-status=violated]"
+            )
+            .await
+                > 0,
+            "{name}"
+        );
         // After host h2 died: run B still sends its instances requests.
         scrub(&client, 700_000).await;
         shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
@@ -139,8 +201,30 @@ async fn compare_with_a_bad_half_and_an_embedded_compare_link() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let url = client.current_url().await.unwrap().to_string();
     assert!(url.contains(&format!("s={A}&vs={B}")), "{url}");
+    // Both diagrams export as one SVG file without a panic.
+    browser::click(&client, "export-svg").await;
+    assert_eq!(count(&client, "[data-testid=panic-banner]").await, 0);
     browser::click(&client, "stop-compare").await;
     assert_eq!(count(&client, "[data-testid=stage]").await, 1);
+    // With actions after the cursor: "my actions only up to now" opens run B on the
+    // session cut at the cursor, and the address holds it.
+    let acted = format!("{A}~300000.crash.i1~700000.crash.i2");
+    client
+        .goto(&format!("{base}?s={acted}&t=500000"))
+        .await
+        .unwrap();
+    testid(&client, "compare-with").await;
+    choose(&client, "my actions only up to 500.000ms").await;
+    testid(&client, "run-pair").await;
+    assert!(text(&client, "compare-change")
+        .await
+        .contains("your actions up to 300.000ms"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let url = client.current_url().await.unwrap().to_string();
+    assert!(
+        url.contains(&format!("s={acted}&vs={A}~300000.crash.i1")),
+        "{url}"
+    );
     // Embedded, a compare link shows both runs.
     client
         .goto(&format!("{base}?embed&s={A}&vs={B}"))

@@ -71,6 +71,17 @@ fn the_runs_part_where_the_traces_first_differ_and_d_goes_there() {
     assert_eq!(p.cursor().time, event.time);
     assert_eq!(p.cursor().steps, event.step + 1);
     assert_eq!(p.vs().unwrap().cursor().time, event.time);
+    // At the end, the invariants of the two runs disagree: run B breaks what A keeps.
+    p.apply(Command::Scrub(p.end()));
+    let (rows_a, rows_b) = (p.properties(), p.vs().unwrap().properties());
+    assert_eq!(rows_a.len(), rows_b.len());
+    assert!(
+        rows_a
+            .iter()
+            .zip(&rows_b)
+            .any(|(a, b)| a.violated.is_none() && b.violated.is_some()),
+        "health checks off breaks a guarantee in run B only"
+    );
     // The same session twice does not part.
     let same = open(&format!("?s={A}&vs={A}"));
     assert_eq!(same.divergence(), Some(None));
