@@ -312,9 +312,15 @@ pub fn App() -> Html {
         let change = AttrValue::from(difference(m.session(), b.session()));
         let comparing = Comparing {
             change: change.clone(),
-            divergence: m
-                .divergence()
-                .map(|d| d.map(|d| AttrValue::from(d.sentence.clone()))),
+            divergence: m.divergence().map(|d| {
+                d.map(|d| {
+                    let at = d.a.as_ref().or(d.b.as_ref()).map_or(0, |e| e.time.as_micros());
+                    (AttrValue::from(d.sentence.clone()), at)
+                })
+            }),
+            outcome: m
+                .outcome()
+                .map(|o| (AttrValue::from(o.sentence.clone()), o.time.as_micros())),
             b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, false, at))),
         };
         (stage, diagram, status, b.charts(), change, comparing, properties)

@@ -20,6 +20,11 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
     ("-", "−", "Zoom the diagram out"),
     ("n", "N", "Re-run with another seed"),
     ("d", "D", "Go to where two compared runs part"),
+    (
+        "o",
+        "O",
+        "Go to the first difference in outcome of two compared runs",
+    ),
     ("?", "?", "Show or hide this help"),
     (
         "Escape",
@@ -46,6 +51,7 @@ pub fn command_for(
         "-" => Command::Zoom(-1),
         "n" | "N" => Command::NewSeed,
         "d" | "D" => Command::SeekDivergence,
+        "o" | "O" => Command::SeekOutcome,
         "?" => Command::ToggleHelp,
         "Escape" if help_open => Command::ToggleHelp,
         "Escape" => Command::ClearFocus,

@@ -49,7 +49,7 @@ pub fn Help(props: &HelpProps) -> Html {
                     <li>{ "Click a message in flight: drop, delay or hold it." }</li>
                     <li>{ "Click an event in the diagram or the log: show that instant everywhere." }</li>
                     <li>{ "Acting at a past instant discards what came after it and records your action in the link." }</li>
-                    <li>{ "Compare with… opens run B, the same run with one change, beside it: one cursor, both stages and diagrams, both runs in every chart; D goes to the first event where they part." }</li>
+                    <li>{ "Compare with… opens run B, the same run with one change, beside it: one cursor, both stages and diagrams, both runs in every chart; D goes to the first event where they part, O to the first difference in outcome (a property broken in one run only, or a client's answer); the invariants panel says how each property stands in both runs; \"my actions only up to now\" and \"without my action at …\" compare with your own actions changed." }</li>
                 </ul>
                 <button ref={close} onclick={props.on.reform(|_: MouseEvent| Command::ToggleHelp)} data-testid="close-help">{ "Close" }</button>
             </div>

@@ -65,12 +65,29 @@ fn the_runs_part_where_the_traces_first_differ_and_d_goes_there() {
     assert!(d.index > 0);
     assert_eq!(a.trace_line(d.index - 1), b.trace_line(d.index - 1));
     assert_ne!(a.trace_line(d.index), b.trace_line(d.index));
-    assert!(d.sentence.starts_with(&format!("event {}", d.index)));
+    assert!(
+        d.sentence.contains(&format!("(event {})", d.index)),
+        "{}",
+        d.sentence
+    );
     let event = a.event(d.index).unwrap();
     p.apply(Command::SeekDivergence);
     assert_eq!(p.cursor().time, event.time);
     assert_eq!(p.cursor().steps, event.step + 1);
     assert_eq!(p.vs().unwrap().cursor().time, event.time);
+    // The first difference in outcome, and O goes there.
+    let o = p
+        .outcome()
+        .expect("health checks off change what the clients get");
+    assert!(o.time >= event.time, "{}", o.sentence);
+    assert!(
+        o.sentence.starts_with(&format!("At {}, ", o.time)),
+        "{}",
+        o.sentence
+    );
+    p.apply(Command::SeekOutcome);
+    assert_eq!(p.cursor().time, o.time);
+    assert_eq!(p.vs().unwrap().cursor().time, o.time);
     // At the end, the invariants of the two runs disagree: run B breaks what A keeps.
     p.apply(Command::Scrub(p.end()));
     let (rows_a, rows_b) = (p.properties(), p.vs().unwrap().properties());

@@ -106,6 +106,8 @@ impl Playground {
             cone_memo: Memo::default(),
             vs: None,
             divergence: None,
+            outcome: None,
+            prints: Vec::new(),
             exported_test: None,
             download: None,
         };
