@@ -75,12 +75,16 @@ async fn choose(client: &Client, prefix: &str) {
     assert_eq!(found, json!(true), "no change labelled {prefix}…");
 }
 
-/// Microseconds from the time in "They part at event N at 12.345ms: …".
-fn time_in(sentence: &str) -> Option<u64> {
-    let after = sentence.split(" at ").nth(2)?;
-    let ms = after.split("ms").next()?;
-    let (whole, frac) = ms.split_once('.')?;
-    Some(whole.parse::<u64>().ok()? * 1_000 + frac.parse::<u64>().ok()?)
+/// The instant (µs) a line of the compare bar goes to, from its `data-at`.
+async fn at_of(client: &Client, testid: &str) -> u64 {
+    let value = client
+        .execute(
+            &format!("return document.querySelector('[data-testid={testid}]').dataset.at"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().expect("an instant").parse().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -106,11 +110,24 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         // The divergence comes with the fingerprints, a frame after the runs.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let sentence = text(&client, "divergence").await;
-        assert!(sentence.starts_with("They part at"), "{sentence}");
+        assert!(sentence.starts_with("First difference: At "), "{sentence}");
         scrub(&client, 620_000).await;
         key(&client, "d").await;
-        let at = time_in(&sentence).expect("the runs part at one instant");
+        let at = at_of(&client, "divergence").await;
         assert_eq!(scrubber_value(&client).await, at, "{sentence}");
+        // The first difference in outcome, and O goes there.
+        let outcome = text(&client, "outcome").await;
+        assert!(
+            outcome.starts_with("First difference in outcome: At "),
+            "{outcome}"
+        );
+        key(&client, "o").await;
+        assert_eq!(
+            scrubber_value(&client).await,
+            at_of(&client, "outcome").await,
+            "{outcome}"
+        );
+        key(&client, "d").await;
         assert_eq!(
             count(&client, "[data-testid=divergence-mark]").await,
             2,

@@ -30,6 +30,8 @@ mod causality;
 mod charts;
 mod command;
 mod compare;
+#[cfg(feature = "bench")]
+pub mod compare_bench;
 mod diagram;
 mod open;
 mod params;

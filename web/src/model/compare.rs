@@ -191,7 +191,7 @@ impl Playground {
 
     /// The nodes whose role is `client` (the answers they get are what a person using
     /// the system sees).
-    fn clients(&self) -> Vec<NodeId> {
+    pub(super) fn clients(&self) -> Vec<NodeId> {
         self.snapshot()
             .nodes
             .iter()

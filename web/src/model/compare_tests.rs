@@ -244,74 +244,13 @@ fn compare_with_offers_my_actions_up_to_now_and_each_one_left_out() {
         .all(|(l, _)| !l.contains("my action")));
 }
 
-/// Seeks the shared cursor to 200 pseudo-random instants of `p` and returns the median
-/// and p95 time (ms) of a seek with every run's snapshot.
-#[cfg(feature = "bench")]
-fn seek_times(p: &mut Playground) -> (f64, f64) {
-    use std::time::Instant;
-    let end = p.end().as_micros().max(1);
-    let mut seeks = Vec::new();
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..200 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let started = Instant::now();
-        p.apply(Command::Scrub(SimTime(x % end)));
-        let shown = p.snapshot().nodes.len() + p.vs().map_or(0, |b| b.snapshot().nodes.len());
-        seeks.push(started.elapsed().as_secs_f64() * 1e3);
-        assert!(shown > 0);
-    }
-    seeks.sort_by(f64::total_cmp);
-    (seeks[100], seeks[190])
-}
-
-/// Opening a compare view of two runs of about 100,000 events each, natively, next to
-/// opening one of them alone: opening (exploring), the fingerprints (with the
-/// divergence), and seeking the shared cursor (both runs' snapshots). Prints `BENCH`
-/// lines; see BENCHMARKS.md, "Comparing two runs".
+/// The compare view's benchmark natively (see `compare_bench.rs`); prints `BENCH` lines.
 /// `cargo test --release -p playground-web --features bench --lib compare_bench -- --nocapture`
 /// (compiled only with the `bench` feature: a benchmark, not a test of the suite).
 #[cfg(feature = "bench")]
 #[test]
 fn compare_bench() {
-    use std::time::Instant;
-    let a = "v1~lamport-skew~seed.1~p.clients.6~p.servers.6~p.writes.2400";
-    let timed = |search: &str| {
-        let started = Instant::now();
-        let mut p = Playground::open(parse_query(search), false);
-        let opened = started.elapsed().as_secs_f64() * 1e3;
-        let started = Instant::now();
-        p.apply(Command::Fingerprint);
-        (p, opened, started.elapsed().as_secs_f64() * 1e3)
-    };
-    let (mut alone, opened, fingerprinted) = timed(&format!("?s={a}"));
-    let (median, p95) = seek_times(&mut alone);
-    println!(
-        "BENCH one-run-open-ms {opened:.0} ({} events), fingerprint {fingerprinted:.0} ms, \
-         seek median {median:.2} ms p95 {p95:.2} ms",
-        alone.run().engine().trace_len()
-    );
-    // Two changes "compare with…" offers (they part early), and a crash at 90 % of the
-    // run (they part late: the comparison reads nearly every line of both traces).
-    let late = format!("{a}~{}.crash.s1", alone.end().as_micros() * 9 / 10);
-    let mut changes: Vec<(String, String)> = alone
-        .compare_options()
-        .into_iter()
-        .take(2)
-        .map(|(label, b)| (label, b.encode()))
-        .collect();
-    changes.push(("s1 crashes at 90 %".to_string(), late));
-    for (label, b) in changes {
-        let (mut p, opened, fingerprinted) = timed(&format!("?s={a}&vs={b}"));
-        let events = p.vs().unwrap().run().engine().trace_len();
-        let index = p.divergence().unwrap().map_or(0, |d| d.index);
-        let (median, p95) = seek_times(&mut p);
-        println!(
-            "BENCH compare-open-ms {opened:.0} ({label}: {} + {events} events), fingerprints \
-             and divergence (event {index}) {fingerprinted:.0} ms, seek both median \
-             {median:.2} ms p95 {p95:.2} ms",
-            p.run().engine().trace_len(),
-        );
-    }
+    let start = std::time::Instant::now();
+    let now_ms = move || start.elapsed().as_secs_f64() * 1e3;
+    super::compare_bench::compare_bench(&now_ms, &|line| println!("{line}"));
 }
