@@ -1,10 +1,11 @@
 //! Comparing two runs in the built page, in headless Chromium: a compare link opens both
 //! runs (two stages, two diagrams, both status strips, both runs in each chart), `D` goes
-//! to where they part, both invariants panels' verdicts and heat strips, a bad second half
-//! gets a banner and one run, "compare with…" opens run B (also "my actions only up to
-//! now") and writes it into the address, both diagrams export as SVG, and a compare link
-//! embeds. Screenshots at
-//! 1400×1000 and at phone width are written to `tests/screenshots/`.
+//! to where they part and `O` to the first difference in outcome, the invariants panel
+//! gives both runs' verdicts, each run has its heat strip, a bad second half gets a
+//! banner and one run, "compare with…" opens run B (also "my actions only up to now") and
+//! writes it into the address, both diagrams export as SVG, and a compare link embeds.
+//! Screenshots of the stages and of the invariants panel at 1400×900 and 390×844 are
+//! written to `tests/screenshots/`.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
 
@@ -15,7 +16,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use browser::{
-    dist_dir, scrolls_sideways, scrub, serve, shoot_stage, start_browser, testid, text, PREFIX,
+    dist_dir, scrolls_sideways, scrub, serve, shoot, shoot_stage, start_browser, testid, text,
+    PREFIX,
 };
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -93,7 +95,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
     let base = format!("http://127.0.0.1:{port}{PREFIX}");
     let (_driver, client) = start_browser().await;
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
-    for (name, width, height) in [("desktop", 1400, 1000), ("phone", 390, 844)] {
+    for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
         client.set_window_size(width, height).await.unwrap();
         client.goto(&format!("{base}?s={A}&vs={B}")).await.unwrap();
         testid(&client, "run-pair").await;
@@ -185,6 +187,13 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
                 > 0,
             "{name}"
         );
+        shoot(
+            &client,
+            "invariants",
+            10,
+            &shots.join(format!("compare-invariants-{name}.png")),
+        )
+        .await;
         // After host h2 died: run B still sends its instances requests.
         scrub(&client, 700_000).await;
         shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
