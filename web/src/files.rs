@@ -95,11 +95,16 @@ pub fn diagram_svg(labels: &[&str]) -> Option<String> {
     ))
 }
 
-/// An SVG's view box width and height.
+/// An SVG's view box width and height, rounded up to whole units (parsing a float
+/// would bring the float parser's tables, about 15 kB, into the bundle).
 fn view_box(svg: &web_sys::Element) -> Option<(f64, f64)> {
     let text = svg.get_attribute("viewBox")?;
-    let mut numbers = text.split_whitespace().skip(2).map(str::parse::<f64>);
-    Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
+    let mut numbers = text.split_whitespace().skip(2).map(|n| {
+        let (whole, fraction) = n.split_once('.').unwrap_or((n, ""));
+        let up = u32::from(fraction.bytes().any(|d| d != b'0'));
+        whole.parse::<u32>().ok().map(|w| f64::from(w + up))
+    });
+    Some((numbers.next()??, numbers.next()??))
 }
 
 /// A deep copy of `svg` with every element's computed style inlined.
