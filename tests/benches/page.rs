@@ -192,7 +192,14 @@ async fn main() {
     // two stages, two diagrams, both runs in every chart), played at 10x, next to the
     // same run alone, measured in the same process.
     let alone = format!("{base}?s={}", big.encode());
-    let compared = format!("{alone}&vs={}", Session { seed: 2, ..big.clone() }.encode());
+    let compared = format!(
+        "{alone}&vs={}",
+        Session {
+            seed: 2,
+            ..big.clone()
+        }
+        .encode()
+    );
     for (name, link) in [("play-big-10x", &alone), ("play-compare-10x", &compared)] {
         let playing = play_link_at_10x(&client, link, None).await;
         report(name, &playing);
