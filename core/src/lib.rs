@@ -8,12 +8,14 @@
 //!   nodes as state machines, the network and fault model, wall clocks, the trace,
 //!   checkpoints, snapshots, invariants, sessions and the object-safe [`Run`] interface.
 //! - [`patterns`] holds one module per pattern and the [`Registry`] that lists them.
+//! - [`salvage`] repairs a broken session link, keeping its story.
 //! - [`compare`] finds where two runs' traces part; [`export`] writes a run as JSON, as a
 //!   ShiViz log and as a Rust test.
 
 pub mod compare;
 pub mod export;
 pub mod patterns;
+pub mod salvage;
 pub mod sim;
 
 pub use patterns::Registry;

@@ -48,8 +48,32 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     assert_eq!(text(&client, "node-status").await, "crashed");
 
     // Copy the share link and open it in a fresh window: the same run appears.
+    // The browser may let the page write the clipboard or refuse (headless Chromium
+    // refuses without a granted permission): the button says which, and on a refusal
+    // the whole link is selected for the person to copy.
     click(&client, "copy-link").await;
-    assert!(text(&client, "copy-link").await.contains("Link copied"));
+    let mut said = text(&client, "copy-link").await;
+    for _ in 0..50 {
+        if said != "Copy link" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        said = text(&client, "copy-link").await;
+    }
+    if said.contains("refused") {
+        let selected = client
+            .execute(
+                "const i = document.querySelector('[data-testid=share-url]');
+                 return document.activeElement === i
+                     && i.selectionStart === 0 && i.selectionEnd === i.value.length;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(selected, serde_json::json!(true), "the link is selected");
+    } else {
+        assert!(said.contains("Link copied"), "{said}");
+    }
     let share = testid(&client, "share-url")
         .await
         .prop("value")
@@ -78,13 +102,29 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     client.close_window().await.unwrap();
     client.switch_to_window(first_window).await.unwrap();
 
-    // A hand-edited link gets a banner and the default scenario.
+    // A hand-edited link opens its story repaired, with a banner saying how; an
+    // unknown story gets the default one and the nearest names.
     client
-        .goto(&format!("{base}?s=v1~lamport-skew~seed.1~p.servers.99"))
+        .goto(&format!(
+            "{base}?s=v1~lamport-concurrent~seed.1~p.servers.99"
+        ))
         .await
         .unwrap();
     let banner = text(&client, "error-banner").await;
-    assert!(banner.contains("must be between 2 and 6"), "{banner}");
+    assert!(
+        banner.contains("(between 2 and 6); the run uses 6"),
+        "{banner}"
+    );
+    assert!(text(&client, "caption").await.contains("same moment"));
+    client
+        .goto(&format!("{base}?s=v1~lamport-concurent~seed.1"))
+        .await
+        .unwrap();
+    let banner = text(&client, "error-banner").await;
+    assert!(
+        banner.contains("the nearest are: lamport-skew, lamport-concurrent"),
+        "{banner}"
+    );
 
     // The example docs page embeds two scenarios; both run.
     client

@@ -3,6 +3,7 @@
 //! with it, they run again, and the output is still the input's exact word counts.
 
 use playground_core::patterns::mapreduce::PATTERN;
+use playground_core::sim::action::Action;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::run::{Engine, EventTag, Run};
 use playground_core::{Registry, Session};
@@ -209,5 +210,44 @@ fn without_rerunning_lost_map_outputs_the_job_never_ends() {
         let (done, notes) = job(run.engine());
         assert_eq!(done, None, "{notes:?}");
         assert!(total(run.engine(), "committed") < 3);
+    }
+}
+
+/// Drops the first message whose label holds `prefix` (at the instant it is sent).
+fn dropping_first(session: Session, prefix: &str) -> Session {
+    let calm = run(&session);
+    let engine = calm.engine();
+    let sent = (0..engine.trace_len())
+        .map(|i| engine.event(i).unwrap())
+        .find(|e| e.tag == EventTag::Send && e.label.contains(prefix))
+        .unwrap_or_else(|| panic!("no message `{prefix}…`"));
+    session.with_action(
+        sent.time,
+        Action::Drop(sent.msg.expect("a send has a message")),
+    )
+}
+
+#[test]
+fn a_lost_assignment_or_report_is_noticed_from_heartbeats_and_the_job_still_ends_exact() {
+    for prefix in ["do map", "map 0 done", "do reduce", "reduce 1 done"] {
+        // Without backup copies, which would also rescue a lost task near a phase's end.
+        let session = dropping_first(straggler().with_switch_off("backup-tasks"), prefix);
+        let lossy = run(&session);
+        let (done, notes) = job(lossy.engine());
+        assert!(
+            done.is_some(),
+            "dropping `{prefix}…`: the job never ends: {notes:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("not in its heartbeat")),
+            "dropping `{prefix}…`: {notes:?}"
+        );
+        // Without backups a worker sits idle while the straggler runs (the story's
+        // contrast); what was lost must cost neither the output nor a second commit.
+        let breaches = guarantee_breaches(&Registry::standard(), &session);
+        assert!(
+            breaches.iter().all(|b| b.property == "no-idle-worker"),
+            "dropping `{prefix}…`: {breaches:?}"
+        );
     }
 }

@@ -40,6 +40,23 @@ pub fn write_query(query: &str, push: bool) {
     }
 }
 
+/// Selects the text of the input with `data-testid` `testid`, and focuses it.
+pub fn select_text(testid: &str) {
+    use wasm_bindgen::JsCast;
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("[data-testid={testid}]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+    if let Some(input) = input {
+        let _ = input.focus();
+        input.select();
+    }
+}
+
 /// Whether the person asked the system for reduced motion.
 pub fn prefers_reduced_motion() -> bool {
     web_sys::window()

@@ -17,6 +17,8 @@ pub struct Query {
     pub embed: bool,
     /// The session in the address: none, or what decoding it gave.
     pub session: Option<Result<Session, SessionError>>,
+    /// The session's text as the address gives it (for repairing a broken link).
+    pub session_text: String,
     /// The session to compare it with (`vs=`): none, or what decoding it gave.
     pub vs: Option<Result<Session, SessionError>>,
     /// The instant to open at: none, a time in microseconds, or the text that is not one.
@@ -28,6 +30,7 @@ pub fn parse_query(search: &str) -> Query {
     let mut query = Query {
         embed: false,
         session: None,
+        session_text: String::new(),
         vs: None,
         at: None,
     };
@@ -35,7 +38,10 @@ pub fn parse_query(search: &str) -> Query {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             "embed" => query.embed = true,
-            "s" => query.session = Some(Session::decode(&percent_decode(value))),
+            "s" => {
+                query.session_text = percent_decode(value);
+                query.session = Some(Session::decode(&query.session_text));
+            }
             "vs" => query.vs = Some(Session::decode(&percent_decode(value))),
             "t" => {
                 let text = percent_decode(value);

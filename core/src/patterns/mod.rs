@@ -175,18 +175,35 @@ impl Registry {
         Session::new(self.scenarios[0].id(), 1)
     }
 
-    /// The scenario a session names, or an error listing the ones that exist.
+    /// The scenario a session names, or an error naming the nearest ones that exist.
     pub fn find(&self, id: &str) -> Result<&'static dyn Scenario, SessionError> {
         self.scenario(id)
             .ok_or_else(|| SessionError::UnknownScenario {
                 id: id.to_string(),
-                known: self
-                    .scenarios
-                    .iter()
-                    .map(|s| s.id())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: self.nearest_ids(id),
             })
+    }
+
+    /// Up to five story ids nearest to `id` (most words in common, the pattern's word
+    /// counting double; catalog order between equals), or the catalog's first five when
+    /// none shares a word, followed by how many there are in all.
+    fn nearest_ids(&self, id: &str) -> String {
+        const SHOWN: usize = 5;
+        let words: Vec<&str> = id.split('-').collect();
+        let score = |other: &str| -> usize {
+            (0..)
+                .zip(other.split('-'))
+                .filter(|(_, w)| words.contains(w))
+                .map(|(i, w)| if i == 0 && words[0] == w { 2 } else { 1 })
+                .sum()
+        };
+        let mut ranked: Vec<(usize, usize, &str)> = (0..)
+            .zip(&self.scenarios)
+            .map(|(i, s)| (score(s.id()), i, s.id()))
+            .collect();
+        sort_short_by_key(&mut ranked, |&(score, i, _)| (std::cmp::Reverse(score), i));
+        let shown: Vec<&str> = ranked.iter().take(SHOWN).map(|r| r.2).collect();
+        format!("{}, … ({} in all)", shown.join(", "), self.scenarios.len())
     }
 
     /// Starts the run a session defines (nothing is explored yet), once
@@ -234,6 +251,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_unknown_story_is_answered_with_the_nearest_ones() {
+        let registry = Registry::standard();
+        let said = |id: &str| registry.find(id).err().expect("unknown").to_string();
+        let near = said("resilience-breaker-trip");
+        assert!(
+            near.contains("the nearest are: resilience-breaker, "),
+            "{near}"
+        );
+        assert!(near.ends_with(&format!("({} in all)", registry.scenarios().len())));
+        assert_eq!(near.matches(", ").count(), 5, "five named: {near}");
+        assert!(said("raft").contains("the nearest are: lamport-skew, lamport-concurrent"));
     }
 
     #[test]

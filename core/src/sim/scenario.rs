@@ -38,6 +38,12 @@ impl ParamSpec {
         (self.min..=self.max).contains(&value) && (value - self.min) % self.step.max(1) == 0
     }
 
+    /// The allowed value nearest to `value` (at or below it, between two steps).
+    pub fn nearest(&self, value: i64) -> i64 {
+        let clamped = value.clamp(self.min, self.max);
+        clamped - (clamped - self.min) % self.step.max(1)
+    }
+
     /// The allowed values in words: "between 2 and 6", or "one of 3, 5".
     pub fn allowed(&self) -> String {
         if self.step <= 1 {

@@ -228,7 +228,7 @@ pub enum SessionError {
     UnknownScenario {
         /// The id given.
         id: String,
-        /// The ids that exist.
+        /// The nearest ids that exist, and how many there are.
         known: String,
     },
     /// The scenario has no parameter of this name.
@@ -323,7 +323,7 @@ impl fmt::Display for SessionError {
                 write!(f, "the session has more than {max} actions")
             }
             SessionError::UnknownScenario { id, known } => {
-                write!(f, "there is no scenario `{id}`; scenarios are: {known}")
+                write!(f, "there is no scenario `{id}`; the nearest are: {known}")
             }
             SessionError::UnknownParam { name, known } => {
                 write!(

@@ -6,6 +6,7 @@
 mod draw;
 mod oracle;
 
+use playground_core::salvage::salvage;
 use playground_core::sim::action::{Action, TimedAction};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::Ratio;
@@ -13,6 +14,7 @@ use playground_core::sim::scenario::Config;
 use playground_core::sim::session::SessionError;
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
+use playground_core::sim::validate::namespace;
 use playground_core::{Registry, Session};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -130,7 +132,47 @@ proptest! {
         if let Ok(decoded) = Session::decode(&text) {
             check_start(&decoded)?;
         }
+        check_salvage(&text)?;
     }
+
+    #[test]
+    fn drawn_sessions_are_repaired_to_ones_that_start(s in session()) {
+        check_salvage(&s.encode())?;
+    }
+}
+
+/// A link's text is repaired exactly when it is broken and its story exists: the repair
+/// starts, says what it changed, and keeps the story.
+fn check_salvage(text: &str) -> Result<(), TestCaseError> {
+    let registry = Registry::standard();
+    let starts = Session::decode(text).is_ok_and(|s| registry.start(&s).is_ok());
+    match salvage(&registry, text) {
+        Some(fixed) => {
+            prop_assert!(!starts, "a session that starts was repaired: {text}");
+            prop_assert!(
+                registry.start(&fixed.session).is_ok(),
+                "repair of {text} does not start"
+            );
+            prop_assert!(!fixed.changes.is_empty(), "repair of {text} says nothing");
+            let story = text.trim().split('~').nth(1);
+            prop_assert_eq!(
+                story,
+                Some(fixed.session.scenario.as_str()),
+                "the story changed"
+            );
+        }
+        None => prop_assert!(
+            starts
+                || !text.trim().starts_with("v1~")
+                || text
+                    .trim()
+                    .split('~')
+                    .nth(1)
+                    .is_none_or(|id| registry.scenario(id).is_none()),
+            "{text} was not repaired although its story exists"
+        ),
+    }
+    Ok(())
 }
 
 /// The generator reaches validation and the engine: over fifteen draws per scenario, every
@@ -248,6 +290,36 @@ fn unknown_names_are_refused_with_what_exists() {
         err(unordered).to_string(),
         "actions must be in time order, but an action at 0.005ms follows one at 0.009ms"
     );
+}
+
+/// Every node and group a scenario has, at its defaults and at each parameter's bounds, can
+/// be named in a session's text (an action on it survives a shared link).
+#[test]
+fn every_node_and_group_name_can_be_written_in_a_session() {
+    for &scenario in Registry::standard().scenarios() {
+        let mut configs = vec![Config::defaults(scenario, 1)];
+        for spec in scenario.params() {
+            for value in [spec.min, spec.max] {
+                let mut config = Config::defaults(scenario, 1);
+                config.set_param(spec.name, value);
+                configs.push(config);
+            }
+        }
+        for config in &configs {
+            let (names, _) = namespace(scenario, config);
+            for name in names {
+                let session = Session::new(scenario.id(), 1)
+                    .with_action(SimTime::from_millis(1), Action::Crash(name.clone()));
+                let decoded = Session::decode(&session.encode());
+                assert_eq!(
+                    decoded.as_ref(),
+                    Ok(&session),
+                    "{}: the name `{name}` does not survive a session link",
+                    scenario.id()
+                );
+            }
+        }
+    }
 }
 
 #[test]

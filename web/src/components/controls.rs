@@ -1,6 +1,7 @@
 //! Playback controls: play, step, scrub, speed, seed, share and embed.
 
 use playground_core::sim::time::SimTime;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -58,7 +59,8 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let show_embed = use_state(|| false);
-    let copied = use_state(|| false);
+    // None until a copy is tried; then whether the browser let the page write the link.
+    let copied = use_state(|| None::<bool>);
     let send = |c: Command| {
         let on = props.on.clone();
         Callback::from(move |_: MouseEvent| on.emit(c.clone()))
@@ -85,10 +87,20 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let url = props.share_url.to_string();
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.navigator().clipboard().write_text(&url);
-            }
-            copied.set(true);
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            // The browser may refuse (no permission, an insecure page): then the link is
+            // selected for the person to copy, and the button says so.
+            let written = JsFuture::from(window.navigator().clipboard().write_text(&url));
+            let copied = copied.clone();
+            yew::platform::spawn_local(async move {
+                let ok = written.await.is_ok();
+                copied.set(Some(ok));
+                if !ok {
+                    crate::browser::select_text("share-url");
+                }
+            });
         })
     };
     let toggle_embed = {
@@ -140,7 +152,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
             if !props.embedded {
                 <div class="row share">
                     <button data-testid="copy-link" onclick={on_copy}>
-                        { if *copied { "✓ Link copied" } else { "Copy link" } }
+                        { match *copied {
+                            Some(true) => "✓ Link copied",
+                            Some(false) => "Copy refused: press Ctrl+C",
+                            None => "Copy link",
+                        } }
                     </button>
                     <input data-testid="share-url" class="share-url" readonly=true
                            aria-label="Link to this run" value={props.share_url.clone()} />

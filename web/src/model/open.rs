@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use playground_core::salvage::salvage;
 use playground_core::{Registry, Run};
 
 use super::playback::DEFAULT_SPEED;
@@ -15,15 +16,21 @@ impl Playground {
         let registry = Registry::standard();
         let mut notices = Vec::new();
         let mut at = query.at;
-        let run = match query.session {
+        let started = match query.session {
             None => None,
-            Some(Err(e)) => {
-                notices.push(bad_link(&e.to_string()));
-                None
-            }
-            Some(Ok(session)) => match registry.start(&session) {
-                Ok(run) => Some(run),
-                Err(e) => {
+            Some(Err(e)) => Some(Err(e)),
+            Some(Ok(session)) => Some(registry.start(&session)),
+        };
+        let run = match started {
+            None => None,
+            Some(Ok(run)) => Some(run),
+            Some(Err(e)) => match salvage(&registry, &query.session_text) {
+                // The same story, with what could not be used left out: say what.
+                Some(fixed) => {
+                    notices.push(repaired_link(&fixed.changes));
+                    registry.start(&fixed.session).ok()
+                }
+                None => {
                     notices.push(bad_link(&e.to_string()));
                     None
                 }
@@ -123,6 +130,16 @@ fn bad_link(error: &str) -> Notice {
         text: format!(
             "This link's session could not be opened: {error}. Showing the default scenario \
              instead."
+        ),
+    }
+}
+
+fn repaired_link(changes: &[String]) -> Notice {
+    Notice {
+        tone: Tone::Error,
+        text: format!(
+            "This link's session could not be opened as it was; it opens repaired: {}.",
+            changes.join("; ")
         ),
     }
 }

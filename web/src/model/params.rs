@@ -21,8 +21,7 @@ pub fn settle(spec: &ParamSpec, typed: &str) -> (Option<i64>, Option<String>) {
             )),
         );
     };
-    let clamped = asked.clamp(spec.min, spec.max);
-    let value = clamped - (clamped - spec.min) % spec.step.max(1);
+    let value = spec.nearest(asked);
     let note = (value != asked).then(|| {
         format!(
             "{label}: {asked} is not allowed ({}); the run uses {value}.",

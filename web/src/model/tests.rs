@@ -19,11 +19,9 @@ fn opens_the_default_scenario_without_a_session() {
 }
 
 #[test]
-fn a_broken_link_falls_back_to_the_default_with_a_clear_notice() {
+fn a_broken_link_of_an_unknown_story_falls_back_to_the_default_with_a_clear_notice() {
     for (search, says) in [
-        ("?s=v1~lamport-skew~seed.x", "`x` is not a number"),
         ("?s=v1~raft~seed.1", "there is no scenario `raft`"),
-        ("?s=v1~lamport-skew~seed.1~p.servers.0", "between 2 and 6"),
         ("?s=garbage", "version v1"),
     ] {
         let p = open(search);
@@ -32,6 +30,34 @@ fn a_broken_link_falls_back_to_the_default_with_a_clear_notice() {
         assert_eq!(notice.tone, Tone::Error);
         assert!(notice.text.contains(says), "{search}: {}", notice.text);
         assert!(notice.text.contains("Showing the default scenario"));
+    }
+}
+
+#[test]
+fn a_broken_link_of_a_known_story_opens_that_story_repaired_and_says_how() {
+    for (search, says, repaired) in [
+        (
+            "?s=v1~generation-crash~seed.x",
+            "`x` is not a number",
+            "v1~generation-crash~seed.1",
+        ),
+        (
+            "?s=v1~lamport-skew~seed.5~p.servers.0",
+            "the run uses 2",
+            "v1~lamport-skew~seed.5~p.servers.2",
+        ),
+        (
+            "?s=v1~hybrid-lagging~seed.2~1000.crash.nobody~2000.crash.s1",
+            "no node `nobody`",
+            "v1~hybrid-lagging~seed.2~2000.crash.s1",
+        ),
+    ] {
+        let p = open(search);
+        assert_eq!(p.session().encode(), repaired, "{search}");
+        let notice = &p.notices()[0];
+        assert_eq!(notice.tone, Tone::Error);
+        assert!(notice.text.contains(says), "{search}: {}", notice.text);
+        assert!(notice.text.contains("opens repaired"), "{}", notice.text);
     }
 }
 

@@ -50,7 +50,8 @@ pub const PROPERTIES: &[Property] = &[
                    a reduce still needs it), the task waits at most 60 ms while it could \
                    run (a reduce: every map output is on a live disk), a live worker has \
                    a free slot for it and the master is up. Judged while no message is \
-                   lost: the master resends nothing.",
+                   lost (a lost assignment or report is noticed from the worker's \
+                   heartbeats 30 ms on, which this bound leaves out).",
         kind: PropertyKind::Guarantee,
     },
 ];
@@ -187,7 +188,7 @@ impl MapReduceChecker {
             return;
         }
         match *msg {
-            Msg::Heartbeat { fresh } => {
+            Msg::Heartbeat { fresh, .. } => {
                 if fresh {
                     self.forget(from);
                 }
@@ -239,6 +240,12 @@ impl MapReduceChecker {
                 }
             }
             Note::Discarded { task, copy } => self.attempts.discarded(*task, *copy),
+            // The master stops counting on a copy its worker does not report.
+            Note::Unreported { worker, task, copy } => {
+                if let Some(seen) = self.seen(*task) {
+                    seen.copies.retain(|c| *c != (*worker, *copy));
+                }
+            }
             Note::Failed { worker, .. } => {
                 self.set_live(*worker, false);
                 self.forget(*worker);

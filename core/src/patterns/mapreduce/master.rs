@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::msg::{Counts, Msg, Note, Task, Timer};
 use super::node::MapReduceNode;
-use super::{DEAD_US, ROUND_US};
+use super::{DEAD_US, ROUND_US, UNREPORTED_US};
 use crate::sim::node::{Ctx, NodeId, NodeView};
 
 /// How the master runs the job.
@@ -169,7 +169,7 @@ impl Master {
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, MapReduceNode>, from: NodeId, msg: Msg) {
         let now = ctx.wall_clock().0;
         match msg {
-            Msg::Heartbeat { fresh } => {
+            Msg::Heartbeat { fresh, running } => {
                 if fresh {
                     // A worker that (re)started holds no task and no map output.
                     self.forget(from);
@@ -178,6 +178,7 @@ impl Master {
                     w.alive = true;
                     w.heard_at = now;
                 }
+                self.take_back_unreported(ctx, from, running);
             }
             Msg::MapDone { map, copy } => {
                 // Only a copy the master still counts as running can finish the task: one
@@ -209,6 +210,41 @@ impl Master {
             _ => {}
         }
         self.assign(ctx);
+    }
+
+    /// Stops counting on each copy handed to `worker` more than [`UNREPORTED_US`] ago that
+    /// its heartbeat does not report (its assignment, or the report of its end, was
+    /// lost): the slot is free again and, with no other copy running, the task waits to
+    /// run again. A younger copy may simply not have arrived before the heartbeat left.
+    fn take_back_unreported(
+        &mut self,
+        ctx: &mut Ctx<'_, MapReduceNode>,
+        worker: NodeId,
+        running: [Option<(Task, u32)>; 2],
+    ) {
+        let now = ctx.wall_clock().0;
+        let Some(slots) = self.worker(worker).map(|w| w.slots) else {
+            return;
+        };
+        for (held, reported) in slots.into_iter().zip(running) {
+            let Some((task, copy)) = held.filter(|&h| Some(h) != reported) else {
+                continue;
+            };
+            let Some(t) = self.task(task) else {
+                continue;
+            };
+            let since = t.copies.iter().find(|c| c.0 == worker && c.1 == copy);
+            if since.is_none_or(|c| now - c.2 <= UNREPORTED_US as i64) {
+                continue;
+            }
+            self.finished(worker, task, copy);
+            if let Some(t) = self.task(task) {
+                if t.status == Status::Running && t.copies.is_empty() {
+                    t.status = Status::Idle;
+                }
+            }
+            ctx.note(Note::Unreported { worker, task, copy });
+        }
     }
 
     /// `worker` finished copy `copy` of `task`: it is idle again, and that copy no

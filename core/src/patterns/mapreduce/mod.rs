@@ -17,7 +17,9 @@
 //!
 //! Not in the notes: the master's state survives its crash (the paper's master writes
 //! checkpoints; a master that dies ends the job there); time is scaled down (a word
-//! takes about half a millisecond).
+//! takes about half a millisecond); a worker's heartbeat reports the copies it runs, so
+//! the master notices a lost assignment, or a lost report of a task's end, and runs the
+//! task again.
 
 mod checker;
 mod corpus;
@@ -55,6 +57,9 @@ const HEARTBEAT_US: u64 = 10_000;
 const ROUND_US: u64 = 5_000;
 /// A worker silent for this long is marked failed.
 const DEAD_US: u64 = 30_000;
+/// A copy handed to a worker this long ago that its heartbeat does not report was lost
+/// (its assignment or the report of its end): the master stops counting on it.
+const UNREPORTED_US: u64 = 30_000;
 
 /// The switch for backup copies near the end of a phase.
 pub const BACKUP_TASKS: &str = "backup-tasks";
@@ -89,7 +94,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
          each task still running; whichever copy finishes first wins. Without them a sort \
          took 44 % longer, for a few percent more work (§3.6, §5.3).",
         "Not in the notes: the master's state survives its crash (the paper's master \
-         writes checkpoints); a word takes about half a millisecond to map or reduce.",
+         writes checkpoints); a word takes about half a millisecond to map or reduce; a \
+         worker's heartbeat reports the copies it runs (as Hadoop's task trackers do), so \
+         a task whose assignment or report of its end was lost runs again 30 ms on.",
     ],
     properties: PROPERTIES,
     switches: &[

@@ -39,11 +39,16 @@ pub enum Msg {
         /// For a reduce: per map task, the worker holding its output.
         sources: Rc<Vec<NodeId>>,
     },
-    /// A worker is alive (sent every heartbeat interval, and as it starts).
+    /// A worker is alive (sent every heartbeat interval, and as it starts), with what
+    /// it runs.
     Heartbeat {
         /// True on the first heartbeat after it (re)started: it holds no task and no
         /// map output.
         fresh: bool,
+        /// The copy it runs in each slot (map, then reduce), like a Hadoop task tracker's
+        /// status report: a copy the master counts on but the worker does not report
+        /// was never received, or its report was lost.
+        running: [Option<(Task, u32)>; 2],
     },
     /// A map task is done; its output is on the worker's local disk.
     MapDone {
@@ -95,7 +100,7 @@ impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Msg::Assign { task, copy, .. } => write!(f, "do {task} (copy {copy})"),
-            Msg::Heartbeat { fresh: true } => f.write_str("heartbeat (fresh start)"),
+            Msg::Heartbeat { fresh: true, .. } => f.write_str("heartbeat (fresh start)"),
             Msg::Heartbeat { .. } => f.write_str("heartbeat"),
             Msg::MapDone { map, copy } => write!(f, "map {map} done (copy {copy})"),
             Msg::Fetch { map, part } => write!(f, "fetch map {map} part {part}"),
@@ -168,6 +173,16 @@ pub enum Note {
         /// Finished map tasks whose output was on its disk and must run again.
         lost_maps: u32,
     },
+    /// A worker's heartbeat does not report a copy the master handed it a while ago: the
+    /// assignment or the report of its end was lost. The master stops counting on it.
+    Unreported {
+        /// The worker.
+        worker: NodeId,
+        /// The task.
+        task: Task,
+        /// The copy.
+        copy: u32,
+    },
     /// The master started a backup copy of a task still running.
     Backup {
         /// The task.
@@ -192,6 +207,11 @@ impl fmt::Display for Note {
             Note::Failed { worker, lost_maps } => {
                 write!(f, "w{} failed ({lost_maps} map outputs lost)", worker.0)
             }
+            Note::Unreported { worker, task, copy } => write!(
+                f,
+                "{task} copy {copy} not in its heartbeat from w{}: runs again",
+                worker.0
+            ),
             Note::Backup { task } => write!(f, "backup copy of {task}"),
             Note::JobDone => f.write_str("job done"),
             Note::Slowed { factor } => write!(f, "work now ×{factor}"),

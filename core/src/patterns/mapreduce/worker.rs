@@ -66,7 +66,12 @@ impl Worker {
     }
 
     fn heartbeat(&mut self, ctx: &mut Ctx<'_, MapReduceNode>) {
-        ctx.send(self.master, Msg::Heartbeat { fresh: self.fresh });
+        let mut running = [None; 2];
+        for &(task, copy) in &self.running {
+            running[usize::from(matches!(task, Task::Reduce(_)))] = Some((task, copy));
+        }
+        let fresh = self.fresh;
+        ctx.send(self.master, Msg::Heartbeat { fresh, running });
         self.fresh = false;
         ctx.set_timer(Timer::Heartbeat, HEARTBEAT_US, HEARTBEAT_US);
     }

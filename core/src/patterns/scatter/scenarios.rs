@@ -143,7 +143,7 @@ impl Scenario for ScatterScenario {
         let shards = Self::shards(cfg);
         let mut topology = Topology::default();
         topology.link(NodeId(0), NodeId(1));
-        for (i, name) in ["replicas a", "replicas b"].into_iter().enumerate() {
+        for (i, name) in ["racka", "rackb"].into_iter().enumerate() {
             let group = topology.group(name, "rack", None);
             for k in 0..shards {
                 let replica = NodeId(FIRST_REPLICA + i as u32 * shards + k);

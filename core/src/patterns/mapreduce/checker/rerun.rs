@@ -6,7 +6,8 @@
 //! worker dies. A task left with neither, while the job still needs it, is *orphaned*;
 //! it must be running again elsewhere within [`RERUN_BOUND_US`] of a live worker having
 //! a free slot for it (while the master is up). Judged only while every message the job
-//! sent reached its handler: the master resends nothing (see the pattern's notes).
+//! sent reached its handler: a lost assignment or report is noticed only from later
+//! heartbeats, which the bound leaves out.
 
 use super::super::msg::{Msg, Task};
 use super::super::RERUN_BOUND_US;
@@ -38,8 +39,9 @@ pub(super) struct Places {
     tasks: Vec<Place>,
     /// The latest worker that died, for the detail.
     died: NodeId,
-    /// Whether the network lost a message (or a crashed master one sent to it): the
-    /// master resends nothing, so from then on the job may stall and nothing is judged.
+    /// Whether the network lost a message (or a crashed master one sent to it): from
+    /// then on a task may wait for heartbeats to reveal the loss, beyond the bound, and
+    /// nothing is judged.
     lossy: bool,
 }
 

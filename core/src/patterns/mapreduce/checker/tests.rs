@@ -98,7 +98,14 @@ impl Trace {
     fn running_maps() -> Trace {
         let mut t = Trace::new();
         for w in [W1, W2] {
-            t.deliver(w, M, Msg::Heartbeat { fresh: true });
+            t.deliver(
+                w,
+                M,
+                Msg::Heartbeat {
+                    fresh: true,
+                    running: [None; 2],
+                },
+            );
         }
         t.assign(W1, Task::Map(0), 1);
         t.assign(W2, Task::Map(1), 1);
@@ -145,6 +152,34 @@ fn a_backup_copy_or_a_failed_worker_leaves_no_idle_slot() {
         worker: W2,
         lost_maps: 0,
     });
+    assert!(t.breaches().is_empty());
+}
+
+#[test]
+fn a_copy_the_master_stops_counting_on_frees_its_slot_for_the_schedule() {
+    let mut t = Trace::running_maps();
+    // w1's heartbeat does not report map 0 (its assignment was lost): the master takes
+    // it back, so w1 has a free slot and map 0 waits; not handing it out breaks it.
+    t.note(Note::Unreported {
+        worker: W1,
+        task: Task::Map(0),
+        copy: 1,
+    });
+    let found = t.breaches();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].property, NO_IDLE);
+    assert!(
+        found[0].detail.contains("w1 had a free slot while map 0"),
+        "{found:?}"
+    );
+    // Handed out again, the schedule holds.
+    let mut t = Trace::running_maps();
+    t.note(Note::Unreported {
+        worker: W1,
+        task: Task::Map(0),
+        copy: 1,
+    });
+    t.assign(W1, Task::Map(0), 2);
     assert!(t.breaches().is_empty());
 }
 
@@ -320,7 +355,16 @@ fn after_a_lost_message_the_rerun_property_is_not_judged() {
         to: M,
         fate: Fate::Lost,
     };
-    t.message(W1, lost, W1, M, Msg::Heartbeat { fresh: false });
+    t.message(
+        W1,
+        lost,
+        W1,
+        M,
+        Msg::Heartbeat {
+            fresh: false,
+            running: [None; 2],
+        },
+    );
     assert!(reruns(t.breaches_at(10, false)).is_empty());
     assert!(reruns(t.breaches_at(500, false)).is_empty());
 }
