@@ -69,7 +69,9 @@ fn page_opens_the_longest_story_in_wasm() {
             Query {
                 embed: false,
                 session: Some(Ok(session)),
+                session_text: String::new(),
                 vs: None,
+                at: None,
             },
             true,
         );
