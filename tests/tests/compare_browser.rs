@@ -40,22 +40,12 @@ async fn key(client: &Client, key: &str) {
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
-async fn scrubber_value(client: &Client) -> u64 {
+/// The scrubber's `value` or `max` (µs).
+async fn scrubber(client: &Client, field: &str) -> u64 {
     let value = client
         .execute(
-            "return document.querySelector('[data-testid=scrubber]').value",
-            vec![],
-        )
-        .await
-        .unwrap();
-    value.as_str().unwrap().parse().unwrap()
-}
-
-async fn scrubber_max(client: &Client) -> u64 {
-    let value = client
-        .execute(
-            "return document.querySelector('[data-testid=scrubber]').max",
-            vec![],
+            "return document.querySelector('[data-testid=scrubber]')[arguments[0]]",
+            vec![json!(field)],
         )
         .await
         .unwrap();
@@ -116,7 +106,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         scrub(&client, 620_000).await;
         key(&client, "d").await;
         let at = at_of(&client, "divergence").await;
-        assert_eq!(scrubber_value(&client).await, at, "{sentence}");
+        assert_eq!(scrubber(&client, "value").await, at, "{sentence}");
         // The first difference in outcome, and O goes there.
         let outcome = text(&client, "outcome").await;
         assert!(
@@ -125,7 +115,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         );
         key(&client, "o").await;
         assert_eq!(
-            scrubber_value(&client).await,
+            scrubber(&client, "value").await,
             at_of(&client, "outcome").await,
             "{outcome}"
         );
@@ -177,7 +167,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             "{name}"
         );
         // By the end, run B (health checks off) breaks a guarantee that run A keeps.
-        scrub(&client, scrubber_max(&client).await).await;
+        scrub(&client, scrubber(&client, "max").await).await;
         assert!(
             count(
                 &client,
