@@ -22,7 +22,7 @@ use crate::sim::trace::MsgId;
 
 mod outcome;
 
-pub use outcome::{outcome, outcomes, Answer, Outcome, Outcomes};
+pub use outcome::{first_outcome, outcome, outcomes, Answer, Outcome, Outcomes};
 
 /// A trace as the comparison reads it: its length, each event's one-line text, an event
 /// as plain data, and the names and payloads its sentence uses.

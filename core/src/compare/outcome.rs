@@ -8,6 +8,7 @@
 use crate::sim::node::NodeId;
 use crate::sim::run::{Engine, EventTag};
 use crate::sim::time::SimTime;
+use crate::sim::trace::MsgId;
 
 /// An answer a client got: a message delivered to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +21,10 @@ pub struct Answer {
     pub time: SimTime,
     /// The delivery's trace event.
     pub event: usize,
-    /// The message's payload as text.
+    /// The message delivered.
+    pub msg: Option<MsgId>,
+    /// The message's payload as text ([`first_outcome`] reads it, and the time, only up
+    /// to the first answer that differs).
     pub text: String,
 }
 
@@ -52,6 +56,59 @@ pub struct Outcome {
 /// (the runs share everything before the divergence, so the answers before it are the
 /// same in both), and its properties' first breaches.
 pub fn outcomes(engine: &dyn Engine, from: usize, clients: &[NodeId]) -> Outcomes {
+    let mut o = answered(engine, from, clients);
+    for x in &mut o.answers {
+        fill(engine, x);
+    }
+    o
+}
+
+/// The first difference in outcome of runs `a` and `b` from event `from` on, as
+/// [`outcome`] of their [`outcomes`] finds it, formatting only the answers it compares:
+/// each client's answers in both runs side by side, up to the first pair that differs.
+pub fn first_outcome(
+    a: &dyn Engine,
+    b: &dyn Engine,
+    from: usize,
+    clients: &[NodeId],
+    name: &dyn Fn(NodeId) -> String,
+) -> Option<Outcome> {
+    let (mut oa, mut ob) = (answered(a, from, clients), answered(b, from, clients));
+    for &client in clients {
+        let of = |o: &Outcomes| {
+            (0..o.answers.len())
+                .filter(|&i| o.answers[i].client == client)
+                .collect::<Vec<_>>()
+        };
+        let (ia, ib) = (of(&oa), of(&ob));
+        for k in 0..ia.len().max(ib.len()) {
+            let (x, y) = (ia.get(k), ib.get(k));
+            if let Some(&i) = x {
+                fill(a, &mut oa.answers[i]);
+            }
+            if let Some(&i) = y {
+                fill(b, &mut ob.answers[i]);
+            }
+            match (x, y) {
+                (Some(&i), Some(&j)) if oa.answers[i].text == ob.answers[j].text => {}
+                _ => break,
+            }
+        }
+    }
+    outcome(&oa, &ob, name)
+}
+
+/// An answer's text and time, from its message (its payload formatted).
+fn fill(engine: &dyn Engine, x: &mut Answer) {
+    if let Some(m) = x.msg.and_then(|m| engine.message(m)) {
+        x.time = m.end.map_or(m.sent_at, |(t, _)| t);
+        x.text = m.label;
+    }
+}
+
+/// [`outcomes`] without the answers' texts and times (the costly part: a payload
+/// formatted each).
+fn answered(engine: &dyn Engine, from: usize, clients: &[NodeId]) -> Outcomes {
     let mut counts = vec![0usize; engine.names().len()];
     let mut answers = Vec::new();
     for event in 0..engine.trace_len() {
@@ -69,15 +126,13 @@ pub fn outcomes(engine: &dyn Engine, from: usize, clients: &[NodeId]) -> Outcome
         if event < from {
             continue;
         }
-        let Some(m) = engine.event_msg(event).and_then(|m| engine.message(m)) else {
-            continue;
-        };
         answers.push(Answer {
             client,
             nth,
-            time: m.end.map_or(m.sent_at, |(t, _)| t),
+            time: SimTime::ZERO,
             event,
-            text: m.label,
+            msg: engine.event_msg(event),
+            text: String::new(),
         });
     }
     let verdicts = engine

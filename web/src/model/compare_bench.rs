@@ -7,7 +7,7 @@
 //! runs". Compiled only with the `bench` feature.
 
 use playground_core::compare::{
-    equal_prefix, first_divergence, first_divergence_from, outcome, outcomes,
+    equal_prefix, first_divergence, first_divergence_from, first_outcome,
 };
 use playground_core::sim::node::NodeId;
 use playground_core::sim::time::SimTime;
@@ -85,11 +85,7 @@ pub fn compare_bench(now_ms: &dyn Fn() -> f64, log: &dyn Fn(String)) {
         let started = now_ms();
         let clients = p.clients();
         let name = |n: NodeId| a.names()[n.index()].clone();
-        let _ = outcome(
-            &outcomes(a, index, &clients),
-            &outcomes(b, index, &clients),
-            &name,
-        );
+        let _ = first_outcome(a, b, index, &clients, &name);
         let outcome_ms = now_ms() - started;
         let events = (a.trace_len(), b.trace_len());
         let started = now_ms();
