@@ -2,8 +2,8 @@
 //! 127.0.0.1, driven in headless Chromium through ChromeDriver.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`
-//! (installed by `scripts/setup.sh`). Screenshots of each pattern's default scenario are
-//! written to `tests/artifacts/`.
+//! (installed by `scripts/setup.sh`). Screenshots of each pattern's default scenario at its
+//! climax, at 1400×900 and 390×844, are written to `tests/screenshots/climax/`.
 
 #[path = "../browser/mod.rs"]
 mod browser;
@@ -11,8 +11,8 @@ mod browser;
 use std::path::Path;
 
 use browser::{
-    click, dist_dir, enter_frame_when_ready, play_briefly, scrub, serve, start_browser, testid,
-    text, PREFIX,
+    click, dist_dir, enter_frame_when_ready, open_at, play_briefly, scrub, serve, start_browser,
+    testid, text, PREFIX,
 };
 use playground_core::{Registry, Session};
 
@@ -141,39 +141,42 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
         client.enter_parent_frame().await.unwrap();
     }
 
-    // A screenshot of each pattern's default scenario, mid-run with a node selected.
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
+    // A screenshot of each pattern's default scenario at its climax, with a node
+    // selected, at 1400×900 and at 390×844 (committed under tests/screenshots/climax/).
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots/climax");
+    std::fs::create_dir_all(&shots).unwrap();
     let registry = Registry::standard();
-    client.set_window_size(1400, 1300).await.unwrap();
-    for pattern in registry.patterns() {
-        let scenario = registry.scenarios_of(pattern.id).next().unwrap();
-        let session = Session::new(scenario.id(), 1);
-        client
-            .goto(&format!("{base}?s={}", session.encode()))
-            .await
-            .unwrap();
-        testid(&client, "scrubber").await;
-        // Just after the scenario's last caption: the moment its story turns.
-        let run = registry.start(&session).unwrap();
-        let turn = run.captions().last().map_or(0, |c| c.at.as_micros()) + 4_000;
-        scrub(&client, turn).await;
-        // Select the last node, so the inspector shows its state too.
-        let nodes = client
-            .find_all(fantoccini::Locator::Css("[data-testid^=\"node-\"]"))
-            .await
-            .unwrap();
-        let id = nodes
-            .last()
-            .unwrap()
-            .attr("data-testid")
-            .await
-            .unwrap()
-            .unwrap();
-        click(&client, &id).await;
-        let png = client.screenshot().await.unwrap();
-        assert!(png.len() > 10_000, "a real screenshot");
-        std::fs::write(artifacts.join(format!("{}.png", pattern.id)), png).unwrap();
+    for (width, height, name) in [(1400, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        for pattern in registry.patterns() {
+            let scenario = registry.scenarios_of(pattern.id).next().unwrap();
+            let session = Session::new(scenario.id(), 1);
+            // Just after the scenario's last caption: the moment its story turns.
+            let run = registry.start(&session).unwrap();
+            let turn = run.captions().last().map_or(0, |c| c.at.as_micros()) + 4_000;
+            open_at(&client, &base, &session, turn).await;
+            // Select the last node, so the inspector shows its state too.
+            let nodes = client
+                .find_all(fantoccini::Locator::Css("[data-testid^=\"node-\"]"))
+                .await
+                .unwrap();
+            let id = nodes
+                .last()
+                .unwrap()
+                .attr("data-testid")
+                .await
+                .unwrap()
+                .unwrap();
+            click(&client, &id).await;
+            client
+                .execute("window.scrollTo(0, 0);", vec![])
+                .await
+                .unwrap();
+            let png = client.screenshot().await.unwrap();
+            assert!(png.len() > 10_000, "a real screenshot");
+            let file = format!("{}-{name}.png", pattern.id);
+            std::fs::write(shots.join(file), png).unwrap();
+        }
     }
     client.close().await.unwrap();
 }

@@ -17,6 +17,8 @@ use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
+use crate::components::diagram_tools::{DiagramTools, Legend};
+use crate::components::guide::Guide;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::log::EventLog;
@@ -42,8 +44,19 @@ const TICK_MS: u32 = 16;
 /// The whole playground, opened on the session the address holds.
 #[component]
 pub fn App() -> Html {
-    let model =
-        use_mut_ref(|| Playground::open(browser::query(), browser::prefers_reduced_motion()));
+    let model = use_mut_ref(|| {
+        let query = browser::query();
+        // A person arriving at the bare page is guided on a first visit; a link is not,
+        // unless it says `guide=1`.
+        let arriving = query.session.is_none() && !query.embed && query.guide.is_none();
+        let mut m = Playground::open(query, browser::prefers_reduced_motion());
+        if arriving {
+            m.apply(Command::GuideDefault(browser::first_visit(
+                &m.session().scenario,
+            )));
+        }
+        m
+    });
     let redraw = use_force_update();
     let on: Callback<Command> = {
         let (model, redraw) = (model.clone(), redraw.clone());
@@ -58,9 +71,17 @@ pub fn App() -> Html {
                 }
                 return;
             }
+            // A story chosen from the catalog is guided on its first visit.
+            let first = match &command {
+                Command::OpenScenario(id) => Some(browser::first_visit(id)),
+                _ => None,
+            };
             let download = {
                 let mut m = model.borrow_mut();
                 m.apply(command);
+                if let Some(first) = first {
+                    m.apply(Command::GuideDefault(first));
+                }
                 m.take_download()
             };
             if let Some((name, mime, text)) = download {
@@ -113,11 +134,11 @@ pub fn App() -> Html {
                         {
                             return;
                         }
-                        let (end, help) = {
+                        let (end, help, guided) = {
                             let m = model.borrow();
-                            (m.end(), m.help_open())
+                            (m.end(), m.help_open(), m.guided())
                         };
-                        if let Some(command) = keys::command_for(&event.key(), end, help) {
+                        if let Some(command) = keys::command_for(&event.key(), end, help, guided) {
                             event.prevent_default();
                             on.emit(command);
                         }
@@ -147,7 +168,13 @@ pub fn App() -> Html {
     }
     let m = model.borrow();
     let vs_session = m.vs().map(Playground::session);
-    let query = query_for(m.session(), vs_session, m.embedded());
+    // Guided mode is in the address and in the share link when it is on (an embed is
+    // guided only when its link is edited to say so).
+    let guide = if m.guided() { "&guide=1" } else { "" };
+    let query = format!(
+        "{}{guide}",
+        query_for(m.session(), vs_session, m.embedded())
+    );
     {
         let query = query.clone();
         let story = m.session().scenario.clone();
@@ -161,7 +188,10 @@ pub fn App() -> Html {
     // A shared link opens at the instant it was shared at; the address bar does not
     // follow the cursor (browsers limit how often a page may rewrite it).
     let at = m.cursor().time;
-    let share_url = format!("{page}{}", share_query(m.session(), vs_session, false, at));
+    let share_url = format!(
+        "{page}{}{guide}",
+        share_query(m.session(), vs_session, false, at)
+    );
     let title = {
         let run = m.run();
         format!(
@@ -271,10 +301,13 @@ pub fn App() -> Html {
             }
         });
     let controls = html! {
-        <Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
+        <><Controls playing={m.playing()} following={m.following_messages()} crossing_ms={m.crossing_ms()} time={cursor.time} steps={cursor.steps}
                   total_steps={m.total_steps()} end={m.end()} speed={m.speed()}
                   seed={m.session().seed} fingerprint={m.fingerprint()} share_url={AttrValue::from(share_url)}
-                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} on={on.clone()} />
+                  embed_snippet={AttrValue::from(snippet)} embedded={m.embedded()} guided={m.guided()} on={on.clone()} />
+        if let Some(card) = m.guide_card() {
+            <Guide card={card} on={on.clone()} />
+        }</>
     };
     let stage = html! {
         <Stage snapshot={snapshot.clone()} layout={stage_layout.clone()} pattern={pattern} selected={m.selected()}
@@ -303,7 +336,7 @@ pub fn App() -> Html {
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={b.snapshot_events()}
                      violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
-                     cone={b.cone()} clip="plot-b" on={on_b.clone()} />
+                     cone={b.cone()} collapse={b.collapse()} clip="plot-b" on={on_b.clone()} />
         };
         let status = html! {
             <StatusStrip rows={properties.clone()} switches={Rc::new(Vec::new())}
@@ -362,13 +395,16 @@ pub fn App() -> Html {
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
                 <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
             </div>
+            <DiagramTools names={names.clone()} hidden={Rc::new(m.hidden_lanes().clone())}
+                          hidden_messages={m.hidden_messages(&events)} collapse={m.collapse().is_some()} on={on.clone()} />
             if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
-                     violations={violations} path={path.clone()} cone={m.cone()} on={on.clone()} />
+                     violations={violations} path={path.clone()} cone={m.cone()} collapse={m.collapse()} on={on.clone()} />
             { cone_line }
             <>{ for diagram_b }</>
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane); arrows are messages, filled diamonds the pattern's events, squares your actions; a hollow diamond is a message reaching a busy node, and the bar after it its time there. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
+            <Legend tags={m.event_tags()} collapse={m.collapse().is_some()} cone={m.cone().is_some()} path={path.is_some()} />
+            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane; choose the lanes shown under Lanes). Labels that would overprint another are left out: point at a mark to read it. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };
     let charts = html! {

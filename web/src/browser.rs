@@ -1,5 +1,5 @@
-//! The little the page needs from the browser: its address, motion preference, and a
-//! banner when Rust panics.
+//! The little the page needs from the browser: its address, motion preference, the
+//! stories visited before, and a banner when Rust panics.
 
 use crate::url::{parse_query, Query};
 
@@ -38,6 +38,25 @@ pub fn write_query(query: &str, push: bool) {
             };
         }
     }
+}
+
+/// The local-storage key of the stories this browser has opened (ids, space-separated).
+const VISITED: &str = "dpp-visited-stories";
+
+/// Whether this is the person's first visit to `story`, which is then remembered in the
+/// browser's local storage. False when storage is unavailable (private windows, blocked
+/// storage): without a memory, guided mode stays off rather than ask on every visit.
+pub fn first_visit(story: &str) -> bool {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return false;
+    };
+    let seen = storage.get_item(VISITED).ok().flatten().unwrap_or_default();
+    if seen.split(' ').any(|s| s == story) {
+        return false;
+    }
+    storage
+        .set_item(VISITED, format!("{seen} {story}").trim_start())
+        .is_ok()
 }
 
 /// Selects the text of the input with `data-testid` `testid`, and focuses it.

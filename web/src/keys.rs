@@ -19,6 +19,11 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
     ("+", "+", "Zoom the diagram in"),
     ("-", "−", "Zoom the diagram out"),
     ("n", "N", "Re-run with another seed"),
+    (
+        "g",
+        "G",
+        "Guided mode on or off: playing stops at key moments and asks",
+    ),
     ("d", "D", "Go to where two compared runs part"),
     (
         "o",
@@ -33,11 +38,13 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The command for a key, given the end of the run (for `End`) and whether help is open.
+/// The command for a key, given the end of the run (for `End`), whether help is open and
+/// whether guided mode is on.
 pub fn command_for(
     key: &str,
     end: playground_core::sim::time::SimTime,
     help_open: bool,
+    guided: bool,
 ) -> Option<Command> {
     Some(match key {
         " " => Command::TogglePlay,
@@ -50,6 +57,7 @@ pub fn command_for(
         "+" | "=" => Command::Zoom(1),
         "-" => Command::Zoom(-1),
         "n" | "N" => Command::NewSeed,
+        "g" | "G" => Command::SetGuided(!guided),
         "d" | "D" => Command::SeekDivergence,
         "o" | "O" => Command::SeekOutcome,
         "?" => Command::ToggleHelp,
@@ -67,16 +75,20 @@ mod tests {
     #[test]
     fn every_listed_shortcut_does_something() {
         for (key, _, _) in SHORTCUTS {
-            assert!(command_for(key, SimTime(5), true).is_some(), "{key}");
+            assert!(command_for(key, SimTime(5), true, false).is_some(), "{key}");
         }
         assert_eq!(
-            command_for("End", SimTime(5), false),
+            command_for("End", SimTime(5), false, false),
             Some(Command::Scrub(SimTime(5)))
         );
         assert_eq!(
-            command_for("Escape", SimTime(5), false),
+            command_for("Escape", SimTime(5), false, false),
             Some(Command::ClearFocus)
         );
-        assert_eq!(command_for("x", SimTime(5), false), None);
+        assert_eq!(command_for("x", SimTime(5), false, false), None);
+        assert_eq!(
+            command_for("g", SimTime(5), false, true),
+            Some(Command::SetGuided(false))
+        );
     }
 }

@@ -9,10 +9,13 @@
 
 use playground_core::sim::time::SimTime;
 
+pub mod labels;
 mod lanes;
 pub mod marks;
 #[cfg(test)]
 mod marks_tests;
+pub mod repeats;
+pub mod shapes;
 mod stage;
 #[cfg(test)]
 mod stage_tests;
@@ -180,8 +183,10 @@ pub struct DiagramGeometry {
 }
 
 impl DiagramGeometry {
-    /// Total width in SVG user units.
+    /// Total width before the diagram's box is measured, in CSS pixels.
     pub const TOTAL_WIDTH: f64 = 780.0;
+    /// The narrowest diagram laid out (a narrower box scrolls it sideways).
+    pub const MIN_WIDTH: f64 = 300.0;
     /// Width of the lane-label column.
     pub const LABEL_WIDTH: f64 = 56.0;
 
@@ -208,13 +213,29 @@ impl DiagramGeometry {
         let brackets = lanes.bands.iter().map(|b| b.depth + 1).max().unwrap_or(0);
         let label = (lanes.widest() as f64 * 7.6 + 14.0 + brackets as f64 * BRACKET_STEP)
             .clamp(Self::LABEL_WIDTH, 150.0);
-        let lane_height = (600.0 / lanes.len().max(1) as f64).clamp(16.0, 46.0);
+        let lane_height = (720.0 / lanes.len().max(1) as f64).clamp(22.0, 52.0);
         DiagramGeometry {
             left: label,
             width: Self::TOTAL_WIDTH - label - 8.0,
             lane_height,
             ..self
         }
+    }
+
+    /// The geometry laid out for a diagram `total` CSS pixels wide (its box's measured
+    /// width, at least [`MIN_WIDTH`](Self::MIN_WIDTH)): one unit is one pixel, so its
+    /// text is drawn at its true size whatever the screen.
+    pub fn fit_width(self, total: f64) -> DiagramGeometry {
+        let total = total.max(Self::MIN_WIDTH);
+        DiagramGeometry {
+            width: (total - self.left - 8.0).max(1.0),
+            ..self
+        }
+    }
+
+    /// The whole width: label column, plot and margin.
+    pub fn total_width(&self) -> f64 {
+        self.left + self.width + 8.0
     }
 
     /// The x coordinate of a group bracket `depth` groups deep, in the label column.
@@ -271,9 +292,12 @@ impl DiagramGeometry {
         self.start <= t && t < self.end()
     }
 
-    /// Grid ticks: a round step giving about six ticks across the window, and the ticks.
-    pub fn ticks(&self) -> Vec<SimTime> {
-        let rough = (self.span_us / 6).max(1);
+    /// Grid ticks with their labels: a round step giving a tick per 120 pixels or so
+    /// (two to six across the window), so the 11–12 px labels never run together; a
+    /// step of whole milliseconds is labelled in whole milliseconds ("1850ms").
+    pub fn ticks(&self) -> Vec<(SimTime, String)> {
+        let count = (self.width / 120.0).clamp(2.0, 6.0) as u64;
+        let rough = (self.span_us / count).max(1);
         let magnitude = 10u64.pow(rough.ilog10());
         let step = [1, 2, 5, 10]
             .into_iter()
@@ -284,6 +308,14 @@ impl DiagramGeometry {
         (0..)
             .map(|i| SimTime(first + i * step))
             .take_while(|t| *t < self.end())
+            .map(|t| {
+                let label = if step % 1_000 == 0 {
+                    format!("{}ms", t.as_micros() / 1_000)
+                } else {
+                    t.to_string()
+                };
+                (t, label)
+            })
             .collect()
     }
 }
@@ -405,12 +437,56 @@ mod tests {
     }
 
     #[test]
+    fn a_fitted_diagram_is_as_wide_as_its_box_in_pixels() {
+        let g = DiagramGeometry::following(SimTime(5_000), 10_000, SimTime(50_000))
+            .for_lanes(&Lanes::default());
+        for total in [340.0, 720.0, 1200.0] {
+            let fitted = g.fit_width(total);
+            assert_eq!(fitted.total_width(), total);
+            assert_eq!(fitted.left, g.left, "the label column keeps its width");
+            assert_eq!(fitted.time_at(fitted.x(SimTime(6_000))), SimTime(6_000));
+        }
+        assert_eq!(g.fit_width(120.0).total_width(), DiagramGeometry::MIN_WIDTH);
+    }
+
+    #[test]
+    fn lanes_are_tall_enough_for_a_label_above_and_below() {
+        let lanes = |n: usize| Lanes {
+            lanes: vec![
+                Lane {
+                    name: "n1".into(),
+                    group: None
+                };
+                n
+            ],
+            of_node: (0..n).collect(),
+            bands: Vec::new(),
+        };
+        let g = DiagramGeometry::following(SimTime::ZERO, 1_000, SimTime(1_000));
+        assert!(g.for_lanes(&lanes(4)).lane_height >= 46.0);
+        assert!(
+            g.for_lanes(&lanes(200)).lane_height >= 22.0,
+            "12 px names stay apart"
+        );
+    }
+
+    #[test]
     fn ticks_are_round_and_inside_the_window() {
         let g = DiagramGeometry::following(SimTime(12_345), 30_000, SimTime(100_000));
-        let ticks = g.ticks();
-        assert!((4..=8).contains(&ticks.len()), "{ticks:?}");
+        let ticks: Vec<SimTime> = g.ticks().into_iter().map(|t| t.0).collect();
+        assert!((3..=8).contains(&ticks.len()), "{ticks:?}");
         assert!(ticks
             .iter()
             .all(|t| g.shows(*t) && t.as_micros() % 5_000 == 0));
+        // On a phone's width, fewer ticks whose labels (12 px, about 7.2 px a character)
+        // stay apart.
+        let narrow = g.fit_width(340.0);
+        let ticks = narrow.ticks();
+        assert!((2..=3).contains(&ticks.len()), "{ticks:?}");
+        assert_eq!(ticks[1].1, "20ms");
+        for pair in ticks.windows(2) {
+            let gap = narrow.x(pair[1].0) - narrow.x(pair[0].0);
+            assert!(gap > 7.2 * pair[0].1.len() as f64 + 8.0, "{pair:?}");
+        }
     }
 }

@@ -33,6 +33,9 @@ mod compare;
 #[cfg(feature = "bench")]
 pub mod compare_bench;
 mod diagram;
+mod diagram_view;
+mod guide;
+mod moments;
 mod open;
 mod params;
 mod path;
@@ -46,6 +49,8 @@ pub use transfer::{Download, ExportKind, ImportFields};
 
 pub use charts::{chart_of, Chart, ChartLine, HeatStrip};
 pub use diagram::{Arrow, ArrowEnd, MAX_DIAGRAM_EVENTS};
+pub use guide::GuideCard;
+pub use moments::{moments, pause_at, question, Choice, Moment, Question, Why};
 pub use path::{PathHop, PathView};
 pub use playback::{FOLLOW_MAX_FLIGHTS, ONE_X_RUN_SECONDS, SPEEDS};
 
@@ -119,8 +124,10 @@ pub struct Playground {
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
     layout: Memo<(BTreeSet<usize>, u64), Rc<StageLayout>>,
-    /// The diagram's lanes, for the collapsed groups.
-    lanes: Memo<BTreeSet<usize>, Rc<Lanes>>,
+    /// The diagram's lanes, for the collapsed groups and the hidden nodes.
+    lanes: Memo<(BTreeSet<usize>, BTreeSet<usize>), Rc<Lanes>>,
+    /// How the diagram is viewed: hidden lanes, collapsed repetitive messages.
+    view: diagram_view::DiagramView,
     group: BTreeSet<NodeId>,
     log: LogFilter,
     diagram_span_us: u64,
@@ -138,6 +145,8 @@ pub struct Playground {
     path_memo: Memo<MsgId, Option<Rc<PathView>>>,
     /// The shown event's causality, for the run explored last.
     cone_memo: Memo<usize, Rc<Cone>>,
+    /// Guided mode: its moments, the question asked (see `guide.rs`).
+    guide: guide::Guide,
     /// Run B, when comparing (see `compare.rs`).
     vs: Option<Box<Playground>>,
     /// Where runs A and B part, once computed.
@@ -162,6 +171,9 @@ impl Playground {
     }
 
     fn apply_one(&mut self, command: Command) {
+        let Some(command) = self.apply_guide(command) else {
+            return;
+        };
         match command {
             Command::Fingerprint => {
                 if self.fingerprint.is_none() {
@@ -182,7 +194,9 @@ impl Playground {
             Command::Tick(real_ms) => self.tick(real_ms),
             Command::StepForward => {
                 self.playing = false;
+                let before = self.cursor;
                 self.step_forward();
+                self.stop_at_moment(before);
             }
             Command::StepBack => {
                 self.playing = false;
@@ -285,6 +299,10 @@ impl Playground {
                     self.log.hidden.push(tag);
                 }
             }
+            Command::ToggleLane(node) => self.toggle_lane(node),
+            Command::ShowAllLanes => self.show_all_lanes(),
+            Command::ToggleRepeats => self.toggle_repeats(),
+            Command::ExpandRepeat(key) => self.expand_repeat(key),
             Command::Zoom(direction) => self.zoom(direction),
             Command::Pan(direction) => self.pan(direction),
             Command::ToggleHelp => self.help = !self.help,
@@ -297,8 +315,12 @@ impl Playground {
             Command::Export(kind) => self.download = self.export(kind),
             Command::HideTest => self.exported_test = None,
             Command::Import(file) => self.import(file),
-            // Carried out by `apply_compare`.
-            Command::CompareWith(_)
+            // Carried out by `apply_guide` and `apply_compare`.
+            Command::SetGuided(_)
+            | Command::GuideDefault(_)
+            | Command::Answer(_)
+            | Command::Continue
+            | Command::CompareWith(_)
             | Command::StopCompare
             | Command::SeekDivergence
             | Command::SeekOutcome
@@ -491,6 +513,10 @@ impl Playground {
             self.vs = None;
         }
         self.exported_test = None;
+        if self.run.session().scenario != run.session().scenario {
+            self.view.hidden.clear();
+        }
+        self.view.expanded = Rc::default();
         self.run = run;
         self.playing = false;
         self.selected = None;
@@ -527,8 +553,10 @@ impl Playground {
         while engine.trace_len() < MAX_UI_EVENTS && engine.step() {}
         self.answer.clear();
         self.charts.clear();
+        self.view.tags.clear();
         self.path_memo.clear();
         self.cone_memo.clear();
+        self.guide.reset();
         self.fingerprint = None;
         self.prints.clear();
         self.divergence = None;
@@ -558,6 +586,10 @@ fn next_seed(seed: u64) -> u64 {
 mod charts_paths_tests;
 #[cfg(test)]
 mod compare_tests;
+#[cfg(test)]
+mod diagram_view_tests;
+#[cfg(test)]
+mod guide_tests;
 #[cfg(test)]
 mod lanes_tests;
 #[cfg(test)]

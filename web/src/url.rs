@@ -1,8 +1,9 @@
 //! The page's address: which session to open, whether to embed, and share links.
 //!
 //! The query string holds `s=<session text>`, when comparing `vs=<session text>` (run B,
-//! the same story with one change), for the embedded view `embed`, and in a shared link
-//! `t=<microseconds>`, the instant it was shared at. The session text uses
+//! the same story with one change), for the embedded view `embed`, in a shared link
+//! `t=<microseconds>`, the instant it was shared at, and `guide=1` (or `0`) for guided
+//! mode on (or off). The session text uses
 //! only URL-unreserved characters, so it is written as is; reading tolerates
 //! percent-encoding in case a browser or a docs tool added some.
 
@@ -23,6 +24,8 @@ pub struct Query {
     pub vs: Option<Result<Session, SessionError>>,
     /// The instant to open at: none, a time in microseconds, or the text that is not one.
     pub at: Option<Result<SimTime, String>>,
+    /// Guided mode (`guide=1` or `0`): none, on or off, or the text that is neither.
+    pub guide: Option<Result<bool, String>>,
 }
 
 /// Reads a query string (`?s=…&embed` or `s=…`).
@@ -33,6 +36,7 @@ pub fn parse_query(search: &str) -> Query {
         session_text: String::new(),
         vs: None,
         at: None,
+        guide: None,
     };
     for pair in search.trim_start_matches('?').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -46,6 +50,13 @@ pub fn parse_query(search: &str) -> Query {
             "t" => {
                 let text = percent_decode(value);
                 query.at = Some(text.parse::<u64>().map(SimTime).map_err(|_| text));
+            }
+            "guide" => {
+                query.guide = Some(match value {
+                    "1" => Ok(true),
+                    "0" => Ok(false),
+                    _ => Err(percent_decode(value)),
+                })
             }
             _ => {}
         }
@@ -154,6 +165,16 @@ mod tests {
             unicode.session,
             Some(Err(SessionError::BadCharacter('ä')))
         ));
+    }
+
+    #[test]
+    fn reads_guided_mode_and_reports_a_bad_value() {
+        let q = |s: &str| parse_query(s).guide;
+        assert_eq!(q("?s=v1~lamport-skew~seed.7&guide=1"), Some(Ok(true)));
+        assert_eq!(q("?guide=0&s=v1~lamport-skew~seed.7"), Some(Ok(false)));
+        assert_eq!(q("?s=v1~lamport-skew~seed.7"), None);
+        assert_eq!(q("?guide=yes"), Some(Err("yes".to_string())));
+        assert_eq!(q("?guide"), Some(Err(String::new())));
     }
 
     #[test]

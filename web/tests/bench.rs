@@ -72,6 +72,7 @@ fn page_opens_the_longest_story_in_wasm() {
                 session_text: String::new(),
                 vs: None,
                 at: None,
+                guide: None,
             },
             true,
         );

@@ -51,6 +51,9 @@ pub struct ControlsProps {
     pub embed_snippet: AttrValue,
     /// Whether this is the embedded view (no share or embed tools).
     pub embedded: bool,
+    /// Whether guided mode is on.
+    #[prop_or_default]
+    pub guided: bool,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -121,6 +124,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         disabled={props.steps == 0}>{ "◀ Step back" }</button>
                 <button data-testid="step-forward" onclick={send(Command::StepForward)}
                         disabled={props.steps >= props.total_steps}>{ "Step ▶" }</button>
+                <button class="guided" data-testid="guided" aria-pressed={props.guided.to_string()}
+                        onclick={send(Command::SetGuided(!props.guided))}
+                        title="Guided mode: playing stops at the story's key moments and asks what happens next (G)">
+                    { "Guided" }
+                </button>
                 <label class="speed" title={speed_meaning(props.crossing_ms)}>{ "Speed " }
                     <select data-testid="speed" onchange={on_speed}>
                         { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! {

@@ -14,7 +14,10 @@ use playground_core::sim::run::EventInfo;
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
-use crate::layout::marks::{arrow_note, DiagramMarks, Focus, Hit, Label};
+use crate::layout::labels::{callout, Rect};
+use crate::layout::marks::{DiagramMarks, Focus, Hit, Label, View};
+use crate::layout::repeats::RepeatKey;
+use crate::layout::shapes::arrow_note;
 use crate::layout::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, Command, PathView};
 
@@ -46,6 +49,10 @@ pub struct DiagramProps {
     /// The event whose causality is shown, if any: what happened before it and after it
     /// is highlighted, what is concurrent with it dimmed.
     pub cone: Option<Rc<Cone>>,
+    /// Whether repetitive messages are drawn as one mark per run, and the runs expanded
+    /// (`None`, the default: every message drawn).
+    #[prop_or_default]
+    pub collapse: Option<Rc<Vec<RepeatKey>>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -53,30 +60,60 @@ pub struct DiagramProps {
 /// The space-time diagram.
 #[component]
 pub fn Diagram(props: &DiagramProps) -> Html {
-    let g = props.geometry;
+    // Laid out in CSS pixels for the box's measured width (see DiagramGeometry::fit_width).
+    let measured = use_state_eq(|| DiagramGeometry::TOTAL_WIDTH);
+    let svg = use_node_ref();
+    {
+        let (svg, measured) = (svg.clone(), measured.clone());
+        // Measured when drawn first and when the window is resized (not per frame: reading
+        // a box's width forces a layout).
+        use_effect_with((), move |_| {
+            let measure = move || {
+                // The box CSS gives it (`width: 100%` of its panel's content).
+                let width = svg
+                    .cast::<web_sys::Element>()
+                    .map(|e| e.get_bounding_client_rect().width());
+                if let Some(width) = width.filter(|w| *w > 0.0) {
+                    measured.set(width.floor());
+                }
+            };
+            measure();
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
+            move || drop(listener)
+        });
+    }
+    let g = props.geometry.fit_width(*measured);
+    let total = g.total_width();
     let height = g.height(props.lanes.len());
     let hover = use_state_eq(|| None::<Hit>);
     // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
     // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs).
+    let breaches: Vec<usize> = props.violations.iter().map(|v| v.0).collect();
     let marks = Rc::new(DiagramMarks::new(
         &g,
         &props.lanes,
         &props.events,
         &props.arrows,
-        props.shown_events,
-        match (&props.path, &props.cone) {
-            (_, Some(cone)) => Focus::Cone(cone),
-            (Some(path), None) => Focus::Path(&path.members),
-            (None, None) => Focus::None,
+        &View {
+            shown: props.shown_events,
+            cursor: props.cursor,
+            focus: match (&props.path, &props.cone) {
+                (_, Some(cone)) => Focus::Cone(cone),
+                (Some(path), None) => Focus::Path(&path.members),
+                (None, None) => Focus::None,
+            },
+            breaches: &breaches,
+            collapse: props.collapse.as_deref().map(Vec::as_slice),
         },
     ));
 
-    let ticks = g.ticks().into_iter().map(|t| {
+    let ticks = g.ticks().into_iter().map(|(t, text)| {
         let x = g.x(t);
         html! {
             <g class="tick">
                 <line x1={x.to_string()} y1={(g.top - 4.0).to_string()} x2={x.to_string()} y2={height.to_string()} />
-                <text x={x.to_string()} y={(g.top - 8.0).to_string()}>{ t.to_string() }</text>
+                <text x={x.to_string()} y={(g.top - 8.0).to_string()}>{ text }</text>
             </g>
         }
     });
@@ -93,20 +130,30 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         }
     });
+    let repeats = marks.repeats.iter().map(|r| {
+        let Rect(x0, y0, x1, y1) = r.band;
+        let d = format!(
+            "M{x0:.1} {y0:.1}h{:.1}v{:.1}h{:.1}z",
+            x1 - x0,
+            y1 - y0,
+            x0 - x1
+        );
+        html! { <path class={r.class.clone()} d={d} data-testid="repeat" /> }
+    });
     let events = marks
         .events
         .iter()
         .map(|s| html! { <path class={s.class.clone()} d={s.d.clone()} /> });
 
-    let lane_of = |node: playground_core::sim::node::NodeId| props.lanes.lane_of(node);
     let violations = props.violations.iter().enumerate().filter_map(|(i, (index, sentence))| {
         let e = props.events.iter().find(|e| e.index == *index)?;
-        let (x, y) = (g.abs_x(e.time), g.lane_y(lane_of(e.node?)));
+        let x = g.abs_x(e.time);
+        let text = marks.breach_label(*index).map(label);
         Some(html! {
             <g key={format!("{i}-{index}")} class="violation-mark" data-testid="violation-mark">
                 <title>{ format!("Broke: {sentence}") }</title>
                 <line x1={x.to_string()} y1={g.top.to_string()} x2={x.to_string()} y2={height.to_string()} />
-                <text x={(x + 8.0).to_string()} y={(y + 18.0).to_string()}>{ "⚠ broke a property" }</text>
+                { for text }
             </g>
         })
     });
@@ -120,16 +167,20 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         }
     });
-    let hovered = hover.and_then(|hit| hovered(props, &marks, hit));
+    // The mark under the pointer, else the chosen event, named in full: a label that
+    // found no free place is read here.
+    let chosen = props.cone.as_ref().map(|c| Hit::Event(c.chosen));
+    let hovered = (*hover)
+        .or(chosen)
+        .and_then(|hit| hovered(props, &g, &marks, hit));
 
     // Where the pointer is, in the plot's units; None outside the plot. (Yew delegates
     // events, so their current target is not the diagram: it is found by its ref.)
-    let svg = use_node_ref();
     let pointer = {
         let svg = svg.clone();
         move |e: &MouseEvent| {
             let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
-            let scale = DiagramGeometry::TOTAL_WIDTH / rect.width().max(1.0);
+            let scale = total / rect.width().max(1.0);
             let x = (f64::from(e.client_x()) - rect.left()) * scale;
             let y = (f64::from(e.client_y()) - rect.top()) * scale;
             (x >= g.left && x <= g.left + g.width).then_some((x, y))
@@ -142,6 +193,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             on.emit(match marks.hit(x - g.offset(), y) {
                 Some(Hit::Event(index)) => Command::ShowCausality(index),
                 Some(Hit::Arrow(msg)) => Command::SelectPath(msg),
+                Some(Hit::Repeat(i)) => match marks.repeats.get(i) {
+                    Some(r) => Command::ExpandRepeat(r.repeat.key),
+                    None => return,
+                },
                 None => Command::Scrub(g.time_at(x)),
             });
         })
@@ -162,10 +217,11 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         props.path.is_some().then_some("has-path"),
         props.cone.is_some().then_some("has-cone"),
         (g.lane_height < 30.0).then_some("thin"),
-        hovered.is_some().then_some("pointing")
+        hover.is_some().then_some("pointing")
     );
     html! {
-        <svg ref={svg} class={class} data-testid="diagram" viewBox={format!("0 0 {} {height}", DiagramGeometry::TOTAL_WIDTH)}
+        <svg ref={svg} class={class} data-testid="diagram" viewBox={format!("0 0 {total} {height}")}
+             width={total.to_string()} height={height.to_string()}
              role="img" aria-label="Space-time diagram" onclick={on_click} onmousemove={on_move} onmouseleave={on_leave}>
             <defs>
                 <clipPath id={props.clip.clone()}><rect x={g.left.to_string()} y="0" width={g.width.to_string()} height={height.to_string()} /></clipPath>
@@ -175,6 +231,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                          lane_height={g.lane_height} on={props.on.clone()} />
             <g clip-path={format!("url(#{})", props.clip)}>
                 <g transform={format!("translate({:.3},0)", g.offset())}>
+                    <g class="repeats">{ for repeats }</g>
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
                     <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
@@ -188,14 +245,19 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     }
 }
 
-/// The mark under the pointer, ringed, with its tooltip.
-fn hovered(props: &DiagramProps, marks: &DiagramMarks, hit: Hit) -> Option<Html> {
-    let (title, shape) = match hit {
+/// The mark under the pointer (or chosen), ringed, with a callout naming it in full.
+fn hovered(
+    props: &DiagramProps,
+    g: &DiagramGeometry,
+    marks: &DiagramMarks,
+    hit: Hit,
+) -> Option<Html> {
+    let (title, shape, (x, y)) = match hit {
         Hit::Event(index) => {
             let e = props.events.iter().find(|e| e.index == index)?;
             let (x, y) = marks.event_at(index)?;
             let ring = html! { <circle cx={x.to_string()} cy={y.to_string()} r="8" /> };
-            (e.text.clone(), ring)
+            (e.text.clone(), ring, (x, y))
         }
         Hit::Arrow(msg) => {
             let a = props.arrows.iter().find(|a| a.msg == msg)?;
@@ -204,11 +266,42 @@ fn hovered(props: &DiagramProps, marks: &DiagramMarks, hit: Hit) -> Option<Html>
             let line = html! {
                 <line x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
             };
-            (title, line)
+            (title, line, ((x1 + x2) / 2.0, (y1 + y2) / 2.0))
+        }
+        Hit::Repeat(i) => {
+            let r = marks.repeats.get(i)?;
+            let name = |lane: usize| props.lanes.lanes.get(lane).map_or("", |l| l.name.as_str());
+            let (a, b) = (name(r.repeat.key.0), name(r.repeat.key.1));
+            let title = format!(
+                "{} messages {} between {a} and {b}, {} to {}: click to draw each",
+                r.repeat.msgs.len(),
+                r.repeat.kinds,
+                r.repeat.first,
+                r.repeat.last
+            );
+            let Rect(x0, y0, x1, y1) = r.band;
+            let outline = html! {
+                <rect x={x0.to_string()} y={y0.to_string()} width={(x1 - x0).to_string()} height={(y1 - y0).to_string()} />
+            };
+            (title, outline, ((x0 + x1) / 2.0, y0 + 8.0))
         }
     };
+    let box_ = callout(
+        g.abs_x(g.start),
+        g.width,
+        g.top,
+        (x, y),
+        title.chars().count(),
+    );
     Some(html! {
-        <g class="hover" data-testid="diagram-hover"><title>{ title }</title>{ shape }</g>
+        <g class="hover" data-testid="diagram-hover">
+            <title>{ title.clone() }</title>{ shape }
+            <g class="callout" data-testid="diagram-callout">
+                <rect x={box_.0.to_string()} y={box_.1.to_string()} width={(box_.2 - box_.0).to_string()}
+                      height={(box_.3 - box_.1).to_string()} rx="3" />
+                <text x={(box_.0 + 5.0).to_string()} y={(box_.3 - 6.0).to_string()}>{ title }</text>
+            </g>
+        </g>
     })
 }
 

@@ -6,6 +6,8 @@ pub mod charts;
 pub mod compare;
 pub mod controls;
 pub mod diagram;
+pub mod diagram_tools;
+pub mod guide;
 pub mod help;
 pub mod inspector;
 pub mod lineage;

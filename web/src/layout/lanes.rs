@@ -12,6 +12,9 @@ use std::collections::BTreeSet;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
+/// What a hidden node's lane is in [`Lanes::of_node`].
+const HIDDEN: usize = usize::MAX;
+
 /// One lane of the diagram.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lane {
@@ -110,6 +113,54 @@ impl Lanes {
         builder.lanes
     }
 
+    /// Leaves out the lanes of the nodes in `hidden` (by index): their events and
+    /// messages are not drawn. A collapsed group's lane stays while a member is shown.
+    pub fn hide(&mut self, hidden: &BTreeSet<usize>) {
+        if hidden.is_empty() {
+            return;
+        }
+        for &i in hidden {
+            if let Some(lane) = self.of_node.get_mut(i) {
+                *lane = HIDDEN;
+            }
+        }
+        // Each kept lane's new index.
+        let mut renumber = vec![HIDDEN; self.lanes.len()];
+        let mut kept = 0;
+        for (lane, new) in renumber.iter_mut().enumerate() {
+            if self.of_node.contains(&lane) {
+                *new = kept;
+                kept += 1;
+            }
+        }
+        let mut i = 0;
+        self.lanes.retain(|_| {
+            i += 1;
+            renumber[i - 1] != HIDDEN
+        });
+        for lane in &mut self.of_node {
+            *lane = renumber.get(*lane).copied().unwrap_or(HIDDEN);
+        }
+        self.bands.retain_mut(|b| {
+            let inside: Vec<usize> = (b.first..=b.last)
+                .map(|l| renumber[l])
+                .filter(|&l| l != HIDDEN)
+                .collect();
+            match (inside.first(), inside.last()) {
+                (Some(&first), Some(&last)) => {
+                    (b.first, b.last) = (first, last);
+                    true
+                }
+                _ => false,
+            }
+        });
+    }
+
+    /// Whether `node` has a lane (it is not hidden).
+    pub fn shows(&self, node: NodeId) -> bool {
+        self.of_node.get(node.index()).is_some_and(|&l| l != HIDDEN)
+    }
+
     /// How many lanes there are.
     pub fn len(&self) -> usize {
         self.lanes.len()
@@ -120,9 +171,14 @@ impl Lanes {
         self.lanes.is_empty()
     }
 
-    /// The lane `node`'s events are drawn on (the first lane for an unknown node).
+    /// The lane `node`'s events are drawn on (the first lane for an unknown node; a
+    /// hidden node has none: see [`shows`](Self::shows)).
     pub fn lane_of(&self, node: NodeId) -> usize {
-        self.of_node.get(node.index()).copied().unwrap_or(0)
+        self.of_node
+            .get(node.index())
+            .copied()
+            .filter(|&l| l != HIDDEN)
+            .unwrap_or(0)
     }
 
     /// Whether a message between `a` and `b` stays inside one collapsed group (it is
@@ -236,5 +292,28 @@ mod tests {
         assert_eq!(folded.lanes[1].name, "zone z1 (2)");
         assert!(folded.folded_together(NodeId(1), NodeId(2)));
         assert!(!folded.folded_together(NodeId(0), NodeId(2)));
+    }
+
+    #[test]
+    fn hidden_nodes_lose_their_lanes_and_the_rest_close_up() {
+        let mut t = Topology::default();
+        let zone = t.group("z1", "zone", None);
+        t.place(NodeId(1), zone);
+        t.place(NodeId(2), zone);
+        let roles = ["client"; 4];
+        let mut lanes = Lanes::new(&names(4), &roles, &t, &BTreeSet::new());
+        lanes.hide(&BTreeSet::from([0, 2]));
+        let order: Vec<&str> = lanes.lanes.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(order, ["n3", "n1"]);
+        assert!(!lanes.shows(NodeId(0)) && lanes.shows(NodeId(1)));
+        assert_eq!((lanes.lane_of(NodeId(3)), lanes.lane_of(NodeId(1))), (0, 1));
+        assert_eq!((lanes.bands[0].first, lanes.bands[0].last), (1, 1));
+        // A folded group keeps its lane while one member is shown.
+        let mut folded = Lanes::new(&names(4), &roles, &t, &BTreeSet::from([zone]));
+        folded.hide(&BTreeSet::from([1]));
+        assert_eq!(folded.len(), 3);
+        assert!(folded.shows(NodeId(2)) && !folded.shows(NodeId(1)));
+        folded.hide(&BTreeSet::from([1, 2]));
+        assert_eq!(folded.len(), 2, "no member shown: the group's lane goes");
     }
 }

@@ -9,17 +9,17 @@
 //! Coordinates are on the strip in absolute time (see [`DiagramGeometry::abs_x`]).
 
 use std::collections::BTreeSet;
-use std::fmt::Write;
 
 use playground_core::sim::causality::{Cone, Relation};
 use playground_core::sim::run::{EventInfo, EventTag};
+use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 
+use super::labels::{place, Rank, Rect, Taken, Wanted, CHAR_WIDTH};
+use super::repeats::{self, Repeat, RepeatKey};
+use super::shapes::{distance_to_segment, event_class, head, line, shape, short};
 use super::{DiagramGeometry, Lanes};
 use crate::model::{Arrow, ArrowEnd};
-
-/// Roughly how wide one character of a label is, in SVG units.
-const LABEL_CHAR_WIDTH: f64 = 6.2;
 
 /// How near (in SVG units) the pointer must be to an event or an arrow to hit it.
 const EVENT_REACH: f64 = 7.0;
@@ -66,6 +66,17 @@ pub struct ArrowKind {
     pub labels: Vec<Label>,
 }
 
+/// A run of repetitive messages drawn as one band between its two lanes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepeatMark {
+    /// The run.
+    pub repeat: Repeat,
+    /// Its band: from its first send to its last delivery, between its lanes.
+    pub band: Rect,
+    /// CSS classes, e.g. `"repeat future"`.
+    pub class: String,
+}
+
 /// What the pointer is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hit {
@@ -73,6 +84,8 @@ pub enum Hit {
     Event(usize),
     /// A message's arrow.
     Arrow(MsgId),
+    /// A run of repetitive messages, by its index in [`DiagramMarks::repeats`].
+    Repeat(usize),
 }
 
 /// Everything the diagram's plot draws, and where, for hit-testing.
@@ -82,8 +95,14 @@ pub struct DiagramMarks {
     pub arrows: Vec<ArrowKind>,
     /// Event shapes, one per kind (and whether it is after the cursor).
     pub events: Vec<Shape>,
-    /// Event labels (the pattern's events and actions).
+    /// Event labels (the pattern's events and actions) that found a free place.
     pub event_labels: Vec<Label>,
+    /// Each breach's label that found a place, by the trace index of its event.
+    breach_labels: Vec<(usize, Label)>,
+    /// Runs of repetitive messages drawn as one band each.
+    pub repeats: Vec<RepeatMark>,
+    /// The messages inside those runs (not drawn one by one).
+    collapsed: BTreeSet<MsgId>,
     /// Each event drawn: trace index and position.
     points: Vec<(usize, f64, f64)>,
     /// Each arrow drawn: message and the segment it is drawn along.
@@ -108,17 +127,6 @@ fn group_of<T>(
             groups.push(make([base, extra].concat()));
             groups.len() - 1
         }
-    }
-}
-
-/// `text`, cut to `max` characters with an ellipsis.
-pub fn short(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut cut: String = text.chars().take(max - 1).collect();
-        cut.push('…');
-        cut
     }
 }
 
@@ -162,31 +170,169 @@ fn relation_class(relation: Relation) -> &'static str {
     }
 }
 
+/// What the marks are drawn for, besides the window: the present, the focus, breaches.
+#[derive(Clone, Copy, Default)]
+pub struct View<'a> {
+    /// Trace events already shown: later ones are in the future.
+    pub shown: usize,
+    /// The cursor: labels near it are placed first.
+    pub cursor: SimTime,
+    /// What is highlighted.
+    pub focus: Focus<'a>,
+    /// Events that broke a property (their label goes first).
+    pub breaches: &'a [usize],
+    /// Whether runs of repetitive messages are drawn as one mark, and the runs a person
+    /// expanded (`None`: every message drawn).
+    pub collapse: Option<&'a [RepeatKey]>,
+}
+
+/// Where a placed label goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    /// With the arrows of group `.0`; centered on its spot.
+    Arrow(usize),
+    /// With the event labels.
+    Event,
+    /// With the event labels, a run's count.
+    Repeat,
+    /// With the breach marks, for the event with this trace index.
+    Breach(usize),
+}
+
 impl DiagramMarks {
-    /// Lays out `events` and `arrows` in window `g` on `lanes`; events at or after trace
-    /// index `shown` are in the future, and what `focus` picks is highlighted.
+    /// Lays out `events` and `arrows` in window `g` on `lanes`, for `view`.
     pub fn new(
         g: &DiagramGeometry,
         lanes: &Lanes,
         events: &[EventInfo],
         arrows: &[Arrow],
-        shown: usize,
-        focus: Focus<'_>,
+        view: &View<'_>,
     ) -> DiagramMarks {
         let mut marks = DiagramMarks::default();
-        marks.add_arrows(g, arrows, focus);
-        marks.add_events(g, lanes, events, shown, focus);
+        let cursor = g.abs_x(view.cursor);
+        let mut wanted = Vec::new();
+        if let Some(expanded) = view.collapse {
+            marks.add_repeats(g, lanes, events, arrows, view, expanded, &mut wanted);
+        }
+        marks.add_arrows(g, arrows, view.focus, cursor, &mut wanted);
+        marks.add_events(g, lanes, events, view, &mut wanted);
+        // Labels keep off every event's mark, and off each other.
+        let left = g.abs_x(g.start);
+        let mut taken = Taken::new(left);
+        for &(_, x, y) in &marks.points {
+            taken.take(Rect(
+                x - EVENT_REACH,
+                y - EVENT_REACH,
+                x + EVENT_REACH,
+                y + EVENT_REACH,
+            ));
+        }
+        for ((slot, mut label), x, y) in place(wanted, &mut taken, left, left + g.width) {
+            label.y = y;
+            label.x = x;
+            match slot {
+                Slot::Arrow(i) => {
+                    label.x += label.text.chars().count() as f64 * CHAR_WIDTH / 2.0;
+                    marks.arrows[i].labels.push(label);
+                }
+                Slot::Event | Slot::Repeat => marks.event_labels.push(label),
+                Slot::Breach(index) => marks.breach_labels.push((index, label)),
+            }
+        }
         marks
     }
 
-    fn add_arrows(&mut self, g: &DiagramGeometry, arrows: &[Arrow], focus: Focus<'_>) {
+    /// Finds the runs of repetitive messages (see `layout/repeats.rs`) and draws each as
+    /// a band with its count; their messages and events are then left out.
+    #[allow(clippy::too_many_arguments)]
+    fn add_repeats(
+        &mut self,
+        g: &DiagramGeometry,
+        lanes: &Lanes,
+        events: &[EventInfo],
+        arrows: &[Arrow],
+        view: &View<'_>,
+        expanded: &[RepeatKey],
+        wanted: &mut Vec<Wanted<(Slot, Label)>>,
+    ) {
+        // An arrow is in the future when one of its events is.
+        let mut future = BTreeSet::new();
+        let mut keep = BTreeSet::new();
+        for e in events {
+            let Some(msg) = e.msg else { continue };
+            if e.index >= view.shown {
+                future.insert(msg);
+            }
+        }
+        // The chosen event's message stays drawn: its own, or the one whose delivery it
+        // followed (a note made on the delivery's step).
+        if let Focus::Cone(c) = view.focus {
+            let at = events.iter().position(|e| e.index == c.chosen);
+            let chosen = at.map(|i| &events[i]);
+            let msg = chosen.and_then(|ch| {
+                ch.msg.or_else(|| {
+                    let before = events[..at?].iter().rev();
+                    let mut same = before.take_while(|e| (e.node, e.time) == (ch.node, ch.time));
+                    same.find_map(|e| e.msg)
+                })
+            });
+            keep.extend(msg);
+        }
+        let class_of = |a: &Arrow| match (future.contains(&a.msg), view.focus.arrow(a.msg)) {
+            (false, relation) => relation,
+            (true, "") => " future",
+            (true, " before") => " future before",
+            (true, " after") => " future after",
+            (true, _) => " future on-path",
+        };
+        let cursor = g.abs_x(view.cursor);
+        for repeat in repeats::find(lanes, arrows, events, &class_of, &keep, expanded) {
+            let (x0, x1) = (g.abs_x(repeat.first), g.abs_x(repeat.last));
+            let (y0, y1) = (g.lane_y(repeat.key.0), g.lane_y(repeat.key.1));
+            let band = Rect(x0, y0 + 3.0, x1.max(x0 + 6.0), y1 - 3.0);
+            let text = format!("×{} {}", repeat.msgs.len(), short(&repeat.kinds, 14));
+            let (cx, cy) = ((band.0 + band.2) / 2.0, (y0 + y1) / 2.0 + 4.0);
+            let half = CHAR_WIDTH * text.chars().count() as f64 / 2.0;
+            wanted.push(Wanted {
+                rank: Rank::Repeat,
+                distance: (cx - cursor).abs(),
+                spots: vec![
+                    (cx - half, cy),
+                    (cx - half, cy - 14.0),
+                    (cx - half, cy + 14.0),
+                ],
+                chars: text.chars().count(),
+                item: (
+                    Slot::Repeat,
+                    Label {
+                        class: "repeat-label",
+                        x: 0.0,
+                        y: 0.0,
+                        text,
+                    },
+                ),
+            });
+            self.collapsed.extend(repeat.msgs.iter().copied());
+            self.repeats.push(RepeatMark {
+                class: ["repeat", repeat.class].concat(),
+                repeat,
+                band,
+            });
+        }
+    }
+
+    fn add_arrows(
+        &mut self,
+        g: &DiagramGeometry,
+        arrows: &[Arrow],
+        focus: Focus<'_>,
+        cursor: f64,
+        wanted: &mut Vec<Wanted<(Slot, Label)>>,
+    ) {
         let left = g.abs_x(g.start);
         let right = left + g.width;
         let clamp_x = |x: f64| x.clamp(left - 4.0, right + 4.0);
-        // Arrow labels sit a third of the way along; one that would overprint an earlier
-        // label is left out (the arrow keeps its tooltip).
-        let mut placed: Vec<(f64, f64, f64)> = Vec::new();
-        for a in arrows {
+        for a in arrows.iter().filter(|a| !self.collapsed.contains(&a.msg)) {
             let (x1, y1) = (g.abs_x(a.sent), g.lane_y(a.from_lane));
             let y2 = g.lane_y(a.to_lane);
             let extra = focus.arrow(a.msg);
@@ -207,16 +353,29 @@ impl DiagramMarks {
                 },
             );
             let group = &mut self.arrows[i];
+            let mut want = |rank, x: f64, spots: Vec<(f64, f64)>, text: String, class| {
+                wanted.push(Wanted {
+                    rank,
+                    distance: (x - cursor).abs(),
+                    spots,
+                    chars: text.chars().count(),
+                    item: (
+                        Slot::Arrow(i),
+                        Label {
+                            class,
+                            x: 0.0,
+                            y: 0.0,
+                            text,
+                        },
+                    ),
+                });
+            };
             if a.end == ArrowEnd::Lost {
                 // A lost message: a short stub ending in a cross, a third of the way down.
                 let (x2, y2) = (x1 + 18.0, y1 + (y2 - y1) / 3.0);
                 line(&mut group.lines, x1, y1, x2, y2);
-                group.labels.push(Label {
-                    class: "lost-mark",
-                    x: x2,
-                    y: y2 + 4.0,
-                    text: "✕ lost".into(),
-                });
+                let spots = vec![(x2, y2 + 4.0), (x2 + 4.0, y2 + 16.0)];
+                want(Rank::Loss, x2, spots, "✕ lost".into(), "lost-mark");
                 self.segments.push((a.msg, [x1, y1, x2, y2]));
                 continue;
             }
@@ -227,29 +386,22 @@ impl DiagramMarks {
             if a.arrived.is_some() {
                 line(&mut group.bars, clamp_x(x2), y2, clamp_x(x_end), y2);
             }
-            let (lx, ly) = (x1 + (x2 - x1) / 3.0, y1 + (y2 - y1) / 3.0);
+            // The label is centered on a point a third, a half or two thirds along.
             let text = short(&a.short, 16);
-            let half = LABEL_CHAR_WIDTH * 0.8 * text.chars().count() as f64 / 2.0;
-            let inside = lx - half > left && lx + half < right;
-            let free = placed
+            let half = CHAR_WIDTH * text.chars().count() as f64 / 2.0;
+            let spots = [3.0, 2.0, 1.5]
                 .iter()
-                .all(|&(a0, a1, y)| (y - ly).abs() > 11.0 || lx + half < a0 || lx - half > a1);
-            if inside && free {
-                placed.push((lx - half - 2.0, lx + half + 2.0, ly));
-                group.labels.push(Label {
-                    class: "",
-                    x: lx,
-                    y: ly + 3.0,
-                    text,
-                });
-            }
+                .map(|d| (x1 + (x2 - x1) / d - half, y1 + (y2 - y1) / d + 4.0))
+                .collect();
+            let rank = if on_path {
+                Rank::Focused
+            } else {
+                Rank::Message
+            };
+            want(rank, x1, spots, text, "");
             if let Some(mark) = mark {
-                group.labels.push(Label {
-                    class: "lost-mark",
-                    x: x_end,
-                    y: y2 - 6.0,
-                    text: mark.into(),
-                });
+                let spots = vec![(x_end, y2 - 6.0), (x_end, y2 + 16.0)];
+                want(Rank::Loss, x_end, spots, mark.into(), "lost-mark");
             }
             let (cx1, cx2) = (clamp_x(x1), clamp_x(x2));
             line(&mut group.lines, cx1, y1, cx2, y2);
@@ -266,19 +418,29 @@ impl DiagramMarks {
         g: &DiagramGeometry,
         lanes: &Lanes,
         events: &[EventInfo],
-        shown: usize,
-        focus: Focus<'_>,
+        view: &View<'_>,
+        wanted: &mut Vec<Wanted<(Slot, Label)>>,
     ) {
-        // Labels alternate above and below their lane; a label that would overprint the
-        // previous one on its row is left out (the event keeps its tooltip).
-        let mut labelled_per_lane = vec![0usize; lanes.len()];
-        let mut row_ends = vec![[f64::NEG_INFINITY; 2]; lanes.len()];
+        let cursor = g.abs_x(view.cursor);
+        // A collapsed message's events are left out, and so is the routine note its
+        // delivery made (the same node at the same instant: "accepts heartbeat").
+        let mut delivered = None;
         for e in events {
-            let Some(node) = e.node else { continue };
+            let Some(node) = e.node.filter(|&n| lanes.shows(n)) else {
+                continue;
+            };
+            if e.msg.is_some_and(|m| self.collapsed.contains(&m)) && e.tag != EventTag::Timer {
+                delivered = (e.tag == EventTag::Deliver).then_some((node, e.time));
+                continue;
+            }
+            if e.tag == EventTag::Note && e.minor && delivered == Some((node, e.time)) {
+                continue;
+            }
             let lane = lanes.lane_of(node);
             let (x, y) = (g.abs_x(e.time), g.lane_y(lane));
-            let future = e.index >= shown;
-            let extra = match (future, focus.event(e.index)) {
+            let future = e.index >= view.shown;
+            let relation = view.focus.event(e.index);
+            let extra = match (future, relation) {
                 (false, relation) => relation,
                 (true, "") => " future",
                 (true, " before") => " future before",
@@ -296,36 +458,66 @@ impl DiagramMarks {
             );
             shape(&mut self.events[i].d, e.tag, x, y);
             self.points.push((e.index, x, y));
-            let labelled = matches!(
-                e.tag,
-                EventTag::Note | EventTag::Action | EventTag::Dropped | EventTag::Retired
-            );
-            if !labelled || e.minor {
-                continue;
-            }
-            let text = short(e.label.split(" (").next().unwrap_or_default(), 30);
-            let (Some(count), Some(rows)) =
-                (labelled_per_lane.get_mut(lane), row_ends.get_mut(lane))
-            else {
-                continue;
-            };
-            let below = *count % 2 == 1;
-            let row = &mut rows[usize::from(below)];
-            if x + 5.0 > *row + 4.0 {
-                *row = x + 5.0 + LABEL_CHAR_WIDTH * text.chars().count() as f64;
-                *count += 1;
-                self.event_labels.push(Label {
-                    class: if future {
-                        "event-label future"
-                    } else {
-                        "event-label"
-                    },
-                    x: x + 5.0,
-                    y: if below { y + 17.0 } else { y - 8.0 },
-                    text,
+            if view.breaches.contains(&e.index) {
+                let text = "⚠ broke a property".to_string();
+                wanted.push(Wanted {
+                    rank: Rank::Breach,
+                    distance: 0.0,
+                    spots: vec![(x + 9.0, y + 20.0), (x + 9.0, y - 11.0)],
+                    chars: text.chars().count(),
+                    item: (
+                        Slot::Breach(e.index),
+                        Label {
+                            class: "",
+                            x,
+                            y,
+                            text,
+                        },
+                    ),
                 });
             }
+            let chosen = relation == " chosen";
+            let rank = match e.tag {
+                _ if chosen => Rank::Chosen,
+                _ if e.minor => continue,
+                EventTag::Action => Rank::Action,
+                EventTag::Note => Rank::Note,
+                EventTag::Dropped | EventTag::Retired => Rank::Loss,
+                _ => continue,
+            };
+            let text = short(e.label.split(" (").next().unwrap_or_default(), 30);
+            let width = CHAR_WIDTH * text.chars().count() as f64;
+            // Beside the mark: right above, right below, left above, left below.
+            let (above, below) = (y - 11.0, y + 20.0);
+            let (right, left) = (x + 9.0, x - 9.0 - width);
+            wanted.push(Wanted {
+                rank,
+                distance: (x - cursor).abs(),
+                spots: vec![(right, above), (right, below), (left, above), (left, below)],
+                chars: text.chars().count(),
+                item: (
+                    Slot::Event,
+                    Label {
+                        class: if future {
+                            "event-label future"
+                        } else {
+                            "event-label"
+                        },
+                        x,
+                        y,
+                        text,
+                    },
+                ),
+            });
         }
+    }
+
+    /// Where the label of the breach at trace index `index` went, if it was placed.
+    pub fn breach_label(&self, index: usize) -> Option<&Label> {
+        self.breach_labels
+            .iter()
+            .find(|b| b.0 == index)
+            .map(|b| &b.1)
     }
 
     /// Where an event was drawn, by trace index.
@@ -357,92 +549,15 @@ impl DiagramMarks {
             .segments
             .iter()
             .map(|&(m, s)| (Hit::Arrow(m), distance_to_segment(x, y, s)));
-        nearest(&mut events, EVENT_REACH).or_else(|| nearest(&mut arrows, ARROW_REACH))
-    }
-}
-
-/// How far `(x, y)` is from the segment `[x1, y1, x2, y2]`.
-pub fn distance_to_segment(x: f64, y: f64, [x1, y1, x2, y2]: [f64; 4]) -> f64 {
-    let (dx, dy) = (x2 - x1, y2 - y1);
-    let length = dx * dx + dy * dy;
-    let t = if length == 0.0 {
-        0.0
-    } else {
-        (((x - x1) * dx + (y - y1) * dy) / length).clamp(0.0, 1.0)
-    };
-    (x - x1 - t * dx).hypot(y - y1 - t * dy)
-}
-
-fn line(d: &mut String, x1: f64, y1: f64, x2: f64, y2: f64) {
-    let _ = write!(d, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
-}
-
-/// A filled triangle `size` long whose tip is the end of the line.
-fn head(d: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, size: f64) {
-    let (dx, dy) = (x2 - x1, y2 - y1);
-    let length = dx.hypot(dy);
-    if length < 1.0 {
-        return;
-    }
-    let (ux, uy) = (dx / length * size, dy / length * size);
-    let (bx, by) = (x2 - ux, y2 - uy);
-    let _ = write!(
-        d,
-        "M{x2:.1} {y2:.1}L{:.1} {:.1}L{:.1} {:.1}z",
-        bx - uy / 2.0,
-        by + ux / 2.0,
-        bx + uy / 2.0,
-        by - ux / 2.0
-    );
-}
-
-/// One event's shape at `(x, y)`.
-fn shape(d: &mut String, tag: EventTag, x: f64, y: f64) {
-    let _ = match tag {
-        // A diamond (a square of 10 turned by 45°).
-        EventTag::Note => write!(d, "M{x:.1} {:.1}l7.1 7.1l-7.1 7.1l-7.1-7.1z", y - 7.1),
-        EventTag::Action => write!(d, "M{:.1} {:.1}h12v12h-12z", x - 6.0, y - 6.0),
-        EventTag::Dropped | EventTag::Lost | EventTag::Cut => {
-            write!(d, "M{:.1} {:.1}l8 8m0-8l-8 8", x - 4.0, y - 4.0)
-        }
-        EventTag::Retired => write!(d, "M{:.1} {:.1}h4v18h-4z", x - 2.0, y - 9.0),
-        EventTag::Arrive => write!(d, "M{x:.1} {:.1}l4 4l-4 4l-4-4z", y - 4.0),
-        _ => {
-            let r = if tag == EventTag::Deliver { 5.0 } else { 3.5 };
-            write!(
-                d,
-                "M{:.1} {y:.1}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 -{} 0z",
-                x - r,
-                2.0 * r,
-                2.0 * r
-            )
-        }
-    };
-}
-
-/// The CSS classes of an event's kind.
-fn event_class(tag: EventTag) -> &'static str {
-    match tag {
-        EventTag::Start => "event start",
-        EventTag::Send => "event send",
-        EventTag::Lost => "event lost",
-        EventTag::Cut => "event cut",
-        EventTag::Deliver => "event deliver",
-        EventTag::Arrive => "event arrive",
-        EventTag::Retired => "event retired",
-        EventTag::Dropped => "event dropped",
-        EventTag::Timer => "event timer",
-        EventTag::Action => "event action",
-        EventTag::Note => "event note",
-    }
-}
-
-/// What an arrow's tooltip adds to its payload about how it ended.
-pub fn arrow_note(end: ArrowEnd) -> &'static str {
-    match end {
-        ArrowEnd::Delivered(_) => "",
-        ArrowEnd::Dropped(_) => " (dropped)",
-        ArrowEnd::Pending(_) => " (still in flight at the end)",
-        ArrowEnd::Lost => " (lost in the network or cut by a partition)",
+        nearest(&mut events, EVENT_REACH)
+            .or_else(|| nearest(&mut arrows, ARROW_REACH))
+            .or_else(|| {
+                let spot = Rect(x, y, x, y);
+                let inside = |r: &Rect| Rect(r.0 - 2.0, r.1, r.2 + 2.0, r.3).overlaps(&spot);
+                self.repeats
+                    .iter()
+                    .position(|r| inside(&r.band))
+                    .map(Hit::Repeat)
+            })
     }
 }

@@ -52,6 +52,14 @@ pub enum Command {
     SelectMessage(MsgId),
     /// Show the path of the request this message belongs to.
     SelectPath(MsgId),
+    /// Hide a node's lane in the diagram, or show it again.
+    ToggleLane(NodeId),
+    /// Show every lane in the diagram.
+    ShowAllLanes,
+    /// Draw repetitive messages one by one, or collapse them again.
+    ToggleRepeats,
+    /// Draw these runs of repetitive messages one by one (lanes and kind).
+    ExpandRepeat(crate::layout::repeats::RepeatKey),
     /// Stop showing a path.
     ClearPath,
     /// Show the instant of this trace event and what happened before and after it.
@@ -84,6 +92,14 @@ pub enum Command {
     TypeParam(String, String),
     /// Change a parameter (restarts the run).
     SetParam(String, i64),
+    /// Turn guided mode on or off (the person's choice, kept for the page's other stories).
+    SetGuided(bool),
+    /// Guided mode as a first visit to a story asks (unless the person chose already).
+    GuideDefault(bool),
+    /// Pick choice `n` of the question asked.
+    Answer(usize),
+    /// Close the question and play on.
+    Continue,
     /// Open a scenario with its defaults.
     OpenScenario(String),
     /// Re-run with another seed.

@@ -68,18 +68,21 @@ impl Playground {
     }
 
     /// The diagram's lanes: grouped by the run's topology (or by role), a collapsed group
-    /// as one lane. They depend only on the run and the collapsed groups (the stage's
+    /// as one lane, without the lanes a person hid. They depend only on the run and the collapsed groups (the stage's
     /// own), so they are computed when one of those changes and shared between frames.
     pub fn lanes(&self) -> Rc<Lanes> {
-        self.lanes.get(self.collapsed.clone(), || {
+        let key = (self.collapsed.clone(), self.view.hidden.clone());
+        self.lanes.get(key, || {
             let nodes = self.run.scenario().nodes(self.run.config());
             let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
-            Rc::new(Lanes::new(
+            let mut lanes = Lanes::new(
                 self.engine().names(),
                 &roles,
                 self.engine().topology(),
                 &self.collapsed,
-            ))
+            );
+            lanes.hide(&self.view.hidden);
+            Rc::new(lanes)
         })
     }
 
@@ -96,8 +99,8 @@ impl Playground {
     /// The arrows of every message that is sent, arrives, is delivered or dropped among
     /// `events` (messages crossing the window's edges too), each drawn to when it reached
     /// its node and ended (delivered, dropped, lost, or due at the run's end), between
-    /// the lanes of [`lanes`](Self::lanes); a message inside one collapsed group is not
-    /// drawn.
+    /// the lanes of [`lanes`](Self::lanes); a message inside one collapsed group, or to or
+    /// from a hidden lane, is not drawn (the filter counts those: `hidden_messages`).
     pub fn arrows(&self, events: &[EventInfo]) -> Vec<Arrow> {
         let engine = self.engine();
         let lanes = self.lanes();
@@ -119,7 +122,9 @@ impl Playground {
             .filter_map(|e| {
                 let id = e.msg.filter(|id| drawn.insert(*id))?;
                 let msg = engine.message(id)?;
-                if lanes.folded_together(msg.from, msg.to) {
+                if lanes.folded_together(msg.from, msg.to)
+                    || !(lanes.shows(msg.from) && lanes.shows(msg.to))
+                {
                     return None;
                 }
                 let lost = matches!(e.tag, EventTag::Lost | EventTag::Cut);

@@ -11,7 +11,7 @@ use super::{Cursor, LogFilter, Memo, Notice, Playground, Query, Tone};
 
 impl Playground {
     /// Opens what the address asks for, falling back to the default session with a notice
-    /// when the address is broken.
+    /// when the address is broken. Guided mode is off unless the link says `guide=1`.
     pub fn open(query: Query, reduced_motion: bool) -> Playground {
         let registry = Registry::standard();
         let mut notices = Vec::new();
@@ -75,6 +75,17 @@ impl Playground {
             }),
             None => {}
         }
+        match query.guide {
+            Some(Ok(on)) => playground.guide_default(on),
+            Some(Err(text)) => playground.notify(Notice {
+                tone: Tone::Error,
+                text: format!(
+                    "The link's `guide={text}` is neither 1 (guided mode on) nor 0 (off); \
+                     guided mode is off."
+                ),
+            }),
+            None => {}
+        }
         playground.sync_vs();
         playground
     }
@@ -98,6 +109,7 @@ impl Playground {
             collapsed: BTreeSet::new(),
             layout: Memo::default(),
             lanes: Memo::default(),
+            view: Default::default(),
             group: BTreeSet::new(),
             log: LogFilter::default(),
             diagram_span_us: 0,
@@ -111,6 +123,7 @@ impl Playground {
             charts: Memo::default(),
             path_memo: Memo::default(),
             cone_memo: Memo::default(),
+            guide: Default::default(),
             vs: None,
             divergence: None,
             outcome: None,

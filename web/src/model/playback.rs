@@ -45,7 +45,7 @@ pub const FOLLOW_MAX_SPEED: u64 = 5_000;
 
 impl Playground {
     /// Plays on by `real_ms` of real time, at the chosen speed (one step at a time with
-    /// reduced motion), and stops at the end.
+    /// reduced motion), and stops at the end, or in guided mode before a key moment.
     pub(super) fn tick(&mut self, real_ms: f64) {
         if !self.playing || !real_ms.is_finite() || real_ms <= 0.0 {
             return;
@@ -55,11 +55,19 @@ impl Playground {
             self.step_debt_ms += real_ms;
             while self.step_debt_ms >= REDUCED_MOTION_STEP_MS {
                 self.step_debt_ms -= REDUCED_MOTION_STEP_MS;
+                let before = self.cursor;
                 self.step_forward();
+                if self.stop_at_moment(before) {
+                    return;
+                }
             }
         } else {
+            let before = self.cursor;
             let time = self.follow(real_ms);
             self.seek(time);
+            if self.stop_at_moment(before) {
+                return;
+            }
         }
         if self.cursor.time >= self.end() && self.cursor.steps >= self.total_steps() {
             self.playing = false;
