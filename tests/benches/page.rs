@@ -1,5 +1,6 @@
 //! The page benchmark: first stage rendered, frame times while playing and while
-//! scrolling the diagram, in headless Chromium on the Trunk-built `dist/`.
+//! scrolling the diagram, and while playing a compare view, in headless Chromium on the
+//! Trunk-built `dist/`.
 //!
 //! Run by `scripts/bench.sh` after the release build. Prints `BENCH name value` lines.
 
@@ -55,10 +56,13 @@ async fn play_at_10x(
     session: &Session,
     in_view: Option<&str>,
 ) -> Vec<f64> {
-    client
-        .goto(&format!("{base}?s={}", session.encode()))
-        .await
-        .unwrap();
+    play_link_at_10x(client, &format!("{base}?s={}", session.encode()), in_view).await
+}
+
+/// Opens `link`, plays it at 10x for 4 s (with the element `in_view` scrolled into view,
+/// if any) and returns the frame intervals.
+async fn play_link_at_10x(client: &Client, link: &str, in_view: Option<&str>) -> Vec<f64> {
+    client.goto(link).await.unwrap();
     testid(client, "stage").await;
     client
         .execute(
@@ -183,5 +187,22 @@ async fn main() {
     )
     .await;
     report("scroll", &scrolling);
+
+    // The compare view of that run and another seed (two runs of about 100,000 events:
+    // two stages, two diagrams, both runs in every chart), played at 10x, next to the
+    // same run alone, measured in the same process.
+    let alone = format!("{base}?s={}", big.encode());
+    let compared = format!(
+        "{alone}&vs={}",
+        Session {
+            seed: 2,
+            ..big.clone()
+        }
+        .encode()
+    );
+    for (name, link) in [("play-big-10x", &alone), ("play-compare-10x", &compared)] {
+        let playing = play_link_at_10x(&client, link, None).await;
+        report(name, &playing);
+    }
     client.close().await.unwrap();
 }

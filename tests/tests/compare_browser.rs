@@ -1,8 +1,11 @@
 //! Comparing two runs in the built page, in headless Chromium: a compare link opens both
 //! runs (two stages, two diagrams, both status strips, both runs in each chart), `D` goes
-//! to where they part, a bad second half gets a banner and one run, "compare with…" opens
-//! run B and writes it into the address, and a compare link embeds. Screenshots at
-//! 1400×1000 and at phone width are written to `tests/screenshots/`.
+//! to where they part and `O` to the first difference in outcome, the invariants panel
+//! gives both runs' verdicts, each run has its heat strip, a bad second half gets a
+//! banner and one run, "compare with…" opens run B (also "my actions only up to now") and
+//! writes it into the address, both diagrams export as SVG, and a compare link embeds.
+//! Screenshots of the stages and of the invariants panel at 1400×900 and 390×844 are
+//! written to `tests/screenshots/`.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
 
@@ -13,7 +16,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use browser::{
-    dist_dir, scrolls_sideways, scrub, serve, shoot_stage, start_browser, testid, text, PREFIX,
+    dist_dir, scrolls_sideways, scrub, serve, shoot, shoot_stage, start_browser, testid, text,
+    PREFIX,
 };
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -36,23 +40,43 @@ async fn key(client: &Client, key: &str) {
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
-async fn scrubber_value(client: &Client) -> u64 {
+/// The scrubber's `value` or `max` (µs).
+async fn scrubber(client: &Client, field: &str) -> u64 {
     let value = client
         .execute(
-            "return document.querySelector('[data-testid=scrubber]').value",
-            vec![],
+            "return document.querySelector('[data-testid=scrubber]')[arguments[0]]",
+            vec![json!(field)],
         )
         .await
         .unwrap();
     value.as_str().unwrap().parse().unwrap()
 }
 
-/// Microseconds from the time in "They part at event N at 12.345ms: …".
-fn time_in(sentence: &str) -> Option<u64> {
-    let after = sentence.split(" at ").nth(2)?;
-    let ms = after.split("ms").next()?;
-    let (whole, frac) = ms.split_once('.')?;
-    Some(whole.parse::<u64>().ok()? * 1_000 + frac.parse::<u64>().ok()?)
+/// Chooses the change labelled `prefix…` in the compare chooser.
+async fn choose(client: &Client, prefix: &str) {
+    let found = client
+        .execute(
+            "const s = document.querySelector('[data-testid=compare-with]'); \
+             const i = [...s.options].findIndex(o => o.text.startsWith(arguments[0])); \
+             if (i < 0) return false; s.selectedIndex = i; \
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+            vec![json!(prefix)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, json!(true), "no change labelled {prefix}…");
+}
+
+/// The instant (µs) a line of the compare bar goes to, from its `data-at`.
+async fn at_of(client: &Client, testid: &str) -> u64 {
+    let value = client
+        .execute(
+            &format!("return document.querySelector('[data-testid={testid}]').dataset.at"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().expect("an instant").parse().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -61,7 +85,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
     let base = format!("http://127.0.0.1:{port}{PREFIX}");
     let (_driver, client) = start_browser().await;
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
-    for (name, width, height) in [("desktop", 1400, 1000), ("phone", 390, 844)] {
+    for (name, width, height) in [("desktop", 1400, 900), ("phone", 390, 844)] {
         client.set_window_size(width, height).await.unwrap();
         client.goto(&format!("{base}?s={A}&vs={B}")).await.unwrap();
         testid(&client, "run-pair").await;
@@ -78,11 +102,24 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         // The divergence comes with the fingerprints, a frame after the runs.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let sentence = text(&client, "divergence").await;
-        assert!(sentence.starts_with("They part at"), "{sentence}");
+        assert!(sentence.starts_with("First difference: At "), "{sentence}");
         scrub(&client, 620_000).await;
         key(&client, "d").await;
-        let at = time_in(&sentence).expect("the runs part at one instant");
-        assert_eq!(scrubber_value(&client).await, at, "{sentence}");
+        let at = at_of(&client, "divergence").await;
+        assert_eq!(scrubber(&client, "value").await, at, "{sentence}");
+        // The first difference in outcome, and O goes there.
+        let outcome = text(&client, "outcome").await;
+        assert!(
+            outcome.starts_with("First difference in outcome: At "),
+            "{outcome}"
+        );
+        key(&client, "o").await;
+        assert_eq!(
+            scrubber(&client, "value").await,
+            at_of(&client, "outcome").await,
+            "{outcome}"
+        );
+        key(&client, "d").await;
         assert_eq!(
             count(&client, "[data-testid=divergence-mark]").await,
             2,
@@ -106,6 +143,47 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             .await
             .unwrap();
         assert_eq!(stacked, json!(name == "phone"), "{name}");
+        // The invariants panel says how each property stands in both runs, and a
+        // per-node heat strip is drawn for each run.
+        let rows = count(&client, "[data-testid=invariants] li.property").await;
+        assert!(rows > 0, "{name}");
+        assert_eq!(
+            count(&client, "[data-testid^=verdict-a-]").await,
+            rows,
+            "{name}"
+        );
+        assert_eq!(
+            count(&client, "[data-testid^=verdict-b-]").await,
+            rows,
+            "{name}"
+        );
+        assert_eq!(
+            count(&client, "[data-testid=heat-strip]").await,
+            count(&client, "[data-testid=heat-strip-b]").await,
+            "{name}"
+        );
+        assert!(
+            count(&client, "[data-testid=heat-strip-b]").await > 0,
+            "{name}"
+        );
+        // By the end, run B (health checks off) breaks a guarantee that run A keeps.
+        scrub(&client, scrubber(&client, "max").await).await;
+        assert!(
+            count(
+                &client,
+                "[data-testid=invariants] li.differs [data-testid^=verdict-b-][data-status=violated]"
+            )
+            .await
+                > 0,
+            "{name}"
+        );
+        shoot(
+            &client,
+            "invariants",
+            10,
+            &shots.join(format!("compare-invariants-{name}.png")),
+        )
+        .await;
         // After host h2 died: run B still sends its instances requests.
         scrub(&client, 700_000).await;
         shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
@@ -139,8 +217,30 @@ async fn compare_with_a_bad_half_and_an_embedded_compare_link() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let url = client.current_url().await.unwrap().to_string();
     assert!(url.contains(&format!("s={A}&vs={B}")), "{url}");
+    // Both diagrams export as one SVG file without a panic.
+    browser::click(&client, "export-svg").await;
+    assert_eq!(count(&client, "[data-testid=panic-banner]").await, 0);
     browser::click(&client, "stop-compare").await;
     assert_eq!(count(&client, "[data-testid=stage]").await, 1);
+    // With actions after the cursor: "my actions only up to now" opens run B on the
+    // session cut at the cursor, and the address holds it.
+    let acted = format!("{A}~300000.crash.i1~700000.crash.i2");
+    client
+        .goto(&format!("{base}?s={acted}&t=500000"))
+        .await
+        .unwrap();
+    testid(&client, "compare-with").await;
+    choose(&client, "my actions only up to 500.000ms").await;
+    testid(&client, "run-pair").await;
+    assert!(text(&client, "compare-change")
+        .await
+        .contains("your actions up to 300.000ms"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let url = client.current_url().await.unwrap().to_string();
+    assert!(
+        url.contains(&format!("s={acted}&vs={A}~300000.crash.i1")),
+        "{url}"
+    );
     // Embedded, a compare link shows both runs (both stages, and both diagrams under
     // the Diagram tab).
     client

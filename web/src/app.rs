@@ -66,9 +66,10 @@ pub fn App() -> Html {
         Callback::from(move |command: Command| {
             browser::remember_command(&format!("{command:?}"));
             if command == Command::Export(ExportKind::Svg) {
-                // The diagram as drawn: the page's, not the model's.
-                let name = format!("{}-diagram.svg", model.borrow().run().scenario().id());
-                if let Some(svg) = files::diagram_svg() {
+                // The diagram as drawn: the page's, not the model's; both runs' when comparing.
+                let (name, labels) = model.borrow().svg_export();
+                let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+                if let Some(svg) = files::diagram_svg(&labels) {
                     files::download(&name, "image/svg+xml", &svg);
                 }
                 return;
@@ -340,7 +341,7 @@ pub fn App() -> Html {
                    group={b.group().clone()} path={b.path()} on={on_b.clone()} />
         };
         let (lanes, geometry, events, arrows) = diagram_of(b, cursor.time, window, m.end());
-        let properties = b.properties();
+        let properties = Rc::new(b.properties());
         let diagram = html! {
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={b.snapshot_events()}
@@ -348,18 +349,24 @@ pub fn App() -> Html {
                      cone={b.cone()} collapse={b.collapse()} clip="plot-b" on={on_b.clone()} />
         };
         let status = html! {
-            <StatusStrip rows={Rc::new(properties)} switches={Rc::new(Vec::new())}
+            <StatusStrip rows={properties.clone()} switches={Rc::new(Vec::new())}
                          run={AttrValue::Static("B")} on={on_b} />
         };
         let change = AttrValue::from(difference(m.session(), b.session()));
         let comparing = Comparing {
             change: change.clone(),
-            divergence: m
-                .divergence()
-                .map(|d| d.map(|d| AttrValue::from(d.sentence.clone()))),
+            divergence: m.divergence().map(|d| {
+                d.map(|d| {
+                    let at = d.a.as_ref().or(d.b.as_ref()).map_or(0, |e| e.time.as_micros());
+                    (AttrValue::from(d.sentence.clone()), at)
+                })
+            }),
+            outcome: m
+                .outcome()
+                .map(|o| (AttrValue::from(o.sentence.clone()), o.time.as_micros())),
             b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, None, at))),
         };
-        (stage, diagram, status, b.charts(), change, comparing)
+        (stage, diagram, status, b.charts(), change, comparing, properties)
     });
     let compare_bar = html! {
         <CompareBar options={Rc::new(if b.is_none() { m.compare_options() } else { Vec::new() })}
@@ -467,7 +474,7 @@ pub fn App() -> Html {
                     </div>
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />
-                        <Properties rows={properties} end={m.end()} on={on.clone()} />
+                        <Properties rows={properties} other={b.as_ref().map(|b| b.6.clone())} end={m.end()} on={on.clone()} />
                         if let Some(spec) = pattern.query {
                             <Query spec={spec} input={AttrValue::from(m.query_input().to_string())}
                                    answer={m.query_answer()} on={on.clone()} />

@@ -42,15 +42,74 @@ const STYLES: [&str; 14] = [
     "display",
 ];
 
-/// The first space-time diagram on the page (run A's) as an SVG document, each element
-/// carrying its computed style (the page's stylesheet does not travel with the file).
-pub fn diagram_svg() -> Option<String> {
+/// The SVG namespace.
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// The space-time diagrams on the page as one SVG document, each element carrying its
+/// computed style (the page's stylesheet does not travel with the file): run A's alone,
+/// or, when `labels` names two runs, both stacked on one time axis under their labels.
+pub fn diagram_svg(labels: &[&str]) -> Option<String> {
     let window = web_sys::window()?;
     let document = window.document()?;
-    let svg = document.query_selector("[data-testid=diagram]").ok()??;
-    let copy: web_sys::Element = svg.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    copy.set_attribute("xmlns", "http://www.w3.org/2000/svg")
+    let found = document.query_selector_all("[data-testid=diagram]").ok()?;
+    let mut copies = Vec::new();
+    for i in 0..found.length().min(labels.len().max(1) as u32) {
+        let svg: web_sys::Element = found.item(i)?.dyn_into().ok()?;
+        copies.push((styled_copy(&window, &svg)?, view_box(&svg)?));
+    }
+    let root = match copies.as_slice() {
+        [(one, _)] => one.clone(),
+        _ => {
+            let root = document.create_element_ns(Some(SVG_NS), "svg").ok()?;
+            let width = copies.iter().map(|(_, (w, _))| *w).fold(0.0, f64::max);
+            let mut y = 0.0;
+            for ((copy, (w, h)), label) in copies.iter().zip(labels) {
+                let text = document.create_element_ns(Some(SVG_NS), "text").ok()?;
+                for (name, value) in [
+                    ("x", "4".to_string()),
+                    ("y", (y + 16.0).to_string()),
+                    ("style", "font:600 14px sans-serif;fill:#222".to_string()),
+                ] {
+                    text.set_attribute(name, &value).ok()?;
+                }
+                text.set_text_content(Some(label));
+                root.append_child(&text).ok()?;
+                for (name, value) in [("y", y + 24.0), ("width", *w), ("height", *h)] {
+                    copy.set_attribute(name, &value.to_string()).ok()?;
+                }
+                root.append_child(copy).ok()?;
+                y += 24.0 + h + 12.0;
+            }
+            root.set_attribute("viewBox", &format!("0 0 {width} {y}"))
+                .ok()?;
+            root
+        }
+    };
+    root.set_attribute("xmlns", SVG_NS).ok()?;
+    let text = web_sys::XmlSerializer::new()
+        .ok()?
+        .serialize_to_string(&root)
         .ok()?;
+    Some(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
+    ))
+}
+
+/// An SVG's view box width and height, rounded up to whole units (parsing a float
+/// would bring the float parser's tables, about 15 kB, into the bundle).
+fn view_box(svg: &web_sys::Element) -> Option<(f64, f64)> {
+    let text = svg.get_attribute("viewBox")?;
+    let mut numbers = text.split_whitespace().skip(2).map(|n| {
+        let (whole, fraction) = n.split_once('.').unwrap_or((n, ""));
+        let up = u32::from(fraction.bytes().any(|d| d != b'0'));
+        whole.parse::<u32>().ok().map(|w| f64::from(w + up))
+    });
+    Some((numbers.next()??, numbers.next()??))
+}
+
+/// A deep copy of `svg` with every element's computed style inlined.
+fn styled_copy(window: &web_sys::Window, svg: &web_sys::Element) -> Option<web_sys::Element> {
+    let copy: web_sys::Element = svg.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
     let originals = svg.query_selector_all("*").ok()?;
     let copies = copy.query_selector_all("*").ok()?;
     for i in 0..originals.length().min(copies.length()) {
@@ -79,13 +138,7 @@ pub fn diagram_svg() -> Option<String> {
         }
         let _ = to.set_attribute("style", &style);
     }
-    let text = web_sys::XmlSerializer::new()
-        .ok()?
-        .serialize_to_string(&copy)
-        .ok()?;
-    Some(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
-    ))
+    Some(copy)
 }
 
 /// Reads the file chosen in `input` and hands `done` what an import needs from it (or

@@ -25,6 +25,11 @@ pub const SHORTCUTS: &[(&str, &str, &str)] = &[
         "Guided mode on or off: playing stops at key moments and asks",
     ),
     ("d", "D", "Go to where two compared runs part"),
+    (
+        "o",
+        "O",
+        "Go to the first difference in outcome of two compared runs",
+    ),
     ("?", "?", "Show or hide this help"),
     (
         "Escape",
@@ -54,6 +59,7 @@ pub fn command_for(
         "n" | "N" => Command::NewSeed,
         "g" | "G" => Command::SetGuided(!guided),
         "d" | "D" => Command::SeekDivergence,
+        "o" | "O" => Command::SeekOutcome,
         "?" => Command::ToggleHelp,
         "Escape" if help_open => Command::ToggleHelp,
         "Escape" => Command::ClearFocus,

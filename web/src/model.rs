@@ -30,6 +30,8 @@ mod causality;
 mod charts;
 mod command;
 mod compare;
+#[cfg(feature = "bench")]
+pub mod compare_bench;
 mod diagram;
 mod diagram_view;
 mod embed;
@@ -152,6 +154,10 @@ pub struct Playground {
     vs: Option<Box<Playground>>,
     /// Where runs A and B part, once computed.
     divergence: Option<Option<Rc<playground_core::compare::Divergence>>>,
+    /// The first difference in outcome between runs A and B, once computed.
+    outcome: Option<Rc<playground_core::compare::Outcome>>,
+    /// The trace's fingerprint per chunk of events, computed with the fingerprint.
+    prints: Vec<u64>,
     /// The Rust test exported last, while it is shown.
     exported_test: Option<String>,
     /// A file an export made, for the page to offer as a download.
@@ -174,7 +180,9 @@ impl Playground {
         match command {
             Command::Fingerprint => {
                 if self.fingerprint.is_none() {
-                    self.fingerprint = Some(self.run.engine().trace_fingerprint());
+                    let (whole, prints) = self.run.engine().trace_fingerprints(compare::CHUNK);
+                    self.fingerprint = Some(whole);
+                    self.prints = prints;
                 }
                 self.fingerprint_vs();
             }
@@ -318,6 +326,7 @@ impl Playground {
             | Command::CompareWith(_)
             | Command::StopCompare
             | Command::SeekDivergence
+            | Command::SeekOutcome
             | Command::OnB(_) => {}
         }
     }
@@ -557,7 +566,9 @@ impl Playground {
         self.cone_memo.clear();
         self.guide.reset();
         self.fingerprint = None;
+        self.prints.clear();
         self.divergence = None;
+        self.outcome = None;
         if !self.run.engine().is_finished() {
             self.notify(Notice {
                 tone: Tone::Info,

@@ -105,3 +105,13 @@ fn page_opens_the_longest_story_in_wasm() {
         );
     }
 }
+
+/// The compare view in wasm: opening a compare link of two runs of about 100,000 events,
+/// the fingerprints, the divergence (scanned and from the chunks), the outcome and
+/// seeking both runs (see `playground_web::model::compare_bench`).
+#[wasm_bindgen_test]
+fn compare_view_in_wasm() {
+    playground_web::model::compare_bench::compare_bench(&now_ms, &|line| {
+        console_log!("{line}");
+    });
+}

@@ -144,6 +144,8 @@ pub trait Engine {
     fn trace_text(&self) -> String;
     /// The fingerprint of [`Engine::trace_text`], streamed without building the text.
     fn trace_fingerprint(&self) -> u64;
+    /// The fingerprint and each `chunk` lines' own, from one pass (see `Trace::fingerprints`).
+    fn trace_fingerprints(&self, chunk: usize) -> (u64, Vec<u64>);
     /// Event `index` as plain data.
     fn event(&self, index: usize) -> Option<EventInfo>;
     /// Event `index`'s lane and kind only, without formatting any text (for filtering).
@@ -255,6 +257,9 @@ impl Engine for Simulation {
     }
     fn trace_fingerprint(&self) -> u64 {
         self.trace().fingerprint(self.ref_names())
+    }
+    fn trace_fingerprints(&self, chunk: usize) -> (u64, Vec<u64>) {
+        self.trace().fingerprints(self.ref_names(), chunk)
     }
     fn event(&self, index: usize) -> Option<EventInfo> {
         let trace = self.trace();

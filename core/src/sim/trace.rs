@@ -289,6 +289,28 @@ impl Trace {
         hasher.0
     }
 
+    /// [`Trace::fingerprint`] and, from the same pass, the fingerprint of each run of
+    /// `chunk` lines (the last one may be shorter): two traces share their first
+    /// `k * chunk` lines when their first `k` chunk fingerprints agree (up to a 64-bit
+    /// hash collision, as for the fingerprint itself).
+    pub fn fingerprints(&self, names: &[String], chunk: usize) -> (u64, Vec<u64>) {
+        let mut whole = Fnv1a::default();
+        let mut chunks = Vec::new();
+        let mut line = String::new();
+        for events in self.events.chunks(chunk.max(1)) {
+            let mut part = Fnv1a::default();
+            for event in events {
+                line.clear();
+                self.write_line(&mut line, event, names);
+                line.push('\n');
+                whole.add(&line);
+                part.add(&line);
+            }
+            chunks.push(part.0);
+        }
+        (whole.0, chunks)
+    }
+
     fn write_text(&self, out: &mut dyn fmt::Write, names: &[String]) {
         for event in &self.events {
             self.write_line(out, event, names);

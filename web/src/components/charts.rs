@@ -185,7 +185,7 @@ struct ChartViewProps {
 fn ChartView(props: &ChartViewProps) -> Html {
     let hover = use_state(|| None::<(usize, Option<usize>)>);
     let strip_open = use_state(|| true);
-    let (plot_ref, strip_ref) = (use_node_ref(), use_node_ref());
+    let (plot_ref, strip_ref, strip_b_ref) = (use_node_ref(), use_node_ref(), use_node_ref());
     let chart = &props.chart;
     let other = props.other.as_deref();
     let mut frame = Frame::of(chart);
@@ -256,8 +256,21 @@ fn ChartView(props: &ChartViewProps) -> Html {
         SimTime(from),
         SimTime(from + frame.bucket_us)
     );
-    match (row, &chart.heat) {
-        (Some(r), Some(heat)) => {
+    // A row past run A's is run B's.
+    let a_rows = chart.heat.as_ref().map_or(0, |h| h.rows.len());
+    let b_heat = other.and_then(|b| b.heat.as_ref());
+    let read_row = row.and_then(|r| match r.checked_sub(a_rows) {
+        Some(rb) => Some((rb, other?, " in B")),
+        None => Some((
+            r,
+            chart.as_ref(),
+            if b_heat.is_some() { " in A" } else { "" },
+        )),
+    });
+    match read_row.and_then(|(r, c, run)| Some((r, c, c.heat.as_ref()?, run))) {
+        Some((r, c, heat, run)) => {
+            // Run B's buckets may be wider.
+            let bucket = (from / c.bucket_us.max(1)) as usize;
             let value = heat
                 .rows
                 .get(r)
@@ -265,7 +278,7 @@ fn ChartView(props: &ChartViewProps) -> Html {
                 .copied()
                 .unwrap_or(0.0);
             let name = props.names.get(r).map_or("?", String::as_str);
-            let _ = write!(readout, "{name} {} {}", number(value), heat.unit);
+            let _ = write!(readout, "{name}{run} {} {}", number(value), heat.unit);
         }
         _ => {
             // Run B's bucket holding the same instant (its buckets may be wider).
@@ -328,35 +341,71 @@ fn ChartView(props: &ChartViewProps) -> Html {
         })
     };
     let spec = chart.spec;
-    let strip = chart.heat.as_ref().map(|heat| {
+    // One strip per run with a per-node metric (rows of run B follow run A's in the
+    // hover's row numbers), on one colour scale and one time axis.
+    let heats = [Some(chart.as_ref()), other]
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.heat.as_ref())
+        .collect::<Vec<_>>();
+    let heat_max = heats.iter().map(|h| h.max).fold(0.0, f64::max);
+    let strip = |c: &Rc<Chart>, run: Option<&'static str>| {
+        let heat = c.heat.as_ref()?;
         let rows = heat.rows.len().max(1);
         let height = strip_height(rows);
+        let first = props.names.first().map_or("", String::as_str);
+        let last = props
+            .names
+            .get(heat.rows.len().saturating_sub(1))
+            .map_or("", String::as_str);
+        let (strip_ref, offset) = if run == Some("B") {
+            (&strip_b_ref, a_rows)
+        } else {
+            (&strip_ref, 0)
+        };
+        let track = {
+            let (hover, svg, rows) = (hover.clone(), strip_ref.clone(), heat.rows.len());
+            Callback::from(move |e: MouseEvent| {
+                if let Some((x, y)) = svg_point(&svg, &e, height) {
+                    let row = ((y.max(0.0) / height * rows as f64) as usize).min(rows.max(1) - 1);
+                    hover.set(Some((
+                        frame.bucket_at(frame.time_at(x)),
+                        Some(offset + row),
+                    )));
+                }
+            })
+        };
+        Some(html! {
+            <svg class="heat-strip" data-testid={if run == Some("B") { "heat-strip-b" } else { "heat-strip" }}
+                 viewBox={format!("0 0 {WIDTH} {height}")}
+                 preserveAspectRatio="none" style={format!("aspect-ratio: {WIDTH} / {height}")}
+                 role="img" aria-label={format!("{} per node over time{}", spec.label, run.map_or(String::new(), |r| format!(", run {r}")))}
+                 ref={strip_ref.clone()} onclick={seek(strip_ref, height)}
+                 onmousemove={track} onmouseleave={leave.clone()}>
+                <text class="y" x={(LEFT - 4.0).to_string()} y="8">{ first }</text>
+                <text class="y" x={(LEFT - 4.0).to_string()} y={(height - 1.0).to_string()}>{ last }</text>
+                if let Some(r) = run { <text class={classes!("run-label", format!("run-{}", r.to_lowercase()))} x="2" y={(height / 2.0 + 4.0).to_string()}>{ r }</text> }
+                <HeatCells chart={c.clone()} height={height} max={heat_max} span_us={frame.span_us} />
+                <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="0" y2={height.to_string()} />
+            </svg>
+        })
+    };
+    let strips = (!heats.is_empty()).then(|| {
         let toggle = {
             let open = strip_open.clone();
             Callback::from(move |_: MouseEvent| open.set(!*open))
         };
-        let first = props.names.first().map_or("", String::as_str);
-        let last = props.names.get(heat.rows.len().saturating_sub(1)).map_or("", String::as_str);
+        let b_strip = props.other.as_ref().and_then(|b| strip(b, Some("B")));
+        let a_strip = strip(chart, b_strip.is_some().then_some("A"));
         html! {
             <div class="heat">
                 <div class="heat-head">
                     <button class="link" onclick={toggle} aria-expanded={strip_open.to_string()} data-testid="heat-toggle">
                         { if *strip_open { "▾ per node" } else { "▸ per node" } }
                     </button>
-                    <HeatLegend max={heat.max} unit={AttrValue::from(heat.unit.clone())} />
+                    <HeatLegend max={heat_max} unit={AttrValue::from(heats[0].unit.clone())} />
                 </div>
-                if *strip_open {
-                    <svg class="heat-strip" data-testid="heat-strip" viewBox={format!("0 0 {WIDTH} {height}")}
-                         preserveAspectRatio="none" style={format!("aspect-ratio: {WIDTH} / {height}")}
-                         role="img" aria-label={format!("{} per node over time", spec.label)}
-                         ref={strip_ref.clone()} onclick={seek(&strip_ref, height)}
-                         onmousemove={track(&strip_ref, height, heat.rows.len())} onmouseleave={leave.clone()}>
-                        <text class="y" x={(LEFT - 4.0).to_string()} y="8">{ first }</text>
-                        <text class="y" x={(LEFT - 4.0).to_string()} y={(height - 1.0).to_string()}>{ last }</text>
-                        <HeatCells chart={chart.clone()} height={height} />
-                        <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="0" y2={height.to_string()} />
-                    </svg>
-                }
+                if *strip_open { <>{ for a_strip }{ for b_strip }</> }
             </div>
         }
     });
@@ -384,7 +433,7 @@ fn ChartView(props: &ChartViewProps) -> Html {
                 <line class="cursor" data-testid="chart-cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()}
                       y1={TOP.to_string()} y2={(TOP + plot_h).to_string()} />
             </svg>
-            <>{ for strip }</>
+            <>{ for strips }</>
         </figure>
     }
 }
@@ -407,12 +456,19 @@ pub fn heat_level(value: f64, max: f64) -> Option<usize> {
 struct HeatCellsProps {
     chart: Rc<Chart>,
     height: f64,
+    /// The top of the colour scale (shared by two compared runs).
+    max: f64,
+    /// The time axis's span (the longer run's, when two are compared).
+    span_us: u64,
 }
 
 impl PartialEq for HeatCellsProps {
     fn eq(&self, other: &Self) -> bool {
         // The charts are computed once per run: the same chart is the same strip.
-        Rc::ptr_eq(&self.chart, &other.chart) && self.height == other.height
+        Rc::ptr_eq(&self.chart, &other.chart)
+            && self.height == other.height
+            && self.max == other.max
+            && self.span_us == other.span_us
     }
 }
 
@@ -423,9 +479,10 @@ fn HeatCells(props: &HeatCellsProps) -> Html {
     let Some(heat) = &props.chart.heat else {
         return Html::default();
     };
-    let frame = Frame::of(&props.chart);
+    let mut frame = Frame::of(&props.chart);
+    frame.span_us = frame.span_us.max(props.span_us);
     let row_h = props.height / heat.rows.len().max(1) as f64;
-    let cells = heat_runs(heat).into_iter().map(|(row, first, last, level)| {
+    let cells = heat_runs(heat, props.max).into_iter().map(|(row, first, last, level)| {
         let x = frame.x(first as u64 * frame.bucket_us);
         let w = frame.x((last + 1) as u64 * frame.bucket_us) - x;
         html! {
@@ -442,13 +499,14 @@ fn HeatCells(props: &HeatCellsProps) -> Html {
     }
 }
 
-/// Each row's runs of buckets with one colour: (row, first bucket, last bucket, level).
-pub fn heat_runs(heat: &HeatStrip) -> Vec<(usize, usize, usize, usize)> {
+/// Each row's runs of buckets with one colour on a scale up to `max`: (row, first
+/// bucket, last bucket, level).
+pub fn heat_runs(heat: &HeatStrip, max: f64) -> Vec<(usize, usize, usize, usize)> {
     let mut runs = Vec::new();
     for (r, row) in heat.rows.iter().enumerate() {
         let mut open: Option<(usize, usize)> = None;
         for (b, v) in row.iter().enumerate() {
-            let level = heat_level(*v, heat.max);
+            let level = heat_level(*v, max);
             match (open, level) {
                 (Some((_, l)), Some(level)) if l == level => continue,
                 (Some((start, l)), _) => runs.push((r, start, b - 1, l)),
@@ -526,7 +584,9 @@ mod tests {
             max: 6.0,
             unit: String::new(),
         };
-        assert_eq!(heat_runs(&heat), [(0, 1, 2, 5), (0, 3, 3, 0)]);
+        assert_eq!(heat_runs(&heat, heat.max), [(0, 1, 2, 5), (0, 3, 3, 0)]);
+        // On a scale shared with a hotter run, the same cells are cooler.
+        assert_eq!(heat_runs(&heat, 12.0), [(0, 1, 2, 2), (0, 3, 3, 0)]);
         assert_eq!(heat_level(0.0, 6.0), None);
         assert_eq!(heat_level(6.0, 6.0), Some(HEAT_COLOURS.len() - 1));
     }

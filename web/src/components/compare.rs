@@ -1,6 +1,7 @@
 //! The compare bar under the controls: "compare with…" this run with one change, and,
 //! while comparing, what run B changes, where the two runs part (with a button to go
-//! there, also the `D` key), a link to run B alone, and a way back to one run.
+//! there, also the `D` key), their first difference in outcome (`O`), a link to run B
+//! alone, and a way back to one run.
 
 use std::rc::Rc;
 
@@ -14,9 +15,11 @@ use crate::model::Command;
 pub struct Comparing {
     /// What run B changes, in a few words.
     pub change: AttrValue,
-    /// Where the runs part: not computed yet (`None`), or the sentence (`Some(None)`: the
-    /// runs do not part).
-    pub divergence: Option<Option<AttrValue>>,
+    /// Where the runs part: not computed yet (`None`), or the sentence and its instant in
+    /// µs (`Some(None)`: the runs do not part).
+    pub divergence: Option<Option<(AttrValue, u64)>>,
+    /// The first difference in outcome, once found: the sentence and its instant in µs.
+    pub outcome: Option<(AttrValue, u64)>,
     /// A link to run B on its own.
     pub b_url: AttrValue,
 }
@@ -60,13 +63,24 @@ pub fn CompareBar(props: &CompareProps) -> Html {
             </section>
         };
     };
-    let (sentence, seek) = match &c.divergence {
-        None => (AttrValue::from("Finding where the runs part…"), false),
+    let (sentence, at, seek) = match &c.divergence {
+        None => (AttrValue::from("Finding where the runs part…"), None, false),
         Some(None) => (
             AttrValue::from("The two runs are the same event for event."),
+            None,
             false,
         ),
-        Some(Some(s)) => (AttrValue::from(format!("They part at {s}")), true),
+        Some(Some((s, at))) => (s.clone(), Some(at.to_string()), true),
+    };
+    let outcome = match (&c.divergence, &c.outcome) {
+        (_, Some((s, at))) => Some((s.clone(), Some(at.to_string()))),
+        (Some(Some(_)), None) => Some((
+            AttrValue::from(
+                "Every property's verdict and every client's answer is the same in both runs.",
+            ),
+            None,
+        )),
+        _ => None,
     };
     html! {
         <section class="panel compare-bar comparing" data-testid="compare-bar">
@@ -77,7 +91,8 @@ pub fn CompareBar(props: &CompareProps) -> Html {
                 <a href={c.b_url.clone()} target="_blank" rel="noopener" data-testid="open-b">{ "Open B alone ↗" }</a>
                 <button onclick={on.reform(|_: MouseEvent| Command::StopCompare)} data-testid="stop-compare">{ "✕ Stop comparing" }</button>
             </div>
-            <p class="divergence" data-testid="divergence">
+            <p class="divergence" data-testid="divergence" data-at={at}>
+                if seek { <strong>{ "First difference: " }</strong> }
                 { sentence }
                 if seek {
                     { " " }
@@ -86,6 +101,18 @@ pub fn CompareBar(props: &CompareProps) -> Html {
                     </button>
                 }
             </p>
+            if let Some((sentence, at)) = outcome {
+                <p class="divergence outcome" data-testid="outcome" data-at={at.clone()}>
+                    <strong>{ "First difference in outcome: " }</strong>
+                    { sentence }
+                    if at.is_some() {
+                        { " " }
+                        <button onclick={on.reform(|_: MouseEvent| Command::SeekOutcome)} data-testid="seek-outcome">
+                            { "Go there (O)" }
+                        </button>
+                    }
+                </p>
+            }
         </section>
     }
 }

@@ -50,7 +50,7 @@ pub fn Help(props: &HelpProps) -> Html {
                     <li>{ "Click an event in the diagram or the log: show that instant everywhere." }</li>
                     <li>{ "In the diagram, point at a mark to read its full label (labels that would overprint another are left out); Lanes chooses the nodes shown; a band \"×12 hb\" is a run of repeated messages: click it to draw each, or untick Collapse repetitive messages." }</li>
                     <li>{ "Acting at a past instant discards what came after it and records your action in the link." }</li>
-                    <li>{ "Compare with… opens run B, the same run with one change, beside it: one cursor, both stages and diagrams, both runs in every chart; D goes to the first event where they part." }</li>
+                    <li>{ "Compare with… opens run B, the same run with one change, beside it: one cursor, both stages and diagrams, both runs in every chart; D goes to the first event where they part, O to the first difference in outcome (a property broken in one run only, or a client's answer); the invariants panel says how each property stands in both runs; \"my actions only up to now\" and \"without my action at …\" compare with your own actions changed." }</li>
                 </ul>
                 <h2>{ "Guided mode" }</h2>
                 <p>{ "Guided (G): playing stops before the story's key moments (a caption change, a fault, a first breach) and asks what happens next; pick, see what this run does, Continue. The slider never asks. On for a first visit to a story, off for a shared link unless it says guide=1." }</p>

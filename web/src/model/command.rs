@@ -124,6 +124,8 @@ pub enum Command {
     StopCompare,
     /// Show the instant right after the first event where runs A and B part.
     SeekDivergence,
+    /// Show the instant of the first difference in outcome between runs A and B.
+    SeekOutcome,
     /// A command from one of run B's views.
     OnB(Box<Command>),
     /// Export the run shown (the page offers the file as a download).

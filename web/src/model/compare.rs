@@ -8,17 +8,25 @@
 //! link's second half, made again by "compare with…").
 //!
 //! Where the two traces part is computed with the fingerprints, a frame after the runs
-//! are drawn ([`first_divergence`]): equal fingerprints mean equal texts, so there is
-//! nothing to scan; otherwise the traces are compared line by line up to the first
-//! difference.
+//! are drawn: equal fingerprints mean equal texts, so there is nothing to scan; otherwise
+//! the chunk fingerprints (computed in the same pass) skip the chunks both traces share,
+//! and the first differing chunk is compared line by line ([`first_divergence_from`]).
+//! The first difference in outcome is read from there on ([`outcome`]): the properties'
+//! first breaches and the answers the clients (the nodes whose role is `client`) got.
 
 use std::rc::Rc;
 
-use playground_core::compare::{first_divergence, Divergence};
+use playground_core::compare::{
+    equal_prefix, first_divergence_from, outcome, outcomes, Divergence, Outcome,
+};
+use playground_core::sim::node::NodeId;
 use playground_core::sim::time::SimTime;
 use playground_core::Session;
 
 use super::{next_seed, Command, Cursor, Notice, Playground, Tone};
+
+/// How many trace events a chunk fingerprint covers.
+pub(super) const CHUNK: usize = 1024;
 
 impl Playground {
     /// Run B, when comparing.
@@ -31,6 +39,13 @@ impl Playground {
     pub fn divergence(&self) -> Option<Option<Rc<Divergence>>> {
         self.vs.as_ref()?;
         self.divergence.clone()
+    }
+
+    /// The first difference in outcome between runs A and B (a property's verdict or a
+    /// client's answer), once computed and if there is one.
+    pub fn outcome(&self) -> Option<Rc<Outcome>> {
+        self.vs.as_ref()?;
+        self.outcome.clone()
     }
 
     /// Opens run B on `session` beside this run, or says why it cannot.
@@ -48,6 +63,7 @@ impl Playground {
                     b.diagram_span_us = self.diagram_span_us;
                     self.vs = Some(Box::new(b));
                     self.divergence = None;
+                    self.outcome = None;
                     self.fingerprint = None;
                     self.sync_vs();
                     return;
@@ -73,8 +89,14 @@ impl Playground {
             Command::StopCompare => {
                 self.vs = None;
                 self.divergence = None;
+                self.outcome = None;
             }
             Command::SeekDivergence => self.seek_divergence(),
+            Command::SeekOutcome => {
+                if let Some(o) = self.outcome() {
+                    self.seek_event(o.a, o.time);
+                }
+            }
             Command::OnB(command) => self.apply_b(*command),
             other => return Some(other),
         }
@@ -114,33 +136,69 @@ impl Playground {
         let Some(Some(d)) = self.divergence() else {
             return;
         };
+        let time = d.a.as_ref().or(d.b.as_ref()).map(|e| e.time);
+        if let Some(time) = time {
+            self.seek_event(d.a.as_ref().map(|e| e.index), time);
+        }
+    }
+
+    /// Shows the instant right after run A's event `index`, or `time` when run A has no
+    /// such event.
+    fn seek_event(&mut self, index: Option<usize>, time: SimTime) {
         self.playing = false;
-        match (&d.a, &d.b) {
-            (Some(a), _) => {
+        match index.and_then(|i| self.run.engine().event(i)) {
+            Some(a) => {
                 self.diagram_start = None;
                 self.cursor = Cursor {
                     time: a.time,
                     steps: a.step + 1,
                 };
             }
-            (None, Some(b)) => self.seek(b.time),
-            (None, None) => {}
+            None => self.seek(time),
         }
     }
 
-    /// Fingerprints run B and finds where the runs part, once both are explored.
+    /// Fingerprints run B and finds where the runs part, once both are explored: the
+    /// chunks both traces share are skipped, and the first difference in outcome is read
+    /// from the divergence on.
     pub(super) fn fingerprint_vs(&mut self) {
         let Some(b) = self.vs.as_mut() else { return };
         b.apply(Command::Fingerprint);
-        if self.divergence.is_none() {
-            let same = self.fingerprint.is_some() && self.fingerprint == b.fingerprint;
-            let found = if same {
-                None
-            } else {
-                first_divergence(self.run.engine(), b.run.engine())
-            };
-            self.divergence = Some(found.map(Rc::new));
+        if self.divergence.is_some() {
+            return;
         }
+        let clients = self.clients();
+        let Some(b) = self.vs.as_deref() else { return };
+        let same = self.fingerprint.is_some() && self.fingerprint == b.fingerprint;
+        let (ea, eb) = (self.run.engine(), b.run.engine());
+        let found = if same {
+            None
+        } else {
+            let start = equal_prefix(CHUNK, &self.prints, &b.prints);
+            first_divergence_from(ea, eb, start)
+        };
+        let outcome = found.as_ref().and_then(|d| {
+            let (oa, ob) = (
+                outcomes(ea, d.index, &clients),
+                outcomes(eb, d.index, &clients),
+            );
+            let name = |n: NodeId| ea.names().get(n.index()).cloned().unwrap_or_default();
+            outcome(&oa, &ob, &name)
+        });
+        self.outcome = outcome.map(Rc::new);
+        self.divergence = Some(found.map(Rc::new));
+    }
+
+    /// The nodes whose role is `client` (the answers they get are what a person using
+    /// the system sees).
+    pub(super) fn clients(&self) -> Vec<NodeId> {
+        self.snapshot()
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.role == "client")
+            .map(|(i, _)| NodeId(i as u32))
+            .collect()
     }
 
     /// Puts run B at the shared cursor and diagram window.
@@ -164,8 +222,9 @@ impl Playground {
             .map_or(end, |b| end.max(b.run.engine().now()))
     }
 
-    /// The changes "compare with…" offers: each offered switch flipped, another seed, and
-    /// each parameter halved and doubled (within its range).
+    /// The changes "compare with…" offers: each offered switch flipped, another seed, each
+    /// parameter halved and doubled (within its range), and the person's actions: only
+    /// those up to the cursor (when some come after it), and each one left out.
     pub fn compare_options(&self) -> Vec<(String, Session)> {
         let session = self.run.session();
         let config = self.run.config();
@@ -194,6 +253,38 @@ impl Playground {
                     let label = format!("{} {value}{}", p.label, p.unit);
                     options.push((label, session.clone().with_param(p.name, value)));
                 }
+            }
+        }
+        options.extend(self.action_options());
+        options
+    }
+
+    /// The same session with the person's actions up to the cursor only (when some come
+    /// after it), and without each one of them in turn.
+    fn action_options(&self) -> Vec<(String, Session)> {
+        let session = self.run.session();
+        let now = self.cursor.time;
+        let mut options = Vec::new();
+        let later = session.actions.iter().filter(|a| a.at > now).count();
+        if later > 0 {
+            let mut upto = session.clone();
+            upto.actions.retain(|a| a.at <= now);
+            let s = if later == 1 { "" } else { "s" };
+            let label = format!("my actions only up to {now} (without the {later} after it{s})");
+            options.push((label, upto));
+        }
+        // The engine holds the same actions, in the same order, with node ids to name them.
+        let engine = self.engine();
+        let resolved = engine.user_actions();
+        if resolved.len() == session.actions.len() {
+            for (i, action) in resolved.iter().enumerate() {
+                let mut without = session.clone();
+                without.actions.remove(i);
+                let what = action.action.describe(engine.ref_names());
+                options.push((
+                    format!("without my action at {}: {what}", action.at),
+                    without,
+                ));
             }
         }
         options
@@ -227,11 +318,32 @@ pub fn difference(a: &Session, b: &Session) -> String {
         }
     }
     if a.actions != b.actions {
-        parts.push(format!("{} of your actions", b.actions.len()));
+        parts.push(actions_difference(a, b));
     }
     if parts.is_empty() {
         "the same session".to_string()
     } else {
         parts.join(", ")
     }
+}
+
+/// What run `b`'s actions change from run `a`'s: the first few only, one left out, or
+/// another list.
+fn actions_difference(a: &Session, b: &Session) -> String {
+    let (mine, theirs) = (&a.actions, &b.actions);
+    if theirs.len() < mine.len() && mine.starts_with(theirs) {
+        let upto = theirs.last().map_or_else(
+            || "none of your actions".to_string(),
+            |last| format!("your actions up to {}", last.at),
+        );
+        return format!("{upto} (not the {} after)", mine.len() - theirs.len());
+    }
+    if theirs.len() + 1 == mine.len() {
+        let left_out =
+            (0..mine.len()).find(|&i| mine[..i] == theirs[..i] && mine[i + 1..] == theirs[i..]);
+        if let Some(i) = left_out {
+            return format!("without your action at {}", mine[i].at);
+        }
+    }
+    format!("{} of your actions", theirs.len())
 }

@@ -65,12 +65,40 @@ fn the_runs_part_where_the_traces_first_differ_and_d_goes_there() {
     assert!(d.index > 0);
     assert_eq!(a.trace_line(d.index - 1), b.trace_line(d.index - 1));
     assert_ne!(a.trace_line(d.index), b.trace_line(d.index));
-    assert!(d.sentence.starts_with(&format!("event {}", d.index)));
+    assert!(
+        d.sentence.contains(&format!("(event {})", d.index)),
+        "{}",
+        d.sentence
+    );
     let event = a.event(d.index).unwrap();
     p.apply(Command::SeekDivergence);
     assert_eq!(p.cursor().time, event.time);
     assert_eq!(p.cursor().steps, event.step + 1);
     assert_eq!(p.vs().unwrap().cursor().time, event.time);
+    // The first difference in outcome, and O goes there.
+    let o = p
+        .outcome()
+        .expect("health checks off change what the clients get");
+    assert!(o.time >= event.time, "{}", o.sentence);
+    assert!(
+        o.sentence.starts_with(&format!("At {}, ", o.time)),
+        "{}",
+        o.sentence
+    );
+    p.apply(Command::SeekOutcome);
+    assert_eq!(p.cursor().time, o.time);
+    assert_eq!(p.vs().unwrap().cursor().time, o.time);
+    // At the end, the invariants of the two runs disagree: run B breaks what A keeps.
+    p.apply(Command::Scrub(p.end()));
+    let (rows_a, rows_b) = (p.properties(), p.vs().unwrap().properties());
+    assert_eq!(rows_a.len(), rows_b.len());
+    assert!(
+        rows_a
+            .iter()
+            .zip(&rows_b)
+            .any(|(a, b)| a.violated.is_none() && b.violated.is_some()),
+        "health checks off breaks a guarantee in run B only"
+    );
     // The same session twice does not part.
     let same = open(&format!("?s={A}&vs={A}"));
     assert_eq!(same.divergence(), Some(None));
@@ -144,74 +172,85 @@ fn compare_with_offers_one_change_at_a_time() {
     assert!(p.vs().is_none());
 }
 
-/// Seeks the shared cursor to 200 pseudo-random instants of `p` and returns the median
-/// and p95 time (ms) of a seek with every run's snapshot.
-#[cfg(feature = "bench")]
-fn seek_times(p: &mut Playground) -> (f64, f64) {
-    use std::time::Instant;
-    let end = p.end().as_micros().max(1);
-    let mut seeks = Vec::new();
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..200 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let started = Instant::now();
-        p.apply(Command::Scrub(SimTime(x % end)));
-        let shown = p.snapshot().nodes.len() + p.vs().map_or(0, |b| b.snapshot().nodes.len());
-        seeks.push(started.elapsed().as_secs_f64() * 1e3);
-        assert!(shown > 0);
+#[test]
+fn compare_with_offers_my_actions_up_to_now_and_each_one_left_out() {
+    let acted = format!("{A}~300000.crash.i1~500000.restart.i1~700000.crash.i2");
+    let mut p = open(&format!("?s={acted}&t=600000"));
+    assert!(p.notices().is_empty(), "{:?}", p.notices());
+    let options = p.compare_options();
+    let of = |prefix: &str| {
+        options
+            .iter()
+            .filter(|(l, _)| l.starts_with(prefix))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    // Up to the cursor: the two actions before 600 ms, not the crash at 700 ms.
+    let upto = of("my actions only up to");
+    assert_eq!(upto.len(), 1, "{options:?}");
+    let (label, session) = &upto[0];
+    assert_eq!(
+        label,
+        "my actions only up to 600.000ms (without the 1 after it)"
+    );
+    assert_eq!(session.actions, p.session().actions[..2]);
+    assert_eq!(
+        difference(p.session(), session),
+        "your actions up to 500.000ms (not the 1 after)"
+    );
+    // Each action left out in turn, named as the log names it.
+    let without = of("without my action at");
+    let labels: Vec<&str> = without.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "without my action at 300.000ms: CRASH i1",
+            "without my action at 500.000ms: RESTART i1",
+            "without my action at 700.000ms: CRASH i2"
+        ]
+    );
+    let (_, middle) = &without[1];
+    assert_eq!(middle.actions.len(), 2);
+    assert_eq!(middle.actions[0], p.session().actions[0]);
+    assert_eq!(middle.actions[1], p.session().actions[2]);
+    assert_eq!(
+        difference(p.session(), middle),
+        "without your action at 500.000ms"
+    );
+    for (label, session) in upto.iter().chain(&without) {
+        assert!(Registry::standard().start(session).is_ok(), "{label}");
     }
-    seeks.sort_by(f64::total_cmp);
-    (seeks[100], seeks[190])
+    // Opened, run B is that session and the runs part where it changes something.
+    p.apply(Command::CompareWith(session.clone()));
+    p.apply(Command::Fingerprint);
+    let d = p
+        .divergence()
+        .flatten()
+        .expect("without the last crash, they part");
+    let at = d.a.as_ref().or(d.b.as_ref()).unwrap().time;
+    assert!(at >= SimTime(700_000), "{}", d.sentence);
+    // At the end of the run no action comes after the cursor: no "up to now".
+    p.apply(Command::StopCompare);
+    p.apply(Command::Scrub(p.end()));
+    assert!(p
+        .compare_options()
+        .iter()
+        .all(|(l, _)| !l.starts_with("my actions only")));
+    // Without actions, neither is offered.
+    let plain = open(&format!("?s={A}&t=600000"));
+    assert!(plain
+        .compare_options()
+        .iter()
+        .all(|(l, _)| !l.contains("my action")));
 }
 
-/// Opening a compare view of two runs of about 100,000 events each, natively, next to
-/// opening one of them alone: opening (exploring), the fingerprints (with the
-/// divergence), and seeking the shared cursor (both runs' snapshots). Prints `BENCH`
-/// lines; see BENCHMARKS.md, "Comparing two runs".
+/// The compare view's benchmark natively (see `compare_bench.rs`); prints `BENCH` lines.
 /// `cargo test --release -p playground-web --features bench --lib compare_bench -- --nocapture`
 /// (compiled only with the `bench` feature: a benchmark, not a test of the suite).
 #[cfg(feature = "bench")]
 #[test]
 fn compare_bench() {
-    use std::time::Instant;
-    let a = "v1~lamport-skew~seed.1~p.clients.6~p.servers.6~p.writes.2400";
-    let timed = |search: &str| {
-        let started = Instant::now();
-        let mut p = Playground::open(parse_query(search), false);
-        let opened = started.elapsed().as_secs_f64() * 1e3;
-        let started = Instant::now();
-        p.apply(Command::Fingerprint);
-        (p, opened, started.elapsed().as_secs_f64() * 1e3)
-    };
-    let (mut alone, opened, fingerprinted) = timed(&format!("?s={a}"));
-    let (median, p95) = seek_times(&mut alone);
-    println!(
-        "BENCH one-run-open-ms {opened:.0} ({} events), fingerprint {fingerprinted:.0} ms, \
-         seek median {median:.2} ms p95 {p95:.2} ms",
-        alone.run().engine().trace_len()
-    );
-    // Two changes "compare with…" offers (they part early), and a crash at 90 % of the
-    // run (they part late: the comparison reads nearly every line of both traces).
-    let late = format!("{a}~{}.crash.s1", alone.end().as_micros() * 9 / 10);
-    let mut changes: Vec<(String, String)> = alone
-        .compare_options()
-        .into_iter()
-        .take(2)
-        .map(|(label, b)| (label, b.encode()))
-        .collect();
-    changes.push(("s1 crashes at 90 %".to_string(), late));
-    for (label, b) in changes {
-        let (mut p, opened, fingerprinted) = timed(&format!("?s={a}&vs={b}"));
-        let events = p.vs().unwrap().run().engine().trace_len();
-        let index = p.divergence().unwrap().map_or(0, |d| d.index);
-        let (median, p95) = seek_times(&mut p);
-        println!(
-            "BENCH compare-open-ms {opened:.0} ({label}: {} + {events} events), fingerprints \
-             and divergence (event {index}) {fingerprinted:.0} ms, seek both median \
-             {median:.2} ms p95 {p95:.2} ms",
-            p.run().engine().trace_len(),
-        );
-    }
+    let start = std::time::Instant::now();
+    let now_ms = move || start.elapsed().as_secs_f64() * 1e3;
+    super::compare_bench::compare_bench(&now_ms, &|line| println!("{line}"));
 }

@@ -141,6 +141,8 @@ impl Playground {
             guide: Default::default(),
             vs: None,
             divergence: None,
+            outcome: None,
+            prints: Vec::new(),
             exported_test: None,
             download: None,
         };

@@ -37,6 +37,22 @@ pub struct ImportFields {
 pub type Download = (String, &'static str, String);
 
 impl Playground {
+    /// The SVG export's file name and its diagrams' labels: run A's diagram alone, or
+    /// both runs' stacked when comparing (the name says which).
+    pub fn svg_export(&self) -> (String, Vec<String>) {
+        let id = self.run.scenario().id();
+        match self.vs() {
+            None => (format!("{id}-diagram.svg"), Vec::new()),
+            Some(b) => (
+                format!("{id}-A-and-B-diagrams.svg"),
+                vec![
+                    "A: this run".to_string(),
+                    format!("B: {}", super::difference(self.session(), b.session())),
+                ],
+            ),
+        }
+    }
+
     fn fingerprint_now(&mut self) -> u64 {
         *self
             .fingerprint

@@ -116,3 +116,17 @@ fn a_foreign_malformed_or_changed_file_says_why_and_changes_nothing() {
         assert!(notice.text.ends_with("Nothing changed."), "{}", notice.text);
     }
 }
+
+#[test]
+fn the_svg_export_names_the_runs_it_holds() {
+    let a = "v1~balance-host-failure~seed.1";
+    let p = open(&format!("?s={a}"));
+    assert_eq!(
+        p.svg_export(),
+        ("balance-host-failure-diagram.svg".to_string(), Vec::new())
+    );
+    let p = open(&format!("?s={a}&vs={a}~off.health-checks"));
+    let (name, labels) = p.svg_export();
+    assert_eq!(name, "balance-host-failure-A-and-B-diagrams.svg");
+    assert_eq!(labels, ["A: this run", "B: health-checks off"]);
+}
