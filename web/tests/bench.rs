@@ -59,23 +59,13 @@ fn page_opens_the_longest_story_in_wasm() {
     use playground_core::Registry;
     use playground_tests::stories::largest_session;
     use playground_web::model::Playground;
-    use playground_web::url::Query;
+    use playground_web::url::parse_query;
 
     let registry = Registry::standard();
     for id in ["lamport-skew", "consistent-lookup"] {
         let session = largest_session(&registry, id);
         let start = now_ms();
-        let page = Playground::open(
-            Query {
-                embed: false,
-                session: Some(Ok(session)),
-                session_text: String::new(),
-                vs: None,
-                at: None,
-                guide: None,
-            },
-            true,
-        );
+        let page = Playground::open(parse_query(&format!("?s={}", session.encode())), true);
         let took = now_ms() - start;
         let engine = page.run().engine();
         console_log!(
