@@ -76,6 +76,7 @@ mod tests {
     use super::super::*;
     use crate::url::parse_query;
     use playground_core::sim::causality::Relation;
+    use playground_core::sim::run::EventTag;
 
     #[test]
     fn clicking_an_event_jumps_there_and_shows_what_came_before_and_after() {

@@ -2,6 +2,7 @@
 use super::*;
 use crate::url::parse_query;
 use playground_core::sim::metrics::{MetricKind, MetricSpec, Point, Series, LOAD};
+use playground_core::sim::run::EventTag;
 
 fn open(search: &str) -> Playground {
     Playground::open(parse_query(search), false)

@@ -2,7 +2,7 @@
 use super::playback::REDUCED_MOTION_STEP_MS;
 use super::*;
 use crate::url::parse_query;
-use playground_core::sim::run::EventInfo;
+use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::snapshot::MarkKind;
 
 fn open(search: &str) -> Playground {
