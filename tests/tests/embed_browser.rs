@@ -2,8 +2,8 @@
 //! frames fit (nothing below the frame's foot, nothing sideways) and its question is
 //! answered inside the frame (the replay orders, under "At this instant"); panels chosen
 //! in the address are exactly the tabs shown; an unknown panel gives a notice and every
-//! panel; the Embed dialog's checkboxes and height land in the snippet, titled with the
-//! story's title. The stage's text is at least 11 CSS px on a phone. Screenshots of the
+//! panel; the Embed dialog's checkboxes, height and guided mode land in the snippet,
+//! titled with the story's title, and a guided snippet's frame stops to ask. The stage's text is at least 11 CSS px on a phone. Screenshots of the
 //! example page and of stages at phone width are written to `tests/screenshots/`.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
@@ -190,6 +190,34 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
     assert!(
         chosen.contains("?embed=invariants,facts&s=") && chosen.contains("height=\"480\""),
         "{chosen}"
+    );
+
+    // Guided: the snippet says `guide=1`, and the frame it gives stops at a key moment
+    // and asks its question.
+    assert!(!chosen.contains("guide="), "{chosen}");
+    click(&client, "embed-guided").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let snippet = testid(&client, "embed-snippet").await;
+    let guided = snippet.prop("value").await.unwrap().unwrap_or_default();
+    assert!(guided.contains("&guide=1\""), "{guided}");
+    let src = guided.split('"').nth(1).unwrap().to_string();
+    client.goto(&src).await.unwrap();
+    testid(&client, "embed").await;
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=speed]'); \
+             s.value = [...s.options].find(o => o.text === '10×').value; \
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "play").await;
+    let card = browser::wait_for(&client, "[data-testid=guide-card]").await;
+    let asked = card.text().await.unwrap();
+    assert!(
+        asked.contains("happens next?") || asked.contains("breaks first"),
+        "{asked}"
     );
     client.close().await.unwrap();
 }

@@ -123,15 +123,17 @@ pub struct EmbedSource {
 pub const EMBED_HEIGHT: u32 = 620;
 
 /// An `<iframe>` snippet, `height` pixels tall, that embeds `source` showing `panels`,
-/// titled with the story's title.
-pub fn iframe_snippet(source: &EmbedSource, panels: &[Panel], height: u32) -> String {
+/// titled with the story's title; `guided` adds `guide=1` (the frame stops at the run's
+/// key moments and asks what happens next).
+pub fn iframe_snippet(source: &EmbedSource, panels: &[Panel], height: u32, guided: bool) -> String {
     let title = source.title.replace('"', "'");
     format!(
-        "<iframe src=\"{}{}\" width=\"100%\" height=\"{height}\" style=\"border:1px solid \
+        "<iframe src=\"{}{}{}\" width=\"100%\" height=\"{height}\" style=\"border:1px solid \
          #d5d9e0;border-radius:8px\" title=\"{title} — Distributed Patterns Playground\" \
          loading=\"lazy\"></iframe>",
         source.page_url,
         share_query(&source.session, source.vs.as_ref(), Some(panels), source.at),
+        if guided { "&guide=1" } else { "" },
     )
 }
 
@@ -225,18 +227,21 @@ mod tests {
             title: "Lamport clock: \"Skewed\" wall clocks".into(),
             has_charts: false,
         };
-        let snippet = iframe_snippet(&source, &Panel::ALL, EMBED_HEIGHT);
+        let snippet = iframe_snippet(&source, &Panel::ALL, EMBED_HEIGHT, false);
         assert!(snippet.starts_with(
             "<iframe src=\"https://docs.example/play/?embed&s=v1~lamport-skew~seed.2&t=12500\""
         ));
         assert!(snippet.contains("title=\"Lamport clock: 'Skewed' wall clocks — "));
         assert!(snippet.contains("height=\"620\""));
-        let snippet = iframe_snippet(&source, &[Panel::Facts, Panel::Stage], 480);
+        let snippet = iframe_snippet(&source, &[Panel::Facts, Panel::Stage], 480, true);
         assert!(
-            snippet.contains("?embed=facts,stage&s=v1~lamport-skew~seed.2&t=12500\"")
+            snippet.contains("?embed=facts,stage&s=v1~lamport-skew~seed.2&t=12500&guide=1\"")
                 && snippet.contains("height=\"480\""),
             "{snippet}"
         );
+        let query = snippet.split('"').nth(1).unwrap();
+        let query = &query[query.find('?').unwrap()..];
+        assert_eq!(parse_query(query).guide, Some(Ok(true)), "{query}");
     }
 
     #[test]
@@ -279,7 +284,7 @@ mod tests {
             title: "t".into(),
             has_charts: true,
         };
-        let snippet = iframe_snippet(&source, &Panel::ALL, EMBED_HEIGHT);
+        let snippet = iframe_snippet(&source, &Panel::ALL, EMBED_HEIGHT, false);
         assert!(
             snippet.contains("?embed&s=v1~balance-host-failure~seed.3&vs="),
             "{snippet}"

@@ -66,6 +66,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let show_embed = use_state(|| false);
     let embed_panels = use_state(|| Panel::ALL.to_vec());
     let embed_height = use_state(|| EMBED_HEIGHT);
+    let embed_guided = use_state(|| false);
     // None until a copy is tried; then whether the browser let the page write the link.
     let copied = use_state(|| None::<bool>);
     let send = |c: Command| {
@@ -176,7 +177,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             aria-expanded={show_embed.to_string()}>{ "</> Embed" }</button>
                 </div>
                 if *show_embed {
-                    { embed_dialog(&props.embed_source, &embed_panels, &embed_height) }
+                    { embed_dialog(&props.embed_source, &embed_panels, &embed_height, &embed_guided) }
                 }
             }
         </div>

@@ -84,11 +84,13 @@ pub fn embed_view(p: EmbedParts, chosen: &UseStateHandle<Option<Panel>>) -> Html
 }
 
 /// The Embed dialog: the panels (checkboxes in tab order, kept in `panels`; the first
-/// checked opens first), the frame's height (`height`), and the snippet they give.
+/// checked opens first), the frame's height (`height`), whether the frame is guided
+/// (`guided`), and the snippet they give.
 pub fn embed_dialog(
     source: &EmbedSource,
     panels: &UseStateHandle<Vec<Panel>>,
     height: &UseStateHandle<u32>,
+    guided: &UseStateHandle<bool>,
 ) -> Html {
     let offered: Vec<Panel> = Panel::ALL
         .into_iter()
@@ -106,7 +108,7 @@ pub fn embed_dialog(
         checked
     };
     // Clamped here, not while typing, so "480" can be typed digit by digit.
-    let snippet = iframe_snippet(source, &chosen, (**height).clamp(320, 1_600));
+    let snippet = iframe_snippet(source, &chosen, (**height).clamp(320, 1_600), **guided);
     let boxes = offered.iter().map(|&panel| {
         let panels = panels.clone();
         let on = panels.contains(&panel);
@@ -133,6 +135,10 @@ pub fn embed_dialog(
             }
         })
     };
+    let on_guided = {
+        let guided = guided.clone();
+        Callback::from(move |_: Event| guided.set(!*guided))
+    };
     html! {
         <div class="embed-snippet">
             <fieldset>
@@ -142,6 +148,10 @@ pub fn embed_dialog(
                     <input type="number" min="320" max="1600" step="10" value={height.to_string()}
                            oninput={on_height} data-testid="embed-height" aria-label="Frame height in pixels" />
                     { " px" }
+                </label>
+                <label class="check">
+                    <input type="checkbox" checked={**guided} onchange={on_guided} data-testid="embed-guided" />
+                    { "Guided: stop at the key moments and ask what happens next" }
                 </label>
             </fieldset>
             <label for="embed-code">{ "Paste this into your docs to embed this run:" }</label>
