@@ -180,6 +180,50 @@ fn a_live_move_keeps_every_write_and_a_stale_router_learns_from_moved() {
 }
 
 #[test]
+fn a_live_move_survives_duplicated_messages_from_the_old_shard() {
+    use playground_core::sim::action::Action;
+    use playground_core::sim::network::LinkConfig;
+    use playground_core::sim::rng::Ratio;
+    // Every message from s2 (the source) to s3 (the new shard) may arrive twice, each
+    // copy after its own delay: copies of the catch-up log and of the copy itself.
+    let mut duplicated_seen = 0;
+    for seed in 1..=12 {
+        let session = Session::new("sharding-reshard", seed).with_action(
+            SimTime::ZERO,
+            Action::SetLink {
+                link: Some(("s2".into(), "s3".into())),
+                cfg: LinkConfig {
+                    latency_min_us: 200,
+                    latency_max_us: 6_000,
+                    loss: Ratio::NEVER,
+                    duplication: Ratio::new(1, 2),
+                },
+            },
+        );
+        let run = run_to_end(&session);
+        let e = run.engine();
+        let lines: Vec<String> = (0..e.trace_len()).map(|i| e.trace_line(i)).collect();
+        duplicated_seen += lines
+            .iter()
+            .filter(|l| l.contains(" to s3 log #") && l.contains("duplicate of"))
+            .count();
+        assert!(
+            lines.iter().any(|l| l.contains("s2 finishes the move")),
+            "seed {seed}: the move never finishes"
+        );
+        for (property, violation) in e.properties().iter().zip(e.violations()) {
+            assert!(
+                violation.is_none()
+                    || property.kind == playground_core::sim::checker::PropertyKind::Contrast,
+                "seed {seed}: {} broke: {violation:?}",
+                property.id
+            );
+        }
+    }
+    assert!(duplicated_seen > 0, "no catch-up entry was duplicated");
+}
+
+#[test]
 fn without_catch_up_a_write_acknowledged_during_the_move_is_lost() {
     let off = Session::new("sharding-reshard", 1).with_switch_off("catch-up");
     let breach = only_breach(&off, "acked-writes-readable");

@@ -26,6 +26,8 @@ struct Move {
     hi: u64,
     src: u32,
     dest: u32,
+    /// Whether the new shard said it has the copy (a repeated "copied" is ignored).
+    copied: bool,
 }
 
 /// A router.
@@ -163,7 +165,9 @@ impl Router {
             Msg::MapAsk => ctx.send(from, Msg::Map(Box::new(self.maps.clone()))),
             Msg::Map(maps) => self.maps = *maps,
             Msg::Copied => {
-                if let Some(m) = self.moving {
+                if let Some(m) = self.moving.as_mut().filter(|m| !m.copied) {
+                    m.copied = true;
+                    let m = *m;
                     self.maps[0].assign(m.lo, m.hi, m.dest);
                     ctx.note(Note::Map(format!(
                         "reads of {} go to s{}",
@@ -296,6 +300,7 @@ impl Router {
                         hi,
                         src: shard,
                         dest,
+                        copied: false,
                     });
                     ctx.send(
                         self.node(shard),

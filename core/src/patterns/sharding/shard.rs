@@ -25,8 +25,11 @@ struct Outgoing {
 struct Incoming {
     /// Per key, the newest log entry applied.
     applied: KeyMap,
-    /// Log entries received.
-    got: u64,
+    /// Whether the copy has arrived (a duplicate of it is ignored: it would overwrite
+    /// newer writes).
+    copied: bool,
+    /// The log entries received, by sequence number, sorted (a duplicate counts once).
+    received: Vec<u64>,
     /// The log's length, once the source has fenced.
     last: Option<u64>,
     /// Whether it takes writes.
@@ -192,7 +195,7 @@ impl Shard {
         let done = self
             .incoming
             .as_ref()
-            .is_some_and(|inc| !inc.open && inc.last == Some(inc.got));
+            .is_some_and(|inc| !inc.open && inc.last == Some(inc.received.len() as u64));
         if done {
             self.open(ctx);
             ctx.send(self.keeper, Msg::CaughtUp);
@@ -215,16 +218,23 @@ impl Shard {
             }
             Msg::Copy { entries } => {
                 let inc = self.incoming.get_or_insert_with(Incoming::default);
-                for (k, v) in entries {
-                    if inc.applied.get(&k).is_none() {
-                        self.store.insert(k, v);
+                if !std::mem::replace(&mut inc.copied, true) {
+                    for (k, v) in entries {
+                        if inc.applied.get(&k).is_none() {
+                            self.store.insert(k, v);
+                        }
                     }
                 }
                 ctx.send(self.keeper, Msg::Copied);
             }
             Msg::Binlog { key, val, seq } => {
                 let inc = self.incoming.get_or_insert_with(Incoming::default);
-                inc.got += 1;
+                // Sequence numbers run 1..=last: caught up once each has arrived, however
+                // many copies of one the network delivered.
+                match inc.received.binary_search(&seq) {
+                    Ok(_) => return,
+                    Err(at) => inc.received.insert(at, seq),
+                }
                 let key = key as usize;
                 if inc.applied.get(&key).is_none_or(|&s| seq > s) {
                     inc.applied.insert(key, seq);
@@ -267,7 +277,9 @@ impl Shard {
                 o.to + 1,
                 if o.fenced { " (fenced)" } else { "" }
             ),
-            (None, Some(inc)) if !inc.open => format!("taking over: {} log entries", inc.got),
+            (None, Some(inc)) if !inc.open => {
+                format!("taking over: {} log entries", inc.received.len())
+            }
             _ => "nothing".into(),
         };
         NodeView {
