@@ -251,3 +251,21 @@ fn a_lost_assignment_or_report_is_noticed_from_heartbeats_and_the_job_still_ends
         );
     }
 }
+
+#[test]
+fn a_master_back_from_an_outage_does_not_take_its_own_silence_for_dead_workers() {
+    use playground_core::sim::time::SimTime;
+    // The master is down from 20 ms for much longer than a worker's failure timeout,
+    // back at several phases of the workers' heartbeats; every worker stays up.
+    for back_us in [81_000, 83_500, 86_000, 88_500] {
+        let session = Session::new("mapreduce-straggler", 1)
+            .with_action(SimTime::from_millis(20), Action::Crash("m".into()))
+            .with_action(SimTime(back_us), Action::Restart("m".into()));
+        let restarted = run(&session);
+        let (finished, notes) = job(restarted.engine());
+        let failed: Vec<&String> = notes.iter().filter(|n| n.contains(" failed")).collect();
+        assert!(failed.is_empty(), "back at {back_us} µs: {failed:?}");
+        assert!(finished.is_some_and(|ms| ms > 80), "{notes:?}");
+        assert!(guarantee_breaches(&Registry::standard(), &session).is_empty());
+    }
+}

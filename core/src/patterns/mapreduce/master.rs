@@ -108,6 +108,12 @@ impl Master {
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, MapReduceNode>) {
+        // After a restart, the silence was the master's own: every worker it thought
+        // alive gets a full failure timeout from now to be heard again.
+        let now = ctx.wall_clock().0;
+        for w in &mut self.workers {
+            w.heard_at = now;
+        }
         ctx.set_timer(Timer::Round, ROUND_US, ROUND_US);
         // After a restart, hand out at once what its workers can run.
         self.assign(ctx);
