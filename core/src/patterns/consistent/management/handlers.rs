@@ -102,7 +102,9 @@ impl Management {
                     }
                 }
                 let matched = prev_index + entries.len();
-                if commit > self.commit {
+                // Only what this append matched is known committed here; an older,
+                // reordered append never moves the commit index back.
+                if commit.min(matched) > self.commit {
                     self.commit = commit.min(matched);
                     self.apply(ctx);
                 }
