@@ -186,7 +186,8 @@ pub static STALE_LOAD: BalanceScenario = BalanceScenario {
                   routes to the instance that reported the least load at the last health \
                   check, 50 ms ago: all four pick the same one until the next check, its \
                   queue shoots up, then they all move to another. Two random choices \
-                  (policy 3) stay robust.",
+                  (policy 3), each balancer comparing its own requests in hand, stay \
+                  robust.",
         params: &[policy(4), instances(4, 40, 10, 1), rate(1_600)],
     },
     story: Story::StaleLoad,
@@ -360,8 +361,11 @@ impl Scenario for BalanceScenario {
                         }
                         Policy::TwoChoices => {
                             "Each balancer compares two random instances by the requests it \
-                             has in hand there: no two balancers herd onto one instance, and \
-                             the queues stay short. Compare policy 4."
+                             has in hand there (its own count, always fresh, as Envoy's \
+                             least-request balancer does): no two balancers herd onto one \
+                             instance, and the queues stay short. Compare policy 4. Unlike \
+                             Mitzenmacher's result (two choices stay robust even on the same \
+                             stale reports), this run's two choices do not read the reports."
                         }
                         _ => {
                             "Four balancers share the instances by this policy; compare \

@@ -13,7 +13,8 @@
 //! lease and one eviction round, and every client's cache within one more refresh: the
 //! time traffic can still go to it is bounded by the sum. The figures are Netflix
 //! Eureka's defaults (heartbeat 30 s, lease 90 s, eviction every 60 s, client fetch every
-//! 30 s), scaled from seconds to milliseconds with their ratios kept. Eureka's
+//! 30 s), scaled from seconds to milliseconds with their ratios kept (its server's 30 s
+//! response cache is left out: the registry answers from its live list). Eureka's
 //! *self-preservation* stops evicting when renewals fall below 85 % of those expected
 //! (the registry is more likely cut off than most instances dead): it keeps instances
 //! that are alive behind a partition, and dead ones too.
@@ -88,7 +89,9 @@ pub static PATTERN: PatternInfo = PatternInfo {
         "The figures are Eureka's defaults, scaled from seconds to milliseconds with their \
          ratios kept: heartbeat 30 ms, lease 90 ms, eviction every 60 ms, client refresh \
          every 30 ms. Eureka's self-preservation stops evicting when renewals fall below \
-         85 % of those expected.",
+         85 % of those expected. Not modelled: Eureka's server also answers from a \
+         response cache refreshed every 30 s, which can add one more refresh to how long \
+         a dead instance stays listed; here the registry answers from its live list.",
     ],
     properties: PROPERTIES,
     switches: &[

@@ -153,8 +153,9 @@ impl Scenario for LamportScenario {
                 caption(2, carry.to_string()),
                 caption(
                     10,
-                    "Each client writes its next event only after the previous one was \
-                     acknowledged, so that event happened before the next. With the clients \
+                    "Each client writes its next event once the previous one was \
+                     acknowledged (or it stopped waiting for the acknowledgement), so \
+                     that event happened before the next. With the clients \
                      carrying their clock, the Lamport timestamps agree with that order, \
                      whatever the servers' wall clocks say."
                         .to_string(),

@@ -92,9 +92,10 @@ pub static PATTERN: PatternInfo = PatternInfo {
          §3.3).",
         "Near the end of a phase (no idle task left) the master starts a backup copy of \
          each task still running; whichever copy finishes first wins. Without them a sort \
-         took 44 % longer, for a few percent more work (§3.6, §5.3).",
-        "Not in the notes: the master's state survives its crash (the paper's master \
-         writes checkpoints); a word takes about half a millisecond to map or reduce; a \
+         took 44 % longer, for a few percent more work (§3.6, §5.4).",
+        "Not in the notes: the master's state survives its crash (the paper suggests \
+         periodic checkpoints; its implementation aborts the job when the master fails); \
+         a word takes about half a millisecond to map or reduce; a \
          worker's heartbeat reports the copies it runs (as Hadoop's task trackers do), so \
          a task whose assignment or report of its end was lost runs again 30 ms on.",
     ],
