@@ -10,7 +10,7 @@ use playground_core::sim::checker::PropertyKind;
 use playground_core::sim::metrics::{MetricKind, MetricSpec};
 use playground_core::sim::network::LinkConfig;
 use playground_core::sim::rng::{Ratio, Rng};
-use playground_core::sim::run::{Engine, Run};
+use playground_core::sim::run::{Engine, EventTag, Run};
 use playground_core::sim::time::SimTime;
 use playground_core::sim::trace::MsgId;
 use playground_core::{Registry, Session};
@@ -21,6 +21,21 @@ pub fn run_to_end(session: &Session) -> Run {
     run.engine_mut().run_to_end(2_000_000);
     assert!(run.engine().is_finished());
     run
+}
+
+/// `session` with the first message whose label holds `prefix` dropped at the instant
+/// it is sent (found in a run of `session` as it is).
+pub fn dropping_first(session: Session, prefix: &str) -> Session {
+    let calm = run_to_end(&session);
+    let engine = calm.engine();
+    let sent = (0..engine.trace_len())
+        .map(|i| engine.event(i).unwrap())
+        .find(|e| e.tag == EventTag::Send && e.label.contains(prefix))
+        .unwrap_or_else(|| panic!("no message `{prefix}…`"));
+    session.with_action(
+        sent.time,
+        Action::Drop(sent.msg.expect("a send has a message")),
+    )
 }
 
 /// A guarantee a run broke: the property, the first breach's detail, and the trace line

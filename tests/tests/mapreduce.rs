@@ -7,7 +7,7 @@ use playground_core::sim::action::Action;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::run::{Engine, EventTag, Run};
 use playground_core::{Registry, Session};
-use playground_tests::{guarantee_breaches, metric_between, only_breach};
+use playground_tests::{dropping_first, guarantee_breaches, metric_between, only_breach};
 
 fn run(session: &Session) -> Run {
     let mut run = Registry::standard().start(session).unwrap();
@@ -211,20 +211,6 @@ fn without_rerunning_lost_map_outputs_the_job_never_ends() {
         assert_eq!(done, None, "{notes:?}");
         assert!(total(run.engine(), "committed") < 3);
     }
-}
-
-/// Drops the first message whose label holds `prefix` (at the instant it is sent).
-fn dropping_first(session: Session, prefix: &str) -> Session {
-    let calm = run(&session);
-    let engine = calm.engine();
-    let sent = (0..engine.trace_len())
-        .map(|i| engine.event(i).unwrap())
-        .find(|e| e.tag == EventTag::Send && e.label.contains(prefix))
-        .unwrap_or_else(|| panic!("no message `{prefix}…`"));
-    session.with_action(
-        sent.time,
-        Action::Drop(sent.msg.expect("a send has a message")),
-    )
 }
 
 #[test]

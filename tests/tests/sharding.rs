@@ -7,8 +7,8 @@ use playground_core::patterns::sharding::PATTERN;
 use playground_core::sim::plot::{MarkShape, Plot};
 use playground_core::sim::run::Run;
 use playground_core::sim::time::SimTime;
-use playground_core::Session;
-use playground_tests::{metric_between, only_breach, run_to_end};
+use playground_core::{Registry, Session};
+use playground_tests::{dropping_first, metric_between, only_breach, run_to_end};
 
 fn between(run: &Run, id: &str, from_ms: u64, to_ms: u64) -> i64 {
     metric_between(run.engine(), PATTERN.metrics, id, from_ms, to_ms)
@@ -221,6 +221,66 @@ fn a_live_move_survives_duplicated_messages_from_the_old_shard() {
         }
     }
     assert!(duplicated_seen > 0, "no catch-up entry was duplicated");
+}
+
+#[test]
+fn a_live_move_survives_losing_any_one_of_its_messages() {
+    // Each step of the move lost once: the router repeats the step it has no answer to,
+    // and the shards take a repeat as a no-op.
+    for prefix in [
+        "move 75 on to s3",
+        "copy (",
+        "copied",
+        "fence writes",
+        "fenced at",
+        "log #1 ",
+        "caught up",
+    ] {
+        let session = dropping_first(Session::new("sharding-reshard", 1), prefix);
+        let run = run_to_end(&session);
+        let e = run.engine();
+        let lines: Vec<String> = (0..e.trace_len()).map(|i| e.trace_line(i)).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("drop #") && l.contains(prefix)),
+            "`{prefix}` was not dropped"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("s2 finishes the move")),
+            "losing `{prefix}…`: the move never finishes"
+        );
+        let breaches = playground_tests::guarantee_breaches(&Registry::standard(), &session);
+        assert!(breaches.is_empty(), "losing `{prefix}…`: {breaches:?}");
+    }
+}
+
+#[test]
+fn a_live_move_goes_on_after_either_shard_crashes_and_restarts_in_it() {
+    use playground_core::sim::action::Action;
+    // The move starts at 300 ms; its writes switch about 50 ms after the copy.
+    for (shard, down_ms, up_ms) in [
+        ("s2", 310, 340),
+        ("s2", 352, 380),
+        ("s3", 305, 330),
+        ("s3", 351, 400),
+    ] {
+        let session = Session::new("sharding-reshard", 1)
+            .with_action(SimTime::from_millis(down_ms), Action::Crash(shard.into()))
+            .with_action(SimTime::from_millis(up_ms), Action::Restart(shard.into()));
+        let run = run_to_end(&session);
+        let e = run.engine();
+        let finished = (0..e.trace_len()).any(|i| e.trace_line(i).contains("s2 finishes the move"));
+        assert!(
+            finished,
+            "{shard} down {down_ms}–{up_ms} ms: the move never finishes"
+        );
+        let breaches = playground_tests::guarantee_breaches(&Registry::standard(), &session);
+        assert!(
+            breaches.is_empty(),
+            "{shard} down {down_ms}–{up_ms} ms: {breaches:?}"
+        );
+    }
 }
 
 #[test]

@@ -113,7 +113,10 @@ pub fn problems(session: &Session) -> Vec<Problem> {
     }
     let offered = scenario.offered_switches();
     for name in &session.switches_off {
-        if !offered.iter().any(|s| s.name == name) {
+        if offered.iter().any(|s| s.name == name) {
+            // A switch can change the run's end (the RDD job without lineage runs again).
+            config.set_switch(name, false);
+        } else {
             problems.push(Problem::UnknownSwitch);
         }
     }

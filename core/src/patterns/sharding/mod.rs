@@ -112,7 +112,10 @@ pub static PATTERN: PatternInfo = PatternInfo {
          whole log, finish. A shard that gave keys away answers MOVED (Redis Cluster), \
          and routers with a stale map learn from it.",
         "Not in the notes: one router keeps the map, a second asks it every 250 ms; every \
-         shard answers the client directly.",
+         shard answers the client directly. The router that runs a move repeats every \
+         40 ms the step it has no answer to, and the shards take a repeat as a no-op \
+         (the new shard keeps each log entry once, by its number); a move's state is \
+         durable, so a lost message or a shard's restart delays a move, never stalls it.",
     ],
     properties: PROPERTIES,
     switches: &[

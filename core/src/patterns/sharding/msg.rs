@@ -179,6 +179,8 @@ pub enum Timer {
     SwitchWrites,
     /// With no fence, the re-sharding router finishes after a while.
     Finish,
+    /// The re-sharding router checks a move and repeats a step not yet answered.
+    Nudge,
     /// A router asks for the current map.
     Poll,
 }
@@ -190,6 +192,7 @@ impl fmt::Display for Timer {
             Timer::Sweep => "timeouts",
             Timer::SwitchWrites => "switch writes",
             Timer::Finish => "finish",
+            Timer::Nudge => "check the move (repeat an unanswered step)",
             Timer::Poll => "poll map",
         })
     }

@@ -18,6 +18,9 @@ const CATCH_UP_US: u64 = 50_000;
 const DRAIN_US: u64 = 100_000;
 /// A router that is not the map's keeper asks for it this often.
 pub const POLL_US: u64 = 250_000;
+/// While a range moves, the re-sharding router repeats its current step this often (a
+/// lost message would otherwise stall the move for good).
+const NUDGE_US: u64 = 40_000;
 
 /// A range on the move, as the re-sharding router tracks it.
 #[derive(Clone, Copy, Debug)]
@@ -28,6 +31,9 @@ struct Move {
     dest: u32,
     /// Whether the new shard said it has the copy (a repeated "copied" is ignored).
     copied: bool,
+    /// Whether writes are being switched: the source was asked to fence, or (with no
+    /// fence) the new shard to take writes.
+    switching: bool,
 }
 
 /// A router.
@@ -193,6 +199,7 @@ impl Router {
 
     fn finish(&mut self, ctx: &mut Ctx<'_, ShardNode>) {
         if let Some(m) = self.moving.take() {
+            ctx.cancel_timer(Timer::Nudge);
             if self.fence {
                 self.switch_writes(ctx, m);
             }
@@ -209,15 +216,38 @@ impl Router {
                 }
                 ctx.set_timer(Timer::Poll, POLL_US, POLL_US);
             }
-            (Timer::SwitchWrites, Some(m)) if self.fence => {
-                ctx.send(self.node(m.src), Msg::Fence);
-            }
-            (Timer::SwitchWrites, Some(m)) => {
-                self.switch_writes(ctx, m);
-                ctx.send(self.node(m.dest), Msg::Cutover);
-                ctx.set_timer(Timer::Finish, DRAIN_US, DRAIN_US);
+            (Timer::SwitchWrites, Some(m)) if !m.switching => {
+                self.moving = Some(Move {
+                    switching: true,
+                    ..m
+                });
+                if self.fence {
+                    ctx.send(self.node(m.src), Msg::Fence);
+                } else {
+                    self.switch_writes(ctx, m);
+                    ctx.send(self.node(m.dest), Msg::Cutover);
+                    ctx.set_timer(Timer::Finish, DRAIN_US, DRAIN_US);
+                }
             }
             (Timer::Finish, Some(_)) => self.finish(ctx),
+            // The step not yet answered, again: the shards take a repeat as a no-op.
+            (Timer::Nudge, Some(m)) => {
+                let (to, msg) = match (m.copied, m.switching, self.fence) {
+                    (false, _, _) => (
+                        m.src,
+                        Msg::Split {
+                            lo: m.lo,
+                            hi: m.hi,
+                            to: m.dest,
+                        },
+                    ),
+                    (true, false, _) => return ctx.set_timer(Timer::Nudge, NUDGE_US, NUDGE_US),
+                    (true, true, true) => (m.src, Msg::Fence),
+                    (true, true, false) => (m.dest, Msg::Cutover),
+                };
+                ctx.send(self.node(to), msg);
+                ctx.set_timer(Timer::Nudge, NUDGE_US, NUDGE_US);
+            }
             _ => {}
         }
     }
@@ -301,7 +331,9 @@ impl Router {
                         src: shard,
                         dest,
                         copied: false,
+                        switching: false,
                     });
+                    ctx.set_timer(Timer::Nudge, NUDGE_US, NUDGE_US);
                     ctx.send(
                         self.node(shard),
                         Msg::Split {

@@ -15,8 +15,9 @@ struct Outgoing {
     lo: u64,
     hi: u64,
     to: u32,
-    /// Writes shipped so far.
-    seq: u64,
+    /// Writes shipped so far, in order: entry `i` went as sequence number `i + 1`
+    /// (kept to ship again when the router repeats its fence).
+    shipped: Vec<(u64, u64)>,
     fenced: bool,
 }
 
@@ -130,8 +131,8 @@ impl Shard {
                 self.store.insert(req.key as usize, val);
                 if let Some(o) = self.outgoing.as_mut() {
                     if self.catch_up && (o.lo..o.hi).contains(&req.key) {
-                        o.seq += 1;
-                        let (to, seq) = (o.to, o.seq);
+                        o.shipped.push((req.key, val));
+                        let (to, seq) = (o.to, o.shipped.len() as u64);
                         ctx.send(
                             self.node(to),
                             Msg::Binlog {
@@ -206,14 +207,19 @@ impl Shard {
         match msg {
             Msg::Req(req) => self.on_request(ctx, from, req),
             Msg::Split { lo, hi, to } => {
+                // The router repeats a split whose copy it did not hear of: the move
+                // goes on as it was (its log keeps its numbers), with the copy sent again.
+                let same = |o: &Outgoing| (o.lo, o.hi, o.to) == (lo, hi, to);
+                if !self.outgoing.as_ref().is_some_and(same) {
+                    self.outgoing = Some(Outgoing {
+                        lo,
+                        hi,
+                        to,
+                        shipped: Vec::new(),
+                        fenced: false,
+                    });
+                }
                 let entries = self.keys_in(lo, hi, true);
-                self.outgoing = Some(Outgoing {
-                    lo,
-                    hi,
-                    to,
-                    seq: 0,
-                    fenced: false,
-                });
                 ctx.send(self.node(to), Msg::Copy { entries });
             }
             Msg::Copy { entries } => {
@@ -243,14 +249,27 @@ impl Shard {
                 self.caught_up(ctx);
             }
             Msg::Fence => {
+                let first_shard = self.first_shard;
                 if let Some(o) = self.outgoing.as_mut() {
-                    o.fenced = true;
-                    let (to, last) = (o.to, o.seq);
-                    ctx.send(self.node(to), Msg::Fenced { last });
+                    // A repeated fence: the router has not heard that the new shard
+                    // caught up, so the log goes again (the new shard keeps each once).
+                    let again = std::mem::replace(&mut o.fenced, true);
+                    let (to, last) = (NodeId(first_shard + o.to), o.shipped.len() as u64);
+                    if again {
+                        for (seq, &(key, val)) in (1..).zip(&o.shipped) {
+                            ctx.send(to, Msg::Binlog { key, val, seq });
+                        }
+                    }
+                    ctx.send(to, Msg::Fenced { last });
                 }
             }
             Msg::Fenced { last } => {
-                self.incoming.get_or_insert_with(Incoming::default).last = Some(last);
+                let inc = self.incoming.get_or_insert_with(Incoming::default);
+                inc.last = Some(last);
+                if inc.open {
+                    // Open already: its "caught up" was lost on the way.
+                    ctx.send(self.keeper, Msg::CaughtUp);
+                }
                 self.caught_up(ctx);
             }
             Msg::Cutover => self.open(ctx),
@@ -264,9 +283,14 @@ impl Shard {
         }
     }
 
+    /// A move's state is durable, like the store (the source's log of shipped writes is
+    /// its binary log; the new shard keeps what it applied with its data): a restarted
+    /// shard goes on with the move when the router repeats its step. Writes it held are
+    /// requests in memory, and are lost (their clients time out).
     pub(super) fn on_crash(&mut self) {
-        self.outgoing = None;
-        self.incoming = None;
+        if let Some(inc) = self.incoming.as_mut() {
+            inc.parked.clear();
+        }
     }
 
     pub(super) fn view(&self) -> NodeView {
