@@ -255,3 +255,31 @@ fn a_master_back_from_an_outage_does_not_take_its_own_silence_for_dead_workers()
         assert!(guarantee_breaches(&Registry::standard(), &session).is_empty());
     }
 }
+
+#[test]
+fn stepping_the_master_s_wall_clock_neither_fails_its_workers_nor_hides_a_death() {
+    use playground_core::sim::time::SimTime;
+    // Failure detection measures silence on the master's monotonic clock: a step of its
+    // wall clock, a second forward, is not silence...
+    let step = |delta_us| Action::SkewClock {
+        node: "m".into(),
+        delta_us,
+    };
+    let forward = Session::new("mapreduce-straggler", 1)
+        .with_action(SimTime::from_millis(17), step(1_000_000));
+    let (finished, notes) = job(run(&forward).engine());
+    let failed: Vec<&String> = notes.iter().filter(|n| n.contains(" failed")).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert!(finished.is_some(), "{notes:?}");
+    // ...and a second back does not hide a worker's death for a second.
+    let back = Session::new("mapreduce-straggler", 1)
+        .with_action(SimTime::from_millis(17), step(-1_000_000))
+        .with_action(SimTime::from_millis(30), Action::Crash("w3".into()));
+    let run = run(&back);
+    let e = run.engine();
+    let noticed = (0..e.trace_len())
+        .map(|i| e.event(i).unwrap())
+        .find(|ev| ev.tag == EventTag::Note && ev.label.starts_with("w3 failed"))
+        .map(|ev| ev.time.as_micros() / 1_000);
+    assert!(noticed.is_some_and(|ms| ms < 30 + 60), "{noticed:?}");
+}

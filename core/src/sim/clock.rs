@@ -43,6 +43,8 @@ pub struct WallClock {
     anchor: SimTime,
     reading_at_anchor: i64,
     drift_ppm: i64,
+    /// The sum of the steps it was set by (what a monotonic clock does not see).
+    stepped_us: i64,
 }
 
 impl WallClock {
@@ -53,6 +55,7 @@ impl WallClock {
             anchor: SimTime::ZERO,
             reading_at_anchor: skew_us,
             drift_ppm: drift_ppm.clamp(-MAX_DRIFT_PPM, MAX_DRIFT_PPM),
+            stepped_us: 0,
         }
     }
 
@@ -80,6 +83,15 @@ impl WallClock {
     pub fn adjust(&mut self, now: SimTime, delta_us: i64) {
         self.reanchor(now);
         self.reading_at_anchor = self.reading_at_anchor.saturating_add(delta_us);
+        self.stepped_us = self.stepped_us.saturating_add(delta_us);
+    }
+
+    /// The node's monotonic clock at virtual time `now`: the same oscillator (it drifts
+    /// as the wall clock does), but never stepped, so it only measures intervals (as
+    /// `CLOCK_MONOTONIC` or `System.nanoTime` do). It reads as the wall clock until the
+    /// first step.
+    pub fn monotonic(&self, now: SimTime) -> WallTime {
+        WallTime(self.read(now).0.saturating_sub(self.stepped_us))
     }
 
     /// Changes the drift rate from `now` on, keeping the current reading.
@@ -97,6 +109,20 @@ impl WallClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_monotonic_clock_drifts_with_the_wall_clock_but_ignores_its_steps() {
+        let mut c = WallClock::new(500, 10_000);
+        let at = SimTime(1_000_000);
+        let before = c.monotonic(at);
+        assert_eq!(before, c.read(at));
+        c.adjust(at, 3_000_000);
+        c.adjust(SimTime(1_500_000), -200_000);
+        let later = SimTime(2_000_000);
+        assert_eq!(c.read(later).0 - c.monotonic(later).0, 2_800_000);
+        // A million virtual microseconds is 1.01 million on this oscillator.
+        assert_eq!(c.monotonic(later).0 - before.0, 1_010_000);
+    }
 
     #[test]
     fn readings_show_as_a_time_of_day() {

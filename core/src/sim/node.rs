@@ -170,6 +170,7 @@ pub struct Ctx<'a, N: Node> {
     backlog: u32,
     now: SimTime,
     wall: WallTime,
+    monotonic: WallTime,
     rng: &'a mut Rng,
     effects: &'a mut Vec<Effect<N>>,
 }
@@ -187,6 +188,7 @@ impl<'a, N: Node> Ctx<'a, N> {
             backlog: 0,
             now,
             wall,
+            monotonic: wall,
             rng,
             effects,
         }
@@ -195,6 +197,13 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// The same context, for a node with `backlog` messages in hand or waiting.
     pub(crate) fn with_backlog(mut self, backlog: u32) -> Self {
         self.backlog = backlog;
+        self
+    }
+
+    /// The context with this node's monotonic clock reading `monotonic` (by default it
+    /// reads as the wall clock).
+    pub(crate) fn with_monotonic(mut self, monotonic: WallTime) -> Self {
+        self.monotonic = monotonic;
         self
     }
 
@@ -212,6 +221,13 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// This node's wall clock now (skewed and drifting; not virtual time).
     pub fn wall_clock(&self) -> WallTime {
         self.wall
+    }
+
+    /// This node's monotonic clock now: it drifts with the wall clock but a clock step
+    /// (a fault, an NTP correction) does not move it. Timeouts measured between two of
+    /// its readings are what the node's own oscillator says elapsed.
+    pub fn monotonic(&self) -> WallTime {
+        self.monotonic
     }
 
     /// A uniform random value in `0..bound`, from the run's seeded RNG.

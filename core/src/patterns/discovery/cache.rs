@@ -44,7 +44,7 @@ impl Cache {
     pub fn refresh(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) {
         if self.refresh || self.fetched_at.is_none() {
             self.round += 1;
-            self.asked_at = ctx.wall_clock();
+            self.asked_at = ctx.monotonic();
             ctx.send(self.registry, Msg::Fetch { round: self.round });
         }
         ctx.set_timer(Timer::Refresh, self.refresh_us, self.refresh_us);
@@ -64,7 +64,7 @@ impl Cache {
     /// The next instance in turn, from a list asked for at most two refreshes ago (any
     /// list, if refreshing is off); `None` when there is none.
     pub fn pick(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>) -> Option<NodeId> {
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         let asked = self.fetched_at?.0;
         let fresh = asked <= now && now - asked <= 2 * self.refresh_us as i64;
         if (self.refresh && !fresh) || self.list.is_empty() {

@@ -77,7 +77,7 @@ impl Registry {
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, DiscoveryNode>, from: NodeId, msg: Msg) {
-        let now = ctx.wall_clock();
+        let now = ctx.monotonic();
         match msg {
             Msg::Heartbeat | Msg::Renew { .. } => {
                 let instance = match msg {
@@ -128,7 +128,7 @@ impl Registry {
                 ctx.note(Note::Preserving { renewals, expected });
             }
         } else {
-            let now = ctx.wall_clock();
+            let now = ctx.monotonic();
             let lease = leases.lease_us;
             let peers = &self.peers;
             self.entries.retain(|&(instance, renewed)| {

@@ -12,7 +12,7 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 pub struct ServerPlan {
     /// Whether the server keeps sessions and answers retries from them (the mechanism).
     pub keep_sessions: bool,
-    /// A session with no traffic for this long expires, in microseconds of its wall clock.
+    /// A session with no traffic for this long expires, in microseconds of its monotonic clock.
     pub ttl_us: i64,
     /// The most sessions kept at once; a new one evicts the idlest.
     pub max_sessions: usize,
@@ -27,7 +27,7 @@ pub struct Session {
     pub responses: BTreeMap<u32, Outcome>,
     /// The highest request number applied.
     pub applied: u32,
-    /// When the session last saw traffic, on the server's wall clock.
+    /// When the session last saw traffic, on the server's monotonic clock.
     pub last_seen: WallTime,
 }
 
@@ -83,7 +83,7 @@ impl Server {
     }
 
     fn expire_idle(&mut self, ctx: &mut Ctx<'_, IdempotentNode>) {
-        let now = ctx.wall_clock();
+        let now = ctx.monotonic();
         let ttl = self.plan.ttl_us;
         let expired: Vec<u32> = self
             .sessions
@@ -112,7 +112,7 @@ impl Server {
             self.apply(ctx, client, req, amount)
         } else {
             self.expire_idle(ctx);
-            let now = ctx.wall_clock();
+            let now = ctx.monotonic();
             match self.sessions.get_mut(&client) {
                 None => {
                     let why = Refusal::SessionExpired;
@@ -194,7 +194,7 @@ impl Server {
                     let session = Session {
                         responses: BTreeMap::new(),
                         applied: 0,
-                        last_seen: ctx.wall_clock(),
+                        last_seen: ctx.monotonic(),
                     };
                     self.sessions.insert(client, session);
                     ctx.note(Note::SessionOpened { client });

@@ -110,7 +110,7 @@ impl Master {
     pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, MapReduceNode>) {
         // After a restart, the silence was the master's own: every worker it thought
         // alive gets a full failure timeout from now to be heard again.
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         for w in &mut self.workers {
             w.heard_at = now;
         }
@@ -123,7 +123,7 @@ impl Master {
         if timer != Timer::Round {
             return;
         }
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         for i in 0..self.workers.len() {
             let w = &self.workers[i];
             if w.alive && now - w.heard_at > DEAD_US as i64 {
@@ -173,7 +173,7 @@ impl Master {
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, MapReduceNode>, from: NodeId, msg: Msg) {
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         match msg {
             Msg::Heartbeat { fresh, running } => {
                 if fresh {
@@ -228,7 +228,7 @@ impl Master {
         worker: NodeId,
         running: [Option<(Task, u32)>; 2],
     ) {
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         let Some(slots) = self.worker(worker).map(|w| w.slots) else {
             return;
         };
@@ -287,7 +287,7 @@ impl Master {
 
     /// Hands a task to every free slot of a live worker that can have one.
     fn assign(&mut self, ctx: &mut Ctx<'_, MapReduceNode>) {
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         for i in 0..self.workers.len() {
             for kind in [Task::Map(0), Task::Reduce(0)] {
                 let w = &self.workers[i];

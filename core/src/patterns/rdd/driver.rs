@@ -88,7 +88,7 @@ impl Driver {
         if timer != Timer::Round {
             return;
         }
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         for i in 0..self.executors.len() {
             let e = &self.executors[i];
             if e.alive && now - e.heard_at > DEAD_US as i64 {
@@ -133,7 +133,7 @@ impl Driver {
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, RddNode>, from: NodeId, msg: Msg) {
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         match msg {
             Msg::Heartbeat { fresh } => {
                 let known = self.executor(from).is_some_and(|e| e.alive);

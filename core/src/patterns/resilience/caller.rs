@@ -43,7 +43,7 @@ struct Job<O> {
     origin: O,
     attempt: u32,
     probe: bool,
-    /// The caller's wall clock when it sent the current attempt.
+    /// The caller's monotonic clock when it sent the current attempt.
     sent_at: i64,
 }
 
@@ -127,7 +127,7 @@ impl<O: Clone> Caller<O> {
         }
         let entry = self.jobs.get_mut(&job)?;
         entry.probe = admit == Admit::Probe;
-        entry.sent_at = ctx.wall_clock().0;
+        entry.sent_at = ctx.monotonic().0;
         let attempt = entry.attempt;
         if let Some(pct) = self.retries.budget_pct {
             if attempt == 1 {
@@ -212,7 +212,7 @@ impl<O: Clone> Caller<O> {
         let (Some(breaker), Some(sent)) = (&mut self.breaker, self.jobs.get(&job)) else {
             return;
         };
-        let now = ctx.wall_clock().0;
+        let now = ctx.monotonic().0;
         let took = now.saturating_sub(sent.sent_at).max(0) as u64;
         match breaker.record(ok, took, sent.probe, now) {
             Change::None => {}

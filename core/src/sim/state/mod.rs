@@ -395,6 +395,7 @@ impl State {
             me: node,
             now: self.core.now,
             wall: self.core.clocks[node.index()].read(self.core.now),
+            monotonic: self.core.clocks[node.index()].monotonic(self.core.now),
             backlog: server.busy() + server.queued(),
             rng: &mut self.core.rng,
         };

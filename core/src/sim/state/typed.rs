@@ -40,6 +40,7 @@ pub(crate) struct HandlerCtx<'a> {
     pub(crate) me: NodeId,
     pub(crate) now: SimTime,
     pub(crate) wall: WallTime,
+    pub(crate) monotonic: WallTime,
     pub(crate) backlog: u32,
     pub(crate) rng: &'a mut Rng,
 }
@@ -211,8 +212,9 @@ impl<N: Node, C: Checker<N>> PatternState for Typed<N, C> {
             return;
         };
         let mut effects = take(&mut self.staged.effects);
-        let mut c =
-            Ctx::new(ctx.me, ctx.now, ctx.wall, ctx.rng, &mut effects).with_backlog(ctx.backlog);
+        let mut c = Ctx::new(ctx.me, ctx.now, ctx.wall, ctx.rng, &mut effects)
+            .with_backlog(ctx.backlog)
+            .with_monotonic(ctx.monotonic);
         match call {
             Call::Start => node.on_start(&mut c),
             Call::Message { from, msg } => {

@@ -119,7 +119,7 @@ impl Control {
     }
 
     pub(crate) fn on_start(&mut self, ctx: &mut Ctx<'_, DeployNode>) {
-        let now = ctx.wall_clock();
+        let now = ctx.monotonic();
         for host in &mut self.hosts {
             host.last = now;
         }
@@ -134,7 +134,7 @@ impl Control {
             return;
         };
         let host = &mut self.hosts[h];
-        host.last = ctx.wall_clock();
+        host.last = ctx.monotonic();
         host.ready = ready;
         if host.state != HostState::Ready {
             host.state = HostState::Ready;
@@ -147,7 +147,7 @@ impl Control {
         if timer != Timer::Monitor {
             return;
         }
-        let now = ctx.wall_clock();
+        let now = ctx.monotonic();
         let elapsed = |since: WallTime| u64::try_from(now.0 - since.0).unwrap_or(0);
         for h in 0..self.hosts.len() {
             match self.hosts[h].state {
