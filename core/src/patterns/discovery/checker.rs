@@ -19,8 +19,8 @@ pub const PROPERTIES: &[Property] = &[
         id: "no-routing-to-dead",
         sentence: "No request is sent to an instance that has been down for longer than \
                    the detection bound: its lease, one eviction round and two client \
-                   refreshes, an eighth more for clocks that drift and 50 ms for one that \
-                   steps, counted from when it went down or, if later, from when its last \
+                   refreshes, an eighth more for clocks that drift and 50 ms to spare \
+                   (leases are timed on monotonic clocks: a clock step does not move them), counted from when it went down or, if later, from when its last \
                    heartbeat reached the registry.",
         kind: PropertyKind::Guarantee,
     },
