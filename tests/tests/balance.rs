@@ -1,7 +1,10 @@
-//! Load balancing, story by story: stale load information herds the balancers.
+//! Load balancing, story by story: stale load information herds the balancers; outlier
+//! detection ejects an instance that fails its requests but passes its health checks.
 
+use playground_core::sim::run::EventTag;
 use playground_core::sim::time::SimTime;
 use playground_core::{Registry, Session};
+use playground_tests::{metric_between, only_breach};
 
 /// The longest queue at any instance, per 100 ms, and which instance had it.
 fn longest_queues(policy: i64) -> Vec<(i64, usize)> {
@@ -45,4 +48,59 @@ fn least_reported_load_herds_and_two_random_choices_do_not() {
     hot.sort_unstable();
     hot.dedup();
     assert!(hot.len() >= 3, "the herd moves between instances: {herd:?}");
+}
+
+/// The balancer's notes (ms, label) in a run of the gray-failure story.
+fn gray(session: &Session) -> (Vec<(u64, String)>, i64, i64) {
+    let run = playground_tests::run_to_end(session);
+    let e = run.engine();
+    let notes = (0..e.trace_len())
+        .map(|i| e.event(i).unwrap())
+        .filter(|ev| ev.tag == EventTag::Note && e.names()[ev.node.unwrap().index()] == "b1")
+        .map(|ev| (ev.time.as_micros() / 1_000, ev.label))
+        .collect();
+    let metrics = run.scenario().pattern().metrics;
+    let failed = metric_between(e, metrics, "failed", 300, 2_000);
+    let requests = (0..e.trace_len())
+        .filter(|&i| e.trace_line(i).contains("recv") && e.trace_line(i).contains("request r"))
+        .count() as i64;
+    (notes, failed, requests)
+}
+
+#[test]
+fn outlier_detection_ejects_an_instance_that_fails_requests_but_passes_health_checks() {
+    let on = Session::new("balance-gray-failure", 1);
+    let (notes, failed, _) = gray(&on);
+    let ejections: Vec<&(u64, String)> = notes
+        .iter()
+        .filter(|n| n.1.starts_with("ejected i3 for"))
+        .collect();
+    // 300, 600, 900 ms, i3 back in between.
+    assert!(ejections.len() >= 3, "{notes:?}");
+    for (k, (_, label)) in ejections.iter().take(3).enumerate() {
+        assert_eq!(label, &format!("ejected i3 for {} ms", 300 * (k + 1)));
+    }
+    assert!(
+        notes.iter().any(|n| n.1 == "admitted i3" && n.0 > 300),
+        "{notes:?}"
+    );
+    // Health checks never ejected it.
+    assert!(!notes.iter().any(|n| n.1.contains("health checks missed")));
+    assert!(playground_tests::guarantee_breaches(&Registry::standard(), &on).is_empty());
+
+    // Without it, i3 fails its share to the end: the guarantee breaks, and under two
+    // random choices (failing at once, it never has requests in hand) more than a tenth
+    // of the requests fail; with it, a few per ejection.
+    let off = on.clone().with_switch_off("outlier-detection");
+    let breach = only_breach(&off, "no-routing-to-outlier");
+    assert!(breach.detail.contains("to i3"), "{breach:?}");
+    let (_, failed_off, requests) = gray(&off);
+    assert!(
+        failed_off * 10 > requests * 17 / 20,
+        "{failed_off} of {requests}"
+    );
+    assert!(
+        failed * 4 < failed_off,
+        "{failed} with, {failed_off} without"
+    );
 }

@@ -52,6 +52,7 @@ const GOLDENS: &[(&str, &str)] = &[
     golden!("balance-host-failure"),
     golden!("balance-scale-out"),
     golden!("balance-stale-load"),
+    golden!("balance-gray-failure"),
     golden!("resilience-retry-storm"),
     golden!("resilience-breaker"),
     golden!("resilience-volume-trap"),

@@ -95,6 +95,7 @@ impl Registry {
                 &balance::HOST_FAILURE,
                 &balance::SCALE_OUT,
                 &balance::STALE_LOAD,
+                &balance::GRAY_FAILURE,
                 &resilience::RETRY_STORM,
                 &resilience::BREAKER_TRIP,
                 &resilience::VOLUME_TRAP,

@@ -57,6 +57,27 @@ pub struct Health {
     pub eject_after: u32,
 }
 
+/// Outlier detection (Envoy's, passive): an instance whose answers are errors
+/// `errors_in_row` times in a row is ejected for `base_us` times the times it has been
+/// ejected, at most a tenth of the instances (and at least one) at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outliers {
+    /// Whether the balancer watches its answers at all.
+    pub on: bool,
+    /// Errors in a row that eject an instance (Envoy: 5 consecutive 5xx).
+    pub errors_in_row: u32,
+    /// The first ejection's length; the n-th lasts n times as long (Envoy: 30 s).
+    pub base_us: u64,
+}
+
+impl Outliers {
+    /// How many instances of `n` may be ejected at once: a tenth, and at least one
+    /// (Envoy's `max_ejection_percent`, 10 %).
+    pub fn cap(n: usize) -> usize {
+        (n / 10).max(1)
+    }
+}
+
 /// One instance as the balancer sees it.
 #[derive(Clone, Copy, Debug, Default)]
 struct Seen {
@@ -64,6 +85,12 @@ struct Seen {
     answered: bool,
     missed: u32,
     in_hand: u32,
+    /// Errors it answered in a row (outlier detection).
+    errors: u32,
+    /// Times outlier detection ejected it.
+    ejections: u32,
+    /// Ejected by outlier detection until then (on the balancer's monotonic clock).
+    out_until: Option<WallTime>,
     /// The load it reported with its latest answer.
     reported: u32,
     /// When (on the balancer's wall clock) the latest round it answered began.
@@ -76,6 +103,7 @@ pub struct Balancer {
     instances: Vec<NodeId>,
     policy: Policy,
     health: Health,
+    outliers: Outliers,
     // Volatile.
     seen: Vec<Seen>,
     turn: usize,
@@ -85,12 +113,18 @@ pub struct Balancer {
 
 impl Balancer {
     /// A balancer over `instances`.
-    pub fn new(instances: Vec<NodeId>, policy: Policy, health: Health) -> Balancer {
+    pub fn new(
+        instances: Vec<NodeId>,
+        policy: Policy,
+        health: Health,
+        outliers: Outliers,
+    ) -> Balancer {
         let seen = vec![Seen::default(); instances.len()];
         Balancer {
             instances,
             policy,
             health,
+            outliers,
             seen,
             turn: 0,
             round: 0,
@@ -155,8 +189,18 @@ impl Balancer {
                 if let Some(i) = self.index_of(from) {
                     let seen = &mut self.seen[i];
                     seen.in_hand = seen.in_hand.saturating_sub(1);
+                    seen.errors = 0;
                 }
                 ctx.send(NodeId(client), Msg::Response { id, served: true });
+            }
+            Msg::Failed { client, id } => {
+                if let Some(i) = self.index_of(from) {
+                    let seen = &mut self.seen[i];
+                    seen.in_hand = seen.in_hand.saturating_sub(1);
+                    seen.errors += 1;
+                    self.watch(ctx, i);
+                }
+                ctx.send(NodeId(client), Msg::Error { id });
             }
             Msg::Pong { round, load } if round == self.round => {
                 if let Some(i) = self.index_of(from) {
@@ -175,12 +219,47 @@ impl Balancer {
         }
     }
 
+    /// Outlier detection after instance `i` answered with an error: eject it once its
+    /// errors in a row reach the threshold, if fewer than the cap are out already.
+    fn watch(&mut self, ctx: &mut Ctx<'_, BalanceNode>, i: usize) {
+        let now = ctx.monotonic();
+        let out = |s: &Seen| s.out_until.is_some_and(|until| until > now);
+        let ejected = self.seen.iter().filter(|s| out(s)).count();
+        let cap = Outliers::cap(self.seen.len());
+        let seen = &mut self.seen[i];
+        if !self.outliers.on
+            || seen.errors < self.outliers.errors_in_row
+            || out(seen)
+            || ejected >= cap
+        {
+            return;
+        }
+        seen.ejections += 1;
+        let for_us = self.outliers.base_us * u64::from(seen.ejections);
+        seen.out_until = Some(WallTime(now.0.saturating_add(for_us as i64)));
+        ctx.note(Note::Outlier {
+            instance: i as u32,
+            errors: seen.errors,
+            for_ms: for_us / 1_000,
+        });
+        // Envoy resets the count on ejection: back in, it takes as many errors again.
+        seen.errors = 0;
+    }
+
     fn index_of(&self, node: NodeId) -> Option<usize> {
         self.instances.iter().position(|&n| n == node)
     }
 
     /// The instance for the next request, by the policy, among the healthy ones.
     fn pick(&mut self, ctx: &mut Ctx<'_, BalanceNode>) -> Option<usize> {
+        // An instance whose ejection is over is back in the pool (said once).
+        let mono = ctx.monotonic();
+        for (i, seen) in self.seen.iter_mut().enumerate() {
+            if seen.out_until.is_some_and(|until| until <= mono) {
+                seen.out_until = None;
+                ctx.note(Note::Admitted { instance: i as u32 });
+            }
+        }
         // A health table is only as good as its latest answers, dated by when their round
         // began: after a pause of the balancer (or its clock stepping back) none is
         // fresh, and it fails fast until a new round has answered.
@@ -191,7 +270,10 @@ impl Balancer {
             !self.health.on || (asked <= now && now - asked <= window)
         };
         let healthy: Vec<usize> = (0..self.seen.len())
-            .filter(|&i| self.seen[i].healthy && fresh(&self.seen[i]))
+            .filter(|&i| {
+                let seen = &self.seen[i];
+                seen.healthy && fresh(seen) && seen.out_until.is_none()
+            })
             .collect();
         if healthy.is_empty() {
             return None;
@@ -232,6 +314,7 @@ impl Balancer {
     pub(super) fn view(&self) -> NodeView {
         let healthy = self.seen.iter().filter(|s| s.healthy).count();
         let in_hand: u32 = self.seen.iter().map(|s| s.in_hand).sum();
+        let outliers = self.seen.iter().filter(|s| s.out_until.is_some()).count();
         NodeView {
             role: "balancer",
             headline: format!("{healthy}/{} up", self.instances.len()),
@@ -239,6 +322,14 @@ impl Balancer {
                 ("policy", self.policy.name().to_string()),
                 ("instances routed to", healthy.to_string()),
                 ("requests in hand", in_hand.to_string()),
+                (
+                    "ejected for errors",
+                    if self.outliers.on {
+                        outliers.to_string()
+                    } else {
+                        "outlier detection off".to_string()
+                    },
+                ),
                 (
                     "health checks",
                     if self.health.on {

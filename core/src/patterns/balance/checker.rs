@@ -1,6 +1,7 @@
 //! Checks the load balancer from the trace: which instance each request was sent to,
 //! and since when that instance had been down (from every node's status after each step).
 
+use super::balancer::Outliers;
 use super::msg::{Msg, Note};
 use super::node::BalanceNode;
 use crate::patterns::downtime::Downtime;
@@ -24,10 +25,31 @@ pub const PROPERTIES: &[Property] = &[
         sentence: "Every request is answered before its client's timeout.",
         kind: PropertyKind::Contrast,
     },
+    Property {
+        id: "no-routing-to-outlier",
+        sentence: "Once an instance has answered a balancer with 5 errors in a row, that \
+                   balancer sends it no request for 300 ms times the times this happened \
+                   (270 ms at least, its own clock may run fast), unless a tenth of the \
+                   instances (at least one) are out already.",
+        kind: PropertyKind::Guarantee,
+    },
 ];
 
 const NO_DEAD: usize = 0;
 const IN_TIME: usize = 1;
+const NO_OUTLIER: usize = 2;
+
+/// What one balancer was told by one instance, as the outlier rule reads it.
+#[derive(Clone, Copy, Debug)]
+struct Told {
+    balancer: NodeId,
+    instance: NodeId,
+    /// Errors in a row since the last success or ejection.
+    errors: u32,
+    ejections: u32,
+    /// Out until then (virtual time, the shortest its clock allows).
+    until: SimTime,
+}
 
 /// The load balancer's checker.
 #[derive(Clone, Debug)]
@@ -35,15 +57,73 @@ pub struct BalanceChecker {
     findings: Findings,
     bound_us: u64,
     down: Downtime,
+    outliers: Outliers,
+    /// At most this many instances out at once, per balancer.
+    cap: usize,
+    told: Vec<Told>,
 }
 
 impl BalanceChecker {
-    /// A checker for nodes named `names`, with the detection bound `bound_us`.
-    pub fn new(names: &[String], bound_us: u64) -> BalanceChecker {
+    /// A checker for nodes named `names`, with the detection bound `bound_us`, holding
+    /// balancers over `instances` instances to the outlier rule `outliers` (whether or
+    /// not their own detection is on: the guarantee is what it should do).
+    pub fn new(
+        names: &[String],
+        bound_us: u64,
+        outliers: Outliers,
+        instances: usize,
+    ) -> BalanceChecker {
         BalanceChecker {
             findings: Findings::new(names),
             bound_us,
             down: Downtime::new(names.len()),
+            outliers,
+            cap: Outliers::cap(instances),
+            told: Vec::new(),
+        }
+    }
+
+    fn told(&mut self, balancer: NodeId, instance: NodeId) -> &mut Told {
+        let at = match self
+            .told
+            .iter()
+            .position(|t| t.balancer == balancer && t.instance == instance)
+        {
+            Some(at) => at,
+            None => {
+                self.told.push(Told {
+                    balancer,
+                    instance,
+                    errors: 0,
+                    ejections: 0,
+                    until: SimTime::ZERO,
+                });
+                self.told.len() - 1
+            }
+        };
+        &mut self.told[at]
+    }
+
+    /// `balancer` was told by `instance` that a request failed (`failed`) or succeeded,
+    /// at `now`: the ejection the rule requires, if any.
+    fn answer(&mut self, balancer: NodeId, instance: NodeId, failed: bool, now: SimTime) {
+        let out = self
+            .told
+            .iter()
+            .filter(|t| t.balancer == balancer && t.until > now)
+            .count();
+        let (rule, cap) = (self.outliers, self.cap);
+        let told = self.told(balancer, instance);
+        if !failed {
+            told.errors = 0;
+            return;
+        }
+        told.errors += 1;
+        if told.errors >= rule.errors_in_row && told.until <= now && out < cap {
+            told.ejections += 1;
+            let for_us = rule.base_us * u64::from(told.ejections);
+            told.until = SimTime(now.as_micros() + for_us - for_us / 10);
+            told.errors = 0;
         }
     }
 }
@@ -60,10 +140,39 @@ impl Checker<BalanceNode> for BalanceChecker {
         msg: Option<&MessageRecord<Msg>>,
     ) {
         match (&event.kind, msg) {
+            (EventKind::Deliver { from, .. }, Some(record)) => {
+                let failed = match record.payload {
+                    Msg::Failed { .. } => true,
+                    Msg::Done { .. } => false,
+                    _ => return,
+                };
+                self.answer(record.to, *from, failed, event.time);
+            }
             (EventKind::Send { to, .. }, Some(record)) => {
                 let Msg::Work { client, id } = record.payload else {
                     return;
                 };
+                let ejected = self
+                    .told
+                    .iter()
+                    .find(|t| t.balancer == record.from && t.instance == *to)
+                    .filter(|t| t.until > event.time)
+                    .copied();
+                if let Some(t) = ejected {
+                    let (from, to) = (record.from, *to);
+                    self.findings.breach(NO_OUTLIER, index, |c| {
+                        format!(
+                            "{} sent request c{}/r{id} to {}, which it had to keep out until \
+                             {} ({} errors in a row, ejection {})",
+                            c.name(from),
+                            client + 1,
+                            c.name(to),
+                            t.until,
+                            self.outliers.errors_in_row,
+                            t.ejections,
+                        )
+                    });
+                }
                 let Some(since) = self.down.since(*to) else {
                     return;
                 };
@@ -109,6 +218,137 @@ mod tests {
     use crate::sim::node::NodeStatus;
     use crate::sim::trace::{Fate, MsgId};
 
+    const RULE: Outliers = Outliers {
+        on: true,
+        errors_in_row: 5,
+        base_us: 300_000,
+    };
+
+    /// i1 answers b1's request `index` at `at`: an error (`failed`) or a success.
+    fn answer(checker: &mut BalanceChecker, index: usize, at: u64, failed: bool) {
+        let event = TraceEvent {
+            time: SimTime(at),
+            node: Some(NodeId(1)),
+            kind: EventKind::Deliver {
+                msg: MsgId(index as u32),
+                from: NodeId(2),
+            },
+        };
+        let payload = if failed {
+            Msg::Failed { client: 0, id: 7 }
+        } else {
+            Msg::Done { client: 0, id: 7 }
+        };
+        let record = MessageRecord {
+            from: NodeId(2),
+            to: NodeId(1),
+            sent_at: SimTime(at),
+            copy_of: None,
+            cause: None,
+            payload,
+        };
+        checker.observe(index, &event, Some(&record));
+    }
+
+    #[test]
+    fn routing_to_an_instance_after_five_errors_in_a_row_within_its_ejection_breaks() {
+        let up = [NodeStatus::Up; 3];
+        // Four errors, a success, four errors: never five in a row, nothing to keep out.
+        let mut checker = BalanceChecker::new(&names(), 100_000, RULE, 10);
+        for (i, failed) in [true, true, true, true, false, true, true, true, true]
+            .into_iter()
+            .enumerate()
+        {
+            answer(&mut checker, i, 1_000 * i as u64, failed);
+        }
+        send_work(&mut checker, 20, 10_000);
+        assert!(after_step(&mut checker, 10_000, &up).is_empty());
+        // The fifth in a row: out for 300 ms (270 ms at least).
+        answer(&mut checker, 21, 11_000, true);
+        send_work(&mut checker, 22, 200_000);
+        let found = after_step(&mut checker, 200_000, &up);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].property, found[0].event), (NO_OUTLIER, Some(22)));
+        assert!(
+            found[0].detail.contains("ejection 1"),
+            "{}",
+            found[0].detail
+        );
+    }
+
+    #[test]
+    fn each_ejection_lasts_longer_than_the_one_before() {
+        let up = [NodeStatus::Up; 3];
+        let mut checker = BalanceChecker::new(&names(), 100_000, RULE, 10);
+        for i in 0..5 {
+            answer(&mut checker, i, i as u64, true);
+        }
+        // After the first ejection (270 ms at least): routing to it again is allowed.
+        send_work(&mut checker, 10, 280_000);
+        assert!(after_step(&mut checker, 280_000, &up).is_empty());
+        // Five more errors: out for twice as long.
+        for i in 0..5 {
+            answer(&mut checker, 20 + i, 300_000 + i as u64, true);
+        }
+        send_work(&mut checker, 30, 800_000);
+        let found = after_step(&mut checker, 800_000, &up);
+        assert_eq!((found[0].property, found[0].event), (NO_OUTLIER, Some(30)));
+        assert!(
+            found[0].detail.contains("ejection 2"),
+            "{}",
+            found[0].detail
+        );
+    }
+
+    #[test]
+    fn with_the_cap_reached_more_errors_ask_for_no_ejection() {
+        let up = [NodeStatus::Up; 3];
+        // Ten instances: one out at a time. With i1 out, a second instance's errors eject
+        // nothing.
+        let mut checker = BalanceChecker::new(&names(), 100_000, RULE, 10);
+        for i in 0..5 {
+            answer(&mut checker, i, i as u64, true);
+        }
+        for i in 0..5 {
+            let event = TraceEvent {
+                time: SimTime(10 + i),
+                node: Some(NodeId(1)),
+                kind: EventKind::Deliver {
+                    msg: MsgId(10 + i as u32),
+                    from: NodeId(0),
+                },
+            };
+            let record = MessageRecord {
+                from: NodeId(0),
+                to: NodeId(1),
+                sent_at: SimTime(10 + i),
+                copy_of: None,
+                cause: None,
+                payload: Msg::Failed { client: 0, id: 9 },
+            };
+            checker.observe(10 + i as usize, &event, Some(&record));
+        }
+        let event = TraceEvent {
+            time: SimTime(1_000),
+            node: Some(NodeId(1)),
+            kind: EventKind::Send {
+                msg: MsgId(20),
+                to: NodeId(0),
+                fate: Fate::Arrives(SimTime(2_000)),
+            },
+        };
+        let record = MessageRecord {
+            from: NodeId(1),
+            to: NodeId(0),
+            sent_at: SimTime(1_000),
+            copy_of: None,
+            cause: None,
+            payload: Msg::Work { client: 0, id: 10 },
+        };
+        checker.observe(20, &event, Some(&record));
+        assert!(after_step(&mut checker, 1_000, &up).is_empty());
+    }
+
     fn names() -> Vec<String> {
         ["c1", "b1", "i1"].iter().map(|s| s.to_string()).collect()
     }
@@ -148,7 +388,7 @@ mod tests {
 
     #[test]
     fn sending_to_an_instance_dead_past_the_bound_breaks_the_guarantee() {
-        let mut checker = BalanceChecker::new(&names(), 100_000);
+        let mut checker = BalanceChecker::new(&names(), 100_000, RULE, 10);
         let up = [NodeStatus::Up; 3];
         let dead = [NodeStatus::Up, NodeStatus::Up, NodeStatus::Crashed];
         assert!(after_step(&mut checker, 0, &up).is_empty());
@@ -169,7 +409,7 @@ mod tests {
 
     #[test]
     fn a_timeout_breaks_the_contrast() {
-        let mut checker = BalanceChecker::new(&names(), 100_000);
+        let mut checker = BalanceChecker::new(&names(), 100_000, RULE, 10);
         let event = TraceEvent {
             time: SimTime(5),
             node: Some(NodeId(0)),

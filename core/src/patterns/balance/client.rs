@@ -55,10 +55,11 @@ impl Client {
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BalanceNode>, msg: Msg) {
-        let Msg::Response { id, served } = msg else {
-            return;
-        };
-        self.waiting.answer(ctx, id, served);
+        match msg {
+            Msg::Response { id, served } => self.waiting.answer(ctx, id, served),
+            Msg::Error { id } => self.waiting.answer(ctx, id, false),
+            _ => {}
+        }
     }
 
     pub(super) fn on_crash(&mut self) {

@@ -3,7 +3,7 @@
 
 use super::msg::{Msg, Note};
 use super::node::BalanceNode;
-use super::SERVED;
+use super::{FAIL_VERB, SERVED};
 use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
 use crate::sim::node::{Ctx, NodeId, NodeView};
@@ -12,6 +12,9 @@ use crate::sim::node::{Ctx, NodeId, NodeView};
 #[derive(Clone, Debug)]
 pub struct Instance {
     work: SlowableWork,
+    /// Durable (a broken dependency, not the process): answers every request with an
+    /// error at once, while health checks still pass.
+    failing: bool,
 }
 
 impl Instance {
@@ -19,16 +22,21 @@ impl Instance {
     pub fn new(work: Delay) -> Instance {
         Instance {
             work: SlowableWork::new(work),
+            failing: false,
         }
     }
 
-    /// How long a message takes: a request takes its service time, a health check none.
+    /// How long a message takes: a request takes its service time (none when it fails at
+    /// once), a health check none.
     pub(super) fn service(&self, msg: &Msg) -> Option<Delay> {
-        matches!(msg, Msg::Work { .. }).then(|| self.work.delay())
+        (matches!(msg, Msg::Work { .. }) && !self.failing).then(|| self.work.delay())
     }
 
     pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
         match msg {
+            Msg::Work { client, id } if self.failing => {
+                ctx.send(from, Msg::Failed { client, id });
+            }
             Msg::Work { client, id } => {
                 self.work.count_served();
                 ctx.measure(SERVED, 1);
@@ -43,7 +51,10 @@ impl Instance {
     }
 
     pub(super) fn on_command(&mut self, ctx: &mut Ctx<'_, BalanceNode>, verb: &str, arg: i64) {
-        if let Some(factor) = self.work.command(verb, arg) {
+        if verb == FAIL_VERB.name {
+            self.failing = arg != 0;
+            ctx.note(Note::Failing { on: self.failing });
+        } else if let Some(factor) = self.work.command(verb, arg) {
             ctx.note(Note::Slowed { factor });
         }
     }
@@ -51,6 +62,12 @@ impl Instance {
     pub(super) fn on_crash(&mut self) {}
 
     pub(super) fn view(&self) -> NodeView {
-        self.work.view("instance")
+        let mut view = self.work.view("instance");
+        if self.failing {
+            view.headline.push_str(" · 500s");
+            view.fields
+                .push(("failing", "every request (500)".to_string()));
+        }
+        view
     }
 }

@@ -24,6 +24,18 @@ pub enum Msg {
         /// The request's number at that client.
         id: u64,
     },
+    /// An instance could not serve a request (an HTTP 500: a broken dependency), at once.
+    Failed {
+        /// The client that asked (its node index; clients come first, so c1 is 0).
+        client: u32,
+        /// The request's number at that client.
+        id: u64,
+    },
+    /// The balancer relays an instance's error to the client.
+    Error {
+        /// The request's number.
+        id: u64,
+    },
     /// The balancer's answer to the client.
     Response {
         /// The request's number.
@@ -51,6 +63,8 @@ impl fmt::Display for Msg {
             Msg::Request { id } => write!(f, "request r{id}"),
             Msg::Work { client, id } => write!(f, "work c{}/r{id}", client + 1),
             Msg::Done { client, id } => write!(f, "done c{}/r{id}", client + 1),
+            Msg::Failed { client, id } => write!(f, "500 c{}/r{id}", client + 1),
+            Msg::Error { id } => write!(f, "error r{id} (500)"),
             Msg::Response { id, served: true } => write!(f, "response r{id}"),
             Msg::Response { id, served: false } => write!(f, "unavailable r{id}"),
             Msg::Ping { round } => write!(f, "ping {round}"),
@@ -90,6 +104,21 @@ pub enum Note {
         /// Health checks it missed in a row.
         missed: u32,
     },
+    /// A balancer stopped routing to an instance after errors in a row (outlier
+    /// detection), for a while.
+    Outlier {
+        /// The instance's index among the instances.
+        instance: u32,
+        /// Errors in a row.
+        errors: u32,
+        /// For how long, in ms.
+        for_ms: u64,
+    },
+    /// An instance starts or stops failing every request.
+    Failing {
+        /// Whether it fails them now.
+        on: bool,
+    },
     /// A balancer routes to an instance again (it answered a health check).
     Admitted {
         /// The instance's index among the instances.
@@ -117,6 +146,17 @@ impl fmt::Display for Note {
                     instance + 1
                 )
             }
+            Note::Outlier {
+                instance,
+                errors,
+                for_ms,
+            } => write!(
+                f,
+                "ejected i{} for {for_ms} ms ({errors} errors in a row)",
+                instance + 1
+            ),
+            Note::Failing { on: true } => f.write_str("fails every request (500)"),
+            Note::Failing { on: false } => f.write_str("serves requests again"),
             Note::Admitted { instance } => write!(f, "admitted i{}", instance + 1),
             Note::TimedOut { id } => write!(f, "gave up on r{id} (timeout)"),
             Note::Slowed { factor } => write!(f, "service time now ×{factor}"),

@@ -80,6 +80,7 @@ impl Node for BalanceNode {
         match msg {
             Msg::Request { id } | Msg::Response { id, .. } => format!("r{id}"),
             Msg::Work { id, .. } | Msg::Done { id, .. } => format!("r{id}"),
+            Msg::Failed { id, .. } | Msg::Error { id } => format!("500 r{id}"),
             Msg::Ping { .. } => "ping".into(),
             Msg::Pong { load, .. } => format!("pong {load}"),
         }

@@ -1,11 +1,12 @@
-//! The load balancer's named scenarios: a slow instance, a host failure, a scale-out.
+//! The load balancer's named scenarios: a slow instance, a host failure, a scale-out,
+//! stale load reports, an instance failing its requests but not its health checks.
 
-use super::balancer::{Balancer, Health, Policy};
+use super::balancer::{Balancer, Health, Outliers, Policy};
 use super::checker::BalanceChecker;
 use super::client::Client;
 use super::instance::Instance;
 use super::node::BalanceNode;
-use super::{HEALTH_CHECKS, PATTERN};
+use super::{FAIL_VERB, HEALTH_CHECKS, OUTLIER_DETECTION, PATTERN};
 use crate::sim::action::{Action, TimedAction};
 use crate::sim::engine::{Setup, Simulation};
 use crate::sim::load::{Arrivals, Delay};
@@ -25,6 +26,7 @@ enum Story {
     HostFailure,
     ScaleOut,
     StaleLoad,
+    GrayFailure,
 }
 
 /// A load-balancing scenario.
@@ -44,6 +46,13 @@ const HEALTH: Health = Health {
     on: true,
     every_us: 50_000,
     eject_after: 3,
+};
+/// Outlier detection: Envoy's 5 consecutive 5xx and 30 s base ejection, scaled as the
+/// health checks are (seconds to tens of milliseconds).
+const OUTLIERS: Outliers = Outliers {
+    on: true,
+    errors_in_row: 5,
+    base_us: 300_000,
 };
 /// A client gives up on a request after this long.
 const TIMEOUT_US: u64 = 200_000;
@@ -191,6 +200,25 @@ pub static STALE_LOAD: BalanceScenario = BalanceScenario {
         params: &[policy(4), instances(4, 40, 10, 1), rate(1_600)],
     },
     story: Story::StaleLoad,
+};
+
+/// An instance fails every request but passes its health checks; outlier detection
+/// ejects it, for longer each time.
+pub static GRAY_FAILURE: BalanceScenario = BalanceScenario {
+    info: StoryInfo {
+        pattern: &PATTERN,
+        id: "balance-gray-failure",
+        title: "Failing requests, passing health checks",
+        summary: "Ten instances share 600 requests a second. At 300 ms i3's database \
+                  connection breaks: it answers every request with an error at once, and \
+                  its health checks still pass. The balancer's outlier detection ejects it \
+                  after 5 errors in a row, for 300 ms, then 600, then 900 (Envoy's \
+                  defaults, scaled). Switch it off and i3 keeps its share, more than its \
+                  share under two random choices: failing fast, it never has requests in \
+                  hand.",
+        params: &[POLICY, instances(4, 40, 10, 1), rate(600)],
+    },
+    story: Story::GrayFailure,
 };
 
 /// Instances added by the scale-out story, after the configured ones.
@@ -375,6 +403,35 @@ impl Scenario for BalanceScenario {
                     .to_string(),
                 ),
             ],
+            Story::GrayFailure => vec![
+                start,
+                caption(
+                    300,
+                    if cfg.switch(OUTLIER_DETECTION) {
+                        "i3's database connection breaks: it answers every request with an \
+                         error (500) at once, and still answers its health checks, so they \
+                         never eject it. The balancer also watches the answers: after 5 \
+                         errors in a row it ejects i3 for 300 ms; back in, 5 more errors \
+                         eject it for 600 ms, then 900 ms."
+                            .to_string()
+                    } else {
+                        format!(
+                            "i3's database connection breaks: it answers every request with \
+                             an error (500) at once, and still answers its health checks. \
+                             Without outlier detection nothing ejects it: it keeps getting \
+                             requests to the end{}",
+                            match Self::policy(cfg) {
+                                Policy::LeastOutstanding | Policy::TwoChoices => {
+                                    ", more than its tenth: failing at once, it never has \
+                                     requests in hand, so a policy that counts them favours \
+                                     it (watch the failures chart)."
+                                }
+                                _ => " (watch the failures chart).",
+                            }
+                        )
+                    },
+                ),
+            ],
             Story::ScaleOut => vec![
                 start,
                 caption(
@@ -410,6 +467,14 @@ impl Scenario for BalanceScenario {
             )],
             Story::HostFailure => vec![at(500, Action::Crash("h2".into()))],
             Story::StaleLoad => Vec::new(),
+            Story::GrayFailure => vec![at(
+                300,
+                Action::Command {
+                    node: "i3".into(),
+                    verb: FAIL_VERB.name.into(),
+                    arg: 1,
+                },
+            )],
             Story::ScaleOut => {
                 let count = self.instance_count(cfg);
                 (count - SPARE + 1..=count)
@@ -422,13 +487,16 @@ impl Scenario for BalanceScenario {
     fn horizon(&self, _cfg: &Config) -> SimTime {
         SimTime::from_millis(match self.story {
             Story::SlowInstance | Story::ScaleOut | Story::StaleLoad => 1_500,
+            Story::GrayFailure => 2_000,
             Story::HostFailure => 1_200,
         })
     }
 
     fn offered_switches(&self) -> Vec<&'static SwitchSpec> {
+        let named = |name: &'static str| PATTERN.switches.iter().filter(move |s| s.name == name);
         match self.story {
-            Story::HostFailure => PATTERN.switches.iter().collect(),
+            Story::HostFailure => named(HEALTH_CHECKS).collect(),
+            Story::GrayFailure => named(OUTLIER_DETECTION).collect(),
             _ => Vec::new(),
         }
     }
@@ -444,6 +512,10 @@ impl Scenario for BalanceScenario {
             on: cfg.switch(HEALTH_CHECKS),
             ..HEALTH
         };
+        let outliers = Outliers {
+            on: cfg.switch(OUTLIER_DETECTION),
+            ..OUTLIERS
+        };
         let instances: Vec<NodeId> = (0..count as u32).map(|i| NodeId(first + i)).collect();
         let mut nodes: Vec<BalanceNode> = (0..CLIENTS)
             .map(|_| {
@@ -455,7 +527,12 @@ impl Scenario for BalanceScenario {
             })
             .collect();
         nodes.extend(balancers.iter().map(|_| {
-            BalanceNode::Balancer(Balancer::new(instances.clone(), Self::policy(cfg), health))
+            BalanceNode::Balancer(Balancer::new(
+                instances.clone(),
+                Self::policy(cfg),
+                health,
+                outliers,
+            ))
         }));
         nodes.extend(
             instances
@@ -465,7 +542,7 @@ impl Scenario for BalanceScenario {
         Box::new(Simulation::new(Setup {
             topology: self.topology(cfg),
             metrics: PATTERN.metrics,
-            checker: BalanceChecker::new(&names, self.bound_us()),
+            checker: BalanceChecker::new(&names, self.bound_us(), OUTLIERS, count),
             names,
             nodes,
             clocks: Vec::new(),
