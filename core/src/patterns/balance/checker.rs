@@ -7,7 +7,7 @@ use super::node::BalanceNode;
 use crate::patterns::downtime::Downtime;
 use crate::patterns::findings::Findings;
 use crate::sim::checker::{Breach, Checker, Property, PropertyKind, World};
-use crate::sim::node::NodeId;
+use crate::sim::node::{NodeId, NodeStatus};
 use crate::sim::time::SimTime;
 use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 
@@ -207,6 +207,9 @@ impl Checker<BalanceNode> for BalanceChecker {
 
     fn check(&mut self, _nodes: &[BalanceNode], world: &World<'_>, out: &mut Vec<Breach>) {
         self.down.update(world);
+        // A balancer that crashed forgot what it was told (its restart starts afresh).
+        self.told
+            .retain(|t| world.status.get(t.balancer.index()) != Some(&NodeStatus::Crashed));
         self.findings.drain(out);
     }
 }
@@ -215,7 +218,6 @@ impl Checker<BalanceNode> for BalanceChecker {
 mod tests {
     use super::*;
     use crate::sim::clock::WallClock;
-    use crate::sim::node::NodeStatus;
     use crate::sim::trace::{Fate, MsgId};
 
     const RULE: Outliers = Outliers {
@@ -298,6 +300,18 @@ mod tests {
             "{}",
             found[0].detail
         );
+    }
+
+    #[test]
+    fn a_crashed_balancer_starts_afresh() {
+        let mut checker = BalanceChecker::new(&names(), 100_000, RULE, 10);
+        for i in 0..5 {
+            answer(&mut checker, i, i as u64, true);
+        }
+        let crashed = [NodeStatus::Up, NodeStatus::Crashed, NodeStatus::Up];
+        assert!(after_step(&mut checker, 10, &crashed).is_empty());
+        send_work(&mut checker, 9, 1_000);
+        assert!(after_step(&mut checker, 1_000, &[NodeStatus::Up; 3]).is_empty());
     }
 
     #[test]
