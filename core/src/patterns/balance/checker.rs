@@ -207,9 +207,14 @@ impl Checker<BalanceNode> for BalanceChecker {
 
     fn check(&mut self, _nodes: &[BalanceNode], world: &World<'_>, out: &mut Vec<Breach>) {
         self.down.update(world);
-        // A balancer that crashed forgot what it was told (its restart starts afresh).
-        self.told
-            .retain(|t| world.status.get(t.balancer.index()) != Some(&NodeStatus::Crashed));
+        // A balancer that crashed or left the run forgot what it was told (it starts
+        // afresh when it comes back).
+        self.told.retain(|t| {
+            !matches!(
+                world.status.get(t.balancer.index()),
+                Some(NodeStatus::Crashed | NodeStatus::Absent)
+            )
+        });
         self.findings.drain(out);
     }
 }
