@@ -17,6 +17,7 @@ mod lanes;
 pub mod marks;
 #[cfg(test)]
 mod marks_tests;
+mod pack;
 pub mod repeats;
 pub mod shapes;
 mod stage;
