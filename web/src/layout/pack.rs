@@ -113,6 +113,29 @@ pub(super) enum Loose {
     /// One row, the node with the most links in the middle, a node's height above the
     /// groups.
     Row,
+    /// One row in which nodes that talk to each other sit side by side, so no line
+    /// between two of them passes a third, a node's height above the groups.
+    Chain,
+}
+
+/// `nodes` in a chain: from the one with the fewest partners among them, each next the
+/// first left whose partner is the last placed (else the first left), so pairs that
+/// talk sit side by side wherever the pairs allow it.
+fn chain(nodes: &[usize], ends: &[(usize, usize)]) -> Vec<usize> {
+    let talk = |a: usize, b: usize| ends.contains(&(a.min(b), a.max(b)));
+    let partners = |n: usize| nodes.iter().filter(|&&m| m != n && talk(n, m)).count();
+    let mut left = nodes.to_vec();
+    let mut out = Vec::with_capacity(nodes.len());
+    let mut next = (0..left.len()).min_by_key(|&k| (partners(left[k]), k));
+    while let Some(k) = next {
+        let node = left.remove(k);
+        out.push(node);
+        next = left
+            .iter()
+            .position(|&m| talk(node, m))
+            .or((!left.is_empty()).then_some(0));
+    }
+    out
 }
 
 impl Tree<'_> {
@@ -222,10 +245,14 @@ impl Tree<'_> {
             };
             (center - width / 2.0).clamp(0.0, (max_w - width).max(0.0))
         };
-        if self.loose == Loose::Row {
+        if matches!(self.loose, Loose::Row | Loose::Chain) {
             let degree = |n: usize| self.ends.iter().filter(|&&(a, b)| a == n || b == n).count();
             let mut row = loose.to_vec();
-            if let Some(hub) = (0..row.len()).max_by_key(|&k| (degree(row[k]), usize::MAX - k)) {
+            if self.loose == Loose::Chain {
+                row = chain(&row, self.ends);
+            } else if let Some(hub) =
+                (0..row.len()).max_by_key(|&k| (degree(row[k]), usize::MAX - k))
+            {
                 let node = row.remove(hub);
                 row.insert(row.len() / 2, node);
             }

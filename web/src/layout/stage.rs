@@ -165,19 +165,24 @@ pub struct StageLayout {
 }
 
 impl StageLayout {
-    /// The layout of a run whose nodes have roles `roles`, in a stage `width` units wide.
+    /// The layout of a run whose nodes have roles `roles`, in a stage `width` units wide;
+    /// `talks` are the node pairs that exchange messages in the run: no line between
+    /// two of them passes through a third node (and a run without declared links draws
+    /// them as its links, see [`link_ends`]).
     pub fn new(
         roles: &[&str],
         topology: &Topology,
+        talks: &[(usize, usize)],
         collapsed: &BTreeSet<usize>,
         width: f64,
     ) -> StageLayout {
         let n = roles.len();
         let group_count = topology.groups().len();
         let small_flat = group_count == 0 && Scale::for_nodes(n) == Scale::Full;
-        let ends = link_ends(roles, topology, small_flat);
+        let ends = link_ends(roles, topology, talks, small_flat);
+        let traffic = traffic(&ends, talks, n);
         let (width, height, scale, nodes, frames) = if small_flat {
-            let (height, scale, nodes) = flat(roles, &ends, width);
+            let (height, scale, nodes) = flat(roles, &traffic, width);
             (width, height, scale, nodes, Vec::new())
         } else {
             let width = width.max(240.0);
@@ -196,15 +201,18 @@ impl StageLayout {
             };
             let (scale, loose) = scales
                 .into_iter()
-                .flat_map(|scale| [Loose::Bands, Loose::TallBands, Loose::Row].map(|l| (scale, l)))
+                .flat_map(|scale| {
+                    [Loose::Bands, Loose::TallBands, Loose::Row, Loose::Chain].map(|l| (scale, l))
+                })
                 .find(|&(scale, loose)| {
-                    let (_, _, spots, _) = pack(roles, topology, &open, width, scale, loose, &ends);
+                    let (_, _, spots, _) =
+                        pack(roles, topology, &open, width, scale, loose, &traffic);
                     let feet = footprints(roles, &spots, scale, false);
-                    clear(&spots, &feet, &ends, &covered)
+                    clear(&spots, &feet, &traffic, &covered)
                 })
                 .unwrap_or((first, Loose::Bands));
             let (w, h, nodes, frames) =
-                pack(roles, topology, collapsed, width, scale, loose, &ends);
+                pack(roles, topology, collapsed, width, scale, loose, &traffic);
             (w, h, scale, nodes, frames)
         };
         let mut groups: Vec<GroupBox> = topology
@@ -304,17 +312,44 @@ impl StageLayout {
     }
 }
 
-/// The node pairs the stage links: the declared links; with none declared, every pair
-/// of nodes of different roles in a small flat run (and nothing at scale).
+/// The pairs kept clear of third nodes: the drawn links and the pairs that talk, each
+/// once, the lower index first.
+pub(super) fn traffic(
+    ends: &[(usize, usize)],
+    talks: &[(usize, usize)],
+    n: usize,
+) -> Vec<(usize, usize)> {
+    let pairs: BTreeSet<(usize, usize)> = ends
+        .iter()
+        .chain(talks)
+        .filter(|&&(a, b)| a != b && a < n && b < n)
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect();
+    pairs.into_iter().collect()
+}
+
+/// The node pairs the stage links: the declared links; with none declared, in a small
+/// flat run, the pairs that exchange messages (`talks`: same roles or not, e.g. servers
+/// electing a leader), or every pair of nodes of different roles when no message was
+/// sent (and nothing at scale).
 pub(super) fn link_ends(
     roles: &[&str],
     topology: &Topology,
+    talks: &[(usize, usize)],
     small_flat: bool,
 ) -> Vec<(usize, usize)> {
     let n = roles.len();
     if topology.links().is_empty() {
         if !small_flat {
             return Vec::new();
+        }
+        let talks: Vec<(usize, usize)> = talks
+            .iter()
+            .copied()
+            .filter(|&(a, b)| a != b && a < n && b < n)
+            .collect();
+        if !talks.is_empty() {
+            return talks;
         }
         return (0..n)
             .flat_map(|i| (i + 1..n).map(move |j| (i, j)))

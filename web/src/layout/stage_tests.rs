@@ -92,7 +92,7 @@ fn check_no_overlap_and_nesting(layout: &StageLayout, topology: &Topology) {
 fn two_hundred_nodes_fit_the_desktop_stage_without_overlap() {
     let (roles, t) = fleet(20, 3, 12, 5);
     assert_eq!(roles.len(), 201);
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(layout.scale, Scale::Compact);
     assert_eq!(layout.width, STAGE_WIDTH);
     assert!(layout.height < 700.0, "too tall: {}", layout.height);
@@ -107,7 +107,7 @@ fn two_hundred_nodes_fit_the_desktop_stage_without_overlap() {
 #[test]
 fn two_hundred_nodes_fit_a_phone_stage() {
     let (roles, t) = fleet(20, 3, 12, 5);
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), 360.0);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), 360.0);
     assert_eq!(layout.width, 360.0, "nothing is wider than the phone");
     check_no_overlap_and_nesting(&layout, &t);
     assert!(layout.height < 1_400.0, "too tall: {}", layout.height);
@@ -116,7 +116,7 @@ fn two_hundred_nodes_fit_a_phone_stage() {
 #[test]
 fn a_small_grouped_run_keeps_full_size_nodes_inside_their_groups() {
     let (roles, t) = fleet(2, 1, 2, 2);
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(layout.scale, Scale::Full);
     check_no_overlap_and_nesting(&layout, &t);
     assert_eq!(layout.groups[1].label, "host h1-1");
@@ -127,9 +127,9 @@ fn a_small_grouped_run_keeps_full_size_nodes_inside_their_groups() {
 #[test]
 fn a_collapsed_group_folds_its_members_and_inner_groups_into_one_box() {
     let (roles, t) = fleet(20, 3, 12, 5);
-    let open = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let open = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     let zone = 0;
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::from([zone]), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::from([zone]), STAGE_WIDTH);
     check_no_overlap_and_nesting(&layout, &t);
     assert!(
         layout.height < open.height,
@@ -159,7 +159,7 @@ fn nodes_shrink_with_the_run() {
 fn a_small_flat_run_keeps_its_role_columns_and_role_links() {
     let roles = ["client", "server", "server"];
     for width in [STAGE_WIDTH, 360.0] {
-        let layout = StageLayout::new(&roles, &Topology::default(), &BTreeSet::new(), width);
+        let layout = StageLayout::new(&roles, &Topology::default(), &[], &BTreeSet::new(), width);
         let c: Vec<Point> = layout.nodes.iter().map(|s| s.center).collect();
         assert!(c[0].x < c[1].x && c[1].x == c[2].x, "{c:?}");
         assert!(c[1].y < c[2].y, "{c:?}");
@@ -173,7 +173,7 @@ fn a_small_flat_run_keeps_its_role_columns_and_role_links() {
     }
     let mut declared = Topology::default();
     declared.link(NodeId(1), NodeId(2));
-    let layout = StageLayout::new(&roles, &declared, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &declared, &[], &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(
         layout.links,
         [(layout.nodes[1].center, layout.nodes[2].center)],
@@ -186,7 +186,7 @@ fn a_large_flat_run_is_packed_in_role_bands_with_no_links() {
     let mut roles = vec!["client"; 30];
     roles.extend(vec!["server"; 170]);
     let t = Topology::default();
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     check_no_overlap_and_nesting(&layout, &t);
     assert!(layout.links.is_empty(), "no 5,100 role pairs at scale");
     assert!(layout.nodes[29].center.y < layout.nodes[30].center.y);

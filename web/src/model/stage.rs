@@ -6,23 +6,29 @@ use std::rc::Rc;
 
 use playground_core::sim::action::Action;
 use playground_core::sim::node::NodeId;
+use playground_core::sim::run::Engine;
 use playground_core::sim::topology::Topology;
+use playground_core::sim::trace::MsgId;
 
 use super::{Notice, Playground, Tone};
 use crate::layout::StageLayout;
 
 impl Playground {
     /// The stage's layout for a stage `width` units wide. It depends only on the run's
-    /// nodes and topology, the collapsed groups and the width, so it is computed when one
-    /// of those changes and shared between frames.
+    /// nodes, topology and the pairs that talk (read when the run is opened), the
+    /// collapsed groups and the width, so it is computed when one of those changes and
+    /// shared between frames.
     pub fn stage_layout(&self, width: f64) -> Rc<StageLayout> {
         let key = (self.collapsed.clone(), width.to_bits());
         self.layout.get(key, || {
             let nodes = self.run.scenario().nodes(self.run.config());
             let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
+            let topology = self.engine().topology();
+            let talks = self.talks.get((), || Rc::new(talking_pairs(self.engine())));
             Rc::new(StageLayout::new(
                 &roles,
-                self.engine().topology(),
+                topology,
+                &talks,
                 &self.collapsed,
                 width,
             ))
@@ -75,6 +81,19 @@ impl Playground {
             one_way,
         });
     }
+}
+
+/// The node pairs that exchange messages in the explored run, each once, the lower
+/// index first.
+pub(crate) fn talking_pairs(engine: &dyn Engine) -> Vec<(usize, usize)> {
+    let mut pairs = BTreeSet::new();
+    for i in 0..engine.message_count() {
+        if let Some(m) = u32::try_from(i).ok().and_then(|i| engine.message(MsgId(i))) {
+            let (a, b) = (m.from.index(), m.to.index());
+            pairs.insert((a.min(b), a.max(b)));
+        }
+    }
+    pairs.into_iter().collect()
 }
 
 /// The names of everything outside `group`: at each level from the group up to the
