@@ -35,7 +35,7 @@ fn fault(id: &str, width: f64) -> Option<String> {
     if !inside(&feet, layout.width, layout.height) {
         return Some(format!("{id} at {width}: a node leaves the stage"));
     }
-    if layout.width > width {
+    if width == STAGE_WIDTH && layout.width > width {
         return Some(format!(
             "{id} at {width}: the stage is {} wide",
             layout.width
@@ -67,6 +67,33 @@ fn fault(id: &str, width: f64) -> Option<String> {
             crossing.unwrap_or_else(|| "two nodes overlap".into())
         )
     })
+}
+
+/// On a phone every small flat story of up to eight nodes is drawn whole at its own size
+/// or larger in the panel, with each node's state written on it (full size or brief).
+#[test]
+fn a_phone_draws_small_flat_stories_whole_with_their_state() {
+    let (panel_w, panel_h) = crate::model::stage::PHONE_PANEL;
+    let mut faults = Vec::new();
+    for story in Registry::standard().scenarios() {
+        let p = Playground::open(parse_query(&format!("?s=v1~{}~seed.1", story.id())), false);
+        let run = p.run();
+        if !run.engine().topology().groups().is_empty() || run.engine().names().len() > 8 {
+            continue;
+        }
+        let l = p.stage_layout(PHONE_STAGE_WIDTH);
+        let drawn = (panel_w / l.width).min(panel_h / l.height);
+        if drawn < 0.95 || l.scale > Scale::Brief {
+            faults.push(format!(
+                "{}: {:?} {:.0}x{:.0}, drawn at {drawn:.2}",
+                story.id(),
+                l.scale,
+                l.width,
+                l.height
+            ));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
 
 #[test]

@@ -19,15 +19,33 @@ use super::flat::{clear, flat, footprints};
 use super::pack::{pack, Loose};
 use super::{Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH};
 
-/// How large nodes are drawn, chosen by the number of nodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How large nodes are drawn, chosen by the number of nodes; ordered from the most
+/// written on a node to the least.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scale {
     /// Up to [`FULL_MAX`] nodes: name, headline and role written on the node.
     Full,
+    /// A small flat run on a narrow stage: the name and the headline in short, no
+    /// caption; the rest on hover and focus.
+    Brief,
     /// Up to [`MEDIUM_MAX`] nodes: the name only; the rest on hover and focus.
     Medium,
     /// More: a small square with a mark; its text on hover and focus.
     Compact,
+}
+
+/// The width of one character of a node's headline (11 px monospace).
+pub const HEADLINE_CHAR_WIDTH: f64 = 6.62;
+
+/// `text` cut to at most `chars` characters, its last one replaced by "…" when cut, and
+/// whether it was cut.
+pub fn fit_chars(text: &str, chars: usize) -> (String, bool) {
+    if text.chars().count() <= chars {
+        return (text.to_string(), false);
+    }
+    let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    cut.push('…');
+    (cut, true)
 }
 
 /// The most nodes drawn at [`Scale::Full`].
@@ -49,9 +67,28 @@ impl Scale {
     pub fn half(self) -> (f64, f64) {
         match self {
             Scale::Full => (NODE_HALF_WIDTH, NODE_HALF_HEIGHT),
+            Scale::Brief => (44.0, 19.0),
             Scale::Medium => (34.0, 15.0),
             Scale::Compact => (8.0, 8.0),
         }
+    }
+
+    /// How many characters of a node's name fit across its box (bold sans-serif: 15 px
+    /// at full size, about 10.5 px a character; 12 px brief, 11.5 px medium, about 8.4).
+    pub fn name_chars(self) -> usize {
+        match self {
+            Scale::Full => 11,
+            Scale::Brief => 9,
+            Scale::Medium => 7,
+            Scale::Compact => 1,
+        }
+    }
+
+    /// How many characters of a node's headline fit across its box (11 px monospace,
+    /// 6.62 px a character, 4 px clear of each side).
+    pub fn headline_chars(self) -> usize {
+        let (half_w, _) = self.half();
+        ((2.0 * half_w - 8.0) / HEADLINE_CHAR_WIDTH).floor() as usize
     }
 
     /// The space one node takes in a grid: its box and room around it (for the role
@@ -59,6 +96,7 @@ impl Scale {
     pub(super) fn cell(self) -> (f64, f64) {
         match self {
             Scale::Full => (150.0, 96.0),
+            Scale::Brief => (100.0, 50.0),
             Scale::Medium => (78.0, 40.0),
             Scale::Compact => (22.0, 24.0),
         }
@@ -68,7 +106,7 @@ impl Scale {
     pub(super) fn collapsed(self) -> (f64, f64) {
         match self {
             Scale::Full => (150.0, 60.0),
-            Scale::Medium | Scale::Compact => (96.0, 40.0),
+            Scale::Brief | Scale::Medium | Scale::Compact => (96.0, 40.0),
         }
     }
 
@@ -76,7 +114,7 @@ impl Scale {
     pub(super) fn group_chrome(self) -> (f64, f64) {
         match self {
             Scale::Full => (22.0, 10.0),
-            Scale::Medium | Scale::Compact => (16.0, 6.0),
+            Scale::Brief | Scale::Medium | Scale::Compact => (16.0, 6.0),
         }
     }
 }
@@ -159,6 +197,9 @@ pub struct StageLayout {
     /// Whether a node's caption shows its wall clock (a small flat run: a packed stage
     /// has no room for it beside the role).
     pub walls: bool,
+    /// What each node takes on the stage, by node index: its box, and at full size its
+    /// caption and badge line (a message's label stays off all of them).
+    pub footprints: Vec<Spot>,
     /// The same links as one SVG path (`M x y L x y …`), written once and shared by
     /// every frame.
     pub links_path: Rc<str>,
@@ -253,15 +294,17 @@ impl StageLayout {
                     .last()
             })
             .collect();
+        let walls = small_flat && scale == Scale::Full;
         let mut layout = StageLayout {
             width,
             height,
             scale,
+            footprints: footprints(roles, &nodes, scale, walls),
             nodes,
             hidden_in,
             groups,
             links: Vec::new(),
-            walls: small_flat && scale == Scale::Full,
+            walls,
             links_path: Rc::from(""),
         };
         layout.links = layout.links_between(roles.len(), &ends);
