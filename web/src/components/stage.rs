@@ -12,7 +12,7 @@ use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
 use super::stage_parts::{activate, GroupFrame, StageNode};
-use crate::layout::{along_spots, message_label_y, Scale, Spot, StageLayout};
+use crate::layout::{along_spots, message_label_box, message_label_y, Scale, Spot, StageLayout};
 use crate::model::{Command, PathView};
 
 /// What the stage shows.
@@ -59,7 +59,11 @@ fn path_links(path: Option<&PathView>, at: &dyn Fn(NodeId) -> Spot) -> Vec<Html>
         .collect()
 }
 
-/// Whether the stage is drawn smaller than its own size (its text under 11 px), measured
+/// A stage drawn at less than this share of its own size offers "Zoom in" (a desktop's
+/// 720-unit stage drawn a few pixels narrower does not).
+const SHRUNK: f64 = 0.9;
+
+/// Whether the stage is drawn smaller than its own size (its text under 10 px), measured
 /// when its layout changes and when the window is resized; not while zoomed in.
 #[hook]
 fn use_shrunk(svg: NodeRef, layout: &StageLayout, zoomed: bool) -> bool {
@@ -74,7 +78,7 @@ fn use_shrunk(svg: NodeRef, layout: &StageLayout, zoomed: bool) -> bool {
                     .cast::<web_sys::Element>()
                     .map(|e| e.get_bounding_client_rect());
                 if let Some(r) = rect.filter(|r| r.width() > 0.0 && !zoomed) {
-                    shrunk.set((r.width() / w).min(r.height() / h) < 0.97);
+                    shrunk.set((r.width() / w).min(r.height() / h) < SHRUNK);
                 }
             };
             measure();
@@ -204,6 +208,9 @@ pub fn Stage(props: &StageProps) -> Html {
         m.held || m.progress_permille < 1000 || waiting_at.get(m.to.index()).is_none_or(|w| *w == 0)
     });
     let radius = if scale == Scale::Full { "7" } else { "4" };
+    // Each label stays off every node's box and caption, and off the labels placed
+    // before it.
+    let mut taken = layout.footprints.clone();
     let messages = travelling.map(|m| {
         let p = along_spots(at(m.from), at(m.to), m.progress_permille);
         let id = m.id;
@@ -218,7 +225,9 @@ pub fn Stage(props: &StageProps) -> Html {
         let onkeydown = activate(props.on.clone(), Command::SelectMessage(id));
         let label = (scale == Scale::Full || props.selected_msg == Some(id)).then(|| {
             let text = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
-            let y = message_label_y(p, text.chars().count(), &layout.footprints, layout.width)?;
+            let chars = text.chars().count();
+            let y = message_label_y(p, chars, &taken, layout.width)?;
+            taken.push(message_label_box(p.x, y, chars));
             Some(html! { <text x={p.x.to_string()} y={y.to_string()}>{ text }</text> })
         }).flatten();
         html! {

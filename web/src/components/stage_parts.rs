@@ -165,9 +165,15 @@ pub fn StageNode(p: &NodeProps) -> Html {
         }
     });
     let full = p.scale == Scale::Full;
-    // Name and headline cut to their box, the whole text in the node's title.
+    // Name and headline cut to their box, the whole text in the node's title; a brief
+    // node's headline drops the spaces around its dots first ("LEADER·gen 2").
     let (name, name_cut) = fit_chars(&p.name, p.scale.name_chars());
-    let (headline, headline_cut) = fit_chars(&p.headline, p.scale.headline_chars());
+    let headline = if p.scale == Scale::Brief {
+        p.headline.replace(" · ", "·")
+    } else {
+        p.headline.to_string()
+    };
+    let (headline, headline_cut) = fit_chars(&headline, p.scale.headline_chars());
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).
     let bar = (work > 0).then(|| {

@@ -188,7 +188,7 @@ fn candidates(
     // On a narrow stage, the same bands as rows, top to bottom.
     let cell = match scale {
         Scale::Full => WALL_CHARS as f64 * CHAR_WIDTH + 40.0,
-        Scale::Brief => 100.0,
+        Scale::Brief => 108.0,
         Scale::Medium | Scale::Compact => 80.0,
     };
     let fit = ((width / cell).floor() as usize).max(1);
@@ -296,7 +296,7 @@ fn place_columns(columns: &[Vec<usize>], n: usize, width: f64, height: f64) -> V
 fn ring(n: usize, width: f64, height: f64, scale: Scale) -> Vec<Point> {
     let (cell_w, cell_h) = match scale {
         Scale::Full => (WALL_CHARS as f64 * CHAR_WIDTH + 60.0, 90.0),
-        Scale::Brief => (100.0, 48.0),
+        Scale::Brief => (108.0, 48.0),
         Scale::Medium => (80.0, 40.0),
         Scale::Compact => (30.0, 30.0),
     };

@@ -67,7 +67,7 @@ impl Scale {
     pub fn half(self) -> (f64, f64) {
         match self {
             Scale::Full => (NODE_HALF_WIDTH, NODE_HALF_HEIGHT),
-            Scale::Brief => (44.0, 19.0),
+            Scale::Brief => (48.0, 19.0),
             Scale::Medium => (34.0, 15.0),
             Scale::Compact => (8.0, 8.0),
         }
@@ -78,7 +78,7 @@ impl Scale {
     pub fn name_chars(self) -> usize {
         match self {
             Scale::Full => 11,
-            Scale::Brief => 9,
+            Scale::Brief => 10,
             Scale::Medium => 7,
             Scale::Compact => 1,
         }
@@ -96,7 +96,7 @@ impl Scale {
     pub(super) fn cell(self) -> (f64, f64) {
         match self {
             Scale::Full => (150.0, 96.0),
-            Scale::Brief => (100.0, 50.0),
+            Scale::Brief => (108.0, 50.0),
             Scale::Medium => (78.0, 40.0),
             Scale::Compact => (22.0, 24.0),
         }

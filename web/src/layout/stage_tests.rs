@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
+use super::stage::HEADLINE_CHAR_WIDTH;
 use super::*;
 
 /// A load-balancing shape: `clients` clients and one balancer outside every group, then
@@ -205,4 +206,20 @@ fn messages_leave_and_reach_box_edges_of_any_size() {
     };
     assert_eq!(along_spots(small(0.0), big, 0).x, 8.0);
     assert_eq!(along_spots(small(0.0), big, 1000).x, 60.0);
+}
+
+#[test]
+fn names_and_headlines_are_cut_to_their_box() {
+    assert_eq!(
+        fit_chars("LEADER · gen 2", Scale::Full.headline_chars()),
+        ("LEADER · gen 2".to_string(), false)
+    );
+    let (cut, was_cut) = fit_chars("map 7 #2, reduce 0 #1", Scale::Brief.headline_chars());
+    assert!(was_cut && cut.ends_with('…'), "{cut}");
+    assert_eq!(cut.chars().count(), Scale::Brief.headline_chars());
+    for scale in [Scale::Full, Scale::Brief, Scale::Medium] {
+        let (half_w, _) = scale.half();
+        let across = scale.headline_chars() as f64 * HEADLINE_CHAR_WIDTH;
+        assert!(across + 8.0 <= 2.0 * half_w, "{scale:?}: {across}");
+    }
 }
