@@ -101,14 +101,7 @@ pub(super) fn footprints(roles: &[&str], spots: &[Spot], scale: Scale, walls: bo
 
 /// Whether every footprint lies inside a stage `width` by `height`.
 pub(super) fn inside(footprints: &[Spot], width: f64, height: f64) -> bool {
-    let stage = Spot {
-        center: Point {
-            x: width / 2.0,
-            y: height / 2.0,
-        },
-        half_w: width / 2.0,
-        half_h: height / 2.0,
-    };
+    let stage = Spot::from_origin(width, height);
     footprints.iter().all(|f| stage.contains(f))
 }
 

@@ -154,15 +154,7 @@ impl Tree<'_> {
             out.h = content.h + label + pad;
             out.put(content, pad, label);
         }
-        let spot = Spot {
-            center: Point {
-                x: out.w / 2.0,
-                y: out.h / 2.0,
-            },
-            half_w: out.w / 2.0,
-            half_h: out.h / 2.0,
-        };
-        out.groups.push((g, spot));
+        out.groups.push((g, Spot::from_origin(out.w, out.h)));
         out
     }
 

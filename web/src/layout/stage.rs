@@ -131,6 +131,18 @@ pub struct Spot {
 }
 
 impl Spot {
+    /// The box from the origin to `(width, height)`: a whole stage or block.
+    pub fn from_origin(width: f64, height: f64) -> Spot {
+        Spot {
+            center: Point {
+                x: width / 2.0,
+                y: height / 2.0,
+            },
+            half_w: width / 2.0,
+            half_h: height / 2.0,
+        }
+    }
+
     /// Whether `self` and `other` overlap (touching edges do not).
     pub fn overlaps(&self, other: &Spot) -> bool {
         (self.center.x - other.center.x).abs() < self.half_w + other.half_w - 1e-9

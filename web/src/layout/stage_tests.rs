@@ -51,14 +51,7 @@ fn check_no_overlap_and_nesting(layout: &StageLayout, topology: &Topology) {
         for (j, b) in &shown[k + 1..] {
             assert!(!a.overlaps(b), "nodes {i} and {j} overlap: {a:?} {b:?}");
         }
-        let stage = Spot {
-            center: Point {
-                x: layout.width / 2.0,
-                y: layout.height / 2.0,
-            },
-            half_w: layout.width / 2.0,
-            half_h: layout.height / 2.0,
-        };
+        let stage = Spot::from_origin(layout.width, layout.height);
         assert!(stage.contains(a), "node {i} leaves the stage: {a:?}");
         if let Some(g) = topology.group_of(NodeId(*i as u32)) {
             let frame = &layout.groups[g].spot;
