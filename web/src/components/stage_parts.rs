@@ -5,7 +5,7 @@ use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::scenario::RoleLook;
 use yew::prelude::*;
 
-use crate::layout::{fit_chars, GroupBox, Scale, Spot};
+use crate::layout::{fit_chars, fit_middle, GroupBox, Scale, Spot};
 use crate::model::Command;
 
 /// Enter or Space on a focused stage item emits `command` (and does not play).
@@ -166,14 +166,13 @@ pub fn StageNode(p: &NodeProps) -> Html {
     });
     let full = p.scale == Scale::Full;
     // Name and headline cut to their box, the whole text in the node's title; a brief
-    // node's headline drops the spaces around its dots first ("LEADER·gen 2").
+    // node's headline drops the spaces around its dots ("LEADER·gen 2"), then its middle.
     let (name, name_cut) = fit_chars(&p.name, p.scale.name_chars());
-    let headline = if p.scale == Scale::Brief {
-        p.headline.replace(" · ", "·")
+    let (headline, headline_cut) = if p.scale == Scale::Brief {
+        fit_middle(&p.headline.replace(" · ", "·"), p.scale.headline_chars())
     } else {
-        p.headline.to_string()
+        fit_chars(&p.headline, p.scale.headline_chars())
     };
-    let (headline, headline_cut) = fit_chars(&headline, p.scale.headline_chars());
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).
     let bar = (work > 0).then(|| {

@@ -48,6 +48,22 @@ pub fn fit_chars(text: &str, chars: usize) -> (String, bool) {
     (cut, true)
 }
 
+/// `text` cut to at most `chars` characters by an "…" in its middle, keeping its start
+/// and its end (where a state's number usually is: "follow…gen 2"), and whether it was
+/// cut.
+pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
+    let count = text.chars().count();
+    if count <= chars {
+        return (text.to_string(), false);
+    }
+    let kept = chars.saturating_sub(1);
+    let tail = kept / 2;
+    let mut cut: String = text.chars().take(kept - tail).collect();
+    cut.push('…');
+    cut.extend(text.chars().skip(count - tail));
+    (cut, true)
+}
+
 /// The most nodes drawn at [`Scale::Full`].
 pub const FULL_MAX: usize = 12;
 /// The most nodes drawn at [`Scale::Medium`].

@@ -210,6 +210,17 @@ fn names_and_headlines_are_cut_to_their_box() {
     let (cut, was_cut) = fit_chars("map 7 #2, reduce 0 #1", Scale::Brief.headline_chars());
     assert!(was_cut && cut.ends_with('…'), "{cut}");
     assert_eq!(cut.chars().count(), Scale::Brief.headline_chars());
+    let brief = Scale::Brief.headline_chars();
+    let (cut, was_cut) = fit_middle("hlc 09:00:00.044+1", brief);
+    assert!(
+        was_cut && cut.starts_with("hlc") && cut.ends_with(".044+1"),
+        "{cut}"
+    );
+    assert_eq!(cut.chars().count(), brief);
+    assert_eq!(
+        fit_middle("LEADER·gen 2", brief),
+        ("LEADER·gen 2".into(), false)
+    );
     for scale in [Scale::Full, Scale::Brief, Scale::Medium] {
         let (half_w, _) = scale.half();
         let across = scale.headline_chars() as f64 * HEADLINE_CHAR_WIDTH;
