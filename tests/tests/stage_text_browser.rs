@@ -1,8 +1,9 @@
 //! Every pattern's default story on the stage, at 1400×900 and 390×844, at instants with
 //! messages in flight: the whole stage is in its panel (fitted, nothing scrolls inside
 //! it), each node's name and headline stay inside its box, and no message's label covers
-//! a node's box or caption, or another label. A stage drawn smaller than its own size offers "Zoom in",
-//! which draws it at its size, scrolling inside the panel.
+//! a node's box or caption, or another label. A stage drawn smaller than its own size
+//! offers "Zoom in" (over no node), which draws it at its size, scrolling inside the
+//! panel.
 //!
 //! Needs `dist/` (built by `scripts/test.sh` before the tests) and `/usr/bin/chromedriver`.
 
@@ -33,12 +34,19 @@ for (const node of svg.querySelectorAll('.node')) {
   const id = node.getAttribute('data-testid');
   const box = rect(node.querySelector('rect.box'));
   for (const t of node.querySelectorAll('text.name, text.headline')) {
-    if (t.textContent && !inside(rect(t), box)) faults.push(`${id}: "${t.textContent}" leaves its box`);
+    const r = rect(t), w = x => x.toFixed(1);
+    if (t.textContent && !inside(r, box)) {
+      faults.push(`${id}: "${t.textContent}" (${w(r.left)}–${w(r.right)}, ${w(r.top)}–${w(r.bottom)}) leaves its box (${w(box.left)}–${w(box.right)}, ${w(box.top)}–${w(box.bottom)})`);
+    }
   }
   obstacles.push([id, box]);
   for (const t of node.querySelectorAll('text.role, text.badge')) {
     obstacles.push([`${id}'s caption "${t.textContent}"`, rect(t)]);
   }
+}
+const zoom = document.querySelector('[data-testid=stage-zoom]');
+for (const [what, o] of zoom ? obstacles : []) {
+  if (meets(rect(zoom), o)) faults.push(`the zoom button covers ${what}`);
 }
 const labels = svg.querySelectorAll('.message text');
 for (const label of labels) {
@@ -112,7 +120,7 @@ async fn every_stage_is_whole_and_its_text_stays_clear() {
     assert!(faults.is_empty(), "{}", faults.join("\n"));
 
     // Zooming in on a phone draws the stage at its own size, scrolling inside its panel;
-    // "Fit" draws it whole again.
+    // the same button, pressed again, fits it whole again.
     client.set_window_size(390, 844).await.unwrap();
     open_at(&client, &base, &Session::new("hosts-three-ways", 1), 0).await;
     let drawn = |client: fantoccini::Client| async move {
@@ -137,12 +145,12 @@ async fn every_stage_is_whole_and_its_text_stays_clear() {
         Value::Bool(true),
         "the panel scrolls, the page does not"
     );
-    assert!(testid(&client, "stage-zoom")
+    let pressed = testid(&client, "stage-zoom")
         .await
-        .text()
+        .attr("aria-pressed")
         .await
-        .unwrap()
-        .contains("Fit"));
+        .unwrap();
+    assert_eq!(pressed.as_deref(), Some("true"));
     click(&client, "stage-zoom").await;
     assert_eq!(drawn(client.clone()).await, (fitted, 0));
     client.close().await.unwrap();

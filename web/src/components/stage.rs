@@ -253,11 +253,15 @@ pub fn Stage(props: &StageProps) -> Html {
             let zoomed = zoomed.clone();
             Callback::from(move |_: MouseEvent| zoomed.set(!*zoomed))
         };
+        // A small square in the panel's corner, where a fitted stage leaves room.
+        let (label, mark) = if *zoomed {
+            ("Fit the whole stage in its panel", "⤡")
+        } else {
+            ("Zoom in: draw the stage at its own size (it scrolls in its panel)", "⤢")
+        };
         html! {
             <button class="stage-zoom" data-testid="stage-zoom" onclick={toggle} aria-pressed={zoomed.to_string()}
-                    title={if *zoomed { "Fit the whole stage in its panel" } else { "Draw the stage at its own size (it scrolls in its panel)" }}>
-                { if *zoomed { "⤡ Fit" } else { "⤢ Zoom in" } }
-            </button>
+                    aria-label={label} title={label}>{ mark }</button>
         }
     });
     let size = zoomed.then(|| format!("width: max(100%, {}px)", layout.width));

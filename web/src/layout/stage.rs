@@ -49,7 +49,7 @@ pub fn fit_chars(text: &str, chars: usize) -> (String, bool) {
 }
 
 /// `text` cut to at most `chars` characters by an "…" in its middle, keeping its start
-/// and its end (where a state's number usually is: "follow…gen 2"), and whether it was
+/// and its end (where a state's number usually is: "follo…gen 2"), and whether it was
 /// cut.
 pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
     let count = text.chars().count();
@@ -101,10 +101,11 @@ impl Scale {
     }
 
     /// How many characters of a node's headline fit across its box (11 px monospace,
-    /// 6.62 px a character, 4 px clear of each side).
+    /// 6.62 px a character, 6 px clear of each side: a font's glyphs drawn at another
+    /// scale may be a little wider).
     pub fn headline_chars(self) -> usize {
         let (half_w, _) = self.half();
-        ((2.0 * half_w - 8.0) / HEADLINE_CHAR_WIDTH).floor() as usize
+        ((2.0 * half_w - 12.0) / HEADLINE_CHAR_WIDTH).floor() as usize
     }
 
     /// The space one node takes in a grid: its box and room around it (for the role
