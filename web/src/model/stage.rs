@@ -119,8 +119,11 @@ impl Playground {
 pub(crate) fn talking_pairs(engine: &dyn Engine) -> Vec<(usize, usize)> {
     let mut pairs = BTreeSet::new();
     for i in 0..engine.message_count() {
-        if let Some(m) = u32::try_from(i).ok().and_then(|i| engine.message(MsgId(i))) {
-            let (a, b) = (m.from.index(), m.to.index());
+        if let Some((from, to)) = u32::try_from(i)
+            .ok()
+            .and_then(|i| engine.message_ends(MsgId(i)))
+        {
+            let (a, b) = (from.index(), to.index());
             pairs.insert((a.min(b), a.max(b)));
         }
     }
