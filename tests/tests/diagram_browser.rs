@@ -147,6 +147,17 @@ async fn the_diagram_is_readable_filtered_and_collapsed_on_a_desktop_and_a_phone
     press(&client, "lanes-all").await;
     assert_eq!(count(&client, "[data-testid=diagram] .lane").await, lanes);
 
+    // Collapsing is on, but a window without a band has no ×N key in its legend.
+    open(&client, &base, "v1~lamport-skew~seed.1", 20_000).await;
+    let on = testid(&client, "collapse-repeats")
+        .await
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(on.as_deref(), Some("true"), "collapsing is on");
+    assert_eq!(count(&client, "[data-testid=repeat]").await, 0);
+    assert_eq!(count(&client, "[data-testid=legend-repeat]").await, 0);
+
     // Repetitive messages (the management leader's acks): a band, which the switch
     // draws one by one.
     open(

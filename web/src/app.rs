@@ -17,7 +17,7 @@ use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
 use crate::components::diagram::Diagram;
-use crate::components::diagram_tools::{DiagramTools, Legend};
+use crate::components::diagram_tools::DiagramTools;
 use crate::components::embed::{embed_view, EmbedParts};
 use crate::components::guide::Guide;
 use crate::components::help::Help;
@@ -410,10 +410,10 @@ pub fn App() -> Html {
             if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
             <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
                      cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
-                     violations={violations} path={path.clone()} cone={m.cone()} collapse={m.collapse()} on={on.clone()} />
+                     violations={violations} path={path.clone()} cone={m.cone()} collapse={m.collapse()}
+                     legend={m.event_tags()} on={on.clone()} />
             { cone_line }
             <>{ for diagram_b }</>
-            <Legend tags={m.event_tags()} collapse={m.collapse().is_some()} cone={m.cone().is_some()} path={path.is_some()} />
             <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane; choose the lanes shown under Lanes). Labels that would overprint another are left out: point at a mark to read it. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
         </section>
     };

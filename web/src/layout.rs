@@ -17,6 +17,7 @@ mod lanes;
 pub mod marks;
 #[cfg(test)]
 mod marks_tests;
+mod pack;
 pub mod repeats;
 pub mod shapes;
 mod stage;
@@ -24,7 +25,7 @@ mod stage;
 mod stage_tests;
 
 pub use lanes::{Band, Lane, Lanes};
-pub use stage::{GroupBox, Scale, Spot, StageLayout, FULL_MAX, MEDIUM_MAX};
+pub use stage::{fit_chars, fit_middle, GroupBox, Scale, Spot, StageLayout, FULL_MAX, MEDIUM_MAX};
 
 /// A point in SVG user units.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -101,22 +102,29 @@ pub fn along_spots(a: Spot, b: Spot, permille: u16) -> Point {
 }
 
 /// Where a message's label goes (its text's baseline), with the message drawn at `p`:
-/// above the dot, else below it, wherever it covers neither the sender's nor the
-/// receiver's box; `None` when both would (the dot's tooltip still names it). The label
-/// is `chars` characters of about 6.5 units each, 12 units tall.
-pub fn message_label_y(p: Point, chars: usize, ends: [Spot; 2]) -> Option<f64> {
-    let half_w = chars as f64 * 3.25;
+/// above the dot, else below it, wherever it covers none of `obstacles` (every node's
+/// box with its caption and badge, [`StageLayout::footprints`]) and stays on a stage
+/// `width` wide; `None` when neither place is clear (the dot's tooltip still names it).
+pub fn message_label_y(p: Point, chars: usize, obstacles: &[Spot], width: f64) -> Option<f64> {
     [p.y - 11.0, p.y + 21.0].into_iter().find(|&baseline| {
-        let label = Spot {
-            center: Point {
-                x: p.x,
-                y: baseline - 4.0,
-            },
-            half_w,
-            half_h: 6.0,
-        };
-        ends.iter().all(|end| !label.overlaps(end))
+        let label = message_label_box(p.x, baseline, chars);
+        label.left() >= 0.0
+            && label.left() + 2.0 * label.half_w <= width
+            && obstacles.iter().all(|o| !label.overlaps(o))
     })
+}
+
+/// The box a message's label of `chars` characters takes, centered on `x` with its
+/// baseline at `baseline` (11 px monospace: 6.62 units a character, 12 units tall).
+pub fn message_label_box(x: f64, baseline: f64, chars: usize) -> Spot {
+    Spot {
+        center: Point {
+            x,
+            y: baseline - 4.0,
+        },
+        half_w: chars as f64 * 3.31,
+        half_h: 6.0,
+    }
 }
 
 /// How far apart the brackets of nested groups sit in the diagram's label column.
@@ -289,18 +297,33 @@ mod tests {
         let (top, bottom) = (spot(200.0, 50.0), spot(200.0, 200.0));
         // Going up, just below the upper box: above would cover it, so below.
         let near_top = along_spots(bottom, top, 990);
-        let y = message_label_y(near_top, 15, [bottom, top]).unwrap();
+        let y = message_label_y(near_top, 15, &[bottom, top], 400.0).unwrap();
         assert!(y > near_top.y, "{y} below {near_top:?}");
         // Half way, above is clear.
         let middle = along_spots(bottom, top, 500);
         assert_eq!(
-            message_label_y(middle, 15, [bottom, top]),
+            message_label_y(middle, 15, &[bottom, top], 400.0),
             Some(middle.y - 11.0)
         );
+        // A third node's caption beside the path, just above the dot: below instead.
+        let caption = Spot {
+            center: Point {
+                x: middle.x + 40.0,
+                y: middle.y - 12.0,
+            },
+            half_w: 30.0,
+            half_h: 6.0,
+        };
+        assert_eq!(
+            message_label_y(middle, 15, &[bottom, top, caption], 400.0),
+            Some(middle.y + 21.0)
+        );
+        // Off the stage's edge: no label there.
+        assert_eq!(message_label_y(middle, 15, &[bottom, top], 240.0), None);
         // Boxes so close that neither place is clear: no label.
         let (a, b) = (spot(200.0, 50.0), spot(200.0, 112.0));
         let squeezed = along_spots(a, b, 500);
-        assert_eq!(message_label_y(squeezed, 15, [a, b]), None);
+        assert_eq!(message_label_y(squeezed, 15, &[a, b], 400.0), None);
     }
 
     use super::*;

@@ -40,7 +40,7 @@ mod params;
 mod path;
 mod playback;
 mod reading;
-mod stage;
+pub(crate) mod stage;
 mod transfer;
 
 pub use command::Command;
@@ -125,6 +125,8 @@ pub struct Playground {
     collapsed: BTreeSet<usize>,
     /// The stage's layout, for the collapsed groups and the stage's width.
     layout: Memo<(BTreeSet<usize>, u64), Rc<StageLayout>>,
+    /// The node pairs that exchange messages in the run (read once per run).
+    talks: Memo<(), Rc<Vec<(usize, usize)>>>,
     /// The diagram's lanes, for the collapsed groups and the hidden nodes.
     lanes: Memo<(BTreeSet<usize>, BTreeSet<usize>), Rc<Lanes>>,
     /// How the diagram is viewed: hidden lanes, collapsed repetitive messages.
@@ -371,6 +373,7 @@ impl Playground {
         self.selected_group = None;
         self.collapsed.clear();
         self.layout.clear();
+        self.talks.clear();
         self.lanes.clear();
         self.group.clear();
         self.log.node = None;

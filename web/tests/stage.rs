@@ -121,7 +121,13 @@ async fn group_boxes_fold_select_and_count_their_members() {
     let (seen, on) = recorder();
     let stage = |collapsed: BTreeSet<usize>, on: Callback<Command>| StageProps {
         snapshot: Rc::new(snapshot(&roles)),
-        layout: Rc::new(StageLayout::new(&roles, &topology, &collapsed, STAGE_WIDTH)),
+        layout: Rc::new(StageLayout::new(
+            &roles,
+            &topology,
+            &[],
+            &collapsed,
+            STAGE_WIDTH,
+        )),
         pattern: Registry::standard().patterns()[0],
         selected: None,
         selected_msg: None,

@@ -168,6 +168,8 @@ pub trait Engine {
     fn events_between(&self, from: SimTime, to: SimTime) -> std::ops::Range<usize>;
     /// A message as plain data: sender, receiver, send time and payload text.
     fn message(&self, msg: MsgId) -> Option<MessageInfo>;
+    /// A message's sender and receiver (without formatting anything).
+    fn message_ends(&self, msg: MsgId) -> Option<(NodeId, NodeId)>;
     /// The properties checked after every step.
     fn properties(&self) -> &'static [Property];
     /// The first violation of each property, in property order.
@@ -336,6 +338,11 @@ impl Engine for Simulation {
                 .end_of(msg)
                 .map(|e| (e.time, matches!(e.kind, EventKind::Deliver { .. }))),
         })
+    }
+    fn message_ends(&self, msg: MsgId) -> Option<(NodeId, NodeId)> {
+        self.trace()
+            .message(msg)
+            .map(|record| (record.from, record.to))
     }
     fn properties(&self) -> &'static [Property] {
         Simulation::properties(self)

@@ -10,10 +10,11 @@
 use std::rc::Rc;
 
 use playground_core::sim::causality::Cone;
-use playground_core::sim::run::EventInfo;
+use playground_core::sim::run::{EventInfo, EventTag};
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
+use super::diagram_tools::Legend;
 use crate::layout::labels::{callout, Rect};
 use crate::layout::marks::{DiagramMarks, Focus, Hit, Label, View};
 use crate::layout::repeats::RepeatKey;
@@ -53,11 +54,15 @@ pub struct DiagramProps {
     /// (`None`, the default: every message drawn).
     #[prop_or_default]
     pub collapse: Option<Rc<Vec<RepeatKey>>>,
+    /// The kinds of event in the run, when the diagram draws its legend under it (the
+    /// legend's ×N key shows only when the window has a collapsed band).
+    #[prop_or_default]
+    pub legend: Option<Rc<Vec<EventTag>>>,
     /// Where commands go.
     pub on: Callback<Command>,
 }
 
-/// The space-time diagram.
+/// The space-time diagram, and its legend when asked for.
 #[component]
 pub fn Diagram(props: &DiagramProps) -> Html {
     // Laid out in CSS pixels for the box's measured width (see DiagramGeometry::fit_width).
@@ -219,7 +224,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         (g.lane_height < 30.0).then_some("thin"),
         hover.is_some().then_some("pointing")
     );
-    html! {
+    let legend = props.legend.clone().map(|tags| {
+        html! {
+            <Legend tags={tags} repeats={!marks.repeats.is_empty()} cone={props.cone.is_some()}
+                    path={props.path.is_some()} />
+        }
+    });
+    html! { <>
         <svg ref={svg} class={class} data-testid="diagram" viewBox={format!("0 0 {total} {height}")}
              width={total.to_string()} height={height.to_string()}
              role="img" aria-label="Space-time diagram" onclick={on_click} onmousemove={on_move} onmouseleave={on_leave}>
@@ -242,7 +253,8 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 </g>
             </g>
         </svg>
-    }
+        { for legend }
+    </> }
 }
 
 /// The mark under the pointer (or chosen), ringed, with a callout naming it in full.

@@ -91,8 +91,8 @@ pub fn DiagramTools(p: &DiagramToolsProps) -> Html {
 pub struct LegendProps {
     /// The kinds of event in this run.
     pub tags: Rc<Vec<EventTag>>,
-    /// Whether repetitive messages are collapsed.
-    pub collapse: bool,
+    /// Whether the drawn window has a band of collapsed repetitive messages.
+    pub repeats: bool,
     /// Whether an event's causality is shown.
     pub cone: bool,
     /// Whether a request's path is shown.
@@ -173,7 +173,7 @@ pub fn Legend(p: &LegendProps) -> Html {
         event(EventTag::Note, " future"),
         "yet to happen (hollow)",
     ));
-    if p.collapse && has(EventTag::Send) {
+    if p.repeats {
         let sample = html! { <path class="repeat" d="M2 2h22v14h-22z" /> };
         keys.push(key(
             "legend-repeat",

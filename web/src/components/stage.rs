@@ -12,7 +12,7 @@ use playground_core::sim::trace::MsgId;
 use yew::prelude::*;
 
 use super::stage_parts::{activate, GroupFrame, StageNode};
-use crate::layout::{along_spots, message_label_y, Scale, Spot, StageLayout};
+use crate::layout::{along_spots, message_label_box, message_label_y, Scale, Spot, StageLayout};
 use crate::model::{Command, PathView};
 
 /// What the stage shows.
@@ -59,11 +59,46 @@ fn path_links(path: Option<&PathView>, at: &dyn Fn(NodeId) -> Spot) -> Vec<Html>
         .collect()
 }
 
-/// The topology view.
+/// A stage drawn at less than this share of its own size offers "Zoom in" (a desktop's
+/// 720-unit stage drawn a few pixels narrower does not).
+const SHRUNK: f64 = 0.9;
+
+/// Whether the stage is drawn smaller than its own size (its text under 10 px), measured
+/// when its layout changes and when the window is resized; not while zoomed in.
+#[hook]
+fn use_shrunk(svg: NodeRef, layout: &StageLayout, zoomed: bool) -> bool {
+    let shrunk = use_state_eq(|| false);
+    {
+        let shrunk = shrunk.clone();
+        let size = (layout.width.to_bits(), layout.height.to_bits(), zoomed);
+        use_effect_with(size, move |&(w, h, zoomed)| {
+            let (w, h) = (f64::from_bits(w), f64::from_bits(h));
+            let measure = move || {
+                let rect = svg
+                    .cast::<web_sys::Element>()
+                    .map(|e| e.get_bounding_client_rect());
+                if let Some(r) = rect.filter(|r| r.width() > 0.0 && !zoomed) {
+                    shrunk.set((r.width() / w).min(r.height() / h) < SHRUNK);
+                }
+            };
+            measure();
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
+            move || drop(listener)
+        });
+    }
+    *shrunk
+}
+
+/// The topology view: the whole stage fitted to its box, with "Zoom in" when that draws
+/// it smaller than its own size.
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
     let snap = &props.snapshot;
     let layout = &props.layout;
+    let svg = use_node_ref();
+    let zoomed = use_state_eq(|| false);
+    let shrunk = use_shrunk(svg.clone(), layout, *zoomed);
     let scale = layout.scale;
     let at = |id: NodeId| layout.anchor(id);
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
@@ -173,6 +208,9 @@ pub fn Stage(props: &StageProps) -> Html {
         m.held || m.progress_permille < 1000 || waiting_at.get(m.to.index()).is_none_or(|w| *w == 0)
     });
     let radius = if scale == Scale::Full { "7" } else { "4" };
+    // Each label stays off every node's box and caption, and off the labels placed
+    // before it.
+    let mut taken = layout.footprints.clone();
     let messages = travelling.map(|m| {
         let p = along_spots(at(m.from), at(m.to), m.progress_permille);
         let id = m.id;
@@ -187,7 +225,9 @@ pub fn Stage(props: &StageProps) -> Html {
         let onkeydown = activate(props.on.clone(), Command::SelectMessage(id));
         let label = (scale == Scale::Full || props.selected_msg == Some(id)).then(|| {
             let text = if m.held { format!("❚❚ {}", m.label) } else { m.label.clone() };
-            let y = message_label_y(p, text.chars().count(), [at(m.from), at(m.to)])?;
+            let chars = text.chars().count();
+            let y = message_label_y(p, chars, &taken, layout.width)?;
+            taken.push(message_label_box(p.x, y, chars));
             Some(html! { <text x={p.x.to_string()} y={y.to_string()}>{ text }</text> })
         }).flatten();
         html! {
@@ -202,11 +242,32 @@ pub fn Stage(props: &StageProps) -> Html {
     });
 
     let mut class = classes!("stage");
-    if scale != Scale::Full {
+    if !matches!(scale, Scale::Full | Scale::Brief) {
         class.push("at-scale");
     }
-    html! {
-        <svg class={class} data-testid="stage" viewBox={view_box} role="img"
+    if *zoomed {
+        class.push("zoomed");
+    }
+    let zoom = (shrunk || *zoomed).then(|| {
+        let toggle = {
+            let zoomed = zoomed.clone();
+            Callback::from(move |_: MouseEvent| zoomed.set(!*zoomed))
+        };
+        // A small square in the panel's corner, where a fitted stage leaves room.
+        let (label, mark) = if *zoomed {
+            ("Fit the whole stage in its panel", "⤡")
+        } else {
+            ("Zoom in: draw the stage at its own size (it scrolls in its panel)", "⤢")
+        };
+        html! {
+            <button class="stage-zoom" data-testid="stage-zoom" onclick={toggle} aria-pressed={zoomed.to_string()}
+                    aria-label={label} title={label}>{ mark }</button>
+        }
+    });
+    let size = zoomed.then(|| format!("width: max(100%, {}px)", layout.width));
+    html! { <>
+        { for zoom }
+        <svg ref={svg} class={class} style={size} data-testid="stage" viewBox={view_box} role="img"
              aria-label="Nodes and messages in flight">
             <defs>
                 <marker id="cut-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
@@ -229,7 +290,7 @@ pub fn Stage(props: &StageProps) -> Html {
             <>{ for messages }</>
             <>{ for cut_count }</>
         </svg>
-    }
+    </> }
 }
 
 /// A node's soonest pending timer: the share of its span still to run (per mille) and

@@ -5,7 +5,7 @@ use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::scenario::RoleLook;
 use yew::prelude::*;
 
-use crate::layout::{GroupBox, Scale, Spot};
+use crate::layout::{fit_chars, fit_middle, GroupBox, Scale, Spot};
 use crate::model::Command;
 
 /// Enter or Space on a focused stage item emits `command` (and does not play).
@@ -108,6 +108,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
     let mut class = classes!("node", p.role, p.status.word());
     match p.scale {
         Scale::Full => {}
+        Scale::Brief => class.push("brief"),
         Scale::Medium => class.push("medium"),
         Scale::Compact => class.push("compact"),
     }
@@ -164,6 +165,14 @@ pub fn StageNode(p: &NodeProps) -> Html {
         }
     });
     let full = p.scale == Scale::Full;
+    // Name and headline cut to their box, the whole text in the node's title; a brief
+    // node's headline drops the spaces around its dots ("LEADER·gen 2"), then its middle.
+    let (name, name_cut) = fit_chars(&p.name, p.scale.name_chars());
+    let (headline, headline_cut) = if p.scale == Scale::Brief {
+        fit_middle(&p.headline.replace(" · ", "·"), p.scale.headline_chars())
+    } else {
+        fit_chars(&p.headline, p.scale.headline_chars())
+    };
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).
     let bar = (work > 0).then(|| {
@@ -190,7 +199,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
     html! {
         <g class={class} style={colours} data-testid={format!("node-{}", p.name)} onclick={onclick}
            onkeydown={onkeydown} role="button" tabindex="0" aria-label={label.clone()}>
-            if !full {
+            if !full || name_cut || headline_cut {
                 <title>{ label }</title>
             }
             <rect class="box" x={(c.x - hw).to_string()} y={(c.y - hh).to_string()}
@@ -204,8 +213,8 @@ pub fn StageNode(p: &NodeProps) -> Html {
             <>{ for timer }</>
             { match p.scale {
                 Scale::Full => html! { <>
-                    <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ &p.name }</text>
-                    <text class="headline" x={x.clone()} y={(c.y + 13.0).to_string()}>{ &p.headline }</text>
+                    <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ name }</text>
+                    <text class="headline" x={x.clone()} y={(c.y + 13.0).to_string()}>{ headline }</text>
                     <text class="role" x={x.clone()} y={(c.y + hh + 13.0).to_string()}>
                         if p.wall.is_empty() { { p.role } } else { { format!("{} · wall {}", p.role, p.wall) } }
                     </text>
@@ -213,8 +222,12 @@ pub fn StageNode(p: &NodeProps) -> Html {
                         <text class="badge" x={x} y={(c.y - hh - 6.0).to_string()}>{ badge }</text>
                     }
                 </> },
+                Scale::Brief => html! { <>
+                    <text class="name" x={x.clone()} y={(c.y - 3.0).to_string()}>{ name }</text>
+                    <text class="headline" x={x} y={(c.y + 12.0).to_string()}>{ headline }</text>
+                </> },
                 Scale::Medium => html! {
-                    <text class="name" x={x} y={(c.y + 4.0).to_string()}>{ &p.name }</text>
+                    <text class="name" x={x} y={(c.y + 4.0).to_string()}>{ name }</text>
                 },
                 Scale::Compact => html! {
                     <text class="mark" x={x} y={(c.y + 3.5).to_string()}>{ mark(p.role, p.status) }</text>

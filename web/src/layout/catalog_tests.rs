@@ -1,31 +1,41 @@
-//! Every story's stage, as it opens, at the desktop and the phone width: no drawn link
+//! Every story's stage, as it opens, at the desktop and the phone width: no drawn link,
+//! and no pair of nodes that exchange messages in the story's run (same roles or not),
 //! passes through a third node's box, and no two nodes (with their captions) overlap.
 
 use std::collections::BTreeSet;
 
 use playground_core::patterns::Registry;
 use playground_core::sim::node::NodeId;
-use playground_core::Session;
 
 use super::flat::{clear, footprints, inside};
-use super::stage::link_ends;
 use super::{Scale, Spot, StageLayout, PHONE_STAGE_WIDTH, STAGE_WIDTH};
+use crate::model::stage::talking_pairs;
+use crate::model::Playground;
+use crate::url::parse_query;
+use playground_core::sim::topology::Topology;
 
 /// What is wrong with one story's stage at `width`, if anything.
 fn fault(id: &str, width: f64) -> Option<String> {
-    let registry = Registry::standard();
-    let run = registry.start(&Session::new(id, 1)).ok()?;
+    let p = Playground::open(parse_query(&format!("?s=v1~{id}~seed.1")), false);
+    let run = p.run();
     let nodes = run.scenario().nodes(run.config());
     let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
     let topology = run.engine().topology();
-    let layout = StageLayout::new(&roles, topology, &BTreeSet::new(), width);
-    let small_flat = topology.groups().is_empty() && Scale::for_nodes(roles.len()) == Scale::Full;
-    let ends = link_ends(&roles, topology, small_flat);
+    let layout = p.stage_layout(width);
+    // Every pair that talks, and every declared link.
+    let mut ends: BTreeSet<(usize, usize)> = talking_pairs(run.engine()).into_iter().collect();
+    ends.extend(
+        topology
+            .links()
+            .iter()
+            .map(|&(a, b)| (a.index().min(b.index()), a.index().max(b.index()))),
+    );
+    let ends: Vec<(usize, usize)> = ends.into_iter().collect();
     let feet = footprints(&roles, &layout.nodes, layout.scale, layout.walls);
     if !inside(&feet, layout.width, layout.height) {
         return Some(format!("{id} at {width}: a node leaves the stage"));
     }
-    if layout.width > width {
+    if width == STAGE_WIDTH && layout.width > width {
         return Some(format!(
             "{id} at {width}: the stage is {} wide",
             layout.width
@@ -57,6 +67,33 @@ fn fault(id: &str, width: f64) -> Option<String> {
             crossing.unwrap_or_else(|| "two nodes overlap".into())
         )
     })
+}
+
+/// On a phone every small flat story of up to eight nodes is drawn whole at its own size
+/// or larger in the panel, with each node's state written on it (full size or brief).
+#[test]
+fn a_phone_draws_small_flat_stories_whole_with_their_state() {
+    let (panel_w, panel_h) = crate::model::stage::PHONE_PANEL;
+    let mut faults = Vec::new();
+    for story in Registry::standard().scenarios() {
+        let p = Playground::open(parse_query(&format!("?s=v1~{}~seed.1", story.id())), false);
+        let run = p.run();
+        if !run.engine().topology().groups().is_empty() || run.engine().names().len() > 8 {
+            continue;
+        }
+        let l = p.stage_layout(PHONE_STAGE_WIDTH);
+        let drawn = (panel_w / l.width).min(panel_h / l.height);
+        if drawn < 0.95 || l.scale > Scale::Brief {
+            faults.push(format!(
+                "{}: {:?} {:.0}x{:.0}, drawn at {drawn:.2}",
+                story.id(),
+                l.scale,
+                l.width,
+                l.height
+            ));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
 
 #[test]
@@ -107,4 +144,29 @@ fn the_check_sees_a_link_behind_a_node_and_captions_that_collide() {
         &[],
         &[]
     ));
+}
+
+#[test]
+fn servers_that_talk_to_each_other_are_not_stacked_in_a_column() {
+    // Three servers electing a leader and a client: without the pairs that talk, the
+    // servers stand in one column and s1 -> s3 passes behind s2.
+    let roles = ["server", "server", "server", "client"];
+    let talks = [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)];
+    for width in [STAGE_WIDTH, PHONE_STAGE_WIDTH] {
+        let layout = |talks: &[(usize, usize)]| {
+            StageLayout::new(&roles, &Topology::default(), talks, &BTreeSet::new(), width)
+        };
+        let keeps_clear = |l: &StageLayout| {
+            let feet = footprints(&roles, &l.nodes, l.scale, l.walls);
+            clear(&l.nodes, &feet, &talks, &[])
+        };
+        assert!(!keeps_clear(&layout(&[])), "a column at {width}");
+        let laid_out = layout(&talks);
+        assert!(keeps_clear(&laid_out), "at {width}");
+        assert_eq!(
+            laid_out.links.len(),
+            talks.len(),
+            "the pairs that talk are drawn"
+        );
+    }
 }

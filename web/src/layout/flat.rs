@@ -6,20 +6,22 @@
 //! two), in order of first appearance; the same with the busiest lone node (a hub, a
 //! broker) moved to the middle column; the nodes on an ellipse, where no chord passes
 //! through a third point; the columns as rows, top to bottom (a phone), a lone node
-//! zigzagging. Each is tried at a few heights; a phone stage that fits none at full size
-//! draws its nodes at [`Scale::Medium`] (name only), or as marks (eleven nodes of four
-//! roles, every pair of roles linked: the consistent core).
+//! zigzagging. Each is tried at a few heights (from a shorter one on a phone); a stage
+//! that fits none at full size draws its nodes at [`Scale::Brief`] (name and state in
+//! short), [`Scale::Medium`] (name only), or as marks.
 
 use std::f64::consts::PI;
 
 use super::stage::{Scale, Spot};
-use super::Point;
+use super::{Point, PHONE_STAGE_WIDTH};
 
 /// The shortest and tallest stage (SVG units) a flat run is laid out in; heights are
 /// tried in steps of [`HEIGHT_STEP`].
 const HEIGHTS: (f64, f64) = (300.0, 480.0);
 /// How much taller each try is.
 const HEIGHT_STEP: f64 = 60.0;
+/// The tallest a phone's stage of full-size nodes is laid out.
+const PHONE_FULL_HEIGHT: f64 = 240.0;
 /// Characters in a full-size node's caption beside its role: ` · wall 09:00:00.000`.
 const WALL_CHARS: usize = 20;
 /// About how wide one character of a caption is (11 px sans-serif, with a margin).
@@ -32,14 +34,22 @@ pub(super) fn flat(
     links: &[(usize, usize)],
     width: f64,
 ) -> (f64, Scale, Vec<Spot>) {
-    for scale in [Scale::Full, Scale::Medium, Scale::Compact] {
-        // Name-only nodes are short: their stage may be too (a phone's first screen).
-        let mut height = if scale == Scale::Full {
+    for scale in [Scale::Full, Scale::Brief, Scale::Medium, Scale::Compact] {
+        // Smaller nodes are short, and so is a phone's first screen: their stage may be
+        // too.
+        let mut height = if scale == Scale::Full && width > PHONE_STAGE_WIDTH {
             HEIGHTS.0
         } else {
             HEIGHTS.0 - 2.0 * HEIGHT_STEP
         };
-        while height <= HEIGHTS.1 {
+        // A phone's panel is short: full-size nodes that need a taller stage are drawn
+        // briefly instead, so the whole stage is read at its own size.
+        let tallest = if scale == Scale::Full && width <= PHONE_STAGE_WIDTH {
+            PHONE_FULL_HEIGHT
+        } else {
+            HEIGHTS.1
+        };
+        while height <= tallest {
             for centers in candidates(roles, links, width, height, scale) {
                 let spots: Vec<Spot> = centers.iter().map(|&c| box_at(c, scale)).collect();
                 let feet = footprints(roles, &spots, scale, true);
@@ -84,21 +94,14 @@ pub(super) fn footprints(roles: &[&str], spots: &[Spot], scale: Scale, walls: bo
                     half_h: s.half_h + 17.0,
                 }
             }
-            Scale::Medium | Scale::Compact => *s,
+            Scale::Brief | Scale::Medium | Scale::Compact => *s,
         })
         .collect()
 }
 
 /// Whether every footprint lies inside a stage `width` by `height`.
 pub(super) fn inside(footprints: &[Spot], width: f64, height: f64) -> bool {
-    let stage = Spot {
-        center: Point {
-            x: width / 2.0,
-            y: height / 2.0,
-        },
-        half_w: width / 2.0,
-        half_h: height / 2.0,
-    };
+    let stage = Spot::from_origin(width, height);
     footprints.iter().all(|f| stage.contains(f))
 }
 
@@ -178,6 +181,7 @@ fn candidates(
     // On a narrow stage, the same bands as rows, top to bottom.
     let cell = match scale {
         Scale::Full => WALL_CHARS as f64 * CHAR_WIDTH + 40.0,
+        Scale::Brief => 108.0,
         Scale::Medium | Scale::Compact => 80.0,
     };
     let fit = ((width / cell).floor() as usize).max(1);
@@ -285,6 +289,7 @@ fn place_columns(columns: &[Vec<usize>], n: usize, width: f64, height: f64) -> V
 fn ring(n: usize, width: f64, height: f64, scale: Scale) -> Vec<Point> {
     let (cell_w, cell_h) = match scale {
         Scale::Full => (WALL_CHARS as f64 * CHAR_WIDTH + 60.0, 90.0),
+        Scale::Brief => (108.0, 48.0),
         Scale::Medium => (80.0, 40.0),
         Scale::Compact => (30.0, 30.0),
     };

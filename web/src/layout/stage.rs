@@ -3,9 +3,8 @@
 //!
 //! A small flat run is laid out by `flat.rs` (role columns, a hub in the middle, or a
 //! ring: whichever keeps every link clear of other nodes). A run with groups, or
-//! with many nodes, is packed instead: the nodes outside every group come first, one band
-//! per role, then the groups as nested boxes, each holding its own nodes in a grid and its
-//! inner groups in rows (shelf packing). Nodes shrink with the run's size ([`Scale`]). A
+//! with many nodes, is packed instead (`pack.rs`): the nodes outside every group come
+//! first, then the groups as nested boxes. Nodes shrink with the run's size ([`Scale`]). A
 //! collapsed group is one box; its members are drawn, and their messages start and end,
 //! there.
 
@@ -17,17 +16,52 @@ use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
 use super::flat::{clear, flat, footprints};
+use super::pack::{pack, Loose};
 use super::{Point, NODE_HALF_HEIGHT, NODE_HALF_WIDTH};
 
-/// How large nodes are drawn, chosen by the number of nodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How large nodes are drawn, chosen by the number of nodes; ordered from the most
+/// written on a node to the least.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scale {
     /// Up to [`FULL_MAX`] nodes: name, headline and role written on the node.
     Full,
+    /// A small flat run on a narrow stage: the name and the headline in short, no
+    /// caption; the rest on hover and focus.
+    Brief,
     /// Up to [`MEDIUM_MAX`] nodes: the name only; the rest on hover and focus.
     Medium,
     /// More: a small square with a mark; its text on hover and focus.
     Compact,
+}
+
+/// The width of one character of a node's headline (11 px monospace).
+pub const HEADLINE_CHAR_WIDTH: f64 = 6.62;
+
+/// `text` cut to at most `chars` characters, its last one replaced by "…" when cut, and
+/// whether it was cut.
+pub fn fit_chars(text: &str, chars: usize) -> (String, bool) {
+    if text.chars().count() <= chars {
+        return (text.to_string(), false);
+    }
+    let mut cut: String = text.chars().take(chars.saturating_sub(1)).collect();
+    cut.push('…');
+    (cut, true)
+}
+
+/// `text` cut to at most `chars` characters by an "…" in its middle, keeping its start
+/// and its end (where a state's number usually is: "follo…gen 2"), and whether it was
+/// cut.
+pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
+    let count = text.chars().count();
+    if count <= chars {
+        return (text.to_string(), false);
+    }
+    let kept = chars.saturating_sub(1);
+    let tail = kept / 2;
+    let mut cut: String = text.chars().take(kept - tail).collect();
+    cut.push('…');
+    cut.extend(text.chars().skip(count - tail));
+    (cut, true)
 }
 
 /// The most nodes drawn at [`Scale::Full`].
@@ -49,34 +83,55 @@ impl Scale {
     pub fn half(self) -> (f64, f64) {
         match self {
             Scale::Full => (NODE_HALF_WIDTH, NODE_HALF_HEIGHT),
+            Scale::Brief => (48.0, 19.0),
             Scale::Medium => (34.0, 15.0),
             Scale::Compact => (8.0, 8.0),
         }
     }
 
+    /// How many characters of a node's name fit across its box (bold sans-serif: 15 px
+    /// at full size, about 10.5 px a character; 12 px brief, 11.5 px medium, about 8.4).
+    pub fn name_chars(self) -> usize {
+        match self {
+            Scale::Full => 11,
+            Scale::Brief => 10,
+            Scale::Medium => 7,
+            Scale::Compact => 1,
+        }
+    }
+
+    /// How many characters of a node's headline fit across its box (11 px monospace,
+    /// 6.62 px a character, 6 px clear of each side: a font's glyphs drawn at another
+    /// scale may be a little wider).
+    pub fn headline_chars(self) -> usize {
+        let (half_w, _) = self.half();
+        ((2.0 * half_w - 12.0) / HEADLINE_CHAR_WIDTH).floor() as usize
+    }
+
     /// The space one node takes in a grid: its box and room around it (for the role
     /// line and badges at full size).
-    fn cell(self) -> (f64, f64) {
+    pub(super) fn cell(self) -> (f64, f64) {
         match self {
             Scale::Full => (150.0, 96.0),
+            Scale::Brief => (108.0, 50.0),
             Scale::Medium => (78.0, 40.0),
             Scale::Compact => (22.0, 24.0),
         }
     }
 
     /// The size of a collapsed group's box.
-    fn collapsed(self) -> (f64, f64) {
+    pub(super) fn collapsed(self) -> (f64, f64) {
         match self {
             Scale::Full => (150.0, 60.0),
-            Scale::Medium | Scale::Compact => (96.0, 40.0),
+            Scale::Brief | Scale::Medium | Scale::Compact => (96.0, 40.0),
         }
     }
 
     /// Room above a group's content for its label, and around it.
-    fn group_chrome(self) -> (f64, f64) {
+    pub(super) fn group_chrome(self) -> (f64, f64) {
         match self {
             Scale::Full => (22.0, 10.0),
-            Scale::Medium | Scale::Compact => (16.0, 6.0),
+            Scale::Brief | Scale::Medium | Scale::Compact => (16.0, 6.0),
         }
     }
 }
@@ -93,6 +148,18 @@ pub struct Spot {
 }
 
 impl Spot {
+    /// The box from the origin to `(width, height)`: a whole stage or block.
+    pub fn from_origin(width: f64, height: f64) -> Spot {
+        Spot {
+            center: Point {
+                x: width / 2.0,
+                y: height / 2.0,
+            },
+            half_w: width / 2.0,
+            half_h: height / 2.0,
+        }
+    }
+
     /// Whether `self` and `other` overlap (touching edges do not).
     pub fn overlaps(&self, other: &Spot) -> bool {
         (self.center.x - other.center.x).abs() < self.half_w + other.half_w - 1e-9
@@ -159,25 +226,33 @@ pub struct StageLayout {
     /// Whether a node's caption shows its wall clock (a small flat run: a packed stage
     /// has no room for it beside the role).
     pub walls: bool,
+    /// What each node takes on the stage, by node index: its box, and at full size its
+    /// caption and badge line (a message's label stays off all of them).
+    pub footprints: Vec<Spot>,
     /// The same links as one SVG path (`M x y L x y …`), written once and shared by
     /// every frame.
     pub links_path: Rc<str>,
 }
 
 impl StageLayout {
-    /// The layout of a run whose nodes have roles `roles`, in a stage `width` units wide.
+    /// The layout of a run whose nodes have roles `roles`, in a stage `width` units wide;
+    /// `talks` are the node pairs that exchange messages in the run: no line between
+    /// two of them passes through a third node (and a run without declared links draws
+    /// them as its links, see [`link_ends`]).
     pub fn new(
         roles: &[&str],
         topology: &Topology,
+        talks: &[(usize, usize)],
         collapsed: &BTreeSet<usize>,
         width: f64,
     ) -> StageLayout {
         let n = roles.len();
         let group_count = topology.groups().len();
         let small_flat = group_count == 0 && Scale::for_nodes(n) == Scale::Full;
-        let ends = link_ends(roles, topology, small_flat);
+        let ends = link_ends(roles, topology, talks, small_flat);
+        let traffic = traffic(&ends, talks, n);
         let (width, height, scale, nodes, frames) = if small_flat {
-            let (height, scale, nodes) = flat(roles, &ends, width);
+            let (height, scale, nodes) = flat(roles, &traffic, width);
             (width, height, scale, nodes, Vec::new())
         } else {
             let width = width.max(240.0);
@@ -196,15 +271,18 @@ impl StageLayout {
             };
             let (scale, loose) = scales
                 .into_iter()
-                .flat_map(|scale| [Loose::Bands, Loose::TallBands, Loose::Row].map(|l| (scale, l)))
+                .flat_map(|scale| {
+                    [Loose::Bands, Loose::TallBands, Loose::Row, Loose::Chain].map(|l| (scale, l))
+                })
                 .find(|&(scale, loose)| {
-                    let (_, _, spots, _) = pack(roles, topology, &open, width, scale, loose, &ends);
+                    let (_, _, spots, _) =
+                        pack(roles, topology, &open, width, scale, loose, &traffic);
                     let feet = footprints(roles, &spots, scale, false);
-                    clear(&spots, &feet, &ends, &covered)
+                    clear(&spots, &feet, &traffic, &covered)
                 })
                 .unwrap_or((first, Loose::Bands));
             let (w, h, nodes, frames) =
-                pack(roles, topology, collapsed, width, scale, loose, &ends);
+                pack(roles, topology, collapsed, width, scale, loose, &traffic);
             (w, h, scale, nodes, frames)
         };
         let mut groups: Vec<GroupBox> = topology
@@ -245,15 +323,17 @@ impl StageLayout {
                     .last()
             })
             .collect();
+        let walls = small_flat && scale == Scale::Full;
         let mut layout = StageLayout {
             width,
             height,
             scale,
+            footprints: footprints(roles, &nodes, scale, walls),
             nodes,
             hidden_in,
             groups,
             links: Vec::new(),
-            walls: small_flat && scale == Scale::Full,
+            walls,
             links_path: Rc::from(""),
         };
         layout.links = layout.links_between(roles.len(), &ends);
@@ -304,17 +384,44 @@ impl StageLayout {
     }
 }
 
-/// The node pairs the stage links: the declared links; with none declared, every pair
-/// of nodes of different roles in a small flat run (and nothing at scale).
+/// The pairs kept clear of third nodes: the drawn links and the pairs that talk, each
+/// once, the lower index first.
+pub(super) fn traffic(
+    ends: &[(usize, usize)],
+    talks: &[(usize, usize)],
+    n: usize,
+) -> Vec<(usize, usize)> {
+    let pairs: BTreeSet<(usize, usize)> = ends
+        .iter()
+        .chain(talks)
+        .filter(|&&(a, b)| a != b && a < n && b < n)
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect();
+    pairs.into_iter().collect()
+}
+
+/// The node pairs the stage links: the declared links; with none declared, in a small
+/// flat run, the pairs that exchange messages (`talks`: same roles or not, e.g. servers
+/// electing a leader), or every pair of nodes of different roles when no message was
+/// sent (and nothing at scale).
 pub(super) fn link_ends(
     roles: &[&str],
     topology: &Topology,
+    talks: &[(usize, usize)],
     small_flat: bool,
 ) -> Vec<(usize, usize)> {
     let n = roles.len();
     if topology.links().is_empty() {
         if !small_flat {
             return Vec::new();
+        }
+        let talks: Vec<(usize, usize)> = talks
+            .iter()
+            .copied()
+            .filter(|&(a, b)| a != b && a < n && b < n)
+            .collect();
+        if !talks.is_empty() {
+            return talks;
         }
         return (0..n)
             .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
@@ -327,321 +434,4 @@ pub(super) fn link_ends(
         .map(|&(a, b)| (a.index(), b.index()))
         .filter(|&(a, b)| a < n && b < n)
         .collect()
-}
-
-/// A packed block: its size, and its nodes and groups relative to its top-left corner.
-#[derive(Default)]
-struct Block {
-    w: f64,
-    h: f64,
-    nodes: Vec<(usize, Point)>,
-    groups: Vec<(usize, Spot)>,
-}
-
-impl Block {
-    /// Adds `other` with its top-left corner at `(x, y)`.
-    fn put(&mut self, other: Block, x: f64, y: f64) {
-        let shift = |p: Point| Point {
-            x: p.x + x,
-            y: p.y + y,
-        };
-        self.nodes
-            .extend(other.nodes.into_iter().map(|(i, p)| (i, shift(p))));
-        self.groups.extend(other.groups.into_iter().map(|(g, s)| {
-            (
-                g,
-                Spot {
-                    center: shift(s.center),
-                    ..s
-                },
-            )
-        }));
-        self.w = self.w.max(x + other.w);
-        self.h = self.h.max(y + other.h);
-    }
-}
-
-/// Space between blocks.
-const GAP: f64 = 8.0;
-
-/// Lays nodes out in a grid of at most `cols` columns.
-fn grid(nodes: &[usize], cols: usize, scale: Scale) -> Block {
-    let (cw, ch) = scale.cell();
-    let cols = cols.clamp(1, nodes.len().max(1));
-    let rows = nodes.len().div_ceil(cols);
-    Block {
-        w: cols as f64 * cw,
-        h: rows as f64 * ch,
-        nodes: nodes
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                let (row, col) = (k / cols, k % cols);
-                (
-                    i,
-                    Point {
-                        x: (col as f64 + 0.5) * cw,
-                        y: (row as f64 + 0.5) * ch,
-                    },
-                )
-            })
-            .collect(),
-        groups: Vec::new(),
-    }
-}
-
-/// Places blocks left to right, starting a new row when one would pass `max_w`.
-fn shelves(blocks: Vec<Block>, max_w: f64) -> Block {
-    let mut out = Block::default();
-    let (mut x, mut y, mut row_h) = (0.0, 0.0, 0.0f64);
-    for block in blocks {
-        if x > 0.0 && x + block.w > max_w {
-            x = 0.0;
-            y += row_h + GAP;
-            row_h = 0.0;
-        }
-        let (w, h) = (block.w, block.h);
-        out.put(block, x, y);
-        x += w + GAP;
-        row_h = row_h.max(h);
-    }
-    out
-}
-
-/// The tree the packer walks: each group's inner groups and its own nodes.
-struct Tree<'a> {
-    roles: &'a [&'a str],
-    topology: &'a Topology,
-    collapsed: &'a BTreeSet<usize>,
-    scale: Scale,
-    /// Nodes placed directly in each group, in id order.
-    direct: Vec<Vec<usize>>,
-    /// How the nodes outside every group are arranged.
-    loose: Loose,
-    /// The linked node pairs.
-    ends: &'a [(usize, usize)],
-}
-
-/// How the nodes outside every group are arranged above the groups.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Loose {
-    /// One centered band per role, close together.
-    Bands,
-    /// The same, a node's height apart, so links leave them steeply.
-    TallBands,
-    /// One row, the node with the most links in the middle, a node's height above the
-    /// groups.
-    Row,
-}
-
-impl Tree<'_> {
-    /// A group's box with everything inside it, at most `max_w` wide.
-    fn group(&self, g: usize, max_w: f64) -> Block {
-        let (label, pad) = self.scale.group_chrome();
-        let mut out = Block::default();
-        if self.collapsed.contains(&g) {
-            let (w, h) = self.scale.collapsed();
-            out.w = w;
-            out.h = h;
-        } else {
-            let inner_w = (max_w - 2.0 * pad).max(self.scale.cell().0);
-            let content = self.content(Some(g), inner_w);
-            out.w = content.w.max(self.scale.collapsed().0 - 2.0 * pad) + 2.0 * pad;
-            out.h = content.h + label + pad;
-            out.put(content, pad, label);
-        }
-        let spot = Spot {
-            center: Point {
-                x: out.w / 2.0,
-                y: out.h / 2.0,
-            },
-            half_w: out.w / 2.0,
-            half_h: out.h / 2.0,
-        };
-        out.groups.push((g, spot));
-        out
-    }
-
-    /// What sits directly in `parent` (the stage when `None`): its nodes, then its groups.
-    fn content(&self, parent: Option<usize>, max_w: f64) -> Block {
-        let (cw, _) = self.scale.cell();
-        let fit = ((max_w / cw).floor() as usize).max(1);
-        let mut out = Block::default();
-        let children: Vec<Block> = self
-            .topology
-            .groups()
-            .iter()
-            .enumerate()
-            .filter(|(_, group)| group.parent == parent)
-            .map(|(i, _)| self.group(i, max_w))
-            .collect();
-        let children = (!children.is_empty()).then(|| shelves(children, max_w));
-        let y = match parent {
-            Some(g) => {
-                let nodes = &self.direct[g];
-                if nodes.is_empty() {
-                    0.0
-                } else {
-                    let cols = fit.min((nodes.len() as f64).sqrt().ceil().max(6.0) as usize);
-                    let block = grid(nodes, cols, self.scale);
-                    let y = block.h + GAP;
-                    out.put(block, 0.0, 0.0);
-                    y
-                }
-            }
-            None => {
-                let loose = self.direct.last().map_or(&[][..], |v| v.as_slice());
-                let placed = children.as_ref().map_or(&[][..], |c| c.nodes.as_slice());
-                self.loose_block(&mut out, loose, max_w, fit, placed)
-            }
-        };
-        if let Some(children) = children {
-            out.put(children, 0.0, y);
-        }
-        out
-    }
-
-    fn role(&self, node: usize) -> &str {
-        self.roles[node]
-    }
-
-    /// Puts the nodes outside every group into `out` as [`Loose`] says, each band (or the
-    /// row) centered over the nodes in groups it links to (`placed`: where they sit
-    /// below); returns where the groups start.
-    fn loose_block(
-        &self,
-        out: &mut Block,
-        loose: &[usize],
-        max_w: f64,
-        fit: usize,
-        placed: &[(usize, Point)],
-    ) -> f64 {
-        let (cw, ch) = self.scale.cell();
-        if loose.is_empty() {
-            return 0.0;
-        }
-        // The left edge of a row of `nodes`: centered over their partners below, or on
-        // the stage when they have none there.
-        let left = |nodes: &[usize]| {
-            let xs: Vec<f64> = self
-                .ends
-                .iter()
-                .filter_map(|&(a, b)| match (nodes.contains(&a), nodes.contains(&b)) {
-                    (true, false) => Some(b),
-                    (false, true) => Some(a),
-                    _ => None,
-                })
-                .filter_map(|n| placed.iter().find(|(i, _)| *i == n).map(|(_, p)| p.x))
-                .collect();
-            let width = cw * nodes.len().min(fit) as f64;
-            let center = if xs.is_empty() {
-                max_w / 2.0
-            } else {
-                xs.iter().sum::<f64>() / xs.len() as f64
-            };
-            (center - width / 2.0).clamp(0.0, (max_w - width).max(0.0))
-        };
-        if self.loose == Loose::Row {
-            let degree = |n: usize| self.ends.iter().filter(|&&(a, b)| a == n || b == n).count();
-            let mut row = loose.to_vec();
-            if let Some(hub) = (0..row.len()).max_by_key(|&k| (degree(row[k]), usize::MAX - k)) {
-                let node = row.remove(hub);
-                row.insert(row.len() / 2, node);
-            }
-            let block = grid(&row, fit, self.scale);
-            let h = block.h;
-            out.put(block, left(&row), 0.0);
-            return h + 2.0 * ch;
-        }
-        let gap = if self.loose == Loose::TallBands {
-            2.0 * ch
-        } else {
-            GAP / 2.0
-        };
-        // One band per role, in order of first appearance, so a lone balancer sits above
-        // what it balances.
-        let mut roles: Vec<&str> = Vec::new();
-        for &i in loose {
-            let role = self.role(i);
-            if !roles.contains(&role) {
-                roles.push(role);
-            }
-        }
-        let mut y = 0.0;
-        for role in roles {
-            let band: Vec<usize> = loose
-                .iter()
-                .copied()
-                .filter(|&i| self.role(i) == role)
-                .collect();
-            let block = grid(&band, fit, self.scale);
-            let h = block.h;
-            out.put(block, left(&band), y);
-            y += h + gap;
-        }
-        y + if self.loose == Loose::TallBands {
-            0.0
-        } else {
-            GAP / 2.0
-        }
-    }
-}
-
-/// Packs a run with groups or many nodes into a stage `width` wide, its loose nodes
-/// arranged as `loose` says; returns the width, the height, every node's box and every
-/// group's frame (by index).
-fn pack(
-    roles: &[&str],
-    topology: &Topology,
-    collapsed: &BTreeSet<usize>,
-    width: f64,
-    scale: Scale,
-    loose: Loose,
-    ends: &[(usize, usize)],
-) -> (f64, f64, Vec<Spot>, Vec<Option<Spot>>) {
-    let groups = topology.groups().len();
-    let mut direct = vec![Vec::new(); groups + 1];
-    for i in 0..roles.len() {
-        let g = topology.group_of(NodeId(i as u32)).unwrap_or(groups);
-        direct[g.min(groups)].push(i);
-    }
-    let tree = Tree {
-        roles,
-        topology,
-        collapsed,
-        scale,
-        direct,
-        loose,
-        ends,
-    };
-    let margin = 8.0;
-    let content = tree.content(None, width - 2.0 * margin);
-    let x0 = ((width - content.w) / 2.0).max(margin);
-    let (hw, hh) = scale.half();
-    let mut nodes = vec![
-        Spot {
-            center: Point { x: 0.0, y: 0.0 },
-            half_w: hw,
-            half_h: hh,
-        };
-        roles.len()
-    ];
-    for (i, p) in content.nodes {
-        nodes[i].center = Point {
-            x: p.x + x0,
-            y: p.y + margin,
-        };
-    }
-    let mut frames = vec![None; groups];
-    for (g, s) in content.groups {
-        frames[g] = Some(Spot {
-            center: Point {
-                x: s.center.x + x0,
-                y: s.center.y + margin,
-            },
-            ..s
-        });
-    }
-    let height = (content.h + 2.0 * margin).max(120.0);
-    (width.max(content.w + 2.0 * margin), height, nodes, frames)
 }

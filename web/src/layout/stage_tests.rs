@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use playground_core::sim::node::NodeId;
 use playground_core::sim::topology::Topology;
 
+use super::stage::HEADLINE_CHAR_WIDTH;
 use super::*;
 
 /// A load-balancing shape: `clients` clients and one balancer outside every group, then
@@ -50,14 +51,7 @@ fn check_no_overlap_and_nesting(layout: &StageLayout, topology: &Topology) {
         for (j, b) in &shown[k + 1..] {
             assert!(!a.overlaps(b), "nodes {i} and {j} overlap: {a:?} {b:?}");
         }
-        let stage = Spot {
-            center: Point {
-                x: layout.width / 2.0,
-                y: layout.height / 2.0,
-            },
-            half_w: layout.width / 2.0,
-            half_h: layout.height / 2.0,
-        };
+        let stage = Spot::from_origin(layout.width, layout.height);
         assert!(stage.contains(a), "node {i} leaves the stage: {a:?}");
         if let Some(g) = topology.group_of(NodeId(*i as u32)) {
             let frame = &layout.groups[g].spot;
@@ -92,7 +86,7 @@ fn check_no_overlap_and_nesting(layout: &StageLayout, topology: &Topology) {
 fn two_hundred_nodes_fit_the_desktop_stage_without_overlap() {
     let (roles, t) = fleet(20, 3, 12, 5);
     assert_eq!(roles.len(), 201);
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(layout.scale, Scale::Compact);
     assert_eq!(layout.width, STAGE_WIDTH);
     assert!(layout.height < 700.0, "too tall: {}", layout.height);
@@ -107,7 +101,7 @@ fn two_hundred_nodes_fit_the_desktop_stage_without_overlap() {
 #[test]
 fn two_hundred_nodes_fit_a_phone_stage() {
     let (roles, t) = fleet(20, 3, 12, 5);
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), 360.0);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), 360.0);
     assert_eq!(layout.width, 360.0, "nothing is wider than the phone");
     check_no_overlap_and_nesting(&layout, &t);
     assert!(layout.height < 1_400.0, "too tall: {}", layout.height);
@@ -116,7 +110,7 @@ fn two_hundred_nodes_fit_a_phone_stage() {
 #[test]
 fn a_small_grouped_run_keeps_full_size_nodes_inside_their_groups() {
     let (roles, t) = fleet(2, 1, 2, 2);
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(layout.scale, Scale::Full);
     check_no_overlap_and_nesting(&layout, &t);
     assert_eq!(layout.groups[1].label, "host h1-1");
@@ -127,9 +121,9 @@ fn a_small_grouped_run_keeps_full_size_nodes_inside_their_groups() {
 #[test]
 fn a_collapsed_group_folds_its_members_and_inner_groups_into_one_box() {
     let (roles, t) = fleet(20, 3, 12, 5);
-    let open = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let open = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     let zone = 0;
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::from([zone]), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::from([zone]), STAGE_WIDTH);
     check_no_overlap_and_nesting(&layout, &t);
     assert!(
         layout.height < open.height,
@@ -159,7 +153,7 @@ fn nodes_shrink_with_the_run() {
 fn a_small_flat_run_keeps_its_role_columns_and_role_links() {
     let roles = ["client", "server", "server"];
     for width in [STAGE_WIDTH, 360.0] {
-        let layout = StageLayout::new(&roles, &Topology::default(), &BTreeSet::new(), width);
+        let layout = StageLayout::new(&roles, &Topology::default(), &[], &BTreeSet::new(), width);
         let c: Vec<Point> = layout.nodes.iter().map(|s| s.center).collect();
         assert!(c[0].x < c[1].x && c[1].x == c[2].x, "{c:?}");
         assert!(c[1].y < c[2].y, "{c:?}");
@@ -173,7 +167,7 @@ fn a_small_flat_run_keeps_its_role_columns_and_role_links() {
     }
     let mut declared = Topology::default();
     declared.link(NodeId(1), NodeId(2));
-    let layout = StageLayout::new(&roles, &declared, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &declared, &[], &BTreeSet::new(), STAGE_WIDTH);
     assert_eq!(
         layout.links,
         [(layout.nodes[1].center, layout.nodes[2].center)],
@@ -186,7 +180,7 @@ fn a_large_flat_run_is_packed_in_role_bands_with_no_links() {
     let mut roles = vec!["client"; 30];
     roles.extend(vec!["server"; 170]);
     let t = Topology::default();
-    let layout = StageLayout::new(&roles, &t, &BTreeSet::new(), STAGE_WIDTH);
+    let layout = StageLayout::new(&roles, &t, &[], &BTreeSet::new(), STAGE_WIDTH);
     check_no_overlap_and_nesting(&layout, &t);
     assert!(layout.links.is_empty(), "no 5,100 role pairs at scale");
     assert!(layout.nodes[29].center.y < layout.nodes[30].center.y);
@@ -205,4 +199,31 @@ fn messages_leave_and_reach_box_edges_of_any_size() {
     };
     assert_eq!(along_spots(small(0.0), big, 0).x, 8.0);
     assert_eq!(along_spots(small(0.0), big, 1000).x, 60.0);
+}
+
+#[test]
+fn names_and_headlines_are_cut_to_their_box() {
+    assert_eq!(
+        fit_chars("LEADER · gen 2", Scale::Full.headline_chars()),
+        ("LEADER · gen 2".to_string(), false)
+    );
+    let (cut, was_cut) = fit_chars("map 7 #2, reduce 0 #1", Scale::Brief.headline_chars());
+    assert!(was_cut && cut.ends_with('…'), "{cut}");
+    assert_eq!(cut.chars().count(), Scale::Brief.headline_chars());
+    let brief = Scale::Brief.headline_chars();
+    let (cut, was_cut) = fit_middle("hlc 09:00:00.044+1", brief);
+    assert!(
+        was_cut && cut.starts_with("hlc") && cut.ends_with("044+1"),
+        "{cut}"
+    );
+    assert_eq!(cut.chars().count(), brief);
+    assert_eq!(
+        fit_middle("LEADER·gen 2", brief),
+        ("LEADER·gen 2".into(), false)
+    );
+    for scale in [Scale::Full, Scale::Brief, Scale::Medium] {
+        let (half_w, _) = scale.half();
+        let across = scale.headline_chars() as f64 * HEADLINE_CHAR_WIDTH;
+        assert!(across + 8.0 <= 2.0 * half_w, "{scale:?}: {across}");
+    }
 }

@@ -123,6 +123,7 @@ impl Playground {
             selected_group: None,
             collapsed: BTreeSet::new(),
             layout: Memo::default(),
+            talks: Memo::default(),
             lanes: Memo::default(),
             view: Default::default(),
             group: BTreeSet::new(),

@@ -6,26 +6,63 @@ use std::rc::Rc;
 
 use playground_core::sim::action::Action;
 use playground_core::sim::node::NodeId;
+use playground_core::sim::run::Engine;
 use playground_core::sim::topology::Topology;
+use playground_core::sim::trace::MsgId;
 
 use super::{Notice, Playground, Tone};
-use crate::layout::StageLayout;
+use crate::layout::{StageLayout, PHONE_STAGE_WIDTH, STAGE_WIDTH};
+
+/// About how large a phone's stage panel is (CSS pixels: a 390 px wide phone's panel,
+/// and the height left to it on the first screen).
+pub const PHONE_PANEL: (f64, f64) = (358.0, 240.0);
+
+/// A stage drawn at least this share of its own size keeps its 11 px text readable.
+const READABLE: f64 = 0.95;
 
 impl Playground {
     /// The stage's layout for a stage `width` units wide. It depends only on the run's
-    /// nodes and topology, the collapsed groups and the width, so it is computed when one
-    /// of those changes and shared between frames.
+    /// nodes, topology and the pairs that talk (read when the run is opened), the
+    /// collapsed groups and the width, so it is computed when one of those changes and
+    /// shared between frames.
+    ///
+    /// A phone's stage ([`PHONE_STAGE_WIDTH`]) is drawn whole, fitted to its panel
+    /// (about [`PHONE_PANEL`]). Of the widths tried, the layout drawn at its own size
+    /// or larger that writes the most on its nodes, the narrowest on a tie; when none
+    /// is, the one drawn largest (a stage of groups laid out wider and drawn smaller
+    /// shows more of itself than a tall narrow one).
     pub fn stage_layout(&self, width: f64) -> Rc<StageLayout> {
         let key = (self.collapsed.clone(), width.to_bits());
         self.layout.get(key, || {
             let nodes = self.run.scenario().nodes(self.run.config());
             let roles: Vec<&str> = nodes.iter().map(|n| n.role).collect();
-            Rc::new(StageLayout::new(
-                &roles,
-                self.engine().topology(),
-                &self.collapsed,
-                width,
-            ))
+            let topology = self.engine().topology();
+            let talks = self.talks.get((), || Rc::new(talking_pairs(self.engine())));
+            let at = |width| StageLayout::new(&roles, topology, &talks, &self.collapsed, width);
+            if width != PHONE_STAGE_WIDTH {
+                return Rc::new(at(width));
+            }
+            let drawn = |l: &StageLayout| (PHONE_PANEL.0 / l.width).min(PHONE_PANEL.1 / l.height);
+            let tried = [PHONE_STAGE_WIDTH, 1.5 * PHONE_STAGE_WIDTH, STAGE_WIDTH].map(at);
+            let readable = tried
+                .iter()
+                .filter(|l| drawn(l) >= READABLE)
+                .min_by_key(|l| l.scale);
+            let largest = || {
+                tried.iter().reduce(|best, l| {
+                    if drawn(l) > drawn(best) + 1e-9 {
+                        l
+                    } else {
+                        best
+                    }
+                })
+            };
+            Rc::new(
+                readable
+                    .or_else(largest)
+                    .cloned()
+                    .unwrap_or_else(|| at(width)),
+            )
         })
     }
 
@@ -75,6 +112,22 @@ impl Playground {
             one_way,
         });
     }
+}
+
+/// The node pairs that exchange messages in the explored run, each once, the lower
+/// index first.
+pub(crate) fn talking_pairs(engine: &dyn Engine) -> Vec<(usize, usize)> {
+    let mut pairs = BTreeSet::new();
+    for i in 0..engine.message_count() {
+        if let Some((from, to)) = u32::try_from(i)
+            .ok()
+            .and_then(|i| engine.message_ends(MsgId(i)))
+        {
+            let (a, b) = (from.index(), to.index());
+            pairs.insert((a.min(b), a.max(b)));
+        }
+    }
+    pairs.into_iter().collect()
 }
 
 /// The names of everything outside `group`: at each level from the group up to the
