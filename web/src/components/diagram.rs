@@ -43,6 +43,10 @@ pub struct DiagramProps {
     /// Where two compared runs part: the instant and the sentence saying how.
     #[prop_or_default]
     pub divergence: Option<(SimTime, AttrValue)>,
+    /// Where two compared runs' outcomes first differ (a verdict or a client's answer):
+    /// the instant and the sentence saying how.
+    #[prop_or_default]
+    pub outcome: Option<(SimTime, AttrValue)>,
     /// The id of the plot's clip path (unique on the page: two diagrams when comparing).
     #[prop_or(AttrValue::Static("plot"))]
     pub clip: AttrValue,
@@ -88,25 +92,40 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let height = g.height(props.lanes.len());
     let hover = use_state_eq(|| None::<Hit>);
     // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
-    // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs).
-    let breaches: Vec<usize> = props.violations.iter().map(|v| v.0).collect();
-    let marks = Rc::new(DiagramMarks::new(
-        &g,
-        &props.lanes,
-        &props.events,
-        &props.arrows,
-        &View {
-            shown: props.shown_events,
-            cursor: props.cursor,
-            focus: match (&props.path, &props.cone) {
-                (_, Some(cone)) => Focus::Cone(cone),
-                (Some(path), None) => Focus::Path(&path.members),
-                (None, None) => Focus::None,
-            },
-            breaches: &breaches,
-            collapse: props.collapse.as_deref().map(Vec::as_slice),
+    // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs). Laid out
+    // again only when what they show changes: not when the pointer moves over them.
+    let marks = use_memo(
+        (
+            g,
+            props.lanes.clone(),
+            props.events.clone(),
+            props.arrows.clone(),
+            (props.shown_events, props.cursor),
+            props.violations.clone(),
+            (props.path.clone(), props.cone.clone()),
+            props.collapse.clone(),
+        ),
+        |(g, lanes, events, arrows, (shown, cursor), violations, (path, cone), collapse)| {
+            let breaches: Vec<usize> = violations.iter().map(|v| v.0).collect();
+            DiagramMarks::new(
+                g,
+                lanes,
+                events,
+                arrows,
+                &View {
+                    shown: *shown,
+                    cursor: *cursor,
+                    focus: match (path, cone) {
+                        (_, Some(cone)) => Focus::Cone(cone),
+                        (Some(path), None) => Focus::Path(&path.members),
+                        (None, None) => Focus::None,
+                    },
+                    breaches: &breaches,
+                    collapse: collapse.as_deref().map(Vec::as_slice),
+                },
+            )
         },
-    ));
+    );
 
     let ticks = g.ticks().into_iter().map(|(t, text)| {
         let x = g.x(t);
@@ -157,16 +176,26 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         })
     });
-    let divergence = props.divergence.as_ref().map(|(t, sentence)| {
-        let x = g.abs_x(*t).to_string();
-        html! {
-            <g class="divergence-mark" data-testid="divergence-mark">
-                <title>{ format!("The runs part at {sentence}") }</title>
-                <line x1={x.clone()} y1={g.top.to_string()} x2={x.clone()} y2={height.to_string()} />
-                <text x={x} y={(g.top + 12.0).to_string()}>{ " ≠ runs part" }</text>
-            </g>
-        }
+    // Where compared runs part, and where their outcomes first differ (its text a line
+    // lower, so the two do not overprint when they are close).
+    let divergence = props.divergence.as_ref().map(|(t, sentence)| TimeMark {
+        kind: "divergence-mark",
+        title: format!("The runs part at {sentence}"),
+        text: " ≠ runs part",
+        at: *t,
+        line: 0,
     });
+    let outcome = props.outcome.as_ref().map(|(t, sentence)| TimeMark {
+        kind: "outcome-mark",
+        title: format!("First difference in outcome: {sentence}"),
+        text: " ≠ outcome",
+        at: *t,
+        line: 1,
+    });
+    let time_marks = divergence
+        .into_iter()
+        .chain(outcome)
+        .map(|mark| mark.draw(&g, height));
     // The mark under the pointer, else the chosen event, named in full: a label that
     // found no free place is read here.
     let chosen = props.cone.as_ref().map(|c| Hit::Event(c.chosen));
@@ -235,13 +264,42 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
                     <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
-                    <g class="marks">{ for violations }{ for divergence }</g>
+                    <g class="marks">{ for violations }{ for time_marks }</g>
                     { hovered }
                     <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.clone()} y1="0"
                           x2={cursor_x} y2={height.to_string()} />
                 </g>
             </g>
         </svg>
+    }
+}
+
+/// A line across every lane at one instant, with a short text at its top and a sentence
+/// on hover.
+struct TimeMark {
+    /// Its class and test id.
+    kind: &'static str,
+    /// The sentence read on hover.
+    title: String,
+    /// The text at its top.
+    text: &'static str,
+    /// The instant.
+    at: SimTime,
+    /// Which line of text from the top (0 or 1).
+    line: u8,
+}
+
+impl TimeMark {
+    fn draw(self, g: &DiagramGeometry, height: f64) -> Html {
+        let x = g.abs_x(self.at).to_string();
+        let y = g.top + 12.0 + 14.0 * f64::from(self.line);
+        html! {
+            <g class={self.kind} data-testid={self.kind}>
+                <title>{ self.title }</title>
+                <line x1={x.clone()} y1={g.top.to_string()} x2={x.clone()} y2={height.to_string()} />
+                <text x={x} y={y.to_string()}>{ self.text }</text>
+            </g>
+        }
     }
 }
 
