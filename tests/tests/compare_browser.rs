@@ -120,11 +120,45 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             "{outcome}"
         );
         key(&client, "d").await;
+        // Both diagrams (drawn once they are in view) mark where the runs part and where
+        // their outcomes first differ, each run at its own instant, with the compare
+        // bar's sentence, keys in the legend, and no label over their texts.
+        client
+            .execute(
+                "document.querySelector('[data-testid=diagram]').scrollIntoView({block: 'start'})",
+                vec![],
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(
             count(&client, "[data-testid=divergence-mark]").await,
             2,
             "{name}"
         );
+        let marks = client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=outcome-mark]')] \
+                 .map(m => [Number(m.dataset.at), m.querySelector('title').textContent])",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let marks: Vec<(u64, String)> = serde_json::from_value(marks).unwrap();
+        assert_eq!(marks.len(), 2, "{name}: {marks:?}");
+        let first = marks.iter().map(|m| m.0).min();
+        assert_eq!(first, Some(at_of(&client, "outcome").await), "{marks:?}");
+        for (_, title) in &marks {
+            assert!(
+                title.starts_with("First difference in outcome: At "),
+                "{title}"
+            );
+            assert!(outcome.starts_with(title.as_str()), "{title} / {outcome}");
+        }
+        for legend in ["legend-divergence", "legend-outcome"] {
+            assert_eq!(count(&client, &format!("[data-testid={legend}]")).await, 1);
+        }
+        assert_eq!(browser::overlapping_labels(&client).await, 0, "{name}");
         // Each chart draws both runs, with both values at the cursor.
         let readout = text(&client, "chart-readout").await;
         assert!(readout.contains(" vs "), "{readout}");
@@ -188,6 +222,30 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         scrub(&client, 700_000).await;
         shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
     }
+    // A crowded pair (the management leader crashes; another seed): at the first
+    // difference in outcome, no label is drawn over the marks' texts (one was before
+    // labels kept off them).
+    client.set_window_size(1400, 900).await.unwrap();
+    let crash = "v1~consistent-leader-crash~seed.1";
+    client
+        .goto(&format!(
+            "{base}?s={crash}&vs=v1~consistent-leader-crash~seed.2&t=2000000"
+        ))
+        .await
+        .unwrap();
+    testid(&client, "run-pair").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    key(&client, "o").await;
+    client
+        .execute(
+            "document.querySelector('[data-testid=diagram]').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count(&client, "[data-testid=outcome-mark]").await, 2);
+    assert_eq!(browser::overlapping_labels(&client).await, 0);
     client.close().await.unwrap();
 }
 

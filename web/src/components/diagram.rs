@@ -91,6 +91,29 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let total = g.total_width();
     let height = g.height(props.lanes.len());
     let hover = use_state_eq(|| None::<Hit>);
+    // Where compared runs part, and where their outcomes first differ: the second's text
+    // is left out where it would overprint the first's (its title still names it).
+    let divergence = props.divergence.as_ref().map(|(t, sentence)| TimeMark {
+        kind: "divergence-mark",
+        title: format!("The runs part at {sentence}"),
+        text: Some(" ≠ runs part"),
+        at: *t,
+    });
+    let mut outcome = props.outcome.as_ref().map(|(t, sentence)| TimeMark {
+        kind: "outcome-mark",
+        title: format!("First difference in outcome: {sentence}"),
+        text: Some(" ≠ outcome"),
+        at: *t,
+    });
+    if let (Some(d), Some(o)) = (&divergence, &mut outcome) {
+        if let (Some(a), Some(b)) = (d.text_box(&g), o.text_box(&g)) {
+            if a.overlaps(&b) {
+                o.text = None;
+            }
+        }
+    }
+    let time_marks: Vec<TimeMark> = divergence.into_iter().chain(outcome).collect();
+    let reserved: Vec<Rect> = time_marks.iter().filter_map(|m| m.text_box(&g)).collect();
     // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
     // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs). Laid out
     // again only when what they show changes: not when the pointer moves over them.
@@ -104,8 +127,19 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             props.violations.clone(),
             (props.path.clone(), props.cone.clone()),
             props.collapse.clone(),
+            reserved,
         ),
-        |(g, lanes, events, arrows, (shown, cursor), violations, (path, cone), collapse)| {
+        |(
+            g,
+            lanes,
+            events,
+            arrows,
+            (shown, cursor),
+            violations,
+            (path, cone),
+            collapse,
+            reserved,
+        )| {
             let breaches: Vec<usize> = violations.iter().map(|v| v.0).collect();
             DiagramMarks::new(
                 g,
@@ -122,6 +156,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                     },
                     breaches: &breaches,
                     collapse: collapse.as_deref().map(Vec::as_slice),
+                    reserved,
                 },
             )
         },
@@ -176,26 +211,6 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </g>
         })
     });
-    // Where compared runs part, and where their outcomes first differ (its text a line
-    // lower, so the two do not overprint when they are close).
-    let divergence = props.divergence.as_ref().map(|(t, sentence)| TimeMark {
-        kind: "divergence-mark",
-        title: format!("The runs part at {sentence}"),
-        text: " ≠ runs part",
-        at: *t,
-        line: 0,
-    });
-    let outcome = props.outcome.as_ref().map(|(t, sentence)| TimeMark {
-        kind: "outcome-mark",
-        title: format!("First difference in outcome: {sentence}"),
-        text: " ≠ outcome",
-        at: *t,
-        line: 1,
-    });
-    let time_marks = divergence
-        .into_iter()
-        .chain(outcome)
-        .map(|mark| mark.draw(&g, height));
     // The mark under the pointer, else the chosen event, named in full: a label that
     // found no free place is read here.
     let chosen = props.cone.as_ref().map(|c| Hit::Event(c.chosen));
@@ -264,7 +279,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
                     <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
-                    <g class="marks">{ for violations }{ for time_marks }</g>
+                    <g class="marks">{ for violations }{ for time_marks.into_iter().map(|m| m.draw(&g, height)) }</g>
                     { hovered }
                     <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.clone()} y1="0"
                           x2={cursor_x} y2={height.to_string()} />
@@ -281,23 +296,34 @@ struct TimeMark {
     kind: &'static str,
     /// The sentence read on hover.
     title: String,
-    /// The text at its top.
-    text: &'static str,
+    /// The text at its top, if drawn.
+    text: Option<&'static str>,
     /// The instant.
     at: SimTime,
-    /// Which line of text from the top (0 or 1).
-    line: u8,
 }
 
 impl TimeMark {
+    /// The baseline of every such text: above the first lane's marks.
+    fn baseline(g: &DiagramGeometry) -> f64 {
+        g.top + 12.0
+    }
+
+    /// Its text's box, if it has a text.
+    fn text_box(&self, g: &DiagramGeometry) -> Option<Rect> {
+        let chars = self.text?.chars().count();
+        Some(Rect::text(g.abs_x(self.at), Self::baseline(g), chars))
+    }
+
     fn draw(self, g: &DiagramGeometry, height: f64) -> Html {
         let x = g.abs_x(self.at).to_string();
-        let y = g.top + 12.0 + 14.0 * f64::from(self.line);
+        let y = Self::baseline(g).to_string();
         html! {
-            <g class={self.kind} data-testid={self.kind}>
+            <g class={self.kind} data-testid={self.kind} data-at={self.at.as_micros().to_string()}>
                 <title>{ self.title }</title>
                 <line x1={x.clone()} y1={g.top.to_string()} x2={x.clone()} y2={height.to_string()} />
-                <text x={x} y={y.to_string()}>{ self.text }</text>
+                if let Some(text) = self.text {
+                    <text x={x} y={y}>{ text }</text>
+                }
             </g>
         }
     }
