@@ -85,12 +85,14 @@ impl Watch {
         }
         self.element = element;
     }
+}
 
-    fn stop(&mut self) {
-        if let Some((observer, _)) = self.observer.take() {
+/// The panel is gone: so is its observer.
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some((observer, _)) = &self.observer {
             observer.disconnect();
         }
-        self.element = None;
     }
 }
 
@@ -110,7 +112,6 @@ pub fn use_in_view() -> InView {
                 .follow(node.get().and_then(|n| n.dyn_into().ok()), &setter)
         });
     }
-    use_effect_with((), move |_| move || watch.borrow_mut().stop());
     InView {
         node,
         seen: *seen,
