@@ -334,11 +334,33 @@ async fn a_run_exported_as_a_test_and_a_json_export_opened_again() {
         .unwrap();
     let test = test.as_str().unwrap();
     assert!(test.contains(B) && test.contains("replay::check"), "{test}");
-    // The downloads are made (a Blob URL each) without a panic.
+    // The downloads are made (a Blob URL each) without a panic. The diagram is exported
+    // as at the cursor, even when it is out of view (where the page keeps what it drew
+    // last: its cursor at 0).
+    client
+        .execute(
+            "window.blobs = []; const make = URL.createObjectURL; \
+             URL.createObjectURL = b => { window.blobs.push(b); return make(b); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    scrub(&client, 620_000).await;
     for export in ["export-json", "export-svg", "export-shiviz"] {
         browser::click(&client, export).await;
     }
     assert_eq!(count(&client, "[data-testid=panic-banner]").await, 0);
+    let cursor = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; window.blobs[1].text().then(t => \
+             done(new DOMParser().parseFromString(t, 'image/svg+xml') \
+             .querySelector('[data-testid=diagram-cursor]').getAttribute('x1')));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let x: f64 = cursor.as_str().unwrap().parse().unwrap();
+    assert!(x > 0.0, "the exported diagram's cursor is at 620 ms: {cursor}");
     // The JSON export of run A, written natively, opens in the page showing run B.
     let mut run = Registry::standard()
         .start(&Session::decode(A).unwrap())
