@@ -67,6 +67,18 @@ async fn choose(client: &Client, prefix: &str) {
     assert_eq!(found, json!(true), "no change labelled {prefix}…");
 }
 
+/// Scrolls the diagrams into view (they are drawn while in view) and lets them draw.
+async fn diagrams_in_view(client: &Client) {
+    client
+        .execute(
+            "document.querySelector('[data-testid=diagram]').scrollIntoView({block: 'start'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
 /// The instant (µs) a line of the compare bar goes to, from its `data-at`.
 async fn at_of(client: &Client, testid: &str) -> u64 {
     let value = client
@@ -123,14 +135,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         // Both diagrams (drawn once they are in view) mark where the runs part and where
         // their outcomes first differ, each run at its own instant, with the compare
         // bar's sentence, keys in the legend, and no label over their texts.
-        client
-            .execute(
-                "document.querySelector('[data-testid=diagram]').scrollIntoView({block: 'start'})",
-                vec![],
-            )
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        diagrams_in_view(&client).await;
         assert_eq!(
             count(&client, "[data-testid=divergence-mark]").await,
             2,
@@ -236,14 +241,7 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
     testid(&client, "run-pair").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     key(&client, "o").await;
-    client
-        .execute(
-            "document.querySelector('[data-testid=diagram]').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    diagrams_in_view(&client).await;
     assert_eq!(count(&client, "[data-testid=outcome-mark]").await, 2);
     assert_eq!(browser::overlapping_labels(&client).await, 0);
     client.close().await.unwrap();
@@ -360,7 +358,10 @@ async fn a_run_exported_as_a_test_and_a_json_export_opened_again() {
         .await
         .unwrap();
     let x: f64 = cursor.as_str().unwrap().parse().unwrap();
-    assert!(x > 0.0, "the exported diagram's cursor is at 620 ms: {cursor}");
+    assert!(
+        x > 0.0,
+        "the exported diagram's cursor is at 620 ms: {cursor}"
+    );
     // The JSON export of run A, written natively, opens in the page showing run B.
     let mut run = Registry::standard()
         .start(&Session::decode(A).unwrap())
