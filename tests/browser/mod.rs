@@ -238,6 +238,28 @@ pub async fn shoot_stage(client: &Client, path: &Path) {
     shoot(client, "stage", 130, path).await;
 }
 
+/// How many pairs of the diagrams' drawn texts (labels of events and messages, time
+/// ticks, the texts of the marks across the lanes) overlap, by their rendered boxes.
+pub async fn overlapping_labels(client: &Client) -> u64 {
+    client
+        .execute(
+            "const texts = [...document.querySelectorAll('[data-testid=diagram]')].map(d => \
+               [...d.querySelectorAll('.event-labels text, .arrows text, .tick text, .marks text')] \
+               .map(t => t.getBoundingClientRect()).filter(b => b.width > 0)); \
+             let n = 0; \
+             for (const boxes of texts) \
+               for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) { \
+                 const a = boxes[i], b = boxes[j]; \
+                 if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 2 && b.top < a.bottom - 2) n++; } \
+             return n;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
 /// Scrolls the element with test id `id` to `above` pixels below the top of the window
 /// and writes a screenshot to `path`.
 pub async fn shoot(client: &Client, id: &str, above: u32, path: &Path) {

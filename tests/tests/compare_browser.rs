@@ -67,6 +67,18 @@ async fn choose(client: &Client, prefix: &str) {
     assert_eq!(found, json!(true), "no change labelled {prefix}…");
 }
 
+/// Scrolls the diagrams into view (they are drawn while in view) and lets them draw.
+async fn diagrams_in_view(client: &Client) {
+    client
+        .execute(
+            "document.querySelector('[data-testid=diagram]').scrollIntoView({block: 'start'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
 /// The instant (µs) a line of the compare bar goes to, from its `data-at`.
 async fn at_of(client: &Client, testid: &str) -> u64 {
     let value = client
@@ -120,11 +132,38 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
             "{outcome}"
         );
         key(&client, "d").await;
+        // Both diagrams (drawn once they are in view) mark where the runs part and where
+        // their outcomes first differ, each run at its own instant, with the compare
+        // bar's sentence, keys in the legend, and no label over their texts.
+        diagrams_in_view(&client).await;
         assert_eq!(
             count(&client, "[data-testid=divergence-mark]").await,
             2,
             "{name}"
         );
+        let marks = client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=outcome-mark]')] \
+                 .map(m => [Number(m.dataset.at), m.querySelector('title').textContent])",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let marks: Vec<(u64, String)> = serde_json::from_value(marks).unwrap();
+        assert_eq!(marks.len(), 2, "{name}: {marks:?}");
+        let first = marks.iter().map(|m| m.0).min();
+        assert_eq!(first, Some(at_of(&client, "outcome").await), "{marks:?}");
+        for (_, title) in &marks {
+            assert!(
+                title.starts_with("First difference in outcome: At "),
+                "{title}"
+            );
+            assert!(outcome.starts_with(title.as_str()), "{title} / {outcome}");
+        }
+        for legend in ["legend-divergence", "legend-outcome"] {
+            assert_eq!(count(&client, &format!("[data-testid={legend}]")).await, 1);
+        }
+        assert_eq!(browser::overlapping_labels(&client).await, 0, "{name}");
         // Each chart draws both runs, with both values at the cursor.
         let readout = text(&client, "chart-readout").await;
         assert!(readout.contains(" vs "), "{readout}");
@@ -188,6 +227,23 @@ async fn a_compare_link_shows_both_runs_and_d_goes_to_where_they_part() {
         scrub(&client, 700_000).await;
         shoot_stage(&client, &shots.join(format!("compare-{name}.png"))).await;
     }
+    // A crowded pair (the management leader crashes; another seed): at the first
+    // difference in outcome, no label is drawn over the marks' texts (one was before
+    // labels kept off them).
+    client.set_window_size(1400, 900).await.unwrap();
+    let crash = "v1~consistent-leader-crash~seed.1";
+    client
+        .goto(&format!(
+            "{base}?s={crash}&vs=v1~consistent-leader-crash~seed.2&t=2000000"
+        ))
+        .await
+        .unwrap();
+    testid(&client, "run-pair").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    key(&client, "o").await;
+    diagrams_in_view(&client).await;
+    assert_eq!(count(&client, "[data-testid=outcome-mark]").await, 2);
+    assert_eq!(browser::overlapping_labels(&client).await, 0);
     client.close().await.unwrap();
 }
 
@@ -276,11 +332,36 @@ async fn a_run_exported_as_a_test_and_a_json_export_opened_again() {
         .unwrap();
     let test = test.as_str().unwrap();
     assert!(test.contains(B) && test.contains("replay::check"), "{test}");
-    // The downloads are made (a Blob URL each) without a panic.
+    // The downloads are made (a Blob URL each) without a panic. The diagram is exported
+    // as at the cursor, even when it is out of view (where the page keeps what it drew
+    // last: its cursor at 0).
+    client
+        .execute(
+            "window.blobs = []; const make = URL.createObjectURL; \
+             URL.createObjectURL = b => { window.blobs.push(b); return make(b); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    scrub(&client, 620_000).await;
     for export in ["export-json", "export-svg", "export-shiviz"] {
         browser::click(&client, export).await;
     }
     assert_eq!(count(&client, "[data-testid=panic-banner]").await, 0);
+    let cursor = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; window.blobs[1].text().then(t => \
+             done(new DOMParser().parseFromString(t, 'image/svg+xml') \
+             .querySelector('[data-testid=diagram-cursor]').getAttribute('x1')));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let x: f64 = cursor.as_str().unwrap().parse().unwrap();
+    assert!(
+        x > 0.0,
+        "the exported diagram's cursor is at 620 ms: {cursor}"
+    );
     // The JSON export of run A, written natively, opens in the page showing run B.
     let mut run = Registry::standard()
         .start(&Session::decode(A).unwrap())

@@ -5,8 +5,7 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use playground_core::sim::node::NodeStatus;
-use playground_core::sim::run::{EventInfo, EventTag};
-use playground_core::sim::time::SimTime;
+use playground_core::sim::run::EventTag;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -16,8 +15,7 @@ use crate::components::catalog::{About, Catalog, ScenarioEntry};
 use crate::components::charts::Charts;
 use crate::components::compare::{CompareBar, Comparing};
 use crate::components::controls::Controls;
-use crate::components::diagram::Diagram;
-use crate::components::diagram_tools::DiagramTools;
+use crate::components::diagram_panel::{diagram_panel, PanelParts};
 use crate::components::embed::{embed_view, EmbedParts};
 use crate::components::guide::Guide;
 use crate::components::help::Help;
@@ -34,9 +32,10 @@ use crate::components::status::StatusStrip;
 use crate::components::tables::PatternTables;
 use crate::components::transfer::Transfer;
 use crate::files;
+use crate::in_view::use_in_view;
 use crate::keys;
-use crate::layout::{DiagramGeometry, Lanes, PHONE_STAGE_WIDTH, STAGE_WIDTH};
-use crate::model::{difference, Arrow, Command, ExportKind, Playground, PropertyRow};
+use crate::layout::{PHONE_STAGE_WIDTH, STAGE_WIDTH};
+use crate::model::{difference, Command, ExportKind, Playground};
 use crate::url::{query_for, share_query, EmbedSource};
 
 /// Milliseconds between playback ticks.
@@ -59,19 +58,20 @@ pub fn App() -> Html {
         m
     });
     let redraw = use_force_update();
+    // The diagram and the event log are drawn only while in view (see in_view.rs); an
+    // SVG export of the diagram asks for one render that draws it, and reads it after.
+    let diagram_view = use_in_view();
+    let log_view = use_in_view();
+    let export_svg = use_mut_ref(|| false);
     // The embedded view's open tab (none chosen yet: its first).
     let embed_tab = use_state(|| None);
     let on: Callback<Command> = {
-        let (model, redraw) = (model.clone(), redraw.clone());
+        let (model, redraw, export_svg) = (model.clone(), redraw.clone(), export_svg.clone());
         Callback::from(move |command: Command| {
             browser::remember_command(&format!("{command:?}"));
             if command == Command::Export(ExportKind::Svg) {
-                // The diagram as drawn: the page's, not the model's; both runs' when comparing.
-                let (name, labels) = model.borrow().svg_export();
-                let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-                if let Some(svg) = files::diagram_svg(&labels) {
-                    files::download(&name, "image/svg+xml", &svg);
-                }
+                *export_svg.borrow_mut() = true;
+                redraw.force_update();
                 return;
             }
             // A story chosen from the catalog is guided on its first visit.
@@ -95,6 +95,20 @@ pub fn App() -> Html {
     };
 
     use_effect_with((), |_| browser::mark("stage-rendered"));
+    let exporting = *export_svg.borrow();
+    {
+        let model = model.clone();
+        use_effect(move || {
+            if std::mem::take(&mut *export_svg.borrow_mut()) {
+                // The diagram as drawn: the page's, not the model's; both runs' when comparing.
+                let (name, labels) = model.borrow().svg_export();
+                let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+                if let Some(svg) = files::diagram_svg(&labels) {
+                    files::download(&name, "image/svg+xml", &svg);
+                }
+            }
+        });
+    }
     // The run is drawn first; its fingerprint (a pass over the whole trace) comes a frame
     // later, after every exploration.
     let fingerprinted = model.borrow().fingerprint().is_some();
@@ -221,11 +235,8 @@ pub fn App() -> Html {
         STAGE_WIDTH
     });
     let cursor = m.cursor();
-    let window = m.diagram_window();
-    let (lanes, geometry, events, arrows) = diagram_of(&m, cursor.time, window, m.end());
     let path = m.path();
     let properties = m.properties();
-    let violations = breaches(&properties);
     let names: Rc<Vec<String>> = Rc::new(snapshot.nodes.iter().map(|n| n.name.clone()).collect());
     let run = m.run();
     let scenario = run.scenario();
@@ -324,13 +335,6 @@ pub fn App() -> Html {
                selected_msg={m.selected_message()} selected_group={m.selected_group()}
                group={m.group().clone()} path={path.clone()} on={on.clone()} />
     };
-    let divergence = m.divergence().flatten();
-    let mark = |a_side: bool| {
-        let d = divergence.as_ref()?;
-        let (mine, theirs) = if a_side { (&d.a, &d.b) } else { (&d.b, &d.a) };
-        let t = mine.as_ref().or(theirs.as_ref())?.time;
-        Some((t, AttrValue::from(d.sentence.clone())))
-    };
     // Run B's views, when comparing: its commands go through `Command::OnB`.
     let b = m.vs().map(|b| {
         let on_b = on.reform(|c| Command::OnB(Box::new(c)));
@@ -340,14 +344,7 @@ pub fn App() -> Html {
                    selected_msg={b.selected_message()} selected_group={b.selected_group()}
                    group={b.group().clone()} path={b.path()} on={on_b.clone()} />
         };
-        let (lanes, geometry, events, arrows) = diagram_of(b, cursor.time, window, m.end());
         let properties = Rc::new(b.properties());
-        let diagram = html! {
-            <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
-                     cursor={cursor.time} shown_events={b.snapshot_events()}
-                     violations={breaches(&properties)} path={b.path()} divergence={mark(false)}
-                     cone={b.cone()} collapse={b.collapse()} clip="plot-b" on={on_b.clone()} />
-        };
         let status = html! {
             <StatusStrip rows={properties.clone()} switches={Rc::new(Vec::new())}
                          run={AttrValue::Static("B")} on={on_b} />
@@ -366,59 +363,36 @@ pub fn App() -> Html {
                 .map(|o| (AttrValue::from(o.sentence.clone()), o.time.as_micros())),
             b_url: AttrValue::from(format!("{page}{}", share_query(b.session(), None, None, at))),
         };
-        (stage, diagram, status, b.charts(), change, comparing, properties)
+        (stage, status, b.charts(), change, comparing, properties)
     });
     let compare_bar = html! {
         <CompareBar options={Rc::new(if b.is_none() { m.compare_options() } else { Vec::new() })}
-                    comparing={b.as_ref().map(|b| b.5.clone())} on={on.clone()} />
+                    comparing={b.as_ref().map(|b| b.4.clone())} on={on.clone()} />
     };
-    let status = html! { <>{ status }if let Some(b) = &b { { b.2.clone() } }</> };
+    let status = html! { <>{ status }if let Some(b) = &b { { b.1.clone() } }</> };
     let stage = match &b {
         None => stage,
         Some(b) => html! {
             <div class="run-pair" data-testid="run-pair">
                 <div class="run-side"><h3><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3>{ stage }</div>
-                <div class="run-side" data-testid="run-b"><h3><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.0.clone() }</div>
+                <div class="run-side" data-testid="run-b"><h3><span class="run-key run-b">{ "B" }</span>{ " " }{ b.3.clone() }</h3>{ b.0.clone() }</div>
             </div>
         },
     };
-    let diagram_b = b.as_ref().map(|b| {
-        html! { <><h3 class="run-label"><span class="run-key run-b">{ "B" }</span>{ " " }{ b.4.clone() }</h3>{ b.1.clone() }</> }
+    let diagram = diagram_view.panel(exporting || m.embedded(), || {
+        diagram_panel(
+            &m,
+            PanelParts {
+                properties: &properties,
+                properties_b: b.as_ref().map(|b| b.5.as_slice()),
+                names: names.clone(),
+                node: diagram_view.node.clone(),
+                on: on.clone(),
+            },
+        )
     });
-    let cone_line = m.cone_summary().map(|text| {
-        html! {
-            <p class="cone-summary" data-testid="cone-summary" role="status">
-                { text }
-                <span class="key"><span class="swatch before"></span>{ "before" }</span>
-                <span class="key"><span class="swatch after"></span>{ "after" }</span>
-                <button data-testid="cone-clear" onclick={on.reform(|_: MouseEvent| Command::ClearFocus)}>{ "✕ Clear" }</button>
-            </p>
-        }
-    });
-    let diagram = html! {
-        <section class="panel diagram-panel">
-            <div class="panel-head">
-                <h2>{ "Space-time diagram" }</h2>
-                <span class="spacer"></span>
-                <button onclick={on.reform(|_: MouseEvent| Command::Pan(-1))} data-testid="pan-earlier">{ "◀ Earlier" }</button>
-                <button onclick={on.reform(|_: MouseEvent| Command::Pan(1))} data-testid="pan-later">{ "Later ▶" }</button>
-                <button onclick={on.reform(|_: MouseEvent| Command::Zoom(-1))} data-testid="zoom-out">{ "− Zoom out" }</button>
-                <button onclick={on.reform(|_: MouseEvent| Command::Zoom(1))} data-testid="zoom-in">{ "+ Zoom in" }</button>
-            </div>
-            <DiagramTools names={names.clone()} hidden={Rc::new(m.hidden_lanes().clone())}
-                          hidden_messages={m.hidden_messages(&events)} collapse={m.collapse().is_some()} on={on.clone()} />
-            if b.is_some() { <h3 class="run-label"><span class="run-key run-a">{ "A" }</span>{ " this run" }</h3> }
-            <Diagram lanes={lanes} geometry={geometry} events={events} arrows={arrows}
-                     cursor={cursor.time} shown_events={m.snapshot_events()} divergence={mark(true)}
-                     violations={violations} path={path.clone()} cone={m.cone()} collapse={m.collapse()}
-                     legend={m.event_tags()} on={on.clone()} />
-            { cone_line }
-            <>{ for diagram_b }</>
-            <p class="hint">{ "Time runs to the right, one lane per node (grouped; click a group's bracket to fold it into one lane; choose the lanes shown under Lanes). Labels that would overprint another are left out: point at a mark to read it. Click an event to show that instant and its causality (what happened before it, in blue, and after it, in orange), an arrow for its request's path, or anywhere to jump there; ] and [ walk the events one by one from the keyboard." }</p>
-        </section>
-    };
     let charts = html! {
-        <Charts charts={m.charts()} other={b.as_ref().map(|b| b.3.clone())} names={names.clone()}
+        <Charts charts={m.charts()} other={b.as_ref().map(|b| b.2.clone())} names={names.clone()}
                 cursor={cursor.time} on={on.clone()} />
     };
     let path_panel =
@@ -474,7 +448,7 @@ pub fn App() -> Html {
                     </div>
                     <div class="right">
                         <About pattern={pattern} title={AttrValue::from(scenario.title())} summary={AttrValue::from(scenario.summary())} />
-                        <Properties rows={properties} other={b.as_ref().map(|b| b.6.clone())} end={m.end()} on={on.clone()} />
+                        <Properties rows={properties} other={b.as_ref().map(|b| b.5.clone())} end={m.end()} on={on.clone()} />
                         if let Some(spec) = pattern.query {
                             <Query spec={spec} input={AttrValue::from(m.query_input().to_string())}
                                    answer={m.query_answer()} on={on.clone()} />
@@ -485,8 +459,10 @@ pub fn App() -> Html {
                     </div>
                 </div>
                 <div class="bottom-row">
-                    <EventLog rows={Rc::new(m.log_rows(120, 30))} names={names} node={m.log_node()}
-                              hidden={hidden} on={on.clone()} />
+                    { log_view.panel(false, || html! {
+                        <EventLog rows={Rc::new(m.log_rows(120, 30))} names={names} node={m.log_node()}
+                                  hidden={hidden} panel={log_view.node.clone()} on={on.clone()} />
+                    }) }
                     <div class="right">
                         <FactsPanel facts={snapshot.facts.clone()} />
                         <Settings params={params} switches={switches} on={on.clone()}
@@ -520,45 +496,6 @@ fn FactsPanel(props: &FactsProps) -> Html {
             </dl>
         </section>
     }
-}
-
-/// A diagram's lanes, geometry, events and arrows.
-type DiagramParts = (
-    Rc<Lanes>,
-    DiagramGeometry,
-    Rc<Vec<EventInfo>>,
-    Rc<Vec<Arrow>>,
-);
-
-/// What a run's diagram draws in the time `window` (start, span) of a run ending at
-/// `end`, following `cursor`: its lanes, geometry, events and arrows.
-fn diagram_of(
-    p: &Playground,
-    cursor: SimTime,
-    window: (SimTime, u64),
-    end: SimTime,
-) -> DiagramParts {
-    let lanes = p.lanes();
-    let geometry = DiagramGeometry::following(cursor, window.1, end)
-        .starting_at(window.0)
-        .for_lanes(&lanes);
-    let events = p.events_between(geometry.start, geometry.end());
-    let arrows = Rc::new(p.arrows(&events));
-    (lanes, geometry, Rc::new(events), arrows)
-}
-
-/// The events that broke a property (by the cursor), with the property's sentence.
-fn breaches(properties: &[PropertyRow]) -> Rc<Vec<(usize, String)>> {
-    Rc::new(
-        properties
-            .iter()
-            .filter_map(|p| {
-                p.violated
-                    .as_ref()
-                    .map(|v| (v.event, p.sentence.to_string()))
-            })
-            .collect(),
-    )
 }
 
 /// A loss ratio in whole percent, for the slider.

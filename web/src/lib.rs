@@ -8,6 +8,7 @@ mod app;
 mod browser;
 pub mod components;
 mod files;
+mod in_view;
 pub mod keys;
 pub mod layout;
 mod logview;

@@ -44,6 +44,10 @@ pub struct DiagramProps {
     /// Where two compared runs part: the instant and the sentence saying how.
     #[prop_or_default]
     pub divergence: Option<(SimTime, AttrValue)>,
+    /// Where two compared runs' outcomes first differ (a verdict or a client's answer):
+    /// the instant and the sentence saying how.
+    #[prop_or_default]
+    pub outcome: Option<(SimTime, AttrValue)>,
     /// The id of the plot's clip path (unique on the page: two diagrams when comparing).
     #[prop_or(AttrValue::Static("plot"))]
     pub clip: AttrValue,
@@ -92,26 +96,76 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let total = g.total_width();
     let height = g.height(props.lanes.len());
     let hover = use_state_eq(|| None::<Hit>);
+    // Where compared runs part, and where their outcomes first differ: the second's text
+    // is left out where it would overprint the first's (its title still names it).
+    let divergence = props.divergence.as_ref().map(|(t, sentence)| TimeMark {
+        kind: "divergence-mark",
+        title: format!("The runs part at {sentence}"),
+        text: Some(" ≠ runs part"),
+        at: *t,
+    });
+    let mut outcome = props.outcome.as_ref().map(|(t, sentence)| TimeMark {
+        kind: "outcome-mark",
+        title: format!("First difference in outcome: {sentence}"),
+        text: Some(" ≠ outcome"),
+        at: *t,
+    });
+    if let (Some(d), Some(o)) = (&divergence, &mut outcome) {
+        if let (Some(a), Some(b)) = (d.text_box(&g), o.text_box(&g)) {
+            if a.overlaps(&b) {
+                o.text = None;
+            }
+        }
+    }
+    let time_marks: Vec<TimeMark> = divergence.into_iter().chain(outcome).collect();
+    let reserved: Vec<Rect> = time_marks.iter().filter_map(|m| m.text_box(&g)).collect();
     // Arrows, events and marks are drawn on a strip in absolute time, shifted as a whole
-    // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs).
-    let breaches: Vec<usize> = props.violations.iter().map(|v| v.0).collect();
-    let marks = Rc::new(DiagramMarks::new(
-        &g,
-        &props.lanes,
-        &props.events,
-        &props.arrows,
-        &View {
-            shown: props.shown_events,
-            cursor: props.cursor,
-            focus: match (&props.path, &props.cone) {
-                (_, Some(cone)) => Focus::Cone(cone),
-                (Some(path), None) => Focus::Path(&path.members),
-                (None, None) => Focus::None,
-            },
-            breaches: &breaches,
-            collapse: props.collapse.as_deref().map(Vec::as_slice),
+    // (see DiagramGeometry::abs_x), each kind as one path (see layout/marks.rs). Laid out
+    // again only when what they show changes: not when the pointer moves over them.
+    let marks = use_memo(
+        (
+            g,
+            props.lanes.clone(),
+            props.events.clone(),
+            props.arrows.clone(),
+            (props.shown_events, props.cursor),
+            props.violations.clone(),
+            (props.path.clone(), props.cone.clone()),
+            props.collapse.clone(),
+            reserved,
+        ),
+        |(
+            g,
+            lanes,
+            events,
+            arrows,
+            (shown, cursor),
+            violations,
+            (path, cone),
+            collapse,
+            reserved,
+        )| {
+            let breaches: Vec<usize> = violations.iter().map(|v| v.0).collect();
+            DiagramMarks::new(
+                g,
+                lanes,
+                events,
+                arrows,
+                &View {
+                    shown: *shown,
+                    cursor: *cursor,
+                    focus: match (path, cone) {
+                        (_, Some(cone)) => Focus::Cone(cone),
+                        (Some(path), None) => Focus::Path(&path.members),
+                        (None, None) => Focus::None,
+                    },
+                    breaches: &breaches,
+                    collapse: collapse.as_deref().map(Vec::as_slice),
+                    reserved,
+                },
+            )
         },
-    ));
+    );
 
     let ticks = g.ticks().into_iter().map(|(t, text)| {
         let x = g.x(t);
@@ -161,16 +215,6 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 { for text }
             </g>
         })
-    });
-    let divergence = props.divergence.as_ref().map(|(t, sentence)| {
-        let x = g.abs_x(*t).to_string();
-        html! {
-            <g class="divergence-mark" data-testid="divergence-mark">
-                <title>{ format!("The runs part at {sentence}") }</title>
-                <line x1={x.clone()} y1={g.top.to_string()} x2={x.clone()} y2={height.to_string()} />
-                <text x={x} y={(g.top + 12.0).to_string()}>{ " ≠ runs part" }</text>
-            </g>
-        }
     });
     // The mark under the pointer, else the chosen event, named in full: a label that
     // found no free place is read here.
@@ -227,7 +271,8 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let legend = props.legend.clone().map(|tags| {
         html! {
             <Legend tags={tags} repeats={!marks.repeats.is_empty()} cone={props.cone.is_some()}
-                    path={props.path.is_some()} />
+                    path={props.path.is_some()} parting={props.divergence.is_some()}
+                    outcome={props.outcome.is_some()} />
         }
     });
     html! { <>
@@ -246,7 +291,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                     <g class="arrows">{ for arrows }</g>
                     <g class="events">{ for events }</g>
                     <g class="event-labels">{ for marks.event_labels.iter().map(label) }</g>
-                    <g class="marks">{ for violations }{ for divergence }</g>
+                    <g class="marks">{ for violations }{ for time_marks.into_iter().map(|m| m.draw(&g, height)) }</g>
                     { hovered }
                     <line class="cursor" data-testid="diagram-cursor" x1={cursor_x.clone()} y1="0"
                           x2={cursor_x} y2={height.to_string()} />
@@ -255,6 +300,46 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         </svg>
         { for legend }
     </> }
+}
+
+/// A line across every lane at one instant, with a short text at its top and a sentence
+/// on hover.
+struct TimeMark {
+    /// Its class and test id.
+    kind: &'static str,
+    /// The sentence read on hover.
+    title: String,
+    /// The text at its top, if drawn.
+    text: Option<&'static str>,
+    /// The instant.
+    at: SimTime,
+}
+
+impl TimeMark {
+    /// The baseline of every such text: above the first lane's marks.
+    fn baseline(g: &DiagramGeometry) -> f64 {
+        g.top + 12.0
+    }
+
+    /// Its text's box, if it has a text.
+    fn text_box(&self, g: &DiagramGeometry) -> Option<Rect> {
+        let chars = self.text?.chars().count();
+        Some(Rect::text(g.abs_x(self.at), Self::baseline(g), chars))
+    }
+
+    fn draw(self, g: &DiagramGeometry, height: f64) -> Html {
+        let x = g.abs_x(self.at).to_string();
+        let y = Self::baseline(g).to_string();
+        html! {
+            <g class={self.kind} data-testid={self.kind} data-at={self.at.as_micros().to_string()}>
+                <title>{ self.title }</title>
+                <line x1={x.clone()} y1={g.top.to_string()} x2={x.clone()} y2={height.to_string()} />
+                if let Some(text) = self.text {
+                    <text x={x} y={y}>{ text }</text>
+                }
+            </g>
+        }
+    }
 }
 
 /// The mark under the pointer (or chosen), ringed, with a callout naming it in full.

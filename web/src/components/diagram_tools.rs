@@ -97,6 +97,12 @@ pub struct LegendProps {
     pub cone: bool,
     /// Whether a request's path is shown.
     pub path: bool,
+    /// Whether two compared runs part (marked where they do).
+    #[prop_or_default]
+    pub parting: bool,
+    /// Whether their outcomes differ (marked where they first do).
+    #[prop_or_default]
+    pub outcome: bool,
 }
 
 /// One sample mark and what it means.
@@ -194,6 +200,23 @@ pub fn Legend(p: &LegendProps) -> Html {
             "legend-path",
             arrow("arrow on-path"),
             "the request's path",
+        ));
+    }
+    let across = |class: &'static str| {
+        html! { <g class={class}><line x1="13" y1="1" x2="13" y2="17" /></g> }
+    };
+    if p.parting {
+        keys.push(key(
+            "legend-divergence",
+            across("divergence-mark"),
+            "≠ runs part: the first event that differs",
+        ));
+    }
+    if p.outcome {
+        keys.push(key(
+            "legend-outcome",
+            across("outcome-mark"),
+            "≠ outcome: the first verdict or answer that differs",
         ));
     }
     html! {

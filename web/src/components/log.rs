@@ -34,6 +34,9 @@ pub struct LogProps {
     pub node: Option<NodeId>,
     /// Which kinds are hidden.
     pub hidden: Rc<Vec<EventTag>>,
+    /// The panel's element (watched for whether it is in view).
+    #[prop_or_default]
+    pub panel: NodeRef,
     /// Where commands go.
     pub on: Callback<Command>,
 }
@@ -78,7 +81,7 @@ pub fn EventLog(props: &LogProps) -> Html {
         }
     });
     html! {
-        <section class="panel log" data-testid="log">
+        <section class="panel log" data-testid="log" ref={props.panel.clone()}>
             <h2>{ "Event log" }</h2>
             <div class="filters">
                 <label>{ "Node " }

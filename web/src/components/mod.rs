@@ -6,6 +6,7 @@ pub mod charts;
 pub mod compare;
 pub mod controls;
 pub mod diagram;
+pub mod diagram_panel;
 pub mod diagram_tools;
 pub mod embed;
 pub mod guide;

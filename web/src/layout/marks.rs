@@ -184,6 +184,9 @@ pub struct View<'a> {
     /// Whether runs of repetitive messages are drawn as one mark, and the runs a person
     /// expanded (`None`: every message drawn).
     pub collapse: Option<&'a [RepeatKey]>,
+    /// Boxes labels keep off: the texts of the marks drawn across every lane (where
+    /// compared runs part, where their outcomes first differ).
+    pub reserved: &'a [Rect],
 }
 
 /// Where a placed label goes.
@@ -219,6 +222,9 @@ impl DiagramMarks {
         // Labels keep off every event's mark, and off each other.
         let left = g.abs_x(g.start);
         let mut taken = Taken::new(left);
+        for r in view.reserved {
+            taken.take(*r);
+        }
         for &(_, x, y) in &marks.points {
             taken.take(Rect(
                 x - EVENT_REACH,

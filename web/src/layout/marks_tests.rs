@@ -215,6 +215,33 @@ fn placed_labels_never_overlap_each_other_or_an_event() {
 }
 
 #[test]
+fn labels_keep_off_the_reserved_boxes() {
+    let g = geometry();
+    let (lanes, events, arrows) = dense();
+    // The whole plot's height over its first third, as the texts at the top of the
+    // marks across the lanes would take a part of it.
+    let left = g.abs_x(g.start);
+    let strip = Rect(left, 0.0, left + g.width / 3.0, g.height(lanes.len()));
+    let placed_in_strip = |reserved: &[Rect]| {
+        let v = View {
+            shown: 60,
+            cursor: SimTime(500),
+            reserved,
+            ..View::default()
+        };
+        let marks = DiagramMarks::new(&g, &lanes, &events, &arrows, &v);
+        let boxes = label_boxes(&marks, &[]);
+        let inside = boxes.iter().filter(|b| b.overlaps(&strip)).count();
+        (inside, boxes.len())
+    };
+    let (free, _) = placed_in_strip(&[]);
+    assert!(free > 0, "labels go there when it is free");
+    let (reserved, elsewhere) = placed_in_strip(&[strip]);
+    assert_eq!(reserved, 0, "no label on a reserved box");
+    assert!(elsewhere > 0, "the others are still placed");
+}
+
+#[test]
 fn actions_and_notes_are_labelled_before_messages_and_near_the_cursor_first() {
     let g = geometry();
     // Five notes and an action at one instant on one lane: four spots around it.

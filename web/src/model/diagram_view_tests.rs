@@ -30,6 +30,7 @@ fn marks(p: &Playground) -> (DiagramMarks, DiagramGeometry) {
         focus: cone.as_deref().map_or(Focus::None, Focus::Cone),
         breaches: &[],
         collapse: expanded.as_deref().map(Vec::as_slice),
+        reserved: &[],
     };
     (DiagramMarks::new(&g, &lanes, &events, &arrows, &view), g)
 }
