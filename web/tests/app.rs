@@ -117,6 +117,15 @@ impl Page {
             .length()
     }
 
+    /// Scrolls the element into view and waits for the page to draw it there (the
+    /// diagram and the log are drawn only while they are in view).
+    async fn reveal(&self, testid: &str) {
+        self.get(testid).scroll_into_view();
+        for _ in 0..3 {
+            settle().await;
+        }
+    }
+
     async fn click(&self, testid: &str) {
         let init = web_sys::MouseEventInit::new();
         init.set_bubbles(true);
@@ -324,6 +333,7 @@ async fn switching_the_mechanism_off_turns_the_guarantee_red() {
         "the status strip shows it too"
     );
     assert!(page.text("property-0").contains("VIOLATED"));
+    page.reveal("diagram").await;
     assert!(page.count("violation-mark") >= 1, "marked on the diagram");
     assert!(page.count("mark-breaks") >= 1, "marked in the replay table");
 }
@@ -521,6 +531,7 @@ async fn one_way_partition_hold_release_delay_and_link_sliders() {
 #[wasm_bindgen_test]
 async fn the_diagram_pans_and_zooms() {
     let page = open("?s=v1~generation-pause~seed.1").await;
+    page.reveal("diagram").await;
     let ticks = |page: &Page| page.text("diagram");
     let before = ticks(&page);
     page.click("pan-later").await;
@@ -592,6 +603,7 @@ async fn plays_the_lost_response_and_the_retry_is_answered_from_the_session() {
     // Playback stops at a frame, maybe past the next request (r3 at ~150 ms under load):
     // look at 110 ms exactly.
     page.set_input("scrubber", "110000", "input").await;
+    page.reveal("log").await;
     assert!(
         page.text("log").contains("r2 answered from the session"),
         "{}",
@@ -647,6 +659,7 @@ async fn plays_the_old_leader_returning_to_its_step_down() {
     page.choose("log-node", "1").await;
     page.click("log-kind-sends").await;
     page.click("log-kind-deliveries").await;
+    page.reveal("log").await;
     assert!(
         page.text("log").contains("steps down: learned gen 2"),
         "{}",
@@ -683,6 +696,7 @@ async fn plays_a_data_owner_crash_and_the_client_is_redirected() {
     );
     // Time travel back to just after the redirected write to read it in the log.
     page.set_input("scrubber", "900000", "input").await;
+    page.reveal("log").await;
     assert!(
         page.text("log").contains("wrote p1=2 on d2"),
         "{}",

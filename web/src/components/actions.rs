@@ -75,7 +75,7 @@ pub fn membership(on: &Callback<Command>, name: &str, status: NodeStatus) -> Htm
     if status == NodeStatus::Absent {
         html! {
             <button data-testid="join" title="Start this node: it joins the run now."
-                    onclick={act(on, Action::Join(name.to_string()))}>{ "＋ Add to the run" }</button>
+                    onclick={act(on, Action::Join(name.to_string()))}>{ "+ Add to the run" }</button>
         }
     } else {
         html! {
