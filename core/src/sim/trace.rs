@@ -387,6 +387,42 @@ impl Trace {
     }
 }
 
+/// A message event for checkers' unit tests: message `index` from node `from` to node
+/// `to` at `at` µs, sent (`deliver` false, arriving 1 µs later) or delivered, with its
+/// record.
+#[cfg(test)]
+pub(crate) fn message_event<N: Node>(
+    index: usize,
+    at: u64,
+    (from, to): (u32, u32),
+    payload: N::Msg,
+    deliver: bool,
+) -> (TraceEvent<N>, MessageRecord<N::Msg>) {
+    let msg = MsgId(index as u32);
+    let (node, kind) = if deliver {
+        let from = NodeId(from);
+        (to, EventKind::Deliver { msg, from })
+    } else {
+        let fate = Fate::Arrives(SimTime(at + 1));
+        let to = NodeId(to);
+        (from, EventKind::Send { msg, to, fate })
+    };
+    let event = TraceEvent {
+        time: SimTime(at),
+        node: Some(NodeId(node)),
+        kind,
+    };
+    let record = MessageRecord {
+        from: NodeId(from),
+        to: NodeId(to),
+        sent_at: SimTime(at),
+        copy_of: None,
+        cause: None,
+        payload,
+    };
+    (event, record)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

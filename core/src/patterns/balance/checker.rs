@@ -223,7 +223,7 @@ impl Checker<BalanceNode> for BalanceChecker {
 mod tests {
     use super::*;
     use crate::sim::clock::WallClock;
-    use crate::sim::trace::{Fate, MsgId};
+    use crate::sim::trace::message_event;
 
     const RULE: Outliers = Outliers {
         on: true,
@@ -231,30 +231,27 @@ mod tests {
         base_us: 300_000,
     };
 
-    /// i1 answers b1's request `index` at `at`: an error (`failed`) or a success.
-    fn answer(checker: &mut BalanceChecker, index: usize, at: u64, failed: bool) {
-        let event = TraceEvent {
-            time: SimTime(at),
-            node: Some(NodeId(1)),
-            kind: EventKind::Deliver {
-                msg: MsgId(index as u32),
-                from: NodeId(2),
-            },
-        };
+    /// Instance `from` answers balancer `to` (message `index`, delivered at `at`) with an
+    /// error (`failed`) or a success.
+    fn answer_between(
+        checker: &mut BalanceChecker,
+        ends: (u32, u32),
+        index: usize,
+        at: u64,
+        failed: bool,
+    ) {
         let payload = if failed {
             Msg::Failed { client: 0, id: 7 }
         } else {
             Msg::Done { client: 0, id: 7 }
         };
-        let record = MessageRecord {
-            from: NodeId(2),
-            to: NodeId(1),
-            sent_at: SimTime(at),
-            copy_of: None,
-            cause: None,
-            payload,
-        };
+        let (event, record) = message_event(index, at, ends, payload, true);
         checker.observe(index, &event, Some(&record));
+    }
+
+    /// i1 answers b1's request `index` at `at`: an error (`failed`) or a success.
+    fn answer(checker: &mut BalanceChecker, index: usize, at: u64, failed: bool) {
+        answer_between(checker, (2, 1), index, at, failed);
     }
 
     #[test]
@@ -329,42 +326,9 @@ mod tests {
             answer(&mut checker, i, i as u64, true);
         }
         for i in 0..5 {
-            let event = TraceEvent {
-                time: SimTime(10 + i),
-                node: Some(NodeId(1)),
-                kind: EventKind::Deliver {
-                    msg: MsgId(10 + i as u32),
-                    from: NodeId(0),
-                },
-            };
-            let record = MessageRecord {
-                from: NodeId(0),
-                to: NodeId(1),
-                sent_at: SimTime(10 + i),
-                copy_of: None,
-                cause: None,
-                payload: Msg::Failed { client: 0, id: 9 },
-            };
-            checker.observe(10 + i as usize, &event, Some(&record));
+            answer_between(&mut checker, (0, 1), 10 + i, 10 + i as u64, true);
         }
-        let event = TraceEvent {
-            time: SimTime(1_000),
-            node: Some(NodeId(1)),
-            kind: EventKind::Send {
-                msg: MsgId(20),
-                to: NodeId(0),
-                fate: Fate::Arrives(SimTime(2_000)),
-            },
-        };
-        let record = MessageRecord {
-            from: NodeId(1),
-            to: NodeId(0),
-            sent_at: SimTime(1_000),
-            copy_of: None,
-            cause: None,
-            payload: Msg::Work { client: 0, id: 10 },
-        };
-        checker.observe(20, &event, Some(&record));
+        send_work_between(&mut checker, (1, 0), 20, 1_000);
         assert!(after_step(&mut checker, 1_000, &up).is_empty());
     }
 
@@ -372,25 +336,16 @@ mod tests {
         ["c1", "b1", "i1"].iter().map(|s| s.to_string()).collect()
     }
 
-    fn send_work(checker: &mut BalanceChecker, index: usize, at: u64) {
-        let event = TraceEvent {
-            time: SimTime(at),
-            node: Some(NodeId(1)),
-            kind: EventKind::Send {
-                msg: MsgId(index as u32),
-                to: NodeId(2),
-                fate: Fate::Arrives(SimTime(at + 1_000)),
-            },
-        };
-        let record = MessageRecord {
-            from: NodeId(1),
-            to: NodeId(2),
-            sent_at: SimTime(at),
-            copy_of: None,
-            cause: None,
-            payload: Msg::Work { client: 0, id: 7 },
-        };
+    /// Balancer `from` sends request work to instance `to`: message `index` at `at`.
+    fn send_work_between(checker: &mut BalanceChecker, ends: (u32, u32), index: usize, at: u64) {
+        let work = Msg::Work { client: 0, id: 7 };
+        let (event, record) = message_event(index, at, ends, work, false);
         checker.observe(index, &event, Some(&record));
+    }
+
+    /// b1 sends i1 work: message `index` at `at`.
+    fn send_work(checker: &mut BalanceChecker, index: usize, at: u64) {
+        send_work_between(checker, (1, 2), index, at);
     }
 
     fn after_step(checker: &mut BalanceChecker, at: u64, status: &[NodeStatus]) -> Vec<Breach> {

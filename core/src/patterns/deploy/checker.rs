@@ -75,46 +75,15 @@ impl Checker<DeployNode> for DeployChecker {
     }
 }
 
-/// A message event for the family's checkers' unit tests: message `index` from `from` to
-/// `to` at `at` µs, sent (`deliver` false) or delivered, with its record.
+/// A message event for the family's checkers' unit tests (see
+/// [`crate::sim::trace::message_event`]).
 #[cfg(test)]
 pub(crate) fn message_event(
     index: usize,
     at: u64,
-    (from, to): (u32, u32),
+    ends: (u32, u32),
     payload: Msg,
     deliver: bool,
 ) -> (TraceEvent<DeployNode>, MessageRecord<Msg>) {
-    use crate::sim::node::NodeId;
-    use crate::sim::time::SimTime;
-    use crate::sim::trace::{EventKind, Fate, MsgId};
-    let msg = MsgId(index as u32);
-    let (node, kind) = if deliver {
-        let from = NodeId(from);
-        (to, EventKind::Deliver { msg, from })
-    } else {
-        let fate = Fate::Arrives(SimTime(at + 1));
-        (
-            from,
-            EventKind::Send {
-                msg,
-                to: NodeId(to),
-                fate,
-            },
-        )
-    };
-    let event = TraceEvent {
-        time: SimTime(at),
-        node: Some(NodeId(node)),
-        kind,
-    };
-    let record = MessageRecord {
-        from: NodeId(from),
-        to: NodeId(to),
-        sent_at: SimTime(at),
-        copy_of: None,
-        cause: None,
-        payload,
-    };
-    (event, record)
+    crate::sim::trace::message_event(index, at, ends, payload, deliver)
 }
