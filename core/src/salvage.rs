@@ -99,7 +99,7 @@ fn read_tokens<'a>(
     }
     if !seeded {
         changes.push(format!(
-            "the link has no seed; seed {} is used",
+            "the link has no usable seed; seed {} is used",
             session.seed
         ));
     }
@@ -248,7 +248,7 @@ mod tests {
     fn a_missing_or_repeated_seed_is_said() {
         let fixed = repair("v1~lamport-skew~p.clients.2").unwrap();
         assert_eq!(fixed.session.seed, 1);
-        assert!(fixed.changes[0].contains("no seed"));
+        assert!(fixed.changes[0].contains("no usable seed"));
         let fixed = repair("v1~lamport-skew~seed.4~seed.5~p.clients.99").unwrap();
         assert_eq!(fixed.session.seed, 4);
         assert!(fixed.changes[0].contains("given twice"));

@@ -184,15 +184,13 @@ pub fn StageNode(p: &NodeProps) -> Html {
         let left = c.x - hw;
         html! {
             <g class="queue" data-testid={format!("queue-{}", p.name)}>
+                // The numbers in words on hover (a label beside the bar overprinted the
+                // next node and the caption under it).
+                <title>{ format!("{}: {} being served, {} waiting", p.name, p.busy, p.queued) }</title>
                 <rect class="served" x={left.to_string()} y={top.clone()}
                       width={(slot * f64::from(served)).to_string()} height="4" />
                 <rect class="waiting" x={(left + slot * f64::from(served)).to_string()} y={top}
                       width={(slot * f64::from(waiting)).to_string()} height="4" />
-                if p.scale != Scale::Compact {
-                    <text x={(c.x + hw + 3.0).to_string()} y={(c.y + hh + 7.0).to_string()}>
-                        { format!("{}+{}", p.busy, p.queued) }
-                    </text>
-                }
             </g>
         }
     });
