@@ -12,6 +12,9 @@ const ASCENT: f64 = 10.0;
 const DESCENT: f64 = 3.0;
 /// The width of one column of the index.
 const COLUMN: f64 = 64.0;
+/// Room kept clear on each side of a placed label, so two labels never run into one
+/// word ("r343r366").
+const GAP: f64 = 4.0;
 
 /// A rectangle: left, top, right, bottom.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -136,7 +139,7 @@ pub fn place<T>(
             (r.0 >= left && r.2 <= right && !taken.clashes(&r)).then_some((r, x, y))
         });
         if let Some((r, x, y)) = spot {
-            taken.take(r);
+            taken.take(Rect(r.0 - GAP, r.1, r.2 + GAP, r.3));
             placed.push((w.item, x, y));
         }
     }
@@ -187,6 +190,34 @@ mod tests {
         let placed = placed(&[(M, 0.0, 10.0), (M, 1.0, 12.0), (M, 2.0, 14.0)], &[]);
         let got: Vec<(u32, f64)> = placed.iter().map(|p| (p.0, p.2)).collect();
         assert_eq!(got, [(1, 50.0), (2, 70.0)], "the third has no free spot");
+    }
+
+    #[test]
+    fn labels_on_one_line_keep_a_gap_between_them() {
+        // Six characters are 43.2 px: the second label would start where the first ends.
+        let width = 6.0 * CHAR_WIDTH;
+        let placed = placed(&[(M, 0.0, 10.0), (M, 1.0, 10.0 + width)], &[]);
+        let got: Vec<(u32, f64)> = placed.iter().map(|p| (p.0, p.2)).collect();
+        assert_eq!(got, [(1, 50.0), (2, 70.0)], "the second moves down a line");
+        let placed = placed_far(width + GAP);
+        assert_eq!(placed.len(), 2);
+        assert!(placed.iter().all(|p| p.2 == 50.0), "{placed:?}");
+    }
+
+    /// Two labels on baseline 50 only, the second `offset` to the right of the first.
+    fn placed_far(offset: f64) -> Vec<(u32, f64, f64)> {
+        let wanted = [10.0, 10.0 + offset]
+            .into_iter()
+            .zip(1..)
+            .map(|(x, item)| Wanted {
+                rank: M,
+                distance: 0.0,
+                spots: vec![(x, 50.0)],
+                chars: 6,
+                item,
+            })
+            .collect();
+        place(wanted, &mut Taken::new(0.0), 0.0, 500.0)
     }
 
     #[test]
