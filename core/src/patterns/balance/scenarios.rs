@@ -212,8 +212,8 @@ pub static GRAY_FAILURE: BalanceScenario = BalanceScenario {
         summary: "Ten instances share 600 requests a second. At 300 ms i3's database \
                   connection breaks: it answers every request with an error at once, and \
                   its health checks still pass. The balancer's outlier detection ejects it \
-                  after 5 errors in a row, for 300 ms, then 600, then 900 (Envoy's \
-                  defaults, scaled). Switch it off and i3 keeps its share, more than its \
+                  after 5 errors in a row, for 300 ms, then 600, then 900 at this rate \
+                  (Envoy's defaults, scaled). Switch it off and i3 keeps its share, more than its \
                   share under two random choices: failing fast, it never has requests in \
                   hand.",
         params: &[POLICY, instances(4, 40, 10, 1), rate(600)],
@@ -412,7 +412,8 @@ impl Scenario for BalanceScenario {
                          error (500) at once, and still answers its health checks, so they \
                          never eject it. The balancer also watches the answers: after 5 \
                          errors in a row it ejects i3 for 300 ms; back in, 5 more errors \
-                         eject it for 600 ms, then 900 ms."
+                         eject it again, each time 300 ms longer (as many times as the rate \
+                         fits in the run: watch the balancer's notes)."
                             .to_string()
                     } else {
                         format!(
