@@ -104,3 +104,43 @@ fn outlier_detection_ejects_an_instance_that_fails_requests_but_passes_health_ch
         "{failed} with, {failed_off} without"
     );
 }
+
+#[test]
+fn the_balancer_says_on_the_stage_when_it_has_ejected_an_instance() {
+    let on = Session::new("balance-gray-failure", 1);
+    let (notes, _, _) = gray(&on);
+    let first = notes
+        .iter()
+        .find(|n| n.1.starts_with("ejected i3"))
+        .expect("an ejection")
+        .0;
+    let run = playground_tests::run_to_end(&on);
+    let headline = |ms: u64| {
+        let snap = run.engine().snapshot_at(SimTime::from_millis(ms));
+        let b1 = snap.nodes.iter().find(|n| n.name == "b1").expect("b1");
+        b1.headline.clone()
+    };
+    assert!(
+        !headline(first - 1).contains("out"),
+        "{}",
+        headline(first - 1)
+    );
+    assert!(
+        headline(first + 1).ends_with(", 1 out"),
+        "{}",
+        headline(first + 1)
+    );
+    // Without outlier detection nothing is ejected, whatever the seed, and the
+    // guarantee breaks in every run.
+    for seed in 1..=6 {
+        let off = Session::new("balance-gray-failure", seed).with_switch_off("outlier-detection");
+        let breach = only_breach(&off, "no-routing-to-outlier");
+        assert!(breach.detail.contains("to i3"), "seed {seed}: {breach:?}");
+        let run = playground_tests::run_to_end(&off);
+        let end = run.engine().snapshot_at(run.engine().horizon());
+        assert!(
+            end.nodes.iter().all(|n| !n.headline.contains(" out")),
+            "seed {seed}"
+        );
+    }
+}

@@ -94,3 +94,30 @@ fn the_window_shrinks_with_the_toleration() {
     // Grace (40 ms), a monitor round, start-up (40 ms): back before 300 ms.
     assert!(lost.starts_with("200.000ms to 2"), "{lost}");
 }
+
+#[test]
+fn replacements_wait_on_the_hosts_that_survive_and_serve_when_another_host_dies() {
+    use playground_core::sim::action::Action;
+    use playground_core::sim::node::NodeId;
+    use playground_core::sim::time::SimTime;
+    let session = Session::new("pods-node-failure", 1);
+    let run = run_to_end(&session);
+    let topology = run.engine().topology().clone();
+    let host = |name: &str| topology.groups().iter().position(|g| g.name == name);
+    let h1 = host("h1").expect("host h1");
+    // No container that starts absent (a replacement) is drawn inside h1, the host the
+    // story kills: it would read as a pod rescheduled onto a dead host.
+    let spares: Vec<NodeId> = (0..run.engine().names().len() as u32)
+        .map(NodeId)
+        .filter(|&n| topology.starts_absent(n))
+        .collect();
+    assert_eq!(spares.len(), 6);
+    for n in spares {
+        assert!(!topology.ancestors(n).any(|g| g == h1), "{n:?} waits on h1");
+    }
+    // Kill h2 as well, earlier: its pods and h1's come back on h3, the one host left
+    // (h1's app7 was to go to h2, which is dead too).
+    let both = session.with_action(SimTime::from_millis(100), Action::Crash("h2".into()));
+    let run = run_to_end(&both);
+    assert_eq!(metric(run.engine(), "endpoints", 700, 800), 5);
+}

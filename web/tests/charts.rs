@@ -91,6 +91,13 @@ async fn a_chart_has_axes_units_and_a_legend_and_clicking_it_seeks() {
         .query_selector("[data-testid=heat-strip] rect")
         .unwrap()
         .is_some());
+    // Its rows are named, each of the thirteen nodes (not only the first and the last).
+    let rows = texts(&find(&served, "[data-testid=heat-strip]"), "text.y");
+    assert_eq!(rows.len(), 13, "{rows:?}");
+    assert!(
+        rows[0] == "c1" && rows.contains(&"i3".to_string()),
+        "{rows:?}"
+    );
 
     // Every chart's cursor starts at 0; a click three quarters across seeks there.
     let time = || find(&root, "[data-testid=time]").text_content().unwrap();

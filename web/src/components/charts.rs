@@ -353,11 +353,16 @@ fn ChartView(props: &ChartViewProps) -> Html {
         let heat = c.heat.as_ref()?;
         let rows = heat.rows.len().max(1);
         let height = strip_height(rows);
-        let first = props.names.first().map_or("", String::as_str);
-        let last = props
-            .names
-            .get(heat.rows.len().saturating_sub(1))
-            .map_or("", String::as_str);
+        // Each row is named at its middle when rows are tall enough for a label; else
+        // every few rows (hovering reads any row).
+        let row_h = height / rows as f64;
+        let every = (ROW_LABEL / row_h).ceil().max(1.0) as usize;
+        let labels = (0..heat.rows.len()).step_by(every).filter_map(|r| {
+            let name = props.names.get(r)?;
+            Some(html! {
+                <text class="y" x={(LEFT - 4.0).to_string()} y={format!("{:.1}", (r as f64 + 0.5) * row_h + 3.5)}>{ name }</text>
+            })
+        });
         let (strip_ref, offset) = if run == Some("B") {
             (&strip_b_ref, a_rows)
         } else {
@@ -382,8 +387,7 @@ fn ChartView(props: &ChartViewProps) -> Html {
                  role="img" aria-label={format!("{} per node over time{}", spec.label, run.map_or(String::new(), |r| format!(", run {r}")))}
                  ref={strip_ref.clone()} onclick={seek(strip_ref, height)}
                  onmousemove={track} onmouseleave={leave.clone()}>
-                <text class="y" x={(LEFT - 4.0).to_string()} y="8">{ first }</text>
-                <text class="y" x={(LEFT - 4.0).to_string()} y={(height - 1.0).to_string()}>{ last }</text>
+                <>{ for labels }</>
                 if let Some(r) = run { <text class={classes!("run-label", format!("run-{}", r.to_lowercase()))} x="2" y={(height / 2.0 + 4.0).to_string()}>{ r }</text> }
                 <HeatCells chart={c.clone()} height={height} max={heat_max} span_us={frame.span_us} />
                 <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="0" y2={height.to_string()} />
@@ -438,10 +442,14 @@ fn ChartView(props: &ChartViewProps) -> Html {
     }
 }
 
-/// A heat strip's height for `rows` nodes: 10 units a node, between 24 and 100.
+/// A heat strip's height for `rows` nodes: 12 units a node (room for each one's name),
+/// between 24 and 160.
 fn strip_height(rows: usize) -> f64 {
-    (rows as f64 * 10.0).clamp(24.0, 100.0)
+    (rows as f64 * 12.0).clamp(24.0, 160.0)
 }
+
+/// The least room a heat strip's row label takes (its 10-unit text and a gap).
+const ROW_LABEL: f64 = 11.0;
 
 /// The heat scale's colour for `value` (of at most `max`); `None` for zero.
 pub fn heat_level(value: f64, max: f64) -> Option<usize> {

@@ -167,7 +167,13 @@ pub fn StageNode(p: &NodeProps) -> Html {
     let full = p.scale == Scale::Full;
     // Name and headline cut to their box, the whole text in the node's title; a brief
     // node's headline drops the spaces around its dots ("LEADER·gen 2"), then its middle.
-    let (name, name_cut) = fit_chars(&p.name, p.scale.name_chars());
+    // Smaller than full size there is no badge: the name carries the status's mark
+    // ("✕ i3"), so a crashed node is told apart without hovering it.
+    let marked = match (p.scale, p.status) {
+        (Scale::Full | Scale::Compact, _) | (_, NodeStatus::Up) => p.name.to_string(),
+        _ => format!("{} {}", mark(p.role, p.status), p.name),
+    };
+    let (name, name_cut) = fit_chars(&marked, p.scale.name_chars());
     let (headline, headline_cut) = if p.scale == Scale::Brief {
         fit_middle(&p.headline.replace(" · ", "·"), p.scale.headline_chars())
     } else {

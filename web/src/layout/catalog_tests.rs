@@ -170,3 +170,29 @@ fn servers_that_talk_to_each_other_are_not_stacked_in_a_column() {
         );
     }
 }
+
+/// At the desktop width every story of up to [`super::stage::MEDIUM_MAX`] nodes writes
+/// each node's state on it (a failing instance's "500s", a management node's role and
+/// term), except these, whose stage with state would be taller than the page shows
+/// beside the controls, or (the leader crash: every management node talks to every
+/// other node) has no arrangement where links pass the nodes by.
+const NAMES_ONLY: [&str; 4] = [
+    "consistent-leader-crash",
+    "balance-stale-load",
+    "pods-readiness",
+    "pods-node-failure",
+];
+
+#[test]
+fn a_desktop_stage_writes_each_node_s_state_where_it_fits() {
+    let mut by_name = Vec::new();
+    for story in Registry::standard().scenarios() {
+        let p = Playground::open(parse_query(&format!("?s=v1~{}~seed.1", story.id())), false);
+        let n = p.run().engine().names().len();
+        let l = p.stage_layout(STAGE_WIDTH);
+        if n <= super::stage::MEDIUM_MAX && l.scale > Scale::Brief {
+            by_name.push(story.id().to_string());
+        }
+    }
+    assert_eq!(by_name, NAMES_ONLY, "drawn by name only");
+}

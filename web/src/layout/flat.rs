@@ -6,7 +6,9 @@
 //! two), in order of first appearance; the same with the busiest lone node (a hub, a
 //! broker) moved to the middle column; the nodes on an ellipse, where no chord passes
 //! through a third point; the columns as rows, top to bottom (a phone), a lone node
-//! zigzagging. Each is tried at a few heights (from a shorter one on a phone); a stage
+//! zigzagging; last, the ring in other orders (nodes taking turns by role; the busiest
+//! node in its middle; two nodes swapped), for runs where nearly every pair talks.
+//! Each is tried at a few heights (from a shorter one on a phone); a stage
 //! that fits none at full size draws its nodes at [`Scale::Brief`] (name and state in
 //! short), [`Scale::Medium`] (name only), or as marks.
 
@@ -61,7 +63,8 @@ pub(super) fn flat(
         }
     }
     // Never reached by the catalog (a test checks every story); a readable fallback.
-    let centers = ring(roles.len(), width, HEIGHTS.1, Scale::Compact);
+    let by_id: Vec<usize> = (0..roles.len()).collect();
+    let centers = ring(&by_id, roles.len(), width, HEIGHTS.1, Scale::Compact);
     let spots = centers.iter().map(|&c| box_at(c, Scale::Compact)).collect();
     (HEIGHTS.1, Scale::Compact, spots)
 }
@@ -177,7 +180,8 @@ fn candidates(
     if let Some(hubbed) = &hubbed {
         out.push(place_columns(hubbed, roles.len(), width, height));
     }
-    out.push(ring(roles.len(), width, height, scale));
+    let by_id: Vec<usize> = (0..roles.len()).collect();
+    out.push(ring(&by_id, roles.len(), width, height, scale));
     // On a narrow stage, the same bands as rows, top to bottom.
     let cell = match scale {
         Scale::Full => WALL_CHARS as f64 * CHAR_WIDTH + 40.0,
@@ -188,6 +192,49 @@ fn candidates(
     for bands in [Some(columns), hubbed].into_iter().flatten() {
         for zigzag in [false, true] {
             out.push(place_rows(&bands, roles.len(), fit, zigzag, width, height));
+        }
+    }
+    // Last, rings in other orders, each turned a slot at a time: a link between two
+    // nodes near the ellipse's ends may clip the box between them, with other nodes
+    // there not.
+    // Then the node of most links in the middle of the ring of the others, whose links
+    // to it all run inward.
+    let n = roles.len();
+    let by_id: Vec<usize> = (0..n).collect();
+    let degree = |i: usize| links.iter().filter(|&&(a, b)| a == i || b == i).count();
+    let hub = (0..n).max_by_key(|&i| (degree(i), usize::MAX - i));
+    for centred in [None, hub] {
+        for order in [by_id.clone(), interleaved(roles)] {
+            let order: Vec<usize> = order.into_iter().filter(|&i| Some(i) != centred).collect();
+            for shift in 0..order.len() {
+                let turned: Vec<usize> = (0..order.len())
+                    .map(|k| order[(k + shift) % order.len()])
+                    .collect();
+                let mut centers = ring(&turned, n, width, height, scale);
+                if let Some(hub) = centred {
+                    centers[hub] = Point {
+                        x: width / 2.0,
+                        y: height / 2.0,
+                    };
+                }
+                out.push(centers);
+            }
+        }
+    }
+    // Last, the hub's ring with two of its nodes swapped, each pair in turn.
+    if let Some(hub) = hub {
+        let order: Vec<usize> = (0..n).filter(|&i| i != hub).collect();
+        for a in 0..order.len() {
+            for b in a + 1..order.len() {
+                let mut swapped = order.clone();
+                swapped.swap(a, b);
+                let mut centers = ring(&swapped, n, width, height, scale);
+                centers[hub] = Point {
+                    x: width / 2.0,
+                    y: height / 2.0,
+                };
+                out.push(centers);
+            }
         }
     }
     out
@@ -284,9 +331,9 @@ fn place_columns(columns: &[Vec<usize>], n: usize, width: f64, height: f64) -> V
     out
 }
 
-/// `n` centers on the largest ellipse that keeps every node inside the stage, the first
-/// at the left, going clockwise.
-fn ring(n: usize, width: f64, height: f64, scale: Scale) -> Vec<Point> {
+/// The centers of `n` nodes, those of `order` on the largest ellipse that keeps every
+/// node inside the stage, `order[0]` at the left, the rest clockwise in `order`.
+fn ring(order: &[usize], n: usize, width: f64, height: f64, scale: Scale) -> Vec<Point> {
     let (cell_w, cell_h) = match scale {
         Scale::Full => (WALL_CHARS as f64 * CHAR_WIDTH + 60.0, 90.0),
         Scale::Brief => (108.0, 48.0),
@@ -294,13 +341,32 @@ fn ring(n: usize, width: f64, height: f64, scale: Scale) -> Vec<Point> {
         Scale::Compact => (30.0, 30.0),
     };
     let (rx, ry) = ((width - cell_w) / 2.0, (height - cell_h) / 2.0);
-    (0..n)
-        .map(|k| {
-            let angle = PI + PI / n as f64 + 2.0 * PI * k as f64 / n as f64;
-            Point {
-                x: width / 2.0 + rx.max(0.0) * angle.cos(),
-                y: height / 2.0 + ry.max(0.0) * angle.sin(),
-            }
-        })
+    let mut out = vec![Point { x: 0.0, y: 0.0 }; n];
+    let slots = order.len() as f64;
+    for (slot, &node) in order.iter().enumerate() {
+        let angle = PI + PI / slots + 2.0 * PI * slot as f64 / slots;
+        out[node] = Point {
+            x: width / 2.0 + rx.max(0.0) * angle.cos(),
+            y: height / 2.0 + ry.max(0.0) * angle.sin(),
+        };
+    }
+    out
+}
+
+/// The nodes taking turns by role (the first of each role, then the second …), so two
+/// nodes of one role, which often talk to the same others, are not neighbours on a
+/// ring.
+fn interleaved(roles: &[&str]) -> Vec<usize> {
+    let columns = role_columns(roles);
+    let mut bands: Vec<Vec<usize>> = Vec::new();
+    for column in columns {
+        match bands.iter_mut().find(|b| roles[b[0]] == roles[column[0]]) {
+            Some(band) => band.extend(column),
+            None => bands.push(column),
+        }
+    }
+    let longest = bands.iter().map(Vec::len).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|k| bands.iter().filter_map(move |b| b.get(k).copied()))
         .collect()
 }

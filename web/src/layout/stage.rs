@@ -68,6 +68,11 @@ pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
 pub const FULL_MAX: usize = 12;
 /// The most nodes drawn at [`Scale::Medium`].
 pub const MEDIUM_MAX: usize = 40;
+/// The tallest a stage of groups drawn at [`Scale::Brief`] may be, as a share of its
+/// width: a desktop's 720-unit stage fits 1400×900 beside the controls at its own size
+/// (about 460 px tall); a taller one draws its nodes by name only, unless that is no
+/// shorter.
+const BRIEF_MAX_HEIGHT: f64 = 0.62;
 
 impl Scale {
     /// The scale for a run of `nodes` nodes.
@@ -263,24 +268,39 @@ impl StageLayout {
                 .map(|i| topology.group_of(NodeId(i as u32)).is_some())
                 .collect();
             let open = BTreeSet::new();
+            // Up to [`MEDIUM_MAX`] nodes are drawn with their state when that keeps the
+            // stage short enough to be read at its own size (see [`BRIEF_MAX_HEIGHT`]),
+            // by name only otherwise.
             let first = Scale::for_nodes(n);
-            let scales = if first == Scale::Full {
-                vec![Scale::Full, Scale::Medium]
-            } else {
-                vec![first]
+            let scales = match first {
+                Scale::Full => vec![Scale::Full, Scale::Brief, Scale::Medium],
+                Scale::Medium => vec![Scale::Brief, Scale::Medium],
+                _ => vec![first],
             };
-            let (scale, loose) = scales
+            // Each scale's first arrangement whose links pass every node by, and its
+            // height.
+            let arranged: Vec<(Scale, Loose, f64)> = scales
                 .into_iter()
-                .flat_map(|scale| {
-                    [Loose::Bands, Loose::TallBands, Loose::Row, Loose::Chain].map(|l| (scale, l))
+                .filter_map(|scale| {
+                    [Loose::Bands, Loose::TallBands, Loose::Row, Loose::Chain]
+                        .into_iter()
+                        .find_map(|loose| {
+                            let (_, h, spots, _) =
+                                pack(roles, topology, &open, width, scale, loose, &traffic);
+                            let feet = footprints(roles, &spots, scale, false);
+                            clear(&spots, &feet, &traffic, &covered).then_some((scale, loose, h))
+                        })
                 })
-                .find(|&(scale, loose)| {
-                    let (_, _, spots, _) =
-                        pack(roles, topology, &open, width, scale, loose, &traffic);
-                    let feet = footprints(roles, &spots, scale, false);
-                    clear(&spots, &feet, &traffic, &covered)
+                .collect();
+            let by_name = arranged.iter().find(|a| a.0 == Scale::Medium).map(|a| a.2);
+            let (scale, loose) = arranged
+                .iter()
+                .find(|&&(scale, _, h)| {
+                    scale != Scale::Brief
+                        || h <= BRIEF_MAX_HEIGHT * width
+                        || by_name.is_none_or(|m| h <= m)
                 })
-                .unwrap_or((first, Loose::Bands));
+                .map_or((first, Loose::Bands), |&(scale, loose, _)| (scale, loose));
             let (w, h, nodes, frames) =
                 pack(roles, topology, collapsed, width, scale, loose, &traffic);
             (w, h, scale, nodes, frames)

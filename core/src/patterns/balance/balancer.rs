@@ -315,9 +315,15 @@ impl Balancer {
         let healthy = self.seen.iter().filter(|s| s.healthy).count();
         let in_hand: u32 = self.seen.iter().map(|s| s.in_hand).sum();
         let outliers = self.seen.iter().filter(|s| s.out_until.is_some()).count();
+        // The instances it ejected for errors are said on the node itself, so an
+        // ejection is seen on the stage, not only in the inspector.
+        let mut headline = format!("{healthy}/{} up", self.instances.len());
+        if outliers > 0 {
+            headline.push_str(&format!(", {outliers} out"));
+        }
         NodeView {
             role: "balancer",
-            headline: format!("{healthy}/{} up", self.instances.len()),
+            headline,
             fields: vec![
                 ("policy", self.policy.name().to_string()),
                 ("instances routed to", healthy.to_string()),

@@ -146,12 +146,19 @@ impl PodsScenario {
     }
 
     /// The host of container `i`: the running ones two by two, the scale-up's one per
-    /// host, a replacement on another host than its pod's.
+    /// host, a replacement on another host than its pod's. No replacement waits on h1,
+    /// the host the story kills: h1's two pods come back one on h2 and one on h3, h2's
+    /// on h3 and h3's on h2 (were one drawn inside the dead h1, it would read as a
+    /// replacement scheduled on a dead host).
     fn host_of(&self, i: usize) -> usize {
         match (self.story, i.checked_sub(RUNNING)) {
             (_, None) => i / PER_HOST,
             (Story::Readiness, Some(j)) => j,
-            (Story::NodeFailure, Some(j)) => (j / PER_HOST + 1 + j % PER_HOST) % HOSTS,
+            (Story::NodeFailure, Some(j)) => match j / PER_HOST {
+                0 => 1 + j % PER_HOST,
+                1 => 2,
+                _ => 1,
+            },
         }
     }
 
