@@ -68,11 +68,17 @@ pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
 pub const FULL_MAX: usize = 12;
 /// The most nodes drawn at [`Scale::Medium`].
 pub const MEDIUM_MAX: usize = 40;
-/// The tallest a stage of groups drawn at [`Scale::Brief`] may be, as a share of its
-/// width: a desktop's 720-unit stage fits 1400×900 beside the controls at its own size
-/// (about 460 px tall); a taller one draws its nodes by name only, unless that is no
-/// shorter.
-const BRIEF_MAX_HEIGHT: f64 = 0.62;
+/// The tallest a stage of groups is laid out at `scale`, as a share of its width. A
+/// desktop's 720-unit stage fits 1400×900 beside the controls at its own size up to
+/// about 460 px (0.62): taller at full size, its nodes are drawn briefly, which keeps
+/// their state. Brief nodes give way to names only when the stage would be drawn at
+/// under four fifths of its size (0.8), or when names only is no shorter.
+fn max_height(scale: Scale) -> f64 {
+    match scale {
+        Scale::Full => 0.62,
+        _ => 0.8,
+    }
+}
 
 impl Scale {
     /// The scale for a run of `nodes` nodes.
@@ -269,8 +275,8 @@ impl StageLayout {
                 .collect();
             let open = BTreeSet::new();
             // Up to [`MEDIUM_MAX`] nodes are drawn with their state when that keeps the
-            // stage short enough to be read at its own size (see [`BRIEF_MAX_HEIGHT`]),
-            // by name only otherwise.
+            // stage short enough to be read at its own size (see [`max_height`]), by
+            // name only otherwise.
             let first = Scale::for_nodes(n);
             let scales = match first {
                 Scale::Full => vec![Scale::Full, Scale::Brief, Scale::Medium],
@@ -292,15 +298,18 @@ impl StageLayout {
                         })
                 })
                 .collect();
-            let by_name = arranged.iter().find(|a| a.0 == Scale::Medium).map(|a| a.2);
-            let (scale, loose) = arranged
+            // The largest scale short enough to be read at its own size; when none is,
+            // the shortest (a stage fitted to the page draws a tall one's text small).
+            let short = arranged
                 .iter()
-                .find(|&&(scale, _, h)| {
-                    scale != Scale::Brief
-                        || h <= BRIEF_MAX_HEIGHT * width
-                        || by_name.is_none_or(|m| h <= m)
-                })
-                .map_or((first, Loose::Bands), |&(scale, loose, _)| (scale, loose));
+                .find(|a| a.2 <= max_height(a.0) * width)
+                .or_else(|| {
+                    arranged
+                        .iter()
+                        .reduce(|best, a| if a.2 < best.2 { a } else { best })
+                });
+            let (scale, loose) =
+                short.map_or((first, Loose::Bands), |&(scale, loose, _)| (scale, loose));
             let (w, h, nodes, frames) =
                 pack(roles, topology, collapsed, width, scale, loose, &traffic);
             (w, h, scale, nodes, frames)
