@@ -250,3 +250,69 @@ fn a_sweep_without_the_check_finds_every_breakable_guarantee_broken() {
     );
     assert!(partition >= 8, "only {partition} of 20 partition seeds");
 }
+
+/// When the event `text` first happens at or after `from_us`: time and node name.
+fn first_note(engine: &dyn Engine, from_us: u64, text: &str) -> Option<(u64, String)> {
+    (0..engine.trace_len()).find_map(|i| {
+        let e = engine.event(i)?;
+        let node = e.node?;
+        (e.tag == EventTag::Note && e.time.as_micros() >= from_us && e.label.contains(text))
+            .then(|| (e.time.as_micros(), engine.names()[node.index()].clone()))
+    })
+}
+
+#[test]
+fn the_election_captions_follow_the_run_not_the_clock() {
+    use playground_core::sim::action::Action;
+    use playground_core::sim::node::NodeId;
+    use playground_core::sim::time::SimTime;
+    let registry = Registry::standard();
+    for seed in 1..=5 {
+        let mut run = run_of(&registry, &Session::new("generation-crash", seed));
+        let e = run.engine();
+        let (stood, candidate) = first_note(e, 400_000, "stands for election").unwrap();
+        let (won, leader) = first_note(e, 400_000, "LEADER of gen").unwrap();
+        let at = |us: u64| run.caption_at(SimTime(us)).unwrap().text;
+        // Until a timeout runs out, the crash; from it, who stood; from the win, who leads.
+        assert!(at(stood - 1).starts_with("s1 crashes."), "seed {seed}");
+        assert!(at(stood).starts_with(&format!("{candidate}'s random election timeout")));
+        assert!(at(won - 1).starts_with(&format!("{candidate}'s random")));
+        assert!(at(won).starts_with(&format!("{leader} has the votes of a majority")));
+        assert!(at(1_399_999).starts_with(&format!("{leader} has the votes")));
+        assert!(at(1_400_000).starts_with("s1 restarts"));
+        // Acting before the election discards what was explored: crashing the winner
+        // before it stands makes another server win, and the caption names that one.
+        let loser = if leader == "s2" { "s3" } else { "s2" };
+        run.engine_mut().branch(
+            SimTime(stood - 1),
+            Action::Crash(NodeId(leader[1..].parse::<u32>().unwrap())),
+        );
+        run.engine_mut().run_to_end(1_000_000);
+        let (won, leader) = first_note(run.engine(), 400_000, "LEADER of gen").unwrap();
+        assert_eq!(leader, loser, "seed {seed}");
+        let text = run.caption_at(SimTime(won)).unwrap().text;
+        assert!(
+            text.starts_with(&format!("{loser} has the votes")),
+            "{text}"
+        );
+    }
+    // With every follower down nobody stands until s1 restarts, and nobody wins: the
+    // crash caption stays, then the restart's; no caption names a leader.
+    let alone = Session::new("generation-crash", 1)
+        .with_action(SimTime::from_millis(450), Action::Crash("s2".into()))
+        .with_action(SimTime::from_millis(450), Action::Crash("s3".into()));
+    let run = run_of(&registry, &alone);
+    let stood = first_note(run.engine(), 400_000, "stands for election");
+    assert!(
+        stood.as_ref().is_none_or(|(t, _)| *t > 1_400_000),
+        "{stood:?}"
+    );
+    assert!(first_note(run.engine(), 400_000, "LEADER of gen").is_none());
+    let text = run.caption_at(SimTime::from_millis(1_399)).unwrap().text;
+    assert!(text.starts_with("s1 crashes."), "{text}");
+    let all = run.captions_until(run.engine().horizon());
+    assert!(
+        all.iter().all(|c| !c.text.contains("votes of a majority")),
+        "{all:?}"
+    );
+}

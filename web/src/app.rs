@@ -397,7 +397,7 @@ pub fn App() -> Html {
     };
     let path_panel =
         path.map(|path| html! { <PathPanel path={path} names={names.clone()} on={on.clone()} /> });
-    let caption = m.caption().map(|c| AttrValue::from(c.to_string()));
+    let caption = m.caption().map(AttrValue::from);
 
     if let Some(panels) = m.embed_panels() {
         let full_url = format!("{page}{}", share_query(m.session(), vs_session, None, at));

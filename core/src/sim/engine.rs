@@ -113,6 +113,8 @@ pub struct Simulation {
     /// The state most recently rebuilt for a snapshot, kept so that the next one a little
     /// later (playback, stepping) replays only the steps between, not from a checkpoint.
     recent: RefCell<Option<State>>,
+    /// How many times explored events were discarded (acting at a past instant).
+    truncations: usize,
 }
 
 impl Simulation {
@@ -175,6 +177,7 @@ impl Simulation {
             violations: vec![None; properties],
             scratch: Scratch::default(),
             recent: RefCell::new(None),
+            truncations: 0,
         };
         sim.set_actions(setup.script, setup.user_actions);
         sim
@@ -269,6 +272,12 @@ impl Simulation {
     /// The frontier state (the furthest point explored).
     pub fn frontier(&self) -> &State {
         &self.frontier
+    }
+
+    /// How many times explored events were discarded, by acting at a past instant: what
+    /// was read from the trace before may have changed since when this has.
+    pub fn truncations(&self) -> usize {
+        self.truncations
     }
 
     /// The person's actions, in the order they apply.
@@ -428,6 +437,7 @@ impl Simulation {
     }
 
     fn truncate(&mut self, steps: usize) {
+        self.truncations += 1;
         self.frontier = self.state_after(steps);
         // What comes after `steps` is about to be explored again, differently.
         self.recent.replace(None);

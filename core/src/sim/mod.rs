@@ -3,6 +3,7 @@
 //! Read `ARCHITECTURE.md` at the repository root for how the pieces fit together.
 
 pub mod action;
+pub mod captions;
 pub mod causality;
 pub mod checker;
 pub mod clock;

@@ -2,6 +2,7 @@
 //! its engine).
 
 use super::action::{Action, TimedAction};
+use super::captions::Captions;
 use super::causality::Cone;
 use super::checker::{Property, Violation};
 use super::engine::Simulation;
@@ -178,6 +179,8 @@ pub trait Engine {
     fn branch(&mut self, at: SimTime, action: Action<NodeId>);
     /// The person's actions, in the order they apply.
     fn user_actions(&self) -> Vec<TimedAction<NodeId>>;
+    /// How many times explored events were discarded (see `Simulation::truncations`).
+    fn truncations(&self) -> usize;
 }
 
 impl Engine for Simulation {
@@ -356,6 +359,9 @@ impl Engine for Simulation {
     fn user_actions(&self) -> Vec<TimedAction<NodeId>> {
         Simulation::user_actions(self).cloned().collect()
     }
+    fn truncations(&self) -> usize {
+        Simulation::truncations(self)
+    }
 }
 
 /// A session and the run it defines.
@@ -363,7 +369,7 @@ pub struct Run {
     scenario: &'static dyn Scenario,
     config: Config,
     session: Session,
-    captions: Vec<Caption>,
+    captions: Captions,
     engine: Box<dyn Engine>,
 }
 
@@ -374,7 +380,7 @@ impl Run {
         session: Session,
         engine: Box<dyn Engine>,
     ) -> Run {
-        let captions = scenario.captions(&config);
+        let captions = Captions::new(scenario.captions(&config), scenario.event_captions(&config));
         Run {
             scenario,
             config,
@@ -399,14 +405,21 @@ impl Run {
         &self.session
     }
 
-    /// The scenario's captions for this run, in time order.
+    /// The scenario's timed captions for this run, in time order (without those that
+    /// wait for an event: see [`Run::captions_until`]).
     pub fn captions(&self) -> &[Caption] {
-        &self.captions
+        self.captions.timed()
+    }
+
+    /// Every caption that applies by `t` in the explored run, in the order they apply,
+    /// those that wait for an event from when it happened.
+    pub fn captions_until(&self, t: SimTime) -> Vec<Caption> {
+        self.captions.until(self.engine(), t)
     }
 
     /// The caption in force at `t`, if any.
-    pub fn caption_at(&self, t: SimTime) -> Option<&Caption> {
-        self.captions.iter().rev().find(|c| c.at <= t)
+    pub fn caption_at(&self, t: SimTime) -> Option<Caption> {
+        self.captions.at(self.engine(), t)
     }
 
     /// The engine, for reading.

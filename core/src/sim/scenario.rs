@@ -78,6 +78,20 @@ pub struct Caption {
     pub text: String,
 }
 
+/// A caption that waits for something to happen in the run rather than for a time: it
+/// applies from the first pattern event at or after `from` whose text contains `on`
+/// (an election is won when a random timeout says, not at a fixed instant), and not at
+/// all in a run where none comes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventCaption {
+    /// From when the event is looked for.
+    pub from: SimTime,
+    /// What the event's text contains, e.g. `LEADER of gen`.
+    pub on: &'static str,
+    /// The text; `{node}` in it is the node the event happened at.
+    pub text: String,
+}
+
 /// A node of a scenario, as a catalog lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeInfo {
@@ -335,6 +349,10 @@ pub trait Scenario: Sync {
     fn nodes(&self, cfg: &Config) -> Vec<NodeInfo>;
     /// Its captions for a config, in time order.
     fn captions(&self, cfg: &Config) -> Vec<Caption>;
+    /// Its captions that wait for an event of the run (none by default).
+    fn event_captions(&self, _cfg: &Config) -> Vec<EventCaption> {
+        Vec::new()
+    }
     /// Actions its story performs by itself (faults at given times), naming nodes.
     fn script(&self, cfg: &Config) -> Vec<TimedAction>;
     /// When the run ends.

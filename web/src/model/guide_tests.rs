@@ -219,9 +219,7 @@ fn guided_playing_stops_before_each_moment_asks_reveals_and_plays_on() {
     assert_eq!(p.cursor().time.as_micros(), moments[0].at.as_micros() - 1);
     assert_eq!(
         p.caption(),
-        p.run()
-            .caption_at(SimTime(399_999))
-            .map(|c| c.text.as_str())
+        p.run().caption_at(SimTime(399_999)).map(|c| c.text)
     );
     let wrong = (card.question.right + 1) % card.question.choices.len();
     p.apply(Command::Answer(wrong));

@@ -78,7 +78,7 @@ pub fn moments(run: &Run) -> Vec<Moment> {
     let engine = run.engine();
     let end = engine.now();
     let mut found: Vec<Moment> = run
-        .captions()
+        .captions_until(end)
         .iter()
         .map(|c| Moment {
             at: c.at,

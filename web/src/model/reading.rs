@@ -134,10 +134,8 @@ impl Playground {
     }
 
     /// The caption in force at the cursor.
-    pub fn caption(&self) -> Option<&str> {
-        self.run
-            .caption_at(self.cursor.time)
-            .map(|c| c.text.as_str())
+    pub fn caption(&self) -> Option<String> {
+        self.run.caption_at(self.cursor.time).map(|c| c.text)
     }
 
     /// Each property and its status at the cursor.

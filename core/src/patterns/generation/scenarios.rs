@@ -11,7 +11,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -156,9 +156,6 @@ impl Scenario for GenerationScenario {
              acknowledges it once a majority has accepted it.",
         );
         let checks = cfg.switch(CHECK_GENERATION);
-        let election = "s1's heartbeats have stopped. When a follower's random election \
-                        timeout runs out, it increments the generation, stands for election \
-                        in it and asks for votes; a majority makes it the new leader.";
         match self.story {
             Story::Pause => vec![
                 start,
@@ -169,7 +166,6 @@ impl Scenario for GenerationScenario {
                      story cuts their links into s1 until it wakes, so it learns nothing of \
                      the election); c1's requests wait for it.",
                 ),
-                caption(560, election),
                 caption(
                     1_300,
                     if checks {
@@ -192,8 +188,11 @@ impl Scenario for GenerationScenario {
             ],
             Story::Crash => vec![
                 start,
-                caption(400, "s1 crashes."),
-                caption(560, election),
+                caption(
+                    400,
+                    "s1 crashes. Its heartbeats stop; each follower waits for its \
+                              own random election timeout.",
+                ),
                 caption(
                     1_400,
                     "s1 restarts as a follower with its durable generation, hears the new \
@@ -210,11 +209,6 @@ impl Scenario for GenerationScenario {
                     400,
                     "A partition cuts {c1, s1, s2} off from {s3, s4, s5}. s1 still leads \
                      generation 1 but reaches only s2: no write of c1 gets a majority.",
-                ),
-                caption(
-                    560,
-                    "The majority side hears no more heartbeats: when a random timeout runs \
-                     out there, a new leader is elected in a higher generation.",
                 ),
                 caption(
                     1_500,
@@ -251,6 +245,63 @@ impl Scenario for GenerationScenario {
                      switch.",
                 ),
             ],
+        }
+    }
+
+    /// The election's captions, from when it happens in this run: who stood first, and
+    /// who won (a random timeout decides when, so no fixed instant would be true).
+    fn event_captions(&self, _cfg: &Config) -> Vec<EventCaption> {
+        let after = |ms: u64, on: &'static str, text: &str| EventCaption {
+            from: SimTime::from_millis(ms),
+            on,
+            text: text.to_string(),
+        };
+        let stands = |side: &str| {
+            after(
+                400,
+                "stands for election",
+                &format!(
+                    "{{node}}'s random election timeout ran out first: it increments the \
+                     generation, stands for election in it and asks the other servers for \
+                     their votes{side}."
+                ),
+            )
+        };
+        let won = |rest: &str| {
+            after(
+                400,
+                "LEADER of gen",
+                &format!(
+                    "{{node}} has the votes of a majority: it leads the new generation. {rest}"
+                ),
+            )
+        };
+        match self.story {
+            Story::Crash => vec![
+                stands(""),
+                won(
+                    "Its heartbeats carry the new generation, and c1's writes go through it \
+                     once c1 finds it.",
+                ),
+            ],
+            Story::Pause => vec![
+                stands(" (s1, frozen, hears none of it)"),
+                won("s1, frozen, still believes it leads generation 1."),
+            ],
+            Story::Partition => vec![
+                stands(" (only the three servers on its side can answer)"),
+                won(
+                    "s1, on the other side, still believes it leads generation 1, and c1, \
+                     on s1's side, keeps writing to it: none of those writes gets a majority.",
+                ),
+            ],
+            Story::SplitVote => vec![after(
+                520,
+                "LEADER of gen",
+                "{node} timed out first this time, stood in a higher generation and won the \
+                 other's vote: it leads. The split vote cost one more election timeout, not \
+                 safety.",
+            )],
         }
     }
 
