@@ -25,7 +25,10 @@ mod stage;
 mod stage_tests;
 
 pub use lanes::{Band, Lane, Lanes};
-pub use stage::{fit_chars, fit_middle, GroupBox, Scale, Spot, StageLayout, FULL_MAX, MEDIUM_MAX};
+pub use stage::{
+    fit_chars, fit_middle, headline_chars_across, GroupBox, Scale, Spot, StageLayout, FULL_MAX,
+    MEDIUM_MAX,
+};
 
 /// A point in SVG user units.
 #[derive(Clone, Copy, Debug, PartialEq)]

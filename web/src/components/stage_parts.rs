@@ -5,7 +5,7 @@ use playground_core::sim::node::{NodeId, NodeStatus};
 use playground_core::sim::scenario::RoleLook;
 use yew::prelude::*;
 
-use crate::layout::{fit_chars, fit_middle, GroupBox, Scale, Spot};
+use crate::layout::{fit_chars, fit_middle, headline_chars_across, GroupBox, Scale, Spot};
 use crate::model::Command;
 
 /// Enter or Space on a focused stage item emits `command` (and does not play).
@@ -175,9 +175,9 @@ pub fn StageNode(p: &NodeProps) -> Html {
     };
     let (name, name_cut) = fit_chars(&marked, p.scale.name_chars());
     let (headline, headline_cut) = if p.scale == Scale::Brief {
-        fit_middle(&p.headline.replace(" · ", "·"), p.scale.headline_chars())
+        fit_middle(&p.headline.replace(" · ", "·"), headline_chars_across(hw))
     } else {
-        fit_chars(&p.headline, p.scale.headline_chars())
+        fit_chars(&p.headline, headline_chars_across(hw))
     };
     let x = c.x.to_string();
     // The queue: one slot per message being served (dark) or waiting (amber).

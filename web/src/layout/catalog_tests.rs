@@ -211,3 +211,19 @@ fn a_desktop_stage_of_groups_is_not_drawn_tiny_when_smaller_nodes_fit() {
     }
     assert!(tall.is_empty(), "{tall:?}");
 }
+
+/// On a phone, brief nodes with room beside them grow wider, so a hybrid clock's whole
+/// headline ("hlc 09:00:00.102+6", 18 characters) is written, not cut in its middle.
+#[test]
+fn a_phone_s_brief_nodes_take_the_width_they_have() {
+    let p = Playground::open(parse_query("?s=v1~hybrid-transaction~seed.1"), false);
+    let l = p.stage_layout(PHONE_STAGE_WIDTH);
+    assert_eq!(l.scale, Scale::Brief);
+    for spot in &l.nodes {
+        assert!(
+            super::headline_chars_across(spot.half_w) >= 18,
+            "{spot:?} fits {}",
+            super::headline_chars_across(spot.half_w)
+        );
+    }
+}

@@ -56,6 +56,11 @@ pub(super) fn flat(
                 let spots: Vec<Spot> = centers.iter().map(|&c| box_at(c, scale)).collect();
                 let feet = footprints(roles, &spots, scale, true);
                 if inside(&feet, width, height) && clear(&spots, &feet, links, &[]) {
+                    let spots = if scale == Scale::Brief {
+                        widened(spots, links, width, height)
+                    } else {
+                        spots
+                    };
                     return (height, scale, spots);
                 }
             }
@@ -67,6 +72,25 @@ pub(super) fn flat(
     let centers = ring(&by_id, roles.len(), width, HEIGHTS.1, Scale::Compact);
     let spots = centers.iter().map(|&c| box_at(c, Scale::Compact)).collect();
     (HEIGHTS.1, Scale::Compact, spots)
+}
+
+/// Brief boxes made as wide as their places allow, up to half as wide again (a brief
+/// headline cut in its middle can hide the number that matters: "hlc 09…102+6").
+fn widened(spots: Vec<Spot>, links: &[(usize, usize)], width: f64, height: f64) -> Vec<Spot> {
+    let (half_w, _) = Scale::Brief.half();
+    [0.5, 0.375, 0.25, 0.125]
+        .into_iter()
+        .map(|more| {
+            spots
+                .iter()
+                .map(|s| Spot {
+                    half_w: half_w * (1.0 + more),
+                    ..*s
+                })
+                .collect::<Vec<Spot>>()
+        })
+        .find(|wide| inside(wide, width, height) && clear(wide, wide, links, &[]))
+        .unwrap_or(spots)
 }
 
 /// A node's box at `center`.

@@ -64,6 +64,12 @@ pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
     (cut, true)
 }
 
+/// How many characters of a headline fit across a box `half_w` wide on each side (see
+/// [`Scale::headline_chars`]).
+pub fn headline_chars_across(half_w: f64) -> usize {
+    ((2.0 * half_w - 12.0) / HEADLINE_CHAR_WIDTH).floor() as usize
+}
+
 /// The most nodes drawn at [`Scale::Full`].
 pub const FULL_MAX: usize = 12;
 /// The most nodes drawn at [`Scale::Medium`].
@@ -116,7 +122,7 @@ impl Scale {
     /// scale may be a little wider).
     pub fn headline_chars(self) -> usize {
         let (half_w, _) = self.half();
-        ((2.0 * half_w - 12.0) / HEADLINE_CHAR_WIDTH).floor() as usize
+        headline_chars_across(half_w)
     }
 
     /// The space one node takes in a grid: its box and room around it (for the role
