@@ -237,8 +237,10 @@ pub fn StageNode(p: &NodeProps) -> Html {
                     <text class="mark" x={x} y={(c.y + 3.5).to_string()}>{ mark(p.role, p.status) }</text>
                 },
             } }
-            if !full {
-                // Shown on hover, on keyboard focus and while selected (see the style sheet).
+            if !full && (p.scale != Scale::Brief || name_cut || headline_cut || badge.is_some()) {
+                // Shown on hover, on keyboard focus and while selected (see the style sheet),
+                // unless the box already says it all (a brief node whose text is whole):
+                // above a row of boxes it covers the row above.
                 <text class="tip" x={c.x.to_string()} y={(c.y - hh - 5.0).to_string()}>
                     { format!("{} · {}", p.name, p.headline) }
                     if let Some(badge) = &badge {

@@ -193,13 +193,15 @@ impl Node for HubNode {
     }
 
     fn view(&self) -> NodeView {
+        // Short, so a small node keeps both numbers ("v2 · 4 adapters").
+        let adapters = match self.reads.len() {
+            1 => "1 adapter".to_string(),
+            n => format!("{n} adapters"),
+        };
         let (role, headline) = if self.is_hub {
-            ("hub", format!("{} adapters", self.reads.len()))
+            ("hub", adapters)
         } else {
-            (
-                "system",
-                format!("format v{}, {} adapters", self.format, self.reads.len()),
-            )
+            ("system", format!("v{} · {adapters}", self.format))
         };
         NodeView {
             role,
