@@ -379,7 +379,11 @@ pub fn App() -> Html {
             </div>
         },
     };
-    let diagram = diagram_view.panel(exporting || m.embedded(), || {
+    // Out of view, the diagram and the log keep their last drawing only while playing
+    // (then every frame would rebuild them for nothing); paused, they follow every
+    // change, so what find-in-page or a screen reader meets there is current.
+    let current = !m.playing();
+    let diagram = diagram_view.panel(current || exporting || m.embedded(), || {
         diagram_panel(
             &m,
             PanelParts {
@@ -459,7 +463,7 @@ pub fn App() -> Html {
                     </div>
                 </div>
                 <div class="bottom-row">
-                    { log_view.panel(false, || html! {
+                    { log_view.panel(current, || html! {
                         <EventLog rows={Rc::new(m.log_rows(120, 30))} names={names} node={m.log_node()}
                                   hidden={hidden} panel={log_view.node.clone()} on={on.clone()} />
                     }) }

@@ -4,8 +4,9 @@
 //! the event log) would be rebuilt and diffed for nothing: the browser does not even lay
 //! it out (`content-visibility: auto`). [`use_in_view`] watches a panel with an
 //! `IntersectionObserver`; while it is out of view, [`InView::panel`] hands back what the
-//! panel drew last (the same virtual DOM, so Yew changes nothing), and it is drawn
-//! afresh as soon as it comes within [`MARGIN`] of the window.
+//! panel drew last (the same virtual DOM, so Yew changes nothing), unless the caller
+//! needs it current (the page does whenever it is not playing), and it is drawn afresh
+//! as soon as it comes within [`MARGIN`] of the window.
 
 use std::cell::RefCell;
 use std::rc::Rc;

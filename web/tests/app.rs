@@ -530,3 +530,27 @@ async fn plays_a_data_owner_crash_and_the_client_is_redirected() {
         "holds"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_paused_page_keeps_the_log_below_the_window_current() {
+    let page = open("?s=v1~generation-crash~seed.1").await;
+    page.reveal("log").await;
+    let window = web_sys::window().unwrap();
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    settle().await;
+    // The log is well below the window now (else this test would show nothing).
+    let top = page.get("log").get_bounding_client_rect().top();
+    let height = window.inner_height().unwrap().as_f64().unwrap();
+    assert!(
+        top > height + 200.0,
+        "the log starts at {top}, the window is {height} tall"
+    );
+    // Paused, a seek redraws it there: find-in-page and screen readers meet the run's
+    // present, not the instant it was last seen.
+    page.set_input("scrubber", "1450000", "input").await;
+    assert!(
+        page.text("log").contains("RESTART s1"),
+        "{}",
+        page.text("log")
+    );
+}
