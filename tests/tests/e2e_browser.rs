@@ -122,7 +122,7 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
         .unwrap();
     let banner = text(&client, "error-banner").await;
     assert!(
-        banner.contains("the nearest are: lamport-skew, lamport-concurrent"),
+        banner.contains("the nearest are: lamport-concurrent, lamport-skew"),
         "{banner}"
     );
 

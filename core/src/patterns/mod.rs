@@ -38,6 +38,25 @@ use crate::sim::validate;
 /// costs about 3 kB of wasm for every element type and key it is used with; this costs a
 /// few dozen bytes. It is quadratic, so it is only for the bounded lists a pattern shows
 /// or checks (a table's latest rows, one transaction's writes).
+/// How many letters must be inserted, deleted or replaced to turn `a` into `b`
+/// (Levenshtein's distance), for telling a typo's story apart.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 pub(crate) fn sort_short_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     for i in 1..items.len() {
         let mut j = i;
@@ -185,9 +204,11 @@ impl Registry {
             })
     }
 
-    /// Up to five story ids nearest to `id` (most words in common, the pattern's word
-    /// counting double; catalog order between equals), or the catalog's first five when
-    /// none shares a word, followed by how many there are in all.
+    /// Up to five story ids nearest to `id`, said as a clause: most words in common (the
+    /// pattern's word counting double), then fewest letters to change (a typo), then
+    /// catalog order; when none is near (no word in common, and more than half its
+    /// letters to change), the catalog's first five, said as such. Then how many there
+    /// are in all.
     fn nearest_ids(&self, id: &str) -> String {
         const SHOWN: usize = 5;
         let words: Vec<&str> = id.split('-').collect();
@@ -198,13 +219,30 @@ impl Registry {
                 .map(|(i, w)| if i == 0 && words[0] == w { 2 } else { 1 })
                 .sum()
         };
-        let mut ranked: Vec<(usize, usize, &str)> = (0..)
+        let mut ranked: Vec<(usize, usize, usize, &str)> = (0..)
             .zip(&self.scenarios)
-            .map(|(i, s)| (score(s.id()), i, s.id()))
+            .map(|(i, s)| (score(s.id()), edit_distance(id, s.id()), i, s.id()))
             .collect();
-        sort_short_by_key(&mut ranked, |&(score, i, _)| (std::cmp::Reverse(score), i));
-        let shown: Vec<&str> = ranked.iter().take(SHOWN).map(|r| r.2).collect();
-        format!("{}, … ({} in all)", shown.join(", "), self.scenarios.len())
+        sort_short_by_key(&mut ranked, |&(score, edits, i, _)| {
+            (std::cmp::Reverse(score), edits, i)
+        });
+        let near = ranked
+            .first()
+            .is_some_and(|&(score, edits, _, _)| score > 0 || 2 * edits <= id.chars().count());
+        if !near {
+            sort_short_by_key(&mut ranked, |r| r.2);
+        }
+        let shown: Vec<&str> = ranked.iter().take(SHOWN).map(|r| r.3).collect();
+        let said = if near {
+            "the nearest are"
+        } else {
+            "none is like it; the catalog begins"
+        };
+        format!(
+            "{said}: {}, … ({} in all)",
+            shown.join(", "),
+            self.scenarios.len()
+        )
     }
 
     /// Starts the run a session defines (nothing is explored yet), once
@@ -265,7 +303,27 @@ mod tests {
         );
         assert!(near.ends_with(&format!("({} in all)", registry.scenarios().len())));
         assert_eq!(near.matches(", ").count(), 5, "five named: {near}");
-        assert!(said("raft").contains("the nearest are: lamport-skew, lamport-concurrent"));
+        // A typo: the story it misspells first.
+        assert!(
+            said("lamport-concurent").contains("the nearest are: lamport-concurrent, lamport-skew"),
+            "{}",
+            said("lamport-concurent")
+        );
+        assert!(said("hybrid-lagin").contains("the nearest are: hybrid-lagging"));
+        // Nothing like it: the catalog's first stories, not called near.
+        let none = said("raft");
+        assert!(
+            none.contains("none is like it; the catalog begins: lamport-skew, lamport-concurrent"),
+            "{none}"
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_letters_to_change() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("lamport-concurent", "lamport-concurrent"), 1);
+        assert_eq!(edit_distance("same", "same"), 0);
     }
 
     #[test]

@@ -228,7 +228,8 @@ pub enum SessionError {
     UnknownScenario {
         /// The id given.
         id: String,
-        /// The nearest ids that exist, and how many there are.
+        /// The nearest ids that exist (or, none being near, the first), said as a
+        /// clause, and how many there are.
         known: String,
     },
     /// The scenario has no parameter of this name.
@@ -323,7 +324,7 @@ impl fmt::Display for SessionError {
                 write!(f, "the session has more than {max} actions")
             }
             SessionError::UnknownScenario { id, known } => {
-                write!(f, "there is no scenario `{id}`; the nearest are: {known}")
+                write!(f, "there is no scenario `{id}`; {known}")
             }
             SessionError::UnknownParam { name, known } => {
                 write!(
