@@ -112,7 +112,7 @@ async fn keys_moved_by_mod_n_and_two_writers_without_the_fence() {
         client.set_window_size(width, height).await.unwrap();
         open_at(&client, &base, &scaling, 1_600_000).await;
         let plots = text(&client, "pattern-plots").await;
-        assert!(plots.contains("8 shard(s)"), "{plots}");
+        assert!(plots.contains("8 shards"), "{plots}");
         shoot(
             &client,
             "pattern-plots",

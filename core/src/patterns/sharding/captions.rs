@@ -77,10 +77,11 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                 caption(
                     1_000,
                     format!(
-                        "r1 adds {add} shard(s): {n} → {}. By the function alone {moved:.1} % \
+                        "r1 adds {add} shard{}: {n} → {}. By the function alone {moved:.1} % \
                          of the keys change shard (a consistent scheme's ideal is {:.1} %), \
                          and key counts end {is:.1} % apart; the facts and the table count \
                          the keys r1 actually sent before and after the change. {}",
+                        if add == 1 { "" } else { "s" },
                         n + add as u32,
                         add as f64 * 100.0 / (f64::from(n) + add as f64),
                         if plan.scheme == Scheme::Modulo {

@@ -224,8 +224,9 @@ impl ShardChecker {
             let secs = (p.to - p.from) as f64 / 1e6;
             notes.push((
                 format!(
-                    "{} shard(s), {}–{} ms",
+                    "{} shard{}, {}–{} ms",
                     p.shards,
+                    if p.shards == 1 { "" } else { "s" },
                     p.from / 1_000,
                     p.to / 1_000
                 ),
