@@ -36,8 +36,10 @@ pub fn dist_dir() -> PathBuf {
 
 /// Serves `dist/` under [`PREFIX`] on a background thread.
 pub fn serve(dist: PathBuf) -> u16 {
-    let port = free_port();
-    let server = tiny_http::Server::http(("127.0.0.1", port)).expect("static server starts");
+    // Bound at a port the system picks, read back: a port found free and bound a moment
+    // later can be taken in between by a browser another test starts.
+    let server = tiny_http::Server::http(("127.0.0.1", 0)).expect("static server starts");
+    let port = server.server_addr().to_ip().expect("an IP address").port();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
             // One thread per request: a large response (the wasm) written to a slow reader
