@@ -258,3 +258,14 @@ fn with_faults(registry: &Registry, mut session: Session) -> Session {
     session.actions = random_faults(session.seed, &names, length_us);
     session
 }
+
+/// When a pattern event whose text contains `text` first happens at or after `from_us`
+/// in the explored run: its time in microseconds and its node's name.
+pub fn first_note(engine: &dyn Engine, from_us: u64, text: &str) -> Option<(u64, String)> {
+    (0..engine.trace_len()).find_map(|i| {
+        let e = engine.event(i)?;
+        let node = e.node?;
+        (e.tag == EventTag::Note && e.time.as_micros() >= from_us && e.label.contains(text))
+            .then(|| (e.time.as_micros(), engine.names()[node.index()].clone()))
+    })
+}

@@ -223,3 +223,32 @@ fn acking_before_a_majority_loses_a_put_across_seeds() {
     assert_eq!(lost, 20, "every seed loses the acknowledged put");
     assert_eq!(stale, 20, "and the read through the new leader misses it");
 }
+
+#[test]
+fn the_leader_crash_caption_names_the_winner_when_it_wins() {
+    use playground_core::sim::time::SimTime;
+    // The new leader is elected between about 350 and 500 ms, by random timers: a caption
+    // at a fixed instant would tell of an election already over, or not yet begun.
+    for seed in 1..=12 {
+        for session in [
+            Session::new("consistent-leader-crash", seed),
+            Session::new("consistent-leader-crash", seed).with_switch_off("ack-after-majority"),
+        ] {
+            let run = playground_tests::run_to_end(&session);
+            let (won, leader) =
+                playground_tests::first_note(run.engine(), 215_000, "LEADER of term").unwrap();
+            let at = |us: u64| run.caption_at(SimTime(us)).unwrap().text;
+            assert!(!at(won - 1).contains("wins the election"), "seed {seed}");
+            for later in [won, won.max(400_000), run.engine().horizon().as_micros()] {
+                assert!(
+                    at(later).contains(&format!("{leader} wins the election"))
+                        || at(later).starts_with("The put got no answer")
+                        || at(later).starts_with("The client was told"),
+                    "seed {seed} at {later}: {}",
+                    at(later)
+                );
+            }
+            assert!(at(won).contains(&format!("{leader} wins the election")));
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use playground_core::sim::checker::PropertyKind;
 use playground_core::sim::run::{Engine, EventTag};
 use playground_core::{Registry, Session};
-use playground_tests::faulty_session;
+use playground_tests::{faulty_session, first_note};
 
 const SWITCH: &str = "check-generation";
 
@@ -249,16 +249,6 @@ fn a_sweep_without_the_check_finds_every_breakable_guarantee_broken() {
         false,
     );
     assert!(partition >= 8, "only {partition} of 20 partition seeds");
-}
-
-/// When the event `text` first happens at or after `from_us`: time and node name.
-fn first_note(engine: &dyn Engine, from_us: u64, text: &str) -> Option<(u64, String)> {
-    (0..engine.trace_len()).find_map(|i| {
-        let e = engine.event(i)?;
-        let node = e.node?;
-        (e.tag == EventTag::Note && e.time.as_micros() >= from_us && e.label.contains(text))
-            .then(|| (e.time.as_micros(), engine.names()[node.index()].clone()))
-    })
 }
 
 #[test]

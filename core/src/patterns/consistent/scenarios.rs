@@ -13,7 +13,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -340,6 +340,27 @@ impl Scenario for ConsistentScenario {
         nodes
     }
 
+    /// Who wins the election after m1's crash, when a random timer lets one win.
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        if self.story != Story::LeaderCrash {
+            return Vec::new();
+        }
+        let text = if cfg.switch(ACK_AFTER_MAJORITY) {
+            "m1 is silent; the others' election timers run out and {node} wins the election: \
+             it leads the new term. The client's put, retried with the same request number, \
+             is applied through it once, and a read through it returns x=1."
+        } else {
+            "m1 is silent; the others' election timers run out and {node} wins the election: \
+             it leads the new term. Its log never had x=1: the put the client was told is \
+             done is lost (see the invariants)."
+        };
+        vec![EventCaption {
+            from: SimTime::from_millis(215),
+            on: "LEADER of term",
+            text: text.to_string(),
+        }]
+    }
+
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
         let start = caption(
             0,
@@ -391,24 +412,14 @@ impl Scenario for ConsistentScenario {
                     400,
                     if acks {
                         "The put got no answer, so the client retries it, with the same request \
-                         number, at m3. m3 has heard from no leader lately: rather than forward \
-                         into silence it says so, and the client asks it again shortly."
+                         number, at m3. A follower that has heard from no leader lately says so \
+                         rather than forward into silence, and the client asks again shortly."
                     } else {
                         "The client was told the put is done, but m1 crashed before any other \
                          node stored it."
                     },
                 ),
-                caption(
-                    460,
-                    if acks {
-                        "m1 is silent: when their election timers run out, the others elect a \
-                         new leader, which takes the retried put; a read through it returns x=1."
-                    } else {
-                        "m1 is silent: when their election timers run out, the others elect a \
-                         new leader whose log never had x=1: an acknowledged put is lost (see \
-                         the invariants)."
-                    },
-                ),
+                // Who wins the election, and when, is the run's: see `event_captions`.
             ],
             Story::LeaseClock => vec![
                 start,
