@@ -140,7 +140,7 @@ fn a_slow_consumer_lets_the_queue_grow_without_bound() {
 fn a_poison_message_is_dead_lettered_after_5_deliveries_or_blocks_the_queue() {
     let session = Session::new("broker-poison", 1);
     let run = run_to_end(&session);
-    assert_eq!(headline(&run, "dlq"), "1 dead letters");
+    assert_eq!(headline(&run, "dlq"), "1 dead letter");
     assert_eq!(fact(&run, 1_500, "dead-lettered"), "1");
     assert_eq!(metric(run.engine(), "redelivered", 0, 1_500), 4);
     assert!(metric(run.engine(), "ready", 0, 1_500) <= 30);

@@ -238,17 +238,17 @@ fn the_leader_crash_caption_names_the_winner_when_it_wins() {
             let (won, leader) =
                 playground_tests::first_note(run.engine(), 215_000, "LEADER of term").unwrap();
             let at = |us: u64| run.caption_at(SimTime(us)).unwrap().text;
-            assert!(!at(won - 1).contains("wins the election"), "seed {seed}");
+            assert!(!at(won - 1).contains("wins it and leads"), "seed {seed}");
             for later in [won, won.max(400_000), run.engine().horizon().as_micros()] {
                 assert!(
-                    at(later).contains(&format!("{leader} wins the election"))
+                    at(later).contains(&format!("{leader} wins it and leads"))
                         || at(later).starts_with("The put got no answer")
                         || at(later).starts_with("The client was told"),
                     "seed {seed} at {later}: {}",
                     at(later)
                 );
             }
-            assert!(at(won).contains(&format!("{leader} wins the election")));
+            assert!(at(won).contains(&format!("{leader} wins it and leads")));
         }
     }
 }

@@ -42,7 +42,7 @@ async fn the_broker_stories_in_the_page() {
         open_at(&client, &base, &poison, 1_000_000).await;
         assert!(browser::node_state(&client, "node-dlq")
             .await
-            .contains("1 dead letters"));
+            .contains("1 dead letter"));
         assert!(text(&client, "property-1").await.contains("holds"));
         shoot_stage(&client, &shots.join(format!("broker-poison-{name}.png"))).await;
     }

@@ -114,7 +114,10 @@ impl DeadLetters {
     pub(super) fn view(&self) -> NodeView {
         NodeView {
             role: "dead letters",
-            headline: format!("{} dead letters", self.count),
+            headline: match self.count {
+                1 => "1 dead letter".to_string(),
+                n => format!("{n} dead letters"),
+            },
             fields: vec![(
                 "latest",
                 self.last.map_or("none".to_string(), |id| format!("m{id}")),

@@ -346,13 +346,13 @@ impl Scenario for ConsistentScenario {
             return Vec::new();
         }
         let text = if cfg.switch(ACK_AFTER_MAJORITY) {
-            "m1 is silent; the others' election timers run out and {node} wins the election: \
-             it leads the new term. The client's put, retried with the same request number, \
-             is applied through it once, and a read through it returns x=1."
+            "m1 is silent, so the others hold an election; {node} wins it and leads the new \
+             term. The client's put, retried with the same request number, is applied \
+             through it once, and a read through it returns x=1."
         } else {
-            "m1 is silent; the others' election timers run out and {node} wins the election: \
-             it leads the new term. Its log never had x=1: the put the client was told is \
-             done is lost (see the invariants)."
+            "m1 is silent, so the others hold an election; {node} wins it and leads the new \
+             term. Its log never had x=1: the put the client was told is done is lost (see \
+             the invariants)."
         };
         vec![EventCaption {
             from: SimTime::from_millis(215),
