@@ -259,13 +259,20 @@ fn with_faults(registry: &Registry, mut session: Session) -> Session {
     session
 }
 
-/// When a pattern event whose text contains `text` first happens at or after `from_us`
-/// in the explored run: its time in microseconds and its node's name.
-pub fn first_note(engine: &dyn Engine, from_us: u64, text: &str) -> Option<(u64, String)> {
+/// When a pattern event (a note) or a message sent whose text contains `text` first
+/// happens at or after `from_us` in the explored run: its time in microseconds, its node's
+/// name and its text.
+pub fn first_event(engine: &dyn Engine, from_us: u64, text: &str) -> Option<(u64, String, String)> {
     (0..engine.trace_len()).find_map(|i| {
         let e = engine.event(i)?;
         let node = e.node?;
-        (e.tag == EventTag::Note && e.time.as_micros() >= from_us && e.label.contains(text))
-            .then(|| (e.time.as_micros(), engine.names()[node.index()].clone()))
+        let told = matches!(e.tag, EventTag::Note | EventTag::Send);
+        (told && e.time.as_micros() >= from_us && e.label.contains(text)).then(|| {
+            (
+                e.time.as_micros(),
+                engine.names()[node.index()].clone(),
+                e.label,
+            )
+        })
     })
 }

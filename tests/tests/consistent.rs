@@ -235,8 +235,8 @@ fn the_leader_crash_caption_names_the_winner_when_it_wins() {
             Session::new("consistent-leader-crash", seed).with_switch_off("ack-after-majority"),
         ] {
             let run = playground_tests::run_to_end(&session);
-            let (won, leader) =
-                playground_tests::first_note(run.engine(), 215_000, "LEADER of term").unwrap();
+            let (won, leader, _) =
+                playground_tests::first_event(run.engine(), 215_000, "LEADER of term").unwrap();
             let at = |us: u64| run.caption_at(SimTime(us)).unwrap().text;
             assert!(!at(won - 1).contains("wins it and leads"), "seed {seed}");
             for later in [won, won.max(400_000), run.engine().horizon().as_micros()] {

@@ -440,3 +440,58 @@ fn snapshots_show_pending_timers_as_the_trace_fires_them() {
         }
     }
 }
+
+/// Captions that tell of something the run does when its random draws say wait for it:
+/// over seeds, each is not shown a microsecond before its event and is shown from it; with
+/// the mechanism switched off (where a story offers that) it is never shown.
+#[test]
+fn captions_wait_for_the_events_they_tell_of() {
+    // Story, its switch whose mechanism brings the event about, what the event's text
+    // contains (a note, or a message sent) and what its caption says.
+    let cases = [
+        (
+            "balance-gray-failure",
+            Some("outlier-detection"),
+            "ejected i3 for",
+            "b1 has had 5 errors in a row from i3",
+        ),
+        (
+            "broker-poison",
+            Some("dead-letter"),
+            "dead-letter m",
+            "broker has delivered the poison message",
+        ),
+        (
+            "mapreduce-straggler",
+            Some("backup-tasks"),
+            "backup copy of map",
+            "no map task left to hand out",
+        ),
+        ("hybrid-transaction", None, "T1 commit", "commits with"),
+        ("scatter-hedged", None, "hedged q", "asks the other replica"),
+    ];
+    for (story, switch, on, says) in cases {
+        for seed in 1..=5 {
+            let run = playground_tests::run_to_end(&Session::new(story, seed));
+            let caption = |us: u64| run.caption_at(SimTime(us)).map(|c| c.text);
+            let (at, _, _) = playground_tests::first_event(run.engine(), 0, on)
+                .unwrap_or_else(|| panic!("{story} seed {seed}: no event {on:?}"));
+            let before = caption(at - 1).unwrap_or_default();
+            assert!(
+                !before.contains(says),
+                "{story} seed {seed} before {at}: {before}"
+            );
+            let from = caption(at).unwrap_or_default();
+            assert!(from.contains(says), "{story} seed {seed} at {at}: {from}");
+        }
+        if let Some(switch) = switch {
+            let session = Session::new(story, 1).with_switch_off(switch);
+            let run = playground_tests::run_to_end(&session);
+            let shown = run.captions_until(run.engine().horizon());
+            assert!(
+                shown.iter().all(|c| !c.text.contains(says)),
+                "{story} with {switch} off"
+            );
+        }
+    }
+}

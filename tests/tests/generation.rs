@@ -5,7 +5,7 @@
 use playground_core::sim::checker::PropertyKind;
 use playground_core::sim::run::{Engine, EventTag};
 use playground_core::{Registry, Session};
-use playground_tests::{faulty_session, first_note};
+use playground_tests::{faulty_session, first_event};
 
 const SWITCH: &str = "check-generation";
 
@@ -260,8 +260,8 @@ fn the_election_captions_follow_the_run_not_the_clock() {
     for seed in 1..=5 {
         let mut run = run_of(&registry, &Session::new("generation-crash", seed));
         let e = run.engine();
-        let (stood, candidate) = first_note(e, 400_000, "stands for election").unwrap();
-        let (won, leader) = first_note(e, 400_000, "LEADER of gen").unwrap();
+        let (stood, candidate, _) = first_event(e, 400_000, "stands for election").unwrap();
+        let (won, leader, _) = first_event(e, 400_000, "LEADER of gen").unwrap();
         let at = |us: u64| run.caption_at(SimTime(us)).unwrap().text;
         // Until a timeout runs out, the crash; from it, who stood; from the win, who leads.
         assert!(at(stood - 1).starts_with("s1 crashes."), "seed {seed}");
@@ -278,7 +278,7 @@ fn the_election_captions_follow_the_run_not_the_clock() {
             Action::Crash(NodeId(leader[1..].parse::<u32>().unwrap())),
         );
         run.engine_mut().run_to_end(1_000_000);
-        let (won, leader) = first_note(run.engine(), 400_000, "LEADER of gen").unwrap();
+        let (won, leader, _) = first_event(run.engine(), 400_000, "LEADER of gen").unwrap();
         assert_eq!(leader, loser, "seed {seed}");
         let text = run.caption_at(SimTime(won)).unwrap().text;
         assert!(
@@ -292,12 +292,12 @@ fn the_election_captions_follow_the_run_not_the_clock() {
         .with_action(SimTime::from_millis(450), Action::Crash("s2".into()))
         .with_action(SimTime::from_millis(450), Action::Crash("s3".into()));
     let run = run_of(&registry, &alone);
-    let stood = first_note(run.engine(), 400_000, "stands for election");
+    let stood = first_event(run.engine(), 400_000, "stands for election");
     assert!(
-        stood.as_ref().is_none_or(|(t, _)| *t > 1_400_000),
+        stood.as_ref().is_none_or(|(t, _, _)| *t > 1_400_000),
         "{stood:?}"
     );
-    assert!(first_note(run.engine(), 400_000, "LEADER of gen").is_none());
+    assert!(first_event(run.engine(), 400_000, "LEADER of gen").is_none());
     let text = run.caption_at(SimTime::from_millis(1_399)).unwrap().text;
     assert!(text.starts_with("s1 crashes."), "{text}");
     let all = run.captions_until(run.engine().horizon());

@@ -1,5 +1,5 @@
 //! A run's captions: the scenario's timed ones, and those that wait for an event of the
-//! run ([`EventCaption`]), found in the explored trace when first asked for and
+//! run ([`EventCaption`]: a note or a message sent), found in the explored trace when first asked for and
 //! remembered until explored events are discarded.
 
 use std::cell::RefCell;
@@ -80,7 +80,8 @@ impl Captions {
         if search.found.is_none() && t >= waiting.from {
             let events = engine.events_between(waiting.from, SimTime(t.as_micros() + 1));
             for i in events.start.max(search.scanned)..events.end {
-                let Some((Some(node), EventTag::Note)) = engine.event_class(i) else {
+                let Some((Some(node), EventTag::Note | EventTag::Send)) = engine.event_class(i)
+                else {
                     continue;
                 };
                 let event = engine.event(i)?;

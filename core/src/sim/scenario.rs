@@ -79,9 +79,9 @@ pub struct Caption {
 }
 
 /// A caption that waits for something to happen in the run rather than for a time: it
-/// applies from the first pattern event at or after `from` whose text contains `on`
-/// (an election is won when a random timeout says, not at a fixed instant), and not at
-/// all in a run where none comes.
+/// applies from the first pattern event (a note) or message sent at or after `from` whose
+/// text contains `on` (an election is won when a random timeout says, not at a fixed
+/// instant), and not at all in a run where none comes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventCaption {
     /// From when the event is looked for.
@@ -90,6 +90,17 @@ pub struct EventCaption {
     pub on: &'static str,
     /// The text; `{node}` in it is the node the event happened at.
     pub text: String,
+}
+
+impl EventCaption {
+    /// The caption `text` from the first event after `from_ms` whose text contains `on`.
+    pub fn after(from_ms: u64, on: &'static str, text: impl Into<String>) -> EventCaption {
+        EventCaption {
+            from: SimTime::from_millis(from_ms),
+            on,
+            text: text.into(),
+        }
+    }
 }
 
 /// A node of a scenario, as a catalog lists it.

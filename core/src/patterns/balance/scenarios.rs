@@ -14,7 +14,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 use crate::sim::topology::Topology;
@@ -450,6 +450,20 @@ impl Scenario for BalanceScenario {
                 ),
             ],
         }
+    }
+
+    /// The gray failure's first ejection, when the run's errors bring it about.
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        if self.story != Story::GrayFailure || !cfg.switch(OUTLIER_DETECTION) {
+            return Vec::new();
+        }
+        vec![EventCaption::after(
+            300,
+            "ejected i3 for",
+            "{node} has had 5 errors in a row from i3: it ejects i3 and routes around it \
+             for 300 ms, although i3 still passes every health check. Then i3 is back in, \
+             fails again and is ejected for longer (the balancer's notes).",
+        )]
     }
 
     fn script(&self, cfg: &Config) -> Vec<TimedAction> {

@@ -5,7 +5,7 @@ use super::scenarios::{
     SLOW_SHIPMENTS_US, TOPIC_CRASH_MS,
 };
 use super::{DEAD_LETTER, DELIVERY_LIMIT, DURABLE, MANUAL_ACK};
-use crate::sim::scenario::{Caption, Config};
+use crate::sim::scenario::{Caption, Config, EventCaption};
 use crate::sim::time::SimTime;
 
 fn caption(ms: u64, text: String) -> Caption {
@@ -79,9 +79,8 @@ pub(super) fn captions(s: &BrokerScenario, cfg: &Config) -> Vec<Caption> {
         Story::Poison => {
             let then = if cfg.switch(DEAD_LETTER) {
                 format!(
-                    "After {DELIVERY_LIMIT} deliveries the broker moves it to the dead-letter \
-                     queue (dlq), where a person can look at it, and the messages behind it \
-                     flow again."
+                    "The broker counts its deliveries: the limit is {DELIVERY_LIMIT}, then \
+                     the dead-letter queue."
                 )
             } else {
                 format!(
@@ -241,4 +240,21 @@ fn crashes(cfg: &Config, rate: i64, work_ms: u64) -> Vec<Caption> {
                 .to_string(),
         ),
     ]
+}
+
+/// The captions that wait for the run: the poison message's move to the dead-letter
+/// queue, when its deliveries run out.
+pub(super) fn event_captions(s: &BrokerScenario, cfg: &Config) -> Vec<EventCaption> {
+    if s.story() != Story::Poison || !cfg.switch(DEAD_LETTER) {
+        return Vec::new();
+    }
+    vec![EventCaption::after(
+        POISON_MS,
+        "dead-letter m",
+        format!(
+            "The {{node}} has delivered the poison message {DELIVERY_LIMIT} times: it moves \
+             it to the dead-letter queue (dlq), where a person can look at it, and the \
+             messages behind it flow again."
+        ),
+    )]
 }

@@ -1,6 +1,6 @@
 //! The named scenarios: prefetch, a slow consumer, a poison message, crashes, topics.
 
-use super::captions::captions;
+use super::captions::{captions, event_captions};
 use super::checker::BrokerChecker;
 use super::consumer::{Consumer, DeadLetters};
 use super::node::BrokerNode;
@@ -14,7 +14,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 use crate::sim::topology::Topology;
@@ -281,6 +281,10 @@ impl Scenario for BrokerScenario {
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
         captions(self, cfg)
+    }
+
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        event_captions(self, cfg)
     }
 
     fn script(&self, cfg: &Config) -> Vec<TimedAction> {

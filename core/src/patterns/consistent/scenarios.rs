@@ -354,11 +354,7 @@ impl Scenario for ConsistentScenario {
              term. Its log never had x=1: the put the client was told is done is lost (see \
              the invariants)."
         };
-        vec![EventCaption {
-            from: SimTime::from_millis(215),
-            on: "LEADER of term",
-            text: text.to_string(),
-        }]
+        vec![EventCaption::after(215, "LEADER of term", text)]
     }
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {

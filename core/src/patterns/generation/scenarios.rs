@@ -251,16 +251,11 @@ impl Scenario for GenerationScenario {
     /// The election's captions, from when it happens in this run: who stood first, and
     /// who won (a random timeout decides when, so no fixed instant would be true).
     fn event_captions(&self, _cfg: &Config) -> Vec<EventCaption> {
-        let after = |ms: u64, on: &'static str, text: &str| EventCaption {
-            from: SimTime::from_millis(ms),
-            on,
-            text: text.to_string(),
-        };
         let stands = |side: &str| {
-            after(
+            EventCaption::after(
                 400,
                 "stands for election",
-                &format!(
+                format!(
                     "{{node}}'s random election timeout ran out first: it increments the \
                      generation, stands for election in it and asks the other servers for \
                      their votes{side}."
@@ -268,10 +263,10 @@ impl Scenario for GenerationScenario {
             )
         };
         let won = |rest: &str| {
-            after(
+            EventCaption::after(
                 400,
                 "LEADER of gen",
-                &format!(
+                format!(
                     "{{node}} has the votes of a majority: it leads the new generation. {rest}"
                 ),
             )
@@ -295,7 +290,7 @@ impl Scenario for GenerationScenario {
                      on s1's side, keeps writing to it: none of those writes gets a majority.",
                 ),
             ],
-            Story::SplitVote => vec![after(
+            Story::SplitVote => vec![EventCaption::after(
                 520,
                 "LEADER of gen",
                 "{node} timed out first this time, stood in a higher generation and won the \

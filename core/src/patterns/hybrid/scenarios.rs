@@ -13,7 +13,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -286,7 +286,6 @@ impl Scenario for HybridScenario {
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
         let parts = clock_parts(cfg);
-        let final_clock = cfg.switch(FINAL_CLOCK);
         let clocks = match (parts.wall, parts.counter) {
             (true, true) => {
                 "Every message carries its sender's hybrid clock: a wall-clock part and a \
@@ -321,7 +320,7 @@ impl Scenario for HybridScenario {
                      coordinator's and answers with it; the coordinator's clock moves past \
                      every answer.",
                 ),
-                caption(40, transaction_commit(final_clock, parts)),
+                // The commit's caption waits for the commit: see `event_captions`.
             ],
             Story::Lagging => vec![
                 caption(
@@ -368,6 +367,15 @@ impl Scenario for HybridScenario {
                 ),
             ],
         }
+    }
+
+    /// The transaction's commit, from when the coordinator sends it.
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        if self.story != Story::Transaction {
+            return Vec::new();
+        }
+        let text = transaction_commit(cfg.switch(FINAL_CLOCK), clock_parts(cfg));
+        vec![EventCaption::after(20, "T1 commit", text)]
     }
 
     fn script(&self, _cfg: &Config) -> Vec<TimedAction> {

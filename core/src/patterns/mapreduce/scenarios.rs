@@ -15,7 +15,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 use crate::sim::topology::Topology;
@@ -204,20 +204,7 @@ impl Scenario for MapReduceScenario {
         );
         match self.story {
             Story::Straggler => {
-                let later = if cfg.switch(BACKUP_TASKS) {
-                    "When no map task is left to hand out, the master starts a backup copy \
-                     of each one still running — w2's included — on the first idle worker; \
-                     whichever copy finishes first counts, the other is discarded. The \
-                     same near the end of the reduce phase. Compare \"backup copies\" with \
-                     \"task copies started\": the job ends long before w2 would have."
-                } else {
-                    "Backups are switched off: once the other workers have taken every map \
-                     task there is, they sit idle (see the invariants) and the reducers \
-                     cannot start until w2's slow map task is done. One slow machine sets \
-                     the time of the whole job: the paper's sort took 44 % longer without \
-                     backups."
-                };
-                vec![
+                let mut out = vec![
                     start,
                     caption(
                         1,
@@ -226,8 +213,21 @@ impl Scenario for MapReduceScenario {
                              machine): its first map task takes {slowdown} times as long."
                         ),
                     ),
-                    caption(50, later.to_string()),
-                ]
+                ];
+                // With backups on, what comes next waits for the first backup: see
+                // `event_captions`.
+                if !cfg.switch(BACKUP_TASKS) {
+                    out.push(caption(
+                        50,
+                        "Backups are switched off: once the other workers have taken every \
+                         map task there is, they sit idle (see the invariants) and the \
+                         reducers cannot start until w2's slow map task is done. One slow \
+                         machine sets the time of the whole job: the paper's sort took 44 % \
+                         longer without backups."
+                            .to_string(),
+                    ));
+                }
+                out
             }
             Story::WorkerDies | Story::DiesMidMap => {
                 let crash = cfg.param("crash").max(0) as u64;
@@ -257,6 +257,22 @@ impl Scenario for MapReduceScenario {
                 ]
             }
         }
+    }
+
+    /// The straggler's first backup copy, when the master runs out of tasks to hand out.
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        if self.story != Story::Straggler || !cfg.switch(BACKUP_TASKS) {
+            return Vec::new();
+        }
+        vec![EventCaption::after(
+            0,
+            "backup copy of",
+            "The master has no map task left to hand out: it starts a backup copy of each \
+             one still running — w2's included — on the first idle worker; whichever copy \
+             finishes first counts, the other is discarded. The same near the end of the \
+             reduce phase. Compare \"backup copies\" with \"task copies started\": the job \
+             ends long before w2 would have.",
+        )]
     }
 
     fn script(&self, cfg: &Config) -> Vec<TimedAction> {

@@ -13,7 +13,7 @@ use crate::sim::network::LinkConfig;
 use crate::sim::node::NodeId;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 use crate::sim::topology::Topology;
@@ -155,7 +155,22 @@ impl Scenario for ScatterScenario {
     }
 
     fn captions(&self, cfg: &Config) -> Vec<Caption> {
-        captions(cfg)
+        let mut out = vec![intro(cfg)];
+        if !hedges(cfg) {
+            out.push(Caption {
+                at: SimTime::from_millis(60),
+                text: tail(cfg),
+            });
+        }
+        out
+    }
+
+    /// With hedging, what it does is told from the run's first hedge.
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        if !hedges(cfg) {
+            return Vec::new();
+        }
+        vec![EventCaption::after(0, "hedged q", tail(cfg))]
     }
 
     fn script(&self, _cfg: &Config) -> Vec<TimedAction> {
@@ -216,28 +231,35 @@ fn slow_share_pct(p: f64, fanout: u32) -> f64 {
     (1.0 - (1.0 - p).powi(fanout as i32)) * 100.0
 }
 
-/// The captions, for a config.
-fn captions(cfg: &Config) -> Vec<Caption> {
-    let caption = |ms: u64, text: String| Caption {
-        at: SimTime::from_millis(ms),
-        text,
-    };
+/// Whether the root hedges: it waits for every part, and asks again after a while.
+fn hedges(cfg: &Config) -> bool {
+    ScatterScenario::hedge_us(cfg).is_some() && cfg.switch(WAIT_ALL)
+}
+
+/// The first caption: the run's load and its replicas' hiccups.
+fn intro(cfg: &Config) -> Caption {
     let shards = ScatterScenario::shards(cfg);
-    let hiccups = cfg.param("hiccups");
-    let rate = cfg.param("rate");
-    let p = hiccups.clamp(0, 1_000) as f64 / 1_000.0;
-    let alone = slow_share_pct(p, shards);
-    let both = slow_share_pct(p * p, shards);
-    let mut out = vec![caption(
-        0,
-        format!(
+    Caption {
+        at: SimTime::ZERO,
+        text: format!(
             "c1 sends {rate} searches a second to the root, which asks one replica of each \
              of {shards} shards (an a or a b, at random) for its part. A part takes about \
              1 ms, but {hiccups} in 1,000 hit a hiccup (a pause, a busy disk) and take \
-             50–100 ms."
+             50–100 ms.",
+            rate = cfg.param("rate"),
+            hiccups = cfg.param("hiccups"),
         ),
-    )];
-    let tail = match (ScatterScenario::hedge_us(cfg), cfg.switch(WAIT_ALL)) {
+    }
+}
+
+/// What the root's way of waiting does to the searches.
+fn tail(cfg: &Config) -> String {
+    let shards = ScatterScenario::shards(cfg);
+    let hiccups = cfg.param("hiccups");
+    let p = hiccups.clamp(0, 1_000) as f64 / 1_000.0;
+    let alone = slow_share_pct(p, shards);
+    let both = slow_share_pct(p * p, shards);
+    match (ScatterScenario::hedge_us(cfg), cfg.switch(WAIT_ALL)) {
         (_, false) => format!(
             "The root stops waiting 10 ms after a search arrives and answers with the parts \
              it has: no search waits on a hiccup, but about {alone:.0} % of the answers miss \
@@ -259,7 +281,5 @@ fn captions(cfg: &Config) -> Vec<Caption> {
              replicas\").",
             us / 1_000
         ),
-    };
-    out.push(caption(60, tail));
-    out
+    }
 }
