@@ -187,19 +187,31 @@ pub async fn play_briefly(client: &Client) {
 /// Scrolls the iframe `frame` into view, waits (from the parent page: the frame is same
 /// origin) until its own document shows `[data-testid=inner]`, then enters it. Entering a
 /// frame before its document has replaced the initial `about:blank` one can leave
-/// ChromeDriver searching the old document; waiting from outside avoids that. On a timeout
-/// the message says which frame and what its document held.
+/// ChromeDriver searching the old document; waiting from outside avoids that. A frame
+/// still empty after 30 s is reloaded once, with a warning naming what it held (once in
+/// CI a frame's document was complete and its app never started, with no message: its
+/// page now says when its code fails to load); on a timeout the message says which frame,
+/// what its document held and which of its files had arrived when.
 pub async fn enter_frame_when_ready(client: &Client, frame: &str, inner: &str) {
     let probe = "const f = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);\
                  if (!f) return 'no frame';\
                  f.scrollIntoView({block: 'center'});\
                  const d = f.contentDocument;\
                  if (d && d.querySelector(`[data-testid=\"${arguments[1]}\"]`)) return 'ready';\
-                 return d ? `${d.readyState} ${d.location.href} ${(d.body ? d.body.innerText : '').slice(0, 200)}` : 'no document';";
+                 if (arguments[2]) { f.contentWindow.location.reload(); return 'reloading'; }\
+                 if (!d) return 'no document';\
+                 const files = f.contentWindow.performance.getEntriesByType('resource')\
+                   .map(e => `${e.name.split('/').pop().slice(0, 40)} at ${Math.round(e.responseEnd)} ms`);\
+                 return `${d.readyState} ${d.location.href} ${(d.body ? d.body.innerText : '').slice(0, 200)} \
+                   [files: ${files.join(', ')}]`;";
     let mut last = String::new();
-    for _ in 0..600 {
+    for tick in 0..600 {
+        let reload = tick == 300;
+        if reload {
+            eprintln!("warning: frame {frame} showed no [data-testid={inner}] in 30 s, reloading it once; it held: {last}");
+        }
         let state = client
-            .execute(probe, vec![json!(frame), json!(inner)])
+            .execute(probe, vec![json!(frame), json!(inner), json!(reload)])
             .await
             .unwrap();
         last = state.as_str().unwrap_or_default().to_string();

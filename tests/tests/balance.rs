@@ -144,3 +144,26 @@ fn the_balancer_says_on_the_stage_when_it_has_ejected_an_instance() {
         );
     }
 }
+
+/// A failing or slowed instance says so in its trouble field (the stage marks it at every
+/// size), from the action that makes it so and only then; healthy ones say nothing.
+#[test]
+fn a_failing_or_slowed_node_is_in_trouble_and_only_then() {
+    let troubled = |story: &str, ms: u64| {
+        let run = playground_tests::run_to_end(&Session::new(story, 1));
+        let snap = run.engine().snapshot_at(SimTime::from_millis(ms));
+        snap.nodes
+            .iter()
+            .filter_map(|n| n.trouble().map(|t| format!("{}: {t}", n.name)))
+            .collect::<Vec<_>>()
+    };
+    // i3 fails every request from 300 ms; i1 is slowed at 300 ms; w2 from the start.
+    assert!(troubled("balance-gray-failure", 299).is_empty());
+    assert_eq!(
+        troubled("balance-gray-failure", 301),
+        ["i3: fails every request (500)"]
+    );
+    assert!(troubled("balance-slow-instance", 299).is_empty());
+    assert_eq!(troubled("balance-slow-instance", 301), ["i1: 10× slower"]);
+    assert_eq!(troubled("mapreduce-straggler", 10), ["w2: 10× slower"]);
+}

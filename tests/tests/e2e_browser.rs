@@ -180,3 +180,30 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     }
     client.close().await.unwrap();
 }
+
+/// A page whose WebAssembly does not arrive says so, with the reason, instead of staying
+/// blank: served from a copy of `dist/` without its `.wasm` file.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_whose_code_fails_to_load_says_so() {
+    let broken = std::env::temp_dir().join(format!("playground-no-wasm-{}", std::process::id()));
+    std::fs::create_dir_all(&broken).unwrap();
+    for entry in std::fs::read_dir(dist_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let is_wasm = path.extension().is_some_and(|e| e == "wasm");
+        if path.is_file() && !is_wasm {
+            std::fs::copy(&path, broken.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let port = serve(broken.clone());
+    let (_driver, client) = start_browser().await;
+    client
+        .goto(&format!("http://127.0.0.1:{port}{PREFIX}"))
+        .await
+        .unwrap();
+    let message = text(&client, "load-failed").await;
+    std::fs::remove_dir_all(&broken).unwrap();
+    assert!(
+        message.starts_with("The playground could not load (") && message.contains("Reload"),
+        "{message}"
+    );
+}

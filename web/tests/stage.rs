@@ -11,7 +11,7 @@ use std::time::Duration;
 use playground_core::sim::action::Action;
 use playground_core::sim::clock::WallTime;
 use playground_core::sim::network::LinkConfig;
-use playground_core::sim::node::{NodeId, NodeStatus};
+use playground_core::sim::node::{NodeId, NodeStatus, TROUBLE};
 use playground_core::sim::scenario::{ParamSpec, VerbSpec};
 use playground_core::sim::snapshot::{NodeSnapshot, Snapshot};
 use playground_core::sim::time::SimTime;
@@ -64,7 +64,11 @@ fn snapshot(roles: &[&'static str]) -> Snapshot {
             skew_us: 0,
             drift_ppm: 0,
             headline: "ok".to_string(),
-            fields: Vec::new(),
+            fields: if i == 30 {
+                vec![(TROUBLE, "fails every request (500)".to_string())]
+            } else {
+                Vec::new()
+            },
             busy: u32::from(i == 20),
             queued: if i == 20 { 3 } else { 0 },
             timers: Vec::new(),
@@ -160,6 +164,16 @@ async fn group_boxes_fold_select_and_count_their_members() {
         find(&root, "queue-n20").is_connected(),
         "a queue bar on a node with work"
     );
+    // A node up but in trouble is marked even drawn small, and says what is wrong.
+    let failing = find(&root, "node-n30");
+    assert!(failing.get_attribute("class").unwrap().contains("trouble"));
+    assert!(failing.text_content().unwrap().contains('⚠'));
+    assert!(failing
+        .get_attribute("aria-label")
+        .unwrap()
+        .contains("fails every request"));
+    let healthy = find(&root, "node-n31");
+    assert!(!healthy.get_attribute("class").unwrap().contains("trouble"));
     let absent = find(&root, "node-n200");
     assert!(absent.get_attribute("class").unwrap().contains("absent"));
     assert!(absent.text_content().unwrap().contains("not in the run"));

@@ -3,7 +3,7 @@
 //! resilience's database), with the `slow` verb they offer.
 
 use crate::sim::load::Delay;
-use crate::sim::node::NodeView;
+use crate::sim::node::{NodeView, TROUBLE};
 use crate::sim::scenario::{ParamSpec, VerbSpec};
 
 /// The `slow` verb, for nodes of `roles`: multiplies the service time by 1 (normal) to
@@ -88,17 +88,21 @@ impl SlowableWork {
     }
 
     /// The inspector's fields: what it served (under `served`), its mean service time now
-    /// and its slow-down factor.
+    /// and its slow-down factor; when it is slowed, that as its trouble.
     pub fn fields(&self, served: &'static str) -> Vec<(&'static str, String)> {
         let mean = self.delay().mean();
-        vec![
+        let mut fields = vec![
             (served, self.served.to_string()),
             (
                 "mean service time",
                 format!("{}.{} ms", mean / 1_000, mean % 1_000 / 100),
             ),
             ("slowed", format!("×{}", self.slow)),
-        ]
+        ];
+        if self.slow > 1 {
+            fields.push((TROUBLE, format!("{}× slower", self.slow)));
+        }
+        fields
     }
 
     /// A server of `role` as the stage and the inspector show it: what it served, its

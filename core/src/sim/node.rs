@@ -61,6 +61,11 @@ pub struct NodeView {
     pub fields: Vec<(&'static str, String)>,
 }
 
+/// The field under which a node that is up but not well says what is wrong with it
+/// ("fails every request (500)", "10× slower"): the inspector lists it with the others,
+/// and stages mark the node at every size, so a failing node never looks healthy.
+pub const TROUBLE: &str = "trouble";
+
 /// A node of a pattern: a deterministic state machine driven by the engine.
 pub trait Node: Clone + 'static {
     /// The messages nodes of this pattern exchange.

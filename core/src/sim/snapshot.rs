@@ -39,6 +39,17 @@ pub struct NodeSnapshot {
     pub timers: Vec<TimerSnapshot>,
 }
 
+impl NodeSnapshot {
+    /// What is wrong with the node though it may be up, if anything: its
+    /// [`TROUBLE`](super::node::TROUBLE) field.
+    pub fn trouble(&self) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(name, _)| *name == super::node::TROUBLE)
+            .map(|(_, text)| text.as_str())
+    }
+}
+
 /// A pending timer: what it is, when it was set and when it fires.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimerSnapshot {

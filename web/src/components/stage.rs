@@ -168,6 +168,7 @@ pub fn Stage(props: &StageProps) -> Html {
             <StageNode key={id.index()} id={id} spot={spot} scale={scale} name={AttrValue::from(n.name.clone())}
                        role={n.role} look={props.pattern.look(n.role)} status={n.status}
                        headline={AttrValue::from(n.headline.clone())}
+                       trouble={n.trouble().map(|t| AttrValue::from(t.to_string()))}
                        wall={if layout.walls { AttrValue::from(short_time(n.wall_clock)) } else { AttrValue::default() }}
                        busy={n.busy} queued={n.queued} selected={props.selected == Some(id)}
                        grouped={props.group.contains(&id)} side={sides[id.index()]}

@@ -40,6 +40,9 @@ pub struct NodeProps {
     pub status: NodeStatus,
     /// The value drawn on it.
     pub headline: AttrValue,
+    /// What is wrong with it though it is up ("10× slower"), marked at every size.
+    #[prop_or_default]
+    pub trouble: Option<AttrValue>,
     /// Its wall clock to the millisecond (drawn beside its role on a small flat stage),
     /// or empty.
     pub wall: AttrValue,
@@ -74,8 +77,13 @@ impl PartialEq for NodeProps {
             self.look,
             self.status,
         ) == (o.id, o.spot, o.scale, &o.name, o.role, o.look, o.status)
-            && (&self.headline, &self.wall, self.busy, self.queued)
-                == (&o.headline, &o.wall, o.busy, o.queued)
+            && (
+                &self.headline,
+                &self.trouble,
+                &self.wall,
+                self.busy,
+                self.queued,
+            ) == (&o.headline, &o.trouble, &o.wall, o.busy, o.queued)
             && (self.selected, self.grouped, self.side, self.on_path)
                 == (o.selected, o.grouped, o.side, o.on_path)
             && self.timer == o.timer
@@ -126,12 +134,18 @@ pub fn StageNode(p: &NodeProps) -> Html {
     if p.on_path {
         class.push("on-path");
     }
+    // Up but not well: marked at every size (an amber outline, a ⚠ by the name or as
+    // the mark), so a failing node never looks healthy.
+    let troubled = p.status == NodeStatus::Up && p.trouble.is_some();
+    if troubled {
+        class.push("trouble");
+    }
     let badge = match (p.status, side) {
         (NodeStatus::Crashed, _) => Some("✕ CRASHED".to_string()),
         (NodeStatus::Paused, _) => Some("❚❚ PAUSED".to_string()),
         (NodeStatus::Absent, _) => Some("○ not in the run".to_string()),
         (NodeStatus::Up, Some(side)) => Some(format!("✂ SIDE {side}")),
-        (NodeStatus::Up, None) => None,
+        (NodeStatus::Up, None) => p.trouble.as_ref().map(|t| format!("⚠ {t}")),
     };
     let colours = format!(
         "--role-stroke: {}; --role-fill: {}",
@@ -144,6 +158,9 @@ pub fn StageNode(p: &NodeProps) -> Html {
         p.status.word()
     };
     let mut label = format!("{} ({}), {status}, {}", p.name, p.role, p.headline);
+    if let Some(trouble) = &p.trouble {
+        label.push_str(&format!(", {trouble}"));
+    }
     if work > 0 {
         label.push_str(&format!(", {} busy, {} queued", p.busy, p.queued));
     }
@@ -168,10 +185,13 @@ pub fn StageNode(p: &NodeProps) -> Html {
     // Name and headline cut to their box, the whole text in the node's title; a brief
     // node's headline drops the spaces around its dots ("LEADER·gen 2"), then its middle.
     // Smaller than full size there is no badge: the name carries the status's mark
-    // ("✕ i3"), so a crashed node is told apart without hovering it.
-    let marked = match (p.scale, p.status) {
-        (Scale::Full | Scale::Compact, _) | (_, NodeStatus::Up) => p.name.to_string(),
-        _ => format!("{} {}", mark(p.role, p.status), p.name),
+    // ("✕ i3", or "⚠ i3" for a node up but in trouble), so a crashed or failing node is
+    // told apart without hovering it.
+    let plain = p.status == NodeStatus::Up && !troubled;
+    let marked = if matches!(p.scale, Scale::Full | Scale::Compact) || plain {
+        p.name.to_string()
+    } else {
+        format!("{} {}", mark(p.role, p.status, troubled), p.name)
     };
     let (name, name_cut) = fit_chars(&marked, p.scale.name_chars());
     let (headline, headline_cut) = if p.scale == Scale::Brief {
@@ -234,7 +254,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
                     <text class="name" x={x} y={(c.y + 4.0).to_string()}>{ name }</text>
                 },
                 Scale::Compact => html! {
-                    <text class="mark" x={x} y={(c.y + 3.5).to_string()}>{ mark(p.role, p.status) }</text>
+                    <text class="mark" x={x} y={(c.y + 3.5).to_string()}>{ mark(p.role, p.status, troubled) }</text>
                 },
             } }
             if !full && (p.scale != Scale::Brief || name_cut || headline_cut || badge.is_some()) {
@@ -252,12 +272,14 @@ pub fn StageNode(p: &NodeProps) -> Html {
     }
 }
 
-/// A compact node's mark: its status when it is not up, else its role's initial.
-fn mark(role: &str, status: NodeStatus) -> String {
+/// A compact node's mark: its status when it is not up, a ⚠ when it is up but
+/// `troubled`, else its role's initial.
+fn mark(role: &str, status: NodeStatus, troubled: bool) -> String {
     match status {
         NodeStatus::Crashed => "✕".to_string(),
         NodeStatus::Paused => "❚".to_string(),
         NodeStatus::Absent => "○".to_string(),
+        NodeStatus::Up if troubled => "⚠".to_string(),
         NodeStatus::Up => role.chars().next().unwrap_or('·').to_string(),
     }
 }

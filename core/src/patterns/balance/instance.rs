@@ -6,7 +6,7 @@ use super::node::BalanceNode;
 use super::{FAIL_VERB, SERVED};
 use crate::patterns::slowable::SlowableWork;
 use crate::sim::load::Delay;
-use crate::sim::node::{Ctx, NodeId, NodeView};
+use crate::sim::node::{Ctx, NodeId, NodeView, TROUBLE};
 
 /// A service instance behind the balancer.
 #[derive(Clone, Debug)]
@@ -66,7 +66,7 @@ impl Instance {
         if self.failing {
             view.headline.push_str(" · 500s");
             view.fields
-                .push(("failing", "every request (500)".to_string()));
+                .push((TROUBLE, "fails every request (500)".to_string()));
         }
         view
     }
