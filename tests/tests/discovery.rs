@@ -106,7 +106,7 @@ fn a_longer_lease_or_refresh_makes_the_lag_longer() {
 fn a_cache_that_never_refreshes_keeps_sending_to_the_dead_instance() {
     let off = lag().with_switch_off("refresh-cache");
     let r = run(&off);
-    let (detail, line) = broken(&r, "no-routing-to-dead").expect("the guarantee breaks");
+    let (detail, line) = broken(&r, "dead-skipped-in-time").expect("the guarantee breaks");
     assert!(detail.contains("to i2, down since 300.000ms"), "{detail}");
     assert!(line.contains("to i2 work"), "{line}");
     // To the end of the run.
@@ -191,7 +191,7 @@ fn self_preservation_keeps_live_instances_and_dead_ones() {
     );
     // Zone z2 dies: its instances stay listed, and the guarantee breaks.
     assert_eq!(registered(e, 900, 1_200), (6, 6));
-    let (detail, line) = broken(&r, "no-routing-to-dead").expect("the guarantee breaks");
+    let (detail, line) = broken(&r, "dead-skipped-in-time").expect("the guarantee breaks");
     assert!(detail.contains("down since 750.000ms"), "{detail}");
     assert!(line.contains("work"), "{line}");
     let (_, _, last) = to_dead(e);
@@ -392,7 +392,7 @@ fn self_preservation_keeps_a_dead_instance_on_both_partitioned_servers() {
     // 10 expected): both clients send to it to the end, and the guarantee breaks.
     assert_eq!(held(e, "reg1", 700, 1_000), (5, 5));
     assert_eq!(held(e, "reg2", 355, 1_000), (5, 5));
-    let (detail, line) = broken(&r, "no-routing-to-dead").expect("the guarantee breaks");
+    let (detail, line) = broken(&r, "dead-skipped-in-time").expect("the guarantee breaks");
     assert!(detail.contains("to i3, down since 450.000ms"), "{detail}");
     assert!(line.contains("to i3 work"), "{line}");
     for client in ["c1", "c2"] {

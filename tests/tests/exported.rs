@@ -8,6 +8,6 @@ fn replays_balance_host_failure_seed_1() {
     playground_tests::replay::check(
         "v1~balance-host-failure~seed.1~off.health-checks~300000.crash.i2",
         0xff1bd9bbf87bfd27,
-        &["no-routing-to-dead", "answered-in-time"],
+        &["dead-skipped-in-time", "answered-in-time"],
     );
 }

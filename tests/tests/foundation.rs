@@ -250,7 +250,7 @@ fn without_health_checks_requests_go_to_dead_instances_past_the_bound() {
     let engine = run.engine();
     let breach = engine.violations()[0]
         .clone()
-        .expect("no-routing-to-dead breaks");
+        .expect("dead-skipped-in-time breaks");
     let line = engine.trace_line(breach.event);
     assert!(
         line.contains("b1   send") && line.contains("work"),

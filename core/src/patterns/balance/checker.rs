@@ -14,7 +14,7 @@ use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
     Property {
-        id: "no-routing-to-dead",
+        id: "dead-skipped-in-time",
         sentence: "No request is sent to an instance that has been down (crashed, or out of \
                    the run) for longer than the detection bound: the health checks it may \
                    miss before it is ejected, one more round, and a round trip.",

@@ -16,7 +16,7 @@ use crate::sim::trace::{EventKind, MessageRecord, TraceEvent};
 /// The properties, in the order the checker reports them.
 pub const PROPERTIES: &[Property] = &[
     Property {
-        id: "no-routing-to-dead",
+        id: "dead-skipped-in-time",
         sentence: "No request is sent to an instance that has been down for longer than \
                    the detection bound: its lease, one eviction round and two client \
                    refreshes, an eighth more for clocks that drift and 50 ms to spare \

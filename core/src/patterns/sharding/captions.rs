@@ -1,5 +1,6 @@
 //! What each sharding story's captions say, from its parameters and switches.
 
+use super::checker::JUDGE_AFTER;
 use super::func::{Scheme, ShardMap};
 use super::scenarios::{ShardScenario, Story, HOT_KEY, SCALING_WORK_US};
 use super::{CATCH_UP, REDIRECT, WRITE_FENCE};
@@ -79,8 +80,10 @@ pub(super) fn captions(story: &ShardScenario, cfg: &Config) -> Vec<Caption> {
                     format!(
                         "r1 adds {add} shard{}: {n} → {}. By the function alone {moved:.1} % \
                          of the keys change shard (a consistent scheme's ideal is {:.1} %), \
-                         and key counts end {is:.1} % apart; the facts and the table count \
-                         the keys r1 actually sent before and after the change. {}",
+                         and key counts end {is:.1} % apart. The facts and the table count \
+                         the keys r1 actually sends before and after the change; \"few keys \
+                         move\" is judged once {JUDGE_AFTER} keys have been sent both before \
+                         and after it. {}",
                         if add == 1 { "" } else { "s" },
                         n + add as u32,
                         add as f64 * 100.0 / (f64::from(n) + add as f64),

@@ -67,7 +67,7 @@ const NO_DROPS: usize = 4;
 /// No shard yet.
 const NONE: u32 = u32::MAX;
 /// Keys seen before and after a change before "few keys move" is judged.
-const JUDGE_AFTER: u64 = 200;
+pub(super) const JUDGE_AFTER: u64 = 200;
 
 /// Bands of keys in the key-space heat map.
 const KEY_ROWS: usize = 25;
