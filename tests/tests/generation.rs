@@ -306,3 +306,25 @@ fn the_election_captions_follow_the_run_not_the_clock() {
         "{all:?}"
     );
 }
+
+/// A crashed leader reads "down" while it is down (not "follower", which it becomes only
+/// when it restarts), keeps its stored generation, and is a follower again after.
+#[test]
+fn a_crashed_leader_reads_down_until_it_restarts() {
+    use playground_core::sim::time::SimTime;
+    let run = playground_tests::run_to_end(&Session::new("generation-crash", 1));
+    let s1 = |ms: u64| {
+        let snap = run.engine().snapshot_at(SimTime::from_millis(ms));
+        snap.nodes
+            .iter()
+            .find(|n| n.name == "s1")
+            .unwrap()
+            .headline
+            .clone()
+    };
+    // s1 leads generation 1, crashes at 400 ms and restarts at 1,400 ms.
+    assert!(s1(399).starts_with("LEADER · gen 1"), "{}", s1(399));
+    assert!(s1(401).starts_with("down · gen 1"), "{}", s1(401));
+    assert!(s1(1_399).starts_with("down"), "{}", s1(1_399));
+    assert!(s1(1_401).starts_with("follower"), "{}", s1(1_401));
+}

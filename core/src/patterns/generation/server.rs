@@ -35,6 +35,9 @@ pub enum Role {
     Candidate,
     /// Leads its generation.
     Leader,
+    /// Crashed: it keeps only what it stored, and restarts as a follower (shown as
+    /// "down", not as the follower it is not yet).
+    Down,
 }
 
 #[derive(Clone, Debug)]
@@ -322,12 +325,13 @@ impl Server {
         if self.role == Role::Leader {
             self.become_leader(ctx);
         } else {
+            self.role = Role::Follower;
             self.reset_election_timer(ctx);
         }
     }
 
     pub(super) fn on_crash(&mut self) {
-        self.role = Role::Follower;
+        self.role = Role::Down;
         self.leader = None;
         self.votes.clear();
         self.pending.clear();
@@ -338,6 +342,7 @@ impl Server {
             Role::Follower => "follower",
             Role::Candidate => "candidate",
             Role::Leader => "LEADER",
+            Role::Down => "down",
         };
         let last = |n: usize| {
             let shown: Vec<String> = self
