@@ -8,7 +8,8 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
@@ -51,9 +52,31 @@ pub fn serve(dist: PathBuf) -> u16 {
     port
 }
 
+/// What the static servers of this test process answered, one line per request (when it
+/// came, what, and how long writing the answer took or why it failed): printed when a page
+/// does not finish loading, to tell a stalled answer from a stalled browser.
+static SERVED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// When this test process first served a file, for [`SERVED`]'s times.
+static FIRST_SERVED: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// The last `n` lines of [`SERVED`].
+pub fn served_lately(n: usize) -> String {
+    let served = SERVED.lock().unwrap();
+    served[served.len().saturating_sub(n)..].join("; ")
+}
+
 /// Answers one request for a file of `dist/` under [`PREFIX`].
 fn respond(request: tiny_http::Request, dist: &Path) {
-    let path = request.url().split('?').next().unwrap_or("/").to_string();
+    let started = Instant::now();
+    let since = FIRST_SERVED
+        .lock()
+        .unwrap()
+        .get_or_insert(started)
+        .elapsed()
+        .as_millis();
+    let url = request.url().to_string();
+    let path = url.split('?').next().unwrap_or("/").to_string();
     let file = path
         .strip_prefix(PREFIX)
         .map(|rest| if rest.is_empty() { "index.html" } else { rest })
@@ -74,7 +97,20 @@ fn respond(request: tiny_http::Request, dist: &Path) {
         }
         None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
     };
-    let _ = request.respond(response);
+    let (status, bytes) = (
+        response.status_code().0,
+        response.data_length().unwrap_or(0),
+    );
+    let written = request.respond(response);
+    let name = url.rsplit('/').next().unwrap_or_default();
+    let name: String = name.chars().take(48).collect();
+    SERVED.lock().unwrap().push(format!(
+        "at {since} ms {name} {status} {bytes} B {}",
+        match written {
+            Ok(()) => format!("written in {} ms", started.elapsed().as_millis()),
+            Err(e) => format!("not written: {e}"),
+        }
+    ));
 }
 
 /// A ChromeDriver process, killed on drop with the Chromium it started (its process group).
@@ -222,6 +258,41 @@ pub async fn enter_frame_when_ready(client: &Client, frame: &str, inner: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("frame {frame} never showed [data-testid={inner}] within 60 s; its document: {last}");
+}
+
+/// Opens the example docs page that embeds two frames. Once in CI the page never finished
+/// loading (the browser waited 300 s): a load not done in 45 s is printed as a warning,
+/// with what the frames held and what the server answered, and tried once more; a second
+/// failure fails the test with the same account.
+pub async fn open_embed_example(client: &Client, base: &str) {
+    let url = format!("{base}embed-example.html");
+    let page_load = |secs| {
+        fantoccini::wd::TimeoutConfiguration::new(None, Some(Duration::from_secs(secs)), None)
+    };
+    for attempt in 1..=2 {
+        client.update_timeouts(page_load(45)).await.unwrap();
+        let loaded = client.goto(&url).await;
+        client.update_timeouts(page_load(300)).await.unwrap();
+        let Err(error) = loaded else { return };
+        let frames = client
+            .execute(
+                "return [...document.querySelectorAll('iframe')].map(f => { \
+                   const d = f.contentDocument; if (!d) return 'no document'; \
+                   const files = f.contentWindow.performance.getEntriesByType('resource') \
+                     .map(e => `${e.name.split('/').pop().slice(0, 40)} at ${Math.round(e.responseEnd)} ms`); \
+                   return `${d.readyState} ${(d.body ? d.body.innerText : '').slice(0, 120)} [files: ${files.join(', ')}]`; })",
+                vec![],
+            )
+            .await
+            .map_or_else(|e| format!("(the page did not answer: {e})"), |v| v.to_string());
+        let account = format!(
+            "{url} did not finish loading in 45 s ({error}); its frames: {frames}; \
+             the server's last answers: {}",
+            served_lately(16)
+        );
+        assert!(attempt < 2, "{account}");
+        eprintln!("warning: {account}; loading it once more");
+    }
 }
 
 /// Opens `session` in the page at `base` and moves the cursor to `at_us`.

@@ -252,3 +252,20 @@ fn the_leader_crash_caption_names_the_winner_when_it_wins() {
         }
     }
 }
+
+#[test]
+fn a_crashed_management_node_reads_down_until_it_restarts() {
+    // m1 leads term 1 and crashes at 215 ms; here it is restarted at 900 ms.
+    let session = Session::new("consistent-leader-crash", 1)
+        .with_action(SimTime::from_millis(900), Action::Restart("m1".into()));
+    let run = playground_tests::run_to_end(&session);
+    let m1 = |ms: u64| {
+        let snap = run.engine().snapshot_at(SimTime::from_millis(ms));
+        let node = snap.nodes.iter().find(|n| n.name == "m1").unwrap();
+        node.headline.clone()
+    };
+    assert!(m1(214).starts_with("LEADER"), "{}", m1(214));
+    assert!(m1(216).starts_with("down"), "{}", m1(216));
+    assert!(m1(899).starts_with("down"), "{}", m1(899));
+    assert!(m1(901).starts_with("follower"), "{}", m1(901));
+}

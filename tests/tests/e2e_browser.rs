@@ -11,8 +11,8 @@ mod browser;
 use std::path::Path;
 
 use browser::{
-    click, dist_dir, enter_frame_when_ready, open_at, play_briefly, scrub, serve, start_browser,
-    testid, text, PREFIX,
+    click, dist_dir, enter_frame_when_ready, open_at, open_embed_example, play_briefly, scrub,
+    serve, start_browser, testid, text, PREFIX,
 };
 use playground_core::{Registry, Session};
 
@@ -37,6 +37,10 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     // Open the page from a sub-path and pick a scenario.
     client.goto(&base).await.unwrap();
     testid(&client, "stage").await;
+    assert!(
+        !loading_line_shown(&client).await,
+        "'Loading…' goes once the app starts"
+    );
     click(&client, "scenario-lamport-concurrent").await;
     assert!(text(&client, "caption").await.contains("same moment"));
 
@@ -127,10 +131,7 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
     );
 
     // The example docs page embeds two scenarios; both run.
-    client
-        .goto(&format!("{base}embed-example.html"))
-        .await
-        .unwrap();
+    open_embed_example(&client, &base).await;
     for (frame, title) in [
         ("embed-skew", "Skewed wall clocks"),
         ("embed-concurrent", "Concurrent writes"),
@@ -206,4 +207,20 @@ async fn a_page_whose_code_fails_to_load_says_so() {
         message.starts_with("The playground could not load (") && message.contains("Reload"),
         "{message}"
     );
+    assert!(
+        !loading_line_shown(&client).await,
+        "the failure replaces 'Loading…'"
+    );
+}
+
+/// Whether the "Loading the playground…" line the page shows until its app starts is there.
+async fn loading_line_shown(client: &fantoccini::Client) -> bool {
+    client
+        .execute(
+            "return !!document.querySelector('[data-testid=app-loading]')",
+            vec![],
+        )
+        .await
+        .unwrap()
+        == serde_json::json!(true)
 }

@@ -15,7 +15,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use browser::{
-    click, dist_dir, enter_frame_when_ready, serve, start_browser, testid, text, PREFIX,
+    click, dist_dir, enter_frame_when_ready, open_embed_example, serve, start_browser, testid,
+    text, PREFIX,
 };
 use fantoccini::{Client, Locator};
 
@@ -77,10 +78,7 @@ async fn the_embed_fits_its_frame_and_shows_the_panels_asked_for() {
 
     // The example page: each frame fits, and its question is answered inside it.
     client.set_window_size(1000, 900).await.unwrap();
-    client
-        .goto(&format!("{base}embed-example.html"))
-        .await
-        .unwrap();
+    open_embed_example(&client, &base).await;
     // Both frames are up before one of them plays.
     for frame in ["embed-concurrent", "embed-skew"] {
         enter_frame_when_ready(&client, frame, "embed").await;

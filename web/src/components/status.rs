@@ -66,7 +66,7 @@ pub fn StatusStrip(props: &StatusProps) -> Html {
                 <button class={classes!("chip", "toggle", (!on).then_some("off"))}
                         aria-pressed={on.to_string()} onclick={onclick}
                         data-testid={format!("toggle-{}", spec.name)}
-                        title={if *on { format!("On. Off: {}", spec.when_off) } else { format!("OFF: {}", spec.when_off) }}>
+                        title={if *on { format!("{} — on. Off: {}", spec.label, spec.when_off) } else { format!("{} — OFF: {}", spec.label, spec.when_off) }}>
                     <span class="chip-status">{ if *on { "on" } else { "OFF" } }</span>
                     <span class="chip-text">{ spec.label }</span>
                 </button>

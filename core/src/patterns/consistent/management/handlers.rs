@@ -223,6 +223,7 @@ impl Management {
     }
 
     pub(in crate::patterns::consistent) fn on_start(&mut self, ctx: &mut Ctx<'_, ConsistentNode>) {
+        self.down = false;
         if self.leading {
             self.leading = false;
             self.become_leader(ctx);
@@ -232,6 +233,7 @@ impl Management {
     }
 
     pub(in crate::patterns::consistent) fn on_crash(&mut self) {
+        self.down = true;
         self.leading = false;
         self.leader = None;
         self.votes.clear();

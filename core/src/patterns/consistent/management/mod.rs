@@ -57,6 +57,8 @@ pub struct Management {
     voted_for: Option<NodeId>,
     log: Vector<Entry>,
     // Volatile.
+    /// Crashed and not yet restarted (it then reads "down", not the follower it becomes).
+    down: bool,
     leading: bool,
     leader: Option<NodeId>,
     heard_at: WallTime,
@@ -92,6 +94,7 @@ impl Management {
                 term: 1,
                 cmd: Cmd::Noop,
             }),
+            down: false,
             leading: leads,
             leader: None,
             heard_at: WallTime(0),

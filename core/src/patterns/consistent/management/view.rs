@@ -6,7 +6,11 @@ use crate::sim::node::NodeView;
 impl Management {
     /// The node's role, term, log and metadata for the inspector.
     pub(in crate::patterns::consistent) fn view(&self) -> NodeView {
-        let role = if self.leading { "LEADER" } else { "follower" };
+        let role = match (self.down, self.leading) {
+            (true, _) => "down",
+            (false, true) => "LEADER",
+            (false, false) => "follower",
+        };
         let owners: Vec<String> = self
             .meta
             .owners
