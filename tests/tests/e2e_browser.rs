@@ -126,7 +126,8 @@ async fn a_new_user_plays_breaks_shares_and_embeds() {
         .unwrap();
     let banner = text(&client, "error-banner").await;
     assert!(
-        banner.contains("the nearest are: lamport-concurrent, lamport-skew"),
+        banner
+            .contains("the nearest are: Lamport clock “Concurrent writes” (lamport-concurrent), "),
         "{banner}"
     );
 

@@ -469,6 +469,18 @@ fn captions_wait_for_the_events_they_tell_of() {
         ),
         ("hybrid-transaction", None, "T1 commit", "commits with"),
         ("scatter-hedged", None, "hedged q", "asks the other replica"),
+        (
+            "idempotent-lost-response",
+            None,
+            "retry r",
+            "c1 heard nothing and retries",
+        ),
+        (
+            "idempotent-crash",
+            None,
+            "retry r",
+            "c1 heard nothing and retries",
+        ),
     ];
     for (story, switch, on, says) in cases {
         for seed in 1..=5 {

@@ -46,7 +46,7 @@ pub const STAGE_WIDTH: f64 = 720.0;
 /// at its own size.
 pub const PHONE_STAGE_WIDTH: f64 = 330.0;
 /// Half the width of a node's box on the stage.
-pub const NODE_HALF_WIDTH: f64 = 66.0;
+pub const NODE_HALF_WIDTH: f64 = 72.0;
 /// Half the height of a node's box on the stage.
 pub const NODE_HALF_HEIGHT: f64 = 28.0;
 

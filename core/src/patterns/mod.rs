@@ -207,8 +207,8 @@ impl Registry {
     /// Up to five story ids nearest to `id`, said as a clause: most words in common (the
     /// pattern's word counting double), then fewest letters to change (a typo), then
     /// catalog order; when none is near (no word in common, and more than half its
-    /// letters to change), the catalog's first five, said as such. Then how many there
-    /// are in all.
+    /// letters to change), the catalog's first five, said as such. Each is named by its
+    /// pattern and title, with its id; then how many there are in all.
     fn nearest_ids(&self, id: &str) -> String {
         const SHOWN: usize = 5;
         let words: Vec<&str> = id.split('-').collect();
@@ -232,14 +232,21 @@ impl Registry {
         if !near {
             sort_short_by_key(&mut ranked, |r| r.2);
         }
-        let shown: Vec<&str> = ranked.iter().take(SHOWN).map(|r| r.3).collect();
+        let shown: Vec<String> = ranked
+            .iter()
+            .take(SHOWN)
+            .map(|r| {
+                let story = &self.scenarios[r.2];
+                format!("{} “{}” ({})", story.pattern().name, story.title(), r.3)
+            })
+            .collect();
         let said = if near {
             "the nearest are"
         } else {
             "none is like it; the catalog begins"
         };
         format!(
-            "{said}: {}, … ({} in all)",
+            "{said}: {}; {} stories in all, listed under Patterns",
             shown.join(", "),
             self.scenarios.len()
         )
@@ -298,22 +305,25 @@ mod tests {
         let said = |id: &str| registry.find(id).err().expect("unknown").to_string();
         let near = said("resilience-breaker-trip");
         assert!(
-            near.contains("the nearest are: resilience-breaker, "),
+            near.contains("the nearest are: Retries and circuit breaker “A breaker trips” (resilience-breaker), "),
             "{near}"
         );
-        assert!(near.ends_with(&format!("({} in all)", registry.scenarios().len())));
-        assert_eq!(near.matches(", ").count(), 5, "five named: {near}");
+        assert!(near.ends_with(&format!(
+            "; {} stories in all, listed under Patterns",
+            registry.scenarios().len()
+        )));
+        assert_eq!(near.matches("), ").count(), 4, "five named: {near}");
         // A typo: the story it misspells first.
+        let typo = said("lamport-concurent");
         assert!(
-            said("lamport-concurent").contains("the nearest are: lamport-concurrent, lamport-skew"),
-            "{}",
-            said("lamport-concurent")
+            typo.contains("the nearest are: Lamport clock “Concurrent writes” (lamport-concurrent), Lamport clock “Skewed wall clocks” (lamport-skew)"),
+            "{typo}"
         );
-        assert!(said("hybrid-lagin").contains("the nearest are: hybrid-lagging"));
+        assert!(said("hybrid-lagin").contains("(hybrid-lagging)"));
         // Nothing like it: the catalog's first stories, not called near.
         let none = said("raft");
         assert!(
-            none.contains("none is like it; the catalog begins: lamport-skew, lamport-concurrent"),
+            none.contains("none is like it; the catalog begins: Lamport clock “Skewed wall clocks” (lamport-skew), Lamport clock “Concurrent writes” (lamport-concurrent)"),
             "{none}"
         );
     }

@@ -99,6 +99,18 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// A y-axis tick: `number`, with thousands written "k" and millions "M" from five
+/// digits on, so a tick fits beside the axis and clear of the unit's title.
+pub fn tick_number(v: f64) -> String {
+    if v.abs() >= 1e7 {
+        format!("{}M", number(v / 1e6))
+    } else if v.abs() >= 1e4 {
+        format!("{}k", number(v / 1e3))
+    } else {
+        number(v)
+    }
+}
+
 /// A time tick in ms, or in s for runs of two seconds and more.
 pub fn time_label(t_us: u64, span_us: u64) -> String {
     if span_us >= 2_000_000 {
@@ -204,7 +216,7 @@ fn ChartView(props: &ChartViewProps) -> Html {
         html! {
             <g class="tick">
                 <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={y.to_string()} y2={y.to_string()} />
-                <text class="y" x={(LEFT - 4.0).to_string()} y={(y + 3.5).to_string()}>{ number(v) }</text>
+                <text class="y" x={(LEFT - 4.0).to_string()} y={(y + 3.5).to_string()}>{ tick_number(v) }</text>
             </g>
         }
     });
@@ -295,6 +307,13 @@ fn ChartView(props: &ChartViewProps) -> Html {
                     let _ = write!(readout, " vs {b}");
                 }
                 let _ = write!(readout, " {}", chart.unit);
+                // A rate of a few events reads better as their count ("100 requests/s"
+                // is one request in a 10 ms bucket).
+                if other.is_none() && chart.unit.ends_with("/s") {
+                    let count = value * frame.bucket_us as f64 / 1e6;
+                    let within = time_label(frame.bucket_us, 0);
+                    let _ = write!(readout, " ({} in {within})", number(count));
+                }
             }
         }
     }
@@ -583,6 +602,10 @@ mod tests {
         assert_eq!(number(12.34), "12.3");
         assert_eq!(number(0.25), "0.25");
         assert_eq!(number(1500.0), "1500");
+        assert_eq!(tick_number(1500.0), "1500");
+        assert_eq!(tick_number(100_000.0), "100k");
+        assert_eq!(tick_number(12_500.0), "12.5k");
+        assert_eq!(tick_number(25_000_000.0), "25M");
     }
 
     #[test]

@@ -169,10 +169,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
 
     let ticks = g.ticks().into_iter().map(|(t, text)| {
         let x = g.x(t);
+        // A label centred on a tick near the right edge would run off the diagram: it
+        // ends at the tick instead (about 7 px a character at 11–12 px type).
+        let anchor = (x + text.len() as f64 * 3.6 > total).then_some("end");
         html! {
             <g class="tick">
                 <line x1={x.to_string()} y1={(g.top - 4.0).to_string()} x2={x.to_string()} y2={height.to_string()} />
-                <text x={x.to_string()} y={(g.top - 8.0).to_string()}>{ text }</text>
+                <text class={anchor} x={x.to_string()} y={(g.top - 8.0).to_string()}>{ text }</text>
             </g>
         }
     });

@@ -206,7 +206,7 @@ pub fn StageNode(p: &NodeProps) -> Html {
         let slot = 2.0 * hw / f64::from(slots);
         let served = p.busy.min(slots);
         let waiting = p.queued.min(slots - served);
-        let top = (c.y + hh + 2.0).to_string();
+        let top = (c.y + hh + 1.5).to_string();
         let left = c.x - hw;
         html! {
             <g class="queue" data-testid={format!("queue-{}", p.name)}>
@@ -214,9 +214,9 @@ pub fn StageNode(p: &NodeProps) -> Html {
                 // next node and the caption under it).
                 <title>{ format!("{}: {} being served, {} waiting", p.name, p.busy, p.queued) }</title>
                 <rect class="served" x={left.to_string()} y={top.clone()}
-                      width={(slot * f64::from(served)).to_string()} height="4" />
+                      width={(slot * f64::from(served)).to_string()} height="3" />
                 <rect class="waiting" x={(left + slot * f64::from(served)).to_string()} y={top}
-                      width={(slot * f64::from(waiting)).to_string()} height="4" />
+                      width={(slot * f64::from(waiting)).to_string()} height="3" />
             </g>
         }
     });
@@ -239,7 +239,9 @@ pub fn StageNode(p: &NodeProps) -> Html {
                 Scale::Full => html! { <>
                     <text class="name" x={x.clone()} y={(c.y - 5.0).to_string()}>{ name }</text>
                     <text class="headline" x={x.clone()} y={(c.y + 13.0).to_string()}>{ headline }</text>
-                    <text class="role" x={x.clone()} y={(c.y + hh + 13.0).to_string()}>
+                    // Under the queue bar (hh + 1.5 to hh + 4.5), clear of it, and inside
+                    // the node's footprint (hh + 17), which message labels stay off.
+                    <text class="role" x={x.clone()} y={(c.y + hh + 14.0).to_string()}>
                         if p.wall.is_empty() { { p.role } } else { { format!("{} · wall {}", p.role, p.wall) } }
                     </text>
                     if let Some(badge) = &badge {

@@ -2,7 +2,8 @@
 //! at a time; a broken one jumps to its event) and each mechanism switch the story offers
 //! as a toggle, so the lesson and the switch that breaks it are in view while playing.
 //! A chip names its property by its short id; the sentence is its tooltip and stands in
-//! the invariants panel. A breach is shown once the cursor has passed it, never before.
+//! the invariants panel. A contrast (what goes wrong without the mechanism, expected to
+//! break) says so on the chip. A breach is shown once the cursor has passed it, never before.
 
 use std::rc::Rc;
 
@@ -41,6 +42,9 @@ pub fn StatusStrip(props: &StatusProps) -> Html {
         let inner = html! {
             <>
                 <span class="chip-status"><span aria-hidden="true">{ icon }</span>{ " " }{ status }</span>
+                if contrast {
+                    <span class="chip-kind">{ "contrast" }</span>
+                }
                 <span class="chip-text">{ row.id.replace('-', " ") }</span>
             </>
         };

@@ -67,7 +67,7 @@ pub fn fit_middle(text: &str, chars: usize) -> (String, bool) {
 /// How many characters of a headline fit across a box `half_w` wide on each side (see
 /// [`Scale::headline_chars`]).
 pub fn headline_chars_across(half_w: f64) -> usize {
-    ((2.0 * half_w - 12.0) / HEADLINE_CHAR_WIDTH).floor() as usize
+    ((2.0 * half_w - 10.0) / HEADLINE_CHAR_WIDTH).floor() as usize
 }
 
 /// The most nodes drawn at [`Scale::Full`].
@@ -118,8 +118,9 @@ impl Scale {
     }
 
     /// How many characters of a node's headline fit across its box (11 px monospace,
-    /// 6.62 px a character, 6 px clear of each side: a font's glyphs drawn at another
-    /// scale may be a little wider).
+    /// 6.62 px a character, 5 px clear of each side: a font's glyphs drawn at another
+    /// scale may be a little wider). At full size, 20: a pattern's headlines are
+    /// written to fit in that.
     pub fn headline_chars(self) -> usize {
         let (half_w, _) = self.half();
         headline_chars_across(half_w)
@@ -129,7 +130,7 @@ impl Scale {
     /// line and badges at full size).
     pub(super) fn cell(self) -> (f64, f64) {
         match self {
-            Scale::Full => (150.0, 96.0),
+            Scale::Full => (156.0, 96.0),
             Scale::Brief => (108.0, 50.0),
             Scale::Medium => (78.0, 40.0),
             Scale::Compact => (22.0, 24.0),

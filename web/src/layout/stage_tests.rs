@@ -204,6 +204,11 @@ fn messages_leave_and_reach_box_edges_of_any_size() {
 #[test]
 fn names_and_headlines_are_cut_to_their_box() {
     assert_eq!(
+        Scale::Full.headline_chars(),
+        20,
+        "what headlines are written for"
+    );
+    assert_eq!(
         fit_chars("LEADER · gen 2", Scale::Full.headline_chars()),
         ("LEADER · gen 2".to_string(), false)
     );

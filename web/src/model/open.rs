@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use playground_core::salvage::salvage;
+use playground_core::sim::time::SimTime;
 use playground_core::{Registry, Run};
 
 use super::embed::panels_or_default;
@@ -76,7 +77,9 @@ impl Playground {
             }
         }
         match at {
-            Some(Ok(t)) => playground.seek(t),
+            // `t=0` is the start, as a link without `t` (how one shared there is written).
+            Some(Ok(t)) if t > SimTime::ZERO => playground.seek(t),
+            Some(Ok(_)) | None => {}
             Some(Err(text)) => playground.notify(Notice {
                 tone: Tone::Error,
                 text: format!(
@@ -84,7 +87,6 @@ impl Playground {
                      the run opens at its start."
                 ),
             }),
-            None => {}
         }
         match query.guide {
             Some(Ok(on)) => playground.guide_default(on),

@@ -411,6 +411,10 @@ fn a_shared_link_opens_at_its_instant_and_a_bad_time_opens_at_the_start_with_a_n
     let p = open("?s=v1~lamport-skew~seed.1&t=20000");
     assert_eq!(p.cursor().time, SimTime(20_000));
     assert!(p.cursor().steps > 0 && p.notices().is_empty());
+    // `t=0` is the start, where a link without `t` opens (before the nodes start).
+    let at_zero = open("?s=v1~lamport-skew~seed.1&t=0");
+    assert_eq!(at_zero.cursor(), Cursor::default());
+    assert_eq!(at_zero.cursor(), open("?s=v1~lamport-skew~seed.1").cursor());
     let past_the_end = open("?s=v1~lamport-skew~seed.1&t=18446744073709551615");
     assert_eq!(past_the_end.cursor().time, past_the_end.end());
     for bad in ["-9223372036854775808", "soon"] {
@@ -433,4 +437,35 @@ fn a_story_chosen_from_the_catalog_starts_where_its_link_starts() {
     let linked = open("?s=v1~generation-crash~seed.1");
     assert_eq!(p.cursor(), linked.cursor());
     assert_eq!(p.cursor(), Cursor::default());
+}
+
+/// Every story drawn at full size on the desktop stage says its nodes' headlines whole
+/// (they are written to fit a full-size box), at every fortieth of its run.
+#[test]
+fn headlines_of_full_size_stages_fit_their_boxes() {
+    use crate::layout::{Scale, STAGE_WIDTH};
+    let room = Scale::Full.headline_chars();
+    let mut full = 0;
+    for story in playground_core::Registry::standard().scenarios() {
+        let mut p = open(&format!("?s=v1~{}~seed.1", story.id()));
+        if p.stage_layout(STAGE_WIDTH).scale != Scale::Full {
+            continue;
+        }
+        full += 1;
+        p.apply(Command::Scrub(SimTime(u64::MAX)));
+        let engine = p.run().engine();
+        let end = engine.horizon().as_micros();
+        for i in 0..=40 {
+            for node in engine.snapshot_at(SimTime(end * i / 40)).nodes {
+                assert!(
+                    node.headline.chars().count() <= room,
+                    "{} {}: {:?} is longer than {room}",
+                    story.id(),
+                    node.name,
+                    node.headline
+                );
+            }
+        }
+    }
+    assert!(full >= 20, "only {full} stories at full size");
 }

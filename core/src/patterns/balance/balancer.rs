@@ -315,18 +315,28 @@ impl Balancer {
         let healthy = self.seen.iter().filter(|s| s.healthy).count();
         let in_hand: u32 = self.seen.iter().map(|s| s.in_hand).sum();
         let outliers = self.seen.iter().filter(|s| s.out_until.is_some()).count();
-        // The instances it ejected for errors are said on the node itself, so an
-        // ejection is seen on the stage, not only in the inspector.
-        let mut headline = format!("{healthy}/{} up", self.instances.len());
-        if outliers > 0 {
-            headline.push_str(&format!(", {outliers} out"));
-        }
+        let routed = self
+            .seen
+            .iter()
+            .filter(|s| s.healthy && s.out_until.is_none())
+            .count();
+        // The instances it ejected for errors are said on the node itself (instead of
+        // how many are up: a small box holds one of the two), so an ejection is seen on
+        // the stage, not only in the inspector; "up" is what the health checks say,
+        // which an ejected instance may well still pass.
+        let up = format!("{healthy}/{} up", self.instances.len());
+        let headline = if outliers > 0 {
+            format!("{outliers} ejected")
+        } else {
+            up.clone()
+        };
         NodeView {
             role: "balancer",
             headline,
             fields: vec![
                 ("policy", self.policy.name().to_string()),
-                ("instances routed to", healthy.to_string()),
+                ("passing health checks", up),
+                ("instances routed to", routed.to_string()),
                 ("requests in hand", in_hand.to_string()),
                 (
                     "ejected for errors",

@@ -209,10 +209,9 @@ impl Client {
             headline: match (self.id, self.unknown) {
                 (None, _) => "registering".to_string(),
                 (Some(id), 0) => format!("id {id} · r{} · {} done", self.req, self.done),
-                (Some(id), unknown) => format!(
-                    "id {id} · r{} · {} done, {unknown} unknown",
-                    self.req, self.done
-                ),
+                // With outcomes unknown, those and the done ones (the id and request
+                // are in the inspector): a box holds no more.
+                (Some(_), unknown) => format!("{} done · {unknown} unknown", self.done),
             },
             fields: vec![
                 (

@@ -12,7 +12,7 @@ use crate::sim::node::NodeId;
 use crate::sim::rng::Ratio;
 use crate::sim::run::Engine;
 use crate::sim::scenario::{
-    Caption, Config, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
+    Caption, Config, EventCaption, NodeInfo, ParamSpec, RunActions, Scenario, StoryInfo, SwitchSpec,
 };
 use crate::sim::time::SimTime;
 
@@ -269,13 +269,6 @@ impl Scenario for IdempotentScenario {
             );
         }
         let start = caption(0, &start);
-        let retry = if keeps {
-            "c1 hears nothing and retries with the same request number. The server finds the \
-             answer in c1's session and sends it again: the counter does not move."
-        } else {
-            "The switch is off: the server keeps no sessions, so it applies the retry again \
-             and the counter counts one request twice."
-        };
         match self.story {
             Story::LostResponse => vec![
                 start,
@@ -283,7 +276,6 @@ impl Scenario for IdempotentScenario {
                     40,
                     "s1 can no longer reach c1 (a one-way partition): the answer to r2 is lost.",
                 ),
-                caption(100, retry),
             ],
             Story::Duplicate => vec![
                 start,
@@ -309,10 +301,28 @@ impl Scenario for IdempotentScenario {
                     110,
                     "The server restarts with its durable counter and session table.",
                 ),
-                caption(135, retry),
             ],
             Story::Expiry => Self::expiry_captions(cfg, start),
         }
+    }
+
+    /// The retry of the lost answer's request, told when the client sends it (its
+    /// timeout, not a fixed instant, says when).
+    fn event_captions(&self, cfg: &Config) -> Vec<EventCaption> {
+        let from_ms = match self.story {
+            Story::LostResponse => 40,
+            Story::Crash => 90,
+            Story::Duplicate | Story::Expiry => return Vec::new(),
+        };
+        let retry = if cfg.switch(KEEP_SESSIONS) {
+            "{node} heard nothing and retries with the same request number. The server finds \
+             the answer in {node}'s session and sends it again: the counter does not move."
+        } else {
+            "{node} heard nothing and retries. The switch is off: the server keeps no \
+             sessions, so it applies the retry again and the counter counts one request \
+             twice."
+        };
+        vec![EventCaption::after(from_ms, "retry r", retry)]
     }
 
     fn script(&self, cfg: &Config) -> Vec<TimedAction> {

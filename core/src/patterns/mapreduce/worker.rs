@@ -264,8 +264,19 @@ impl Worker {
         let doing = match self.running.as_slice() {
             [] => "idle".to_string(),
             tasks => {
-                let names: Vec<String> = tasks.iter().map(|(t, c)| format!("{t} #{c}")).collect();
-                names.join(", ")
+                // A backup copy says so ("map 7 #2"); the first copy is just its task.
+                // Tasks side by side are joined tight, so two fit a box.
+                let names: Vec<String> = tasks
+                    .iter()
+                    .map(|(t, c)| {
+                        if *c > 1 {
+                            format!("{t} #{c}")
+                        } else {
+                            t.to_string()
+                        }
+                    })
+                    .collect();
+                names.join("·")
             }
         };
         let mut fields = self.work.fields("tasks done");

@@ -289,10 +289,20 @@ impl Executor {
     }
 
     pub(super) fn view(&self) -> NodeView {
-        let headline = self
-            .running
-            .as_ref()
-            .map_or("idle".to_string(), |r| r.job.to_string());
+        // The job as its box holds it: the partition shortened, where its input comes
+        // from kept ("iter 1 p0 + rebuild"); messages say it in full.
+        let headline = match self.running.as_ref().map(|r| &r.job) {
+            None => "idle".to_string(),
+            Some(Job::Iter { iter, part, source }) => format!(
+                "iter {iter} p{part}{}",
+                match source {
+                    Source::Cached => "",
+                    Source::Checkpoint => " ← ckpt",
+                    Source::Lineage => " + rebuild",
+                }
+            ),
+            Some(job) => job.to_string(),
+        };
         let list = |keys: Vec<u32>| {
             let names: Vec<String> = keys.iter().map(u32::to_string).collect();
             if names.is_empty() {

@@ -147,7 +147,7 @@ impl EdgeProxy {
             } else {
                 "client proxy"
             },
-            headline: format!("{} hits, {} forwarded", self.hits, self.forwarded),
+            headline: format!("{} hits · {} fwd", self.hits, self.forwarded),
             fields: vec![
                 ("servers it sees up", up.to_string()),
                 ("paths cached", self.cache.len().to_string()),
