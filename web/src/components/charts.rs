@@ -13,6 +13,7 @@
 use std::fmt::Write;
 use std::rc::Rc;
 
+use playground_core::sim::metrics::MetricKind;
 use playground_core::sim::time::SimTime;
 use yew::prelude::*;
 
@@ -309,7 +310,7 @@ fn ChartView(props: &ChartViewProps) -> Html {
                 let _ = write!(readout, " {}", chart.unit);
                 // A rate of a few events reads better as their count ("100 requests/s"
                 // is one request in a 10 ms bucket).
-                if other.is_none() && chart.unit.ends_with("/s") {
+                if other.is_none() && chart.spec.kind == MetricKind::Counter {
                     let count = value * frame.bucket_us as f64 / 1e6;
                     let within = time_label(frame.bucket_us, 0);
                     let _ = write!(readout, " ({} in {within})", number(count));

@@ -336,7 +336,7 @@ impl Balancer {
             fields: vec![
                 ("policy", self.policy.name().to_string()),
                 ("passing health checks", up),
-                ("instances routed to", routed.to_string()),
+                ("up and not ejected", routed.to_string()),
                 ("requests in hand", in_hand.to_string()),
                 (
                     "ejected for errors",
